@@ -1,0 +1,46 @@
+/*
+ * The `sucai` command line: main.c parses the global options and calls one
+ * cmd_<name>() per subcommand (one file each, as git's builtin/). Commands
+ * use only the public headers of libsucai.
+ *
+ * Exit codes: 0 success, 1 some input refused / not found, 2 usage or
+ * library error.
+ */
+#ifndef SUCAI_CLI_H
+#define SUCAI_CLI_H
+
+#include "sucai/sucai.h"
+
+#include <stdio.h>
+
+struct cli {
+    const char *library_dir; /* -L DIR, or NULL for $SUCAI_LIBRARY / default */
+    const char *prog;        /* "sucai" */
+};
+
+/* argv[0] is the command name; options may include -L DIR / --library DIR,
+ * which cli_take_library() removes and records. */
+typedef int cmd_fn(struct cli *cli, int argc, char **argv);
+
+cmd_fn cmd_init, cmd_import, cmd_list, cmd_show, cmd_stats, cmd_reparse, cmd_reindex,
+    cmd_boilerplate, cmd_search, cmd_serve, cmd_compile, cmd_export, cmd_user, cmd_token,
+    cmd_audit, cmd_debug;
+
+/* Open the library named by -L / $SUCAI_LIBRARY / default; prints the
+ * error and returns NULL on failure. */
+struct sc_library *cli_open_library(struct cli *cli, int flags);
+
+/* Print "sucai: <what>: <msg>" to stderr and return the exit code for err. */
+int cli_fail(struct cli *cli, enum sc_err err, const char *what, const struct sc_diag *diag);
+
+/* Remove "-L DIR"/"--library DIR"/"--library=DIR" from argv (anywhere),
+ * record it in cli; returns the new argc, or -1 on a missing argument. */
+int cli_take_library(struct cli *cli, int argc, char **argv);
+
+/* Parse a non-negative integer option value; returns 0 on success. */
+int cli_parse_size(const char *s, size_t *out);
+
+/* Write b to stdout (with a final newline if missing). */
+void cli_print_buf(const struct sc_buf *b);
+
+#endif

@@ -1,0 +1,98 @@
+/*
+ * 公文 understanding: split a 汇编 into articles, keep distributor
+ * boilerplate out of the text, record paywall markers, parse the heading
+ * outline, classify sections, extract metadata, and fingerprint for
+ * near-duplicate detection. Pure functions over UTF-8 text: no store, no I/O.
+ *
+ * All offsets in these structs are code points into the article's text
+ * (the JSON interface's unit).
+ */
+#ifndef SUCAI_GONGWEN_H
+#define SUCAI_GONGWEN_H
+
+#include "base.h"
+
+enum sc_section_kind {
+    SC_KIND_OTHER = 0,
+    SC_KIND_OVERVIEW, /* 基本情况, 总体情况 */
+    SC_KIND_WORK,     /* 主要工作, 主要做法, 措施 */
+    SC_KIND_RESULTS,  /* 成效, 亮点, 经验 */
+    SC_KIND_PROBLEMS, /* 存在的问题, 不足, 困难 */
+    SC_KIND_PLANS,    /* 下一步打算, 工作计划, 思路, 建议 */
+    SC_KIND_COUNT
+};
+
+/* "overview", "work", ... ; static strings. */
+const char *sc_kind_name(enum sc_section_kind kind);
+/* Parse an English kind name or a Chinese alias (问题, 做法, 成效, 打算,
+ * 情况, 其他 ...). Returns -1 if unknown. */
+int sc_kind_parse(const char *s, size_t len);
+
+struct sc_point {        /* inline 一是…二是… point */
+    char *label;         /* "一是"; owned */
+    int64_t start, end;  /* cp range of the point's text */
+};
+
+struct sc_section {
+    int level;           /* 1 一、 2 （一） 3 1. 4 （1）; 1/2 also for 第一章/第一条 */
+    char *label;         /* "（三）"; owned */
+    char *heading;       /* "强化组织领导"; owned */
+    enum sc_section_kind kind;
+    int64_t start, end;  /* cp range of the section in text (heading included) */
+    struct sc_point *points;
+    size_t npoints;
+    char *fault;         /* numbering fault note ("duplicate label （三）") or NULL; owned */
+};
+
+struct sc_article {
+    char *title;          /* owned */
+    struct sc_buf text;   /* title as first line, then body paragraphs */
+    int64_t src_line;     /* 1-based line in the source where the article starts */
+    int64_t paid_from;    /* cp offset into text, -1 if no paid part */
+    int64_t paid_to;      /* cp offset where the paid part ends, -1 = end of doc */
+    struct sc_section *sections;
+    size_t nsections;
+    char *genre;          /* 文种 or NULL; owned */
+    int year;             /* 0 if unknown */
+    char *unit;           /* issuing unit or NULL; owned */
+    char *level;          /* 省/市/区/县/街道/乡镇/村 or NULL; owned */
+    char **topics;        /* owned array of owned strings */
+    size_t ntopics;
+};
+
+struct sc_boilerplate {
+    int64_t line;         /* 1-based line in the source */
+    char *text;           /* the stripped line; owned */
+    char *reason;         /* why it was judged boilerplate; owned */
+};
+
+struct sc_parsed {
+    struct sc_article *articles;
+    size_t narticles;
+    struct sc_boilerplate *boiler;
+    size_t nboiler;
+    int is_compilation;   /* had a 目录 and was split */
+};
+
+/*
+ * Parse one source's text (from sc_ingest_bytes). title_hint may be NULL
+ * (docx title). Fills out; release with sc_parsed_release. A text with no
+ * content left after stripping gives SC_EPARSE ("no text").
+ */
+enum sc_err sc_gongwen_parse(const char *text, size_t len, const char *title_hint,
+                             struct sc_parsed *out, struct sc_diag *diag);
+void sc_parsed_release(struct sc_parsed *p);
+
+/* Near-duplicate fingerprint of normalised text (SimHash over character
+ * shingles), and the exact similarity (Jaccard of shingle sets, 0..1). */
+#define SC_SIMHASH_NEAR 3   /* max Hamming distance for a near-duplicate candidate */
+#define SC_NEAR_DUP_MIN 0.8 /* min shingle similarity to record dup_of */
+uint64_t sc_simhash(const char *norm, size_t len);
+double sc_similarity(const char *a, size_t alen, const char *b, size_t blen);
+
+/* Parse an outline for already-split text (used by reparse and tests). */
+enum sc_err sc_outline_parse(const char *text, size_t len, struct sc_section **out,
+                             size_t *n);
+void sc_sections_free(struct sc_section *s, size_t n);
+
+#endif

@@ -1,0 +1,152 @@
+/*
+ * The library: one folder holding the SQLite store (the source of truth:
+ * original bytes of every source, documents, outline, metadata, users) and
+ * the search index derived from it. The CLI and the server open a library
+ * and call the functions below; nothing else touches the files.
+ */
+#ifndef SUCAI_LIBRARY_H
+#define SUCAI_LIBRARY_H
+
+#include "base.h"
+#include "gongwen.h"
+
+struct sc_library; /* opaque */
+
+#define SC_DEFAULT_LIBRARY "sucai-library"
+
+/* Which library folder to use: explicit dir, else $SUCAI_LIBRARY, else
+ * ./sucai-library. Returns a static or borrowed string. */
+const char *sc_library_default_dir(const char *explicit_dir);
+
+/* Create the folder and an empty store. SC_EDUPLICATE if one exists. */
+enum sc_err sc_library_create(const char *dir, struct sc_diag *diag);
+
+enum sc_library_flags {
+    SC_LIBRARY_READONLY = 1 << 0, /* never writes (also skips index catch-up) */
+    SC_LIBRARY_CREATE = 1 << 1,   /* create if missing */
+};
+
+/* Open a library; SC_ENOTFOUND with a hint to run `sucai init` if missing.
+ * On open the search index is checked against the store and any lag is
+ * caught up (unless READONLY). The caller closes with sc_library_close. */
+enum sc_err sc_library_open(const char *dir, int flags, struct sc_library **out,
+                            struct sc_diag *diag);
+void sc_library_close(struct sc_library *lib);
+const char *sc_library_dir(const struct sc_library *lib);
+
+/* A stored document. All strings owned by the struct; release with
+ * sc_doc_release. Offsets are code points into text. */
+struct sc_doc {
+    int64_t id;
+    char *title;
+    char *text;        /* original text: title as first line, '\n' paragraphs */
+    size_t text_len;   /* bytes */
+    int64_t chars;     /* code points of text, '\n' excluded */
+    int64_t source_id;
+    char *source_file; /* file name as imported */
+    int part;          /* 1-based article number within its source */
+    char *genre;       /* NULL = unknown */
+    int year;          /* 0 = unknown */
+    char *unit;
+    char *level;
+    char *topics_json; /* JSON array of strings, e.g. ["食品安全"] */
+    int64_t paid_from; /* -1 = none */
+    int64_t paid_to;   /* -1 = to the end */
+    int64_t dup_of;    /* 0 = none */
+    double similarity; /* with dup_of */
+    struct sc_section *sections;
+    size_t nsections;
+};
+
+enum sc_doc_flags {
+    SC_DOC_TEXT = 1 << 0,    /* load text */
+    SC_DOC_OUTLINE = 1 << 1, /* load sections */
+};
+
+void sc_doc_release(struct sc_doc *doc);
+enum sc_err sc_doc_get(struct sc_library *lib, int64_t id, int flags, struct sc_doc *out,
+                       struct sc_diag *diag);
+/* Call fn for every document in id order (ids in (after_id, ...]). fn returns
+ * non-zero to stop. The doc is borrowed for the duration of the call. */
+typedef int sc_doc_fn(void *ctx, const struct sc_doc *doc);
+enum sc_err sc_doc_foreach(struct sc_library *lib, int64_t after_id, int flags, sc_doc_fn *fn,
+                           void *ctx, struct sc_diag *diag);
+
+/* JSON object of a document's metadata (the `sucai list --json` fields). */
+void sc_doc_json_meta(struct sc_buf *b, const struct sc_doc *doc);
+/* The full JSON object of a document (`sucai show --json`, GET /api/v1/docs/{id}):
+ * the metadata fields plus "source": {"file", "part"}, "text", "normalized",
+ * "outline", "locked". The doc must be loaded with SC_DOC_TEXT|SC_DOC_OUTLINE.
+ * When entitled is 0, the paid range of the text is withheld: "text" holds
+ * only the free part(s), with "withheld": [start, end] in code points of
+ * the full text, and "locked": true. */
+void sc_doc_json(struct sc_buf *b, const struct sc_doc *doc, int entitled);
+/* Outline as a JSON array (the `outline` field of `sucai show --json`). */
+void sc_sections_json(struct sc_buf *b, const struct sc_section *s, size_t n);
+
+/* ---- import ---- */
+
+enum sc_import_status {
+    SC_IMPORT_IMPORTED,
+    SC_IMPORT_DUPLICATE,
+    SC_IMPORT_REFUSED,
+};
+const char *sc_import_status_name(enum sc_import_status s);
+
+struct sc_import_result {
+    const char *file;          /* borrowed, valid during the callback */
+    enum sc_import_status status;
+    const int64_t *docs;       /* ids of documents created (or matched, for duplicates) */
+    size_t ndocs;
+    const char *reason;        /* refusal / duplicate reason, "" otherwise */
+    uint64_t bytes;            /* size of the file */
+};
+
+/* Called once per input file, in order. Return non-zero to stop the batch. */
+typedef int sc_import_fn(void *ctx, const struct sc_import_result *r);
+
+struct sc_import_opts {
+    sc_import_fn *on_file;     /* may be NULL */
+    void *ctx;
+    /* progress: called before each file with (files done, files total) */
+    void (*on_progress)(void *ctx, size_t done, size_t total, const char *file);
+};
+
+struct sc_import_summary {
+    size_t imported, duplicates, refused, docs;
+    uint64_t bytes;
+};
+
+/*
+ * Import files and folders (recursively; symlink loops are detected). Each
+ * file is its own transaction: after a crash the store holds every file
+ * whose import finished. Returns SC_OK even when files were refused (see
+ * the summary); an error return means the library itself failed.
+ */
+enum sc_err sc_import_paths(struct sc_library *lib, const char *const *paths, size_t npaths,
+                            const struct sc_import_opts *opts, struct sc_import_summary *sum,
+                            struct sc_diag *diag);
+/* Import one in-memory file (used by the server's upload). */
+enum sc_err sc_import_bytes(struct sc_library *lib, const char *name, const void *data,
+                            size_t len, const struct sc_import_opts *opts,
+                            struct sc_import_summary *sum, struct sc_diag *diag);
+
+/* Re-run the pipeline over every stored source (documents are replaced,
+ * ids of unchanged articles are kept). */
+enum sc_err sc_reparse(struct sc_library *lib, struct sc_import_summary *sum,
+                       struct sc_diag *diag);
+
+/* ---- statistics and boilerplate ---- */
+
+struct sc_stats {
+    int64_t documents, chars, sources, refused, duplicates_near;
+    int64_t store_bytes, index_bytes;
+    int64_t boilerplate_lines;
+};
+enum sc_err sc_stats_get(struct sc_library *lib, struct sc_stats *out, struct sc_diag *diag);
+
+/* Write the stripped boilerplate lines as a JSON array, or as text lines. */
+enum sc_err sc_boilerplate_list(struct sc_library *lib, int json, struct sc_buf *out,
+                                struct sc_diag *diag);
+
+#endif

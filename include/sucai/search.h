@@ -1,0 +1,94 @@
+/*
+ * 精准搜索: exact substring search over the normalised text of every
+ * paragraph, with AND / OR / NOT, fields and filters, BM25-style ranking,
+ * highlighted snippets and paid-range awareness. The index behind it is
+ * sucai's own (docs/internals/index.md), derived from the store.
+ *
+ * Query syntax: terms separated by spaces are ANDed; "…" quotes a term with
+ * spaces; A | B or A OR B; -term excludes; ( ) group. Fields: title:…
+ * genre:… year:2023 year:2019-2023 unit:… level:… section:问题|做法|成效|
+ * 打算|情况|其他 (or English kind names).
+ */
+#ifndef SUCAI_SEARCH_H
+#define SUCAI_SEARCH_H
+
+#include "base.h"
+#include "library.h"
+
+#define SC_MAX_QUERY_BYTES 1024
+#define SC_MAX_LIMIT 100
+
+enum sc_search_mode {
+    SC_SEARCH_DOC = 0,  /* one hit per document */
+    SC_SEARCH_PARA = 1, /* one hit per matching paragraph */
+};
+
+struct sc_search_opts {
+    const char *query;      /* UTF-8, at most SC_MAX_QUERY_BYTES */
+    enum sc_search_mode mode;
+    size_t limit;           /* hits to return (0 = count only), at most SC_MAX_LIMIT */
+    size_t offset;
+    int entitled;           /* caller may see text of paid ranges */
+    int facets;             /* compute facet counts (genre, year, level, kind) */
+};
+
+struct sc_snippet {
+    char *text;                 /* original text of the window (owned); NULL when withheld */
+    int64_t start;              /* cp offset of the window in the document text */
+    int64_t (*highlights)[2];   /* [start, end) cp offsets relative to the window */
+    size_t nhighlights;
+    char *section;              /* section path, e.g. "二、存在的问题 › （一）…"; may be "" */
+    int paid;                   /* window lies in the paid range */
+};
+
+struct sc_hit {
+    int64_t id;
+    char *title;
+    double score;
+    int64_t count;              /* matches of the query's terms in the doc / paragraph */
+    int paid;                   /* some match lies in the paid range */
+    int64_t paragraph;          /* para mode: 0-based paragraph index, else -1 */
+    char *section;              /* para mode: section path of the paragraph */
+    int year;
+    char *genre;
+    struct sc_snippet *snippets;
+    size_t nsnippets;
+};
+
+struct sc_facet {
+    char *value;
+    int64_t count;
+};
+
+struct sc_facets {
+    struct sc_facet *genre, *year, *level, *kind;
+    size_t ngenre, nyear, nlevel, nkind;
+};
+
+struct sc_results {
+    int64_t total;    /* exact number of matching documents (or paragraphs) */
+    double took_ms;   /* inside the engine */
+    struct sc_hit *hits;
+    size_t nhits;
+    struct sc_facets facets;
+};
+
+/* Run a query. Malformed queries give SC_EPARSE with a message that names
+ * the position ("unbalanced ( at character 5"). Release out with
+ * sc_results_release (also after an error). */
+enum sc_err sc_search(struct sc_library *lib, const struct sc_search_opts *opts,
+                      struct sc_results *out, struct sc_diag *diag);
+void sc_results_release(struct sc_results *r);
+
+/* The JSON form of results (the contract of `sucai search --json` and
+ * GET /api/v1/search). */
+void sc_results_json(struct sc_buf *b, const struct sc_results *r, enum sc_search_mode mode);
+
+/* Index maintenance. sc_index_sync brings the index up to the store (new
+ * documents become searchable); force = 0 may defer small batches for a
+ * short while, force = 1 flushes now. sc_index_rebuild rebuilds it from
+ * scratch (`sucai reindex`). */
+enum sc_err sc_index_sync(struct sc_library *lib, int force, struct sc_diag *diag);
+enum sc_err sc_index_rebuild(struct sc_library *lib, struct sc_diag *diag);
+
+#endif

@@ -1,0 +1,318 @@
+/*
+ * Reading documents back from the store: one by id, or all in id order,
+ * with their outline; and their JSON forms for the CLI and the server.
+ */
+#include "store.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "sucai/text.h"
+
+char *sc_column_dup(sqlite3_stmt *st, int col, int *oom)
+{
+    if (sqlite3_column_type(st, col) == SQLITE_NULL)
+        return NULL;
+    const char *s = (const char *)sqlite3_column_text(st, col);
+    int n = sqlite3_column_bytes(st, col);
+    char *p = s ? sc_strndup(s, (size_t)n) : NULL;
+    if (!p)
+        *oom = 1;
+    return p;
+}
+
+void sc_doc_release(struct sc_doc *doc)
+{
+    free(doc->title);
+    free(doc->text);
+    free(doc->source_file);
+    free(doc->genre);
+    free(doc->unit);
+    free(doc->level);
+    free(doc->topics_json);
+    sc_sections_free(doc->sections, doc->nsections);
+    memset(doc, 0, sizeof *doc);
+}
+
+#define DOC_COLUMNS                                                                           \
+    "d.id, d.title, d.chars, d.source_id, s.name, d.part, d.genre, d.year, d.unit, d.level, " \
+    "d.topics, d.paid_from, d.paid_to, d.dup_of, d.similarity, d.text "
+
+/* Fill doc from a row of DOC_COLUMNS; text only when wanted. */
+static enum sc_err doc_from_row(sqlite3_stmt *st, int flags, struct sc_doc *doc)
+{
+    int oom = 0;
+    memset(doc, 0, sizeof *doc);
+    doc->id = sqlite3_column_int64(st, 0);
+    doc->title = sc_column_dup(st, 1, &oom);
+    doc->chars = sqlite3_column_int64(st, 2);
+    doc->source_id = sqlite3_column_int64(st, 3);
+    doc->source_file = sc_column_dup(st, 4, &oom);
+    doc->part = sqlite3_column_int(st, 5);
+    doc->genre = sc_column_dup(st, 6, &oom);
+    doc->year = sqlite3_column_int(st, 7);
+    doc->unit = sc_column_dup(st, 8, &oom);
+    doc->level = sc_column_dup(st, 9, &oom);
+    doc->topics_json = sc_column_dup(st, 10, &oom);
+    doc->paid_from = sqlite3_column_int64(st, 11);
+    doc->paid_to = sqlite3_column_int64(st, 12);
+    doc->dup_of = sqlite3_column_int64(st, 13);
+    doc->similarity = sqlite3_column_double(st, 14);
+    if (flags & SC_DOC_TEXT) {
+        doc->text = sc_column_dup(st, 15, &oom);
+        doc->text_len = (size_t)sqlite3_column_bytes(st, 15);
+    }
+    if (oom) {
+        sc_doc_release(doc);
+        return SC_ENOMEM;
+    }
+    return SC_OK;
+}
+
+static enum sc_err load_sections(struct sc_library *lib, struct sc_doc *doc,
+                                 struct sc_diag *diag)
+{
+    sqlite3_stmt *st = sc_store_prepare(
+        lib,
+        "SELECT n, level, label, heading, kind, start, end, fault FROM sections "
+        "WHERE doc_id = ? ORDER BY n",
+        diag);
+    sqlite3_stmt *pt = sc_store_prepare(lib,
+                                        "SELECT label, start, end FROM points "
+                                        "WHERE doc_id = ? AND section_n = ? ORDER BY n",
+                                        diag);
+    if (!st || !pt) {
+        sqlite3_finalize(st);
+        sqlite3_finalize(pt);
+        return SC_ESTORE;
+    }
+    enum sc_err e = SC_OK;
+    int oom = 0, rc;
+    size_t cap = 0;
+    sqlite3_bind_int64(st, 1, doc->id);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (doc->nsections == cap) {
+            size_t ncap = cap ? cap * 2 : 8;
+            struct sc_section *ns = sc_reallocarray(doc->sections, ncap, sizeof *ns);
+            if (!ns) {
+                e = SC_ENOMEM;
+                break;
+            }
+            doc->sections = ns;
+            cap = ncap;
+        }
+        struct sc_section *s = &doc->sections[doc->nsections++];
+        memset(s, 0, sizeof *s);
+        int n = sqlite3_column_int(st, 0);
+        s->level = sqlite3_column_int(st, 1);
+        s->label = sc_column_dup(st, 2, &oom);
+        s->heading = sc_column_dup(st, 3, &oom);
+        const char *kind = (const char *)sqlite3_column_text(st, 4);
+        int k = kind ? sc_kind_parse(kind, strlen(kind)) : -1;
+        s->kind = k < 0 ? SC_KIND_OTHER : (enum sc_section_kind)k;
+        s->start = sqlite3_column_int64(st, 5);
+        s->end = sqlite3_column_int64(st, 6);
+        s->fault = sc_column_dup(st, 7, &oom);
+        sqlite3_reset(pt);
+        sqlite3_bind_int64(pt, 1, doc->id);
+        sqlite3_bind_int(pt, 2, n);
+        size_t pcap = 0;
+        while (sqlite3_step(pt) == SQLITE_ROW) {
+            if (s->npoints == pcap) {
+                size_t ncap = pcap ? pcap * 2 : 4;
+                struct sc_point *np = sc_reallocarray(s->points, ncap, sizeof *np);
+                if (!np) {
+                    oom = 1;
+                    break;
+                }
+                s->points = np;
+                pcap = ncap;
+            }
+            struct sc_point *p = &s->points[s->npoints++];
+            p->label = sc_column_dup(pt, 0, &oom);
+            p->start = sqlite3_column_int64(pt, 1);
+            p->end = sqlite3_column_int64(pt, 2);
+        }
+        if (oom) {
+            e = SC_ENOMEM;
+            break;
+        }
+    }
+    if (e == SC_OK && rc != SQLITE_DONE && rc != SQLITE_ROW)
+        e = sc_store_fail(lib, diag);
+    if (e == SC_ENOMEM)
+        sc_diag_set(diag, e, "out of memory reading the outline of document %lld",
+                    (long long)doc->id);
+    sqlite3_finalize(st);
+    sqlite3_finalize(pt);
+    return e;
+}
+
+enum sc_err sc_doc_get(struct sc_library *lib, int64_t id, int flags, struct sc_doc *out,
+                       struct sc_diag *diag)
+{
+    memset(out, 0, sizeof *out);
+    sqlite3_stmt *st = sc_store_prepare(lib,
+                                        "SELECT " DOC_COLUMNS "FROM documents d "
+                                        "JOIN sources s ON s.id = d.source_id WHERE d.id = ?",
+                                        diag);
+    if (!st)
+        return SC_ESTORE;
+    sqlite3_bind_int64(st, 1, id);
+    enum sc_err e;
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        e = doc_from_row(st, flags, out);
+        if (e != SC_OK)
+            sc_diag_set(diag, e, "out of memory reading document %lld", (long long)id);
+    } else if (rc == SQLITE_DONE) {
+        e = sc_diag_set(diag, SC_ENOTFOUND, "no document %lld", (long long)id);
+    } else {
+        e = sc_store_fail(lib, diag);
+    }
+    sqlite3_finalize(st);
+    if (e == SC_OK && (flags & SC_DOC_OUTLINE))
+        e = load_sections(lib, out, diag);
+    if (e != SC_OK)
+        sc_doc_release(out);
+    return e;
+}
+
+enum sc_err sc_doc_foreach(struct sc_library *lib, int64_t after_id, int flags, sc_doc_fn *fn,
+                           void *ctx, struct sc_diag *diag)
+{
+    sqlite3_stmt *st = sc_store_prepare(lib,
+                                        "SELECT " DOC_COLUMNS "FROM documents d "
+                                        "JOIN sources s ON s.id = d.source_id "
+                                        "WHERE d.id > ? ORDER BY d.id",
+                                        diag);
+    if (!st)
+        return SC_ESTORE;
+    sqlite3_bind_int64(st, 1, after_id);
+    enum sc_err e = SC_OK;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        struct sc_doc doc;
+        e = doc_from_row(st, flags, &doc);
+        if (e != SC_OK) {
+            sc_diag_set(diag, e, "out of memory reading documents");
+            break;
+        }
+        if (flags & SC_DOC_OUTLINE)
+            e = load_sections(lib, &doc, diag);
+        int stop = e == SC_OK ? fn(ctx, &doc) : 1;
+        sc_doc_release(&doc);
+        if (stop)
+            break;
+    }
+    if (e == SC_OK && rc != SQLITE_DONE && rc != SQLITE_ROW)
+        e = sc_store_fail(lib, diag);
+    sqlite3_finalize(st);
+    return e;
+}
+
+static void json_int_or_null(struct sc_buf *b, int64_t v, int64_t none)
+{
+    if (v == none)
+        sc_buf_adds(b, "null");
+    else
+        sc_buf_addf(b, "%lld", (long long)v);
+}
+
+void sc_doc_json_meta(struct sc_buf *b, const struct sc_doc *d)
+{
+    sc_buf_addf(b, "{\"id\": %lld, \"title\": ", (long long)d->id);
+    sc_json_strz(b, d->title);
+    sc_buf_addf(b, ", \"chars\": %lld, \"source\": ", (long long)d->chars);
+    sc_json_strz(b, d->source_file);
+    sc_buf_adds(b, ", \"genre\": ");
+    sc_json_strz(b, d->genre);
+    sc_buf_adds(b, ", \"year\": ");
+    json_int_or_null(b, d->year, 0);
+    sc_buf_adds(b, ", \"unit\": ");
+    sc_json_strz(b, d->unit);
+    sc_buf_adds(b, ", \"level\": ");
+    sc_json_strz(b, d->level);
+    sc_buf_adds(b, ", \"topics\": ");
+    sc_buf_adds(b, d->topics_json ? d->topics_json : "[]");
+    sc_buf_adds(b, ", \"paid_from\": ");
+    json_int_or_null(b, d->paid_from, -1);
+    sc_buf_adds(b, ", \"paid_to\": ");
+    json_int_or_null(b, d->paid_to, -1);
+    sc_buf_adds(b, ", \"dup_of\": ");
+    json_int_or_null(b, d->dup_of, 0);
+    sc_buf_adds(b, ", \"similarity\": ");
+    if (d->dup_of)
+        sc_buf_addf(b, "%.3f", d->similarity);
+    else
+        sc_buf_adds(b, "null");
+    sc_buf_addc(b, '}');
+}
+
+void sc_sections_json(struct sc_buf *b, const struct sc_section *s, size_t n)
+{
+    sc_buf_addc(b, '[');
+    for (size_t i = 0; i < n; i++) {
+        sc_buf_adds(b, i ? ", {\"level\": " : "{\"level\": ");
+        sc_buf_addf(b, "%d, \"label\": ", s[i].level);
+        sc_json_strz(b, s[i].label);
+        sc_buf_adds(b, ", \"heading\": ");
+        sc_json_strz(b, s[i].heading);
+        sc_buf_addf(b, ", \"kind\": \"%s\", \"start\": %lld, \"end\": %lld", sc_kind_name(s[i].kind),
+                    (long long)s[i].start, (long long)s[i].end);
+        if (s[i].fault) {
+            sc_buf_adds(b, ", \"fault\": ");
+            sc_json_strz(b, s[i].fault);
+        }
+        sc_buf_adds(b, ", \"points\": [");
+        for (size_t k = 0; k < s[i].npoints; k++) {
+            sc_buf_adds(b, k ? ", {\"label\": " : "{\"label\": ");
+            sc_json_strz(b, s[i].points[k].label);
+            sc_buf_addf(b, ", \"start\": %lld, \"end\": %lld}", (long long)s[i].points[k].start,
+                        (long long)s[i].points[k].end);
+        }
+        sc_buf_adds(b, "]}");
+    }
+    sc_buf_addc(b, ']');
+}
+
+void sc_doc_json(struct sc_buf *b, const struct sc_doc *d, int entitled)
+{
+    sc_doc_json_meta(b, d);
+    if (b->failed)
+        return;
+    b->len--; /* reopen the object: drop the closing brace */
+    /* the metadata's "source" is the file name; here it is {"file", "part"} */
+    sc_buf_adds(b, ", \"source\": {\"file\": ");
+    sc_json_strz(b, d->source_file);
+    sc_buf_addf(b, ", \"part\": %d}", d->part);
+    size_t len = d->text ? d->text_len : 0;
+    const char *text = d->text ? d->text : "";
+    int locked = !entitled && d->paid_from >= 0;
+    struct sc_buf shown = SC_BUF_INIT;
+    if (locked) {
+        size_t from = sc_utf8_offset(text, len, (size_t)d->paid_from);
+        size_t to = d->paid_to >= 0 ? sc_utf8_offset(text, len, (size_t)d->paid_to) : len;
+        if (to < from)
+            to = from;
+        sc_buf_add(&shown, text, from);
+        sc_buf_add(&shown, text + to, len - to);
+        sc_buf_addf(b, ", \"locked\": true, \"withheld\": [%lld, %lld]", (long long)d->paid_from,
+                    (long long)(d->paid_to >= 0 ? d->paid_to : (int64_t)sc_utf8_count(text, len)));
+    } else {
+        sc_buf_add(&shown, text, len);
+        sc_buf_adds(b, ", \"locked\": false");
+    }
+    struct sc_buf norm = SC_BUF_INIT;
+    if (sc_normalize(shown.data, shown.len, &norm, NULL) != SC_OK)
+        b->failed = 1;
+    sc_buf_adds(b, ", \"text\": ");
+    sc_json_str(b, shown.data, shown.len);
+    sc_buf_adds(b, ", \"normalized\": ");
+    sc_json_str(b, norm.data, norm.len);
+    sc_buf_adds(b, ", \"outline\": ");
+    sc_sections_json(b, d->sections, d->nsections);
+    sc_buf_addc(b, '}');
+    sc_buf_release(&shown);
+    sc_buf_release(&norm);
+}

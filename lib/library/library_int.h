@@ -1,0 +1,38 @@
+/*
+ * Internal view of struct sc_library, shared by the parts of libsucai that
+ * hang state on it (the search index, members). Not a public header.
+ */
+#ifndef SUCAI_LIBRARY_INT_H
+#define SUCAI_LIBRARY_INT_H
+
+#include "sucai/library.h"
+
+#include <pthread.h>
+#include <sqlite3.h>
+
+struct sc_index;   /* lib/search/: the search index attached to a library */
+
+struct sc_library {
+    char *dir;            /* library folder (owned) */
+    char *db_path;        /* <dir>/library.db (owned) */
+    sqlite3 *db;          /* one connection, SQLITE_OPEN_FULLMUTEX (serialized) */
+    int flags;            /* enum sc_library_flags */
+    struct sc_index *index;
+    pthread_mutex_t index_lock; /* guards index swaps and catch-up */
+};
+
+/* Attach/detach the search index (lib/search/). sc_index_attach opens the
+ * index files under <dir>/index/, checks them against the store and
+ * catches up any lag (unless the library is read-only). */
+enum sc_err sc_index_attach(struct sc_library *lib, struct sc_diag *diag);
+void sc_index_detach(struct sc_library *lib);
+
+/* Store helpers (lib/library/store.c). */
+enum sc_err sc_store_exec(struct sc_library *lib, const char *sql, struct sc_diag *diag);
+/* Highest document id in the store (0 if none). */
+int64_t sc_store_max_doc_id(struct sc_library *lib);
+/* Monotonic counter bumped by every change that removes or rewrites
+ * documents (reparse, delete); the index rebuilds when it differs. */
+int64_t sc_store_generation(struct sc_library *lib);
+
+#endif

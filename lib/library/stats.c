@@ -1,0 +1,160 @@
+/*
+ * Library statistics, the boilerplate review list, and reparse (re-running
+ * the pipeline over every stored source with a better parser).
+ */
+#include "store.h"
+#include "sucai/ingest.h"
+#include "sucai/search.h"
+#include "sucai/text.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <zlib.h>
+
+static int64_t dir_bytes(const char *path, int depth)
+{
+    struct stat st;
+    if (lstat(path, &st) != 0)
+        return 0;
+    if (!S_ISDIR(st.st_mode))
+        return (int64_t)st.st_size;
+    if (depth > 4)
+        return 0;
+    DIR *d = opendir(path);
+    if (!d)
+        return 0;
+    int64_t total = 0;
+    struct dirent *de;
+    struct sc_buf p = SC_BUF_INIT;
+    while ((de = readdir(d)) != NULL) {
+        if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+            continue;
+        sc_buf_reset(&p);
+        sc_buf_addf(&p, "%s/%s", path, de->d_name);
+        if (!p.failed)
+            total += dir_bytes(p.data, depth + 1);
+    }
+    sc_buf_release(&p);
+    closedir(d);
+    return total;
+}
+
+enum sc_err sc_stats_get(struct sc_library *lib, struct sc_stats *out, struct sc_diag *diag)
+{
+    (void)diag;
+    memset(out, 0, sizeof *out);
+    out->documents = sc_store_int(lib, "SELECT count(*) FROM documents");
+    out->chars = sc_store_int(lib, "SELECT coalesce(sum(chars), 0) FROM documents");
+    out->sources = sc_store_int(lib, "SELECT count(*) FROM sources");
+    out->refused = sc_store_int(lib, "SELECT count(*) FROM refused");
+    out->duplicates_near = sc_store_int(lib, "SELECT count(*) FROM documents WHERE dup_of > 0");
+    out->boilerplate_lines = sc_store_int(lib, "SELECT count(*) FROM boilerplate");
+    struct sc_buf p = SC_BUF_INIT;
+    int64_t all = dir_bytes(lib->dir, 0);
+    sc_buf_addf(&p, "%s/index", lib->dir);
+    out->index_bytes = p.failed ? 0 : dir_bytes(p.data, 0);
+    out->store_bytes = all - out->index_bytes;
+    sc_buf_release(&p);
+    return SC_OK;
+}
+
+enum sc_err sc_boilerplate_list(struct sc_library *lib, int json, struct sc_buf *out,
+                                struct sc_diag *diag)
+{
+    sqlite3_stmt *st = sc_store_prepare(lib,
+                                        "SELECT b.source_id, s.name, b.line, b.text, b.reason "
+                                        "FROM boilerplate b JOIN sources s ON s.id = b.source_id "
+                                        "ORDER BY b.source_id, b.line",
+                                        diag);
+    if (!st)
+        return SC_ESTORE;
+    if (json)
+        sc_buf_addc(out, '[');
+    int n = 0;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        const char *name = (const char *)sqlite3_column_text(st, 1);
+        const char *text = (const char *)sqlite3_column_text(st, 3);
+        const char *reason = (const char *)sqlite3_column_text(st, 4);
+        if (json) {
+            sc_buf_addf(out, "%s{\"source_id\": %lld, \"source\": ", n ? ",\n " : "",
+                        (long long)sqlite3_column_int64(st, 0));
+            sc_json_strz(out, name);
+            sc_buf_addf(out, ", \"line\": %lld, \"text\": ", (long long)sqlite3_column_int64(st, 2));
+            sc_json_strz(out, text);
+            sc_buf_adds(out, ", \"reason\": ");
+            sc_json_strz(out, reason);
+            sc_buf_addc(out, '}');
+        } else {
+            sc_buf_addf(out, "%s:%lld: %s\n    %s\n", name, (long long)sqlite3_column_int64(st, 2),
+                        reason, text);
+        }
+        n++;
+    }
+    sqlite3_finalize(st);
+    if (json)
+        sc_buf_adds(out, "]\n");
+    return sc_buf_err(out);
+}
+
+/* ---- reparse ---- */
+
+static enum sc_err inflate_source(const void *z, size_t zlen, size_t size, char **out)
+{
+    *out = malloc(size ? size : 1);
+    if (!*out)
+        return SC_ENOMEM;
+    uLongf dlen = (uLongf)size;
+    if (uncompress((Bytef *)*out, &dlen, z, (uLong)zlen) != Z_OK || dlen != size) {
+        free(*out);
+        *out = NULL;
+        return SC_EPARSE;
+    }
+    return SC_OK;
+}
+
+enum sc_err sc_reparse(struct sc_library *lib, struct sc_import_summary *sum,
+                       struct sc_diag *diag)
+{
+    memset(sum, 0, sizeof *sum);
+    sqlite3_stmt *st =
+        sc_store_prepare(lib, "SELECT id, name, size, bytes FROM sources ORDER BY id", diag);
+    if (!st)
+        return SC_ESTORE;
+    enum sc_err e = SC_OK;
+    while (e == SC_OK && sqlite3_step(st) == SQLITE_ROW) {
+        int64_t sid = sqlite3_column_int64(st, 0);
+        const char *name = (const char *)sqlite3_column_text(st, 1);
+        size_t size = (size_t)sqlite3_column_int64(st, 2);
+        char *data = NULL;
+        enum sc_err ie = inflate_source(sqlite3_column_blob(st, 3),
+                                        (size_t)sqlite3_column_bytes(st, 3), size, &data);
+        if (ie != SC_OK) {
+            sum->refused++;
+            if (ie == SC_ENOMEM)
+                e = sc_diag_set(diag, ie, "out of memory");
+            continue;
+        }
+        size_t nd = 0;
+        struct sc_diag d = { 0 };
+        ie = sc_import_reparse_source(lib, sid, name, data, size, &nd, &d);
+        free(data);
+        if (ie == SC_OK) {
+            sum->imported++;
+            sum->docs += nd;
+            sum->bytes += size;
+        } else if (ie == SC_ENOMEM || ie == SC_ESTORE) {
+            e = sc_diag_set(diag, ie, "%s: %s", name, d.msg);
+        } else {
+            sum->refused++;
+        }
+    }
+    sqlite3_finalize(st);
+    if (e == SC_OK)
+        e = sc_store_bump_generation(lib, diag);
+    if (e == SC_OK)
+        e = sc_index_sync(lib, 1, diag);
+    return e;
+}

@@ -1,0 +1,150 @@
+/*
+ * The SQLite store: schema, opening, and small statement helpers. SQLite
+ * is the source of truth; everything else (the search index) is derived
+ * from it. WAL mode lets searches and reads go on while an import writes,
+ * and each imported file is one transaction, so a crash leaves the store as
+ * it was before that file or after it.
+ */
+#include "store.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+/* Version 1 of the schema. Later versions add migrations below it. */
+static const char schema_sql[] =
+    "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;\n"
+    "CREATE TABLE IF NOT EXISTS sources(\n"
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT,\n"
+    "  name TEXT NOT NULL,          -- file name as given\n"
+    "  path TEXT,                   -- path as given on import\n"
+    "  size INTEGER NOT NULL,\n"
+    "  sha256 TEXT NOT NULL UNIQUE,\n"
+    "  format TEXT, encoding TEXT,\n"
+    "  bytes BLOB NOT NULL,         -- original bytes, zlib-compressed\n"
+    "  imported_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')));\n"
+    "CREATE TABLE IF NOT EXISTS documents(\n"
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT,\n"
+    "  source_id INTEGER NOT NULL REFERENCES sources(id),\n"
+    "  part INTEGER NOT NULL,       -- 1-based article number in the source\n"
+    "  src_line INTEGER,\n"
+    "  title TEXT NOT NULL,\n"
+    "  text TEXT NOT NULL,          -- original text, title first, '\\n' paragraphs\n"
+    "  chars INTEGER NOT NULL,\n"
+    "  norm_sha256 TEXT NOT NULL,   -- of the normalised text: exact duplicates\n"
+    "  simhash INTEGER NOT NULL,    -- near duplicates\n"
+    "  genre TEXT, year INTEGER, unit TEXT, level TEXT, topics TEXT,\n"
+    "  paid_from INTEGER NOT NULL DEFAULT -1, paid_to INTEGER NOT NULL DEFAULT -1,\n"
+    "  dup_of INTEGER, similarity REAL);\n"
+    "CREATE INDEX IF NOT EXISTS documents_norm ON documents(norm_sha256);\n"
+    "CREATE INDEX IF NOT EXISTS documents_source ON documents(source_id, part);\n"
+    "CREATE TABLE IF NOT EXISTS sections(\n"
+    "  doc_id INTEGER NOT NULL, n INTEGER NOT NULL,\n"
+    "  level INTEGER NOT NULL, label TEXT NOT NULL, heading TEXT NOT NULL, kind TEXT NOT NULL,\n"
+    "  start INTEGER NOT NULL, end INTEGER NOT NULL, fault TEXT,\n"
+    "  PRIMARY KEY(doc_id, n)) WITHOUT ROWID;\n"
+    "CREATE TABLE IF NOT EXISTS points(\n"
+    "  doc_id INTEGER NOT NULL, section_n INTEGER NOT NULL, n INTEGER NOT NULL,\n"
+    "  label TEXT NOT NULL, start INTEGER NOT NULL, end INTEGER NOT NULL,\n"
+    "  PRIMARY KEY(doc_id, section_n, n)) WITHOUT ROWID;\n"
+    "CREATE TABLE IF NOT EXISTS boilerplate(\n"
+    "  id INTEGER PRIMARY KEY, source_id INTEGER NOT NULL, line INTEGER NOT NULL,\n"
+    "  text TEXT NOT NULL, reason TEXT NOT NULL);\n"
+    "CREATE TABLE IF NOT EXISTS refused(\n"
+    "  id INTEGER PRIMARY KEY, file TEXT NOT NULL, reason TEXT NOT NULL,\n"
+    "  at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')));\n"
+    "INSERT OR IGNORE INTO meta VALUES('schema_version', '1');\n"
+    "INSERT OR IGNORE INTO meta VALUES('generation', '1');\n";
+
+enum sc_err sc_store_exec(struct sc_library *lib, const char *sql, struct sc_diag *diag)
+{
+    char *err = NULL;
+    if (sqlite3_exec(lib->db, sql, NULL, NULL, &err) != SQLITE_OK) {
+        sc_diag_set(diag, SC_ESTORE, "%s: %s", lib->db_path, err ? err : "error");
+        sqlite3_free(err);
+        return SC_ESTORE;
+    }
+    return SC_OK;
+}
+
+enum sc_err sc_store_fail(struct sc_library *lib, struct sc_diag *diag)
+{
+    return sc_diag_set(diag, SC_ESTORE, "%s: %s", lib->db_path, sqlite3_errmsg(lib->db));
+}
+
+sqlite3_stmt *sc_store_prepare(struct sc_library *lib, const char *sql, struct sc_diag *diag)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(lib->db, sql, -1, &st, NULL) != SQLITE_OK) {
+        sc_store_fail(lib, diag);
+        sqlite3_finalize(st);
+        return NULL;
+    }
+    return st;
+}
+
+int64_t sc_store_int(struct sc_library *lib, const char *sql)
+{
+    sqlite3_stmt *st = sc_store_prepare(lib, sql, NULL);
+    int64_t v = 0;
+    if (st && sqlite3_step(st) == SQLITE_ROW)
+        v = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return v;
+}
+
+int64_t sc_store_max_doc_id(struct sc_library *lib)
+{
+    return sc_store_int(lib, "SELECT coalesce(max(id), 0) FROM documents");
+}
+
+int64_t sc_store_generation(struct sc_library *lib)
+{
+    return sc_store_int(lib, "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'generation'");
+}
+
+enum sc_err sc_store_bump_generation(struct sc_library *lib, struct sc_diag *diag)
+{
+    return sc_store_exec(lib,
+                         "UPDATE meta SET value = CAST(value AS INTEGER) + 1 "
+                         "WHERE key = 'generation'",
+                         diag);
+}
+
+enum sc_err sc_store_open(struct sc_library *lib, int create, struct sc_diag *diag)
+{
+    int oflags = SQLITE_OPEN_FULLMUTEX;
+    oflags |= (lib->flags & SC_LIBRARY_READONLY) ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
+    if (create)
+        oflags |= SQLITE_OPEN_CREATE;
+    if (sqlite3_open_v2(lib->db_path, &lib->db, oflags, NULL) != SQLITE_OK) {
+        enum sc_err e = sc_diag_set(diag, SC_ESTORE, "cannot open %s: %s", lib->db_path,
+                                    lib->db ? sqlite3_errmsg(lib->db) : "out of memory");
+        sqlite3_close(lib->db);
+        lib->db = NULL;
+        return e;
+    }
+    sqlite3_busy_timeout(lib->db, 10000);
+    enum sc_err e = SC_OK;
+    if (!(lib->flags & SC_LIBRARY_READONLY)) {
+        e = sc_store_exec(lib,
+                          "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+                          "PRAGMA foreign_keys=ON;",
+                          diag);
+        /* idempotent: also brings older libraries up to date */
+        if (e == SC_OK)
+            e = sc_store_exec(lib, schema_sql, diag);
+    }
+    if (e == SC_OK) {
+        /* a store that is not ours (or is corrupt) is refused here */
+        sqlite3_stmt *st =
+            sc_store_prepare(lib, "SELECT value FROM meta WHERE key = 'schema_version'", diag);
+        if (!st)
+            e = SC_ESTORE;
+        else if (sqlite3_step(st) != SQLITE_ROW)
+            e = sc_diag_set(diag, SC_ESTORE, "%s is not a sucai library", lib->db_path);
+        sqlite3_finalize(st);
+    }
+    return e;
+}
