@@ -20,6 +20,7 @@ for round in 1 2 3; do
     wait $pid 2>/dev/null
     n=$(s list --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))'); rc=$?
     t_eq "round $round: the library opens after kill -9" 0 "$rc"
+    echo "# round $round: killed with $n documents stored"
     if command -v sqlite3 >/dev/null; then
         t_eq "round $round: integrity_check" ok "$(sqlite3 "$L/library.db" 'PRAGMA integrity_check')"
     fi
