@@ -65,7 +65,8 @@ $(BUILD)/gen/assets.c: $(BUILD)/tools/embed $(WEB_FILES)
 	$(BUILD)/tools/embed $@ $(WEB_FILES)
 
 $(BUILD)/gen/assets.o: $(BUILD)/gen/assets.c
-	$(CC) $(CFLAGS) -Iserver -c $< -o $@
+	@echo "CC $<"
+	@$(CC) $(CFLAGS) -Iserver -c $< -o $@
 
 $(BUILD)/sucai: $(CLI_OBJ) $(BUILD)/libsucai.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)

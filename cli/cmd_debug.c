@@ -3,6 +3,7 @@
  * golden tests and for looking at what the importer sees.
  *   debug normalize [FILE|-]   the search normalisation of UTF-8 text
  *   debug decode FILE          intake: the decoded text of a .txt/.docx/.md
+ *   debug parse FILE           decode + 公文 parse: articles, outline, boilerplate as JSON
  */
 #include "cli.h"
 
@@ -41,7 +42,8 @@ int cmd_debug(struct cli *cli, int argc, char **argv)
     if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
         FILE *f = argc < 2 ? stderr : stdout;
         fprintf(f, "usage: sucai debug normalize [FILE|-]\n"
-                   "       sucai debug decode FILE\n");
+                   "       sucai debug decode FILE\n"
+                   "       sucai debug parse FILE\n");
         return argc < 2 ? 2 : 0;
     }
     const char *stage = argv[1], *path = argc > 2 ? argv[2] : NULL;
@@ -65,26 +67,36 @@ int cmd_debug(struct cli *cli, int argc, char **argv)
         sc_buf_release(&out);
         return e == SC_OK ? 0 : 2;
     }
-    if (!strcmp(stage, "decode")) {
+    if (!strcmp(stage, "decode") || !strcmp(stage, "parse")) {
         if (!path) {
-            fprintf(stderr, "sucai debug decode: give a file\n");
+            fprintf(stderr, "sucai debug %s: give a file\n", stage);
             return 2;
         }
         if (read_input(path, &data, &len))
             return 1;
         struct sc_ingested in;
         sc_ingested_init(&in);
+        struct sc_parsed parsed = { 0 };
         struct sc_diag d = { 0 };
         enum sc_err e = sc_ingest_bytes(path, data, len, &in, &d);
         free(data);
-        if (e == SC_OK) {
+        if (e == SC_OK && !strcmp(stage, "decode")) {
             printf("# format %d, encoding %s, title %s\n", (int)in.format, in.encoding,
                    in.title_hint ? in.title_hint : "-");
             fwrite(in.text.data, 1, in.text.len, stdout);
             putchar('\n');
-        } else {
-            fprintf(stderr, "sucai debug: %s: %s\n", path, d.msg);
+        } else if (e == SC_OK) {
+            e = sc_gongwen_parse(in.text.data, in.text.len, in.title_hint, &parsed, &d);
+            if (e == SC_OK) {
+                struct sc_buf b = SC_BUF_INIT;
+                sc_parsed_json(&b, &parsed);
+                cli_print_buf(&b);
+                sc_buf_release(&b);
+            }
         }
+        if (e != SC_OK)
+            fprintf(stderr, "sucai debug: %s: %s\n", path, d.msg[0] ? d.msg : sc_strerror(e));
+        sc_parsed_release(&parsed);
         sc_ingested_release(&in);
         return sc_err_exit_code(e);
     }

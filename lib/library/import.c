@@ -235,7 +235,7 @@ static int64_t find_near_dup(struct sc_library *lib, struct simtab *t, uint64_t 
     *sim = 0;
     struct sc_buf other = SC_BUF_INIT;
     for (size_t i = 0; i < t->n; i++) {
-        if (__builtin_popcountll(t->hash[i] ^ h) > SC_SIMHASH_NEAR)
+        if (sc_simhash_distance(t->hash[i], h) > SC_SIMHASH_NEAR)
             continue;
         sc_buf_reset(&other);
         if (stored_norm(lib, t->id[i], &other) != SC_OK)
