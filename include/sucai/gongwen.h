@@ -33,15 +33,26 @@ struct sc_point {        /* inline 一是…二是… point */
     int64_t start, end;  /* cp range of the point's text */
 };
 
+/*
+ * One heading and the text it governs. Sections are listed in document
+ * order; nesting follows from level and range (a section contains the
+ * later sections of higher level that start before its end).
+ *
+ * level: 一、 1, （一） 2, 1./1、 3, （1） 4. A regulation's 第X编 / 第X部分 /
+ * 第X章 / 第X节 / 第X条 rank above those: the ones present take levels 1..R
+ * in that order and the 公文 labels shift down by R (a law with 章 and 条:
+ * 第一章 1, 第一条 2, （一） inside a 条 4). docs/gongwen.md has the table.
+ */
 struct sc_section {
-    int level;           /* 1 一、 2 （一） 3 1. 4 （1）; 1/2 also for 第一章/第一条 */
-    char *label;         /* "（三）"; owned */
-    char *heading;       /* "强化组织领导"; owned */
+    int level;
+    char *label;         /* "（三）", "第一章"; owned */
+    char *heading;       /* "强化组织领导"; "" for an untitled 第X条; owned */
     enum sc_section_kind kind;
     int64_t start, end;  /* cp range of the section in text (heading included) */
     struct sc_point *points;
     size_t npoints;
-    char *fault;         /* numbering fault note ("duplicate label （三）") or NULL; owned */
+    char *fault;         /* numbering fault, recorded not fixed: "duplicate label
+                          * （三）", "gap: （二） missing"; NULL if none; owned */
 };
 
 struct sc_article {
@@ -83,12 +94,28 @@ enum sc_err sc_gongwen_parse(const char *text, size_t len, const char *title_hin
                              struct sc_parsed *out, struct sc_diag *diag);
 void sc_parsed_release(struct sc_parsed *p);
 
-/* Near-duplicate fingerprint of normalised text (SimHash over character
- * shingles), and the exact similarity (Jaccard of shingle sets, 0..1). */
+/*
+ * Near duplicates. Shingles are SC_SHINGLE_N consecutive code points of the
+ * text with whitespace skipped. sc_simhash: 64-bit SimHash of the shingles
+ * of normalised text (sc_normalize). sc_similarity: exact Jaccard similarity
+ * of the two texts' shingle sets, 0..1 (texts too short for one shingle
+ * compare whole: 1 if equal, else 0). Two documents are near duplicates
+ * when their SimHashes differ in at most SC_SIMHASH_NEAR bits (the cheap
+ * candidate test) and sc_similarity is at least SC_NEAR_DUP_MIN.
+ * docs/gongwen.md has the measurements behind the numbers.
+ */
+#define SC_SHINGLE_N    4
 #define SC_SIMHASH_NEAR 3   /* max Hamming distance for a near-duplicate candidate */
 #define SC_NEAR_DUP_MIN 0.8 /* min shingle similarity to record dup_of */
 uint64_t sc_simhash(const char *norm, size_t len);
 double sc_similarity(const char *a, size_t alen, const char *b, size_t blen);
+/* Bits that differ between two SimHashes. */
+int sc_simhash_distance(uint64_t a, uint64_t b);
+
+/* Append a stable, indented JSON dump of a parse (articles with text,
+ * outline and metadata; boilerplate) to b: the form of `sucai debug parse`
+ * and of the golden tests. Check b with sc_buf_err. */
+void sc_parsed_json(struct sc_buf *b, const struct sc_parsed *p);
 
 /* Parse an outline for already-split text (used by reparse and tests). */
 enum sc_err sc_outline_parse(const char *text, size_t len, struct sc_section **out,

@@ -39,11 +39,29 @@ void sc_ingested_release(struct sc_ingested *in);
  * extension and in messages). On refusal returns SC_EPARSE, SC_EUNSUPPORTED
  * or SC_ELIMIT with diag->msg giving the reason (without the file name;
  * the caller prefixes it), e.g. "not valid GB18030 at byte 1234".
+ *
+ * out must have been set up with sc_ingested_init(); its previous text and
+ * title are replaced (its memory is reused, so one struct can serve a whole
+ * batch). On failure out->text is empty and out->title_hint NULL. The bytes
+ * decide over the name where they are unambiguous: a .docx saved as .doc or
+ * .txt is read as .docx, a PDF named .txt is refused as PDF. The rules and
+ * every message are in docs/internals/ingest.md.
  */
 enum sc_err sc_ingest_bytes(const char *name, const void *data, size_t len,
                             struct sc_ingested *out, struct sc_diag *diag);
 
-/* Format from the file name's extension (case-insensitive). */
+/* Format from the file name's extension (case-insensitive): .txt/.text,
+ * .docx/.docm/.dotx/.dotm, .md/.markdown/.mdown/.mkd/.mkdn; anything else
+ * (including the refused .doc/.wps/.pdf) is SC_FORMAT_UNKNOWN. */
 enum sc_format sc_format_from_name(const char *name);
+
+/* "txt", "docx", "md" or "unknown". Static. */
+const char *sc_format_name(enum sc_format f);
+
+/*
+ * Read the file at path (at most SC_MAX_FILE_BYTES, else SC_ELIMIT) and
+ * decode it with sc_ingest_bytes(). Read errors are SC_EIO.
+ */
+enum sc_err sc_ingest_file(const char *path, struct sc_ingested *out, struct sc_diag *diag);
 
 #endif

@@ -52,4 +52,171 @@ int sc_may(const struct sc_principal *p, enum sc_action a);
 /* Downloads per day for a principal; -1 = unlimited, 0 = none. */
 int sc_quota_daily(const struct sc_library *lib, const struct sc_principal *p);
 
+
+/*
+ * Ownership and conventions for everything below:
+ *  - `lib` is an open, writable library. The members tables are created on
+ *    first use (sc_members_schema); a library opened read-only answers
+ *    lookups as "anonymous" and refuses changes.
+ *  - `actor` is who makes a change, for the audit log; NULL means the
+ *    operator at the command line (the CLI sees everything).
+ *  - `addr` is the client's address as text ("" or NULL when there is none).
+ *  - Names are 1..63 bytes of UTF-8 without control characters, spaces or
+ *    ':' and compared ASCII-case-insensitively. Passwords are 8..1024 bytes.
+ *  - Session ids and API tokens are secrets: they are returned once, never
+ *    stored (only their SHA-256), never logged.
+ */
+
+/* Create the members tables if missing (idempotent). Every function below
+ * also calls it, so callers need it only to create tables up front. */
+enum sc_err sc_members_schema(struct sc_library *lib, struct sc_diag *diag);
+
+/* Names: "anonymous" "free" "vip" "svip"; "editor" "admin". */
+const char *sc_tier_name(enum sc_tier t);
+/* Parse "free", "vip" or "svip" (anonymous is not a tier one can set). */
+enum sc_err sc_tier_parse(const char *s, enum sc_tier *out);
+/* Parse a comma list of roles ("editor,admin"; "" or "none" = no roles). */
+enum sc_err sc_roles_parse(const char *s, int *out);
+
+/* ---- users (operators: the CLI, or a principal with SC_ACT_ADMIN) ---- */
+
+/* Add a user. days > 0 makes a vip/svip tier expire after that many days;
+ * days == 0 means it never expires. roles: enum sc_role bits.
+ * SC_EDUPLICATE if the name is taken, SC_EINVAL for a bad name/password. */
+enum sc_err sc_user_add(struct sc_library *lib, const struct sc_principal *actor,
+                        const char *name, const char *password, enum sc_tier tier, int days,
+                        int roles, struct sc_diag *diag);
+/* Change the tier (days as in sc_user_add, counted from now). Audited. */
+enum sc_err sc_user_set_tier(struct sc_library *lib, const struct sc_principal *actor,
+                             const char *name, enum sc_tier tier, int days,
+                             struct sc_diag *diag);
+enum sc_err sc_user_set_roles(struct sc_library *lib, const struct sc_principal *actor,
+                              const char *name, int roles, struct sc_diag *diag);
+/* Disable (1) or enable (0) an account. Disabling ends its sessions; its
+ * API tokens stop working while it is disabled (they work again after
+ * enable). */
+enum sc_err sc_user_set_disabled(struct sc_library *lib, const struct sc_principal *actor,
+                                 const char *name, int disabled, struct sc_diag *diag);
+/* Set a new password; every session of the user ends. */
+enum sc_err sc_user_set_password(struct sc_library *lib, const struct sc_principal *actor,
+                                 const char *name, const char *password, struct sc_diag *diag);
+/* The principal of a user by name, as a session of that user would see it.
+ * SC_ENOTFOUND if no such user, SC_EDENIED if disabled. */
+enum sc_err sc_user_principal(struct sc_library *lib, const char *name,
+                              struct sc_principal *out, struct sc_diag *diag);
+/* Append the users to out: a JSON array of {"id", "name", "tier" (as set),
+ * "effective_tier", "tier_expires" (ISO 8601 UTC or null), "roles": [...],
+ * "disabled", "created", "last_login", "downloads_today"} when json, else
+ * one text line per user. Never includes password hashes. */
+enum sc_err sc_user_list(struct sc_library *lib, int json, struct sc_buf *out,
+                         struct sc_diag *diag);
+
+/* ---- login and sessions ----
+ * A session id is 64 hex digits (256 random bits) for the cookie; the store
+ * keeps its SHA-256. Expiry is server-side and sliding: a session ends after
+ * SC_SESSION_IDLE_SECONDS without use, and in any case SC_SESSION_MAX_SECONDS
+ * after login. Each login makes a new id (never one the client chose), so a
+ * cookie planted before login is not honoured after it. */
+#define SC_SESSION_IDLE_SECONDS (7 * 24 * 3600)
+#define SC_SESSION_MAX_SECONDS (30 * 24 * 3600)
+#define SC_SECRET_HEX 64 /* length of a session id or CSRF token */
+
+/* Login throttling (per account name and per client address, held in the
+ * store so it works across processes): after SC_LOGIN_FREE_FAILURES failed
+ * logins for a name (SC_LOGIN_FREE_FAILURES_ADDR for an address) within a
+ * day, each further attempt must wait 30 s, doubling per failure, at most
+ * an hour. A successful login clears the name's failures. */
+#define SC_LOGIN_FREE_FAILURES 5
+#define SC_LOGIN_FREE_FAILURES_ADDR 20
+
+struct sc_login_result {
+    char session_id[SC_SECRET_HEX + 1]; /* for the cookie; not stored */
+    char csrf[SC_SECRET_HEX + 1];       /* for X-CSRF-Token */
+    struct sc_principal principal;
+    time_t expires;                     /* idle expiry (slides with use) */
+};
+
+/* Check name and password and start a session. Errors:
+ *  SC_EDENIED "wrong name or password" for an unknown name or a wrong
+ *    password alike (the same work is done in both cases), or
+ *    "this account is disabled" (only after a correct password);
+ *  SC_ELIMIT "too many attempts, try again in N s" while throttled.
+ * Logins, failures and refusals are audited (never the password). */
+enum sc_err sc_login(struct sc_library *lib, const char *name, const char *password,
+                     const char *addr, struct sc_login_result *out, struct sc_diag *diag);
+/* Who owns a session. Unknown, expired, ended or disabled -> anonymous
+ * ({ 0 }) and returns 0; a live session returns 1 (and slides its expiry). */
+int sc_session_principal(struct sc_library *lib, const char *session_id,
+                         struct sc_principal *out);
+/* End a session (logout). Audited with addr. Unknown ids are ignored. */
+enum sc_err sc_session_end(struct sc_library *lib, const char *session_id, const char *addr);
+/* The CSRF token of a session id (derived, one-way, from the id). */
+void sc_session_csrf(const char *session_id, char out[SC_SECRET_HEX + 1]);
+/* 1 if token is the CSRF token of session_id and the session is live. The
+ * server asks this for every state-changing request made with a cookie. */
+int sc_session_check_csrf(struct sc_library *lib, const char *session_id, const char *token);
+
+/* ---- API tokens (`Authorization: Bearer <token>`) ----
+ * A token is "sct_" and 64 hex digits; only its SHA-256 is stored. */
+
+/* Create a token for user name; *token_out (malloc'd, caller frees) is
+ * the only copy of the secret; *id its number (for revoke/list). */
+enum sc_err sc_token_create(struct sc_library *lib, const struct sc_principal *actor,
+                            const char *name, const char *label, char **token_out, int64_t *id,
+                            struct sc_diag *diag);
+/* Revoke by number ("12") or by the token itself. SC_ENOTFOUND if none. */
+enum sc_err sc_token_revoke(struct sc_library *lib, const struct sc_principal *actor,
+                            const char *id_or_token, struct sc_diag *diag);
+/* The owner of a live token (not revoked, user not disabled) -> 1 and out;
+ * otherwise anonymous and 0. */
+int sc_token_principal(struct sc_library *lib, const char *token, struct sc_principal *out);
+/* Tokens (never the secrets): JSON array of {"id", "user", "label",
+ * "created", "last_used", "revoked"} or text lines. */
+enum sc_err sc_token_list(struct sc_library *lib, int json, struct sc_buf *out,
+                          struct sc_diag *diag);
+
+/* ---- daily download quotas ----
+ * Counted per user and LOCAL calendar day (the counter is keyed by the
+ * local date, so it resets at local midnight). Defaults: free 3, vip 30,
+ * svip 200; editors, admins and --all-entitled are unlimited. */
+
+/* Take one download for p, atomically (two processes racing for the last
+ * one: exactly one wins), and audit it as "download" with detail (e.g.
+ * "compile docx 3 docs") and addr. *remaining (may be NULL) is what is left
+ * today, -1 = unlimited. SC_EDENIED if p may not download at all
+ * (anonymous), SC_ELIMIT "daily download limit (N) reached" when used up. */
+enum sc_err sc_quota_take(struct sc_library *lib, const struct sc_principal *p,
+                          const char *detail, const char *addr, int *remaining,
+                          struct sc_diag *diag);
+/* Give back a download taken by sc_quota_take when the download then
+ * failed (never below zero). */
+void sc_quota_give_back(struct sc_library *lib, const struct sc_principal *p);
+/* Downloads left today: -1 unlimited, 0 none. */
+int sc_quota_remaining(struct sc_library *lib, const struct sc_principal *p);
+/* Set the daily limit of a tier (free, vip, svip); n >= 0. Audited. */
+enum sc_err sc_quota_set(struct sc_library *lib, const struct sc_principal *actor,
+                         enum sc_tier tier, int n, struct sc_diag *diag);
+
+/* ---- audit log ---- */
+
+/* Append an entry: time, user (p, or NULL/anonymous), action (a short word:
+ * "login", "login_failed", "logout", "import", "download", "tier", ...),
+ * detail and addr (both may be NULL; cut at 1000 and 64 bytes). */
+enum sc_err sc_audit(struct sc_library *lib, const struct sc_principal *p, const char *action,
+                     const char *detail, const char *addr);
+/* The newest `limit` entries, newest first (limit 0 = 100): JSON array of
+ * {"id", "at" (ISO 8601 UTC), "user" (or null), "action", "detail",
+ * "addr"} or text lines. */
+enum sc_err sc_audit_list(struct sc_library *lib, size_t limit, int json, struct sc_buf *out,
+                          struct sc_diag *diag);
+
+/* ---- GET /api/v1/me ---- */
+
+/* Append {"user": name|null, "tier", "tier_expires" (ISO 8601 UTC or null),
+ * "roles": [...], "entitled": bool (may read paid parts), "may": {"search",
+ * "read_paid", "download", "import", "admin"}, "downloads_per_day" and
+ * "downloads_left" (null = unlimited), "csrf" (only if csrf is non-NULL)}. */
+void sc_principal_json(struct sc_library *lib, struct sc_buf *b, const struct sc_principal *p,
+                       const char *csrf);
+
 #endif

@@ -71,6 +71,7 @@ struct sc_results {
     struct sc_hit *hits;
     size_t nhits;
     struct sc_facets facets;
+    int has_facets;   /* facets were asked for (opts.facets) */
 };
 
 /* Run a query. Malformed queries give SC_EPARSE with a message that names
@@ -90,5 +91,8 @@ void sc_results_json(struct sc_buf *b, const struct sc_results *r, enum sc_searc
  * scratch (`sucai reindex`). */
 enum sc_err sc_index_sync(struct sc_library *lib, int force, struct sc_diag *diag);
 enum sc_err sc_index_rebuild(struct sc_library *lib, struct sc_diag *diag);
+
+/* Bytes of the index files in use (0 if none). */
+int64_t sc_index_bytes(struct sc_library *lib);
 
 #endif

@@ -1,0 +1,1184 @@
+/*
+ * .docx reading: libzip on the bytes in memory, expat on the parts. The zip
+ * is untrusted, so every entry is checked against the size and ratio limits
+ * both as declared and as actually inflated, and every XML part is refused
+ * if it has a DOCTYPE (no entities, internal or external, ever).
+ *
+ * The body walker turns word/document.xml into text the way Word shows it
+ * with all changes accepted: paragraphs in order, table rows as tab-separated
+ * cells, text boxes once (one branch of mc:AlternateContent), list labels
+ * from numbering.xml, field results without field codes; deleted and moved-
+ * away text, comments, headers and footers are left out.
+ */
+#include "docx_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zip.h>
+
+#define RATIO_MIN_BYTES (1u << 20) /* below this an entry's ratio is not judged */
+#define PART_PATH       256
+#define MAX_DEPTH       256 /* element stack kept for parent checks */
+#define MAX_STORY       8   /* nested text boxes */
+#define MAX_AC          64  /* nested mc:AlternateContent */
+#define MAX_FIELD       64  /* nested fields */
+#define CORE_TITLE_MAX  4096
+
+static const char msg_doctype[] =
+    "XML document type (DOCTYPE) and entity declarations are not allowed";
+
+/* ---- XML plumbing -------------------------------------------------------- */
+
+enum docx_ns docx_split(const XML_Char *name, const char **local)
+{
+    const char *sp = strrchr(name, ' ');
+    if (!sp) {
+        *local = name;
+        return NS_NONE;
+    }
+    *local = sp + 1;
+    size_t n = (size_t)(sp - name);
+    static const struct {
+        const char *uri;
+        enum docx_ns ns;
+    } known[] = {
+        { "http://schemas.openxmlformats.org/wordprocessingml/2006/main", NS_W },
+        { "http://purl.oclc.org/ooxml/wordprocessingml/main", NS_W },
+        { "http://schemas.openxmlformats.org/markup-compatibility/2006", NS_MC },
+        { "http://schemas.openxmlformats.org/officeDocument/2006/math", NS_M },
+        { "http://purl.oclc.org/ooxml/officeDocument/math", NS_M },
+        { "http://purl.org/dc/elements/1.1/", NS_DC },
+        { "http://schemas.openxmlformats.org/package/2006/relationships", NS_REL },
+    };
+    for (size_t k = 0; k < sizeof known / sizeof known[0]; k++)
+        if (strlen(known[k].uri) == n && memcmp(name, known[k].uri, n) == 0)
+            return known[k].ns;
+    return NS_OTHER;
+}
+
+const char *docx_attr(const XML_Char **atts, enum docx_ns ns, const char *local)
+{
+    for (size_t i = 0; atts && atts[i]; i += 2) {
+        const char *l;
+        enum docx_ns a = docx_split(atts[i], &l);
+        if (strcmp(l, local) == 0 && (a == ns || (ns == NS_W && a == NS_NONE)))
+            return atts[i + 1];
+    }
+    return NULL;
+}
+
+int docx_int(const char *v, int lo, int hi, int def)
+{
+    if (!v)
+        return def;
+    char *end;
+    long x = strtol(v, &end, 10);
+    if (end == v)
+        return def;
+    if (x < lo)
+        return lo;
+    if (x > hi)
+        return hi;
+    return (int)x;
+}
+
+int docx_on(const char *v)
+{
+    return !(v && (strcmp(v, "false") == 0 || strcmp(v, "0") == 0 || strcmp(v, "off") == 0));
+}
+
+void docx_fail(struct docx_xml *x, enum sc_err err, const char *why)
+{
+    if (x->err == SC_OK) {
+        x->err = err;
+        x->why = why;
+    }
+    XML_StopParser(x->parser, XML_FALSE);
+}
+
+static void XMLCALL on_doctype(void *ud, const XML_Char *name, const XML_Char *sysid,
+                               const XML_Char *pubid, int has_internal_subset)
+{
+    (void)name, (void)sysid, (void)pubid, (void)has_internal_subset;
+    docx_fail(ud, SC_EPARSE, msg_doctype);
+}
+
+static void XMLCALL on_entity(void *ud, const XML_Char *name, int is_param, const XML_Char *value,
+                              int value_len, const XML_Char *base, const XML_Char *sysid,
+                              const XML_Char *pubid, const XML_Char *notation)
+{
+    (void)name, (void)is_param, (void)value, (void)value_len, (void)base, (void)sysid,
+        (void)pubid, (void)notation;
+    docx_fail(ud, SC_EPARSE, "XML entity declarations are not allowed");
+}
+
+/* ---- the archive --------------------------------------------------------- */
+
+struct zdoc {
+    zip_t *za;
+    size_t total; /* uncompressed bytes read so far, all entries */
+};
+
+static void lower_first(char *dst, size_t cap, const char *src)
+{
+    snprintf(dst, cap, "%s", src ? src : "unknown error");
+    if (dst[0] >= 'A' && dst[0] <= 'Z')
+        dst[0] = (char)(dst[0] + 32);
+}
+
+static enum sc_err zdoc_open(const unsigned char *d, size_t len, struct zdoc *z,
+                             struct sc_diag *diag)
+{
+    z->za = NULL;
+    z->total = 0;
+    zip_error_t ze;
+    zip_error_init(&ze);
+    zip_source_t *src = zip_source_buffer_create(d, len, 0, &ze);
+    if (!src) {
+        zip_error_fini(&ze);
+        return sc_diag_set(diag, SC_ENOMEM, "out of memory");
+    }
+    z->za = zip_open_from_source(src, ZIP_RDONLY, &ze);
+    if (!z->za) {
+        zip_source_free(src);
+        enum sc_err err = SC_EPARSE;
+        char why[200];
+        if (zip_error_code_zip(&ze) == ZIP_ER_MEMORY) {
+            err = sc_diag_set(diag, SC_ENOMEM, "out of memory");
+        } else {
+            lower_first(why, sizeof why, zip_error_strerror(&ze));
+            sc_diag_set(diag, err, "not a valid .docx: %s", why);
+        }
+        zip_error_fini(&ze);
+        return err;
+    }
+    zip_error_fini(&ze);
+    return SC_OK;
+}
+
+static void zdoc_close(struct zdoc *z)
+{
+    if (z->za)
+        zip_discard(z->za);
+    z->za = NULL;
+}
+
+static zip_int64_t zdoc_find(struct zdoc *z, const char *name)
+{
+    zip_int64_t idx = zip_name_locate(z->za, name, 0);
+    if (idx < 0)
+        idx = zip_name_locate(z->za, name, ZIP_FL_NOCASE);
+    return idx;
+}
+
+/*
+ * Stream one entry into an expat parser, enforcing the limits on the bytes
+ * as they come out of the inflater: the sizes in the zip directory are only
+ * what the file claims. Returns SC_ENOTFOUND (without a message) if the
+ * entry does not exist.
+ */
+static enum sc_err zdoc_parse(struct zdoc *z, const char *name, struct docx_xml *x,
+                              struct sc_diag *diag)
+{
+    zip_int64_t idx = zdoc_find(z, name);
+    if (idx < 0)
+        return SC_ENOTFOUND;
+    zip_stat_t st;
+    zip_stat_init(&st);
+    if (zip_stat_index(z->za, (zip_uint64_t)idx, 0, &st) != 0)
+        return sc_diag_set(diag, SC_EPARSE, "not a valid .docx: cannot read %s", name);
+    if ((st.valid & ZIP_STAT_ENCRYPTION_METHOD) && st.encryption_method != ZIP_EM_NONE)
+        return sc_diag_set(diag, SC_EUNSUPPORTED,
+                           "encrypted .docx is not supported (%s is encrypted): remove the "
+                           "password and save it again",
+                           name);
+    zip_uint64_t declared = (st.valid & ZIP_STAT_SIZE) ? st.size : SC_MAX_DOCX_ENTRY;
+    zip_uint64_t comp = (st.valid & ZIP_STAT_COMP_SIZE) ? st.comp_size : 0;
+    if (declared > SC_MAX_DOCX_ENTRY)
+        return sc_diag_set(diag, SC_ELIMIT,
+                           ".docx entry %s is too large (%llu bytes uncompressed; the limit is "
+                           "%u MiB)",
+                           name, (unsigned long long)declared, SC_MAX_DOCX_ENTRY >> 20);
+    if (declared > SC_MAX_DOCX_TOTAL - z->total)
+        return sc_diag_set(diag, SC_ELIMIT,
+                           ".docx is too large uncompressed (over the limit of %u MiB)",
+                           SC_MAX_DOCX_TOTAL >> 20);
+    if (declared > RATIO_MIN_BYTES && declared / (comp ? comp : 1) > SC_MAX_ZIP_RATIO)
+        return sc_diag_set(diag, SC_ELIMIT,
+                           ".docx entry %s is compressed %llu:1 (the limit is %u:1): zip bomb?",
+                           name, (unsigned long long)(declared / (comp ? comp : 1)),
+                           SC_MAX_ZIP_RATIO);
+
+    zip_file_t *zf = zip_fopen_index(z->za, (zip_uint64_t)idx, 0);
+    if (!zf) {
+        char why[200];
+        lower_first(why, sizeof why, zip_strerror(z->za));
+        return sc_diag_set(diag, SC_EPARSE, "not a valid .docx: %s: %s", name, why);
+    }
+    enum sc_err err = SC_OK;
+    char *chunk = malloc(65536);
+    if (!chunk) {
+        zip_fclose(zf);
+        return sc_diag_set(diag, SC_ENOMEM, "out of memory");
+    }
+    zip_uint64_t got = 0;
+    int done = 0;
+    while (!done) {
+        zip_int64_t n = zip_fread(zf, chunk, 65536);
+        if (n < 0) {
+            char why[200];
+            lower_first(why, sizeof why, zip_file_strerror(zf));
+            err = sc_diag_set(diag, SC_EPARSE, "not a valid .docx: %s: %s", name, why);
+            break;
+        }
+        got += (zip_uint64_t)n;
+        z->total += (size_t)n;
+        if (got > declared) {
+            err = sc_diag_set(diag, SC_EPARSE,
+                              "not a valid .docx: %s inflates to more than its declared size",
+                              name);
+            break;
+        }
+        if (got > SC_MAX_DOCX_ENTRY || z->total > SC_MAX_DOCX_TOTAL) {
+            err = sc_diag_set(diag, SC_ELIMIT, ".docx is too large uncompressed (%s)", name);
+            break;
+        }
+        if (got > RATIO_MIN_BYTES && got / (comp ? comp : 1) > SC_MAX_ZIP_RATIO) {
+            err = sc_diag_set(diag, SC_ELIMIT,
+                              ".docx entry %s is compressed over %u:1: zip bomb?", name,
+                              SC_MAX_ZIP_RATIO);
+            break;
+        }
+        done = n == 0;
+        if (XML_Parse(x->parser, chunk, (int)n, done) == XML_STATUS_ERROR) {
+            if (x->err == SC_ENOMEM) {
+                err = sc_diag_set(diag, SC_ENOMEM, "out of memory");
+            } else if (x->err != SC_OK) {
+                err = sc_diag_set(diag, x->err, "%s (in %s)", x->why, name);
+            } else {
+                enum XML_Error code = XML_GetErrorCode(x->parser);
+                err = sc_diag_set(diag, code == XML_ERROR_NO_MEMORY ? SC_ENOMEM : SC_EPARSE,
+                                  "not a valid .docx: %s: %s at line %lu column %lu", name,
+                                  XML_ErrorString(code),
+                                  (unsigned long)XML_GetCurrentLineNumber(x->parser),
+                                  (unsigned long)XML_GetCurrentColumnNumber(x->parser));
+            }
+            break;
+        }
+    }
+    free(chunk);
+    zip_fclose(zf);
+    return err;
+}
+
+/* A namespace-aware parser with the DOCTYPE/entity refusals installed. */
+static enum sc_err xml_new(struct docx_xml *x, void *ud, XML_StartElementHandler start,
+                           XML_EndElementHandler end, XML_CharacterDataHandler chars,
+                           struct sc_diag *diag)
+{
+    x->err = SC_OK;
+    x->why = NULL;
+    x->parser = XML_ParserCreateNS(NULL, ' ');
+    if (!x->parser)
+        return sc_diag_set(diag, SC_ENOMEM, "out of memory");
+    XML_SetUserData(x->parser, ud);
+    XML_SetElementHandler(x->parser, start, end);
+    if (chars)
+        XML_SetCharacterDataHandler(x->parser, chars);
+    XML_SetStartDoctypeDeclHandler(x->parser, on_doctype);
+    XML_SetEntityDeclHandler(x->parser, on_entity);
+    XML_SetParamEntityParsing(x->parser, XML_PARAM_ENTITY_PARSING_NEVER);
+    return SC_OK;
+}
+
+static void xml_free(struct docx_xml *x)
+{
+    if (x->parser)
+        XML_ParserFree(x->parser);
+    x->parser = NULL;
+}
+
+/* ---- relationships -------------------------------------------------------- */
+
+struct rels {
+    struct docx_xml x;
+    char base[PART_PATH]; /* folder of the source part, "" or "word/" */
+    char main[PART_PATH], numbering[PART_PATH], styles[PART_PATH];
+};
+
+static int ends_with(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), m = strlen(suffix);
+    return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+/* Resolve a relationship target against the source folder: "/x" is from
+ * the package root, "a/../b" is folded. "" if it does not fit. */
+static void resolve(const char *base, const char *target, char out[PART_PATH])
+{
+    char tmp[PART_PATH * 2];
+    if (target[0] == '/')
+        snprintf(tmp, sizeof tmp, "%s", target + 1);
+    else
+        snprintf(tmp, sizeof tmp, "%s%s", base, target);
+    size_t o = 0;
+    out[0] = '\0';
+    const char *p = tmp;
+    while (*p) {
+        const char *slash = strchr(p, '/');
+        size_t n = slash ? (size_t)(slash - p) : strlen(p);
+        if (n == 0 || (n == 1 && p[0] == '.')) {
+            /* skip */
+        } else if (n == 2 && p[0] == '.' && p[1] == '.') {
+            if (o > 0) {
+                o--;
+                while (o > 0 && out[o - 1] != '/')
+                    o--;
+            }
+        } else {
+            if (o + n + 2 > PART_PATH) {
+                out[0] = '\0';
+                return;
+            }
+            memcpy(out + o, p, n);
+            o += n;
+            if (slash)
+                out[o++] = '/';
+        }
+        p += n + (slash ? 1 : 0);
+    }
+    out[o] = '\0';
+}
+
+static void XMLCALL rels_start(void *ud, const XML_Char *name, const XML_Char **atts)
+{
+    struct rels *r = ud;
+    const char *local;
+    if (docx_split(name, &local) != NS_REL || strcmp(local, "Relationship") != 0)
+        return;
+    const char *type = docx_attr(atts, NS_NONE, "Type");
+    const char *target = docx_attr(atts, NS_NONE, "Target");
+    const char *mode = docx_attr(atts, NS_NONE, "TargetMode");
+    if (!type || !target || (mode && strcmp(mode, "External") == 0))
+        return;
+    char *dst = NULL;
+    if (ends_with(type, "/officeDocument"))
+        dst = r->main;
+    else if (ends_with(type, "/numbering"))
+        dst = r->numbering;
+    else if (ends_with(type, "/styles"))
+        dst = r->styles;
+    if (dst && !dst[0])
+        resolve(r->base, target, dst);
+}
+
+static void XMLCALL rels_end(void *ud, const XML_Char *name)
+{
+    (void)ud, (void)name;
+}
+
+static enum sc_err read_rels(struct zdoc *z, const char *path, struct rels *r,
+                             struct sc_diag *diag)
+{
+    enum sc_err err = xml_new(&r->x, r, rels_start, rels_end, NULL, diag);
+    if (err != SC_OK)
+        return err;
+    err = zdoc_parse(z, path, &r->x, diag);
+    xml_free(&r->x);
+    return err == SC_ENOTFOUND ? SC_OK : err;
+}
+
+/* The main document part: from _rels/.rels, else word/document.xml. */
+static enum sc_err find_main(struct zdoc *z, char main[PART_PATH], struct sc_diag *diag)
+{
+    struct rels r;
+    memset(&r, 0, sizeof r);
+    enum sc_err err = read_rels(z, "_rels/.rels", &r, diag);
+    if (err != SC_OK)
+        return err;
+    if (r.main[0] && zdoc_find(z, r.main) >= 0)
+        snprintf(main, PART_PATH, "%s", r.main);
+    else if (zdoc_find(z, "word/document.xml") >= 0)
+        snprintf(main, PART_PATH, "word/document.xml");
+    else
+        return sc_diag_set(diag, SC_EPARSE, "not a valid .docx: no word/document.xml");
+    return SC_OK;
+}
+
+int sc_ingest_zip_is_docx(const unsigned char *d, size_t len)
+{
+    struct zdoc z;
+    if (zdoc_open(d, len, &z, NULL) != SC_OK)
+        return 0;
+    int yes = zdoc_find(&z, "word/document.xml") >= 0;
+    if (!yes) {
+        char main[PART_PATH];
+        yes = find_main(&z, main, NULL) == SC_OK;
+    }
+    zdoc_close(&z);
+    return yes;
+}
+
+/* ---- docProps/core.xml ---------------------------------------------------- */
+
+struct core {
+    struct docx_xml x;
+    int in_title;
+    struct sc_buf title;
+};
+
+static void XMLCALL core_start(void *ud, const XML_Char *name, const XML_Char **atts)
+{
+    struct core *c = ud;
+    const char *local;
+    (void)atts;
+    if (docx_split(name, &local) == NS_DC && strcmp(local, "title") == 0)
+        c->in_title = 1;
+}
+
+static void XMLCALL core_end(void *ud, const XML_Char *name)
+{
+    struct core *c = ud;
+    (void)name;
+    c->in_title = 0;
+}
+
+static void XMLCALL core_chars(void *ud, const XML_Char *s, int n)
+{
+    struct core *c = ud;
+    if (c->in_title && n > 0 && c->title.len + (size_t)n <= CORE_TITLE_MAX)
+        sc_buf_add(&c->title, s, (size_t)n);
+}
+
+/* ---- the body walker ------------------------------------------------------- */
+
+enum el {
+    E_OTHER = 0,
+    E_SKIP, /* subtree without text we want */
+    E_P,
+    E_PPR,
+    E_RPR,
+    E_R,
+    E_T,
+    E_TAB,
+    E_BR,
+    E_CR,
+    E_SYM,
+    E_NBHYPHEN,
+    E_TBL,
+    E_TR,
+    E_TRPR,
+    E_TC,
+    E_PSTYLE,
+    E_NUMPR,
+    E_ILVL,
+    E_NUMID,
+    E_DEL,
+    E_MOVEFROM,
+    E_FLDCHAR,
+    E_TXBX,
+    E_VANISH,
+    E_AC,
+    E_CHOICE,
+    E_FALLBACK,
+    E_MR, /* m:r */
+    E_TCPR,
+    E_GRIDSPAN,
+};
+
+static const struct {
+    const char *name;
+    enum el id;
+} w_elements[] = {
+    /* sorted by name (strcmp) for bsearch */
+    { "br", E_BR },
+    { "commentReference", E_SKIP },
+    { "cr", E_CR },
+    { "del", E_DEL },
+    { "delInstrText", E_SKIP },
+    { "delText", E_SKIP },
+    { "fldChar", E_FLDCHAR },
+    { "fldData", E_SKIP },
+    { "gridSpan", E_GRIDSPAN },
+    { "ilvl", E_ILVL },
+    { "instrText", E_SKIP },
+    { "moveFrom", E_MOVEFROM },
+    { "noBreakHyphen", E_NBHYPHEN },
+    { "numId", E_NUMID },
+    { "numPr", E_NUMPR },
+    { "numberingChange", E_SKIP },
+    { "p", E_P },
+    { "pPr", E_PPR },
+    { "pStyle", E_PSTYLE },
+    { "ptab", E_TAB },
+    { "r", E_R },
+    { "rPr", E_RPR },
+    { "rt", E_SKIP },
+    { "sdtPr", E_SKIP },
+    { "sectPr", E_SKIP },
+    { "sym", E_SYM },
+    { "t", E_T },
+    { "tab", E_TAB },
+    { "tbl", E_TBL },
+    { "tblGrid", E_SKIP },
+    { "tblGridChange", E_SKIP },
+    { "tblPr", E_SKIP },
+    { "tc", E_TC },
+    { "tcPr", E_TCPR },
+    { "tr", E_TR },
+    { "trPr", E_TRPR },
+    { "txbxContent", E_TXBX },
+    { "vanish", E_VANISH },
+};
+
+static enum el classify(const XML_Char *name)
+{
+    const char *local;
+    enum docx_ns ns = docx_split(name, &local);
+    if (ns == NS_MC) {
+        if (strcmp(local, "AlternateContent") == 0)
+            return E_AC;
+        if (strcmp(local, "Choice") == 0)
+            return E_CHOICE;
+        if (strcmp(local, "Fallback") == 0)
+            return E_FALLBACK;
+        return E_OTHER;
+    }
+    if (ns == NS_M)
+        return strcmp(local, "t") == 0 ? E_T : strcmp(local, "r") == 0 ? E_MR : E_OTHER;
+    if (ns != NS_W)
+        return E_OTHER;
+    size_t lo = 0, hi = sizeof w_elements / sizeof w_elements[0];
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        int c = strcmp(local, w_elements[mid].name);
+        if (c == 0)
+            return w_elements[mid].id;
+        if (c < 0)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    /* pPrChange, rPrChange, sectPrChange, tblPrChange ...: old properties */
+    return ends_with(local, "PrChange") || ends_with(local, "PrExChange") ? E_SKIP : E_OTHER;
+}
+
+/* One flow of text: the body, or the content of a text box. */
+struct story {
+    struct sc_buf para;     /* current paragraph */
+    struct sc_buf cell;     /* current cell of the outermost table */
+    struct sc_buf row;      /* current row of the outermost table */
+    struct sc_buf deferred; /* text-box lines anchored in the current line */
+    int tbl;                /* table nesting inside this story */
+    int cells;
+    int span; /* grid columns the current cell covers */
+    int row_deleted;
+    int merge;        /* the last paragraph mark was deleted: continue it */
+    int mark_deleted; /* this paragraph's mark is deleted */
+    int num_id, ilvl;
+    char style[64];
+};
+
+struct body {
+    struct docx_xml x;
+    struct sc_buf *out;
+    struct docx_num *num;
+    struct docx_styles *styles;
+    struct story story[MAX_STORY];
+    int nstory;
+    unsigned char stack[MAX_DEPTH];
+    int depth;
+    int skip; /* > 0 inside a skipped subtree */
+    unsigned char ac_chosen[MAX_AC];
+    int nac;
+    unsigned char fld[MAX_FIELD]; /* 1 = still in the field code */
+    int nfld, fld_over, fld_code;
+    int in_t;
+    int run_hidden;
+    struct sc_buf label, line;
+    /* title hint candidates */
+    char *first_para, *title_para, *heading_para;
+    int paras_seen;
+};
+
+static struct story *cur_story(struct body *b)
+{
+    return &b->story[b->nstory - 1];
+}
+
+static enum el parent(const struct body *b, int up)
+{
+    int i = b->depth - 1 - up;
+    return i >= 0 && i < MAX_DEPTH ? (enum el)b->stack[i] : E_OTHER;
+}
+
+static void story_reset(struct story *s)
+{
+    sc_buf_reset(&s->para);
+    sc_buf_reset(&s->cell);
+    sc_buf_reset(&s->row);
+    sc_buf_reset(&s->deferred);
+    s->tbl = s->cells = s->row_deleted = s->merge = s->mark_deleted = 0;
+    s->num_id = s->ilvl = -1;
+    s->style[0] = '\0';
+}
+
+static void story_release(struct story *s)
+{
+    sc_buf_release(&s->para);
+    sc_buf_release(&s->cell);
+    sc_buf_release(&s->row);
+    sc_buf_release(&s->deferred);
+}
+
+static struct sc_buf *sink(struct body *b)
+{
+    return b->nstory > 1 ? &b->story[b->nstory - 2].deferred : b->out;
+}
+
+/* Text shown to the reader: not inside a field code, not hidden. */
+static void add_text(struct body *b, const char *s, size_t n)
+{
+    if (b->fld_code > 0 || b->run_hidden)
+        return;
+    struct story *st = cur_story(b);
+    if (st->tbl == 0) {
+        sc_buf_add(&st->para, s, n);
+        return;
+    }
+    /* tabs and line breaks would break the row's cell structure */
+    size_t i = 0;
+    while (i < n) {
+        size_t j = i;
+        while (j < n && s[j] != '\t' && s[j] != '\n' && s[j] != '\r')
+            j++;
+        sc_buf_add(&st->para, s + i, j - i);
+        if (j < n) {
+            sc_buf_addc(&st->para, ' ');
+            j++;
+        }
+        i = j;
+    }
+}
+
+static void flush_deferred(struct body *b, struct story *s)
+{
+    if (s->deferred.len) {
+        sc_buf_add(sink(b), s->deferred.data, s->deferred.len);
+        sc_buf_reset(&s->deferred);
+    }
+}
+
+static void take_candidate(char **slot, const char *s, size_t n, struct body *b)
+{
+    int nomem = 0;
+    if (*slot)
+        return;
+    *slot = sc_ingest_title_dup(s, n, &nomem);
+    if (nomem)
+        docx_fail(&b->x, SC_ENOMEM, "out of memory");
+}
+
+static void para_end(struct body *b)
+{
+    struct story *s = cur_story(b);
+    if (s->mark_deleted) {
+        /* Accepting the deletion of a paragraph mark joins this paragraph
+         * with the next one. */
+        s->merge = 1;
+        s->mark_deleted = 0;
+        return;
+    }
+    int num_id = s->num_id, ilvl = s->ilvl, snum, silvl;
+    enum docx_kind kind;
+    docx_style_lookup(b->styles, s->style, &snum, &silvl, &kind);
+    if (num_id < 0) {
+        num_id = snum;
+        if (ilvl < 0)
+            ilvl = silvl;
+    }
+    sc_buf_reset(&b->label);
+    docx_num_label(b->num, num_id, ilvl, &b->label);
+    struct sc_buf *line = &b->line;
+    sc_buf_reset(line);
+    sc_buf_add(line, b->label.data, b->label.len);
+    sc_buf_add(line, s->para.data, s->para.len);
+    int blank = sc_ingest_blank(line->data, line->len);
+
+    if (b->nstory == 1 && s->tbl == 0 && !blank) {
+        take_candidate(&b->first_para, line->data, line->len, b);
+        if (kind == KIND_TITLE)
+            take_candidate(&b->title_para, line->data, line->len, b);
+        /* A heading is the title only near the top; later it is a section. */
+        if ((kind == KIND_HEADING1 || kind == KIND_HEADING1 + 1) && b->paras_seen < 3)
+            take_candidate(&b->heading_para, line->data, line->len, b);
+        b->paras_seen++;
+    }
+    if (s->tbl > 0) {
+        if (!blank) {
+            if (s->cell.len)
+                sc_buf_addc(&s->cell, ' ');
+            sc_buf_add(&s->cell, line->data, line->len);
+        }
+    } else {
+        if (!blank) {
+            struct sc_buf *o = sink(b);
+            sc_buf_add(o, line->data, line->len);
+            sc_buf_addc(o, '\n');
+        }
+        flush_deferred(b, s);
+    }
+    sc_buf_reset(&s->para);
+    s->merge = 0;
+    s->num_id = s->ilvl = -1;
+    s->style[0] = '\0';
+}
+
+static void row_end(struct body *b, struct story *s)
+{
+    if (!s->row_deleted && !sc_ingest_blank(s->row.data, s->row.len)) {
+        struct sc_buf *o = sink(b);
+        sc_buf_add(o, s->row.data, s->row.len);
+        sc_buf_addc(o, '\n');
+    }
+    sc_buf_reset(&s->row);
+    s->cells = 0;
+    s->row_deleted = 0;
+    flush_deferred(b, s);
+}
+
+static void push(struct body *b, enum el id)
+{
+    if (b->depth < MAX_DEPTH)
+        b->stack[b->depth] = (unsigned char)id;
+    b->depth++;
+}
+
+static void XMLCALL body_start(void *ud, const XML_Char *name, const XML_Char **atts)
+{
+    struct body *b = ud;
+    if (b->skip) {
+        b->skip++;
+        return;
+    }
+    enum el id = classify(name);
+    struct story *s = cur_story(b);
+    switch (id) {
+    case E_SKIP:
+        b->skip = 1;
+        return;
+    case E_P:
+        if (!s->merge) {
+            sc_buf_reset(&s->para);
+            s->num_id = s->ilvl = -1;
+            s->style[0] = '\0';
+        }
+        s->mark_deleted = 0;
+        break;
+    case E_PSTYLE:
+        if (parent(b, 0) == E_PPR) {
+            const char *v = docx_attr(atts, NS_W, "val");
+            snprintf(s->style, sizeof s->style, "%s", v ? v : "");
+        }
+        break;
+    case E_ILVL:
+    case E_NUMID:
+        if (parent(b, 0) == E_NUMPR && parent(b, 1) == E_PPR) {
+            int v = docx_int(docx_attr(atts, NS_W, "val"), 0, 1 << 30, -1);
+            if (id == E_ILVL)
+                s->ilvl = v;
+            else
+                s->num_id = v;
+        }
+        break;
+    case E_DEL:
+    case E_MOVEFROM:
+        /* As a property these mark a deleted paragraph mark or table row;
+         * as a container they hold deleted (or moved-away) content. */
+        if (parent(b, 0) == E_RPR && parent(b, 1) == E_PPR) {
+            s->mark_deleted = 1;
+        } else if (parent(b, 0) == E_TRPR) {
+            s->row_deleted = 1;
+        } else if (parent(b, 0) != E_RPR) {
+            b->skip = 1;
+            return;
+        }
+        break;
+    case E_R:
+    case E_MR:
+        b->run_hidden = 0;
+        break;
+    case E_VANISH:
+        if (parent(b, 0) == E_RPR && parent(b, 1) == E_R)
+            b->run_hidden = docx_on(docx_attr(atts, NS_W, "val"));
+        break;
+    case E_T:
+        b->in_t = 1;
+        break;
+    case E_TAB:
+        if (parent(b, 0) == E_R)
+            add_text(b, "\t", 1);
+        break;
+    case E_BR:
+    case E_CR:
+        if (parent(b, 0) == E_R)
+            add_text(b, "\n", 1);
+        break;
+    case E_NBHYPHEN:
+        if (parent(b, 0) == E_R)
+            add_text(b, "-", 1);
+        break;
+    case E_SYM:
+        if (parent(b, 0) == E_R) {
+            const char *v = docx_attr(atts, NS_W, "char");
+            unsigned long cp = v ? strtoul(v, NULL, 16) : 0;
+            /* F0xx are symbol-font glyphs (Wingdings ...), not text */
+            if (cp >= 0x20 && cp <= 0x10FFFF && !(cp >= 0xF000 && cp <= 0xF0FF) &&
+                !(cp >= 0xD800 && cp <= 0xDFFF)) {
+                char enc[4];
+                add_text(b, enc, sc_utf8_encode((uint32_t)cp, enc));
+            }
+        }
+        break;
+    case E_FLDCHAR: {
+        const char *t = docx_attr(atts, NS_W, "fldCharType");
+        if (!t)
+            break;
+        if (strcmp(t, "begin") == 0) {
+            if (b->nfld < MAX_FIELD)
+                b->fld[b->nfld++] = 1;
+            else
+                b->fld_over++;
+            b->fld_code++;
+        } else if (strcmp(t, "separate") == 0) {
+            if (!b->fld_over && b->nfld > 0 && b->fld[b->nfld - 1]) {
+                b->fld[b->nfld - 1] = 0;
+                b->fld_code--;
+            }
+        } else if (strcmp(t, "end") == 0) {
+            if (b->fld_over) {
+                b->fld_over--;
+                b->fld_code--;
+            } else if (b->nfld > 0) {
+                if (b->fld[b->nfld - 1])
+                    b->fld_code--;
+                b->nfld--;
+            }
+        }
+        break;
+    }
+    case E_TBL:
+        if (s->tbl == 0) {
+            sc_buf_reset(&s->row);
+            sc_buf_reset(&s->cell);
+            s->cells = 0;
+        }
+        s->tbl++;
+        break;
+    case E_TR:
+        if (s->tbl == 1) {
+            sc_buf_reset(&s->row);
+            s->cells = 0;
+            s->row_deleted = 0;
+        }
+        break;
+    case E_TC:
+        if (s->tbl == 1) {
+            sc_buf_reset(&s->cell);
+            s->span = 1;
+        }
+        break;
+    case E_GRIDSPAN:
+        if (parent(b, 0) == E_TCPR && s->tbl == 1)
+            s->span = docx_int(docx_attr(atts, NS_W, "val"), 1, 64, 1);
+        break;
+    case E_TXBX:
+        if (b->nstory >= MAX_STORY) {
+            b->skip = 1;
+            return;
+        }
+        story_reset(&b->story[b->nstory++]);
+        break;
+    case E_AC:
+        if (b->nac >= MAX_AC) {
+            b->skip = 1;
+            return;
+        }
+        b->ac_chosen[b->nac++] = 0;
+        break;
+    case E_CHOICE:
+    case E_FALLBACK:
+        /* Take the first branch of mc:AlternateContent, skip the others:
+         * each holds the same text box content. */
+        if (parent(b, 0) == E_AC && b->nac > 0) {
+            if (b->ac_chosen[b->nac - 1]) {
+                b->skip = 1;
+                return;
+            }
+            b->ac_chosen[b->nac - 1] = 1;
+        }
+        break;
+    case E_OTHER:
+    case E_PPR:
+    case E_RPR:
+    case E_TRPR:
+    case E_TCPR:
+    case E_NUMPR:
+        break;
+    }
+    push(b, id);
+}
+
+static void XMLCALL body_end(void *ud, const XML_Char *name)
+{
+    struct body *b = ud;
+    (void)name;
+    if (b->skip) {
+        b->skip--;
+        return;
+    }
+    b->depth--;
+    enum el id = b->depth < MAX_DEPTH ? (enum el)b->stack[b->depth] : E_OTHER;
+    struct story *s = cur_story(b);
+    switch (id) {
+    case E_P:
+        para_end(b);
+        break;
+    case E_T:
+        b->in_t = 0;
+        break;
+    case E_R:
+    case E_MR:
+        b->run_hidden = 0;
+        break;
+    case E_TC:
+        if (s->tbl == 1) {
+            if (s->cells)
+                sc_buf_addc(&s->row, '\t');
+            sc_buf_add(&s->row, s->cell.data, s->cell.len);
+            /* a merged cell keeps the columns after it in place */
+            for (int k = 1; k < s->span; k++)
+                sc_buf_addc(&s->row, '\t');
+            sc_buf_reset(&s->cell);
+            s->cells++;
+        }
+        break;
+    case E_TR:
+        if (s->tbl == 1)
+            row_end(b, s);
+        break;
+    case E_TBL:
+        if (s->tbl > 0)
+            s->tbl--;
+        break;
+    case E_TXBX:
+        if (b->nstory > 1) {
+            if (s->merge && s->para.len) {
+                s->mark_deleted = 0;
+                para_end(b);
+            }
+            flush_deferred(b, s);
+            b->nstory--;
+        }
+        break;
+    case E_AC:
+        if (b->nac > 0)
+            b->nac--;
+        break;
+    default:
+        break;
+    }
+    if (sc_buf_err(sink(b)) || sc_buf_err(&s->para) || sc_buf_err(&s->row) ||
+        sc_buf_err(&s->cell) || sc_buf_err(&b->line) || sc_buf_err(&b->label))
+        docx_fail(&b->x, SC_ENOMEM, "out of memory");
+}
+
+static void XMLCALL body_chars(void *ud, const XML_Char *s, int n)
+{
+    struct body *b = ud;
+    if (b->in_t && !b->skip && n > 0)
+        add_text(b, s, (size_t)n);
+}
+
+/* ---- the whole document --------------------------------------------------- */
+
+static void folder_of(const char *part, char out[PART_PATH])
+{
+    const char *slash = strrchr(part, '/');
+    size_t n = slash ? (size_t)(slash - part) + 1 : 0;
+    memcpy(out, part, n);
+    out[n] = '\0';
+}
+
+/* "Microsoft Word - report.doc" is what some converters leave in dc:title. */
+static int useless_core_title(const char *t)
+{
+    return strncmp(t, "Microsoft Word - ", 17) == 0 || strcmp(t, "PowerPoint Presentation") == 0;
+}
+
+enum sc_err sc_ingest_docx(const unsigned char *data, size_t len, struct sc_ingested *out,
+                           struct sc_diag *diag)
+{
+    struct zdoc z;
+    enum sc_err err = zdoc_open(data, len, &z, diag);
+    if (err != SC_OK)
+        return err;
+
+    struct body b;
+    memset(&b, 0, sizeof b);
+    for (int i = 0; i < MAX_STORY; i++) {
+        sc_buf_init(&b.story[i].para);
+        sc_buf_init(&b.story[i].cell);
+        sc_buf_init(&b.story[i].row);
+        sc_buf_init(&b.story[i].deferred);
+    }
+    sc_buf_init(&b.label);
+    sc_buf_init(&b.line);
+    struct sc_buf raw = SC_BUF_INIT;
+    struct core core;
+    memset(&core, 0, sizeof core);
+    sc_buf_init(&core.title);
+    struct rels r;
+    memset(&r, 0, sizeof r);
+
+    char main[PART_PATH];
+    err = find_main(&z, main, diag);
+    if (err != SC_OK)
+        goto out;
+
+    /* Parts the main document points at. */
+    folder_of(main, r.base);
+    char rels_path[PART_PATH * 2];
+    snprintf(rels_path, sizeof rels_path, "%s_rels/%s.rels", r.base, main + strlen(r.base));
+    if ((err = read_rels(&z, rels_path, &r, diag)) != SC_OK)
+        goto out;
+    char part[PART_PATH * 2];
+
+    /* Refuse before inflating anything if the parts we read declare more
+     * than the total limit (each is checked again as it inflates). */
+    {
+        const char *parts[] = { main, r.styles[0] ? r.styles : NULL,
+                                r.numbering[0] ? r.numbering : NULL, "docProps/core.xml" };
+        char dflt[2][PART_PATH + 16];
+        snprintf(dflt[0], sizeof dflt[0], "%sstyles.xml", r.base);
+        snprintf(dflt[1], sizeof dflt[1], "%snumbering.xml", r.base);
+        if (!parts[1])
+            parts[1] = dflt[0];
+        if (!parts[2])
+            parts[2] = dflt[1];
+        zip_uint64_t sum = 0;
+        for (size_t k = 0; k < sizeof parts / sizeof parts[0]; k++) {
+            zip_int64_t idx = zdoc_find(&z, parts[k]);
+            zip_stat_t st;
+            zip_stat_init(&st);
+            if (idx >= 0 && zip_stat_index(z.za, (zip_uint64_t)idx, 0, &st) == 0 &&
+                (st.valid & ZIP_STAT_SIZE))
+                sum += st.size < SC_MAX_DOCX_TOTAL ? st.size : SC_MAX_DOCX_TOTAL;
+        }
+        if (sum > SC_MAX_DOCX_TOTAL - z.total) {
+            err = sc_diag_set(diag, SC_ELIMIT,
+                              ".docx is too large uncompressed (%llu bytes in its parts; the "
+                              "limit is %u MiB)",
+                              (unsigned long long)(sum + z.total), SC_MAX_DOCX_TOTAL >> 20);
+            goto out;
+        }
+    }
+
+    b.styles = docx_styles_new();
+    b.num = docx_num_new();
+    if (!b.styles || !b.num) {
+        err = sc_diag_set(diag, SC_ENOMEM, "out of memory");
+        goto out;
+    }
+    snprintf(part, sizeof part, "%s", r.styles[0] ? r.styles : "");
+    if (!part[0])
+        snprintf(part, sizeof part, "%sstyles.xml", r.base);
+    if ((err = xml_new(docx_styles_xml(b.styles), b.styles, docx_styles_start, docx_styles_end,
+                       NULL, diag)) != SC_OK)
+        goto out;
+    err = zdoc_parse(&z, part, docx_styles_xml(b.styles), diag);
+    xml_free(docx_styles_xml(b.styles));
+    if (err != SC_OK && err != SC_ENOTFOUND)
+        goto out;
+    docx_styles_ready(b.styles);
+
+    snprintf(part, sizeof part, "%s", r.numbering[0] ? r.numbering : "");
+    if (!part[0])
+        snprintf(part, sizeof part, "%snumbering.xml", r.base);
+    if ((err = xml_new(docx_num_xml(b.num), b.num, docx_num_start, docx_num_end, NULL, diag)) !=
+        SC_OK)
+        goto out;
+    err = zdoc_parse(&z, part, docx_num_xml(b.num), diag);
+    xml_free(docx_num_xml(b.num));
+    if (err != SC_OK && err != SC_ENOTFOUND)
+        goto out;
+    docx_num_ready(b.num);
+
+    if ((err = xml_new(&core.x, &core, core_start, core_end, core_chars, diag)) != SC_OK)
+        goto out;
+    err = zdoc_parse(&z, "docProps/core.xml", &core.x, diag);
+    xml_free(&core.x);
+    if (err != SC_OK && err != SC_ENOTFOUND)
+        goto out;
+
+    b.out = &raw;
+    b.nstory = 1;
+    story_reset(&b.story[0]);
+    if ((err = xml_new(&b.x, &b, body_start, body_end, body_chars, diag)) != SC_OK)
+        goto out;
+    err = zdoc_parse(&z, main, &b.x, diag);
+    xml_free(&b.x);
+    if (err == SC_ENOTFOUND)
+        err = sc_diag_set(diag, SC_EPARSE, "not a valid .docx: no %s", main);
+    if (err != SC_OK)
+        goto out;
+    if (b.story[0].para.len) { /* a last paragraph whose mark was deleted */
+        sc_buf_add(&raw, b.story[0].para.data, b.story[0].para.len);
+        sc_buf_addc(&raw, '\n');
+    }
+    if ((err = sc_buf_err(&raw)) != SC_OK) {
+        sc_diag_set(diag, err, "out of memory");
+        goto out;
+    }
+    err = sc_ingest_clean(raw.data, raw.len, &out->text, 0, NULL, diag);
+    if (err != SC_OK)
+        goto out;
+
+    /* Title hint: core title, else a Title-style paragraph, else a heading
+     * at the top, else the first paragraph. */
+    int nomem = 0;
+    if (sc_buf_err(&core.title) == SC_OK && core.title.len) {
+        struct sc_buf t = SC_BUF_INIT;
+        if (sc_ingest_clean(core.title.data, core.title.len, &t, 0, NULL, NULL) == SC_OK &&
+            !useless_core_title(t.data))
+            out->title_hint = sc_ingest_title_dup(t.data, t.len, &nomem);
+        sc_buf_release(&t);
+    }
+    const char *cands[] = { b.title_para, b.heading_para, b.first_para };
+    for (size_t k = 0; k < 3 && !out->title_hint && !nomem; k++) {
+        if (!cands[k])
+            continue;
+        struct sc_buf t = SC_BUF_INIT;
+        if (sc_ingest_clean(cands[k], strlen(cands[k]), &t, 0, NULL, NULL) == SC_OK)
+            out->title_hint = sc_ingest_title_dup(t.data, t.len, &nomem);
+        sc_buf_release(&t);
+    }
+    if (nomem)
+        err = sc_diag_set(diag, SC_ENOMEM, "out of memory");
+
+out:
+    for (int i = 0; i < MAX_STORY; i++)
+        story_release(&b.story[i]);
+    sc_buf_release(&b.label);
+    sc_buf_release(&b.line);
+    free(b.first_para);
+    free(b.title_para);
+    free(b.heading_para);
+    docx_styles_free(b.styles);
+    docx_num_free(b.num);
+    sc_buf_release(&core.title);
+    sc_buf_release(&raw);
+    zdoc_close(&z);
+    return err;
+}

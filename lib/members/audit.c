@@ -1,0 +1,132 @@
+/*
+ * The audit log: who did what, when, from where. Logins, failed logins,
+ * logouts, imports, downloads and account changes are appended here; the
+ * operator reads it with `sucai audit`. Entries are never updated.
+ * Passwords, session ids and tokens never reach this table.
+ */
+#include "members_int.h"
+
+#include <string.h>
+
+#define MAX_DETAIL 1000
+#define MAX_ADDR 64
+#define MAX_ACTION 32
+
+/* Length of s cut to at most max bytes, at a UTF-8 character boundary. */
+static size_t cut(const char *s, size_t max)
+{
+    size_t n = strnlen(s, max + 1);
+    if (n <= max)
+        return n;
+    n = max;
+    while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+        n--;
+    return n;
+}
+
+enum sc_err sc_audit(struct sc_library *lib, const struct sc_principal *p, const char *action,
+                     const char *detail, const char *addr)
+{
+    if (!action || !*action)
+        return SC_EINVAL;
+    enum sc_err e = sc_members_ready(lib, NULL);
+    if (e != SC_OK)
+        return e;
+    sqlite3_stmt *st = sc_store_prepare(lib,
+                                        "INSERT INTO audit_log(at, user_id, user_name, action, "
+                                        "detail, addr) VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
+                                        NULL);
+    if (!st)
+        return SC_ESTORE;
+    sqlite3_bind_int64(st, 1, (int64_t)sc_members_now());
+    if (p && p->tier != SC_TIER_ANON && p->user_id > 0) {
+        sqlite3_bind_int64(st, 2, p->user_id);
+        sqlite3_bind_text(st, 3, p->name, (int)cut(p->name, sizeof p->name - 1),
+                          SQLITE_TRANSIENT);
+    }
+    sqlite3_bind_text(st, 4, action, (int)cut(action, MAX_ACTION), SQLITE_STATIC);
+    if (detail && *detail)
+        sqlite3_bind_text(st, 5, detail, (int)cut(detail, MAX_DETAIL), SQLITE_STATIC);
+    if (addr && *addr)
+        sqlite3_bind_text(st, 6, addr, (int)cut(addr, MAX_ADDR), SQLITE_STATIC);
+    if (sqlite3_step(st) != SQLITE_DONE)
+        e = SC_ESTORE;
+    sqlite3_finalize(st);
+    return e;
+}
+
+/* Text columns may hold anything a client sent: keep the listing on one
+ * line per entry by showing control characters as '?'. */
+static void add_text_clean(struct sc_buf *b, const unsigned char *s)
+{
+    if (!s || !*s) {
+        sc_buf_addc(b, '-');
+        return;
+    }
+    for (; *s; s++)
+        sc_buf_addc(b, *s < 0x20 || *s == 0x7f ? '?' : (char)*s);
+}
+
+enum sc_err sc_audit_list(struct sc_library *lib, size_t limit, int json, struct sc_buf *out,
+                          struct sc_diag *diag)
+{
+    enum sc_err e = sc_members_ready(lib, diag);
+    if (e != SC_OK)
+        return e;
+    if (limit == 0)
+        limit = 100;
+    if (limit > 1000000)
+        limit = 1000000;
+    sqlite3_stmt *st = sc_store_prepare(lib,
+                                        "SELECT id, at, user_name, action, detail, addr "
+                                        "FROM audit_log ORDER BY id DESC LIMIT ?1",
+                                        diag);
+    if (!st)
+        return SC_ESTORE;
+    sqlite3_bind_int64(st, 1, (sqlite3_int64)limit);
+    if (json)
+        sc_buf_addc(out, '[');
+    size_t n = 0;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const unsigned char *user = sqlite3_column_text(st, 2);
+        const unsigned char *action = sqlite3_column_text(st, 3);
+        const unsigned char *detail = sqlite3_column_text(st, 4);
+        const unsigned char *addr = sqlite3_column_text(st, 5);
+        if (json) {
+            sc_buf_adds(out, n ? ",\n {" : "{");
+            sc_buf_addf(out, "\"id\":%lld,\"at\":", (long long)sqlite3_column_int64(st, 0));
+            sc_time_json(out, sqlite3_column_int64(st, 1));
+            sc_buf_adds(out, ",\"user\":");
+            sc_json_strz(out, (const char *)user);
+            sc_buf_adds(out, ",\"action\":");
+            sc_json_strz(out, (const char *)action);
+            sc_buf_adds(out, ",\"detail\":");
+            sc_json_strz(out, (const char *)detail);
+            sc_buf_adds(out, ",\"addr\":");
+            sc_json_strz(out, (const char *)addr);
+            sc_buf_addc(out, '}');
+        } else {
+            sc_buf_addf(out, "%6lld  ", (long long)sqlite3_column_int64(st, 0));
+            sc_time_text(out, sqlite3_column_int64(st, 1));
+            sc_buf_addc(out, ' ');
+            add_text_clean(out, user);
+            sc_buf_addc(out, ' ');
+            add_text_clean(out, action);
+            sc_buf_addc(out, ' ');
+            add_text_clean(out, addr);
+            sc_buf_addc(out, ' ');
+            add_text_clean(out, detail);
+            sc_buf_addc(out, '\n');
+        }
+        n++;
+    }
+    if (rc != SQLITE_DONE)
+        e = sc_store_fail(lib, diag);
+    sqlite3_finalize(st);
+    if (json)
+        sc_buf_adds(out, "]\n");
+    if (e == SC_OK)
+        e = sc_buf_err(out);
+    return e;
+}

@@ -1,0 +1,210 @@
+/*
+ * Entitlements: the ONE table that decides what a principal may do
+ * (sc_may), the daily download limits, tier and role names, and the
+ * principal as JSON for GET /api/v1/me. Every endpoint asks sc_may; nothing
+ * else in libsucai or the server decides entitlement on its own.
+ */
+#include "members_int.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/*
+ * |                                 | anon | free | vip | svip | editor | admin |
+ * | search, counts, titles, free    |  Y   |  Y   |  Y  |  Y   |   Y    |   Y   |
+ * | snippets and text of paid parts |  N   |  N   |  Y  |  Y   |   Y    |   Y   |
+ * | downloads per day               |  0   |  3*  | 30  | 200  |   oo   |  oo   |
+ * | import                          |  N   |  N   |  N  |  N   |   Y    |   Y   |
+ * | users, tokens, boilerplate      |  N   |  N   |  N  |  N   |   N    |   Y   |
+ *  * free users download the free parts only (the caller passes
+ *    entitled = sc_may(p, SC_ACT_READ_PAID) to compile/export).
+ * The tier in a principal is already the effective one (an expired vip is
+ * free). --all-entitled (a private server) opens reading and downloading to
+ * everyone, without limit, but not import or administration: those stay
+ * with roles.
+ */
+int sc_may(const struct sc_principal *p, enum sc_action a)
+{
+    static const struct sc_principal anon = { 0 };
+    if (!p)
+        p = &anon;
+    int known = p->tier != SC_TIER_ANON; /* roles count only for a real user */
+    int staff = known && (p->roles & (SC_ROLE_EDITOR | SC_ROLE_ADMIN));
+    switch (a) {
+    case SC_ACT_SEARCH: return 1;
+    case SC_ACT_READ_PAID: return p->all_entitled || staff || p->tier >= SC_TIER_VIP;
+    case SC_ACT_DOWNLOAD: return p->all_entitled || known;
+    case SC_ACT_IMPORT: return staff;
+    case SC_ACT_ADMIN: return known && (p->roles & SC_ROLE_ADMIN);
+    }
+    return 0;
+}
+
+static const int default_quota[] = { [SC_TIER_ANON] = 0,
+                                     [SC_TIER_FREE] = 3,
+                                     [SC_TIER_VIP] = 30,
+                                     [SC_TIER_SVIP] = 200 };
+
+int sc_quota_daily(const struct sc_library *lib, const struct sc_principal *p)
+{
+    if (!p)
+        return 0;
+    if (p->all_entitled)
+        return -1;
+    if (p->tier == SC_TIER_ANON || p->tier > SC_TIER_SVIP)
+        return 0;
+    if (p->roles & (SC_ROLE_EDITOR | SC_ROLE_ADMIN))
+        return -1;
+    int n = default_quota[p->tier];
+    if (!lib || !lib->db)
+        return n;
+    char key[32];
+    snprintf(key, sizeof key, "quota.%s", sc_tier_name(p->tier));
+    sqlite3_stmt *st = NULL;
+    /* a library without the members tables yet simply has the defaults */
+    if (sqlite3_prepare_v2(lib->db, "SELECT CAST(value AS INTEGER) FROM member_settings "
+                                    "WHERE key = ?1", -1, &st, NULL) == SQLITE_OK) {
+        sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+        if (sqlite3_step(st) == SQLITE_ROW) {
+            sqlite3_int64 v = sqlite3_column_int64(st, 0);
+            if (v >= 0 && v <= 1000000)
+                n = (int)v;
+        }
+    }
+    sqlite3_finalize(st);
+    return n;
+}
+
+const char *sc_tier_name(enum sc_tier t)
+{
+    switch (t) {
+    case SC_TIER_ANON: return "anonymous";
+    case SC_TIER_FREE: return "free";
+    case SC_TIER_VIP: return "vip";
+    case SC_TIER_SVIP: return "svip";
+    }
+    return "anonymous";
+}
+
+enum sc_err sc_tier_parse(const char *s, enum sc_tier *out)
+{
+    static const enum sc_tier tiers[] = { SC_TIER_FREE, SC_TIER_VIP, SC_TIER_SVIP };
+    for (size_t i = 0; s && i < sizeof tiers / sizeof tiers[0]; i++)
+        if (!strcmp(s, sc_tier_name(tiers[i]))) {
+            *out = tiers[i];
+            return SC_OK;
+        }
+    return SC_EINVAL;
+}
+
+enum sc_err sc_roles_parse(const char *s, int *out)
+{
+    *out = 0;
+    if (!s || !*s || !strcmp(s, "none"))
+        return SC_OK;
+    int roles = 0;
+    while (*s) {
+        size_t n = strcspn(s, ",");
+        if (n == 6 && !strncmp(s, "editor", 6))
+            roles |= SC_ROLE_EDITOR;
+        else if (n == 5 && !strncmp(s, "admin", 5))
+            roles |= SC_ROLE_ADMIN;
+        else
+            return SC_EINVAL;
+        s += n;
+        if (*s == ',')
+            s++;
+    }
+    *out = roles;
+    return SC_OK;
+}
+
+void sc_roles_json(struct sc_buf *b, int roles)
+{
+    sc_buf_addc(b, '[');
+    if (roles & SC_ROLE_EDITOR)
+        sc_buf_adds(b, "\"editor\"");
+    if (roles & SC_ROLE_ADMIN)
+        sc_buf_adds(b, roles & SC_ROLE_EDITOR ? ",\"admin\"" : "\"admin\"");
+    sc_buf_addc(b, ']');
+}
+
+void sc_roles_text(struct sc_buf *b, int roles)
+{
+    if (!(roles & (SC_ROLE_EDITOR | SC_ROLE_ADMIN)))
+        sc_buf_adds(b, "-");
+    if (roles & SC_ROLE_EDITOR)
+        sc_buf_adds(b, "editor");
+    if (roles & SC_ROLE_ADMIN)
+        sc_buf_adds(b, roles & SC_ROLE_EDITOR ? ",admin" : "admin");
+}
+
+void sc_principal_from_row(struct sc_principal *p, int64_t id, const char *name,
+                           const char *tier, int64_t expires, int roles, time_t now)
+{
+    memset(p, 0, sizeof *p);
+    p->user_id = id;
+    snprintf(p->name, sizeof p->name, "%s", name ? name : "");
+    enum sc_tier t = SC_TIER_FREE;
+    if (sc_tier_parse(tier, &t) != SC_OK)
+        t = SC_TIER_FREE;
+    p->tier_expires = (time_t)expires;
+    if (t > SC_TIER_FREE && expires && expires <= now)
+        t = SC_TIER_FREE; /* an expired vip/svip is free */
+    p->tier = t;
+    p->roles = roles & (SC_ROLE_EDITOR | SC_ROLE_ADMIN);
+}
+
+void sc_principal_from_stmt(struct sc_principal *p, sqlite3_stmt *st, int col0, time_t now)
+{
+    sc_principal_from_row(p, sqlite3_column_int64(st, col0),
+                          (const char *)sqlite3_column_text(st, col0 + 1),
+                          (const char *)sqlite3_column_text(st, col0 + 2),
+                          sqlite3_column_int64(st, col0 + 3), sqlite3_column_int(st, col0 + 4),
+                          now);
+}
+
+static void json_limit(struct sc_buf *b, int n)
+{
+    if (n < 0)
+        sc_buf_adds(b, "null");
+    else
+        sc_buf_addf(b, "%d", n);
+}
+
+void sc_principal_json(struct sc_library *lib, struct sc_buf *b, const struct sc_principal *p,
+                       const char *csrf)
+{
+    static const struct sc_principal anon = { 0 };
+    if (!p)
+        p = &anon;
+    sc_buf_adds(b, "{\"user\":");
+    if (p->tier == SC_TIER_ANON)
+        sc_buf_adds(b, "null");
+    else
+        sc_json_strz(b, p->name);
+    sc_buf_adds(b, ",\"tier\":");
+    sc_json_strz(b, sc_tier_name(p->tier));
+    sc_buf_adds(b, ",\"tier_expires\":");
+    sc_time_json(b, p->tier > SC_TIER_FREE ? p->tier_expires : 0);
+    sc_buf_adds(b, ",\"roles\":");
+    sc_roles_json(b, p->tier == SC_TIER_ANON ? 0 : p->roles);
+    sc_buf_addf(b,
+                ",\"entitled\":%s,\"may\":{\"search\":%s,\"read_paid\":%s,\"download\":%s,"
+                "\"import\":%s,\"admin\":%s}",
+                sc_may(p, SC_ACT_READ_PAID) ? "true" : "false",
+                sc_may(p, SC_ACT_SEARCH) ? "true" : "false",
+                sc_may(p, SC_ACT_READ_PAID) ? "true" : "false",
+                sc_may(p, SC_ACT_DOWNLOAD) ? "true" : "false",
+                sc_may(p, SC_ACT_IMPORT) ? "true" : "false",
+                sc_may(p, SC_ACT_ADMIN) ? "true" : "false");
+    sc_buf_adds(b, ",\"downloads_per_day\":");
+    json_limit(b, sc_quota_daily(lib, p));
+    sc_buf_adds(b, ",\"downloads_left\":");
+    json_limit(b, lib ? sc_quota_remaining(lib, p) : sc_quota_daily(lib, p));
+    if (csrf) {
+        sc_buf_adds(b, ",\"csrf\":");
+        sc_json_strz(b, csrf);
+    }
+    sc_buf_addc(b, '}');
+}

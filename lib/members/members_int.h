@@ -1,0 +1,57 @@
+/*
+ * Internals shared by the files of lib/members/: the clock and hashing
+ * knobs tests turn, the schema check, and small helpers for names, times
+ * and principals. Not a public header.
+ */
+#ifndef SC_MEMBERS_INT_H
+#define SC_MEMBERS_INT_H
+
+#include "sucai/members.h"
+#include "library/store.h"
+
+/* The clock every members function reads (seconds since the epoch). NULL
+ * means time(NULL); tests point it at a fake clock to move past expiries
+ * and midnights. Not thread-safe to change while others run. */
+extern time_t (*sc_members_clock)(void);
+time_t sc_members_now(void);
+
+/* Password hashing cost: Argon2id with libsodium's INTERACTIVE limits, or
+ * its MIN limits when sc_members_fast_hash is set or $SUCAI_PWHASH_FAST is
+ * "1" (test suites only: MIN hashes are cheap to brute-force). */
+extern int sc_members_fast_hash;
+enum sc_err sc_pw_hash(const char *password, char out[128], struct sc_diag *diag);
+/* 1 if password matches hash. A NULL hash verifies against a dummy hash
+ * (same cost) and returns 0, so unknown names take as long as known ones. */
+int sc_pw_verify(const char *hash, const char *password);
+int sc_pw_needs_rehash(const char *hash);
+
+/* Tables exist (creating them if the library is writable). */
+enum sc_err sc_members_ready(struct sc_library *lib, struct sc_diag *diag);
+
+/* SC_EINVAL with a message unless name/password are acceptable. */
+enum sc_err sc_check_name(const char *name, struct sc_diag *diag);
+enum sc_err sc_check_password(const char *password, struct sc_diag *diag);
+
+/* 64 hex digits of fresh randomness (256 bits). */
+void sc_random_hex(char out[SC_SECRET_HEX + 1]);
+
+/* Local date of t as YYYY-MM-DD (the key of the download counters). */
+void sc_local_day(time_t t, char out[16]);
+
+/* "2025-03-01T08:00:00Z"; t == 0 -> null (JSON) or "-" (text). */
+void sc_time_json(struct sc_buf *b, int64_t t);
+void sc_time_text(struct sc_buf *b, int64_t t);
+
+/* Fill p from a users row (effective tier: expired vip/svip -> free). */
+void sc_principal_from_row(struct sc_principal *p, int64_t id, const char *name,
+                           const char *tier, int64_t expires, int roles, time_t now);
+
+/* Columns of users that sc_principal_from_row reads, in order. */
+#define SC_USER_COLS "id, name, tier, tier_expires, roles"
+void sc_principal_from_stmt(struct sc_principal *p, sqlite3_stmt *st, int col0, time_t now);
+
+/* Append the roles as a JSON array / as "editor,admin" ("-" if none). */
+void sc_roles_json(struct sc_buf *b, int roles);
+void sc_roles_text(struct sc_buf *b, int roles);
+
+#endif

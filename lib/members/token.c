@@ -1,0 +1,237 @@
+/*
+ * API tokens for scripts (`Authorization: Bearer sct_...`). A token is
+ * "sct_" and 256 random bits in hex; the store keeps its SHA-256 (a token
+ * has full entropy, so a fast hash is enough), so the secret exists only
+ * in the output of `sucai token create`. A token acts as its user, with
+ * the user's current tier and roles; it stops working when revoked or
+ * while the user is disabled.
+ */
+#include "members_int.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define TOKEN_PREFIX "sct_"
+#define TOKEN_LEN (4 + SC_SECRET_HEX)
+#define MAX_LABEL 200
+
+static int valid_token(const char *t)
+{
+    return t && strlen(t) == TOKEN_LEN && !strncmp(t, TOKEN_PREFIX, 4) &&
+           strspn(t + 4, "0123456789abcdef") == SC_SECRET_HEX;
+}
+
+enum sc_err sc_token_create(struct sc_library *lib, const struct sc_principal *actor,
+                            const char *name, const char *label, char **token_out, int64_t *id,
+                            struct sc_diag *diag)
+{
+    *token_out = NULL;
+    if (id)
+        *id = 0;
+    struct sc_principal owner;
+    enum sc_err e = sc_user_principal(lib, name, &owner, diag);
+    if (e != SC_OK)
+        return e;
+    if (label && strnlen(label, MAX_LABEL + 1) > MAX_LABEL)
+        return sc_diag_set(diag, SC_EINVAL, "token label too long (at most %d bytes)",
+                           MAX_LABEL);
+    char *tok = malloc(TOKEN_LEN + 1);
+    if (!tok)
+        return sc_diag_set(diag, SC_ENOMEM, "out of memory");
+    memcpy(tok, TOKEN_PREFIX, 4);
+    sc_random_hex(tok + 4);
+    char h[65];
+    sc_sha256_hex(tok, TOKEN_LEN, h);
+    sqlite3_stmt *st = sc_store_prepare(lib,
+                                        "INSERT INTO api_tokens(user_id, hash, label, created) "
+                                        "VALUES(?1, ?2, ?3, ?4) RETURNING id",
+                                        diag);
+    if (!st) {
+        sodium_memzero(tok, TOKEN_LEN);
+        free(tok);
+        return SC_ESTORE;
+    }
+    sqlite3_bind_int64(st, 1, owner.user_id);
+    sqlite3_bind_text(st, 2, h, -1, SQLITE_STATIC);
+    if (label && *label)
+        sqlite3_bind_text(st, 3, label, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 4, (int64_t)sc_members_now());
+    int64_t tid = 0;
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        tid = sqlite3_column_int64(st, 0);
+        rc = sqlite3_step(st);
+    }
+    if (rc != SQLITE_DONE || !tid)
+        e = sc_store_fail(lib, diag);
+    sqlite3_finalize(st);
+    if (e != SC_OK) {
+        sodium_memzero(tok, TOKEN_LEN);
+        free(tok);
+        return e;
+    }
+    struct sc_buf d = SC_BUF_INIT;
+    sc_buf_addf(&d, "user=%s token=%lld", owner.name, (long long)tid);
+    sc_audit(lib, actor, "token_create", d.data, actor ? NULL : "cli");
+    sc_buf_release(&d);
+    *token_out = tok;
+    if (id)
+        *id = tid;
+    return SC_OK;
+}
+
+enum sc_err sc_token_revoke(struct sc_library *lib, const struct sc_principal *actor,
+                            const char *id_or_token, struct sc_diag *diag)
+{
+    enum sc_err e = sc_members_ready(lib, diag);
+    if (e != SC_OK)
+        return e;
+    if (!id_or_token || !*id_or_token)
+        return sc_diag_set(diag, SC_EINVAL, "which token? give its number or the token");
+    int by_id = strspn(id_or_token, "0123456789") == strlen(id_or_token);
+    if (!by_id && !valid_token(id_or_token))
+        return sc_diag_set(diag, SC_EINVAL, "'%.40s' is neither a token number nor a token",
+                           id_or_token);
+    if (by_id && strlen(id_or_token) > 18)
+        return sc_diag_set(diag, SC_ENOTFOUND, "no token %.40s", id_or_token);
+    char h[65];
+    if (!by_id)
+        sc_sha256_hex(id_or_token, TOKEN_LEN, h);
+    sqlite3_stmt *st = sc_store_prepare(lib,
+                                        by_id ? "UPDATE api_tokens SET revoked = ?2 "
+                                                "WHERE id = ?1 AND revoked = 0 RETURNING id"
+                                              : "UPDATE api_tokens SET revoked = ?2 "
+                                                "WHERE hash = ?1 AND revoked = 0 RETURNING id",
+                                        diag);
+    if (!st)
+        return SC_ESTORE;
+    if (by_id)
+        sqlite3_bind_int64(st, 1, strtoll(id_or_token, NULL, 10));
+    else
+        sqlite3_bind_text(st, 1, h, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, (int64_t)sc_members_now());
+    int64_t tid = 0;
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        tid = sqlite3_column_int64(st, 0);
+        rc = sqlite3_step(st);
+    }
+    if (rc != SQLITE_DONE)
+        e = sc_store_fail(lib, diag);
+    sqlite3_finalize(st);
+    if (e != SC_OK)
+        return e;
+    if (!tid)
+        return sc_diag_set(diag, SC_ENOTFOUND, "no live token %s",
+                           by_id ? id_or_token : "like that");
+    char d[64];
+    snprintf(d, sizeof d, "token=%lld", (long long)tid);
+    sc_audit(lib, actor, "token_revoke", d, actor ? NULL : "cli");
+    return SC_OK;
+}
+
+int sc_token_principal(struct sc_library *lib, const char *token, struct sc_principal *out)
+{
+    memset(out, 0, sizeof *out);
+    if (!lib || !valid_token(token) || sc_members_ready(lib, NULL) != SC_OK)
+        return 0;
+    char h[65];
+    sc_sha256_hex(token, TOKEN_LEN, h);
+    time_t now = sc_members_now();
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(lib->db,
+                           "SELECT u.id, u.name, u.tier, u.tier_expires, u.roles, t.id, "
+                           "coalesce(t.last_used, 0) "
+                           "FROM api_tokens t JOIN users u ON u.id = t.user_id "
+                           "WHERE t.hash = ?1 AND t.revoked = 0 AND u.disabled = 0",
+                           -1, &st, NULL) != SQLITE_OK) {
+        sqlite3_finalize(st);
+        return 0;
+    }
+    sqlite3_bind_text(st, 1, h, -1, SQLITE_STATIC);
+    int live = 0;
+    int64_t tid = 0, used = 0;
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        sc_principal_from_stmt(out, st, 0, now);
+        tid = sqlite3_column_int64(st, 5);
+        used = sqlite3_column_int64(st, 6);
+        live = 1;
+    }
+    sqlite3_finalize(st);
+    /* last use, to the minute (no write per request) */
+    if (live && (int64_t)now - used >= 60 && !(lib->flags & SC_LIBRARY_READONLY)) {
+        st = sc_store_prepare(lib, "UPDATE api_tokens SET last_used = ?1 WHERE id = ?2", NULL);
+        if (st) {
+            sqlite3_bind_int64(st, 1, (int64_t)now);
+            sqlite3_bind_int64(st, 2, tid);
+            sqlite3_step(st);
+            sqlite3_finalize(st);
+        }
+    }
+    return live;
+}
+
+enum sc_err sc_token_list(struct sc_library *lib, int json, struct sc_buf *out,
+                          struct sc_diag *diag)
+{
+    enum sc_err e = sc_members_ready(lib, diag);
+    if (e != SC_OK)
+        return e;
+    sqlite3_stmt *st = sc_store_prepare(lib,
+                                        "SELECT t.id, u.name, t.label, t.created, "
+                                        "coalesce(t.last_used, 0), t.revoked "
+                                        "FROM api_tokens t JOIN users u ON u.id = t.user_id "
+                                        "ORDER BY t.id",
+                                        diag);
+    if (!st)
+        return SC_ESTORE;
+    if (json)
+        sc_buf_addc(out, '[');
+    else
+        sc_buf_addf(out, "%4s  %-20s %-20s %-20s %-20s %s\n", "id", "user", "created",
+                    "last used", "revoked", "label");
+    size_t n = 0;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *user = (const char *)sqlite3_column_text(st, 1);
+        const char *label = (const char *)sqlite3_column_text(st, 2);
+        if (json) {
+            sc_buf_adds(out, n ? ",\n {" : "{");
+            sc_buf_addf(out, "\"id\":%lld,\"user\":", (long long)sqlite3_column_int64(st, 0));
+            sc_json_strz(out, user);
+            sc_buf_adds(out, ",\"label\":");
+            sc_json_strz(out, label);
+            sc_buf_adds(out, ",\"created\":");
+            sc_time_json(out, sqlite3_column_int64(st, 3));
+            sc_buf_adds(out, ",\"last_used\":");
+            sc_time_json(out, sqlite3_column_int64(st, 4));
+            sc_buf_adds(out, ",\"revoked\":");
+            sc_time_json(out, sqlite3_column_int64(st, 5));
+            sc_buf_addc(out, '}');
+        } else {
+            sc_buf_addf(out, "%4lld  %-20s ", (long long)sqlite3_column_int64(st, 0),
+                        user ? user : "?");
+            for (int c = 3; c <= 5; c++) {
+                size_t at = out->len;
+                sc_time_text(out, sqlite3_column_int64(st, c));
+                size_t w = out->len - at;
+                sc_buf_addf(out, "%*s", (int)(w < 21 ? 21 - w : 1), "");
+            }
+            /* labels are operator input, but keep one line per token */
+            for (const char *s = label ? label : "-"; *s; s++)
+                sc_buf_addc(out, (unsigned char)*s < 0x20 ? '?' : *s);
+            sc_buf_addc(out, '\n');
+        }
+        n++;
+    }
+    if (rc != SQLITE_DONE)
+        e = sc_store_fail(lib, diag);
+    sqlite3_finalize(st);
+    if (json)
+        sc_buf_adds(out, "]\n");
+    if (e == SC_OK)
+        e = sc_buf_err(out);
+    return e;
+}

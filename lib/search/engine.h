@@ -1,0 +1,74 @@
+/*
+ * The search engine over a snapshot of segments (engine.c, snippet.c),
+ * independent of the store: the original text for snippets comes through a
+ * callback, so unit tests can run it on in-memory documents.
+ */
+#ifndef SC_SEARCH_ENGINE_H
+#define SC_SEARCH_ENGINE_H
+
+#include "search/query.h"
+#include "search/segment.h"
+#include "sucai/search.h"
+
+/* An immutable, reference-counted set of segments in id order. */
+struct sc_snap {
+    int refs;                 /* guarded by the owner's lock */
+    struct sc_seg **segs;
+    size_t nseg;
+    uint32_t *base;           /* global ordinal of each segment's first doc */
+    uint32_t ndocs;
+    uint64_t total_norm, total_para;
+    int64_t maxid, generation;
+};
+
+/* Take ownership of segs[0..n) (sorted by id range) and build a snapshot
+ * with refs = 1. */
+enum sc_err sc_snap_new(struct sc_seg **segs, size_t n, struct sc_snap **out);
+void sc_snap_free(struct sc_snap *s); /* closes its segments */
+
+/* Original text of a document (malloc'd; the caller frees). */
+typedef enum sc_err sc_text_fn(void *ctx, int64_t id, char **text, size_t *len,
+                               struct sc_diag *diag);
+
+enum sc_err sc_engine_search(const struct sc_snap *snap, sc_text_fn *fetch, void *fctx,
+                             const struct sc_search_opts *opts, struct sc_results *out,
+                             struct sc_diag *diag);
+
+/* Locate a global ordinal. */
+static inline size_t sc_snap_seg_of(const struct sc_snap *s, uint32_t ord)
+{
+    size_t lo = 0, hi = s->nseg;
+    while (hi - lo > 1) {
+        size_t m = lo + (hi - lo) / 2;
+        if (s->base[m] <= ord)
+            lo = m;
+        else
+            hi = m;
+    }
+    return lo;
+}
+
+/* Positions (normalised code points, sorted) where term t (normalised
+ * code points cps[0..n)) starts in local document doc of seg; *out is
+ * malloc'd (may be NULL when *nout == 0). */
+enum sc_err sc_term_positions(const struct sc_seg *seg, uint32_t doc, const uint32_t *cps,
+                              size_t n, uint32_t **out, size_t *nout);
+
+/* snippet.c: fill hit->snippets for a hit on document d (text = original).
+ * pos/npos: match starts (normalised positions) in the doc, with the term
+ * index of each in which[]; para = the paragraph in paragraph mode, else -1. */
+struct sc_qterm {
+    const char *text; /* normalised */
+    size_t len, ncp;
+    uint32_t *cps;
+};
+enum sc_err sc_snippets_make(const struct sc_sdoc *d, const char *text, size_t len,
+                             const struct sc_qterm *terms, size_t nterms, const uint32_t *pos,
+                             const uint8_t *which, size_t npos, int64_t para, uint32_t kindmask,
+                             int entitled, struct sc_hit *hit);
+/* The section path of normalised position pos ("" if none); malloc'd. */
+char *sc_section_path(const struct sc_sdoc *d, uint32_t pos);
+/* Does [s, e) (normalised) lie inside a section of a kind in mask? */
+int sc_in_kinds(const struct sc_sdoc *d, uint32_t s, uint32_t e, uint32_t mask);
+
+#endif

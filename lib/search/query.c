@@ -1,0 +1,595 @@
+/*
+ * Query parser: a hand-written lexer over code points (positions are
+ * counted in characters for the error messages) and a recursive-descent
+ * parser producing struct sc_qnode trees (query.h).
+ */
+#include "search/query.h"
+
+#include "sucai/gongwen.h"
+#include "sucai/text.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_DEPTH 32
+
+enum tok {
+    T_END,
+    T_LP,
+    T_RP,
+    T_OR,
+    T_NOT,
+    T_WORD,   /* plain term */
+    T_QUOTED, /* "..." */
+    T_FIELD,  /* name:value */
+};
+
+struct lexer {
+    const char *q;
+    size_t len, i; /* byte cursor */
+    size_t ch;     /* 0-based character index of i */
+    /* current token */
+    enum tok t;
+    size_t tpos;            /* 1-based character position of the token */
+    const char *s;          /* token text (word, quoted content, field value) */
+    size_t slen;
+    char field[16];         /* field name, lower case */
+    size_t vpos;            /* 1-based character position of a field value */
+    int prev_sep;           /* previous token ended a word (for '-') */
+};
+
+struct parser {
+    struct lexer lx;
+    struct sc_query *out;
+    struct sc_diag *diag;
+    enum sc_err err;
+    int depth;
+};
+
+static int is_sep(uint32_t c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == 0x3000;
+}
+
+static int is_special(uint32_t c)
+{
+    return c == '(' || c == ')' || c == '|' || c == '"';
+}
+
+/* Decode at the cursor; invalid bytes were rejected before lexing. */
+static uint32_t peek_cp(const struct lexer *lx, size_t *n)
+{
+    uint32_t c;
+    *n = sc_utf8_decode(lx->q + lx->i, lx->len - lx->i, &c);
+    if (*n == 0)
+        *n = 1;
+    return c;
+}
+
+static void adv(struct lexer *lx, size_t n)
+{
+    lx->i += n;
+    lx->ch++;
+}
+
+static enum sc_err fail(struct parser *p, enum sc_err err, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static enum sc_err fail(struct parser *p, enum sc_err err, const char *fmt, ...)
+{
+    if (p->err == SC_OK) {
+        p->err = err;
+        if (p->diag && p->diag->err == SC_OK) {
+            va_list ap;
+            va_start(ap, fmt);
+            struct sc_buf b = SC_BUF_INIT;
+            sc_buf_vaddf(&b, fmt, ap);
+            va_end(ap);
+            sc_diag_set(p->diag, err, "%s", sc_buf_err(&b) ? "malformed query" : b.data);
+            sc_buf_release(&b);
+        }
+    }
+    return err;
+}
+
+static const char *const field_names[] = {"title", "genre", "year", "unit", "level", "section"};
+
+/* Read a "..." at the cursor (which is on the quote). */
+static enum sc_err lex_quoted(struct parser *p, const char **s, size_t *slen)
+{
+    struct lexer *lx = &p->lx;
+    size_t qpos = lx->ch + 1;
+    adv(lx, 1);
+    size_t start = lx->i;
+    while (lx->i < lx->len) {
+        size_t n;
+        uint32_t c = peek_cp(lx, &n);
+        if (c == '"') {
+            *s = lx->q + start;
+            *slen = lx->i - start;
+            adv(lx, 1);
+            return SC_OK;
+        }
+        adv(lx, n);
+    }
+    return fail(p, SC_EPARSE, "unterminated quote at character %zu", qpos);
+}
+
+static enum sc_err lex_next(struct parser *p)
+{
+    struct lexer *lx = &p->lx;
+    int had_sep = lx->prev_sep;
+    for (;;) {
+        if (lx->i >= lx->len) {
+            lx->t = T_END;
+            lx->tpos = lx->ch + 1;
+            return SC_OK;
+        }
+        size_t n;
+        uint32_t c = peek_cp(lx, &n);
+        if (!is_sep(c))
+            break;
+        adv(lx, n);
+        had_sep = 1;
+    }
+    size_t n;
+    uint32_t c = peek_cp(lx, &n);
+    lx->tpos = lx->ch + 1;
+    lx->prev_sep = 0;
+    if (c == '(') {
+        adv(lx, 1);
+        lx->t = T_LP;
+        lx->prev_sep = 1;
+        return SC_OK;
+    }
+    if (c == ')') {
+        adv(lx, 1);
+        lx->t = T_RP;
+        return SC_OK;
+    }
+    if (c == '|') {
+        adv(lx, 1);
+        lx->t = T_OR;
+        lx->prev_sep = 1;
+        return SC_OK;
+    }
+    if (c == '"') {
+        lx->t = T_QUOTED;
+        return lex_quoted(p, &lx->s, &lx->slen);
+    }
+    if (c == '-' && had_sep) {
+        /* a leading '-' negates what follows it directly */
+        size_t save_i = lx->i, save_ch = lx->ch;
+        adv(lx, 1);
+        size_t n2;
+        uint32_t c2 = lx->i < lx->len ? peek_cp(lx, &n2) : ' ';
+        if (lx->i >= lx->len || is_sep(c2) || c2 == ')' || c2 == '|')
+            return fail(p, SC_EPARSE, "'-' without a term at character %zu", save_ch + 1);
+        (void)save_i;
+        lx->t = T_NOT;
+        lx->prev_sep = 1;
+        return SC_OK;
+    }
+    /* a word: up to a separator or a special character */
+    size_t start = lx->i;
+    while (lx->i < lx->len) {
+        size_t k;
+        uint32_t d = peek_cp(lx, &k);
+        if (is_sep(d) || is_special(d))
+            break;
+        adv(lx, k);
+    }
+    const char *w = lx->q + start;
+    size_t wl = lx->i - start;
+    if (wl == 2 && memcmp(w, "OR", 2) == 0) {
+        lx->t = T_OR;
+        lx->prev_sep = 1;
+        return SC_OK;
+    }
+    const char *colon = memchr(w, ':', wl);
+    if (colon) {
+        size_t nl = (size_t)(colon - w);
+        for (size_t f = 0; f < sizeof field_names / sizeof field_names[0]; f++) {
+            if (strlen(field_names[f]) != nl || strncasecmp(w, field_names[f], nl) != 0)
+                continue;
+            memcpy(lx->field, field_names[f], nl + 1);
+            lx->t = T_FIELD;
+            lx->vpos = lx->tpos + nl + 1;
+            lx->s = colon + 1;
+            lx->slen = wl - nl - 1;
+            if (lx->slen == 0 && lx->i < lx->len && lx->q[lx->i] == '"')
+                return lex_quoted(p, &lx->s, &lx->slen);
+            if (lx->slen == 0)
+                return fail(p, SC_EPARSE, "empty value for %s: at character %zu", lx->field,
+                            lx->tpos);
+            return SC_OK;
+        }
+    }
+    lx->t = T_WORD;
+    lx->s = w;
+    lx->slen = wl;
+    return SC_OK;
+}
+
+static struct sc_qnode *node_new(struct parser *p, enum sc_qkind kind)
+{
+    if (p->out->nnodes >= SC_QUERY_MAX_NODES) {
+        fail(p, SC_ELIMIT, "query too complex (at most %d terms and operators) at character %zu",
+             SC_QUERY_MAX_NODES, p->lx.tpos);
+        return NULL;
+    }
+    struct sc_qnode *n = calloc(1, sizeof *n);
+    if (!n) {
+        fail(p, SC_ENOMEM, "out of memory");
+        return NULL;
+    }
+    n->kind = kind;
+    p->out->nnodes++;
+    return n;
+}
+
+static void node_free(struct sc_qnode *n)
+{
+    if (!n)
+        return;
+    for (size_t i = 0; i < n->nkids; i++)
+        node_free(n->kids[i]);
+    free(n->kids);
+    free(n->text);
+    free(n);
+}
+
+static enum sc_err add_kid(struct parser *p, struct sc_qnode *n, struct sc_qnode *kid)
+{
+    struct sc_qnode **k = sc_reallocarray(n->kids, n->nkids + 1, sizeof *k);
+    if (!k) {
+        node_free(kid);
+        return fail(p, SC_ENOMEM, "out of memory");
+    }
+    n->kids = k;
+    n->kids[n->nkids++] = kid;
+    return SC_OK;
+}
+
+/* Normalised copy of s into n->text. */
+static enum sc_err set_text(struct parser *p, struct sc_qnode *n, const char *s, size_t len,
+                            size_t pos, int normalise)
+{
+    struct sc_buf b = SC_BUF_INIT;
+    if (normalise) {
+        if (sc_normalize(s, len, &b, NULL) != SC_OK) {
+            sc_buf_release(&b);
+            return fail(p, SC_ENOMEM, "out of memory");
+        }
+    } else {
+        sc_buf_add(&b, s, len);
+    }
+    if (sc_buf_err(&b) != SC_OK) {
+        sc_buf_release(&b);
+        return fail(p, SC_ENOMEM, "out of memory");
+    }
+    if (b.len == 0) {
+        sc_buf_release(&b);
+        return fail(p, SC_EPARSE, "empty term at character %zu", pos);
+    }
+    if (b.len > SC_QUERY_MAX_TERM_BYTES) {
+        sc_buf_release(&b);
+        return fail(p, SC_ELIMIT, "term too long (at most %d bytes) at character %zu",
+                    SC_QUERY_MAX_TERM_BYTES, pos);
+    }
+    n->text = sc_buf_take(&b, &n->len);
+    if (!n->text)
+        return fail(p, SC_ENOMEM, "out of memory");
+    n->ncp = sc_utf8_count(n->text, n->len);
+    return SC_OK;
+}
+
+static int parse_uint(const char *s, size_t len, int *out)
+{
+    if (len == 0 || len > 4)
+        return -1;
+    int v = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return -1;
+        v = v * 10 + (s[i] - '0');
+    }
+    *out = v;
+    return 0;
+}
+
+static struct sc_qnode *parse_field(struct parser *p)
+{
+    struct lexer *lx = &p->lx;
+    const char *f = lx->field;
+    struct sc_qnode *n = NULL;
+    if (strcmp(f, "year") == 0) {
+        n = node_new(p, SC_Q_YEAR);
+        if (!n)
+            return NULL;
+        const char *dash = memchr(lx->s, '-', lx->slen);
+        int a, b;
+        int bad = dash ? (parse_uint(lx->s, (size_t)(dash - lx->s), &a) ||
+                          parse_uint(dash + 1, lx->slen - (size_t)(dash - lx->s) - 1, &b))
+                       : parse_uint(lx->s, lx->slen, &a);
+        if (!dash)
+            b = a;
+        if (bad || a < 1 || a > b) {
+            fail(p, SC_EPARSE, "bad year '%.*s' at character %zu (use year:2023 or year:2019-2023)",
+                 (int)(lx->slen > 64 ? 64 : lx->slen), lx->s, lx->vpos);
+            node_free(n);
+            return NULL;
+        }
+        n->year_from = a;
+        n->year_to = b;
+    } else if (strcmp(f, "section") == 0) {
+        n = node_new(p, SC_Q_SECTION);
+        if (!n)
+            return NULL;
+        int k = sc_kind_parse(lx->s, lx->slen);
+        if (k < 0) {
+            fail(p, SC_EPARSE,
+                 "unknown section kind '%.*s' at character %zu (use 情况, 做法, 成效, 问题, 打算, "
+                 "其他 or overview, work, results, problems, plans, other)",
+                 (int)(lx->slen > 64 ? 64 : lx->slen), lx->s, lx->vpos);
+            node_free(n);
+            return NULL;
+        }
+        n->section = k;
+    } else {
+        enum sc_qkind k = strcmp(f, "title") == 0   ? SC_Q_TITLE
+                          : strcmp(f, "genre") == 0 ? SC_Q_GENRE
+                          : strcmp(f, "unit") == 0  ? SC_Q_UNIT
+                                                    : SC_Q_LEVEL;
+        n = node_new(p, k);
+        if (!n)
+            return NULL;
+        /* title and unit are substring filters over normalised text */
+        if (set_text(p, n, lx->s, lx->slen, lx->vpos, 1) != SC_OK) {
+            node_free(n);
+            return NULL;
+        }
+    }
+    return n;
+}
+
+static struct sc_qnode *parse_or(struct parser *p);
+
+static struct sc_qnode *parse_unary(struct parser *p)
+{
+    struct lexer *lx = &p->lx;
+    if (++p->depth > MAX_DEPTH) {
+        fail(p, SC_ELIMIT, "query nested too deeply at character %zu", lx->tpos);
+        return NULL;
+    }
+    struct sc_qnode *n = NULL;
+    switch (lx->t) {
+    case T_NOT: {
+        if (lex_next(p) != SC_OK)
+            break;
+        struct sc_qnode *kid = parse_unary(p);
+        if (!kid)
+            break;
+        n = node_new(p, SC_Q_NOT);
+        if (!n || add_kid(p, n, kid) != SC_OK) {
+            if (!n)
+                node_free(kid);
+            node_free(n);
+            n = NULL;
+        }
+        p->depth--;
+        return n;
+    }
+    case T_LP: {
+        size_t lpos = lx->tpos;
+        if (lex_next(p) != SC_OK)
+            break;
+        if (lx->t == T_RP) {
+            fail(p, SC_EPARSE, "empty ( ) at character %zu", lpos);
+            break;
+        }
+        n = parse_or(p);
+        if (!n)
+            break;
+        if (lx->t != T_RP) {
+            fail(p, SC_EPARSE, "unbalanced ( at character %zu", lpos);
+            node_free(n);
+            n = NULL;
+            break;
+        }
+        if (lex_next(p) != SC_OK) {
+            node_free(n);
+            n = NULL;
+        }
+        break;
+    }
+    case T_WORD:
+    case T_QUOTED:
+        n = node_new(p, SC_Q_TERM);
+        if (!n)
+            break;
+        if (set_text(p, n, lx->s, lx->slen, lx->tpos, 1) != SC_OK ||
+            lex_next(p) != SC_OK) {
+            node_free(n);
+            n = NULL;
+        }
+        break;
+    case T_FIELD:
+        n = parse_field(p);
+        if (n && lex_next(p) != SC_OK) {
+            node_free(n);
+            n = NULL;
+        }
+        break;
+    case T_OR:
+        fail(p, SC_EPARSE, "'|' or OR without a left operand at character %zu", lx->tpos);
+        break;
+    case T_RP:
+        fail(p, SC_EPARSE, "unbalanced ) at character %zu", lx->tpos);
+        break;
+    case T_END:
+        fail(p, SC_EPARSE, "missing term at character %zu", lx->tpos);
+        break;
+    }
+    p->depth--;
+    return n;
+}
+
+/* Builds an n-ary node, or returns the single child. */
+static struct sc_qnode *parse_list(struct parser *p, enum sc_qkind kind)
+{
+    struct lexer *lx = &p->lx;
+    struct sc_qnode *first = kind == SC_Q_AND ? parse_unary(p) : parse_list(p, SC_Q_AND);
+    if (!first)
+        return NULL;
+    struct sc_qnode *n = NULL;
+    for (;;) {
+        if (kind == SC_Q_AND) {
+            if (lx->t == T_END || lx->t == T_RP || lx->t == T_OR)
+                break;
+        } else {
+            if (lx->t != T_OR)
+                break;
+            size_t opos = lx->tpos;
+            if (lex_next(p) != SC_OK)
+                goto fail;
+            if (lx->t == T_END || lx->t == T_RP || lx->t == T_OR) {
+                fail(p, SC_EPARSE, "'|' or OR without a right operand at character %zu", opos);
+                goto fail;
+            }
+        }
+        struct sc_qnode *next = kind == SC_Q_AND ? parse_unary(p) : parse_list(p, SC_Q_AND);
+        if (!next)
+            goto fail;
+        if (!n) {
+            n = node_new(p, kind);
+            if (!n) {
+                node_free(next);
+                goto fail;
+            }
+            if (add_kid(p, n, first) != SC_OK) {
+                first = NULL;
+                node_free(next);
+                goto fail;
+            }
+            first = NULL;
+        }
+        /* flatten a nested list of the same kind */
+        if (next->kind == kind) {
+            for (size_t i = 0; i < next->nkids; i++) {
+                struct sc_qnode *k = next->kids[i];
+                next->kids[i] = NULL;
+                if (add_kid(p, n, k) != SC_OK) {
+                    node_free(next);
+                    goto fail;
+                }
+            }
+            next->nkids = 0;
+            node_free(next);
+            p->out->nnodes--;
+        } else if (add_kid(p, n, next) != SC_OK) {
+            goto fail;
+        }
+    }
+    return n ? n : first;
+fail:
+    node_free(first);
+    node_free(n);
+    return NULL;
+}
+
+static struct sc_qnode *parse_or(struct parser *p)
+{
+    return parse_list(p, SC_Q_OR);
+}
+
+enum sc_err sc_query_parse(const char *q, size_t len, struct sc_query *out, struct sc_diag *diag)
+{
+    memset(out, 0, sizeof *out);
+    struct parser p = {0};
+    p.lx.q = q;
+    p.lx.len = len;
+    p.lx.prev_sep = 1;
+    p.out = out;
+    p.diag = diag;
+    if (len > 1024)
+        return fail(&p, SC_ELIMIT, "query too long (%zu bytes, at most 1024)", len);
+    size_t bad;
+    if (!sc_utf8_valid(q, len, &bad))
+        return fail(&p, SC_EPARSE, "invalid UTF-8 at character %zu", sc_utf8_count(q, bad) + 1);
+    if (memchr(q, '\0', len))
+        return fail(&p, SC_EPARSE, "NUL byte in query");
+    if (lex_next(&p) != SC_OK)
+        return p.err;
+    if (p.lx.t == T_END)
+        return SC_OK; /* empty query: root NULL */
+    struct sc_qnode *root = parse_or(&p);
+    if (root && p.lx.t != T_END) {
+        /* only a stray ')' can stop the top-level list early */
+        fail(&p, SC_EPARSE, "unbalanced ) at character %zu", p.lx.tpos);
+        node_free(root);
+        root = NULL;
+    }
+    if (!root) {
+        if (p.err == SC_OK)
+            fail(&p, SC_EPARSE, "malformed query");
+        return p.err;
+    }
+    out->root = root;
+    return SC_OK;
+}
+
+void sc_query_release(struct sc_query *q)
+{
+    if (!q)
+        return;
+    node_free(q->root);
+    q->root = NULL;
+    q->nnodes = 0;
+}
+
+static void dump(struct sc_buf *b, const struct sc_qnode *n)
+{
+    switch (n->kind) {
+    case SC_Q_TERM:
+        sc_json_str(b, n->text, n->len);
+        return;
+    case SC_Q_AND:
+    case SC_Q_OR:
+    case SC_Q_NOT:
+        sc_buf_adds(b, n->kind == SC_Q_AND ? "(and" : n->kind == SC_Q_OR ? "(or" : "(not");
+        for (size_t i = 0; i < n->nkids; i++) {
+            sc_buf_addc(b, ' ');
+            dump(b, n->kids[i]);
+        }
+        sc_buf_addc(b, ')');
+        return;
+    case SC_Q_YEAR:
+        if (n->year_from == n->year_to)
+            sc_buf_addf(b, "year:%d", n->year_from);
+        else
+            sc_buf_addf(b, "year:%d-%d", n->year_from, n->year_to);
+        return;
+    case SC_Q_SECTION:
+        sc_buf_addf(b, "section:%s", sc_kind_name((enum sc_section_kind)n->section));
+        return;
+    case SC_Q_TITLE:
+    case SC_Q_GENRE:
+    case SC_Q_UNIT:
+    case SC_Q_LEVEL:
+        sc_buf_adds(b, n->kind == SC_Q_TITLE   ? "title:"
+                       : n->kind == SC_Q_GENRE ? "genre:"
+                       : n->kind == SC_Q_UNIT  ? "unit:"
+                                               : "level:");
+        sc_json_str(b, n->text, n->len);
+        return;
+    }
+}
+
+void sc_query_dump(struct sc_buf *b, const struct sc_query *q)
+{
+    if (!q->root)
+        sc_buf_adds(b, "(empty)");
+    else
+        dump(b, q->root);
+}

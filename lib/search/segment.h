@@ -1,0 +1,127 @@
+/*
+ * Index segments (docs/internals/index.md): one immutable file per batch of
+ * documents, holding a dictionary of code-point pairs, Rice-coded postings
+ * with positions, and the per-document tables (paragraphs, sections, paid
+ * range, metadata). Built by struct sc_segbuild from struct sc_doc values
+ * (no store needed, which the unit tests use), read through mmap.
+ */
+#ifndef SC_SEARCH_SEGMENT_H
+#define SC_SEARCH_SEGMENT_H
+
+#include "sucai/library.h"
+#include "search/codec.h"
+
+#define SC_SEG_MAGIC "SCIDX002"
+#define SC_PAIR_END 0x1FFFFFu /* second half of the pair of a paragraph's last character */
+#define SC_SKIP_BLOCK 128
+
+static inline uint64_t sc_pair_key(uint32_t a, uint32_t b)
+{
+    return ((uint64_t)a << 21) | b;
+}
+
+/* ---- building ---- */
+
+struct sc_segbuild; /* opaque */
+
+enum sc_err sc_segbuild_new(struct sc_segbuild **out);
+/* Add a document (ids strictly increasing). Needs text and sections. */
+enum sc_err sc_segbuild_add(struct sc_segbuild *sb, const struct sc_doc *doc, struct sc_diag *diag);
+size_t sc_segbuild_ndocs(const struct sc_segbuild *sb);
+/* Write the segment to path (via path.tmp, fsync, rename). */
+enum sc_err sc_segbuild_write(struct sc_segbuild *sb, const char *path, struct sc_diag *diag);
+void sc_segbuild_free(struct sc_segbuild *sb);
+
+/* ---- reading ---- */
+
+struct sc_str32 {
+    const char *p; /* into the mapping; not NUL-terminated */
+    uint32_t len;
+};
+
+struct sc_spara {
+    uint32_t norm;      /* first code point of the paragraph in the normalised text */
+    uint32_t orig_cp;   /* ... in the original text */
+    uint32_t orig_byte; /* byte offset in the original text */
+};
+
+struct sc_ssec {
+    uint32_t nstart, nend;   /* normalised code points */
+    uint32_t ostart, oend;   /* original code points */
+    uint8_t kind, level;
+    struct sc_str32 name;    /* "label heading" */
+};
+
+struct sc_sdoc {
+    int64_t id;
+    int year;
+    struct sc_str32 title, title_norm, genre, level, unit;
+    uint32_t norm_len;               /* normalised code points, '\n' included */
+    uint32_t orig_len;               /* original bytes */
+    int64_t paid_from, paid_to;      /* original code points; -1 = none / to end */
+    uint32_t npaid_from, npaid_to;   /* normalised; from == to when none */
+    uint32_t npara;
+    struct sc_spara *para;           /* npara + 1 entries (the last one is the end) */
+    uint32_t nsec;
+    struct sc_ssec *sec;
+    uint32_t kinds;                  /* bit set of the section kinds present */
+};
+
+struct sc_dentry {
+    uint64_t key;
+    uint32_t ndocs;
+    uint32_t off; /* of the list, from the start of the postings area */
+};
+
+struct sc_seg {
+    char *path;
+    int64_t lo, hi;          /* document ids covered: (lo, hi] */
+    const uint8_t *map;
+    size_t size;
+    const struct sc_dentry *dict;
+    uint64_t npairs;
+    const uint8_t *post;     /* postings area */
+    uint64_t post_len;       /* including the padding */
+    uint32_t ndocs;
+    struct sc_sdoc *docs;
+    uint64_t total_norm;     /* sum of norm_len */
+    uint64_t total_para;
+    char *titles;            /* normalised titles joined by '\n', for one memmem pass */
+    uint32_t *title_off;     /* ndocs + 1 offsets into titles */
+};
+
+enum sc_err sc_seg_open(const char *path, struct sc_seg **out, struct sc_diag *diag);
+void sc_seg_close(struct sc_seg *seg);
+
+/* Dictionary lookups: entry index or -1; range of keys [lo, hi]. */
+int64_t sc_seg_find(const struct sc_seg *seg, uint64_t key);
+void sc_seg_range(const struct sc_seg *seg, uint64_t lo, uint64_t hi, size_t *first, size_t *end);
+
+/* Paragraph of a normalised position (binary search). */
+uint32_t sc_sdoc_para_of(const struct sc_sdoc *d, uint32_t pos);
+
+/* ---- posting cursors ---- */
+
+struct sc_pcur {
+    const uint8_t *skip;   /* nskip entries of 3 u32 (prev doc, doc bit, pos bit) */
+    uint32_t nskip;
+    struct sc_bitr dr, pr; /* doc and position streams */
+    unsigned kd, kp;
+    uint32_t ndocs;
+    int64_t i;             /* index of the current doc, -1 before the first */
+    uint32_t doc, tf;
+    uint64_t pending;      /* positions to skip before the current doc's */
+    int pos_done;          /* current doc's positions consumed */
+    int eof;
+};
+
+/* Position a cursor before the first doc of dictionary entry e. */
+enum sc_err sc_pcur_init(struct sc_pcur *c, const struct sc_seg *seg, size_t e);
+/* Advance to the next doc; 0 at the end. */
+int sc_pcur_next(struct sc_pcur *c);
+/* Advance to the first doc >= target; 0 at the end. */
+int sc_pcur_seek(struct sc_pcur *c, uint32_t target);
+/* Positions of the current doc (tf of them) into out. Once per doc. */
+void sc_pcur_positions(struct sc_pcur *c, uint32_t *out);
+
+#endif

@@ -1,0 +1,294 @@
+/*
+ * Snippets: pick the best one to three paragraphs of a hit, cut a window
+ * of about 80 characters around the matches, and express the window and
+ * its highlights in code points of the ORIGINAL text. Only the chosen
+ * paragraphs are normalised again (with the offset map), so the cost does
+ * not grow with the document. Text from the paid range is withheld from
+ * callers who are not entitled to it.
+ */
+#include "search/engine.h"
+
+#include "sucai/text.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define WINDOW 80
+#define LEAD 20
+#define MAX_SNIPPETS 3
+#define PATH_SEP " \xe2\x80\xba " /* " › " */
+
+char *sc_section_path(const struct sc_sdoc *d, uint32_t pos)
+{
+    struct sc_buf b = SC_BUF_INIT;
+    int last_level = 0;
+    for (uint32_t i = 0; i < d->nsec; i++) {
+        const struct sc_ssec *s = &d->sec[i];
+        if (s->nstart > pos || pos >= s->nend)
+            continue;
+        if (s->level && s->level <= last_level)
+            continue; /* a sibling range overlapping oddly: keep the first */
+        if (b.len)
+            sc_buf_adds(&b, PATH_SEP);
+        sc_buf_add(&b, s->name.p, s->name.len);
+        if (s->level)
+            last_level = s->level;
+    }
+    return sc_buf_take(&b, NULL);
+}
+
+struct run {
+    uint32_t s, e; /* code points, relative to the paragraph */
+    uint64_t terms;
+};
+
+static int cmp_run(const void *x, const void *y)
+{
+    const struct run *a = x, *b = y;
+    return a->s < b->s ? -1 : a->s > b->s ? 1 : (a->e > b->e) - (a->e < b->e);
+}
+
+/* Build the snippet of paragraph p into sn. */
+static enum sc_err window(const struct sc_sdoc *d, const char *text, size_t len,
+                          const struct sc_qterm *terms, size_t nterms, uint32_t p,
+                          uint32_t kindmask, int entitled, struct sc_snippet *sn)
+{
+    size_t ob = d->para[p].orig_byte, oe = d->para[p + 1].orig_byte - 1;
+    if (oe > len)
+        oe = len;
+    if (ob > oe)
+        ob = oe;
+    const char *pt = text + ob;
+    size_t plen = oe - ob;
+    uint32_t pcp = d->para[p].orig_cp;
+    uint32_t pnorm = d->para[p].norm;
+    struct sc_buf nb = SC_BUF_INIT;
+    uint32_t *map = NULL;
+    struct run *runs = NULL;
+    size_t nruns = 0, cap = 0;
+    enum sc_err e = sc_normalize(pt, plen, &nb, &map);
+    if (e != SC_OK)
+        goto out;
+    /* every occurrence of every term in the normalised paragraph */
+    for (size_t t = 0; t < nterms; t++) {
+        const char *hay = nb.data;
+        size_t off = 0;
+        while (off + terms[t].len <= nb.len) {
+            const char *m = memmem(hay + off, nb.len - off, terms[t].text, terms[t].len);
+            if (!m)
+                break;
+            size_t s = (size_t)(m - hay), en = s + terms[t].len;
+            off = s + 1;
+            while (off < nb.len && ((unsigned char)hay[off] & 0xC0) == 0x80)
+                off++;
+            if (kindmask) {
+                uint32_t ns = pnorm + (uint32_t)sc_utf8_count(hay, s);
+                if (!sc_in_kinds(d, ns, ns + (uint32_t)terms[t].ncp, kindmask))
+                    continue;
+            }
+            if (nruns == cap) {
+                size_t nc = cap ? cap * 2 : 16;
+                struct run *nr = sc_reallocarray(runs, nc, sizeof *nr);
+                if (!nr) {
+                    e = SC_ENOMEM;
+                    goto out;
+                }
+                runs = nr;
+                cap = nc;
+            }
+            size_t os = map[s], oe2 = map[en];
+            runs[nruns].s = (uint32_t)sc_utf8_count(pt, os);
+            runs[nruns].e = runs[nruns].s + (uint32_t)sc_utf8_count(pt + os, oe2 - os);
+            runs[nruns].terms = 1ull << (t & 63);
+            nruns++;
+        }
+    }
+    /* merge overlapping and touching matches into runs */
+    if (nruns) {
+        qsort(runs, nruns, sizeof *runs, cmp_run);
+        size_t w = 0;
+        for (size_t i = 1; i < nruns; i++) {
+            if (runs[i].s <= runs[w].e) {
+                if (runs[i].e > runs[w].e)
+                    runs[w].e = runs[i].e;
+                runs[w].terms |= runs[i].terms;
+            } else {
+                runs[++w] = runs[i];
+            }
+        }
+        nruns = w + 1;
+    }
+    uint32_t ncp = (uint32_t)sc_utf8_count(pt, plen);
+    /* the paid range, relative to the paragraph */
+    int64_t pf = -1, pe = -1;
+    if (d->paid_from >= 0) {
+        pf = d->paid_from - (int64_t)pcp;
+        pe = (d->paid_to >= 0 ? d->paid_to : (int64_t)pcp + ncp + 1) - (int64_t)pcp;
+    }
+    /* anchor: the first run (for unentitled callers, the first outside the paid range) */
+    size_t anchor = 0;
+    int anchor_paid = 0;
+    if (pf >= 0 && !entitled) {
+        while (anchor < nruns && (int64_t)runs[anchor].s >= pf && (int64_t)runs[anchor].e <= pe)
+            anchor++;
+        if (anchor == nruns && nruns) {
+            anchor = 0;
+            anchor_paid = 1;
+        }
+        if (!nruns && pf <= 0 && pe >= (int64_t)ncp)
+            anchor_paid = 1;
+    }
+    uint32_t as = nruns ? runs[anchor].s : 0;
+    uint32_t ws = as > LEAD ? as - LEAD : 0;
+    uint32_t we = ws + WINDOW < ncp ? ws + WINDOW : ncp;
+    if (we - ws < WINDOW)
+        ws = we > WINDOW ? we - WINDOW : 0;
+    /* never split a run */
+    for (size_t i = 0; i < nruns; i++) {
+        if (runs[i].e <= ws || runs[i].s >= we)
+            continue;
+        if (runs[i].s < ws)
+            ws = runs[i].s;
+        if (runs[i].e > we)
+            we = runs[i].e;
+    }
+    sn->paid = pf >= 0 && (int64_t)ws < pe && (int64_t)we > pf;
+    if (sn->paid && !entitled) {
+        if (anchor_paid) {
+            ws = we = 0;
+        } else {
+            /* clip to the free side of the window that holds the anchor */
+            if (pf > (int64_t)as && (int64_t)we > pf)
+                we = (uint32_t)pf;
+            if (pe <= (int64_t)as && (int64_t)ws < pe)
+                ws = (uint32_t)pe;
+        }
+    }
+    sn->start = (int64_t)pcp + ws;
+    sn->section = sc_section_path(d, pnorm);
+    if (!sn->section) {
+        e = SC_ENOMEM;
+        goto out;
+    }
+    if (ws == we && sn->paid && !entitled) {
+        sn->text = NULL; /* withheld */
+        goto out;
+    }
+    size_t bs = sc_utf8_offset(pt, plen, ws), be = sc_utf8_offset(pt, plen, we);
+    sn->text = sc_strndup(pt + bs, be - bs);
+    if (!sn->text) {
+        e = SC_ENOMEM;
+        goto out;
+    }
+    size_t nh = 0;
+    for (size_t i = 0; i < nruns; i++)
+        if (runs[i].s >= ws && runs[i].e <= we)
+            nh++;
+    if (nh) {
+        sn->highlights = malloc(nh * sizeof *sn->highlights);
+        if (!sn->highlights) {
+            e = SC_ENOMEM;
+            goto out;
+        }
+        for (size_t i = 0; i < nruns; i++)
+            if (runs[i].s >= ws && runs[i].e <= we) {
+                sn->highlights[sn->nhighlights][0] = runs[i].s - ws;
+                sn->highlights[sn->nhighlights][1] = runs[i].e - ws;
+                sn->nhighlights++;
+            }
+    }
+out:
+    sc_buf_release(&nb);
+    free(map);
+    free(runs);
+    return e;
+}
+
+struct pinfo {
+    uint32_t para;
+    uint64_t mask;
+    uint32_t count;
+    int paid;
+};
+
+static int cmp_pos_para(const void *x, const void *y)
+{
+    const struct pinfo *a = x, *b = y;
+    return (a->para > b->para) - (a->para < b->para);
+}
+
+static int popc(uint64_t m)
+{
+    return __builtin_popcountll(m);
+}
+
+static int cmp_pinfo(const void *x, const void *y, void *arg)
+{
+    const struct pinfo *a = x, *b = y;
+    int entitled = *(const int *)arg;
+    if (popc(a->mask) != popc(b->mask))
+        return popc(b->mask) - popc(a->mask);
+    if (!entitled && a->paid != b->paid)
+        return a->paid - b->paid;
+    if (a->count != b->count)
+        return a->count > b->count ? -1 : 1;
+    return (a->para > b->para) - (a->para < b->para);
+}
+
+enum sc_err sc_snippets_make(const struct sc_sdoc *d, const char *text, size_t len,
+                             const struct sc_qterm *terms, size_t nterms, const uint32_t *pos,
+                             const uint8_t *which, size_t npos, int64_t para, uint32_t kindmask,
+                             int entitled, struct sc_hit *hit)
+{
+    uint32_t chosen[MAX_SNIPPETS];
+    size_t nchosen = 0;
+    if (para >= 0) {
+        if ((uint64_t)para < d->npara)
+            chosen[nchosen++] = (uint32_t)para;
+    } else if (npos) {
+        struct pinfo *pi = malloc(npos * sizeof *pi);
+        if (!pi)
+            return SC_ENOMEM;
+        for (size_t i = 0; i < npos; i++) {
+            pi[i].para = sc_sdoc_para_of(d, pos[i]);
+            pi[i].mask = 1ull << (which[i] & 63);
+            pi[i].count = 1;
+            pi[i].paid = d->npaid_from < d->npaid_to && pos[i] >= d->npaid_from &&
+                         pos[i] < d->npaid_to;
+        }
+        qsort(pi, npos, sizeof *pi, cmp_pos_para);
+        size_t w = 0;
+        for (size_t i = 1; i < npos; i++) {
+            if (pi[i].para == pi[w].para) {
+                pi[w].mask |= pi[i].mask;
+                pi[w].count++;
+                pi[w].paid = pi[w].paid && pi[i].paid;
+            } else {
+                pi[++w] = pi[i];
+            }
+        }
+        size_t np = w + 1;
+        qsort_r(pi, np, sizeof *pi, cmp_pinfo, &entitled);
+        /* the title line is shown as the hit's title, not as a snippet,
+         * unless it is the only place that matched */
+        for (size_t i = 0; i < np && nchosen < MAX_SNIPPETS; i++)
+            if (pi[i].para != 0 || np == 1)
+                chosen[nchosen++] = pi[i].para;
+        free(pi);
+    } else if (d->npara > 1) {
+        chosen[nchosen++] = 1; /* no term: the opening of the body */
+    }
+    if (!nchosen)
+        return SC_OK;
+    hit->snippets = calloc(nchosen, sizeof *hit->snippets);
+    if (!hit->snippets)
+        return SC_ENOMEM;
+    for (size_t i = 0; i < nchosen; i++) {
+        hit->nsnippets++;
+        enum sc_err e = window(d, text, len, terms, nterms, chosen[i], kindmask, entitled,
+                               &hit->snippets[i]);
+        if (e != SC_OK)
+            return e;
+    }
+    return SC_OK;
+}

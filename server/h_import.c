@@ -1,0 +1,169 @@
+/*
+ * POST /api/v1/import: a multipart/form-data upload of one or many files
+ * (editors only). Each file goes through sc_import_bytes() like a file given
+ * to `sucai import`; the answer lists one result per file in the form of
+ * `sucai import --json` ({"file", "status", "docs", "reason", "bytes"}) and
+ * a summary. Uploads are imported one at a time (the store has one writer).
+ */
+#include "server_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#pragma weak sc_audit
+
+struct upload {
+    char *name; /* owned; "" for a name that was refused */
+    const char *data;
+    size_t len;
+};
+
+struct uploads {
+    struct upload *v;
+    size_t n, cap, max;
+    int too_many, oom;
+};
+
+static int on_part(void *ctx, const struct http_part *p)
+{
+    struct uploads *u = ctx;
+    if (!p->filename)
+        return 0; /* an ordinary form field: ignored */
+    if (u->n >= u->max) {
+        u->too_many = 1;
+        return 1;
+    }
+    if (u->n == u->cap) {
+        size_t ncap = u->cap ? u->cap * 2 : 8;
+        struct upload *nv = sc_reallocarray(u->v, ncap, sizeof *nv);
+        if (!nv) {
+            u->oom = 1;
+            return 1;
+        }
+        u->v = nv;
+        u->cap = ncap;
+    }
+    char *name = sc_strdup(p->filename);
+    if (!name) {
+        u->oom = 1;
+        return 1;
+    }
+    u->v[u->n++] = (struct upload){ name, p->data, p->len };
+    return 0;
+}
+
+struct result_ctx {
+    struct sc_buf *out;
+    size_t n;
+};
+
+static void result_json(struct result_ctx *c, const char *file, const char *status,
+                        const int64_t *docs, size_t ndocs, const char *reason, uint64_t bytes)
+{
+    struct sc_buf *b = c->out;
+    sc_buf_adds(b, c->n++ ? ",\n  {\"file\": " : "\n  {\"file\": ");
+    sc_json_strz(b, file);
+    sc_buf_addf(b, ", \"status\": \"%s\", \"docs\": [", status);
+    for (size_t i = 0; i < ndocs; i++)
+        sc_buf_addf(b, "%s%lld", i ? ", " : "", (long long)docs[i]);
+    sc_buf_adds(b, "], \"reason\": ");
+    sc_json_strz(b, reason ? reason : "");
+    sc_buf_addf(b, ", \"bytes\": %llu}", (unsigned long long)bytes);
+}
+
+static int on_file(void *ctx, const struct sc_import_result *r)
+{
+    result_json(ctx, r->file, sc_import_status_name(r->status), r->docs, r->ndocs, r->reason,
+                r->bytes);
+    return 0;
+}
+
+void h_import(struct sc_req *req, struct sc_resp *r)
+{
+    if (!req_may(req, SC_ACT_IMPORT)) {
+        resp_denied(req, r, "import");
+        return;
+    }
+    const char *ct = req_header(req, "Content-Type");
+    struct sc_buf boundary = SC_BUF_INIT;
+    if (!ct || http_header_param(ct, strlen(ct), "boundary", &boundary) != 1 ||
+        boundary.len == 0) {
+        sc_buf_release(&boundary);
+        resp_error(r, 400, "bad_request", "multipart/form-data without a boundary");
+        return;
+    }
+    struct uploads u = { 0 };
+    u.max = req->srv->opts.max_upload_files;
+    struct sc_diag d = { 0 };
+    enum sc_err e = http_multipart_parse(req->body.data, req->body.len, boundary.data,
+                                         boundary.len, on_part, &u, &d);
+    sc_buf_release(&boundary);
+    if (e == SC_OK && u.oom)
+        e = sc_diag_set(&d, SC_ENOMEM, "out of memory");
+    if (e != SC_OK || u.too_many || u.n == 0) {
+        if (u.too_many)
+            resp_error(r, 413, "too_many_files", "at most %zu files in one upload", u.max);
+        else if (e == SC_ENOMEM)
+            resp_error(r, 500, "internal", "out of memory");
+        else if (e != SC_OK)
+            resp_error(r, 400, "bad_multipart", "%s", d.msg);
+        else
+            resp_error(r, 400, "no_files", "the upload holds no files (send them in a "
+                                            "form field of type file)");
+        goto out;
+    }
+
+    struct sc_buf list = SC_BUF_INIT;
+    struct result_ctx rc = { &list, 0 };
+    struct sc_import_opts opts = { on_file, &rc, NULL };
+    struct sc_import_summary total = { 0 };
+    pthread_mutex_lock(&req->srv->import_lock);
+    for (size_t i = 0; i < u.n && e == SC_OK; i++) {
+        if (!u.v[i].name[0]) {
+            result_json(&rc, "", "refused", NULL, 0, "unusable file name", u.v[i].len);
+            total.refused++;
+            continue;
+        }
+        struct sc_import_summary sum = { 0 };
+        struct sc_diag fd = { 0 };
+        e = sc_import_bytes(req->srv->lib, u.v[i].name, u.v[i].data, u.v[i].len, &opts, &sum,
+                            &fd);
+        if (e != SC_OK) {
+            d = fd;
+            break;
+        }
+        total.imported += sum.imported;
+        total.duplicates += sum.duplicates;
+        total.refused += sum.refused;
+        total.docs += sum.docs;
+        total.bytes += sum.bytes;
+    }
+    pthread_mutex_unlock(&req->srv->import_lock);
+    if (sc_audit) {
+        char detail[160];
+        snprintf(detail, sizeof detail, "upload %zu files: %zu imported, %zu duplicates, "
+                                        "%zu refused",
+                 u.n, total.imported, total.duplicates, total.refused);
+        sc_audit(req->srv->lib, req_who(req), "import", detail, req_addr(req));
+    }
+    if (e != SC_OK) {
+        resp_sc_error(r, e == SC_ENOMEM ? e : SC_ESTORE, &d);
+    } else {
+        resp_json(r);
+        sc_buf_adds(&r->body, "{\"files\": [");
+        sc_buf_add(&r->body, list.data, list.len);
+        sc_buf_addf(&r->body,
+                    "\n], \"summary\": {\"imported\": %zu, \"duplicates\": %zu, \"refused\": %zu, "
+                    "\"docs\": %zu, \"bytes\": %llu}}\n",
+                    total.imported, total.duplicates, total.refused, total.docs,
+                    (unsigned long long)total.bytes);
+        if (list.failed)
+            r->body.failed = 1;
+    }
+    sc_buf_release(&list);
+out:
+    for (size_t i = 0; i < u.n; i++)
+        free(u.v[i].name);
+    free(u.v);
+}

@@ -1,0 +1,124 @@
+/*
+ * Sessions: POST /api/v1/session logs in ({"name", "password"}) and sets
+ * the session cookie (HttpOnly, SameSite=Strict); DELETE logs out; GET
+ * /api/v1/me says who the caller is, what they may do, and (for a cookie
+ * session) the CSRF token the page sends back in X-CSRF-Token. Passwords,
+ * session ids and tokens are never logged (the access log has the path
+ * only, without the query).
+ */
+#include "server_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#pragma weak sc_login
+#pragma weak sc_session_end
+#pragma weak sc_session_csrf
+#pragma weak sc_principal_json
+
+static void principal_json(struct sc_req *req, struct sc_buf *b, const struct sc_principal *p,
+                           const char *csrf)
+{
+    if (sc_principal_json) {
+        sc_principal_json(req->srv->lib, b, p, csrf);
+        return;
+    }
+    /* without the members part: the anonymous caller of this server */
+    static const char *const acts[] = { "search", "read_paid", "download", "import", "admin" };
+    sc_buf_addf(b, "{\"user\": null, \"tier\": \"anonymous\", \"roles\": [], \"entitled\": %s, "
+                   "\"may\": {",
+                req_may(req, SC_ACT_READ_PAID) ? "true" : "false");
+    for (int a = 0; a < 5; a++)
+        sc_buf_addf(b, "%s\"%s\": %s", a ? ", " : "", acts[a],
+                    req_may(req, (enum sc_action)a) ? "true" : "false");
+    sc_buf_adds(b, "}}");
+}
+
+void h_me(struct sc_req *req, struct sc_resp *r)
+{
+    const struct sc_principal *p = req_who(req);
+    char csrf[SC_SECRET_HEX + 1] = "";
+    if (req->via_cookie && sc_session_csrf)
+        sc_session_csrf(req->session, csrf);
+    resp_json(r);
+    principal_json(req, &r->body, p, csrf[0] ? csrf : NULL);
+    sc_buf_addc(&r->body, '\n');
+}
+
+void h_session_post(struct sc_req *req, struct sc_resp *r)
+{
+    if (!sc_login) {
+        resp_error(r, 501, "not_implemented", "accounts are not built into this server");
+        return;
+    }
+    struct http_json j;
+    struct sc_diag d = { 0 };
+    enum sc_err e = http_json_parse(&j, req->body.data, req->body.len, &d);
+    if (e != SC_OK) {
+        resp_error(r, 400, "bad_json", "%s", d.msg);
+        http_json_release(&j);
+        return;
+    }
+    const char *name = http_json_str(&j, http_json_get(&j, &j.nodes[0], "name"), NULL);
+    const char *pass = http_json_str(&j, http_json_get(&j, &j.nodes[0], "password"), NULL);
+    if (!name || !pass) {
+        resp_error(r, 400, "bad_request", "give name and password");
+        http_json_release(&j);
+        return;
+    }
+    struct sc_login_result *lr = calloc(1, sizeof *lr);
+    if (!lr) {
+        resp_error(r, 500, "internal", "out of memory");
+        http_json_release(&j);
+        return;
+    }
+    e = sc_login(req->srv->lib, name, pass, req_addr(req), lr, &d);
+    /* the password goes with these */
+    if (j.pool.cap)
+        explicit_bzero(j.pool.data, j.pool.len);
+    if (req->body.cap)
+        explicit_bzero(req->body.data, req->body.len);
+    http_json_release(&j);
+    if (e == SC_OK) {
+        char cookie[200];
+        snprintf(cookie, sizeof cookie,
+                 SC_SESSION_COOKIE "=%s; Path=/; Max-Age=%d; HttpOnly; SameSite=Strict",
+                 lr->session_id, SC_SESSION_MAX_SECONDS);
+        resp_json(r);
+        resp_header(r, "Set-Cookie", cookie);
+        principal_json(req, &r->body, &lr->principal, lr->csrf);
+        sc_buf_addc(&r->body, '\n');
+    } else if (e == SC_ELIMIT) {
+        const char *in = strstr(d.msg, "in ");
+        long secs = in ? strtol(in + 3, NULL, 10) : 0;
+        resp_error(r, 429, "too_many_attempts", "%s", d.msg);
+        if (secs > 0) {
+            char v[24];
+            snprintf(v, sizeof v, "%ld", secs);
+            resp_header(r, "Retry-After", v);
+        }
+    } else if (e == SC_EDENIED) {
+        if (strstr(d.msg, "disabled"))
+            resp_error(r, 403, "account_disabled", "%s", d.msg);
+        else
+            resp_error(r, 401, "unauthorized", "%s", d.msg[0] ? d.msg : "wrong name or password");
+    } else if (e == SC_EINVAL) {
+        resp_error(r, 401, "unauthorized", "wrong name or password");
+    } else {
+        resp_sc_error(r, e, &d);
+    }
+    explicit_bzero(lr, sizeof *lr);
+    free(lr);
+}
+
+void h_session_delete(struct sc_req *req, struct sc_resp *r)
+{
+    req_who(req);
+    if (req->session[0] && sc_session_end)
+        sc_session_end(req->srv->lib, req->session, req_addr(req));
+    resp_json(r);
+    resp_header(r, "Set-Cookie",
+                SC_SESSION_COOKIE "=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict");
+    sc_buf_adds(&r->body, "{\"user\": null}\n");
+}

@@ -1,0 +1,726 @@
+/*
+ * The HTTP server on libmicrohttpd: a pool of N threads, each with its own
+ * epoll loop (MHD_USE_INTERNAL_POLLING_THREAD + MHD_OPTION_THREAD_POOL_SIZE),
+ * keep-alive, one shared library handle. This file is the glue: it turns
+ * MHD's calls into one struct sc_req per request, reads and bounds the
+ * body, asks the router for a handler, sends the struct sc_resp with the
+ * security headers, and writes the access log and metrics when the
+ * request completes. Handlers live in h_*.c.
+ *
+ * MHD is told not to unescape anything (unescape_none), so the path and
+ * the query parameters reach us exactly as sent and are decoded once, here,
+ * by http.c, which refuses bad escapes, invalid UTF-8 and "..".
+ */
+#include "server_int.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+/* Members functions may lag behind members.h while that part is being
+ * built; an unresolved one leaves callers anonymous (see req_who). */
+#pragma weak sc_may
+#pragma weak sc_token_principal
+#pragma weak sc_session_principal
+#pragma weak sc_session_check_csrf
+
+static const char csp[] = "default-src 'self'; script-src 'self'; style-src 'self'; "
+                          "img-src 'self' data:; connect-src 'self'; object-src 'none'; "
+                          "base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
+
+/* ---- request helpers ---- */
+
+const char *req_header(struct sc_req *req, const char *name)
+{
+    return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
+}
+
+const char *req_param(struct sc_req *req, const char *name)
+{
+    return http_param(&req->params, name);
+}
+
+const char *req_addr(struct sc_req *req)
+{
+    if (req->addr[0])
+        return req->addr;
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(req->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    if (ci && ci->client_addr) {
+        const struct sockaddr *sa = ci->client_addr;
+        if (sa->sa_family == AF_INET)
+            inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr,
+                      req->addr, sizeof req->addr);
+        else if (sa->sa_family == AF_INET6)
+            inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
+                      req->addr, sizeof req->addr);
+    }
+    if (!req->addr[0])
+        memcpy(req->addr, "-", 2);
+    return req->addr;
+}
+
+static int is_hex_secret(const char *s, size_t n)
+{
+    if (n != SC_SECRET_HEX)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+            return 0;
+    return 1;
+}
+
+const struct sc_principal *req_who(struct sc_req *req)
+{
+    if (req->who_done)
+        return &req->who;
+    req->who_done = 1;
+    memset(&req->who, 0, sizeof req->who);
+    struct sc_library *lib = req->srv->lib;
+    const char *auth = req_header(req, "Authorization");
+    if (auth && strncasecmp(auth, "Bearer ", 7) == 0) {
+        const char *tok = auth + 7;
+        while (*tok == ' ')
+            tok++;
+        if (sc_token_principal && strlen(tok) < 256)
+            sc_token_principal(lib, tok, &req->who);
+    } else {
+        const char *cookie = req_header(req, "Cookie");
+        const char *v;
+        size_t vl;
+        if (cookie && http_cookie_get(cookie, strlen(cookie), SC_SESSION_COOKIE, &v, &vl) &&
+            is_hex_secret(v, vl)) {
+            memcpy(req->session, v, vl);
+            req->session[vl] = '\0';
+            if (sc_session_principal && sc_session_principal(lib, req->session, &req->who))
+                req->via_cookie = 1;
+        }
+    }
+    if (req->srv->opts.all_entitled)
+        req->who.all_entitled = 1;
+    return &req->who;
+}
+
+int req_may(struct sc_req *req, enum sc_action a)
+{
+    const struct sc_principal *p = req_who(req);
+    if (sc_may)
+        return sc_may(p, a);
+    /* without the members part: a private server reads and downloads */
+    return a == SC_ACT_SEARCH || (p->all_entitled && (a == SC_ACT_READ_PAID ||
+                                                      a == SC_ACT_DOWNLOAD));
+}
+
+/* ---- response helpers ---- */
+
+void resp_json(struct sc_resp *r)
+{
+    r->status = 200;
+    r->type = "application/json; charset=utf-8";
+}
+
+void resp_error(struct sc_resp *r, int status, const char *code, const char *fmt, ...)
+{
+    struct sc_buf msg = SC_BUF_INIT;
+    va_list ap;
+    va_start(ap, fmt);
+    sc_buf_vaddf(&msg, fmt, ap);
+    va_end(ap);
+    sc_buf_reset(&r->body);
+    for (size_t i = 0; i < r->nhdr; i++)
+        free(r->hdr[i].value);
+    r->nhdr = 0;
+    r->fixed = NULL;
+    r->shared = NULL;
+    r->status = status;
+    r->type = "application/json; charset=utf-8";
+    r->cache = NULL;
+    sc_buf_adds(&r->body, "{\"error\": {\"code\": ");
+    sc_json_strz(&r->body, code);
+    sc_buf_adds(&r->body, ", \"message\": ");
+    sc_json_str(&r->body, msg.data, msg.len);
+    sc_buf_adds(&r->body, "}}\n");
+    sc_buf_release(&msg);
+}
+
+void resp_sc_error(struct sc_resp *r, enum sc_err e, const struct sc_diag *d)
+{
+    const char *msg = d && d->msg[0] ? d->msg : sc_strerror(e);
+    switch (e) {
+    case SC_ENOTFOUND: resp_error(r, 404, "not_found", "%s", msg); break;
+    case SC_EPARSE:
+    case SC_EINVAL: resp_error(r, 400, "bad_request", "%s", msg); break;
+    case SC_ELIMIT: resp_error(r, 400, "limit", "%s", msg); break;
+    case SC_EUNSUPPORTED: resp_error(r, 415, "unsupported", "%s", msg); break;
+    case SC_EDENIED: resp_error(r, 403, "forbidden", "%s", msg); break;
+    case SC_EDUPLICATE: resp_error(r, 409, "conflict", "%s", msg); break;
+    default: resp_error(r, 500, "internal", "%s", msg); break;
+    }
+}
+
+void resp_denied(struct sc_req *req, struct sc_resp *r, const char *what)
+{
+    const struct sc_principal *p = req_who(req);
+    if (p->user_id == 0 && p->tier == SC_TIER_ANON)
+        resp_error(r, 401, "unauthorized", "%s needs a login", what);
+    else
+        resp_error(r, 403, "forbidden", "this account may not %s", what);
+}
+
+int resp_header(struct sc_resp *r, const char *name, const char *value)
+{
+    if (r->nhdr >= RESP_MAX_HEADERS)
+        return -1;
+    char *v = sc_strdup(value);
+    if (!v)
+        return -1;
+    r->hdr[r->nhdr].name = name;
+    r->hdr[r->nhdr].value = v;
+    r->nhdr++;
+    return 0;
+}
+
+static void resp_release(struct sc_resp *r)
+{
+    sc_buf_release(&r->body);
+    for (size_t i = 0; i < r->nhdr; i++)
+        free(r->hdr[i].value);
+    r->nhdr = 0;
+}
+
+static int add_common_headers(struct MHD_Response *mr)
+{
+    return MHD_add_response_header(mr, "Content-Security-Policy", csp) == MHD_YES &&
+           MHD_add_response_header(mr, "X-Content-Type-Options", "nosniff") == MHD_YES &&
+           MHD_add_response_header(mr, "Referrer-Policy", "no-referrer") == MHD_YES &&
+           MHD_add_response_header(mr, "X-Frame-Options", "DENY") == MHD_YES &&
+           MHD_add_response_header(mr, "Cross-Origin-Opener-Policy", "same-origin") == MHD_YES;
+}
+
+void *server_fixed_response(const void *data, size_t len, const char *type, const char *cache,
+                            const char *etag)
+{
+    struct MHD_Response *mr =
+        MHD_create_response_from_buffer(len, (void *)data, MHD_RESPMEM_PERSISTENT);
+    if (!mr)
+        return NULL;
+    if (!add_common_headers(mr) ||
+        MHD_add_response_header(mr, "Content-Type", type) != MHD_YES ||
+        MHD_add_response_header(mr, "Cache-Control", cache) != MHD_YES ||
+        (etag && MHD_add_response_header(mr, "ETag", etag) != MHD_YES)) {
+        MHD_destroy_response(mr);
+        return NULL;
+    }
+    return mr;
+}
+
+void server_fixed_free(void *resp)
+{
+    if (resp)
+        MHD_destroy_response(resp);
+}
+
+static enum MHD_Result send_resp(struct sc_req *req, struct sc_resp *r)
+{
+    if (r->shared) {
+        req->status = r->status;
+        req->bytes = r->fixed_len;
+        req->responded = 1;
+        return MHD_queue_response(req->conn, (unsigned)r->status, r->shared);
+    }
+    if (!r->fixed && sc_buf_err(&r->body)) {
+        sc_buf_release(&r->body);
+        resp_error(r, 500, "internal", "out of memory");
+    }
+    struct MHD_Response *mr;
+    size_t len;
+    if (r->fixed) {
+        len = r->fixed_len;
+        mr = MHD_create_response_from_buffer(len, (void *)r->fixed, MHD_RESPMEM_PERSISTENT);
+    } else {
+        char *data = sc_buf_take(&r->body, &len);
+        if (!data)
+            return MHD_NO;
+        mr = MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
+        if (!mr)
+            free(data);
+    }
+    if (!mr)
+        return MHD_NO;
+    int ok = add_common_headers(mr) &&
+             MHD_add_response_header(mr, "Content-Type",
+                                     r->type ? r->type : "text/plain; charset=utf-8") ==
+                 MHD_YES &&
+             MHD_add_response_header(mr, "Cache-Control", r->cache ? r->cache : "no-store") ==
+                 MHD_YES;
+    for (size_t i = 0; ok && i < r->nhdr; i++)
+        ok = MHD_add_response_header(mr, r->hdr[i].name, r->hdr[i].value) == MHD_YES;
+    if (ok && req->allow && r->status == 405) {
+        char allow[64] = "";
+        size_t n = 0;
+        static const struct {
+            int m;
+            const char *name;
+        } names[] = { { M_GET, "GET" }, { M_HEAD, "HEAD" }, { M_POST, "POST" },
+                      { M_DELETE, "DELETE" } };
+        for (size_t i = 0; i < 4; i++)
+            if (req->allow & names[i].m)
+                n += (size_t)snprintf(allow + n, sizeof allow - n, "%s%s", n ? ", " : "",
+                                      names[i].name);
+        ok = MHD_add_response_header(mr, "Allow", allow) == MHD_YES;
+    }
+    enum MHD_Result res = MHD_NO;
+    if (ok) {
+        res = MHD_queue_response(req->conn, (unsigned)r->status, mr);
+        req->status = r->status;
+        req->bytes = len;
+    }
+    MHD_destroy_response(mr);
+    req->responded = 1;
+    return res;
+}
+
+/* ---- dispatch ---- */
+
+static enum method parse_method(const char *m)
+{
+    if (!strcmp(m, "GET"))
+        return M_GET;
+    if (!strcmp(m, "HEAD"))
+        return M_HEAD;
+    if (!strcmp(m, "POST"))
+        return M_POST;
+    if (!strcmp(m, "DELETE"))
+        return M_DELETE;
+    if (!strcmp(m, "PUT"))
+        return M_PUT;
+    return M_OTHER;
+}
+
+struct param_walk {
+    struct sc_req *req;
+    enum sc_err err;
+    struct sc_diag diag;
+};
+
+static enum MHD_Result param_iter(void *cls, enum MHD_ValueKind kind, const char *key,
+                                  size_t klen, const char *value, size_t vlen)
+{
+    (void)kind;
+    struct param_walk *w = cls;
+    w->err = http_params_add(&w->req->params, key, klen, value ? value : "", value ? vlen : 0,
+                             &w->diag);
+    return w->err == SC_OK ? MHD_YES : MHD_NO;
+}
+
+/* Content type a POST route needs, or NULL. */
+static const char *route_media_type(enum route r)
+{
+    switch (r) {
+    case R_IMPORT: return "multipart/form-data";
+    case R_COMPILE:
+    case R_SESSION: return "application/json";
+    default: return NULL;
+    }
+}
+
+/* Check what can be checked before the body arrives; fills resp on refusal. */
+static int precheck(struct sc_req *req, handler_fn *h, struct sc_resp *r)
+{
+    if (req->route == R_BAD_PATH)
+        return 0; /* resp already set */
+    if (!h) {
+        if (req->route == R_NOT_FOUND || (req->route == R_STATIC && req->allow == 0))
+            resp_error(r, 404, "not_found", "no such page or endpoint");
+        else
+            resp_error(r, 405, "method_not_allowed", "%s is not allowed here",
+                       req->method_name);
+        return 0;
+    }
+    if (req->method == M_POST) {
+        const char *want = route_media_type(req->route);
+        const char *ct = req_header(req, "Content-Type");
+        if (want && !http_media_type_is(ct, want)) {
+            resp_error(r, 415, "unsupported_media_type", "send the body as %s", want);
+            return 0;
+        }
+        const char *cl = req_header(req, "Content-Length");
+        int64_t n;
+        if (cl && http_parse_int(cl, 0, INT64_MAX, &n) == 0 && (uint64_t)n > req->body_max) {
+            resp_error(r, 413, "payload_too_large", "the body is %lld bytes; at most %zu",
+                       (long long)n, req->body_max);
+            return 0;
+        }
+    }
+    return 1;
+}
+
+static enum MHD_Result respond_now(struct sc_req *req, struct sc_resp *r)
+{
+    enum MHD_Result res = send_resp(req, r);
+    resp_release(r);
+    return res;
+}
+
+static void run_handler(struct sc_req *req, handler_fn *h, struct sc_resp *r)
+{
+    /* state changes made with a session cookie need the session's CSRF
+     * token (logging in itself makes a new session, so it needs none) */
+    if ((req->method == M_POST || req->method == M_DELETE) &&
+        !(req->route == R_SESSION && req->method == M_POST)) {
+        req_who(req);
+        if (req->via_cookie) {
+            const char *tok = req_header(req, "X-CSRF-Token");
+            if (!tok || !sc_session_check_csrf ||
+                !sc_session_check_csrf(req->srv->lib, req->session, tok)) {
+                resp_error(r, 403, "csrf", "missing or wrong X-CSRF-Token header");
+                return;
+            }
+        }
+    }
+    h(req, r);
+}
+
+static struct sc_req *req_new(struct sc_server *srv, struct MHD_Connection *c, const char *url,
+                              const char *method)
+{
+    struct sc_req *req = calloc(1, sizeof *req);
+    if (!req)
+        return NULL;
+    clock_gettime(CLOCK_MONOTONIC, &req->t0);
+    req->srv = srv;
+    req->conn = c;
+    req->method = parse_method(method);
+    req->method_name = req->method == M_OTHER ? "OTHER" : method;
+    sc_buf_init(&req->body);
+    sc_buf_init(&req->pending.body);
+    size_t ul = strlen(url);
+    size_t keep = ul < SC_LOG_PATH_MAX ? ul : SC_LOG_PATH_MAX;
+    for (size_t i = 0; i < keep; i++) /* the log shows the path as sent, printable only */
+        req->log_path[i] = (url[i] > 0x20 && url[i] < 0x7f) ? url[i] : '?';
+    req->log_path[keep] = '\0';
+    atomic_fetch_add_explicit(&srv->metrics.in_flight, 1, memory_order_relaxed);
+    return req;
+}
+
+/*
+ * MHD calls this at least twice per request: first when the headers are
+ * in (we set up the request and check what can be checked), then with each
+ * piece of the body, then once more with *upload_size == 0 (we answer).
+ * Answering on the first call would make MHD close the connection (it
+ * cannot know whether a body follows), so only refusals of a body that is
+ * still to come (413, 415) are sent then, and those should close it.
+ */
+static enum MHD_Result on_access(void *cls, struct MHD_Connection *c, const char *url,
+                                 const char *method, const char *version,
+                                 const char *upload, size_t *upload_size, void **con_cls)
+{
+    (void)version;
+    struct sc_server *srv = cls;
+    struct sc_req *req = *con_cls;
+    if (!req) {
+        req = req_new(srv, c, url, method);
+        if (!req)
+            return MHD_NO;
+        *con_cls = req;
+        struct sc_resp *r = &req->pending;
+        /* the path, then the query */
+        struct sc_buf path = SC_BUF_INIT;
+        struct sc_diag d = { 0 };
+        enum sc_err e = http_path_decode(url, strlen(url), &path, &d);
+        req->path = sc_buf_take(&path, NULL);
+        if (e == SC_ENOMEM || !req->path)
+            return MHD_NO;
+        handler_fn *h = NULL;
+        if (e != SC_OK) {
+            req->route = R_BAD_PATH;
+            resp_error(r, 400, "bad_path", "%s", d.msg);
+            req->has_pending = 1;
+        } else {
+            h = route_find(req);
+            req->body_max = route_body_max(req);
+            struct param_walk w = { req, SC_OK, { 0 } };
+            MHD_get_connection_values_n(c, MHD_GET_ARGUMENT_KIND, param_iter, &w);
+            if (w.err == SC_ENOMEM)
+                return MHD_NO;
+            if (w.err != SC_OK) {
+                resp_error(r, 400, w.err == SC_ELIMIT ? "limit" : "bad_encoding", "%s",
+                           w.diag.msg);
+                req->has_pending = 1;
+            } else if (!precheck(req, h, r)) {
+                req->has_pending = 1;
+            }
+        }
+        req->handler = h;
+        /* a body we will not read: refuse it now (and close) rather than swallow it */
+        const char *cl = req_header(req, "Content-Length");
+        const char *te = req_header(req, "Transfer-Encoding");
+        int has_body = (cl && strcmp(cl, "0") != 0) || te;
+        if (has_body && (req->has_pending || req->method != M_POST)) {
+            if (!req->has_pending)
+                resp_error(r, 413, "payload_too_large", "%s takes no body here",
+                           req->method_name);
+            return respond_now(req, r);
+        }
+        req->body.max = req->body_max;
+        return MHD_YES;
+    }
+    if (req->responded) {
+        *upload_size = 0;
+        return MHD_YES;
+    }
+    if (*upload_size) {
+        if (!req->body_over) {
+            sc_buf_add(&req->body, upload, *upload_size);
+            if (sc_buf_err(&req->body)) {
+                req->body_over = 1;
+                sc_buf_release(&req->body);
+            }
+        }
+        *upload_size = 0;
+        if (req->body_over) {
+            resp_error(&req->pending, 413, "payload_too_large",
+                       "the body is larger than %zu bytes", req->body_max);
+            return respond_now(req, &req->pending);
+        }
+        return MHD_YES;
+    }
+    /* the whole request is here */
+    if (!req->has_pending)
+        run_handler(req, req->handler, &req->pending);
+    return respond_now(req, &req->pending);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+    (void)c;
+    (void)toe;
+    struct sc_server *srv = cls;
+    struct sc_req *req = *con_cls;
+    if (!req)
+        return;
+    *con_cls = NULL;
+    struct timespec t1;
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    uint64_t us = (uint64_t)(t1.tv_sec - req->t0.tv_sec) * 1000000u +
+                  (uint64_t)((t1.tv_nsec - req->t0.tv_nsec) / 1000);
+    atomic_fetch_sub_explicit(&srv->metrics.in_flight, 1, memory_order_relaxed);
+    if (req->status)
+        metrics_record(&srv->metrics, req->route, req->status, us, req->bytes);
+    if (!srv->opts.quiet) {
+        time_t now = time(NULL);
+        struct tm tm;
+        char ts[32];
+        gmtime_r(&now, &tm);
+        strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%SZ", &tm);
+        /* one fprintf = one write on unbuffered stderr: lines never interleave */
+        fprintf(stderr, "%s %s %s %s %d %llu %.2fms\n", ts, req_addr(req), req->method_name,
+                req->log_path, req->status, (unsigned long long)req->bytes, (double)us / 1000.0);
+    }
+    resp_release(&req->pending);
+    http_params_release(&req->params);
+    sc_buf_release(&req->body);
+    free(req->path);
+    free(req);
+}
+
+static size_t unescape_none(void *cls, struct MHD_Connection *c, char *s)
+{
+    (void)cls;
+    (void)c;
+    return strlen(s);
+}
+
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+{
+    (void)cls;
+    struct sc_buf b = SC_BUF_INIT;
+    sc_buf_adds(&b, "sucai serve: ");
+    sc_buf_vaddf(&b, fmt, ap);
+    if (!sc_buf_err(&b)) {
+        if (b.len && b.data[b.len - 1] != '\n')
+            sc_buf_addc(&b, '\n');
+        fputs(b.data, stderr);
+    }
+    sc_buf_release(&b);
+}
+
+/* ---- start and stop ---- */
+
+/* "PORT", "HOST:PORT", "[V6]:PORT"; HOST is an address or "localhost". */
+static int parse_listen(const char *s, struct sockaddr_storage *ss, socklen_t *sl, int *v6)
+{
+    memset(ss, 0, sizeof *ss);
+    char host[64];
+    const char *port;
+    if (s[0] == '[') {
+        const char *close = strchr(s, ']');
+        if (!close || close[1] != ':' || (size_t)(close - s - 1) >= sizeof host)
+            return -1;
+        memcpy(host, s + 1, (size_t)(close - s - 1));
+        host[close - s - 1] = '\0';
+        port = close + 2;
+        *v6 = 1;
+    } else {
+        const char *colon = strrchr(s, ':');
+        if (!colon) {
+            memcpy(host, "127.0.0.1", 10);
+            port = s;
+        } else {
+            if ((size_t)(colon - s) >= sizeof host)
+                return -1;
+            memcpy(host, s, (size_t)(colon - s));
+            host[colon - s] = '\0';
+            port = colon + 1;
+        }
+        if (!strcmp(host, "localhost") || !host[0])
+            memcpy(host, "127.0.0.1", 10);
+        *v6 = 0;
+    }
+    int64_t p;
+    if (http_parse_int(port, 0, 65535, &p) != 0)
+        return -1;
+    if (*v6) {
+        struct sockaddr_in6 *a = (struct sockaddr_in6 *)ss;
+        a->sin6_family = AF_INET6;
+        a->sin6_port = htons((uint16_t)p);
+        if (inet_pton(AF_INET6, host, &a->sin6_addr) != 1)
+            return -1;
+        *sl = sizeof *a;
+    } else {
+        struct sockaddr_in *a = (struct sockaddr_in *)ss;
+        a->sin_family = AF_INET;
+        a->sin_port = htons((uint16_t)p);
+        if (inet_pton(AF_INET, host, &a->sin_addr) != 1)
+            return -1;
+        *sl = sizeof *a;
+    }
+    return 0;
+}
+
+int sc_serve(const struct sc_serve_opts *opts)
+{
+    struct sc_server *srv = calloc(1, sizeof *srv);
+    if (!srv) {
+        fprintf(stderr, "sucai serve: out of memory\n");
+        return 2;
+    }
+    srv->opts = *opts;
+    if (!srv->opts.listen)
+        srv->opts.listen = SC_SERVE_DEFAULT_LISTEN;
+    if (!srv->opts.web_dir)
+        srv->opts.web_dir = "web";
+    if (!srv->opts.max_upload)
+        srv->opts.max_upload = SC_SERVE_MAX_UPLOAD;
+    if (!srv->opts.max_upload_files)
+        srv->opts.max_upload_files = SC_SERVE_MAX_UPLOAD_FILES;
+    unsigned threads = srv->opts.threads;
+    if (threads == 0) {
+        long n = sysconf(_SC_NPROCESSORS_ONLN);
+        threads = n > 0 ? (unsigned)n : 1;
+    }
+    if (threads > SC_SERVE_MAX_THREADS)
+        threads = SC_SERVE_MAX_THREADS;
+    srv->started = time(NULL);
+    int rc = 2;
+    struct MHD_Daemon *d = NULL;
+    pthread_mutex_init(&srv->import_lock, NULL);
+
+    struct sockaddr_storage ss;
+    socklen_t sl;
+    int v6;
+    if (parse_listen(srv->opts.listen, &ss, &sl, &v6) != 0) {
+        fprintf(stderr, "sucai serve: bad --listen '%s' (use HOST:PORT or [V6]:PORT)\n",
+                srv->opts.listen);
+        goto out;
+    }
+    struct sc_diag diag = { 0 };
+    enum sc_err e = sc_library_open(srv->opts.library_dir, 0, &srv->lib, &diag);
+    if (e != SC_OK) {
+        fprintf(stderr, "sucai serve: %s\n", diag.msg[0] ? diag.msg : sc_strerror(e));
+        goto out;
+    }
+    static const char ok[] = "{\"status\": \"ok\"}\n";
+    srv->healthz = server_fixed_response(ok, sizeof ok - 1, "application/json; charset=utf-8",
+                                         "no-store", NULL);
+    if (!srv->healthz || assets_init(srv) != 0) {
+        fprintf(stderr, "sucai serve: out of memory\n");
+        goto out;
+    }
+
+    /* Signals go to the thread that waits for them (below), never to a
+     * worker: block them before MHD starts its threads. */
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_TURBO |
+                     MHD_USE_ERROR_LOG | MHD_USE_ITC | (v6 ? MHD_USE_IPv6 : 0);
+    d = MHD_start_daemon(flags, 0, NULL, NULL, on_access, srv,
+                         MHD_OPTION_EXTERNAL_LOGGER, mhd_log, srv,
+                         MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+                         MHD_OPTION_THREAD_POOL_SIZE, threads > 1 ? threads : 0u,
+                         MHD_OPTION_CONNECTION_TIMEOUT, 60u,
+                         MHD_OPTION_CONNECTION_LIMIT, 2000u,
+                         MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u,
+                         MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
+                         MHD_OPTION_UNESCAPE_CALLBACK, unescape_none, NULL,
+                         MHD_OPTION_END);
+    if (!d) {
+        fprintf(stderr, "sucai serve: cannot listen on %s: %s\n", srv->opts.listen,
+                strerror(errno ? errno : EADDRINUSE));
+        goto out;
+    }
+    const union MHD_DaemonInfo *di = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+    char host[INET6_ADDRSTRLEN] = "";
+    if (v6)
+        inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr, host, sizeof host);
+    else
+        inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr, host, sizeof host);
+    printf(v6 ? "listening on http://[%s]:%u\n" : "listening on http://%s:%u\n", host,
+           di ? (unsigned)di->port : 0u);
+    fflush(stdout);
+    if (!srv->opts.quiet)
+        fprintf(stderr, "sucai serve: library %s, %u thread%s%s%s\n", srv->opts.library_dir,
+                threads, threads == 1 ? "" : "s", srv->opts.dev ? ", dev (web/ from disk)" : "",
+                srv->opts.all_entitled ? ", all entitled" : "");
+
+    int sig = 0;
+    while (sigwait(&set, &sig) != 0)
+        ;
+    if (!srv->opts.quiet)
+        fprintf(stderr, "sucai serve: %s, shutting down\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
+    /* stop accepting, let the requests in flight finish (10 s at most), close */
+    MHD_socket ls = MHD_quiesce_daemon(d);
+    if (ls != MHD_INVALID_SOCKET)
+        close(ls);
+    for (int i = 0; i < 1000 && atomic_load(&srv->metrics.in_flight) > 0; i++) {
+        struct timespec ts = { 0, 10 * 1000 * 1000 };
+        nanosleep(&ts, NULL);
+    }
+    MHD_stop_daemon(d);
+    d = NULL;
+    rc = 0;
+out:
+    if (d)
+        MHD_stop_daemon(d);
+    sc_library_close(srv->lib);
+    assets_release(srv);
+    server_fixed_free(srv->healthz);
+    pthread_mutex_destroy(&srv->import_lock);
+    free(srv);
+    return rc;
+}

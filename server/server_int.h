@@ -1,0 +1,175 @@
+/*
+ * Internal interface of the HTTP server: the server, one request, one
+ * response, the route table and the handlers (one file per resource, as
+ * h2o's lib/handler/). server.c owns the libmicrohttpd glue; handlers see
+ * only struct sc_req / struct sc_resp and libsucai's public API.
+ */
+#ifndef SUCAI_SERVER_INT_H
+#define SUCAI_SERVER_INT_H
+
+#include "sucai/sucai.h"
+
+#include "http.h"
+#include "serve.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <time.h>
+
+#define SC_MAX_JSON_BODY (64u * 1024) /* POST bodies other than uploads */
+#define SC_MAX_OFFSET 10000           /* deepest page of search results or lists */
+#define SC_LOG_PATH_MAX 200           /* bytes of the path kept for the access log */
+#define SC_SESSION_COOKIE "sucai_session"
+
+enum route {
+    R_NOT_FOUND = 0,
+    R_HEALTHZ,
+    R_METRICS,
+    R_STATIC,
+    R_SEARCH,
+    R_DOCS,
+    R_DOC,
+    R_SECTION,
+    R_STATS,
+    R_IMPORT,
+    R_COMPILE,
+    R_SESSION,
+    R_ME,
+    R_BAD_PATH, /* undecodable or traversing path */
+    R_COUNT
+};
+
+enum method { M_GET = 1, M_HEAD = 2, M_POST = 4, M_DELETE = 8, M_PUT = 16, M_OTHER = 32 };
+
+/* ---- metrics (metrics.c) ---- */
+
+#define M_NBUCKETS 12
+#define M_NSTATUS 20
+
+struct metrics {
+    _Atomic uint64_t count[R_COUNT][M_NSTATUS];
+    _Atomic uint64_t hist[R_COUNT][M_NBUCKETS + 1]; /* last = +Inf */
+    _Atomic uint64_t sum_us[R_COUNT];
+    _Atomic uint64_t bytes_out;
+    _Atomic int64_t in_flight;
+};
+
+struct sc_server;
+struct sc_req;
+struct sc_resp;
+
+void metrics_record(struct metrics *m, enum route r, int status, uint64_t us, uint64_t bytes);
+void metrics_render(struct sc_server *srv, struct sc_buf *b);
+const char *route_name(enum route r);
+
+/* ---- the server ---- */
+
+struct asset_meta {
+    char etag[20]; /* "\"" + 16 hex + "\"" */
+    void *resp;    /* the prebuilt 200 response (struct MHD_Response) */
+};
+
+struct sc_server {
+    struct sc_serve_opts opts;
+    struct sc_library *lib;
+    struct metrics metrics;
+    struct asset_meta *assets; /* parallel to sc_assets[] */
+    void *healthz;             /* prebuilt response (struct MHD_Response) */
+    pthread_mutex_t import_lock; /* one upload imports at a time */
+    time_t started;
+};
+
+#define RESP_MAX_HEADERS 6
+
+struct sc_resp {
+    int status;
+    const char *type;          /* Content-Type */
+    struct sc_buf body;        /* owned */
+    const void *fixed;         /* borrowed body (assets), used when non-NULL */
+    size_t fixed_len;
+    const char *cache;         /* Cache-Control; NULL = "no-store" */
+    void *shared;              /* a prebuilt MHD response to send as is */
+    struct {
+        const char *name;
+        char *value;           /* owned */
+    } hdr[RESP_MAX_HEADERS];
+    size_t nhdr;
+};
+
+typedef void handler_fn(struct sc_req *req, struct sc_resp *resp);
+
+/* ---- a request ---- */
+
+struct sc_req {
+    struct sc_server *srv;
+    void *conn;          /* struct MHD_Connection */
+    enum method method;
+    const char *method_name;
+    enum route route;
+    int allow;           /* methods the route accepts (for 405) */
+    int64_t id, n;       /* path parameters: /docs/{id}/sections/{n} */
+    char *path;          /* decoded path (owned) */
+    char log_path[SC_LOG_PATH_MAX + 1];
+    struct http_params params;
+    struct sc_buf body;
+    size_t body_max;
+    int body_over;       /* the body passed body_max */
+    int responded;
+    struct sc_resp pending; /* the answer being built */
+    int has_pending;        /* pending holds a refusal made before the body */
+    handler_fn *handler;
+    struct timespec t0;
+    int status;
+    uint64_t bytes;
+    char addr[64];       /* client address, "" until req_addr() */
+    /* who is asking (resolved on first use) */
+    int who_done;
+    struct sc_principal who;
+    char session[SC_SECRET_HEX + 1]; /* the session id from the cookie, "" if none */
+    int via_cookie;      /* principal came from a session cookie (needs CSRF) */
+};
+
+/* Request helpers (server.c). */
+const char *req_header(struct sc_req *req, const char *name);
+const char *req_param(struct sc_req *req, const char *name);
+/* The client's address as text ("-" if unknown). */
+const char *req_addr(struct sc_req *req);
+/* The caller's principal: a session cookie, a bearer token or anonymous
+ * (plus all_entitled for --all-entitled). */
+const struct sc_principal *req_who(struct sc_req *req);
+int req_may(struct sc_req *req, enum sc_action a);
+
+/* Response helpers (server.c). */
+void resp_json(struct sc_resp *r);   /* 200, application/json */
+void resp_error(struct sc_resp *r, int status, const char *code, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* An error for a libsucai failure (SC_ENOTFOUND -> 404 ...). */
+void resp_sc_error(struct sc_resp *r, enum sc_err e, const struct sc_diag *d);
+/* 401 for anonymous callers, 403 for logged-in ones. */
+void resp_denied(struct sc_req *req, struct sc_resp *r, const char *what);
+int resp_header(struct sc_resp *r, const char *name, const char *value);
+
+/* ---- routing (router.c) ---- */
+
+/* Find the route of a decoded path; sets req->route, req->allow, req->id,
+ * req->n and returns the handler for req->method, or NULL (405 / 404). */
+handler_fn *route_find(struct sc_req *req);
+/* Largest request body a route accepts, for the method. */
+size_t route_body_max(const struct sc_req *req);
+
+/* ---- handlers ---- */
+
+handler_fn h_healthz, h_metrics, h_static, h_search, h_docs, h_doc, h_section, h_stats,
+    h_import, h_compile, h_session_post, h_session_delete, h_me;
+
+/* Static assets (h_static.c): hashes and prebuilt responses. */
+int assets_init(struct sc_server *srv);
+void assets_release(struct sc_server *srv);
+/* A response with a fixed body, all headers set, reusable across requests
+ * (server.c); release with server_fixed_free. NULL on failure. */
+void *server_fixed_response(const void *data, size_t len, const char *type, const char *cache,
+                            const char *etag);
+void server_fixed_free(void *resp);
+
+#endif

@@ -1,0 +1,350 @@
+#!/usr/bin/env bash
+# The paywall over HTTP: for every tier and role (and token, expired,
+# revoked, disabled callers), every endpoint that returns text must serve
+# the paid part exactly when the caller is entitled. Then the security
+# cases: session fixation, CSRF, expired and disabled sessions, login
+# throttling, token revocation, parameter tampering and the quota race.
+#
+# Two test documents carry unique strings in their paid parts (one paid
+# part in the middle, one running to the end) and in their free parts.
+. "$(dirname "$0")/../lib/testlib.sh"
+. "$(dirname "$0")/lib.sh"
+http_need_tools
+export SUCAI_PWHASH_FAST=1 # cheap Argon2id limits: test suites only
+
+PAID_A=紫霞流光七号 # in the middle paid part of doc A
+PAID_B=金桂飘香八号 # in the paid part of doc B, which runs to the end
+FREE_A=青松明月     # free part of doc A
+FREE_B=白鹭晴川     # free part of doc B
+
+mkdir -p "$T_TMP/docs"
+cat >"$T_TMP/docs/关于加强素材管理工作的通知.txt" <<EOF
+关于加强素材管理工作的通知
+
+各单位：
+为进一步加强素材管理工作，现将有关事项通知如下。本段公开内容${FREE_A}。
+
+一、总体要求
+坚持规范管理，提高工作质量，确保素材安全。
+##paidbegin##
+二、重点任务
+（一）建立素材台账。这是付费独家内容${PAID_A}，只有会员可以阅读。
+（二）加强日常检查。定期开展督查，发现问题及时整改。
+##paidend##
+三、工作要求
+各单位要高度重视，抓好落实，确保各项任务按时完成。
+
+XX市XX局
+2024年3月1日
+EOF
+cat >"$T_TMP/docs/XX区2023年素材工作总结.txt" <<EOF
+XX区2023年素材工作总结
+
+2023年，我区素材工作取得新进展。公开部分写有${FREE_B}。
+
+一、主要做法
+（一）完善制度。制定素材管理办法，规范工作流程。
+##paidbegin##
+（二）创新方式。付费部分的独家经验${PAID_B}，供会员参考。
+
+二、下一步打算
+继续深化改革，推动素材工作再上新台阶。
+
+XX区XX办
+2023年12月20日
+EOF
+
+LIB="$T_TMP/lib"
+s() { "$SUCAI" -L "$LIB" "$@"; }
+t_ok "library" s init
+t_ok "import the paid test documents" s import --quiet "$T_TMP/docs"
+A=$(s list --json | jq '.[] | select(.title | contains("素材管理工作的通知")) | .id')
+B=$(s list --json | jq '.[] | select(.title | contains("素材工作总结")) | .id')
+t_ok "doc A has a paid part in the middle" test "$(s list --json | jq ".[] | select(.id == $A) | .paid_to")" -gt 0
+t_ok "doc B has a paid part to the end" test "$(s list --json | jq ".[] | select(.id == $B) | .paid_from")" -gt 0
+
+adduser() { # NAME TIER [ARGS]
+    local n=$1 t=$2; shift 2
+    echo "pass-$n-word" | s user add "$n" --tier "$t" "$@" >/dev/null
+}
+adduser fay free
+adduser vic vip --days 30
+adduser sam svip
+adduser eve free --role editor
+adduser ada free --role admin
+adduser old vip --days 30
+adduser dis vip
+adduser bru vip
+adduser qr free
+adduser exp vip
+# an expired vip (the tier ended ten seconds ago)
+if command -v sqlite3 >/dev/null; then
+    sqlite3 "$LIB/library.db" "UPDATE users SET tier_expires = strftime('%s','now') - 10 WHERE name = 'old'"
+    HAVE_SQLITE=1
+else
+    HAVE_SQLITE=
+fi
+# the matrix takes many downloads; the quota race below sets its own limit
+s user quota free 1000 >/dev/null
+s user quota vip 1000 >/dev/null
+s user quota svip 1000 >/dev/null
+TOK_VIC=$(s token create vic | awk '{w=$NF} END {print w}')
+TOK_REV=$(s token create sam | awk '{w=$NF} END {print w}')
+TOK_DIS=$(s token create dis | awk '{w=$NF} END {print w}')
+
+start_server "$LIB" || { echo "not ok - server start"; exit 1; }
+
+enc() { jq -rn --arg s "$1" '$s | @uri'; }
+has() { grep -q -- "$1" "$T_TMP/body" && echo 1 || echo 0; }
+
+declare -A CSRF
+# login NAME [PASSWORD]: sets ST (the status), the cookie jar $T_TMP/jar.NAME
+# and CSRF[NAME]. Not to be run in a subshell (it sets variables).
+login() {
+    local n=$1 pw=${2:-pass-$1-word}
+    ST=$(req POST /api/v1/session -c "$T_TMP/jar.$n" -H 'Content-Type: application/json' \
+        --data "$(jq -cn --arg n "$n" --arg p "$pw" '{name: $n, password: $p}')")
+    if [ "$ST" = 200 ]; then CSRF[$n]=$(jbody .csrf); fi
+}
+
+login vic
+st=$ST
+if [ "$st" = 501 ]; then
+    echo "not ok - login: the server answers 501 (the members functions are not linked in)"
+    t_done; exit 1
+fi
+t_eq "login vic" 200 "$st"
+t_eq "login response carries the principal" "vic vip true" "$(jbody '"\(.user) \(.tier) \(.entitled)"')"
+t_ok "session cookie is HttpOnly" grep -qi '^Set-Cookie: sucai_session=[0-9a-f]\{64\};.*HttpOnly' "$T_TMP/headers"
+t_ok "session cookie has SameSite" grep -qi '^Set-Cookie: sucai_session=.*SameSite=\(Lax\|Strict\)' "$T_TMP/headers"
+for n in fay sam eve ada old dis exp qr; do
+    login "$n"
+    t_eq "login $n" 200 "$ST"
+done
+
+# curl arguments that make a request as WHO
+as() {
+    case $1 in
+    anon) AS=() ;;
+    tok_vic) AS=(-H "Authorization: Bearer $TOK_VIC") ;;
+    tok_rev) AS=(-H "Authorization: Bearer $TOK_REV") ;;
+    tok_dis) AS=(-H "Authorization: Bearer $TOK_DIS") ;;
+    *) AS=(-b "$T_TMP/jar.$1" -H "X-CSRF-Token: ${CSRF[$1]}") ;;
+    esac
+}
+
+# revoke sam's token and disable dis (its session and token) before the matrix
+s token revoke "$TOK_REV" >/dev/null
+s user disable dis >/dev/null
+
+# who: entitled to paid text? may download?
+WHO=(anon fay vic sam eve ada old tok_vic tok_rev dis tok_dis)
+declare -A ENT=([anon]=0 [fay]=0 [vic]=1 [sam]=1 [eve]=1 [ada]=1 [old]=0 [tok_vic]=1 [tok_rev]=0 [dis]=0 [tok_dis]=0)
+declare -A DL=([anon]=0 [fay]=1 [vic]=1 [sam]=1 [eve]=1 [ada]=1 [old]=1 [tok_vic]=1 [tok_rev]=0 [dis]=0 [tok_dis]=0)
+[ -n "$HAVE_SQLITE" ] || { ENT[old]=1; }
+
+nsec_a=$(curl -s "$BASE/api/v1/docs/$A" | jq '.outline | length')
+nsec_b=$(curl -s "$BASE/api/v1/docs/$B" | jq '.outline | length')
+
+for w in "${WHO[@]}"; do
+    as "$w"
+    e=${ENT[$w]}
+    want_ent=$([ "$e" = 1 ] && echo true || echo false)
+    t_eq "$w: /me 200" 200 "$(req GET /api/v1/me "${AS[@]}")"
+    t_eq "$w: /me entitled" "$want_ent" "$(jbody .entitled)"
+
+    for mode in doc para; do
+        t_eq "$w: search $mode (paid A) 200" 200 "$(req GET "/api/v1/search?q=$(enc 紫霞流光)&mode=$mode" "${AS[@]}")"
+        t_eq "$w: search $mode finds the paid match (search is for all)" 1 "$(jbody .total)"
+        t_eq "$w: search $mode paid text A present iff entitled" "$e" "$(has "$PAID_A")"
+        t_eq "$w: search $mode (paid B) 200" 200 "$(req GET "/api/v1/search?q=$(enc 金桂飘香)&mode=$mode" "${AS[@]}")"
+        t_eq "$w: search $mode paid text B present iff entitled" "$e" "$(has "$PAID_B")"
+        t_eq "$w: search $mode (free A) 200" 200 "$(req GET "/api/v1/search?q=$(enc "$FREE_A")&mode=$mode&limit=100" "${AS[@]}")"
+        t_eq "$w: search $mode free snippet served" 1 "$(jq -r '.hits[].snippets[].text // empty' "$T_TMP/body" | grep -c "$FREE_A" | awk '{print ($1 > 0)}')"
+        [ "$e" = 0 ] && t_eq "$w: search $mode free query leaks no paid text" 0 "$(has "$PAID_A")"
+        # a broad query touching both parts of both documents
+        req GET "/api/v1/search?q=$(enc 素材)&mode=$mode&limit=100" "${AS[@]}" >/dev/null
+        [ "$e" = 0 ] && t_eq "$w: search $mode broad query leaks no paid text" "0 0" "$(has "$PAID_A") $(has "$PAID_B")"
+    done
+    t_eq "$w: count-only search 200" 200 "$(req GET "/api/v1/search?q=$(enc 紫霞流光)&limit=0" "${AS[@]}")"
+    t_eq "$w: counts for all" 1 "$(jbody .total)"
+
+    t_eq "$w: list 200" 200 "$(req GET "/api/v1/docs?limit=100" "${AS[@]}")"
+    t_eq "$w: list shows titles" 2 "$(jbody '.docs | length')"
+    t_eq "$w: list has no paid text" "0 0" "$(has "$PAID_A") $(has "$PAID_B")"
+
+    for d in A B; do
+        id=${!d}
+        pv=PAID_$d; fv=FREE_$d
+        t_eq "$w: reader $d 200" 200 "$(req GET "/api/v1/docs/$id" "${AS[@]}")"
+        t_eq "$w: reader $d paid text iff entitled" "$e" "$(has "${!pv}")"
+        t_eq "$w: reader $d free text" 1 "$(has "${!fv}")"
+        t_eq "$w: reader $d locked iff not entitled" "$([ "$e" = 1 ] && echo false || echo true)" "$(jbody .locked)"
+        n=$([ $d = A ] && echo "$nsec_a" || echo "$nsec_b")
+        got=0
+        for i in $(seq 0 $((n - 1))); do
+            req GET "/api/v1/docs/$id/sections/$i" "${AS[@]}" >/dev/null
+            [ "$(has "${!pv}")" = 1 ] && got=1
+        done
+        t_eq "$w: sections of $d hold paid text iff entitled" "$e" "$got"
+    done
+
+    for fmt in txt md docx; do
+        st=$(req POST /api/v1/compile "${AS[@]}" -H 'Content-Type: application/json' \
+            --data "{\"ids\": [$A, $B], \"format\": \"$fmt\"}")
+        if [ "${DL[$w]}" = 0 ]; then
+            t_eq "$w: compile $fmt refused" 401 "$st"
+            t_eq "$w: compile $fmt refusal has no paid text" "0 0" "$(has "$PAID_A") $(has "$PAID_B")"
+            continue
+        fi
+        t_eq "$w: compile $fmt 200" 200 "$st"
+        if [ $fmt = docx ]; then
+            unzip -p "$T_TMP/body" word/document.xml >"$T_TMP/doc.xml" 2>/dev/null
+            text=$(sed 's/<[^>]*>//g' "$T_TMP/doc.xml")
+        else
+            text=$(cat "$T_TMP/body")
+        fi
+        t_eq "$w: compile $fmt paid text iff entitled" "$e $e" \
+            "$(grep -c "$PAID_A" <<<"$text" | awk '{print ($1 > 0)}') $(grep -c "$PAID_B" <<<"$text" | awk '{print ($1 > 0)}')"
+        t_eq "$w: compile $fmt free text" "1 1" \
+            "$(grep -c "$FREE_A" <<<"$text" | awk '{print ($1 > 0)}') $(grep -c "$FREE_B" <<<"$text" | awk '{print ($1 > 0)}')"
+    done
+    # one document, by query (the "export" of a single document)
+    st=$(req POST /api/v1/compile "${AS[@]}" -H 'Content-Type: application/json' \
+        --data "{\"query\": \"紫霞流光\", \"format\": \"txt\"}")
+    if [ "${DL[$w]}" = 1 ]; then
+        t_eq "$w: compile by query 200" 200 "$st"
+        t_eq "$w: compile by query paid text iff entitled" "$e" "$(has "$PAID_A")"
+    else
+        t_eq "$w: compile by query refused" 401 "$st"
+    fi
+done
+
+# ---- parameter tampering: nothing leaks, bad values are refused ----
+for w in anon fay; do
+    as "$w"
+    for q in "offset=-1" "offset=99999999999999999999" "limit=100000" "limit=-5" "limit=1e3" "offset=0x10"; do
+        t_eq "$w: search $q refused" 400 "$(req GET "/api/v1/search?q=$(enc 金桂飘香)&$q" "${AS[@]}")"
+        t_eq "$w: search $q leaks nothing" 0 "$(has "$PAID_B")"
+        t_eq "$w: list $q refused" 400 "$(req GET "/api/v1/docs?$q" "${AS[@]}")"
+    done
+    t_eq "$w: entitled=1 in the query is ignored" 0 \
+        "$(req GET "/api/v1/search?q=$(enc 金桂飘香)&entitled=1&all_entitled=1" "${AS[@]}" >/dev/null; has "$PAID_B")"
+    t_eq "$w: doc ?entitled=1 is ignored" 0 "$(req GET "/api/v1/docs/$A?entitled=1" "${AS[@]}" >/dev/null; has "$PAID_A")"
+    for p in "sections/-1" "sections/99999" "sections/1x"; do
+        st=$(req GET "/api/v1/docs/$A/$p" "${AS[@]}")
+        t_ok "$w: docs/A/$p refused ($st)" test "$st" = 404 -o "$st" = 400
+        t_eq "$w: docs/A/$p leaks nothing" 0 "$(has "$PAID_A")"
+    done
+    t_eq "$w: huge doc id" 404 "$(req GET "/api/v1/docs/99999999999999999999" "${AS[@]}")"
+done
+as fay
+t_eq "free: compile with \"entitled\": true in the body still withholds" 0 \
+    "$(req POST /api/v1/compile "${AS[@]}" -H 'Content-Type: application/json' \
+        --data "{\"ids\": [$A], \"format\": \"txt\", \"entitled\": true}" >/dev/null; has "$PAID_A")"
+t_eq "compile ids [-1] refused" 400 "$(req POST /api/v1/compile "${AS[@]}" -H 'Content-Type: application/json' --data '{"ids": [-1]}')"
+t_eq "compile limit 100000 refused" 400 "$(req POST /api/v1/compile "${AS[@]}" -H 'Content-Type: application/json' --data '{"query": "素材", "limit": 100000}')"
+
+# ---- session fixation ----
+planted=00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff
+t_eq "a planted cookie is anonymous" null "$(req GET /api/v1/me -b "sucai_session=$planted" >/dev/null; jbody .user)"
+st=$(req POST /api/v1/session -b "sucai_session=$planted" -H 'Content-Type: application/json' \
+    --data '{"name": "vic", "password": "pass-vic-word"}')
+t_eq "login with a planted cookie" 200 "$st"
+newsid=$(tr -d '\r' <"$T_TMP/headers" | sed -n 's/^[Ss]et-[Cc]ookie: sucai_session=\([0-9a-f]*\);.*/\1/p')
+t_ok "login sets a fresh session id" test -n "$newsid" -a "$newsid" != "$planted"
+t_eq "the planted cookie is still anonymous after login" null "$(req GET /api/v1/me -b "sucai_session=$planted" >/dev/null; jbody .user)"
+t_eq "the new cookie is vic" vic "$(req GET /api/v1/me -b "sucai_session=$newsid" >/dev/null; jbody .user)"
+
+# ---- CSRF ----
+cmp() { req POST /api/v1/compile -H 'Content-Type: application/json' --data "{\"ids\": [$A], \"format\": \"txt\"}" "$@"; }
+t_eq "compile with cookie, no CSRF token: 403" 403 "$(cmp -b "$T_TMP/jar.vic")"
+t_eq "the 403 says csrf" csrf "$(jbody .error.code)"
+t_eq "compile with a wrong CSRF token: 403" 403 "$(cmp -b "$T_TMP/jar.vic" -H "X-CSRF-Token: ${CSRF[sam]}")"
+t_eq "compile with a garbage CSRF token: 403" 403 "$(cmp -b "$T_TMP/jar.vic" -H "X-CSRF-Token: x")"
+t_eq "compile with the right CSRF token: 200" 200 "$(cmp -b "$T_TMP/jar.vic" -H "X-CSRF-Token: ${CSRF[vic]}")"
+t_eq "bearer tokens need no CSRF token" 200 "$(cmp -H "Authorization: Bearer $TOK_VIC")"
+t_eq "/me repeats the session's CSRF token" "${CSRF[vic]}" "$(req GET /api/v1/me -b "$T_TMP/jar.vic" >/dev/null; jbody .csrf)"
+t_eq "logout without CSRF token: 403" 403 "$(req DELETE /api/v1/session -b "$T_TMP/jar.sam")"
+t_eq "... and the session lives on" sam "$(req GET /api/v1/me -b "$T_TMP/jar.sam" >/dev/null; jbody .user)"
+t_eq "logout with CSRF token" 200 "$(req DELETE /api/v1/session -b "$T_TMP/jar.sam" -H "X-CSRF-Token: ${CSRF[sam]}")"
+t_eq "after logout the cookie is anonymous" null "$(req GET /api/v1/me -b "$T_TMP/jar.sam" >/dev/null; jbody .user)"
+t_eq "after logout the reader withholds" 0 "$(req GET "/api/v1/docs/$A" -b "$T_TMP/jar.sam" >/dev/null; has "$PAID_A")"
+
+# ---- expired session ----
+if [ -n "$HAVE_SQLITE" ]; then
+    t_eq "exp is logged in" exp "$(req GET /api/v1/me -b "$T_TMP/jar.exp" >/dev/null; jbody .user)"
+    sqlite3 "$LIB/library.db" ".timeout 5000" \
+        "UPDATE sessions SET seen = seen - 8 * 86400 WHERE user_id = (SELECT id FROM users WHERE name = 'exp')"
+    t_eq "an idle-expired session is anonymous" null "$(req GET /api/v1/me -b "$T_TMP/jar.exp" >/dev/null; jbody .user)"
+    t_eq "an expired session reads no paid text" 0 "$(req GET "/api/v1/docs/$A" -b "$T_TMP/jar.exp" >/dev/null; has "$PAID_A")"
+    t_eq "an expired session cannot download" 401 "$(cmp -b "$T_TMP/jar.exp" -H "X-CSRF-Token: ${CSRF[exp]}")"
+else
+    t_skip "expired session" "no sqlite3 shell"
+fi
+
+# ---- disabled user ----
+login dis
+t_eq "disabled user cannot log in" 403 "$ST"
+t_eq "disabled: says so (after the right password)" account_disabled "$(jbody .error.code)"
+login dis wrong-password
+t_eq "disabled user with a wrong password: the generic answer" 401 "$ST"
+s user enable dis >/dev/null
+t_eq "re-enabled: old session stays ended" null "$(req GET /api/v1/me -b "$T_TMP/jar.dis" >/dev/null; jbody .user)"
+t_eq "re-enabled: token works again" dis "$(req GET /api/v1/me -H "Authorization: Bearer $TOK_DIS" >/dev/null; jbody .user)"
+
+# ---- login throttling ----
+login bru wrong-password
+t_eq "wrong password" 401 "$ST"
+msg_wrong=$(jbody .error.message)
+login nosuchuser wrong-password
+t_eq "unknown user" 401 "$ST"
+t_eq "same message for an unknown user and a wrong password" "$msg_wrong" "$(jbody .error.message)"
+for i in 2 3 4 5; do login bru wrong-password; done
+login bru wrong-password
+t_eq "sixth attempt throttled" 429 "$ST"
+t_ok "Retry-After given" test "$(header Retry-After)" -ge 1
+login bru
+t_eq "throttled even with the right password" 429 "$ST"
+t_eq "throttle message" "too many attempts" "$(jbody .error.message | cut -c1-17)"
+
+# ---- token revocation (while the server runs) ----
+t_eq "token before revocation" vic "$(req GET /api/v1/me -H "Authorization: Bearer $TOK_VIC" >/dev/null; jbody .user)"
+s token revoke "$TOK_VIC" >/dev/null
+t_eq "revoked token is anonymous" null "$(req GET /api/v1/me -H "Authorization: Bearer $TOK_VIC" >/dev/null; jbody .user)"
+t_eq "revoked token reads no paid text" 0 "$(req GET "/api/v1/docs/$A" -H "Authorization: Bearer $TOK_VIC" >/dev/null; has "$PAID_A")"
+t_eq "revoked token cannot download" 401 "$(cmp -H "Authorization: Bearer $TOK_VIC")"
+t_eq "a malformed bearer token is anonymous" null "$(req GET /api/v1/me -H "Authorization: Bearer sct_zz" >/dev/null; jbody .user)"
+
+# ---- tier change while logged in ----
+s user set-tier fay vip >/dev/null
+t_eq "tier change applies to the live session" 1 "$(req GET "/api/v1/docs/$A" -b "$T_TMP/jar.fay" >/dev/null; has "$PAID_A")"
+s user set-tier fay free >/dev/null
+t_eq "and back" 0 "$(req GET "/api/v1/docs/$A" -b "$T_TMP/jar.fay" >/dev/null; has "$PAID_A")"
+
+# ---- the quota race: 8 parallel downloads, 3 allowed ----
+s user quota free 3 >/dev/null
+pids=()
+for i in 1 2 3 4 5 6 7 8; do
+    curl -s -o /dev/null -w '%{http_code}\n' --max-time 30 -X POST "$BASE/api/v1/compile" \
+        -b "$T_TMP/jar.qr" -H "X-CSRF-Token: ${CSRF[qr]}" -H 'Content-Type: application/json' \
+        --data "{\"ids\": [$A], \"format\": \"txt\"}" >"$T_TMP/race.$i" &
+    pids+=($!)
+done
+for p in "${pids[@]}"; do wait "$p"; done
+codes=$(cat "$T_TMP"/race.* | sort | uniq -c | awk '{print $2 "x" $1}' | tr '\n' ' ')
+t_eq "parallel downloads: exactly the quota succeed" "200x3 429x5 " "$codes"
+t_eq "no downloads left" 0 "$(req GET /api/v1/me -b "$T_TMP/jar.qr" >/dev/null; jbody .downloads_left)"
+t_eq "the next one is refused" 429 "$(cmp -b "$T_TMP/jar.qr" -H "X-CSRF-Token: ${CSRF[qr]}")"
+
+# ---- the audit log saw it ----
+audit=$(s audit --json --limit 100000)
+for a in login login_failed login_refused logout download download_refused; do
+    t_eq "audit has $a" 1 "$(jq "[.[] | select(.action == \"$a\")] | length > 0 | if . then 1 else 0 end" <<<"$audit")"
+done
+t_eq "audit records the client address" 1 "$(jq '[.[] | select(.action == "login" and .addr == "127.0.0.1")] | length > 0 | if . then 1 else 0 end' <<<"$audit")"
+t_eq "audit holds no password" 0 "$(grep -c -e 'pass-[a-z]*-word' -e wrong-password <<<"$audit")"
+
+stop_server
+t_eq "clean shutdown" 0 "$SERVER_EXIT"
+t_done

@@ -1,0 +1,306 @@
+/*
+ * Property test: the engine against a brute-force oracle (the semantics of
+ * shared/oracle/oracle.py re-done in C over sc_normalize): for random
+ * queries drawn from the corpus (substrings of 1-12 characters, absent
+ * strings, AND / OR / NOT combinations), document and paragraph counts
+ * must be equal and every returned id must match.
+ *
+ * SUCAI_PROPERTY_QUERIES (default 200) and SUCAI_PROPERTY_DOCS (default
+ * 300 files) size the run; skipped when ../shared is absent.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "search_fixture.h"
+#include "sucai/text.h"
+
+#include <dirent.h>
+
+struct odoc {
+    char *norm;
+    size_t len;
+};
+
+static struct sc_doc *DOCS;
+static struct odoc *ORC;
+static size_t NDOCS;
+static struct fixture F;
+static int HAVE;
+static uint64_t RNG = 88172645463325252ull;
+
+static uint64_t rnd(void)
+{
+    RNG ^= RNG << 13;
+    RNG ^= RNG >> 7;
+    RNG ^= RNG << 17;
+    return RNG;
+}
+
+static size_t env_size(const char *name, size_t def)
+{
+    const char *v = getenv(name);
+    return v && *v ? (size_t)strtoull(v, NULL, 10) : def;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    const char *sh = getenv("SUCAI_SHARED");
+    char dir[512];
+    snprintf(dir, sizeof dir, "%s/corpus/docs", sh && *sh ? sh : "../shared");
+    DIR *d = opendir(dir);
+    if (!d)
+        return 0;
+    char **names = NULL;
+    size_t nn = 0;
+    struct dirent *de;
+    while ((de = readdir(d))) {
+        if (!strstr(de->d_name, ".txt"))
+            continue;
+        names = realloc(names, (nn + 1) * sizeof *names);
+        names[nn++] = strdup(de->d_name);
+    }
+    closedir(d);
+    qsort(names, nn, sizeof *names, cmp_str);
+    size_t want = env_size("SUCAI_PROPERTY_DOCS", 300);
+    if (want > nn)
+        want = nn;
+    DOCS = calloc(want ? want : 1, sizeof *DOCS);
+    ORC = calloc(want ? want : 1, sizeof *ORC);
+    /* every k-th file, so the sample spans the corpus */
+    size_t step = want ? nn / want : 1;
+    for (size_t i = 0; i < want; i++) {
+        char path[1024];
+        snprintf(path, sizeof path, "%s/%s", dir, names[i * step]);
+        char *data;
+        size_t len;
+        if (sc_read_file(path, 1 << 26, &data, &len, NULL) != SC_OK)
+            continue;
+        struct sc_doc *doc = &DOCS[NDOCS];
+        doc->id = (int64_t)(i * 3 + 1); /* gaps in ids */
+        doc->text = data;
+        doc->text_len = len;
+        const char *nl = memchr(data, '\n', len);
+        doc->title = sc_strndup(data, nl ? (size_t)(nl - data) : len);
+        doc->year = 2015 + (int)(i % 10);
+        doc->paid_from = -1;
+        doc->paid_to = -1;
+        struct sc_buf nb = SC_BUF_INIT;
+        sc_normalize(data, len, &nb, NULL);
+        ORC[NDOCS].norm = sc_buf_take(&nb, &ORC[NDOCS].len);
+        NDOCS++;
+    }
+    for (size_t i = 0; i < nn; i++)
+        free(names[i]);
+    free(names);
+    if (fixture_build(&F, DOCS, NDOCS, 3) != 0)
+        return -1;
+    HAVE = 1;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    if (HAVE)
+        fixture_release(&F);
+    for (size_t i = 0; i < NDOCS; i++) {
+        free(DOCS[i].text);
+        free(DOCS[i].title);
+        free(ORC[i].norm);
+    }
+    free(DOCS);
+    free(ORC);
+    return 0;
+}
+
+/* Does paragraph [p, e) contain t? */
+static int para_has(const char *p, size_t n, const char *t, size_t tl)
+{
+    return tl <= n && memmem(p, n, t, tl) != NULL;
+}
+
+/* Oracle for a query of the form: t1 t2 ... (AND), optionally "| u" (OR of
+ * two AND groups is not needed: we use a OR b) and "-x". */
+struct oq {
+    const char *and_t[3];
+    size_t and_l[3], nand;
+    const char *or_t; /* (and_t[0] | or_t) when set */
+    size_t or_l;
+    const char *not_t;
+    size_t not_l;
+};
+
+static int doc_match(const struct odoc *o, const struct oq *q, int64_t *paras)
+{
+    /* doc mode: each positive term in some paragraph; para mode: all in one */
+    int has[3] = {0, 0, 0}, has_or = 0, has_not = 0;
+    int64_t np = 0;
+    const char *p = o->norm, *end = o->norm + o->len;
+    for (;;) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+        int all = 1;
+        for (size_t i = 0; i < q->nand; i++) {
+            int h = para_has(p, n, q->and_t[i], q->and_l[i]);
+            if (i == 0 && q->or_t)
+                h = h || para_has(p, n, q->or_t, q->or_l);
+            has[i] |= h;
+            all &= h;
+        }
+        int nt = q->not_t && para_has(p, n, q->not_t, q->not_l);
+        has_not |= nt;
+        if (all && !nt)
+            np++;
+        if (!nl)
+            break;
+        p = nl + 1;
+    }
+    (void)has_or;
+    *paras = np;
+    int ok = !has_not;
+    for (size_t i = 0; i < q->nand; i++)
+        ok &= has[i];
+    return ok;
+}
+
+/* A random term of 1..12 code points from a random paragraph, usable as a
+ * plain query word; or an absent one. */
+static int pick_term(char *out, size_t cap, int absent)
+{
+    for (int tries = 0; tries < 50; tries++) {
+        const struct odoc *o = &ORC[rnd() % NDOCS];
+        if (o->len < 4)
+            continue;
+        size_t at = rnd() % o->len;
+        while (at > 0 && ((unsigned char)o->norm[at] & 0xC0) == 0x80)
+            at--;
+        size_t ncp = 1 + rnd() % 12, e = at, k = 0;
+        while (e < o->len && k < ncp && o->norm[e] != '\n') {
+            uint32_t c;
+            size_t l = sc_utf8_decode(o->norm + e, o->len - e, &c);
+            e += l ? l : 1;
+            k++;
+        }
+        size_t len = e - at;
+        if (len == 0 || len >= cap)
+            continue;
+        memcpy(out, o->norm + at, len);
+        out[len] = '\0';
+        if (strpbrk(out, " \t\"()|:\r\n") || out[0] == '-' || strcmp(out, "OR") == 0)
+            continue;
+        struct sc_buf nb = SC_BUF_INIT;
+        sc_normalize(out, len, &nb, NULL);
+        int same = nb.len == len && memcmp(nb.data, out, len) == 0;
+        sc_buf_release(&nb);
+        if (!same)
+            continue;
+        if (absent) {
+            /* append a character unlikely to follow */
+            if (len + 4 >= cap)
+                continue;
+            memcpy(out + len, "\xe9\xbe\x98", 4); /* 龘 */
+        }
+        return 0;
+    }
+    return -1;
+}
+
+static void test_random_queries(void **state)
+{
+    (void)state;
+    if (!HAVE)
+        skip();
+    size_t nq = env_size("SUCAI_PROPERTY_QUERIES", 200);
+    size_t bad = 0;
+    for (size_t qi = 0; qi < nq; qi++) {
+        char t[3][64], o[64], x[64];
+        struct oq q = {0};
+        unsigned shape = (unsigned)(rnd() % 10);
+        q.nand = shape < 6 ? 1 : shape < 8 ? 2 : 3;
+        int ok = 0;
+        for (size_t i = 0; i < q.nand; i++) {
+            ok |= pick_term(t[i], sizeof t[i], shape == 5 && i == 0);
+            q.and_t[i] = t[i];
+            q.and_l[i] = strlen(t[i]);
+        }
+        if (shape == 4) {
+            ok |= pick_term(o, sizeof o, 0);
+            q.or_t = o;
+            q.or_l = strlen(o);
+        }
+        if (shape == 3 || shape == 7) {
+            ok |= pick_term(x, sizeof x, 0);
+            q.not_t = x;
+            q.not_l = strlen(x);
+        }
+        if (ok)
+            continue;
+        char qs[512];
+        size_t w = 0;
+        for (size_t i = 0; i < q.nand; i++) {
+            if (i == 0 && q.or_t)
+                w += (size_t)snprintf(qs + w, sizeof qs - w, "(%s | %s)", t[0], o);
+            else
+                w += (size_t)snprintf(qs + w, sizeof qs - w, "%s%s", i ? " " : "", t[i]);
+        }
+        if (q.not_t)
+            w += (size_t)snprintf(qs + w, sizeof qs - w, " -%s", x);
+        int64_t want_docs = 0, want_paras = 0;
+        char *match = calloc(NDOCS, 1);
+        for (size_t d = 0; d < NDOCS; d++) {
+            int64_t np;
+            if (doc_match(&ORC[d], &q, &np)) {
+                want_docs++;
+                match[d] = 1;
+            }
+            want_paras += np;
+        }
+        struct sc_results r;
+        struct sc_diag dg = {0};
+        enum sc_err e = fixture_search(&F, qs, 0, 100, 1, &r, &dg);
+        if (e != SC_OK || r.total != want_docs) {
+            fprintf(stderr, "doc mode %s: got %lld (%s), want %lld\n", qs, (long long)r.total,
+                    dg.msg, (long long)want_docs);
+            bad++;
+        } else {
+            for (size_t h = 0; h < r.nhits; h++) {
+                size_t idx = (size_t)(r.hits[h].id - 1) / 3;
+                if (idx >= NDOCS || !match[idx]) {
+                    fprintf(stderr, "doc mode %s: id %lld is not a match\n", qs,
+                            (long long)r.hits[h].id);
+                    bad++;
+                }
+            }
+        }
+        sc_results_release(&r);
+        /* paragraph mode: the NOT excludes paragraphs, not documents */
+        if (!q.not_t) {
+            e = fixture_search(&F, qs, 1, 0, 1, &r, &dg);
+            if (e != SC_OK || r.total != want_paras) {
+                fprintf(stderr, "para mode %s: got %lld, want %lld\n", qs, (long long)r.total,
+                        (long long)want_paras);
+                bad++;
+            }
+            sc_results_release(&r);
+        }
+        free(match);
+    }
+    assert_int_equal(bad, 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_random_queries),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}

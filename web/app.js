@@ -1,0 +1,1030 @@
+/*
+ * 素材库 web page: search (results as you type, facets, paging), the reader
+ * (outline, highlighted hits, collapsible sections, copy), the 汇编 cart
+ * (kept in localStorage, compiled by POST /api/v1/compile), the import page
+ * and login. Plain DOM: every piece of text from the server is set with
+ * textContent or createTextNode, never parsed as HTML.
+ */
+(function () {
+  'use strict';
+
+  const LIMIT = 20;
+  const DEBOUNCE_MS = 120;
+  const FIELDS = ['genre', 'year', 'level', 'section'];
+  const FIELD_NAMES = { genre: '文种', year: '年份', level: '层级', section: '章节类型' };
+  const KIND_NAMES = {
+    overview: '情况', work: '做法', results: '成效', problems: '问题', plans: '打算', other: '其他',
+  };
+  const STATUS_NAMES = { imported: '已导入', duplicate: '重复', refused: '未导入' };
+
+  const $ = (id) => document.getElementById(id);
+
+  /* ---- DOM building (text only) ---- */
+
+  function el(tag, attrs, ...kids) {
+    const e = document.createElement(tag);
+    if (attrs) {
+      for (const [k, v] of Object.entries(attrs)) {
+        if (v === null || v === undefined || v === false) continue;
+        if (k === 'class') e.className = v;
+        else if (k === 'text') e.textContent = v;
+        else if (k === 'dataset') Object.assign(e.dataset, v);
+        else if (k.startsWith('on')) e.addEventListener(k.slice(2), v);
+        else e.setAttribute(k, v === true ? '' : String(v));
+      }
+    }
+    for (const k of kids) {
+      if (k === null || k === undefined || k === false) continue;
+      e.append(k instanceof Node ? k : document.createTextNode(String(k)));
+    }
+    return e;
+  }
+
+  function clear(node) {
+    while (node.firstChild) node.removeChild(node.firstChild);
+    return node;
+  }
+
+  let toastTimer = 0;
+  function toast(msg, bad) {
+    const t = $('toast');
+    t.textContent = msg;
+    t.className = 'toast' + (bad ? ' bad' : '');
+    t.hidden = false;
+    clearTimeout(toastTimer);
+    toastTimer = setTimeout(() => { t.hidden = true; }, 2600);
+  }
+
+  function fmtNum(n) {
+    return Number(n).toLocaleString('zh-CN');
+  }
+
+  function fmtChars(n) {
+    return n >= 10000 ? (n / 10000).toFixed(n >= 100000 ? 0 : 1) + ' 万字' : fmtNum(n) + ' 字';
+  }
+
+  /* ---- the API ---- */
+
+  const state = {
+    q: '', mode: 'doc', offset: 0,
+    filters: { genre: [], year: [], level: [], section: [] },
+    me: null, csrf: null,
+    hits: [], sel: -1,
+    cart: loadCart(),
+    copySource: localStorage.getItem('sucai.copySource') !== '0',
+  };
+
+  class ApiError extends Error {
+    constructor(status, code, message, position) {
+      super(message);
+      this.status = status; this.code = code; this.position = position;
+    }
+  }
+
+  async function api(path, opts) {
+    opts = opts || {};
+    const headers = Object.assign({}, opts.headers || {});
+    if (opts.method && opts.method !== 'GET' && state.csrf) headers['X-CSRF-Token'] = state.csrf;
+    const res = await fetch(path, Object.assign({}, opts, { headers, credentials: 'same-origin' }));
+    if (!res.ok) {
+      let err = { code: 'http_' + res.status, message: res.statusText || ('HTTP ' + res.status) };
+      try {
+        const j = await res.json();
+        if (j && j.error) err = j.error;
+      } catch (e) { /* not JSON */ }
+      throw new ApiError(res.status, err.code, err.message, err.position);
+    }
+    return opts.raw ? res : res.json();
+  }
+
+  function explain(e) {
+    if (!(e instanceof ApiError)) return '网络错误：' + e.message;
+    switch (e.status) {
+      case 401: return '请先登录（' + e.message + '）';
+      case 403: return '没有权限：' + e.message;
+      case 404: return '找不到：' + e.message;
+      case 413: return '太大了：' + e.message;
+      case 429: return '次数已用完：' + e.message;
+      default: return e.message;
+    }
+  }
+
+  /* ---- search normalisation (the server's rules 1-4), with a map back ---- */
+
+  function isCjk(cp) {
+    return (cp >= 0x4e00 && cp <= 0x9fff) || (cp >= 0x3400 && cp <= 0x4dbf) ||
+      (cp >= 0xf900 && cp <= 0xfaff) || (cp >= 0x20000 && cp <= 0x3134f);
+  }
+
+  function foldCp(c) {
+    if (c >= 0xff01 && c <= 0xff5e) c -= 0xfee0;
+    else if (c === 0x3000) c = 0x20;
+    if (c >= 0x41 && c <= 0x5a) c += 0x20;
+    return c;
+  }
+
+  /* cps: array of code points; returns { n: normalised cps, map: index into cps } */
+  function normalize(cps) {
+    const f = [], fm = [];
+    for (let i = 0; i < cps.length; i++) {
+      const c = cps[i];
+      if ((c >= 0x200b && c <= 0x200d) || c === 0x2060 || c === 0xfeff) continue;
+      f.push(foldCp(c)); fm.push(i);
+    }
+    const n = [], map = [];
+    for (let i = 0; i < f.length; i++) {
+      const c = f[i];
+      if (c === 0x20 || c === 0x09 || c === 0xa0) {
+        let j = i;
+        while (j < f.length && (f[j] === 0x20 || f[j] === 0x09 || f[j] === 0xa0)) j++;
+        if (n.length && isCjk(n[n.length - 1]) && j < f.length && isCjk(f[j])) { i = j - 1; continue; }
+      }
+      n.push(c); map.push(fm[i]);
+    }
+    return { n, map };
+  }
+
+  function toCps(s) { return Array.from(s, (ch) => ch.codePointAt(0)); }
+
+  /* Plain terms of a query for highlighting in the reader (operators,
+   * exclusions and fields dropped). */
+  function queryTerms(q) {
+    const terms = [];
+    const re = /"([^"]*)"|(\S+)/g;
+    let m;
+    while ((m = re.exec(q || '')) !== null) {
+      let t = m[1] !== undefined ? m[1] : m[2];
+      if (m[1] === undefined) {
+        if (t === 'OR' || t === '|' || t.startsWith('-')) continue;
+        if (/^[a-zA-Z]+:/.test(t)) continue;
+        t = t.replace(/[()|]/g, '');
+      }
+      t = t.trim();
+      if (t) terms.push(normalize(toCps(t)).n);
+    }
+    return terms.filter((t) => t.length > 0);
+  }
+
+  /* [start, end) code point ranges of the terms in text, merged. */
+  function findTerms(text, terms) {
+    if (!terms.length) return [];
+    const cps = toCps(text);
+    const { n, map } = normalize(cps);
+    const ranges = [];
+    for (const t of terms) {
+      outer: for (let i = 0; i + t.length <= n.length; i++) {
+        for (let k = 0; k < t.length; k++) if (n[i + k] !== t[k]) continue outer;
+        ranges.push([map[i], map[i + t.length - 1] + 1]);
+      }
+    }
+    ranges.sort((a, b) => a[0] - b[0]);
+    const out = [];
+    for (const r of ranges) {
+      const last = out[out.length - 1];
+      if (last && r[0] <= last[1]) last[1] = Math.max(last[1], r[1]);
+      else out.push(r.slice());
+    }
+    return out;
+  }
+
+  /* Text with [start, end) code point ranges wrapped in <mark>. */
+  function marked(text, ranges) {
+    const frag = document.createDocumentFragment();
+    const chars = Array.from(text);
+    let pos = 0;
+    for (const [s, e] of ranges) {
+      if (s < pos || s >= chars.length) continue;
+      if (s > pos) frag.append(chars.slice(pos, s).join(''));
+      frag.append(el('mark', { text: chars.slice(s, Math.min(e, chars.length)).join('') }));
+      pos = Math.min(e, chars.length);
+    }
+    if (pos < chars.length) frag.append(chars.slice(pos).join(''));
+    return frag;
+  }
+
+  /* ---- routing ---- */
+
+  function searchParams() {
+    const p = new URLSearchParams();
+    if (state.q) p.set('q', state.q);
+    if (state.mode !== 'doc') p.set('mode', state.mode);
+    if (state.offset) p.set('offset', String(state.offset));
+    for (const f of FIELDS) for (const v of state.filters[f]) p.append(f, v);
+    return p;
+  }
+
+  function searchHash() {
+    const s = searchParams().toString();
+    return '#/' + (s ? '?' + s : '');
+  }
+
+  function parseHash() {
+    const h = location.hash.replace(/^#/, '') || '/';
+    const qi = h.indexOf('?');
+    const path = qi < 0 ? h : h.slice(0, qi);
+    const params = new URLSearchParams(qi < 0 ? '' : h.slice(qi + 1));
+    return { path, params };
+  }
+
+  function show(view) {
+    for (const v of ['search', 'reader', 'cart', 'import'])
+      $('view-' + v).hidden = v !== view;
+    document.body.dataset.view = view;
+  }
+
+  function route() {
+    const { path, params } = parseHash();
+    let m;
+    if ((m = /^\/doc\/(\d+)$/.exec(path))) {
+      show('reader');
+      openDoc(Number(m[1]), params.get('q') || '', params.get('at'));
+    } else if (path === '/cart') {
+      show('cart');
+      renderCart();
+    } else if (path === '/import') {
+      show('import');
+    } else {
+      show('search');
+      state.q = params.get('q') || '';
+      state.mode = params.get('mode') === 'para' ? 'para' : 'doc';
+      state.offset = Math.max(0, parseInt(params.get('offset') || '0', 10) || 0);
+      for (const f of FIELDS) state.filters[f] = params.getAll(f);
+      if ($('q').value !== state.q) $('q').value = state.q;
+      syncModeButtons();
+      runSearch();
+    }
+  }
+
+  /* ---- search ---- */
+
+  let inflight = null;
+  let seq = 0;
+  const cache = new Map();
+
+  function hasFilters() { return FIELDS.some((f) => state.filters[f].length); }
+
+  function syncModeButtons() {
+    for (const b of document.querySelectorAll('.modes button')) {
+      const on = b.dataset.mode === state.mode;
+      b.classList.toggle('on', on);
+      b.setAttribute('aria-pressed', on ? 'true' : 'false');
+    }
+  }
+
+  async function runSearch() {
+    const q = state.q.trim();
+    if (!q && !hasFilters()) {
+      clear($('hits')); clear($('pager')); clear($('facets'));
+      $('status').textContent = '';
+      $('status').className = 'status';
+      renderWelcome();
+      return;
+    }
+    $('welcome').hidden = true;
+    const p = searchParams();
+    p.set('q', q);
+    p.set('limit', String(LIMIT));
+    const url = '/api/v1/search?' + p.toString();
+    const my = ++seq;
+    if (inflight) inflight.abort();
+    let data = cache.get(url);
+    if (!data) {
+      inflight = new AbortController();
+      const t0 = performance.now();
+      try {
+        data = await api(url, { signal: inflight.signal });
+      } catch (e) {
+        if (e.name === 'AbortError' || my !== seq) return;
+        showSearchError(e);
+        return;
+      }
+      data.roundtrip = performance.now() - t0;
+      cache.set(url, data);
+      if (cache.size > 60) cache.delete(cache.keys().next().value);
+    }
+    if (my !== seq) return;
+    renderResults(data);
+  }
+
+  function showSearchError(e) {
+    clear($('hits')); clear($('pager'));
+    const s = clear($('status'));
+    s.className = 'status error';
+    if (e instanceof ApiError && e.code === 'bad_query') {
+      s.append('查询有误：', e.message);
+      if (e.position) {
+        const chars = Array.from(state.q);
+        const i = Math.max(0, e.position - 1);
+        s.append(el('div', { class: 'query-pos' },
+          chars.slice(0, i).join(''),
+          el('mark', { class: 'bad', text: chars[i] || ' ' }),
+          chars.slice(i + 1).join('')));
+      }
+    } else {
+      s.append(explain(e));
+    }
+  }
+
+  function renderResults(data) {
+    const s = clear($('status'));
+    s.className = 'status';
+    const unit = state.mode === 'para' ? '个段落' : '篇文档';
+    s.append(el('strong', { id: 'total', text: fmtNum(data.total) }), ' ' + unit,
+      el('span', { class: 'took', text: '　用时 ' + Number(data.took_ms).toFixed(2) + ' 毫秒' }));
+    if (data.total > 0 && data.hits.length) {
+      const a = data.offset + 1, b = data.offset + data.hits.length;
+      s.append(el('span', { class: 'range', text: '　第 ' + a + '–' + b + ' 条' }));
+    }
+    renderFacets(data.facets || {});
+    const ol = clear($('hits'));
+    state.hits = data.hits;
+    state.sel = -1;
+    if (!data.hits.length) {
+      ol.append(el('li', { class: 'nohit', text: data.total ? '没有更多结果。' : '没有找到。可以换个说法，或去掉一些条件。' }));
+    }
+    data.hits.forEach((h, i) => ol.append(renderHit(h, i)));
+    renderPager(data.total);
+  }
+
+  function docLink(h) {
+    const p = new URLSearchParams();
+    if (state.q.trim()) p.set('q', state.q.trim());
+    const sn = (h.snippets || [])[0];
+    if (sn && sn.start >= 0) p.set('at', String(sn.start));
+    const s = p.toString();
+    return '#/doc/' + h.id + (s ? '?' + s : '');
+  }
+
+  function renderHit(h, i) {
+    const li = el('li', { class: 'hit', dataset: { i: String(i), id: String(h.id) } });
+    const title = el('a', { class: 'title', href: docLink(h), text: h.title || '（无标题）' });
+    const meta = el('div', { class: 'meta' });
+    if (h.genre) meta.append(el('span', { class: 'tag', text: h.genre }));
+    if (h.year) meta.append(el('span', { class: 'tag', text: h.year + '年' }));
+    if (state.mode === 'para' && h.section) meta.append(el('span', { class: 'path', text: h.section }));
+    meta.append(el('span', { class: 'count', text: '命中 ' + h.count + ' 处' }));
+    if (h.paid) meta.append(el('span', { class: 'tag paid', text: '含付费内容' }));
+    const add = cartButton(h);
+    li.append(el('div', { class: 'hit-head' }, title, add), meta);
+    for (const sn of h.snippets || []) {
+      const p = el('p', { class: 'snippet' + (sn.paid ? ' paid' : '') });
+      if (sn.text === null || sn.text === undefined) {
+        p.append(el('span', { class: 'lock', text: '🔒 此处命中在付费部分，开通会员后可见' }));
+      } else {
+        if (sn.start > 0) p.append('…');
+        p.append(marked(sn.text, sn.highlights || []));
+        p.append('…');
+      }
+      if (state.mode !== 'para' && sn.section) p.append(el('span', { class: 'where', text: sn.section }));
+      li.append(p);
+    }
+    li.addEventListener('click', (ev) => {
+      if (ev.target.closest('a,button')) return;
+      location.hash = docLink(h);
+    });
+    return li;
+  }
+
+  function renderFacets(f) {
+    const box = clear($('facets'));
+    const groups = [
+      ['genre', f.genre], ['year', f.year], ['level', f.level], ['section', f.kind],
+    ];
+    const active = hasFilters();
+    const inner = el('div', { class: 'facet-groups' });
+    for (const [field, values] of groups) {
+      const chosen = state.filters[field];
+      const list = (values || []).slice();
+      for (const v of chosen) {
+        if (!list.some((x) => x.value === v)) list.push({ value: v, count: 0 });
+      }
+      if (field === 'year') list.sort((a, b) => String(b.value).localeCompare(String(a.value)));
+      if (!list.length) continue;
+      const g = el('section', { class: 'facet', dataset: { field } }, el('h3', { text: FIELD_NAMES[field] }));
+      const ul = el('ul');
+      for (const v of list) {
+        const on = chosen.includes(String(v.value));
+        const label = field === 'section' ? (KIND_NAMES[v.value] || v.value) :
+          field === 'year' ? v.value + '年' : v.value;
+        const b = el('button', {
+          type: 'button', class: 'fv' + (on ? ' on' : ''), 'aria-pressed': on ? 'true' : 'false',
+          dataset: { field, value: String(v.value) },
+          onclick: () => toggleFilter(field, String(v.value)),
+        }, el('span', { class: 'fl', text: label }), el('span', { class: 'fc', text: fmtNum(v.count) }));
+        ul.append(el('li', null, b));
+      }
+      g.append(ul);
+      inner.append(g);
+    }
+    const det = el('details', { class: 'facet-box', open: window.innerWidth > 760 || active },
+      el('summary', { text: active ? '筛选（已选）' : '筛选' }), inner);
+    if (active) {
+      inner.append(el('button', { type: 'button', class: 'link', text: '清除筛选', onclick: () => {
+        for (const k of FIELDS) state.filters[k] = [];
+        go();
+      } }));
+    }
+    box.append(det);
+  }
+
+  function toggleFilter(field, value) {
+    const a = state.filters[field];
+    const i = a.indexOf(value);
+    if (i >= 0) a.splice(i, 1); else a.push(value);
+    state.offset = 0;
+    go();
+  }
+
+  function renderPager(total) {
+    const nav = clear($('pager'));
+    const pages = Math.ceil(Math.min(total, 10000 + LIMIT) / LIMIT);
+    if (pages <= 1) return;
+    const cur = Math.floor(state.offset / LIMIT);
+    const btn = (label, page, extra) => el('button', {
+      type: 'button', class: extra || '', disabled: page < 0 || page >= pages || page === cur,
+      'aria-current': page === cur ? 'page' : null,
+      onclick: () => { state.offset = page * LIMIT; go(); window.scrollTo(0, 0); },
+    }, label);
+    nav.append(btn('上一页', cur - 1, 'prev'));
+    const from = Math.max(0, Math.min(cur - 3, pages - 7));
+    for (let p = from; p < Math.min(pages, from + 7); p++) nav.append(btn(String(p + 1), p, p === cur ? 'cur' : ''));
+    nav.append(btn('下一页', cur + 1, 'next'));
+  }
+
+  let welcomeDone = false;
+  async function renderWelcome() {
+    const w = $('welcome');
+    w.hidden = false;
+    if (welcomeDone) return;
+    welcomeDone = true;
+    clear(w);
+    w.append(el('h1', { text: '公文素材，一搜即得' }),
+      el('p', { class: 'muted', text: '精准搜索：输入的字连在一起出现才算命中，不漏一处，也不多出一处。' }));
+    const ex = el('div', { class: 'examples' });
+    for (const q of ['依法行政', '存在的问题 section:问题', '营商环境 year:2023-2024', 'title:述职报告', '安全生产 -疫情']) {
+      ex.append(el('button', { type: 'button', class: 'chip', text: q, onclick: () => {
+        $('q').value = q; state.q = q; state.offset = 0; go(); $('q').focus();
+      } }));
+    }
+    w.append(ex);
+    try {
+      const s = await api('/api/v1/stats');
+      w.append(el('p', { class: 'stats', text: '库中共 ' + fmtNum(s.documents) + ' 篇文档，' + fmtChars(s.chars) + '。' }));
+    } catch (e) { /* the page works without it */ }
+  }
+
+  /* Put the search state in the address bar (without a history entry per
+   * keystroke) and search. */
+  function go(replace) {
+    const h = searchHash();
+    if (location.hash !== h) {
+      if (replace) history.replaceState(null, '', h); else history.pushState(null, '', h);
+    }
+    if (document.body.dataset.view !== 'search') show('search');
+    runSearch();
+  }
+
+  /* ---- keyboard ---- */
+
+  function selectHit(i) {
+    const items = $('hits').querySelectorAll('li.hit');
+    if (!items.length) return;
+    state.sel = Math.max(0, Math.min(items.length - 1, i));
+    items.forEach((li, k) => li.classList.toggle('selected', k === state.sel));
+    items[state.sel].scrollIntoView({ block: 'nearest' });
+  }
+
+  document.addEventListener('keydown', (ev) => {
+    const t = ev.target;
+    const typing = t && (t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT' || t.isContentEditable);
+    if (ev.key === 'Escape') {
+      if (typing) { t.blur(); return; }
+      if (document.body.dataset.view === 'reader') history.back();
+      return;
+    }
+    if (typing || ev.ctrlKey || ev.metaKey || ev.altKey) return;
+    if (ev.key === '/') {
+      ev.preventDefault();
+      $('q').focus();
+      $('q').select();
+    } else if (document.body.dataset.view === 'search' && (ev.key === 'j' || ev.key === 'k')) {
+      ev.preventDefault();
+      selectHit(state.sel + (ev.key === 'j' ? 1 : -1));
+    } else if (ev.key === 'Enter' && document.body.dataset.view === 'search' && state.sel >= 0) {
+      const h = state.hits[state.sel];
+      if (h) location.hash = docLink(h);
+    }
+  });
+
+  /* ---- the reader ---- */
+
+  let docSeq = 0;
+
+  async function openDoc(id, q, at) {
+    const my = ++docSeq;
+    const art = clear($('doc'));
+    clear($('outline'));
+    art.append(el('p', { class: 'muted', text: '正在打开…' }));
+    let d;
+    try {
+      d = await api('/api/v1/docs/' + id);
+    } catch (e) {
+      if (my !== docSeq) return;
+      clear(art).append(el('p', { class: 'error', text: explain(e) }));
+      return;
+    }
+    if (my !== docSeq) return;
+    renderDoc(d, q, at === null || at === '' ? -1 : Number(at));
+  }
+
+  function sourceLine(d) {
+    const bits = [];
+    if (d.unit) bits.push(d.unit);
+    if (d.year) bits.push(d.year + '年');
+    return '（来源：《' + d.title + '》' + (bits.length ? '，' + bits.join('，') : '') + '）';
+  }
+
+  async function copyText(text, what) {
+    window.sucaiLastCopied = text; /* for tests and for the curious */
+    try {
+      await navigator.clipboard.writeText(text);
+    } catch (e) {
+      const ta = el('textarea', { class: 'offscreen', readonly: true });
+      ta.value = text;
+      document.body.append(ta);
+      ta.select();
+      let ok = false;
+      try { ok = document.execCommand('copy'); } catch (e2) { ok = false; }
+      ta.remove();
+      if (!ok) { toast('复制失败：浏览器不允许访问剪贴板', true); return; }
+    }
+    toast('已复制' + (what || '') + '（' + fmtNum(Array.from(text).length) + ' 字）');
+  }
+
+  function withSource(text, d) {
+    return state.copySource ? text + '\n' + sourceLine(d) : text;
+  }
+
+  function renderDoc(d, q, at) {
+    const art = clear($('doc'));
+    document.title = d.title + ' · 素材库';
+    const terms = queryTerms(q);
+
+    /* header */
+    const meta = el('div', { class: 'meta' });
+    if (d.genre) meta.append(el('span', { class: 'tag', text: d.genre }));
+    if (d.year) meta.append(el('span', { class: 'tag', text: d.year + '年' }));
+    if (d.level) meta.append(el('span', { class: 'tag', text: d.level }));
+    if (d.unit) meta.append(el('span', { text: d.unit }));
+    meta.append(el('span', { text: fmtChars(d.chars) }));
+    if (d.source && d.source.file) meta.append(el('span', { class: 'muted', text: '出自 ' + d.source.file + (d.source.part > 1 ? ' 第 ' + d.source.part + ' 篇' : '') }));
+    const srcBox = el('input', { type: 'checkbox', id: 'copy-source' });
+    srcBox.checked = state.copySource;
+    srcBox.addEventListener('change', () => {
+      state.copySource = srcBox.checked;
+      localStorage.setItem('sucai.copySource', srcBox.checked ? '1' : '0');
+    });
+    const back = el('a', { class: 'back', href: searchHash(), text: '← 返回结果' });
+    const tools = el('div', { class: 'doc-tools' },
+      back,
+      cartButton(d),
+      el('button', { type: 'button', class: 'btn', text: '复制全文', onclick: () => {
+        copyText(withSource(plainText(), d), '全文');
+      } }),
+      el('label', { class: 'check' }, srcBox, '复制时附出处'));
+    art.append(el('header', { class: 'doc-head' }, el('h1', { text: d.title }), meta, tools));
+
+    /* body: paragraphs in full-text code point coordinates */
+    const text = d.text || '';
+    const wh = d.locked && d.withheld ? d.withheld : null;
+    const lines = text.split('\n');
+    const outline = d.outline || [];
+    const root = el('div', { class: 'doc-body' });
+    const stack = []; /* { sec, body, end, level } */
+    let si = 0;
+    let served = 0;
+    let lockedShown = false;
+    const paras = [];
+    const container = () => (stack.length ? stack[stack.length - 1].body : root);
+
+    const lockBlock = () => el('div', { class: 'locked', id: 'locked' },
+      el('strong', { text: '🔒 付费内容' }),
+      el('span', { text: '此处约 ' + fmtNum(wh[1] - wh[0]) + ' 字，开通会员后阅读。' }),
+      state.me && state.me.user ? null : el('button', { type: 'button', class: 'link', text: '登录', onclick: openLogin }));
+
+    lines.forEach((line, idx) => {
+      const len = Array.from(line).length;
+      let full = served;
+      if (wh && served >= wh[0]) full = served + (wh[1] - wh[0]);
+      if (wh && !lockedShown && served >= wh[0]) {
+        while (stack.length && stack[stack.length - 1].end <= wh[0]) stack.pop();
+        container().append(lockBlock());
+        lockedShown = true;
+      }
+      served += len + 1;
+      if (!line.trim()) return;
+      /* close the sections this paragraph is past, open the ones it starts */
+      while (stack.length && stack[stack.length - 1].end <= full) stack.pop();
+      let heading = null;
+      while (si < outline.length && outline[si].start < full + len + 1) {
+        const s = outline[si];
+        if (s.start < full) { si++; continue; } /* inside a withheld range */
+        while (stack.length && stack[stack.length - 1].level >= s.level) stack.pop();
+        const sec = el('section', { class: 'sec l' + s.level, id: 'sec-' + si, dataset: { n: String(si) } });
+        const body = el('div', { class: 'sec-body' });
+        container().append(sec);
+        stack.push({ sec, body, end: s.end, level: s.level, n: si });
+        heading = { s, n: si, sec, body };
+        si++;
+        break; /* one section per paragraph start; a nested one opens with its own line */
+      }
+      const isTitle = idx === 0 && line.trim() === (d.title || '').trim();
+      if (isTitle) return; /* the title is the page's h1 */
+      const p = el('p', { class: 'para', dataset: { start: String(full), i: String(paras.length) } });
+      const ranges = findTerms(line, terms);
+      p.append(marked(line, ranges));
+      p.append(el('button', { type: 'button', class: 'copy', title: '复制本段', text: '复制',
+        onclick: () => copyText(withSource(line.trim(), d), '本段') }));
+      paras.push(p);
+      if (heading) {
+        const h = heading;
+        const standalone = line.trim() === (h.s.label + h.s.heading).trim();
+        if (standalone) p.classList.add('heading', 'h' + Math.min(h.s.level, 4));
+        const fold = el('button', { type: 'button', class: 'fold', 'aria-expanded': 'true', title: '折叠/展开本节', text: '▾' });
+        fold.addEventListener('click', () => {
+          const open = !h.sec.classList.toggle('folded');
+          fold.setAttribute('aria-expanded', open ? 'true' : 'false');
+          fold.textContent = open ? '▾' : '▸';
+        });
+        const copySec = el('button', { type: 'button', class: 'copy-sec', text: '复制本节', title: '复制本节全文',
+          onclick: () => copyText(withSource(sectionText(h.sec), d), '本节') });
+        h.sec.append(el('div', { class: 'sec-head' }, fold, p, copySec), h.body);
+      } else {
+        container().append(p);
+      }
+    });
+    if (wh && !lockedShown) container().append(lockBlock());
+    art.append(root);
+
+    function plainText() {
+      return Array.from(root.querySelectorAll('p.para')).map(paraText).join('\n');
+    }
+
+    /* outline */
+    const nav = clear($('outline'));
+    if (!outline.length) {
+      $('outline-box').hidden = true;
+    } else {
+      $('outline-box').hidden = false;
+      $('outline-box').open = window.innerWidth > 760;
+      const ul = el('ul');
+      outline.forEach((s, n) => {
+        const a = el('a', { href: '#sec-' + n, class: 'o l' + s.level, dataset: { n: String(n) },
+          onclick: (ev) => {
+            ev.preventDefault();
+            const target = $('sec-' + n);
+            if (target) {
+              target.classList.remove('folded');
+              for (let up = target.parentElement; up; up = up.parentElement) up.classList && up.classList.remove('folded');
+              target.scrollIntoView({ behavior: 'smooth', block: 'start' });
+              target.classList.add('flash');
+              setTimeout(() => target.classList.remove('flash'), 1200);
+              for (const o of nav.querySelectorAll('a.o')) o.classList.toggle('cur', o === a);
+              if (window.innerWidth <= 760) $('outline-box').open = false;
+            } else {
+              toast('这一节在付费部分', true);
+            }
+          } }, el('span', { class: 'ol', text: s.label }), s.heading);
+        if (wh && s.start >= wh[0] && s.start < wh[1]) a.classList.add('paid');
+        ul.append(el('li', null, a));
+      });
+      nav.append(ul);
+    }
+
+    /* bring the hit into view: the paragraph holding code point `at`, else the first mark */
+    let target = null;
+    if (at >= 0) {
+      if (wh && at >= wh[0] && at < wh[1]) target = $('locked');
+      else for (const p of root.querySelectorAll('p.para')) { if (Number(p.dataset.start) <= at) target = p; else break; }
+    }
+    if (!target) target = root.querySelector('mark');
+    if (target) {
+      const p = target.closest('p') || target;
+      p.classList.add('hit-para');
+      requestAnimationFrame(() => p.scrollIntoView({ block: 'center' }));
+    } else {
+      window.scrollTo(0, 0);
+    }
+  }
+
+  function paraText(p) {
+    let t = '';
+    for (const n of p.childNodes) {
+      if (n.nodeType === Node.ELEMENT_NODE && n.tagName === 'BUTTON') continue;
+      t += n.textContent;
+    }
+    return t.trim();
+  }
+
+  function sectionText(sec) {
+    return Array.from(sec.querySelectorAll('p.para')).map(paraText).join('\n');
+  }
+
+  /* ---- the 汇编 cart ---- */
+
+  function loadCart() {
+    try {
+      const c = JSON.parse(localStorage.getItem('sucai.cart') || '[]');
+      return Array.isArray(c) ? c.filter((x) => x && Number.isInteger(x.id)) : [];
+    } catch (e) {
+      return [];
+    }
+  }
+
+  function saveCart() {
+    localStorage.setItem('sucai.cart', JSON.stringify(state.cart));
+    $('cart-count').textContent = String(state.cart.length);
+    for (const b of document.querySelectorAll('button.add')) syncCartButton(b);
+  }
+
+  function inCart(id) { return state.cart.some((x) => x.id === id); }
+
+  function syncCartButton(b) {
+    const on = inCart(Number(b.dataset.id));
+    b.classList.toggle('on', on);
+    b.textContent = on ? '已在汇编' : '加入汇编';
+    b.setAttribute('aria-pressed', on ? 'true' : 'false');
+  }
+
+  function cartButton(doc) {
+    const b = el('button', { type: 'button', class: 'btn add', dataset: { id: String(doc.id) } });
+    syncCartButton(b);
+    b.addEventListener('click', (ev) => {
+      ev.stopPropagation();
+      if (inCart(doc.id)) {
+        state.cart = state.cart.filter((x) => x.id !== doc.id);
+        toast('已从汇编中移除');
+      } else {
+        state.cart.push({ id: doc.id, title: doc.title, genre: doc.genre || null, year: doc.year || null });
+        toast('已加入汇编（共 ' + state.cart.length + ' 篇）');
+      }
+      saveCart();
+    });
+    return b;
+  }
+
+  function renderCart() {
+    const ol = clear($('cart-list'));
+    $('cart-empty').hidden = state.cart.length > 0;
+    $('compile-form').hidden = state.cart.length === 0;
+    state.cart.forEach((c, i) => {
+      const move = (d) => {
+        const j = i + d;
+        if (j < 0 || j >= state.cart.length) return;
+        const t = state.cart[i]; state.cart[i] = state.cart[j]; state.cart[j] = t;
+        saveCart(); renderCart();
+        const btn = $('cart-list').children[j] && $('cart-list').children[j].querySelector(d < 0 ? '.up' : '.down');
+        if (btn && !btn.disabled) btn.focus();
+      };
+      const li = el('li', { class: 'cart-item', draggable: 'true', dataset: { i: String(i), id: String(c.id) } },
+        el('span', { class: 'grip', 'aria-hidden': 'true', text: '⠿' }),
+        el('a', { href: '#/doc/' + c.id, class: 'title', text: c.title }),
+        el('span', { class: 'muted', text: [c.genre, c.year ? c.year + '年' : null].filter(Boolean).join(' · ') }),
+        el('span', { class: 'ops' },
+          el('button', { type: 'button', class: 'icon up', title: '上移', 'aria-label': '上移', disabled: i === 0, text: '↑', onclick: () => move(-1) }),
+          el('button', { type: 'button', class: 'icon down', title: '下移', 'aria-label': '下移', disabled: i === state.cart.length - 1, text: '↓', onclick: () => move(1) }),
+          el('button', { type: 'button', class: 'icon remove', title: '移除', 'aria-label': '移除', text: '×', onclick: () => {
+            state.cart.splice(i, 1); saveCart(); renderCart();
+          } })));
+      li.addEventListener('dragstart', (ev) => { ev.dataTransfer.setData('text/x-sucai-index', String(i)); li.classList.add('dragging'); });
+      li.addEventListener('dragend', () => li.classList.remove('dragging'));
+      li.addEventListener('dragover', (ev) => { ev.preventDefault(); });
+      li.addEventListener('drop', (ev) => {
+        ev.preventDefault();
+        const from = Number(ev.dataTransfer.getData('text/x-sucai-index'));
+        if (!Number.isInteger(from) || from === i) return;
+        const [it] = state.cart.splice(from, 1);
+        state.cart.splice(i, 0, it);
+        saveCart(); renderCart();
+      });
+      ol.append(li);
+    });
+  }
+
+  $('cart-clear').addEventListener('click', () => {
+    if (!state.cart.length || !confirm('清空汇编清单？')) return;
+    state.cart = []; saveCart(); renderCart();
+  });
+
+  $('compile-form').addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    if (!state.cart.length) return;
+    const go2 = $('compile-go');
+    go2.disabled = true;
+    go2.textContent = '正在生成…';
+    try {
+      const body = { ids: state.cart.map((c) => c.id), format: $('compile-format').value };
+      const title = $('compile-title').value.trim();
+      if (title) body.title = title;
+      const res = await api('/api/v1/compile', {
+        method: 'POST', raw: true,
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      const blob = await res.blob();
+      const name = fileNameOf(res.headers.get('Content-Disposition')) || ('汇编.' + body.format);
+      const a = el('a', { href: URL.createObjectURL(blob), download: name, class: 'offscreen' });
+      document.body.append(a);
+      a.click();
+      setTimeout(() => { URL.revokeObjectURL(a.href); a.remove(); }, 1000);
+      const left = res.headers.get('X-Downloads-Left');
+      const omitted = Number(res.headers.get('X-Sucai-Omitted-Chars') || 0);
+      toast('已生成 ' + name + (omitted > 0 ? '（付费部分 ' + fmtNum(omitted) + ' 字未包含）' : '') +
+        (left !== null ? '，今日还可下载 ' + left + ' 次' : ''));
+    } catch (e) {
+      toast(explain(e), true);
+      if (e.status === 401) openLogin();
+    } finally {
+      go2.disabled = false;
+      go2.textContent = '生成并下载';
+    }
+  });
+
+  /* filename*=UTF-8''… (RFC 5987) over filename="…" */
+  function fileNameOf(cd) {
+    if (!cd) return null;
+    const star = /filename\*=UTF-8''([^;]+)/i.exec(cd);
+    if (star) { try { return decodeURIComponent(star[1]); } catch (e) { /* fall through */ } }
+    const plain = /filename="([^"]*)"/i.exec(cd);
+    return plain ? plain[1] : null;
+  }
+
+  /* ---- import ---- */
+
+  function upload(files) {
+    if (!files.length) return;
+    const fd = new FormData();
+    for (const f of files) fd.append('files', f, f.name);
+    const xhr = new XMLHttpRequest();
+    const bar = $('upload-progress');
+    bar.hidden = false; bar.value = 0;
+    $('import-summary').textContent = '正在上传 ' + files.length + ' 个文件…';
+    $('import-summary').className = 'status';
+    xhr.upload.addEventListener('progress', (ev) => { if (ev.lengthComputable) bar.value = (100 * ev.loaded) / ev.total; });
+    xhr.addEventListener('load', () => {
+      bar.hidden = true;
+      let j = null;
+      try { j = JSON.parse(xhr.responseText); } catch (e) { j = null; }
+      if (xhr.status !== 200 || !j || !j.files) {
+        const msg = j && j.error ? j.error.message : ('HTTP ' + xhr.status);
+        $('import-summary').textContent = (xhr.status === 401 ? '请先以编辑身份登录：' : '导入失败：') + msg;
+        $('import-summary').className = 'status error';
+        if (xhr.status === 401) openLogin();
+        return;
+      }
+      const s = j.summary;
+      $('import-summary').textContent = '导入 ' + s.imported + ' 个，重复 ' + s.duplicates + ' 个，未导入 ' + s.refused + ' 个；新增文档 ' + s.docs + ' 篇。';
+      const ol = $('import-list');
+      for (const f of j.files) {
+        const li = el('li', { class: 'imp ' + f.status },
+          el('span', { class: 'st', text: STATUS_NAMES[f.status] || f.status }),
+          el('span', { class: 'fn', text: f.file }));
+        if (f.docs && f.docs.length) {
+          const links = el('span', { class: 'docs' });
+          for (const id of f.docs) links.append(el('a', { href: '#/doc/' + id, text: '#' + id }), ' ');
+          li.append(links);
+        }
+        if (f.reason) li.append(el('span', { class: 'reason', text: f.reason }));
+        ol.prepend(li);
+      }
+      cache.clear();
+      welcomeDone = false;
+    });
+    xhr.addEventListener('error', () => {
+      bar.hidden = true;
+      $('import-summary').textContent = '上传失败：网络错误';
+      $('import-summary').className = 'status error';
+    });
+    xhr.open('POST', '/api/v1/import');
+    if (state.csrf) xhr.setRequestHeader('X-CSRF-Token', state.csrf);
+    xhr.send(fd);
+  }
+
+  const drop = $('drop');
+  $('files').addEventListener('change', () => { upload(Array.from($('files').files)); $('files').value = ''; });
+  for (const t of ['dragenter', 'dragover']) drop.addEventListener(t, (ev) => { ev.preventDefault(); drop.classList.add('over'); });
+  for (const t of ['dragleave', 'drop']) drop.addEventListener(t, () => drop.classList.remove('over'));
+  drop.addEventListener('drop', (ev) => { ev.preventDefault(); upload(Array.from(ev.dataTransfer.files)); });
+
+  /* ---- who am I, login ---- */
+
+  const TIER_NAMES = { anonymous: '未登录', free: '免费用户', vip: 'VIP', svip: 'SVIP' };
+
+  async function loadMe() {
+    try {
+      state.me = await api('/api/v1/me');
+      state.csrf = state.me.csrf || null;
+    } catch (e) {
+      state.me = null;
+    }
+    renderWho();
+  }
+
+  function renderWho() {
+    const w = clear($('who'));
+    const me = state.me;
+    $('import-link').hidden = !(me && me.may && me.may.import);
+    if (me && me.user) {
+      w.append(el('span', { class: 'user', text: me.user }),
+        el('span', { class: 'tier', text: TIER_NAMES[me.tier] || me.tier }),
+        el('button', { type: 'button', class: 'link', text: '退出', onclick: logout }));
+    } else {
+      w.append(el('button', { type: 'button', class: 'link', id: 'login-open', text: '登录', onclick: openLogin }));
+    }
+  }
+
+  function openLogin() {
+    $('login-error').hidden = true;
+    const d = $('login');
+    if (typeof d.showModal === 'function') d.showModal(); else d.setAttribute('open', '');
+    $('login-name').focus();
+  }
+
+  $('login-cancel').addEventListener('click', () => $('login').close());
+  $('login-form').addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    try {
+      state.me = await api('/api/v1/session', {
+        method: 'POST', headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ name: $('login-name').value, password: $('login-pass').value }),
+      });
+      state.csrf = state.me.csrf || null;
+      $('login-pass').value = '';
+      $('login').close();
+      renderWho();
+      cache.clear();
+      toast('欢迎，' + state.me.user);
+      route();
+    } catch (e) {
+      $('login-error').textContent = e.status === 401 ? '用户名或密码不对' : explain(e);
+      $('login-error').hidden = false;
+    }
+  });
+
+  async function logout() {
+    try { await api('/api/v1/session', { method: 'DELETE' }); } catch (e) { /* gone anyway */ }
+    state.me = null; state.csrf = null;
+    cache.clear();
+    await loadMe();
+    route();
+  }
+
+  /* ---- wiring ---- */
+
+  let typingTimer = 0;
+  $('q').addEventListener('input', () => {
+    clearTimeout(typingTimer);
+    typingTimer = setTimeout(() => {
+      state.q = $('q').value;
+      state.offset = 0;
+      go(true);
+    }, DEBOUNCE_MS);
+  });
+  $('search-form').addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    clearTimeout(typingTimer);
+    state.q = $('q').value;
+    state.offset = 0;
+    go();
+  });
+  for (const b of document.querySelectorAll('.modes button')) {
+    b.addEventListener('click', () => {
+      state.mode = b.dataset.mode;
+      state.offset = 0;
+      syncModeButtons();
+      go();
+    });
+  }
+  $('syntax-toggle').addEventListener('click', () => {
+    const s = $('syntax');
+    s.hidden = !s.hidden;
+    $('syntax-toggle').setAttribute('aria-expanded', s.hidden ? 'false' : 'true');
+  });
+  for (const code of document.querySelectorAll('#syntax code')) {
+    code.tabIndex = 0;
+    code.title = '点击试试';
+    code.addEventListener('click', () => {
+      $('q').value = code.textContent; state.q = code.textContent; state.offset = 0; go(); $('q').focus();
+    });
+  }
+
+  window.addEventListener('hashchange', route);
+  window.addEventListener('popstate', route);
+  window.addEventListener('storage', (ev) => {
+    if (ev.key === 'sucai.cart') { state.cart = loadCart(); saveCart(); if (document.body.dataset.view === 'cart') renderCart(); }
+  });
+
+  saveCart();
+  loadMe();
+  route();
+})();
