@@ -136,6 +136,10 @@ int cmd_import(struct cli *cli, int argc, char **argv)
     struct sc_diag d = { 0 };
     enum sc_err e = sc_import_paths(lib, (const char *const *)argv + optind,
                                     (size_t)(argc - optind), &io, &sum, &d);
+    char detail[160];
+    snprintf(detail, sizeof detail, "%zu files imported (%zu documents), %zu duplicates, %zu refused",
+             sum.imported, sum.docs, sum.duplicates, sum.refused);
+    sc_audit(lib, NULL, "import", detail, "cli");
     sc_library_close(lib);
     double s = seconds_since(&ui.t0);
     if (!ui.json && !ui.quiet)

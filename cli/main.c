@@ -9,16 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Commands still being written elsewhere resolve to NULL until they land. */
-#pragma weak cmd_search
-#pragma weak cmd_reindex
-#pragma weak cmd_compile
-#pragma weak cmd_export
-#pragma weak cmd_serve
-#pragma weak cmd_user
-#pragma weak cmd_token
-#pragma weak cmd_audit
-
 struct command {
     const char *name;
     cmd_fn *fn;
@@ -154,13 +144,8 @@ int main(int argc, char **argv)
         return 0;
     }
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        if (!strcmp(argv[0], commands[i].name)) {
-            if (!commands[i].fn) {
-                fprintf(stderr, "sucai: '%s' is not built into this binary\n", argv[0]);
-                return 2;
-            }
+        if (!strcmp(argv[0], commands[i].name))
             return commands[i].fn(&cli, argc, argv);
-        }
     fprintf(stderr, "sucai: '%s' is not a command; see `sucai --help`\n", argv[0]);
     return 2;
 }

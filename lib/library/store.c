@@ -6,6 +6,7 @@
  * it was before that file or after it.
  */
 #include "store.h"
+#include "sucai/members.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -135,6 +136,8 @@ enum sc_err sc_store_open(struct sc_library *lib, int create, struct sc_diag *di
         /* idempotent: also brings older libraries up to date */
         if (e == SC_OK)
             e = sc_store_exec(lib, schema_sql, diag);
+        if (e == SC_OK)
+            e = sc_members_schema(lib, diag);
     }
     if (e == SC_OK) {
         /* a store that is not ours (or is corrupt) is refused here */

@@ -121,14 +121,18 @@ static enum sc_err window(const struct sc_sdoc *d, const char *text, size_t len,
     uint32_t ncp = (uint32_t)sc_utf8_count(pt, plen);
     /* the paid range, relative to the paragraph */
     int64_t pf = -1, pe = -1;
+    int has_paid = 0; /* the paid range overlaps this paragraph */
     if (d->paid_from >= 0) {
         pf = d->paid_from - (int64_t)pcp;
         pe = (d->paid_to >= 0 ? d->paid_to : (int64_t)pcp + ncp + 1) - (int64_t)pcp;
+        if (pf < 0) /* paid from an earlier paragraph on */
+            pf = 0;
+        has_paid = pe > 0 && pf < (int64_t)ncp;
     }
     /* anchor: the first run (for unentitled callers, the first outside the paid range) */
     size_t anchor = 0;
     int anchor_paid = 0;
-    if (pf >= 0 && !entitled) {
+    if (has_paid && !entitled) {
         while (anchor < nruns && (int64_t)runs[anchor].s >= pf && (int64_t)runs[anchor].e <= pe)
             anchor++;
         if (anchor == nruns && nruns) {
@@ -152,7 +156,7 @@ static enum sc_err window(const struct sc_sdoc *d, const char *text, size_t len,
         if (runs[i].e > we)
             we = runs[i].e;
     }
-    sn->paid = pf >= 0 && (int64_t)ws < pe && (int64_t)we > pf;
+    sn->paid = has_paid && (int64_t)ws < pe && (int64_t)we > pf;
     if (sn->paid && !entitled) {
         if (anchor_paid) {
             ws = we = 0;
