@@ -76,7 +76,7 @@ void sc_buf_add(struct sc_buf *b, const void *data, size_t len);
 void sc_buf_adds(struct sc_buf *b, const char *s);
 void sc_buf_addc(struct sc_buf *b, char c);
 void sc_buf_addf(struct sc_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void sc_buf_vaddf(struct sc_buf *b, const char *fmt, va_list ap);
+void sc_buf_vaddf(struct sc_buf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 void sc_buf_add_cp(struct sc_buf *b, uint32_t cp); /* append one code point as UTF-8 */
 /* Detach the data: caller owns the returned malloc'd string (never NULL
  * unless the buffer failed); b is left empty. */

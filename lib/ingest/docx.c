@@ -19,7 +19,7 @@
 
 #define RATIO_MIN_BYTES (1u << 20) /* below this an entry's ratio is not judged */
 #define PART_PATH       256
-#define MAX_DEPTH       256 /* element stack kept for parent checks */
+#define MAX_DEPTH       256 /* element nesting followed; deeper content is ignored */
 #define MAX_STORY       8   /* nested text boxes */
 #define MAX_AC          64  /* nested mc:AlternateContent */
 #define MAX_FIELD       64  /* nested fields */
@@ -108,8 +108,8 @@ static void XMLCALL on_entity(void *ud, const XML_Char *name, int is_param, cons
                               int value_len, const XML_Char *base, const XML_Char *sysid,
                               const XML_Char *pubid, const XML_Char *notation)
 {
-    (void)name, (void)is_param, (void)value, (void)value_len, (void)base, (void)sysid,
-        (void)pubid, (void)notation;
+    (void)name, (void)is_param, (void)value, (void)value_len, (void)base, (void)sysid, (void)pubid,
+        (void)notation;
     docx_fail(ud, SC_EPARSE, "XML entity declarations are not allowed");
 }
 
@@ -205,10 +205,9 @@ static enum sc_err zdoc_parse(struct zdoc *z, const char *name, struct docx_xml 
                            ".docx is too large uncompressed (over the limit of %u MiB)",
                            SC_MAX_DOCX_TOTAL >> 20);
     if (declared > RATIO_MIN_BYTES && declared / (comp ? comp : 1) > SC_MAX_ZIP_RATIO)
-        return sc_diag_set(diag, SC_ELIMIT,
-                           ".docx entry %s is compressed %llu:1 (the limit is %u:1): zip bomb?",
-                           name, (unsigned long long)(declared / (comp ? comp : 1)),
-                           SC_MAX_ZIP_RATIO);
+        return sc_diag_set(
+            diag, SC_ELIMIT, ".docx entry %s is compressed %llu:1 (the limit is %u:1): zip bomb?",
+            name, (unsigned long long)(declared / (comp ? comp : 1)), SC_MAX_ZIP_RATIO);
 
     zip_file_t *zf = zip_fopen_index(z->za, (zip_uint64_t)idx, 0);
     if (!zf) {
@@ -235,9 +234,9 @@ static enum sc_err zdoc_parse(struct zdoc *z, const char *name, struct docx_xml 
         got += (zip_uint64_t)n;
         z->total += (size_t)n;
         if (got > declared) {
-            err = sc_diag_set(diag, SC_EPARSE,
-                              "not a valid .docx: %s inflates to more than its declared size",
-                              name);
+            err =
+                sc_diag_set(diag, SC_EPARSE,
+                            "not a valid .docx: %s inflates to more than its declared size", name);
             break;
         }
         if (got > SC_MAX_DOCX_ENTRY || z->total > SC_MAX_DOCX_TOTAL) {
@@ -245,9 +244,8 @@ static enum sc_err zdoc_parse(struct zdoc *z, const char *name, struct docx_xml 
             break;
         }
         if (got > RATIO_MIN_BYTES && got / (comp ? comp : 1) > SC_MAX_ZIP_RATIO) {
-            err = sc_diag_set(diag, SC_ELIMIT,
-                              ".docx entry %s is compressed over %u:1: zip bomb?", name,
-                              SC_MAX_ZIP_RATIO);
+            err = sc_diag_set(diag, SC_ELIMIT, ".docx entry %s is compressed over %u:1: zip bomb?",
+                              name, SC_MAX_ZIP_RATIO);
             break;
         }
         done = n == 0;
@@ -317,6 +315,12 @@ static int ends_with(const char *s, const char *suffix)
  * the package root, "a/../b" is folded. "" if it does not fit. */
 static void resolve(const char *base, const char *target, char out[PART_PATH])
 {
+    /* Part names end up in messages: printable ASCII only (URIs are). */
+    for (const char *c = target; *c; c++)
+        if ((unsigned char)*c <= 0x20 || (unsigned char)*c >= 0x7F) {
+            out[0] = '\0';
+            return;
+        }
     char tmp[PART_PATH * 2];
     if (target[0] == '/')
         snprintf(tmp, sizeof tmp, "%s", target + 1);
@@ -378,8 +382,7 @@ static void XMLCALL rels_end(void *ud, const XML_Char *name)
     (void)ud, (void)name;
 }
 
-static enum sc_err read_rels(struct zdoc *z, const char *path, struct rels *r,
-                             struct sc_diag *diag)
+static enum sc_err read_rels(struct zdoc *z, const char *path, struct rels *r, struct sc_diag *diag)
 {
     enum sc_err err = xml_new(&r->x, r, rels_start, rels_end, NULL, diag);
     if (err != SC_OK)
@@ -583,6 +586,13 @@ struct story {
 struct body {
     struct docx_xml x;
     struct sc_buf *out;
+    /* styles.xml and numbering.xml are read when first needed: many
+     * documents never use them, and a styles.xml can be 350 KB of table
+     * styles */
+    struct zdoc *z;
+    struct sc_diag *diag;
+    char styles_part[PART_PATH + 16], num_part[PART_PATH + 16];
+    int styles_loaded, num_loaded;
     struct docx_num *num;
     struct docx_styles *styles;
     struct story story[MAX_STORY];
@@ -610,7 +620,7 @@ static struct story *cur_story(struct body *b)
 static enum el parent(const struct body *b, int up)
 {
     int i = b->depth - 1 - up;
-    return i >= 0 && i < MAX_DEPTH ? (enum el)b->stack[i] : E_OTHER;
+    return i >= 0 ? (enum el)b->stack[i] : E_OTHER;
 }
 
 static void story_reset(struct story *s)
@@ -680,6 +690,62 @@ static void take_candidate(char **slot, const char *s, size_t n, struct body *b)
         docx_fail(&b->x, SC_ENOMEM, "out of memory");
 }
 
+/* Read styles.xml or numbering.xml now (from inside the body parse: libzip
+ * and expat both allow it). A failure has its message in b->diag already
+ * and stops the body parser. */
+static int load_styles(struct body *b)
+{
+    if (b->styles_loaded)
+        return b->styles != NULL;
+    b->styles_loaded = 1;
+    struct docx_styles *st = docx_styles_new();
+    if (!st) {
+        sc_diag_set(b->diag, SC_ENOMEM, "out of memory");
+        docx_fail(&b->x, SC_ENOMEM, "out of memory");
+        return 0;
+    }
+    enum sc_err err =
+        xml_new(docx_styles_xml(st), st, docx_styles_start, docx_styles_end, NULL, b->diag);
+    if (err == SC_OK) {
+        err = zdoc_parse(b->z, b->styles_part, docx_styles_xml(st), b->diag);
+        xml_free(docx_styles_xml(st));
+    }
+    if (err != SC_OK && err != SC_ENOTFOUND) {
+        docx_styles_free(st);
+        docx_fail(&b->x, err, "");
+        return 0;
+    }
+    docx_styles_ready(st);
+    b->styles = st;
+    return 1;
+}
+
+static int load_numbering(struct body *b)
+{
+    if (b->num_loaded)
+        return b->num != NULL;
+    b->num_loaded = 1;
+    struct docx_num *n = docx_num_new();
+    if (!n) {
+        sc_diag_set(b->diag, SC_ENOMEM, "out of memory");
+        docx_fail(&b->x, SC_ENOMEM, "out of memory");
+        return 0;
+    }
+    enum sc_err err = xml_new(docx_num_xml(n), n, docx_num_start, docx_num_end, NULL, b->diag);
+    if (err == SC_OK) {
+        err = zdoc_parse(b->z, b->num_part, docx_num_xml(n), b->diag);
+        xml_free(docx_num_xml(n));
+    }
+    if (err != SC_OK && err != SC_ENOTFOUND) {
+        docx_num_free(n);
+        docx_fail(&b->x, err, "");
+        return 0;
+    }
+    docx_num_ready(n);
+    b->num = n;
+    return 1;
+}
+
 static void para_end(struct body *b)
 {
     struct story *s = cur_story(b);
@@ -690,16 +756,18 @@ static void para_end(struct body *b)
         s->mark_deleted = 0;
         return;
     }
-    int num_id = s->num_id, ilvl = s->ilvl, snum, silvl;
-    enum docx_kind kind;
-    docx_style_lookup(b->styles, s->style, &snum, &silvl, &kind);
+    int num_id = s->num_id, ilvl = s->ilvl, snum = -1, silvl = -1;
+    enum docx_kind kind = KIND_NONE;
+    if (s->style[0] && load_styles(b))
+        docx_style_lookup(b->styles, s->style, &snum, &silvl, &kind);
     if (num_id < 0) {
         num_id = snum;
         if (ilvl < 0)
             ilvl = silvl;
     }
     sc_buf_reset(&b->label);
-    docx_num_label(b->num, num_id, ilvl, &b->label);
+    if (num_id > 0 && load_numbering(b))
+        docx_num_label(b->num, num_id, ilvl, &b->label);
     struct sc_buf *line = &b->line;
     sc_buf_reset(line);
     sc_buf_add(line, b->label.data, b->label.len);
@@ -750,9 +818,7 @@ static void row_end(struct body *b, struct story *s)
 
 static void push(struct body *b, enum el id)
 {
-    if (b->depth < MAX_DEPTH)
-        b->stack[b->depth] = (unsigned char)id;
-    b->depth++;
+    b->stack[b->depth++] = (unsigned char)id;
 }
 
 static void XMLCALL body_start(void *ud, const XML_Char *name, const XML_Char **atts)
@@ -762,12 +828,14 @@ static void XMLCALL body_start(void *ud, const XML_Char *name, const XML_Char **
         b->skip++;
         return;
     }
+    if (b->depth >= MAX_DEPTH) { /* absurd nesting: ignore what is below */
+        b->skip = 1;
+        return;
+    }
     enum el id = classify(name);
     struct story *s = cur_story(b);
     switch (id) {
-    case E_SKIP:
-        b->skip = 1;
-        return;
+    case E_SKIP: b->skip = 1; return;
     case E_P:
         if (!s->merge) {
             sc_buf_reset(&s->para);
@@ -806,16 +874,12 @@ static void XMLCALL body_start(void *ud, const XML_Char *name, const XML_Char **
         }
         break;
     case E_R:
-    case E_MR:
-        b->run_hidden = 0;
-        break;
+    case E_MR: b->run_hidden = 0; break;
     case E_VANISH:
         if (parent(b, 0) == E_RPR && parent(b, 1) == E_R)
             b->run_hidden = docx_on(docx_attr(atts, NS_W, "val"));
         break;
-    case E_T:
-        b->in_t = 1;
-        break;
+    case E_T: b->in_t = 1; break;
     case E_TAB:
         if (parent(b, 0) == E_R)
             add_text(b, "\t", 1);
@@ -924,8 +988,7 @@ static void XMLCALL body_start(void *ud, const XML_Char *name, const XML_Char **
     case E_RPR:
     case E_TRPR:
     case E_TCPR:
-    case E_NUMPR:
-        break;
+    case E_NUMPR: break;
     }
     push(b, id);
 }
@@ -938,20 +1001,13 @@ static void XMLCALL body_end(void *ud, const XML_Char *name)
         b->skip--;
         return;
     }
-    b->depth--;
-    enum el id = b->depth < MAX_DEPTH ? (enum el)b->stack[b->depth] : E_OTHER;
+    enum el id = (enum el)b->stack[--b->depth];
     struct story *s = cur_story(b);
     switch (id) {
-    case E_P:
-        para_end(b);
-        break;
-    case E_T:
-        b->in_t = 0;
-        break;
+    case E_P: para_end(b); break;
+    case E_T: b->in_t = 0; break;
     case E_R:
-    case E_MR:
-        b->run_hidden = 0;
-        break;
+    case E_MR: b->run_hidden = 0; break;
     case E_TC:
         if (s->tbl == 1) {
             if (s->cells)
@@ -986,8 +1042,7 @@ static void XMLCALL body_end(void *ud, const XML_Char *name)
         if (b->nac > 0)
             b->nac--;
         break;
-    default:
-        break;
+    default: break;
     }
     if (sc_buf_err(sink(b)) || sc_buf_err(&s->para) || sc_buf_err(&s->row) ||
         sc_buf_err(&s->cell) || sc_buf_err(&b->line) || sc_buf_err(&b->label))
@@ -1053,7 +1108,6 @@ enum sc_err sc_ingest_docx(const unsigned char *data, size_t len, struct sc_inge
     snprintf(rels_path, sizeof rels_path, "%s_rels/%s.rels", r.base, main + strlen(r.base));
     if ((err = read_rels(&z, rels_path, &r, diag)) != SC_OK)
         goto out;
-    char part[PART_PATH * 2];
 
     /* Refuse before inflating anything if the parts we read declare more
      * than the total limit (each is checked again as it inflates). */
@@ -1085,35 +1139,16 @@ enum sc_err sc_ingest_docx(const unsigned char *data, size_t len, struct sc_inge
         }
     }
 
-    b.styles = docx_styles_new();
-    b.num = docx_num_new();
-    if (!b.styles || !b.num) {
-        err = sc_diag_set(diag, SC_ENOMEM, "out of memory");
-        goto out;
-    }
-    snprintf(part, sizeof part, "%s", r.styles[0] ? r.styles : "");
-    if (!part[0])
-        snprintf(part, sizeof part, "%sstyles.xml", r.base);
-    if ((err = xml_new(docx_styles_xml(b.styles), b.styles, docx_styles_start, docx_styles_end,
-                       NULL, diag)) != SC_OK)
-        goto out;
-    err = zdoc_parse(&z, part, docx_styles_xml(b.styles), diag);
-    xml_free(docx_styles_xml(b.styles));
-    if (err != SC_OK && err != SC_ENOTFOUND)
-        goto out;
-    docx_styles_ready(b.styles);
-
-    snprintf(part, sizeof part, "%s", r.numbering[0] ? r.numbering : "");
-    if (!part[0])
-        snprintf(part, sizeof part, "%snumbering.xml", r.base);
-    if ((err = xml_new(docx_num_xml(b.num), b.num, docx_num_start, docx_num_end, NULL, diag)) !=
-        SC_OK)
-        goto out;
-    err = zdoc_parse(&z, part, docx_num_xml(b.num), diag);
-    xml_free(docx_num_xml(b.num));
-    if (err != SC_OK && err != SC_ENOTFOUND)
-        goto out;
-    docx_num_ready(b.num);
+    b.z = &z;
+    b.diag = diag;
+    if (r.styles[0])
+        snprintf(b.styles_part, sizeof b.styles_part, "%s", r.styles);
+    else
+        snprintf(b.styles_part, sizeof b.styles_part, "%sstyles.xml", r.base);
+    if (r.numbering[0])
+        snprintf(b.num_part, sizeof b.num_part, "%s", r.numbering);
+    else
+        snprintf(b.num_part, sizeof b.num_part, "%snumbering.xml", r.base);
 
     if ((err = xml_new(&core.x, &core, core_start, core_end, core_chars, diag)) != SC_OK)
         goto out;

@@ -16,7 +16,7 @@
 #define MAX_LEVELS 9
 #define MAX_DEFS   4096 /* abstract definitions or instances kept */
 #define MAX_STYLES 8192
-#define LVL_TEXT   64   /* bytes of w:lvlText kept */
+#define LVL_TEXT   64 /* bytes of w:lvlText kept */
 #define STYLE_ID   64
 
 enum numfmt {
@@ -117,8 +117,8 @@ static const char *const trad_digits[10] = { "零", "壹", "貳", "參", "肆",
 
 /* 0 < n < 10000 in Chinese counting. short_ten: 10..19 read 十X (the
  * leading 一 dropped), as in 十一 rather than 一十一. */
-static void cn_group(struct sc_buf *b, int n, const char *const *digits,
-                     const char *const *units, int short_ten)
+static void cn_group(struct sc_buf *b, int n, const char *const *digits, const char *const *units,
+                     int short_ten)
 {
     int div = 1000, zero = 0, any = 0;
     for (int pos = 3; pos >= 0; pos--, div /= 10) {
@@ -139,8 +139,8 @@ static void cn_group(struct sc_buf *b, int n, const char *const *digits,
 }
 
 /* 1 <= n < 10^8 in Chinese counting with 万; else decimal. */
-static void cn_number(struct sc_buf *b, int n, const char *const *digits,
-                      const char *const *units, const char *wan, int short_ten)
+static void cn_number(struct sc_buf *b, int n, const char *const *digits, const char *const *units,
+                      const char *wan, int short_ten)
 {
     if (n <= 0 || n >= 100000000) {
         sc_buf_addf(b, "%d", n);
@@ -183,15 +183,10 @@ static void format_value(struct sc_buf *b, enum numfmt f, int n)
 {
     switch (f) {
     case F_NONE:
-    case F_BULLET:
-        return;
-    case F_DECIMAL_ZERO:
-        sc_buf_addf(b, n >= 0 && n < 10 ? "0%d" : "%d", n);
-        return;
+    case F_BULLET: return;
+    case F_DECIMAL_ZERO: sc_buf_addf(b, n >= 0 && n < 10 ? "0%d" : "%d", n); return;
     case F_UPPER_ROMAN:
-    case F_LOWER_ROMAN:
-        roman(b, n, f == F_UPPER_ROMAN);
-        return;
+    case F_LOWER_ROMAN: roman(b, n, f == F_UPPER_ROMAN); return;
     case F_UPPER_LETTER:
     case F_LOWER_LETTER:
         if (n <= 0 || n > 26 * 40) {
@@ -204,20 +199,18 @@ static void format_value(struct sc_buf *b, enum numfmt f, int n)
         return;
     case F_ORDINAL: {
         int t = n % 100, u = n % 10;
-        const char *suf = (t >= 11 && t <= 13) ? "th" : u == 1 ? "st" : u == 2 ? "nd" : u == 3 ? "rd" : "th";
+        const char *suf = (t >= 11 && t <= 13) ? "th"
+                          : u == 1             ? "st"
+                          : u == 2             ? "nd"
+                          : u == 3             ? "rd"
+                                               : "th";
         sc_buf_addf(b, "%d%s", n, suf);
         return;
     }
     case F_CN_COUNTING:
-    case F_CN_THOUSAND:
-        cn_number(b, n, cn_digits, cn_units, "万", 1);
-        return;
-    case F_CN_LEGAL:
-        cn_number(b, n, legal_digits, legal_units, "万", 0);
-        return;
-    case F_CN_LEGAL_TRAD:
-        cn_number(b, n, trad_digits, legal_units, "萬", 0);
-        return;
+    case F_CN_THOUSAND: cn_number(b, n, cn_digits, cn_units, "万", 1); return;
+    case F_CN_LEGAL: cn_number(b, n, legal_digits, legal_units, "万", 0); return;
+    case F_CN_LEGAL_TRAD: cn_number(b, n, trad_digits, legal_units, "萬", 0); return;
     case F_IDEO_DIGITAL: {
         if (n < 0) {
             sc_buf_addf(b, "%d", n);
@@ -271,12 +264,9 @@ static void format_value(struct sc_buf *b, enum numfmt f, int n)
             sc_buf_add_cp(b, *p == '-' ? 0xFF0Du : 0xFF10u + (uint32_t)(*p - '0'));
         return;
     }
-    case F_HEX:
-        sc_buf_addf(b, "%X", (unsigned)n);
-        return;
+    case F_HEX: sc_buf_addf(b, "%X", (unsigned)n); return;
     case F_DECIMAL:
-    case F_UNKNOWN:
-        break;
+    case F_UNKNOWN: break;
     }
     sc_buf_addf(b, "%d", n);
 }
@@ -319,7 +309,7 @@ struct absnum {
 struct num {
     int id;
     int abs_id;
-    int overridden; /* has w:lvlOverride: its own counters, as Word restarts it */
+    int overridden;                 /* has w:lvlOverride: its own counters, as Word restarts it */
     int start_override[MAX_LEVELS]; /* INT_MIN = none */
     struct lvl lvl[MAX_LEVELS];     /* full level overrides (defined = 1) */
     struct counters cnt;

@@ -85,7 +85,8 @@ enum sc_format sc_format_from_name(const char *name)
 
 /* ---- refusals ------------------------------------------------------------ */
 
-#define TO_DOCX "save it as .docx in Word/WPS, or convert with `libreoffice --headless --convert-to docx FILE`"
+#define TO_DOCX \
+    "save it as .docx in Word/WPS, or convert with `libreoffice --headless --convert-to docx FILE`"
 
 static const char msg_doc[] = ".doc (Word 97-2003) is not supported: " TO_DOCX;
 static const char msg_wps[] = ".wps (WPS Writer) is not supported: " TO_DOCX;
@@ -107,7 +108,8 @@ static const struct {
     { { "odt", "ott", "fodt", NULL }, ".odt (OpenDocument) is not supported: " TO_DOCX },
     { { "ofd", NULL },
       ".ofd is not supported: export it as .docx or .txt from an OFD reader (数科/福昕 OFD)" },
-    { { "caj", "kdh", "nh", NULL }, ".caj is not supported: export it as .docx or .pdf text first" },
+    { { "caj", "kdh", "nh", NULL },
+      ".caj is not supported: export it as .docx or .pdf text first" },
     { { "xls", "xlsx", "et", "csv", "ods", NULL },
       "spreadsheets are not supported: copy the text into a .docx or .txt file" },
     { { "ppt", "pptx", "dps", "odp", NULL },
@@ -148,12 +150,16 @@ static const struct {
     { "II*\0", 0, 4, MAGIC_OTHER, "TIFF image" },
     { "MM\0*", 0, 4, MAGIC_OTHER, "TIFF image" },
     { "WEBP", 8, 4, MAGIC_OTHER, "WebP image" },
-    { "\x7F" "ELF", 0, 4, MAGIC_OTHER, "ELF executable" },
+    { "\x7F"
+      "ELF",
+      0, 4, MAGIC_OTHER, "ELF executable" },
     { "MZ", 0, 2, MAGIC_OTHER, "Windows executable" },
     { "\x1F\x8B", 0, 2, MAGIC_OTHER, "gzip archive" },
     { "7z\xBC\xAF\x27\x1C", 0, 6, MAGIC_OTHER, "7-Zip archive" },
     { "Rar!\x1A\x07", 0, 6, MAGIC_OTHER, "RAR archive" },
-    { "\xFD" "7zXZ\0", 0, 6, MAGIC_OTHER, "xz archive" },
+    { "\xFD"
+      "7zXZ\0",
+      0, 6, MAGIC_OTHER, "xz archive" },
     { "BZh", 0, 3, MAGIC_OTHER, "bzip2 archive" },
     { "SQLite format 3\0", 0, 16, MAGIC_OTHER, "SQLite database" },
     { "\xCA\xFE\xBA\xBE", 0, 4, MAGIC_OTHER, "Java class or Mach-O file" },
@@ -194,9 +200,8 @@ static int ole_has_encryption_info(const unsigned char *d, size_t len)
     return 0;
 }
 
-static enum sc_err refuse_magic(enum magic m, const char *what, enum sc_format fmt,
-                                const char *ext, const unsigned char *d, size_t len,
-                                struct sc_diag *diag)
+static enum sc_err refuse_magic(enum magic m, const char *what, enum sc_format fmt, const char *ext,
+                                const unsigned char *d, size_t len, struct sc_diag *diag)
 {
     switch (m) {
     case MAGIC_OLE2:
@@ -208,14 +213,11 @@ static enum sc_err refuse_magic(enum magic m, const char *what, enum sc_format f
             return sc_diag_set(diag, SC_EUNSUPPORTED,
                                "this is a Word/WPS 97-2003 file (.doc) named .docx: " TO_DOCX);
         return sc_diag_set(diag, SC_EUNSUPPORTED, "%s", msg_ole);
-    case MAGIC_PDF:
-        return sc_diag_set(diag, SC_EUNSUPPORTED, "%s", msg_pdf);
-    case MAGIC_RTF:
-        return sc_diag_set(diag, SC_EUNSUPPORTED, "%s", msg_rtf);
+    case MAGIC_PDF: return sc_diag_set(diag, SC_EUNSUPPORTED, "%s", msg_pdf);
+    case MAGIC_RTF: return sc_diag_set(diag, SC_EUNSUPPORTED, "%s", msg_rtf);
     case MAGIC_ZIP:
     case MAGIC_OTHER:
-    case MAGIC_NONE:
-        break;
+    case MAGIC_NONE: break;
     }
     if (fmt == SC_FORMAT_UNKNOWN && ext[0])
         return sc_diag_set(diag, SC_EUNSUPPORTED, "unsupported file type (.%s, %s)", ext, what);
@@ -229,15 +231,17 @@ static enum sc_err refuse_magic(enum magic m, const char *what, enum sc_format f
 static enum sc_err decode(const char *name, const unsigned char *d, size_t len,
                           struct sc_ingested *out, struct sc_diag *diag)
 {
+    if (len > SC_MAX_FILE_BYTES)
+        return sc_diag_set(diag, SC_ELIMIT, "file too large (%zu bytes; the limit is %u MiB)", len,
+                           SC_MAX_FILE_BYTES >> 20);
     char ext[16];
     extension(name, ext);
     enum sc_format fmt = sc_format_from_name(name);
     const char *what;
     enum magic m = sniff(d, len, &what);
 
-    if (len > SC_MAX_FILE_BYTES)
-        return sc_diag_set(diag, SC_ELIMIT, "file too large (%zu bytes; the limit is %u MiB)",
-                           len, SC_MAX_FILE_BYTES >> 20);
+    if (len == 0)
+        return sc_diag_set(diag, SC_EPARSE, "empty file");
 
     /* A file whose bytes are a .docx is read as one whatever its name says:
      * downloads are often misnamed (.doc, .wps, .txt for a .docx). */
@@ -257,8 +261,6 @@ static enum sc_err decode(const char *name, const unsigned char *d, size_t len,
         if (ext[0] && ext_in(ext, refused_ext[k].exts))
             return sc_diag_set(diag, SC_EUNSUPPORTED, "%s", refused_ext[k].msg);
 
-    if (len == 0)
-        return sc_diag_set(diag, SC_EPARSE, "empty file");
     if (m == MAGIC_ZIP)
         what = "zip archive that is not a .docx";
     if (m != MAGIC_NONE)
@@ -296,8 +298,8 @@ static enum sc_err decode(const char *name, const unsigned char *d, size_t len,
     return SC_OK;
 }
 
-enum sc_err sc_ingest_bytes(const char *name, const void *data, size_t len,
-                            struct sc_ingested *out, struct sc_diag *diag)
+enum sc_err sc_ingest_bytes(const char *name, const void *data, size_t len, struct sc_ingested *out,
+                            struct sc_diag *diag)
 {
     sc_buf_reset(&out->text);
     free(out->title_hint);
@@ -315,6 +317,8 @@ enum sc_err sc_ingest_bytes(const char *name, const void *data, size_t len,
         sc_buf_reset(&out->text);
         free(out->title_hint);
         out->title_hint = NULL;
+        out->format = SC_FORMAT_UNKNOWN;
+        out->encoding[0] = '\0';
     }
     return err;
 }
@@ -326,6 +330,10 @@ enum sc_err sc_ingest_file(const char *path, struct sc_ingested *out, struct sc_
     enum sc_err err = sc_read_file(path, SC_MAX_FILE_BYTES, &data, &len, diag);
     if (err != SC_OK) {
         sc_buf_reset(&out->text);
+        free(out->title_hint);
+        out->title_hint = NULL;
+        out->format = SC_FORMAT_UNKNOWN;
+        out->encoding[0] = '\0';
         return err;
     }
     err = sc_ingest_bytes(path, data, len, out, diag);

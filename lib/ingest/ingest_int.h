@@ -17,7 +17,8 @@
  * Decode the bytes of a plain-text file into UTF-8 in out (appended):
  * BOM sniffing, UTF-8 validation, uchardet + iconv for GB18030/GBK/Big5,
  * then sc_ingest_clean(). encoding receives the name of the encoding used.
- * Refuses binary data, undecodable bytes and empty text.
+ * Refuses binary data and undecodable bytes; the caller checks for blank
+ * text (sc_ingest_blank).
  */
 enum sc_err sc_ingest_text(const unsigned char *data, size_t len, struct sc_buf *out,
                            char encoding[32], struct sc_diag *diag);

@@ -26,8 +26,8 @@ struct md {
     char *title;        /* first level-1 heading */
     char *fm_title;     /* front matter "title:" */
     int nomem;
-    size_t last_start;  /* offset in out of the last line written */
-    int last_plain;     /* the last line written was a paragraph line */
+    size_t last_start; /* offset in out of the last line written */
+    int last_plain;    /* the last line written was a paragraph line */
     int last_blank;
 };
 
@@ -99,16 +99,16 @@ static size_t match_paren(const char *s, size_t i, size_t n)
 static int html_tag_name(const char *s, size_t n)
 {
     static const char *const tags[] = {
-        "a",      "abbr",   "article", "aside",  "b",      "big",    "blockquote", "br",
-        "button", "caption","center",  "cite",   "code",   "col",    "colgroup",   "dd",
-        "del",    "details","div",     "dl",     "dt",     "em",     "figcaption", "figure",
-        "font",   "footer", "form",    "h1",     "h2",     "h3",     "h4",         "h5",
-        "h6",     "header", "hr",      "i",      "iframe", "img",    "input",      "ins",
-        "kbd",    "label",  "li",      "mark",   "nav",    "ol",     "p",          "pre",
-        "q",      "s",      "section", "small",  "source", "span",   "strike",     "strong",
-        "sub",    "summary","sup",     "table",  "tbody",  "td",     "tfoot",      "th",
-        "thead",  "tr",     "tt",      "u",      "ul",     "video",  "audio",      "picture",
-        "main",   "meta",   "link",    "style",  "script", "var",    "wbr",        "nobr",
+        "a",      "abbr",    "article", "aside", "b",      "big",   "blockquote", "br",
+        "button", "caption", "center",  "cite",  "code",   "col",   "colgroup",   "dd",
+        "del",    "details", "div",     "dl",    "dt",     "em",    "figcaption", "figure",
+        "font",   "footer",  "form",    "h1",    "h2",     "h3",    "h4",         "h5",
+        "h6",     "header",  "hr",      "i",     "iframe", "img",   "input",      "ins",
+        "kbd",    "label",   "li",      "mark",  "nav",    "ol",    "p",          "pre",
+        "q",      "s",       "section", "small", "source", "span",  "strike",     "strong",
+        "sub",    "summary", "sup",     "table", "tbody",  "td",    "tfoot",      "th",
+        "thead",  "tr",      "tt",      "u",     "ul",     "video", "audio",      "picture",
+        "main",   "meta",    "link",    "style", "script", "var",   "wbr",        "nobr",
     };
     for (size_t k = 0; k < sizeof tags / sizeof tags[0]; k++) {
         size_t len = strlen(tags[k]);
@@ -512,8 +512,7 @@ static size_t front_matter(struct md *m, const char *s, size_t len)
             if (title) {
                 while (title_len && (title[0] == '"' || title[0] == '\'' || is_space(title[0])))
                     title++, title_len--;
-                while (title_len && (title[title_len - 1] == '"' ||
-                                     title[title_len - 1] == '\'' ||
+                while (title_len && (title[title_len - 1] == '"' || title[title_len - 1] == '\'' ||
                                      is_space(title[title_len - 1])))
                     title_len--;
                 set_title(m, &m->fm_title, title, title_len);
@@ -616,8 +615,7 @@ enum sc_err sc_ingest_markdown(const char *src, size_t len, struct sc_buf *out, 
         char mark;
         if (is_break(s, sn, &mark)) {
             if (mark == '=' && m.last_plain) /* setext level-1 heading */
-                set_title(&m, &m.title, out->data + m.last_start,
-                          out->len - m.last_start - 1);
+                set_title(&m, &m.title, out->data + m.last_start, out->len - m.last_start - 1);
             m.last_plain = 0;
             continue;
         }

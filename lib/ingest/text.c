@@ -16,9 +16,12 @@
 #include <string.h>
 #include <uchardet.h>
 
-/* Only this much is shown to uchardet: it decides on statistics, and the
- * whole file is validated by the decoder anyway. */
-#define DETECT_BYTES (256u * 1024)
+/* Only this much is shown to uchardet, from just before the first
+ * non-ASCII byte: it decides on statistics (8 KiB is thousands of
+ * characters), and the whole file is validated by the decoder anyway. */
+#define DETECT_BYTES (8u * 1024)
+/* Bytes sampled to tell damaged UTF-8 from another encoding. */
+#define CENSUS_BYTES (64u * 1024)
 
 static enum sc_err nomem(struct sc_diag *diag)
 {
@@ -104,8 +107,7 @@ static enum clean_fail clean_core(const unsigned char *s, size_t len, struct sc_
                 if (i + 3 >= len)
                     break;
                 unsigned c1 = s[i + 1];
-                if ((c1 & 0xC0) != 0x80 || (s[i + 2] & 0xC0) != 0x80 ||
-                    (s[i + 3] & 0xC0) != 0x80)
+                if ((c1 & 0xC0) != 0x80 || (s[i + 2] & 0xC0) != 0x80 || (s[i + 3] & 0xC0) != 0x80)
                     break;
                 if ((c == 0xF0 && c1 < 0x90) || (c == 0xF4 && c1 >= 0x90))
                     break;
@@ -168,14 +170,11 @@ enum sc_err sc_ingest_clean(const char *src, size_t len, struct sc_buf *out, siz
 {
     size_t bad = 0;
     switch (clean_core((const unsigned char *)src, len, out, &bad, dropped)) {
-    case CLEAN_OK:
-        return SC_OK;
-    case CLEAN_NOMEM:
-        return nomem(diag);
+    case CLEAN_OK: return SC_OK;
+    case CLEAN_NOMEM: return nomem(diag);
     case CLEAN_NUL:
         return sc_diag_set(diag, SC_EPARSE, "binary file (NUL byte at byte %zu)", base + bad);
-    case CLEAN_BAD_UTF8:
-        break;
+    case CLEAN_BAD_UTF8: break;
     }
     return sc_diag_set(diag, SC_EPARSE, "not valid UTF-8 at byte %zu", base + bad);
 }
@@ -219,8 +218,8 @@ static enum clean_fail decode_utf_wide(const unsigned char *d, size_t len, size_
     while (i + unit <= len) {
         uint32_t cp;
         if (unit == 4) {
-            cp = be ? ((uint32_t)d[i] << 24 | (uint32_t)d[i + 1] << 16 |
-                       (uint32_t)d[i + 2] << 8 | d[i + 3])
+            cp = be ? ((uint32_t)d[i] << 24 | (uint32_t)d[i + 1] << 16 | (uint32_t)d[i + 2] << 8 |
+                       d[i + 3])
                     : ((uint32_t)d[i + 3] << 24 | (uint32_t)d[i + 2] << 16 |
                        (uint32_t)d[i + 1] << 8 | d[i]);
             if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
@@ -239,8 +238,8 @@ static enum clean_fail decode_utf_wide(const unsigned char *d, size_t len, size_
                     *bad = i, *why = " (truncated)";
                     return CLEAN_BAD_UTF8;
                 }
-                uint32_t lo = be ? (uint32_t)d[i + 2] << 8 | d[i + 3]
-                                 : (uint32_t)d[i + 3] << 8 | d[i + 2];
+                uint32_t lo =
+                    be ? (uint32_t)d[i + 2] << 8 | d[i + 3] : (uint32_t)d[i + 3] << 8 | d[i + 2];
                 if (lo < 0xDC00 || lo > 0xDFFF) {
                     *bad = i, *why = " (unpaired surrogate)";
                     return CLEAN_BAD_UTF8;
@@ -277,9 +276,9 @@ static enum clean_fail decode_utf_wide(const unsigned char *d, size_t len, size_
 
 enum conv_rc {
     CONV_OK = 0,
-    CONV_BAD,     /* *bad = offset of the first undecodable sequence */
+    CONV_BAD, /* *bad = offset of the first undecodable sequence */
     CONV_NOMEM,
-    CONV_NOCONV,  /* iconv does not know the encoding */
+    CONV_NOCONV, /* iconv does not know the encoding */
 };
 
 static enum conv_rc iconv_decode(const char *from, const unsigned char *d, size_t len,
@@ -319,24 +318,34 @@ static enum conv_rc iconv_decode(const char *from, const unsigned char *d, size_
 
 /* ---- detection ---------------------------------------------------------- */
 
-/* Counts over a UTF-8 scan: how many multi-byte sequences were valid and how
- * many bytes were not, resynchronising after each bad byte. */
+/* Counts over a UTF-8 scan of the first CENSUS_BYTES: how many multi-byte
+ * sequences were valid and how many bytes were not, resynchronising after
+ * each bad byte. A sample is enough: damaged UTF-8 is mostly valid
+ * everywhere, GBK nowhere. */
 static void utf8_census(const unsigned char *d, size_t len, size_t *valid_mb, size_t *invalid)
 {
     size_t i = 0, v = 0, b = 0;
+    if (len > CENSUS_BYTES)
+        len = CENSUS_BYTES;
     while (i < len) {
-        if (d[i] < 0x80) {
+        unsigned c = d[i];
+        if (c < 0x80) {
             i++;
             continue;
         }
-        uint32_t cp;
-        size_t n = sc_utf8_decode((const char *)d + i, len - i, &cp);
-        if (n == 0) {
-            b++;
-            i++;
-        } else {
+        size_t n = c >= 0xC2 && c <= 0xDF   ? 2
+                   : c >= 0xE0 && c <= 0xEF ? 3
+                   : c >= 0xF0 && c <= 0xF4 ? 4
+                                            : 0;
+        size_t k = 1;
+        while (n && k < n && i + k < len && (d[i + k] & 0xC0) == 0x80)
+            k++;
+        if (n && k == n) {
             v++;
             i += n;
+        } else {
+            b++;
+            i++;
         }
     }
     *valid_mb = v, *invalid = b;
@@ -386,8 +395,12 @@ static enum sc_err detect(const unsigned char *d, size_t len, char name[32])
     uchardet_t ud = uchardet_new();
     if (!ud)
         return SC_ENOMEM;
-    size_t n = len < DETECT_BYTES ? len : DETECT_BYTES;
-    if (uchardet_handle_data(ud, (const char *)d, n) == 0) {
+    size_t from = 0;
+    while (from < len && d[from] < 0x80)
+        from++;
+    from = from > 256 ? from - 256 : 0; /* some context before it */
+    size_t n = len - from < DETECT_BYTES ? len - from : DETECT_BYTES;
+    if (uchardet_handle_data(ud, (const char *)d + from, n) == 0) {
         uchardet_data_end(ud);
         const char *cs = uchardet_get_charset(ud);
         size_t k = 0;
@@ -407,17 +420,17 @@ static int name_in(const char *name, const char *const *list)
     return 0;
 }
 
-static const char *const gb_names[] = { "GB18030", "GBK", "GB2312", "EUC-CN", "HZ-GB-2312",
-                                        "CP936", NULL };
+static const char *const gb_names[] = { "GB18030",    "GBK",   "GB2312", "EUC-CN",
+                                        "HZ-GB-2312", "CP936", NULL };
 static const char *const big5_names[] = { "BIG5", "BIG5-HKSCS", "CP950", NULL };
-static const char *const korean_names[] = { "EUC-KR", "UHC", "CP949", "JOHAB", "ISO-2022-KR",
-                                            NULL };
-static const char *const japanese_names[] = { "EUC-JP", "SHIFT_JIS", "CP932", "ISO-2022-JP",
-                                              NULL };
+static const char *const korean_names[] = {
+    "EUC-KR", "UHC", "CP949", "JOHAB", "ISO-2022-KR", NULL
+};
+static const char *const japanese_names[] = { "EUC-JP", "SHIFT_JIS", "CP932", "ISO-2022-JP", NULL };
 
 /* Decode with iconv, then clean into out. */
-static enum sc_err convert(const char *from, const char *label, const unsigned char *d,
-                           size_t len, struct sc_buf *out, char encoding[32],
+static enum sc_err convert(const char *from, const char *label, const unsigned char *d, size_t len,
+                           struct sc_buf *out, char encoding[32], size_t *dropped,
                            struct sc_diag *diag)
 {
     struct sc_buf tmp = SC_BUF_INIT;
@@ -425,14 +438,12 @@ static enum sc_err convert(const char *from, const char *label, const unsigned c
     int trunc = 0;
     enum sc_err err = SC_OK;
     switch (iconv_decode(from, d, len, &tmp, &bad, &trunc)) {
-    case CONV_OK:
-        break;
-    case CONV_NOMEM:
-        err = nomem(diag);
-        goto out;
+    case CONV_OK: break;
+    case CONV_NOMEM: err = nomem(diag); goto out;
     case CONV_NOCONV:
-        err = sc_diag_set(diag, SC_EUNSUPPORTED, "%s text cannot be decoded on this system "
-                                                 "(iconv lacks it); save the file as UTF-8",
+        err = sc_diag_set(diag, SC_EUNSUPPORTED,
+                          "%s text cannot be decoded on this system "
+                          "(iconv lacks it); save the file as UTF-8",
                           label);
         goto out;
     case CONV_BAD:
@@ -442,8 +453,7 @@ static enum sc_err convert(const char *from, const char *label, const unsigned c
     }
     /* A GB18030 byte-order mark decodes to U+FEFF: drop it. */
     size_t skip = tmp.len >= 3 && memcmp(tmp.data, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
-    size_t dropped = 0;
-    err = sc_ingest_clean(tmp.data + skip, tmp.len - skip, out, 0, &dropped, diag);
+    err = sc_ingest_clean(tmp.data + skip, tmp.len - skip, out, 0, dropped, diag);
     if (err == SC_OK)
         snprintf(encoding, 32, "%s", label);
 out:
@@ -506,15 +516,15 @@ enum sc_err sc_ingest_text(const unsigned char *d, size_t len, struct sc_buf *ou
             continue;
         struct sc_buf tmp = SC_BUF_INIT;
         const char *why = "";
-        enum clean_fail rc = decode_utf_wide(d, len, boms[k].n, boms[k].unit, boms[k].be, &tmp,
-                                             &bad, &why);
+        enum clean_fail rc =
+            decode_utf_wide(d, len, boms[k].n, boms[k].unit, boms[k].be, &tmp, &bad, &why);
         if (rc == CLEAN_NOMEM)
             err = nomem(diag);
         else if (rc == CLEAN_NUL)
             err = sc_diag_set(diag, SC_EPARSE, "binary file (NUL character at byte %zu)", bad);
         else if (rc == CLEAN_BAD_UTF8)
-            err = sc_diag_set(diag, SC_EPARSE, "not valid %s at byte %zu%s", boms[k].label, bad,
-                              why);
+            err =
+                sc_diag_set(diag, SC_EPARSE, "not valid %s at byte %zu%s", boms[k].label, bad, why);
         else
             err = sc_ingest_clean(tmp.data, tmp.len, out, 0, &dropped, diag);
         sc_buf_release(&tmp);
@@ -545,11 +555,9 @@ enum sc_err sc_ingest_text(const unsigned char *d, size_t len, struct sc_buf *ou
         if (err == SC_OK)
             snprintf(encoding, 32, "UTF-8");
         return err;
-    case CLEAN_NOMEM:
-        return nomem(diag);
+    case CLEAN_NOMEM: return nomem(diag);
     case CLEAN_NUL: /* excluded above */
-    case CLEAN_BAD_UTF8:
-        break;
+    case CLEAN_BAD_UTF8: break;
     }
     out->len = start;
     out->data[start] = '\0';
@@ -567,16 +575,16 @@ enum sc_err sc_ingest_text(const unsigned char *d, size_t len, struct sc_buf *ou
     if (detect(d, len, det) != SC_OK)
         return nomem(diag);
     if (name_in(det, gb_names))
-        err = convert("GB18030", "GB18030", d, len, out, encoding, diag);
+        err = convert("GB18030", "GB18030", d, len, out, encoding, &dropped, diag);
     else if (name_in(det, big5_names) || strcmp(det, "EUC-TW") == 0) {
         const char *from = strcmp(det, "EUC-TW") == 0 ? "EUC-TW" : "BIG5-HKSCS";
         const char *label = strcmp(det, "EUC-TW") == 0 ? "EUC-TW" : "BIG5";
         struct sc_diag quiet = { SC_OK, "" };
-        err = convert(from, label, d, len, out, encoding, &quiet);
+        err = convert(from, label, d, len, out, encoding, &dropped, &quiet);
         if (err == SC_EPARSE && gb_plausible(d, len)) {
             out->len = start;
             out->data[start] = '\0';
-            err = convert("GB18030", "GB18030", d, len, out, encoding, diag);
+            err = convert("GB18030", "GB18030", d, len, out, encoding, &dropped, diag);
         } else if (err != SC_OK) {
             err = sc_diag_set(diag, err, "%s", quiet.msg);
         }
@@ -588,7 +596,7 @@ enum sc_err sc_ingest_text(const unsigned char *d, size_t len, struct sc_buf *ou
     } else if (gb_plausible(d, len)) {
         /* Mostly-ASCII GBK often fools the detector into a single-byte
          * guess; the GB2312-area test above is decisive there. */
-        err = convert("GB18030", "GB18030", d, len, out, encoding, diag);
+        err = convert("GB18030", "GB18030", d, len, out, encoding, &dropped, diag);
     } else if (strcmp(det, "UTF-8") == 0 || det[0] == '\0' || strcmp(det, "ASCII") == 0) {
         return sc_diag_set(diag, SC_EPARSE, "not valid UTF-8 at byte %zu", first_bad);
     } else {
@@ -598,7 +606,7 @@ enum sc_err sc_ingest_text(const unsigned char *d, size_t len, struct sc_buf *ou
                            first_bad, det);
     }
     if (err == SC_OK)
-        err = check_controls(out, start, 0, diag);
+        err = check_controls(out, start, dropped, diag);
     return err;
 }
 

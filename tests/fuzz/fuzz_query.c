@@ -75,7 +75,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             o.limit = 5;
             o.facets = 1;
             struct sc_results r;
-            sc_engine_search(SNAP, NULL, NULL, &o, &r, NULL);
+            sc_engine_search(SNAP, NULL, &o, &r, NULL);
             struct sc_buf b = SC_BUF_INIT;
             sc_results_json(&b, &r, o.mode);
             sc_buf_release(&b);

@@ -19,7 +19,7 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerInitialize(int *argc, char ***argv) __attribute__((weak));
 
-#define MAX_INPUT (64u * 1024 * 1024)
+#define REPLAY_MAX_INPUT (64u * 1024 * 1024)
 
 static size_t replayed;
 
@@ -38,8 +38,8 @@ static int run_file(const char *path)
     }
     for (;;) {
         if (len == cap) {
-            if (cap >= MAX_INPUT) {
-                fprintf(stderr, "replay: %s is over %u bytes, skipped\n", path, MAX_INPUT);
+            if (cap >= REPLAY_MAX_INPUT) {
+                fprintf(stderr, "replay: %s is over %u bytes, skipped\n", path, REPLAY_MAX_INPUT);
                 free(buf);
                 fclose(f);
                 return 0;

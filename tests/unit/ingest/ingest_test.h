@@ -7,11 +7,12 @@
 #ifndef SUCAI_INGEST_TEST_H
 #define SUCAI_INGEST_TEST_H
 
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <setjmp.h>
-#include <cmocka.h>
+
+#include <cmocka.h> /* after the four above, which it needs */
 
 #include "sucai/ingest.h"
 

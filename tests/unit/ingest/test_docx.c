@@ -125,24 +125,25 @@ static void zw_finish(struct zw *z)
 
 /* ---- documents ------------------------------------------------------------ */
 
-#define NS                                                                                         \
-    "xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\" "                    \
-    "xmlns:mc=\"http://schemas.openxmlformats.org/markup-compatibility/2006\" "                    \
-    "xmlns:wps=\"http://schemas.microsoft.com/office/word/2010/wordprocessingShape\" "             \
-    "xmlns:wp=\"http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing\" "         \
-    "xmlns:a=\"http://schemas.openxmlformats.org/drawingml/2006/main\" "                           \
-    "xmlns:v=\"urn:schemas-microsoft-com:vml\" "                                                   \
+#define NS                                                                                 \
+    "xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\" "            \
+    "xmlns:mc=\"http://schemas.openxmlformats.org/markup-compatibility/2006\" "            \
+    "xmlns:wps=\"http://schemas.microsoft.com/office/word/2010/wordprocessingShape\" "     \
+    "xmlns:wp=\"http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing\" " \
+    "xmlns:a=\"http://schemas.openxmlformats.org/drawingml/2006/main\" "                   \
+    "xmlns:v=\"urn:schemas-microsoft-com:vml\" "                                           \
     "xmlns:m=\"http://schemas.openxmlformats.org/officeDocument/2006/math\""
-#define XMLDECL "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>"
-#define DOC(body) XMLDECL "<w:document " NS "><w:body>" body "<w:sectPr/></w:body></w:document>"
-#define P(text)   "<w:p><w:r><w:t>" text "</w:t></w:r></w:p>"
+#define XMLDECL          "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>"
+#define DOC(body)        XMLDECL "<w:document " NS "><w:body>" body "<w:sectPr/></w:body></w:document>"
+#define P(text)          "<w:p><w:r><w:t>" text "</w:t></w:r></w:p>"
 #define NUMBERING(inner) XMLDECL "<w:numbering " NS ">" inner "</w:numbering>"
 #define STYLES(inner)    XMLDECL "<w:styles " NS ">" inner "</w:styles>"
-#define CORE(title)                                                                                \
-    XMLDECL "<cp:coreProperties "                                                                  \
-            "xmlns:cp=\"http://schemas.openxmlformats.org/package/2006/metadata/core-properties\" " \
-            "xmlns:dc=\"http://purl.org/dc/elements/1.1/\"><dc:title>" title                      \
-            "</dc:title></cp:coreProperties>"
+#define CORE(title)                                                                         \
+    XMLDECL                                                                                 \
+    "<cp:coreProperties "                                                                   \
+    "xmlns:cp=\"http://schemas.openxmlformats.org/package/2006/metadata/core-properties\" " \
+    "xmlns:dc=\"http://purl.org/dc/elements/1.1/\"><dc:title>" title                        \
+    "</dc:title></cp:coreProperties>"
 
 /* Build a .docx from its parts (NULL parts are left out). */
 static void make_docx(struct zw *z, const char *doc, const char *numbering, const char *styles,
@@ -176,8 +177,7 @@ static const char *docx_ok(struct sc_ingested *in, const char *doc, const char *
     return text;
 }
 
-static void expect_doc(const char *doc, const char *numbering, const char *styles,
-                       const char *want)
+static void expect_doc(const char *doc, const char *numbering, const char *styles, const char *want)
 {
     struct sc_ingested in;
     sc_ingested_init(&in);
@@ -202,7 +202,7 @@ static void paragraphs_runs_breaks(void **state)
 {
     (void)state;
     expect_doc(DOC(P("第一段") "<w:p/>" P("  ") "<w:p><w:r><w:t xml:space=\"preserve\">前 "
-                                              "</w:t></w:r><w:r><w:t>后</w:t></w:r></w:p>"),
+                                                "</w:t></w:r><w:r><w:t>后</w:t></w:r></w:p>"),
                NULL, NULL, "第一段\n前 后\n");
     /* tabs in runs are text; tab stops in paragraph properties are not */
     expect_doc(DOC("<w:p><w:pPr><w:tabs><w:tab w:val=\"left\" w:pos=\"720\"/></w:tabs></w:pPr>"
@@ -233,27 +233,28 @@ static void paragraphs_runs_breaks(void **state)
 static void tables(void **state)
 {
     (void)state;
-    expect_doc(DOC(P("表前") "<w:tbl><w:tblPr/><w:tblGrid><w:gridCol/></w:tblGrid>"
-                   "<w:tr><w:tc><w:tcPr/><w:p><w:r><w:t>序号</w:t></w:r></w:p></w:tc>"
-                   "<w:tc><w:p><w:r><w:t>项目</w:t></w:r></w:p></w:tc>"
-                   "<w:tc><w:p><w:r><w:t>备注</w:t></w:r></w:p></w:tc></w:tr>"
-                   "<w:tr><w:tc><w:p><w:r><w:t>1</w:t></w:r></w:p></w:tc>"
-                   "<w:tc><w:p><w:r><w:t>第一行</w:t></w:r></w:p><w:p><w:r><w:t>第二行</w:t>"
-                   "<w:tab/><w:t>有制表</w:t></w:r></w:p></w:tc>"
-                   "<w:tc><w:p/></w:tc></w:tr>"
-                   /* merged cell keeps the columns */
-                   "<w:tr><w:tc><w:tcPr><w:gridSpan w:val=\"2\"/></w:tcPr><w:p><w:r><w:t>合计"
-                   "</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>3</w:t></w:r></w:p></w:tc>"
-                   "</w:tr>"
-                   /* nested table flattens into its cell */
-                   "<w:tr><w:tc><w:p><w:r><w:t>外</w:t></w:r></w:p></w:tc><w:tc><w:tbl><w:tr>"
-                   "<w:tc><w:p><w:r><w:t>内甲</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>内乙"
-                   "</w:t></w:r></w:p></w:tc></w:tr></w:tbl><w:p/></w:tc></w:tr>"
-                   /* an empty row is no line */
-                   "<w:tr><w:tc><w:p/></w:tc><w:tc><w:p/></w:tc></w:tr>"
-                   "</w:tbl>" P("表后")),
-               NULL, NULL,
-               "表前\n序号\t项目\t备注\n1\t第一行 第二行 有制表\t\n合计\t\t3\n外\t内甲 内乙\n表后\n");
+    expect_doc(
+        DOC(P("表前") "<w:tbl><w:tblPr/><w:tblGrid><w:gridCol/></w:tblGrid>"
+                      "<w:tr><w:tc><w:tcPr/><w:p><w:r><w:t>序号</w:t></w:r></w:p></w:tc>"
+                      "<w:tc><w:p><w:r><w:t>项目</w:t></w:r></w:p></w:tc>"
+                      "<w:tc><w:p><w:r><w:t>备注</w:t></w:r></w:p></w:tc></w:tr>"
+                      "<w:tr><w:tc><w:p><w:r><w:t>1</w:t></w:r></w:p></w:tc>"
+                      "<w:tc><w:p><w:r><w:t>第一行</w:t></w:r></w:p><w:p><w:r><w:t>第二行</w:t>"
+                      "<w:tab/><w:t>有制表</w:t></w:r></w:p></w:tc>"
+                      "<w:tc><w:p/></w:tc></w:tr>"
+                      /* merged cell keeps the columns */
+                      "<w:tr><w:tc><w:tcPr><w:gridSpan w:val=\"2\"/></w:tcPr><w:p><w:r><w:t>合计"
+                      "</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>3</w:t></w:r></w:p></w:tc>"
+                      "</w:tr>"
+                      /* nested table flattens into its cell */
+                      "<w:tr><w:tc><w:p><w:r><w:t>外</w:t></w:r></w:p></w:tc><w:tc><w:tbl><w:tr>"
+                      "<w:tc><w:p><w:r><w:t>内甲</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>内乙"
+                      "</w:t></w:r></w:p></w:tc></w:tr></w:tbl><w:p/></w:tc></w:tr>"
+                      /* an empty row is no line */
+                      "<w:tr><w:tc><w:p/></w:tc><w:tc><w:p/></w:tc></w:tr>"
+                      "</w:tbl>" P("表后")),
+        NULL, NULL,
+        "表前\n序号\t项目\t备注\n1\t第一行 第二行 有制表\t\n合计\t\t3\n外\t内甲 内乙\n表后\n");
 }
 
 #define TXBX(text) "<w:txbxContent>" P(text) "</w:txbxContent>"
@@ -262,26 +263,31 @@ static void text_boxes_once(void **state)
 {
     (void)state;
     /* Word 2010+: the same box as DrawingML (Choice) and VML (Fallback) */
-    expect_doc(DOC(P("正文一") "<w:p><w:r><w:t>锚点</w:t></w:r><w:r><mc:AlternateContent>"
-                   "<mc:Choice Requires=\"wps\"><w:drawing><wp:anchor><a:graphic><a:graphicData>"
-                   "<wps:wsp><wps:txbx>" TXBX("框内文字") "</wps:txbx></wps:wsp></a:graphicData>"
-                   "</a:graphic></wp:anchor></w:drawing></mc:Choice><mc:Fallback><w:pict>"
-                   "<v:shape><v:textbox>" TXBX("框内文字") "</v:textbox></v:shape></w:pict>"
-                   "</mc:Fallback></mc:AlternateContent></w:r><w:r><w:t>之后</w:t></w:r></w:p>"
-                   P("正文二")),
-               NULL, NULL, "正文一\n锚点之后\n框内文字\n正文二\n");
+    expect_doc(
+        DOC(P(
+            "正文一") "<w:p><w:r><w:t>锚点</w:t></w:r><w:r><mc:AlternateContent>"
+                      "<mc:Choice Requires=\"wps\"><w:drawing><wp:anchor><a:graphic><a:graphicData>"
+                      "<wps:wsp><wps:txbx>" TXBX(
+                          "框内文字") "</wps:txbx></wps:wsp></a:graphicData>"
+                                      "</a:graphic></wp:anchor></w:drawing></mc:Choice><mc:Fallback><w:pict>"
+                                      "<v:shape><v:textbox>" TXBX(
+                                          "框内文字") "</v:textbox></v:shape></w:pict>"
+                                                      "</mc:Fallback></mc:AlternateContent></w:r><w:r><w:t>之后</w:t></w:r></w:p>" P(
+                                                          "正文二")),
+        NULL, NULL, "正文一\n锚点之后\n框内文字\n正文二\n");
     /* only a Fallback: taken */
-    expect_doc(DOC("<w:p><w:r><mc:AlternateContent><mc:Fallback><w:pict><v:shape><v:textbox>"
-                   TXBX("只在后备") "</v:textbox></v:shape></w:pict></mc:Fallback>"
-                   "</mc:AlternateContent></w:r></w:p>"),
+    expect_doc(DOC("<w:p><w:r><mc:AlternateContent><mc:Fallback><w:pict><v:shape><v:textbox>" TXBX(
+                   "只在后备") "</v:textbox></v:shape></w:pict></mc:Fallback>"
+                               "</mc:AlternateContent></w:r></w:p>"),
                NULL, NULL, "只在后备\n");
     /* a box inside a table cell comes after the row; a box in a box */
-    expect_doc(DOC("<w:tbl><w:tr><w:tc><w:p><w:r><w:t>格</w:t></w:r><w:r><w:pict><v:textbox>"
-                   "<w:txbxContent><w:p><w:r><w:t>外框</w:t></w:r><w:r><w:pict><v:textbox>"
-                   TXBX("内框") "</v:textbox></w:pict></w:r></w:p></w:txbxContent></v:textbox>"
-                   "</w:pict></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>二</w:t></w:r></w:p></w:tc>"
-                   "</w:tr></w:tbl>"),
-               NULL, NULL, "格\t二\n外框\n内框\n");
+    expect_doc(
+        DOC("<w:tbl><w:tr><w:tc><w:p><w:r><w:t>格</w:t></w:r><w:r><w:pict><v:textbox>"
+            "<w:txbxContent><w:p><w:r><w:t>外框</w:t></w:r><w:r><w:pict><v:textbox>" TXBX(
+                "内框") "</v:textbox></w:pict></w:r></w:p></w:txbxContent></v:textbox>"
+                        "</w:pict></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>二</w:t></w:r></w:p></w:tc>"
+                        "</w:tr></w:tbl>"),
+        NULL, NULL, "格\t二\n外框\n内框\n");
 }
 
 static void tracked_changes(void **state)
@@ -298,7 +304,7 @@ static void tracked_changes(void **state)
                NULL, NULL, "上半下半\n另起\n");
     /* a whole deleted paragraph vanishes */
     expect_doc(DOC(P("甲") "<w:p><w:pPr><w:rPr><w:del w:id=\"6\"/></w:rPr></w:pPr><w:del>"
-                   "<w:r><w:delText>整段删除</w:delText></w:r></w:del></w:p>" P("乙")),
+                           "<w:r><w:delText>整段删除</w:delText></w:r></w:del></w:p>" P("乙")),
                NULL, NULL, "甲\n乙\n");
     /* a deleted table row goes */
     expect_doc(DOC("<w:tbl><w:tr><w:tc><w:p><w:r><w:t>留</w:t></w:r></w:p></w:tc></w:tr>"
@@ -316,13 +322,13 @@ static void fields(void **state)
 {
     (void)state;
     /* code dropped, result kept; across runs and paragraphs (a TOC) */
-    expect_doc(DOC("<w:p><w:r><w:fldChar w:fldCharType=\"begin\"/></w:r><w:r><w:instrText> TOC "
-                   "\\o \"1-3\" \\h </w:instrText></w:r><w:r><w:fldChar "
-                   "w:fldCharType=\"separate\"/></w:r><w:r><w:t>一、总体要求</w:t></w:r><w:r>"
-                   "<w:tab/><w:t>1</w:t></w:r></w:p><w:p><w:r><w:t>二、主要任务</w:t><w:tab/>"
-                   "<w:t>2</w:t></w:r><w:r><w:fldChar w:fldCharType=\"end\"/></w:r></w:p>"
-                   P("正文")),
-               NULL, NULL, "一、总体要求\t1\n二、主要任务\t2\n正文\n");
+    expect_doc(
+        DOC("<w:p><w:r><w:fldChar w:fldCharType=\"begin\"/></w:r><w:r><w:instrText> TOC "
+            "\\o \"1-3\" \\h </w:instrText></w:r><w:r><w:fldChar "
+            "w:fldCharType=\"separate\"/></w:r><w:r><w:t>一、总体要求</w:t></w:r><w:r>"
+            "<w:tab/><w:t>1</w:t></w:r></w:p><w:p><w:r><w:t>二、主要任务</w:t><w:tab/>"
+            "<w:t>2</w:t></w:r><w:r><w:fldChar w:fldCharType=\"end\"/></w:r></w:p>" P("正文")),
+        NULL, NULL, "一、总体要求\t1\n二、主要任务\t2\n正文\n");
     /* nested: PAGEREF inside a hyperlink result; a field without result */
     expect_doc(DOC("<w:p><w:r><w:t>见第</w:t><w:fldChar w:fldCharType=\"begin\"/></w:r><w:r>"
                    "<w:instrText>PAGEREF _Toc1 </w:instrText><w:fldChar w:fldCharType=\"begin\"/>"
@@ -341,48 +347,50 @@ static void fields(void **state)
 
 /* ---- numbering ---------------------------------------------------------- */
 
-#define LVL(i, start, fmt, text)                                                                   \
-    "<w:lvl w:ilvl=\"" #i "\"><w:start w:val=\"" #start "\"/><w:numFmt w:val=\"" fmt "\"/>"        \
+#define LVL(i, start, fmt, text)                                                            \
+    "<w:lvl w:ilvl=\"" #i "\"><w:start w:val=\"" #start "\"/><w:numFmt w:val=\"" fmt "\"/>" \
     "<w:lvlText w:val=\"" text "\"/></w:lvl>"
-#define NUMP(id, ilvl, text)                                                                       \
-    "<w:p><w:pPr><w:numPr><w:ilvl w:val=\"" #ilvl "\"/><w:numId w:val=\"" #id "\"/></w:numPr>"    \
+#define NUMP(id, ilvl, text)                                                                   \
+    "<w:p><w:pPr><w:numPr><w:ilvl w:val=\"" #ilvl "\"/><w:numId w:val=\"" #id "\"/></w:numPr>" \
     "</w:pPr><w:r><w:t>" text "</w:t></w:r></w:p>"
 
 static const char gongwen_numbering[] = NUMBERING(
-    "<w:abstractNum w:abstractNumId=\"0\">" LVL(0, 1, "chineseCounting", "%1、")
-        LVL(1, 1, "chineseCounting", "（%2）") LVL(2, 1, "decimal", "%3．")
-            LVL(3, 1, "decimal", "（%4）") LVL(4, 1, "decimalEnclosedCircle", "%5")
-    "</w:abstractNum>"
-    "<w:abstractNum w:abstractNumId=\"1\">" LVL(0, 1, "decimal", "%1.") LVL(1, 1, "decimal",
-                                                                          "%1.%2")
-    "<w:lvl w:ilvl=\"2\"><w:numFmt w:val=\"bullet\"/><w:lvlText w:val=\"\xEF\x82\xB7\"/></w:lvl>"
-    "</w:abstractNum>"
-    "<w:abstractNum w:abstractNumId=\"2\"><w:lvl w:ilvl=\"0\"><w:start w:val=\"1\"/>"
-    "<w:numFmt w:val=\"chineseCounting\"/><w:lvlText w:val=\"第%1章\"/><w:suff "
-    "w:val=\"space\"/></w:lvl></w:abstractNum>"
-    "<w:abstractNum w:abstractNumId=\"3\"><w:lvl w:ilvl=\"0\"><w:start w:val=\"1\"/>"
-    "<mc:AlternateContent><mc:Choice Requires=\"w14\"><w:numFmt w:val=\"custom\" "
-    "w:format=\"001, 002, 003, ...\"/></mc:Choice><mc:Fallback><w:numFmt "
-    "w:val=\"decimalZero\"/></mc:Fallback></mc:AlternateContent><w:lvlText w:val=\"%1\"/>"
-    "<w:suff w:val=\"nothing\"/></w:lvl></w:abstractNum>"
-    "<w:num w:numId=\"1\"><w:abstractNumId w:val=\"0\"/></w:num>"
-    "<w:num w:numId=\"2\"><w:abstractNumId w:val=\"1\"/></w:num>"
-    "<w:num w:numId=\"3\"><w:abstractNumId w:val=\"1\"/><w:lvlOverride w:ilvl=\"0\">"
-    "<w:startOverride w:val=\"1\"/></w:lvlOverride></w:num>"
-    "<w:num w:numId=\"4\"><w:abstractNumId w:val=\"2\"/></w:num>"
-    "<w:num w:numId=\"5\"><w:abstractNumId w:val=\"3\"/></w:num>"
-    "<w:num w:numId=\"6\"><w:abstractNumId w:val=\"0\"/></w:num>");
+    "<w:abstractNum w:abstractNumId=\"0\">" LVL(0, 1, "chineseCounting",
+                                                "%1、") LVL(1, 1, "chineseCounting", "（%2）")
+        LVL(2, 1, "decimal", "%3．") LVL(3, 1, "decimal", "（%4）") LVL(
+            4, 1, "decimalEnclosedCircle",
+            "%5") "</w:abstractNum>"
+                  "<w:abstractNum w:abstractNumId=\"1\">" LVL(0, 1, "decimal", "%1.") LVL(
+                      1, 1, "decimal",
+                      "%1.%2") "<w:lvl w:ilvl=\"2\"><w:numFmt w:val=\"bullet\"/><w:lvlText w:val=\"\xEF\x82\xB7\"/></w:lvl>"
+                               "</w:abstractNum>"
+                               "<w:abstractNum w:abstractNumId=\"2\"><w:lvl w:ilvl=\"0\"><w:start w:val=\"1\"/>"
+                               "<w:numFmt w:val=\"chineseCounting\"/><w:lvlText w:val=\"第%1章\"/><w:suff "
+                               "w:val=\"space\"/></w:lvl></w:abstractNum>"
+                               "<w:abstractNum w:abstractNumId=\"3\"><w:lvl w:ilvl=\"0\"><w:start w:val=\"1\"/>"
+                               "<mc:AlternateContent><mc:Choice Requires=\"w14\"><w:numFmt w:val=\"custom\" "
+                               "w:format=\"001, 002, 003, ...\"/></mc:Choice><mc:Fallback><w:numFmt "
+                               "w:val=\"decimalZero\"/></mc:Fallback></mc:AlternateContent><w:lvlText w:val=\"%1\"/>"
+                               "<w:suff w:val=\"nothing\"/></w:lvl></w:abstractNum>"
+                               "<w:num w:numId=\"1\"><w:abstractNumId w:val=\"0\"/></w:num>"
+                               "<w:num w:numId=\"2\"><w:abstractNumId w:val=\"1\"/></w:num>"
+                               "<w:num w:numId=\"3\"><w:abstractNumId w:val=\"1\"/><w:lvlOverride w:ilvl=\"0\">"
+                               "<w:startOverride w:val=\"1\"/></w:lvlOverride></w:num>"
+                               "<w:num w:numId=\"4\"><w:abstractNumId w:val=\"2\"/></w:num>"
+                               "<w:num w:numId=\"5\"><w:abstractNumId w:val=\"3\"/></w:num>"
+                               "<w:num w:numId=\"6\"><w:abstractNumId w:val=\"0\"/></w:num>");
 
 static void numbering_gongwen(void **state)
 {
     (void)state;
-    expect_doc(DOC(NUMP(1, 0, "总体要求") NUMP(1, 1, "指导思想") NUMP(1, 1, "基本原则")
-                       NUMP(1, 2, "坚持党的领导") NUMP(1, 3, "细项") NUMP(1, 4, "要点")
-                           NUMP(1, 4, "要点") NUMP(1, 2, "坚持人民至上") NUMP(1, 0, "主要任务")
-                               NUMP(1, 1, "重点工作") NUMP(1, 0, "保障措施")),
-               gongwen_numbering, NULL,
-               "一、总体要求\n（一）指导思想\n（二）基本原则\n1．坚持党的领导\n（1）细项\n①要点\n②要点\n"
-               "2．坚持人民至上\n二、主要任务\n（一）重点工作\n三、保障措施\n");
+    expect_doc(
+        DOC(NUMP(1, 0, "总体要求") NUMP(1, 1, "指导思想") NUMP(1, 1, "基本原则")
+                NUMP(1, 2, "坚持党的领导") NUMP(1, 3, "细项") NUMP(1, 4, "要点") NUMP(1, 4, "要点")
+                    NUMP(1, 2, "坚持人民至上") NUMP(1, 0, "主要任务") NUMP(1, 1, "重点工作")
+                        NUMP(1, 0, "保障措施")),
+        gongwen_numbering, NULL,
+        "一、总体要求\n（一）指导思想\n（二）基本原则\n1．坚持党的领导\n（1）细项\n①要点\n②要点\n"
+        "2．坚持人民至上\n二、主要任务\n（一）重点工作\n三、保障措施\n");
 }
 
 static void numbering_instances(void **state)
@@ -391,29 +399,29 @@ static void numbering_instances(void **state)
     /* numId 2 and 6 share their abstract list with others: 6 continues 1's
      * sequence, 3 restarts (lvlOverride); bullets get no label; multi-level
      * text; numId 0 and unknown ids mean no numbering */
-    expect_doc(DOC(NUMP(2, 0, "甲") NUMP(2, 1, "甲一") NUMP(2, 1, "甲二") NUMP(2, 2, "圆点")
-                       NUMP(2, 0, "乙") NUMP(3, 0, "重新") NUMP(3, 0, "再来") NUMP(1, 0, "一")
-                           NUMP(6, 0, "接续") NUMP(0, 0, "无编号") NUMP(99, 0, "未知")
-                               NUMP(4, 0, "总则") NUMP(5, 0, "编号")),
-               gongwen_numbering, NULL,
-               "1.甲\n1.1 甲一\n1.2 甲二\n圆点\n2.乙\n1.重新\n2.再来\n一、一\n二、接续\n无编号\n未知\n"
-               "第一章 总则\n01编号\n");
+    expect_doc(
+        DOC(NUMP(2, 0, "甲") NUMP(2, 1, "甲一") NUMP(2, 1, "甲二") NUMP(2, 2, "圆点") NUMP(
+            2, 0, "乙") NUMP(3, 0, "重新") NUMP(3, 0, "再来") NUMP(1, 0, "一") NUMP(6, 0, "接续")
+                NUMP(0, 0, "无编号") NUMP(99, 0, "未知") NUMP(4, 0, "总则") NUMP(5, 0, "编号")),
+        gongwen_numbering, NULL,
+        "1.甲\n1.1 甲一\n1.2 甲二\n圆点\n2.乙\n1.重新\n2.再来\n一、一\n二、接续\n无编号\n未知\n"
+        "第一章 总则\n01编号\n");
 }
 
-static const char styles_xml[] = STYLES(
-    "<w:style w:type=\"paragraph\" w:styleId=\"Title\"><w:name w:val=\"Title\"/></w:style>"
-    "<w:style w:type=\"paragraph\" w:styleId=\"1\"><w:name w:val=\"heading 1\"/>"
-    "<w:pPr><w:numPr><w:numId w:val=\"1\"/></w:numPr><w:outlineLvl w:val=\"0\"/></w:pPr>"
-    "</w:style>"
-    "<w:style w:type=\"paragraph\" w:styleId=\"2\"><w:name w:val=\"heading 2\"/><w:basedOn "
-    "w:val=\"1\"/><w:pPr><w:numPr><w:ilvl w:val=\"1\"/></w:numPr>"
-    "<w:pPrChange><w:pPr><w:numPr><w:numId w:val=\"2\"/></w:numPr></w:pPr></w:pPrChange>"
-    "</w:pPr></w:style>"
-    "<w:style w:type=\"paragraph\" w:styleId=\"Loop\"><w:name w:val=\"loop\"/><w:basedOn "
-    "w:val=\"Loop\"/></w:style>"
-    "<w:style w:type=\"character\" w:styleId=\"C\"><w:name w:val=\"Title\"/></w:style>");
+static const char styles_xml[] =
+    STYLES("<w:style w:type=\"paragraph\" w:styleId=\"Title\"><w:name w:val=\"Title\"/></w:style>"
+           "<w:style w:type=\"paragraph\" w:styleId=\"1\"><w:name w:val=\"heading 1\"/>"
+           "<w:pPr><w:numPr><w:numId w:val=\"1\"/></w:numPr><w:outlineLvl w:val=\"0\"/></w:pPr>"
+           "</w:style>"
+           "<w:style w:type=\"paragraph\" w:styleId=\"2\"><w:name w:val=\"heading 2\"/><w:basedOn "
+           "w:val=\"1\"/><w:pPr><w:numPr><w:ilvl w:val=\"1\"/></w:numPr>"
+           "<w:pPrChange><w:pPr><w:numPr><w:numId w:val=\"2\"/></w:numPr></w:pPr></w:pPrChange>"
+           "</w:pPr></w:style>"
+           "<w:style w:type=\"paragraph\" w:styleId=\"Loop\"><w:name w:val=\"loop\"/><w:basedOn "
+           "w:val=\"Loop\"/></w:style>"
+           "<w:style w:type=\"character\" w:styleId=\"C\"><w:name w:val=\"Title\"/></w:style>");
 
-#define STYP(style, text)                                                                          \
+#define STYP(style, text) \
     "<w:p><w:pPr><w:pStyle w:val=\"" style "\"/></w:pPr><w:r><w:t>" text "</w:t></w:r></w:p>"
 
 static void numbering_from_styles(void **state)
@@ -421,16 +429,18 @@ static void numbering_from_styles(void **state)
     (void)state;
     /* heading 1 and 2 carry the numbering; a paragraph's own numId 0
      * switches it off; the old numbering of a tracked change is ignored */
-    expect_doc(DOC(STYP("1", "总体要求") STYP("2", "指导思想") STYP("2", "工作目标")
-                       STYP("1", "主要任务") STYP("Loop", "循环样式")
-                           "<w:p><w:pPr><w:pStyle w:val=\"1\"/><w:numPr><w:numId w:val=\"0\"/>"
-                           "</w:numPr></w:pPr><w:r><w:t>不编号</w:t></w:r></w:p>"
-                           "<w:p><w:pPr><w:numPr><w:ilvl w:val=\"0\"/><w:numId w:val=\"1\"/>"
-                           "</w:numPr><w:pPrChange><w:pPr><w:numPr><w:numId w:val=\"2\"/>"
-                           "</w:numPr></w:pPr></w:pPrChange></w:pPr><w:r><w:t>保障</w:t></w:r>"
-                           "</w:p>"),
-               gongwen_numbering, styles_xml,
-               "一、总体要求\n（一）指导思想\n（二）工作目标\n二、主要任务\n循环样式\n不编号\n三、保障\n");
+    expect_doc(
+        DOC(STYP("1", "总体要求") STYP("2", "指导思想") STYP("2", "工作目标") STYP("1", "主要任务")
+                STYP(
+                    "Loop",
+                    "循环样式") "<w:p><w:pPr><w:pStyle w:val=\"1\"/><w:numPr><w:numId w:val=\"0\"/>"
+                                "</w:numPr></w:pPr><w:r><w:t>不编号</w:t></w:r></w:p>"
+                                "<w:p><w:pPr><w:numPr><w:ilvl w:val=\"0\"/><w:numId w:val=\"1\"/>"
+                                "</w:numPr><w:pPrChange><w:pPr><w:numPr><w:numId w:val=\"2\"/>"
+                                "</w:numPr></w:pPr></w:pPrChange></w:pPr><w:r><w:t>保障</w:t></w:r>"
+                                "</w:p>"),
+        gongwen_numbering, styles_xml,
+        "一、总体要求\n（一）指导思想\n（二）工作目标\n二、主要任务\n循环样式\n不编号\n三、保障\n");
 }
 
 static void number_formats(void **state)
@@ -508,12 +518,12 @@ static void title_hint(void **state)
             CORE(""));
     assert_string_equal(in.title_hint, "二〇二四年工作总结");
     /* a heading after body text is a section, not the title */
-    docx_ok(&in, DOC(P("　关于加强管理的通知　") P("各单位：") P("正文") STYP("1", "一、要求")), NULL,
-            styles_xml, NULL);
+    docx_ok(&in, DOC(P("　关于加强管理的通知　") P("各单位：") P("正文") STYP("1", "一、要求")),
+            NULL, styles_xml, NULL);
     assert_string_equal(in.title_hint, "关于加强管理的通知");
     /* text boxes and tables are not title candidates */
-    docx_ok(&in, DOC("<w:tbl><w:tr><w:tc>" P("表格") "</w:tc></w:tr></w:tbl>" P("真正标题")),
-            NULL, NULL, NULL);
+    docx_ok(&in, DOC("<w:tbl><w:tr><w:tc>" P("表格") "</w:tc></w:tr></w:tbl>" P("真正标题")), NULL,
+            NULL, NULL);
     assert_string_equal(in.title_hint, "真正标题");
     sc_ingested_release(&in);
 }
@@ -639,7 +649,7 @@ static void entity_tricks(void **state)
     doc_refused(XMLDECL "<!DOCTYPE d SYSTEM \"http://example.org/x.dtd\"><w:document " NS
                         "><w:body>" P("x") "</w:body></w:document>",
                 NULL, NULL, SC_EPARSE, "XML document type (DOCTYPE)", &d);
-    doc_refused(DOC(P("正文")), NULL,
+    doc_refused(DOC(STYP("1", "正文")), NULL,
                 XMLDECL "<!DOCTYPE s [<!ENTITY e \"x\">]><w:styles " NS "/>", SC_EPARSE,
                 "XML document type (DOCTYPE) and entity declarations are not allowed (in "
                 "word/styles.xml)",
@@ -662,8 +672,9 @@ static void zip_bombs(void **state)
     zw_entry(&z, "word/document.xml", zeros, mib, 300, 8, -1, 0);
     zw_finish(&z);
     assert_true(z.out.len < 2 * mib);
-    t_refused("bomb.docx", z.out.data, z.out.len, SC_ELIMIT, ".docx entry word/document.xml is "
-                                                            "too large",
+    t_refused("bomb.docx", z.out.data, z.out.len, SC_ELIMIT,
+              ".docx entry word/document.xml is "
+              "too large",
               &d);
     /* 20 MiB lying that it is 1000 bytes: caught while inflating */
     sc_buf_release(&z.out);
@@ -705,13 +716,52 @@ static void encrypted_entry(void **state)
     sc_buf_release(&z.out);
 }
 
+static void deep_nesting(void **state)
+{
+    (void)state;
+    /* 400 nested content controls, 20 nested text boxes, 100 nested
+     * AlternateContent: bounded, nothing breaks, the text outside stays */
+    struct sc_buf x = SC_BUF_INIT;
+    sc_buf_adds(&x, XMLDECL "<w:document " NS "><w:body>" P("开头"));
+    for (int i = 0; i < 400; i++)
+        sc_buf_adds(&x, "<w:sdt><w:sdtContent>");
+    sc_buf_adds(&x, P("太深"));
+    for (int i = 0; i < 400; i++)
+        sc_buf_adds(&x, "</w:sdtContent></w:sdt>");
+    sc_buf_adds(&x, "<w:p><w:r><w:t>框</w:t></w:r>");
+    for (int i = 0; i < 20; i++)
+        sc_buf_addf(&x, "<w:r><w:pict><v:textbox><w:txbxContent><w:p><w:r><w:t>%d</w:t></w:r>", i);
+    for (int i = 0; i < 20; i++)
+        sc_buf_adds(&x, "</w:p></w:txbxContent></v:textbox></w:pict></w:r>");
+    sc_buf_adds(&x, "</w:p><w:p><w:r>");
+    for (int i = 0; i < 100; i++)
+        sc_buf_adds(&x, "<mc:AlternateContent><mc:Choice>");
+    sc_buf_adds(&x, "<w:t>选</w:t>");
+    for (int i = 0; i < 100; i++)
+        sc_buf_adds(&x,
+                    "</mc:Choice><mc:Fallback><w:t>后备</w:t></mc:Fallback></mc:AlternateContent>");
+    sc_buf_adds(&x, "</w:r></w:p>" P("结尾") "</w:body></w:document>");
+    assert_int_equal(sc_buf_err(&x), SC_OK);
+    struct sc_ingested in;
+    sc_ingested_init(&in);
+    const char *t = docx_ok(&in, x.data, NULL, NULL, NULL);
+    assert_true(strncmp(t, "开头\n框\n0\n1\n2\n3\n4\n5\n6\n", 25) == 0);
+    assert_null(strstr(t, "太深"));
+    assert_null(strstr(t, "后备"));
+    assert_null(strstr(t, "19"));
+    assert_non_null(strstr(t, "\n结尾\n"));
+    sc_ingested_release(&in);
+    sc_buf_release(&x);
+}
+
 /* ---- the real fixtures ------------------------------------------------------ */
 
 static const char *const fixtures[] = {
-    "D01-01-basic-formal",    "D02-02-table",          "D03-03-header-footer-page",
-    "D04-04-image-seal",      "D05-05-textbox-shape",  "D06-06-auto-numbering",
-    "D07-07-toc-fields",      "D08-08-comments-revisions", "D09-demo_gongwen",
-    "D10-gongwen-format-requirements",
+    "D01-01-basic-formal",       "D02-02-table",
+    "D03-03-header-footer-page", "D04-04-image-seal",
+    "D05-05-textbox-shape",      "D06-06-auto-numbering",
+    "D07-07-toc-fields",         "D08-08-comments-revisions",
+    "D09-demo_gongwen",          "D10-gongwen-format-requirements",
 };
 
 static size_t count(const char *hay, const char *needle)
@@ -786,7 +836,7 @@ static void shared_fixtures(void **state)
         case 8:
             assert_non_null(strstr(t, "\n序号\t项目名称\t数值\t备注\n1\t测试项目A\t100\t正常\n"));
             assert_null(strstr(t, "公文格式化示例文档")); /* header */
-            assert_null(strstr(t, "— 1 —"));            /* footer page number */
+            assert_null(strstr(t, "— 1 —"));              /* footer page number */
             break;
         case 9:
             assert_string_equal(in.title_hint, "公文格式要求&参考文档");
@@ -815,6 +865,7 @@ int main(void)
         cmocka_unit_test(entity_tricks),
         cmocka_unit_test(zip_bombs),
         cmocka_unit_test(encrypted_entry),
+        cmocka_unit_test(deep_nesting),
         cmocka_unit_test(shared_fixtures),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -73,8 +73,7 @@ static void links_images_html(void **state)
     expect_md("![图1 流程图](img/a.png)\n图下方文字![](b.png)继续\n", "图下方文字继续\n");
     expect_md("访问 <https://www.gov.cn> 或 <mailto:a@b.cn>\n",
               "访问 https://www.gov.cn 或 mailto:a@b.cn\n");
-    expect_md("<div align=\"center\">居中<br/>文字</div>\n<p>段落</p>\n",
-              "居中文字\n段落\n");
+    expect_md("<div align=\"center\">居中<br/>文字</div>\n<p>段落</p>\n", "居中文字\n段落\n");
     /* not tags: comparisons and 书名号 */
     expect_md("当 a<b 且 c>d 时，《条例》<第三条>\n", "当 a<b 且 c>d 时，《条例》<第三条>\n");
     expect_md("&lt;&amp;&gt; &#20013;&#x6587; &nbsp;&hellip; &bogus; &#0;\n",

@@ -126,8 +126,7 @@ static void utf16_broken(void **state)
     t_refused("a.txt", cut, sizeof cut - 1, SC_EPARSE, "not valid UTF-16LE at byte 4", &d);
     /* U+0000 inside UTF-16 text */
     const char nul[] = "\xFF\xFE\x41\x00\x00\x00\x42\x00";
-    t_refused("a.txt", nul, sizeof nul - 1, SC_EPARSE, "binary file (NUL character at byte 4)",
-              &d);
+    t_refused("a.txt", nul, sizeof nul - 1, SC_EPARSE, "binary file (NUL character at byte 4)", &d);
 }
 
 static void gbk_and_gb18030(void **state)
@@ -144,8 +143,7 @@ static void gbk_and_gb18030(void **state)
     free(gbk);
     /* mostly ASCII with a few Chinese words: detectors guess WINDOWS-1252 */
     gbk = encode("GBK", "Report 2023: 总结 ok, see page 12 for the figures", &len);
-    expect_text("a.txt", gbk, len, "Report 2023: 总结 ok, see page 12 for the figures",
-                "GB18030");
+    expect_text("a.txt", gbk, len, "Report 2023: 总结 ok, see page 12 for the figures", "GB18030");
     free(gbk);
     /* the GB18030 byte-order mark is dropped */
     const char bom[] = "\x84\x31\x95\x33\xD6\xD0\xCE\xC4";
@@ -188,7 +186,8 @@ static void not_chinese_refused(void **state)
 {
     (void)state;
     struct sc_diag d;
-    const char latin1[] = "caf\xE9 r\xE9sum\xE9 na\xEFve fa\xE7" "ade";
+    const char latin1[] = "caf\xE9 r\xE9sum\xE9 na\xEFve fa\xE7"
+                          "ade";
     t_refused("a.txt", latin1, sizeof latin1 - 1, SC_EUNSUPPORTED,
               "not valid UTF-8 at byte 3 and not Chinese GB18030/Big5 text", &d);
     /* a short Big5 phrase is not decided either way: refused, not guessed */
@@ -245,15 +244,17 @@ static void binary_files(void **state)
               "looks like UTF-16 without a byte-order mark", &d);
     t_refused("a.txt", "\x89PNG\r\n\x1A\n\0\0\0\rIHDR", 16, SC_EUNSUPPORTED,
               "binary file (PNG image)", &d);
-    t_refused("a.txt", "\x7F" "ELF\x02\x01\x01\0", 8, SC_EUNSUPPORTED,
-              "binary file (ELF executable)", &d);
+    t_refused("a.txt",
+              "\x7F"
+              "ELF\x02\x01\x01\0",
+              8, SC_EUNSUPPORTED, "binary file (ELF executable)", &d);
     t_refused("a.txt", "\xFF\xD8\xFF\xE0\0\x10JFIF", 10, SC_EUNSUPPORTED,
               "binary file (JPEG image)", &d);
     t_refused("a.txt", "PK\x03\x04garbage-not-a-zip", 21, SC_EUNSUPPORTED,
               "binary file (zip archive that is not a .docx)", &d);
     /* "MZ" and "BZh" start ordinary words too: only binary if NULs follow */
-    expect_text("a.txt", "MZ-2023 工作总结", strlen("MZ-2023 工作总结"),
-                "MZ-2023 工作总结", "UTF-8");
+    expect_text("a.txt", "MZ-2023 工作总结", strlen("MZ-2023 工作总结"), "MZ-2023 工作总结",
+                "UTF-8");
     expect_text("a.txt", "BZh 班子会议", strlen("BZh 班子会议"), "BZh 班子会议", "UTF-8");
 }
 
@@ -307,7 +308,8 @@ static void control_characters(void **state)
     (void)state;
     /* a few stray controls are dropped; form feeds and Unicode line and
      * paragraph separators end lines; tabs stay */
-    const char in[] = "甲\x01乙\x1B丙\t丁\f戊\v己\xE2\x80\xA8庚\xE2\x80\xA9辛\xC2\x85壬\xC2\x90癸\x7F";
+    const char in[] =
+        "甲\x01乙\x1B丙\t丁\f戊\v己\xE2\x80\xA8庚\xE2\x80\xA9辛\xC2\x85壬\xC2\x90癸\x7F";
     expect_text("a.txt", in, sizeof in - 1, "甲乙丙\t丁\n戊\n己\n庚\n辛\n壬癸", "UTF-8");
     /* many of them: binary after all */
     char bin[200];
