@@ -28,9 +28,9 @@ const char *sc_kind_name(enum sc_section_kind kind);
  * 情况, 其他 ...). Returns -1 if unknown. */
 int sc_kind_parse(const char *s, size_t len);
 
-struct sc_point {        /* inline 一是…二是… point */
-    char *label;         /* "一是"; owned */
-    int64_t start, end;  /* cp range of the point's text */
+struct sc_point {       /* inline 一是…二是… point */
+    char *label;        /* "一是"; owned */
+    int64_t start, end; /* cp range of the point's text */
 };
 
 /*
@@ -45,36 +45,36 @@ struct sc_point {        /* inline 一是…二是… point */
  */
 struct sc_section {
     int level;
-    char *label;         /* "（三）", "第一章"; owned */
-    char *heading;       /* "强化组织领导"; "" for an untitled 第X条; owned */
+    char *label;   /* "（三）", "第一章"; owned */
+    char *heading; /* "强化组织领导"; "" for an untitled 第X条; owned */
     enum sc_section_kind kind;
-    int64_t start, end;  /* cp range of the section in text (heading included) */
+    int64_t start, end; /* cp range of the section in text (heading included) */
     struct sc_point *points;
     size_t npoints;
-    char *fault;         /* numbering fault, recorded not fixed: "duplicate label
-                          * （三）", "gap: （二） missing"; NULL if none; owned */
+    char *fault; /* numbering fault, recorded not fixed: "duplicate label
+                  * （三）", "gap: （二） missing"; NULL if none; owned */
 };
 
 struct sc_article {
-    char *title;          /* owned */
-    struct sc_buf text;   /* title as first line, then body paragraphs */
-    int64_t src_line;     /* 1-based line in the source where the article starts */
-    int64_t paid_from;    /* cp offset into text, -1 if no paid part */
-    int64_t paid_to;      /* cp offset where the paid part ends, -1 = end of doc */
+    char *title;        /* owned */
+    struct sc_buf text; /* title as first line, then body paragraphs */
+    int64_t src_line;   /* 1-based line in the source where the article starts */
+    int64_t paid_from;  /* cp offset into text, -1 if no paid part */
+    int64_t paid_to;    /* cp offset where the paid part ends, -1 = end of doc */
     struct sc_section *sections;
     size_t nsections;
-    char *genre;          /* 文种 or NULL; owned */
-    int year;             /* 0 if unknown */
-    char *unit;           /* issuing unit or NULL; owned */
-    char *level;          /* 省/市/区/县/街道/乡镇/村 or NULL; owned */
-    char **topics;        /* owned array of owned strings */
+    char *genre;   /* 文种 or NULL; owned */
+    int year;      /* 0 if unknown */
+    char *unit;    /* issuing unit or NULL; owned */
+    char *level;   /* 国家/省/市/区/县/街道/乡镇/村 or NULL; owned */
+    char **topics; /* owned array of owned strings */
     size_t ntopics;
 };
 
 struct sc_boilerplate {
-    int64_t line;         /* 1-based line in the source */
-    char *text;           /* the stripped line; owned */
-    char *reason;         /* why it was judged boilerplate; owned */
+    int64_t line; /* 1-based line in the source */
+    char *text;   /* the stripped line; owned */
+    char *reason; /* why it was judged boilerplate; owned */
 };
 
 struct sc_parsed {
@@ -82,13 +82,20 @@ struct sc_parsed {
     size_t narticles;
     struct sc_boilerplate *boiler;
     size_t nboiler;
-    int is_compilation;   /* had a 目录 and was split */
+    int is_compilation; /* had a 目录 and was split */
 };
 
 /*
- * Parse one source's text (from sc_ingest_bytes). title_hint may be NULL
- * (docx title). Fills out; release with sc_parsed_release. A text with no
- * content left after stripping gives SC_EPARSE ("no text").
+ * Parse one source's text (from sc_ingest_bytes: UTF-8, '\n' between
+ * paragraphs). A file with a 目录 whose titles are found in the body is
+ * split into those articles; otherwise it is one article titled by its
+ * first line. title_hint (docx core title or first heading; may be NULL)
+ * is used when it equals one of the first lines or when the first line
+ * does not read like a title. Fills out (caller storage; release with
+ * sc_parsed_release). SC_EPARSE for invalid UTF-8 or when no content is
+ * left after stripping ("no text"); SC_EINVAL for NULL text with len > 0
+ * or NULL out; SC_ENOMEM. On error out is empty. docs/gongwen.md has the
+ * rules.
  */
 enum sc_err sc_gongwen_parse(const char *text, size_t len, const char *title_hint,
                              struct sc_parsed *out, struct sc_diag *diag);
@@ -96,16 +103,18 @@ void sc_parsed_release(struct sc_parsed *p);
 
 /*
  * Near duplicates. Shingles are SC_SHINGLE_N consecutive code points of the
- * text with whitespace skipped. sc_simhash: 64-bit SimHash of the shingles
- * of normalised text (sc_normalize). sc_similarity: exact Jaccard similarity
- * of the two texts' shingle sets, 0..1 (texts too short for one shingle
- * compare whole: 1 if equal, else 0). Two documents are near duplicates
- * when their SimHashes differ in at most SC_SIMHASH_NEAR bits (the cheap
- * candidate test) and sc_similarity is at least SC_NEAR_DUP_MIN.
- * docs/gongwen.md has the measurements behind the numbers.
+ * text with whitespace skipped. sc_simhash: 64-bit SimHash of the set of
+ * shingles of normalised text (sc_normalize). sc_similarity: exact Jaccard
+ * similarity of the two texts' shingle sets, 0..1 (texts too short for one
+ * shingle compare whole: 1 if equal, else 0; -1 if memory ran out). Two
+ * documents are near duplicates when their SimHashes differ in at most
+ * SC_SIMHASH_NEAR bits (the cheap candidate test) and sc_similarity is at
+ * least SC_NEAR_DUP_MIN. On the 4,416-document corpus a distance of 12
+ * keeps 65 of the 67 pairs with similarity >= 0.8 at 114 candidate pairs
+ * (3 would keep 21); docs/gongwen.md has the measurements.
  */
 #define SC_SHINGLE_N    4
-#define SC_SIMHASH_NEAR 3   /* max Hamming distance for a near-duplicate candidate */
+#define SC_SIMHASH_NEAR 12  /* max Hamming distance for a near-duplicate candidate */
 #define SC_NEAR_DUP_MIN 0.8 /* min shingle similarity to record dup_of */
 uint64_t sc_simhash(const char *norm, size_t len);
 double sc_similarity(const char *a, size_t alen, const char *b, size_t blen);
@@ -117,9 +126,12 @@ int sc_simhash_distance(uint64_t a, uint64_t b);
  * and of the golden tests. Check b with sc_buf_err. */
 void sc_parsed_json(struct sc_buf *b, const struct sc_parsed *p);
 
-/* Parse an outline for already-split text (used by reparse and tests). */
-enum sc_err sc_outline_parse(const char *text, size_t len, struct sc_section **out,
-                             size_t *n);
+/* Parse the outline of an article's text (title as first line, which is
+ * never a heading; used by reparse and tests), with kinds, faults and
+ * points. *out is caller-owned (NULL when there are no headings); free
+ * with sc_sections_free. SC_EINVAL for NULL out/n or NULL text with
+ * len > 0; SC_ENOMEM. */
+enum sc_err sc_outline_parse(const char *text, size_t len, struct sc_section **out, size_t *n);
 void sc_sections_free(struct sc_section *s, size_t n);
 
 #endif

@@ -12,9 +12,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { BOILER_MIN = 4 }; /* score needed to strip a line */
+enum {
+    BOILER_MIN = 4
+}; /* score needed to strip a line */
 
-enum sig_class { CLS_AD, CLS_SALES, CLS_CONTACT, CLS_POSITION, CLS_NEIGHBOUR };
+enum sig_class {
+    CLS_AD,
+    CLS_SALES,
+    CLS_CONTACT,
+    CLS_POSITION,
+    CLS_NEIGHBOUR
+};
 static const char *const class_name[] = { "ad", "sales", "contact", "position", "neighbour" };
 
 enum sig_kind {
@@ -27,12 +35,12 @@ enum sig_kind {
 
 /*
  * The one table. weight adds to the score; distributor marks signals that
- * ordinary documents do not produce; cap_group: contact words share one
+ * ordinary documents do not produce; capped: contact words share one
  * point however many appear ("微信公众号" is one signal, not two).
  */
 static const struct rule {
     enum sig_kind kind;
-    const char *text;  /* SIG_TEXT: the literal */
+    const char *text; /* SIG_TEXT: the literal */
     enum sig_class cls;
     int weight;
     int distributor;
@@ -101,7 +109,11 @@ static const struct rule {
     { SIG_TEXT, "添加", CLS_CONTACT, 1, 0, 1, NULL },
 };
 
-enum { NRULES = sizeof rules / sizeof rules[0], NBUCKETS = 1024, BUCKET_SLOTS = 8 };
+enum {
+    NRULES = sizeof rules / sizeof rules[0],
+    NBUCKETS = 1024,
+    BUCKET_SLOTS = 8
+};
 
 /* Literal rules indexed by their first code point (ASCII lower-cased). */
 static unsigned char bucket_n[NBUCKETS];
@@ -162,8 +174,8 @@ static size_t match_text(const char *s, size_t len, size_t r)
     return n;
 }
 
-static const char *const brand_words[] = { "素材库", "素材", "代笔", "文库", "资料库",
-                                           "会员", "范文", "写作", "材料库", "笔杆子" };
+static const char *const brand_words[] = { "素材库", "素材", "代笔", "文库",   "资料库",
+                                           "会员",   "范文", "写作", "材料库", "笔杆子" };
 
 /* 【…】 (at most 16 code points inside) holding a brand word. On success
  * *word is the brand word. */
@@ -212,8 +224,7 @@ static int token_at(const char *s, size_t len, size_t i, int after_id_word)
             digits++;
         else if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))
             letters++;
-        else if (c == ' ' && i + 1 < len && is_ascii_alnum((unsigned char)s[i + 1]) &&
-                 i > start)
+        else if (c == ' ' && i + 1 < len && is_ascii_alnum((unsigned char)s[i + 1]) && i > start)
             inner_space++;
         else if ((c == '_' || c == '-') && i > start)
             other++;
@@ -247,7 +258,8 @@ static int has_contact_token(const char *s, size_t len)
                           gw_find(s + from, i - from, "微信") >= 0;
             if (token_at(s, len, i + k, id_word))
                 return 1;
-        } else if ((cp == 'Q' || cp == 'q') && i + 1 < len && lower((unsigned char)s[i + 1]) == 'q') {
+        } else if ((cp == 'Q' || cp == 'q') && i + 1 < len &&
+                   lower((unsigned char)s[i + 1]) == 'q') {
             size_t j = i + 2;
             while (j < len && (s[j] == ' ' || s[j] == '-'))
                 j++;
@@ -305,16 +317,10 @@ int gw_boiler_score(const struct gw_boiler_line *l, int *distributor, struct sc_
         case SIG_BRACKET:
             hit[r] = (unsigned char)(bracket && has_brand_bracket(s, len, &brand));
             break;
-        case SIG_TOKEN:
-            hit[r] = (unsigned char)(colon && has_contact_token(s, len));
-            break;
-        case SIG_NEAR_END:
-            hit[r] = l->near_end != 0;
-            break;
-        case SIG_NEIGHBOUR:
-            break; /* below: needs a signal of the line's own */
-        case SIG_TEXT:
-            break;
+        case SIG_TOKEN: hit[r] = (unsigned char)(colon && has_contact_token(s, len)); break;
+        case SIG_NEAR_END: hit[r] = l->near_end != 0; break;
+        case SIG_NEIGHBOUR: break; /* below: needs a signal of the line's own */
+        case SIG_TEXT: break;
         }
     }
     /* Being next to an ad only counts for a line with a contact token or a
@@ -323,8 +329,8 @@ int gw_boiler_score(const struct gw_boiler_line *l, int *distributor, struct sc_
     if (l->neighbour) {
         int own = 0;
         for (size_t r = 0; r < NRULES; r++)
-            own |= hit[r] && ((rules[r].distributor && rules[r].weight >= 2) ||
-                              rules[r].kind == SIG_TOKEN);
+            own |= hit[r] &&
+                   ((rules[r].distributor && rules[r].weight >= 2) || rules[r].kind == SIG_TOKEN);
         for (size_t r = 0; r < NRULES; r++)
             if (rules[r].kind == SIG_NEIGHBOUR)
                 hit[r] = (unsigned char)own;

@@ -50,8 +50,7 @@ static inline size_t gw_decode(const char *s, size_t len, uint32_t *cp)
         return 2;
     }
     if (c >= 0xF0 && len >= 4) {
-        *cp = ((c & 0x07u) << 18) | ((p[1] & 0x3Fu) << 12) | ((p[2] & 0x3Fu) << 6) |
-              (p[3] & 0x3Fu);
+        *cp = ((c & 0x07u) << 18) | ((p[1] & 0x3Fu) << 12) | ((p[2] & 0x3Fu) << 6) | (p[3] & 0x3Fu);
         return 4;
     }
     *cp = 0xFFFD;
@@ -64,12 +63,18 @@ static inline size_t gw_decode(const char *s, size_t len, uint32_t *cp)
  * is a 1024-bit filter on the words' first code points, built once.
  */
 struct gw_word_index {
-    const void *table;   /* first struct; its first member is const char *word */
+    const void *table; /* first struct; its first member is const char *word */
     size_t stride, n;
     int built;
     uint64_t filter[16];
 };
-#define GW_WORD_INDEX(tab) { (tab), sizeof (tab)[0], sizeof (tab) / sizeof (tab)[0], 0, { 0 } }
+#define GW_WORD_INDEX(tab)                                      \
+    {                                                           \
+        (tab), sizeof(tab)[0], sizeof(tab) / sizeof(tab)[0], 0, \
+        {                                                       \
+            0                                                   \
+        }                                                       \
+    }
 /* Index of the first word in table order found anywhere in s, or -1.
  * Thread-safe after gw_word_index_init (called from a pthread_once). */
 long gw_first_word(const struct gw_word_index *ix, const char *s, size_t len);
@@ -112,10 +117,10 @@ size_t gw_key_len(const char *s, size_t len);
 /* ---- boilerplate (boiler.c) ---- */
 
 struct gw_boiler_line {
-    const char *p;   /* trimmed line */
+    const char *p; /* trimmed line */
     size_t len;
-    int near_end;    /* among the last lines of the source */
-    int neighbour;   /* next to a line judged boilerplate (set by the judge) */
+    int near_end;  /* among the last lines of the source */
+    int neighbour; /* next to a line judged boilerplate (set by the judge) */
 };
 
 /* Score one line. Returns the score and fills reason (may be NULL) with a

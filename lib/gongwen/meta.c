@@ -11,8 +11,14 @@
 
 /* ---- genre ---- */
 
-enum { G_END = 1, G_ANY = 2 };
-enum { NEED_NONE = 0, NEED_LAW = 1 };
+enum {
+    G_END = 1,
+    G_ANY = 2
+};
+enum {
+    NEED_NONE = 0,
+    NEED_LAW = 1
+};
 
 /*
  * The genre table. G_END rules look at the end of the title (after
@@ -315,43 +321,66 @@ static int year_of_docno(const char *text, size_t len)
     return 0;
 }
 
-/* A short date line (落款 date) among the last paragraphs: 2023年12月5日. */
+/* Skip a month or day number (1-2 digits or Chinese numerals) and its
+ * unit character at s[i..]; the new offset, or 0. */
+static size_t date_part(const char *s, size_t len, size_t i, const char *unit)
+{
+    size_t n = 0;
+    while (i < len && n < 3) {
+        uint32_t cp;
+        size_t k = gw_decode(s + i, len - i, &cp);
+        if (!is_digitish(cp) && cp != 0x5341) /* 十 */
+            break;
+        i += k;
+        n++;
+    }
+    if (n == 0 || !gw_starts(s + i, len - i, unit))
+        return 0;
+    return i + strlen(unit);
+}
+
+/*
+ * The 落款 date among the last paragraphs: a paragraph that is a date
+ * (2023年12月5日, 二〇二三年十二月五日), perhaps after the unit's name. A
+ * sentence that holds a date ("本条例自2006年3月1日起施行。") is not one.
+ */
 static int year_of_date_line(const char *text, size_t len)
 {
     size_t end = len, seen = 0;
-    int found = 0;
     while (end > 0 && seen < 8) {
         size_t start = end;
         while (start > 0 && text[start - 1] != '\n')
             start--;
-        const char *p = text + start;
-        size_t pl = end - start;
         if (start == 0)
             break; /* the title */
-        if (sc_utf8_count(p, pl) <= 40 && gw_find(p, pl, "月") >= 0 && gw_find(p, pl, "日") >= 0) {
-            size_t at;
-            int range;
-            int y = find_year(p, pl, &at, &range);
-            if (y && gw_find(p + at, pl - at, "月") >= 0) {
-                found = y;
-                break;
-            }
-        }
+        const char *p = text + start;
+        size_t pl = end - start;
         seen++;
         end = start - 1;
+        if (gw_count(p, pl) > 40 || gw_find(p, pl, "。") >= 0 || gw_find(p, pl, "，") >= 0)
+            continue;
+        size_t at, ye;
+        int range;
+        int y = find_year(p, pl, &at, &range);
+        if (!y || !year_at(p, pl, at, &ye) || gw_count(p, at) > 20)
+            continue;
+        size_t m = date_part(p, pl, ye, "月");
+        size_t d = m ? date_part(p, pl, m, "日") : 0;
+        if (d && gw_count(p + d, pl - d) <= 2)
+            return y;
     }
-    return found;
+    return 0;
 }
 
 /* ---- unit and level ---- */
 
 static const char *const org_suffixes[] = {
-    "人民政府", "政府",   "委员会", "办公室", "办公厅", "街道", "社区", "党委", "党组",
-    "支部",     "总支",   "分局",   "总局",   "局",     "厅",   "委",   "办",   "院",
-    "部",       "署",     "中心",   "公司",   "集团",   "学校", "大学", "学院", "医院",
-    "银行",     "法院",   "检察院", "团委",   "妇联",   "工会", "协会", "联合会", "镇",
-    "乡",       "村",     "区",     "县",     "市",     "省",   "州",   "旗",   "所",
-    "站",       "队",     "处",     "科",     "会",
+    "人民政府", "政府", "委员会", "办公室", "办公厅", "街道",   "社区", "党委",   "党组",
+    "支部",     "总支", "分局",   "总局",   "局",     "厅",     "委",   "办",     "院",
+    "部",       "署",   "中心",   "公司",   "集团",   "学校",   "大学", "学院",   "医院",
+    "银行",     "法院", "检察院", "团委",   "妇联",   "工会",   "协会", "联合会", "镇",
+    "乡",       "村",   "区",     "县",     "市",     "省",     "州",   "旗",     "所",
+    "站",       "队",   "处",     "科",     "会",     "中心组", "小组",
 };
 
 static int is_unit_char(uint32_t cp)
@@ -398,9 +427,40 @@ static enum sc_err unit_of(const char *t, size_t len, char **out)
     return SC_OK;
 }
 
-static const char *const national_prefixes[] = { "国务院", "中共中央", "党中央", "中央",
-                                                 "全国", "国家", "最高人民",
-                                                 "中华人民共和国" };
+/* The 发文机关标志 of the 版头 ("XX市人民政府办公室文件") among the first
+ * paragraphs gives the unit when the title does not. */
+static enum sc_err unit_of_banner(const char *text, size_t len, char **out)
+{
+    *out = NULL;
+    size_t lines = 0;
+    for (size_t off = 0; off < len && lines < 6; lines++) {
+        const char *nl = memchr(text + off, '\n', len - off);
+        size_t end = nl ? (size_t)(nl - text) : len;
+        const char *p = text + off;
+        size_t pl = end - off;
+        off = end + 1;
+        if (!gw_ends(p, pl, "文件") || gw_count(p, pl) > 30)
+            continue;
+        pl -= strlen("文件");
+        int ok = gw_count(p, pl) >= 2;
+        for (size_t i = 0; i < pl && ok;) {
+            uint32_t cp;
+            i += gw_decode(p + i, pl - i, &cp);
+            ok = is_unit_char(cp);
+        }
+        for (size_t k = 0; ok && k < sizeof org_suffixes / sizeof org_suffixes[0]; k++) {
+            if (gw_ends(p, pl, org_suffixes[k])) {
+                *out = sc_strndup(p, pl);
+                return *out ? SC_OK : SC_ENOMEM;
+            }
+        }
+    }
+    return SC_OK;
+}
+
+static const char *const national_prefixes[] = {
+    "国务院", "中共中央", "党中央", "中央", "全国", "国家", "最高人民", "中华人民共和国"
+};
 static const char *const municipalities[] = { "北京", "上海", "天津", "重庆" };
 
 /* Admin-area suffixes, tried at each position (longest first). */
@@ -491,13 +551,13 @@ static const char *const topic_genres[] = { "工作总结", "工作计划", "工
 /* Trailing words removed from the theme, longest first. */
 static const char *const theme_suffixes[] = {
     "工作总结报告", "工作总结", "总结报告", "工作计划", "工作要点", "工作打算", "工作报告",
-    "述职报告", "调研报告", "调查报告", "心得体会", "实施方案", "工作方案", "情况报告",
-    "总结", "计划", "报告", "方案", "通知", "意见", "请示", "通报", "体会", "心得",
-    "的", "工作情况", "工作", "情况",
+    "述职报告",     "调研报告", "调查报告", "心得体会", "实施方案", "工作方案", "情况报告",
+    "总结",         "计划",     "报告",     "方案",     "通知",     "意见",     "请示",
+    "通报",         "体会",     "心得",     "的",       "工作情况", "工作",     "情况",
 };
 static const char *const theme_prefixes[] = {
-    "关于", "印发", "开展", "做好", "加强", "推进", "推动", "进一步", "全面", "深入", "切实",
-    "扎实", "大力", "持续", "上半年", "下半年", "全年", "年度", "度", "以来",
+    "关于", "印发", "开展", "做好", "加强",   "推进",   "推动", "进一步", "全面", "深入",
+    "切实", "扎实", "大力", "持续", "上半年", "下半年", "全年", "年度",   "度",   "以来",
 };
 
 static int strip_prefix_any(const char **p, size_t *len, const char *const *w, size_t n)
@@ -584,8 +644,8 @@ static enum sc_err topics_of(struct sc_article *a, const char *t, size_t len)
     while (strip_prefix_any(&t, &len, theme_prefixes,
                             sizeof theme_prefixes / sizeof theme_prefixes[0]))
         ;
-    while (strip_suffix_any(t, &len, theme_suffixes,
-                            sizeof theme_suffixes / sizeof theme_suffixes[0]))
+    while (
+        strip_suffix_any(t, &len, theme_suffixes, sizeof theme_suffixes / sizeof theme_suffixes[0]))
         ;
     /* “谁执法谁普法” → 谁执法谁普法 */
     if (gw_starts(t, len, "“") && gw_ends(t, len, "”") && len > 6)
@@ -631,6 +691,8 @@ enum sc_err gw_meta_fill(struct sc_article *a)
         a->year = year_of_date_line(text, len);
 
     enum sc_err err = unit_of(title, tlen, &a->unit);
+    if (!err && !a->unit)
+        err = unit_of_banner(text, len, &a->unit);
     if (err)
         return err;
     if (a->unit) {

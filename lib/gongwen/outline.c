@@ -23,7 +23,10 @@ enum hclass {
     HC_COUNT
 };
 
-enum { NUM_CN = 1, NUM_AR = 2 };
+enum {
+    NUM_CN = 1,
+    NUM_AR = 2
+};
 enum {
     HF_REGULATION = 1 << 0, /* ranks above the 公文 labels; needs 2+ in a text */
     HF_UNTITLED = 1 << 1,   /* 第X条: the paragraph is prose, heading only if bracketed */
@@ -34,7 +37,7 @@ enum {
 /* The heading table, tried in order at the start of each paragraph. */
 static const struct heading_form {
     enum hclass cls;
-    const char *open[2];  /* alternatives; "" = no opening mark */
+    const char *open[2]; /* alternatives; "" = no opening mark */
     int numerals;
     const char *close[3]; /* alternatives */
     int level;            /* 公文 level (1-4); regulation forms: 0 */
@@ -44,7 +47,11 @@ static const struct heading_form {
     { HC_BUFEN, { "第", NULL }, NUM_CN | NUM_AR, { "部分", NULL, NULL }, 0, HF_REGULATION },
     { HC_ZHANG, { "第", NULL }, NUM_CN | NUM_AR, { "章", NULL, NULL }, 0, HF_REGULATION },
     { HC_JIE, { "第", NULL }, NUM_CN | NUM_AR, { "节", NULL, NULL }, 0, HF_REGULATION },
-    { HC_TIAO, { "第", NULL }, NUM_CN | NUM_AR, { "条", NULL, NULL }, 0,
+    { HC_TIAO,
+      { "第", NULL },
+      NUM_CN | NUM_AR,
+      { "条", NULL, NULL },
+      0,
       HF_REGULATION | HF_UNTITLED },
     { HC_CN, { "", NULL }, NUM_CN, { "、", "．", NULL }, 1, HF_NO_LIST },
     { HC_PCN, { "（", "(" }, NUM_CN, { "）", ")", NULL }, 2, 0 },
@@ -57,11 +64,11 @@ struct cand {
     int form;
     int value;
     size_t lab_off, lab_len;
-    size_t open_len;            /* opening mark inside the label */
+    size_t open_len; /* opening mark inside the label */
     size_t close_off, close_len;
     size_t head_off, head_len;
     int64_t cp_start;
-    int numeral_ar;             /* the label used Arabic digits */
+    int numeral_ar; /* the label used Arabic digits */
 };
 
 static int is_digit_at(const char *p, size_t len)
@@ -149,8 +156,8 @@ static int match_form(int f, const char *p, size_t len, struct cand *c)
         uint32_t nx = 0;
         if (after < len)
             gw_decode(p + after, len - after, &nx);
-        if (nx == 0x662F || nx == 0x8282 || is_digit_at(p + after, len - after) ||
-            nx == 0xFF0C || nx == 0x3001 || nx == 0x7684)
+        if (nx == 0x662F || nx == 0x8282 || is_digit_at(p + after, len - after) || nx == 0xFF0C ||
+            nx == 0x3001 || nx == 0x7684)
             return 0; /* 是 节 ， 、 的 */
     }
     c->form = f;
@@ -278,15 +285,14 @@ static int grow(void **arr, size_t *cap, size_t need, size_t size)
 
 /* One paragraph of the text. */
 struct para {
-    size_t off, len;      /* bytes (untrimmed line) */
+    size_t off, len; /* bytes (untrimmed line) */
     int64_t cp_start, cp_end;
 };
 
-struct run {              /* the 一是 二是 sequence being collected */
-    long section;         /* owning section, -1 none */
-    int next;             /* value expected next */
-    size_t first;         /* index of its first point in the section */
-    size_t para;          /* paragraph of the last point */
+struct run {      /* the 一是 二是 sequence being collected */
+    long section; /* owning section, -1 none */
+    int next;     /* value expected next */
+    size_t first; /* index of its first point in the section */
 };
 
 static enum sc_err add_point(struct sc_section *s, size_t *caps, long si, const char *text,
@@ -330,7 +336,7 @@ static int is_point_boundary(uint32_t c)
 }
 
 /* Scan paragraph pr for 一是/二是… and attach points to section si. */
-static enum sc_err scan_points(const char *text, const struct para *pr, size_t pi, long si,
+static enum sc_err scan_points(const char *text, const struct para *pr, long si,
                                struct sc_section *s, size_t *caps, struct run *r)
 {
     const char *p = text + pr->off;
@@ -351,8 +357,7 @@ static enum sc_err scan_points(const char *text, const struct para *pr, size_t p
         size_t ns = shi;
         for (int k = 0; k < 4 && ns > 0; k++) {
             uint32_t pc = gw_prev_cp(p, ns);
-            if (gw_cn_digit(pc) < 0 || pc == 0x4E24 || pc == 0x96F6 || pc == 0x3007 ||
-                pc == 0x767E)
+            if (gw_cn_digit(pc) < 0 || pc == 0x4E24 || pc == 0x96F6 || pc == 0x3007 || pc == 0x767E)
                 break;
             ns -= 3;
         }
@@ -378,13 +383,13 @@ static enum sc_err scan_points(const char *text, const struct para *pr, size_t p
         cp_at += (int64_t)gw_count(p + cp_off, ns - cp_off);
         cp_off = ns;
         struct sc_section *sec = &s[si];
-        if (sec->npoints > r->first && r->para == pi)
-            sec->points[sec->npoints - 1].end = cp_at; /* previous point ends here */
-        enum sc_err err =
-            add_point(s, caps, si, p, ns, shi + 3 - ns, cp_at, pr->cp_end);
+        /* the previous point (of this run or of an earlier run in the same
+         * paragraph) ends where this one starts */
+        if (sec->npoints > 0 && sec->points[sec->npoints - 1].end > cp_at)
+            sec->points[sec->npoints - 1].end = cp_at;
+        enum sc_err err = add_point(s, caps, si, p, ns, shi + 3 - ns, cp_at, pr->cp_end);
         if (err)
             return err;
-        r->para = pi;
     }
     return SC_OK;
 }
@@ -511,7 +516,12 @@ enum sc_err sc_outline_parse(const char *text, size_t len, struct sc_section **o
         }
         frame[hf->cls] = v;
         global_last[hf->cls] = v;
-        /* kind: own strong match, else the parent's, else own weak match */
+        /* kind: own strong match, else the parent's, else own weak match;
+         * a regulation (it has 第X条) is not a report: no kinds */
+        if (rank[HC_TIAO]) {
+            sec->kind = SC_KIND_OTHER;
+            continue;
+        }
         int strong = 0;
         enum sc_section_kind own = gw_kind_of_heading(text + c->head_off, c->head_len, &strong);
         enum sc_section_kind pk = parent[i] >= 0 ? s[parent[i]].kind : SC_KIND_OTHER;
@@ -525,7 +535,7 @@ enum sc_err sc_outline_parse(const char *text, size_t len, struct sc_section **o
     free(stk);
 
     /* points: each paragraph belongs to its innermost section */
-    struct run run = { -1, 0, 0, 0 };
+    struct run run = { -1, 0, 0 };
     size_t next_sec = 0;
     long cur = -1;
     for (size_t i = 1; i < npara; i++) {
@@ -536,7 +546,7 @@ enum sc_err sc_outline_parse(const char *text, size_t len, struct sc_section **o
             cur = parent[cur];
         if (cur != run.section && run.section >= 0)
             end_run(s, &run);
-        err = scan_points(text, &paras[i], i, cur, s, pcaps, &run);
+        err = scan_points(text, &paras[i], cur, s, pcaps, &run);
         if (err)
             goto done;
     }

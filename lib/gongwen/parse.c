@@ -15,7 +15,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { NEAR_END_LINES = 8, TOC_MAX_ENTRIES = 1000, TOC_MAX_MISSES = 32, HINT_LOOKAHEAD = 8 };
+enum {
+    NEAR_END_LINES = 8,
+    TOC_MAX_ENTRIES = 1000,
+    TOC_MAX_MISSES = 32,
+    HINT_LOOKAHEAD = 8
+};
 
 enum line_flags {
     L_BOILER = 1 << 0, /* distributor boilerplate */
@@ -32,31 +37,31 @@ struct line {
 };
 
 struct event {
-    uint32_t off;    /* in the marker-free text */
-    uint32_t line;   /* first line with raw_end >= off (nlines: after the last) */
-    int begin;       /* ##paidbegin## or ##paidend## */
+    uint32_t off;  /* in the marker-free text */
+    uint32_t line; /* first line with raw_end >= off (nlines: after the last) */
+    int begin;     /* ##paidbegin## or ##paidend## */
 };
 
 /* An article to build: title lines [first, first + title_lines), body up
  * to end (exclusive); or a title taken from the docx title hint. */
 struct plan {
     size_t first, title_lines, end;
-    const char *hint;  /* title text not present as a line, or NULL */
+    const char *hint; /* title text not present as a line, or NULL */
     size_t hint_len;
-    int single;        /* the whole file: lines above the title belong to it */
+    int single; /* the whole file: lines above the title belong to it */
 };
 
 struct ctx {
-    const char *src;   /* marker-free text */
+    const char *src; /* marker-free text */
     size_t len;
-    char *owned;       /* src when markers were cut out */
+    char *owned; /* src when markers were cut out */
     struct line *lines;
     size_t nlines;
     struct event *ev;
     size_t nev;
     unsigned char *verdict;
     char **reasons;
-    int paid;          /* inside ##paidbegin## … ##paidend## */
+    int paid; /* inside ##paidbegin## … ##paidend## */
 };
 
 /* Per-article state while its text is built. */
@@ -162,8 +167,8 @@ static enum sc_err split_lines(struct ctx *c)
                 c->lines = l;
                 cap = nc;
             }
-            c->lines[n++] = (struct line){ (uint32_t)off, (uint32_t)end,
-                                           (uint32_t)(t - c->src), (uint32_t)tl, (uint32_t)no, 0 };
+            c->lines[n++] = (struct line){ (uint32_t)off, (uint32_t)end, (uint32_t)(t - c->src),
+                                           (uint32_t)tl,  (uint32_t)no,  0 };
         }
         if (!nl)
             break;
@@ -230,8 +235,8 @@ static int is_toc_heading(const char *p, size_t len)
 static int is_leader(uint32_t cp)
 {
     return gw_is_space(cp) || cp == '.' || cp == 0x2026 || cp == 0x00B7 || cp == 0xFF0E ||
-           cp == 0x2025 || cp == 0x22EF || cp == 0x30FB || cp == '-' || cp == '_' ||
-           cp == 0x2014 || cp == 0x2013 || cp == 0x2027 || cp == 0x3002;
+           cp == 0x2025 || cp == 0x22EF || cp == 0x30FB || cp == '-' || cp == '_' || cp == 0x2014 ||
+           cp == 0x2013 || cp == 0x2027 || cp == 0x3002;
 }
 
 /* "title<TAB>12", "title……12", "title ....12", "title 12": sets *tlen to
@@ -312,9 +317,37 @@ static size_t make_key(const char *p, size_t len, uint32_t *key, size_t max)
     return n;
 }
 
-/* Look for a 目录 among the first lines. Fills plans for a 汇编 and returns
- * their count (0: not a 汇编). A document's own 目录 (its entries are
- * chapter headings) is marked L_TOC and dropped; *toc_seen is set then. */
+/*
+ * A 目录 without page numbers (laws print their chapter list so): short
+ * lines up to the point where the first of them comes again, which is
+ * where the body starts. Such a 目录 is the document's own: its lines are
+ * dropped (the outline gives it back), and it never splits a file.
+ */
+static void mark_plain_toc(struct ctx *c, size_t toc)
+{
+    size_t first = c->nlines;
+    for (size_t i = toc + 1; i < c->nlines && i < toc + 300; i++) {
+        if (c->lines[i].flags & L_BOILER)
+            continue;
+        const char *p = lp(c, i);
+        size_t len = c->lines[i].len;
+        if (first == c->nlines) {
+            first = i;
+        } else if (gw_key_match(p, len, lp(c, first), c->lines[first].len, 0, NULL) == 1) {
+            for (size_t k = toc; k < i; k++)
+                c->lines[k].flags |= L_TOC;
+            return;
+        }
+        if (gw_count(p, len) > 40 || gw_ends(p, len, "。") || gw_ends(p, len, "；") ||
+            gw_ends(p, len, "："))
+            return; /* a sentence: not a list of titles */
+    }
+}
+
+/* Look for a 目录 among the first lines. For a 汇编, *out gets one plan per
+ * article found and *nout their count; 0 means one document. A document's
+ * own 目录 (its entries are chapter headings, or it has no page numbers)
+ * is marked L_TOC, so its lines are dropped from the text. */
 static enum sc_err find_articles(struct ctx *c, struct plan **out, size_t *nout)
 {
     *out = NULL;
@@ -340,7 +373,8 @@ static enum sc_err find_articles(struct ctx *c, struct plan **out, size_t *nout)
         }
     }
     /* entries */
-    size_t first_entry = toc + 1, end_entries = toc + 1, nentries = 0;
+    size_t first_entry = toc + 1, nentries = 0;
+    size_t end_entries = first_entry;
     for (size_t i = toc + 1; i < n && nentries < TOC_MAX_ENTRIES; i++) {
         if (c->lines[i].flags & L_BOILER)
             continue;
@@ -350,8 +384,10 @@ static enum sc_err find_articles(struct ctx *c, struct plan **out, size_t *nout)
         nentries++;
         end_entries = i + 1;
     }
-    if (nentries == 0)
+    if (nentries == 0) {
+        mark_plain_toc(c, toc);
         return SC_OK;
+    }
 
     struct plan *plans = calloc(nentries, sizeof *plans);
     uint32_t *key = malloc(256 * sizeof *key);
@@ -454,11 +490,41 @@ static int title_like(const char *p, size_t len)
 }
 
 /*
+ * A line of the 版头 (GB/T 9704 header) above a 公文's title: 份号
+ * ("000123"), 密级 / 紧急程度 ("机密★1年", "特急"), 发文机关标志 ("XX市人民
+ * 政府文件") or 发文字号 ("X政办发〔2023〕12号").
+ */
+static int is_header_line(const char *p, size_t len)
+{
+    size_t n = gw_count(p, len);
+    if (n > 30)
+        return 0;
+    size_t digits = 0;
+    for (size_t i = 0; i < len; i++)
+        digits += p[i] >= '0' && p[i] <= '9';
+    if (digits == len && len >= 4 && len <= 8)
+        return 1; /* 份号 */
+    static const char *const marks[] = { "绝密", "机密", "秘密", "特急", "加急" };
+    for (size_t i = 0; i < sizeof marks / sizeof marks[0]; i++)
+        if (gw_starts(p, len, marks[i]) && n <= 8)
+            return 1;
+    if (gw_ends(p, len, "文件") && n >= 4)
+        return 1;
+    ptrdiff_t br = gw_find(p, len, "〔");
+    if (br < 0)
+        br = gw_find(p, len, "[");
+    if (br >= 0 && gw_ends(p, len, "号") && gw_find(p, len, "关于") < 0)
+        return 1;
+    return 0;
+}
+
+/*
  * One document. Its title is the first line, unless the docx title hint
  * is better: a hint equal to one of the first lines makes that line the
  * title (a banner such as "XX市人民政府文件" may stand above it); a hint
  * found nowhere is used only when the first line does not read like a
- * title (it is a paragraph or a heading).
+ * title (it is a paragraph or a heading). Without a hint, 版头 lines
+ * above a title-like line are passed over the same way.
  */
 static enum sc_err plan_single(struct ctx *c, const char *hint, struct plan **out, size_t *nout)
 {
@@ -480,6 +546,21 @@ static enum sc_err plan_single(struct ctx *c, const char *hint, struct plan **ou
     p->title_lines = 1;
     p->end = n;
     p->single = 1;
+    /* 版头 lines first: the title is the line after them */
+    size_t t = first, skipped = 0;
+    while (t < n && skipped < 5) {
+        if (c->lines[t].flags & (L_BOILER | L_TOC)) {
+            t++;
+            continue;
+        }
+        if (!is_header_line(lp(c, t), c->lines[t].len))
+            break;
+        t++;
+        skipped++;
+    }
+    if (skipped && t < n && !(c->lines[t].flags & (L_BOILER | L_TOC)) &&
+        title_like(lp(c, t), c->lines[t].len))
+        p->first = t;
     size_t hl = hint ? strlen(hint) : 0;
     const char *h = hint ? gw_trim(hint, &hl) : NULL;
     int usable = h && hl > 0 && has_cjk(h, hl) && gw_count(h, hl) <= 100 &&
@@ -750,8 +831,8 @@ enum sc_err sc_gongwen_parse(const char *text, size_t len, const char *title_hin
     enum sc_err err = SC_ENOMEM;
     if (!text)
         text = "";
-    if ((err = cut_markers(&c, text, len)) || (err = split_lines(&c)) ||
-        (err = judge_boiler(&c)) || (err = find_articles(&c, &plans, &np)))
+    if ((err = cut_markers(&c, text, len)) || (err = split_lines(&c)) || (err = judge_boiler(&c)) ||
+        (err = find_articles(&c, &plans, &np)))
         goto fail;
     out->is_compilation = np > 0;
     if (np == 0 && (err = plan_single(&c, title_hint, &plans, &np)))

@@ -139,33 +139,20 @@ int gw_cn_digit(uint32_t cp)
 {
     switch (cp) {
     case 0x3007: /* 〇 */
-    case 0x96F6: /* 零 */
-        return 0;
-    case 0x4E00: /* 一 */
-        return 1;
+    case 0x96F6: /* 零 */ return 0;
+    case 0x4E00: /* 一 */ return 1;
     case 0x4E8C: /* 二 */
-    case 0x4E24: /* 两 */
-        return 2;
-    case 0x4E09: /* 三 */
-        return 3;
-    case 0x56DB: /* 四 */
-        return 4;
-    case 0x4E94: /* 五 */
-        return 5;
-    case 0x516D: /* 六 */
-        return 6;
-    case 0x4E03: /* 七 */
-        return 7;
-    case 0x516B: /* 八 */
-        return 8;
-    case 0x4E5D: /* 九 */
-        return 9;
-    case 0x5341: /* 十 */
-        return 10;
-    case 0x767E: /* 百 */
-        return 100;
-    default:
-        return -1;
+    case 0x4E24: /* 两 */ return 2;
+    case 0x4E09: /* 三 */ return 3;
+    case 0x56DB: /* 四 */ return 4;
+    case 0x4E94: /* 五 */ return 5;
+    case 0x516D: /* 六 */ return 6;
+    case 0x4E03: /* 七 */ return 7;
+    case 0x516B: /* 八 */ return 8;
+    case 0x4E5D: /* 九 */ return 9;
+    case 0x5341: /* 十 */ return 10;
+    case 0x767E: /* 百 */ return 100;
+    default: return -1;
     }
 }
 

@@ -227,23 +227,47 @@ static enum sc_err stored_norm(struct sc_library *lib, int64_t id, struct sc_buf
     return e;
 }
 
-/* Best earlier document similar to norm (dup_of, similarity), or 0. */
+/* Best earlier document similar to norm (dup_of, similarity), or 0. Only
+ * the MAX_NEAR_CHECKS nearest SimHash candidates are compared exactly, so a
+ * family of many similar documents cannot make one import slow. */
+#define MAX_NEAR_CHECKS 8
+
 static int64_t find_near_dup(struct sc_library *lib, struct simtab *t, uint64_t h,
                              const struct sc_buf *norm, double *sim)
 {
+    int64_t cand[MAX_NEAR_CHECKS];
+    int dist[MAX_NEAR_CHECKS];
+    size_t n = 0;
+    for (size_t i = 0; i < t->n; i++) {
+        int dd = sc_simhash_distance(t->hash[i], h);
+        if (dd > SC_SIMHASH_NEAR)
+            continue;
+        /* keep the nearest candidates, earlier documents first on ties */
+        size_t at = n < MAX_NEAR_CHECKS ? n++ : MAX_NEAR_CHECKS;
+        if (at == MAX_NEAR_CHECKS) {
+            if (dd >= dist[MAX_NEAR_CHECKS - 1])
+                continue;
+            at = MAX_NEAR_CHECKS - 1;
+        }
+        while (at > 0 && dist[at - 1] > dd) {
+            cand[at] = cand[at - 1];
+            dist[at] = dist[at - 1];
+            at--;
+        }
+        cand[at] = t->id[i];
+        dist[at] = dd;
+    }
     int64_t best = 0;
     *sim = 0;
     struct sc_buf other = SC_BUF_INIT;
-    for (size_t i = 0; i < t->n; i++) {
-        if (sc_simhash_distance(t->hash[i], h) > SC_SIMHASH_NEAR)
-            continue;
+    for (size_t i = 0; i < n; i++) {
         sc_buf_reset(&other);
-        if (stored_norm(lib, t->id[i], &other) != SC_OK)
+        if (stored_norm(lib, cand[i], &other) != SC_OK)
             continue;
         double s = sc_similarity(norm->data, norm->len, other.data, other.len);
         if (s >= SC_NEAR_DUP_MIN && s > *sim) {
             *sim = s;
-            best = t->id[i];
+            best = cand[i];
         }
     }
     sc_buf_release(&other);

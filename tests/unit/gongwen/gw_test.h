@@ -98,4 +98,45 @@ static inline const struct sc_section *gw_find_section(const struct sc_article *
     return NULL;
 }
 
+/* Offsets within the text, sections properly nested, points inside their
+ * sections, paid ranges sane, boilerplate lines in order. */
+static inline void gw_check_invariants(const struct sc_parsed *p)
+{
+    for (size_t i = 0; i < p->narticles; i++) {
+        const struct sc_article *a = &p->articles[i];
+        int64_t total = (int64_t)sc_utf8_count(a->text.data, a->text.len);
+        assert_non_null(a->title);
+        assert_memory_equal(a->text.data, a->title, strlen(a->title));
+        assert_true(a->src_line >= 1);
+        assert_true(a->paid_from >= -1 && a->paid_from < total);
+        assert_true(a->paid_to == -1 ||
+                    (a->paid_from >= 0 && a->paid_from < a->paid_to && a->paid_to < total));
+        for (size_t k = 0; k < a->nsections; k++) {
+            const struct sc_section *s = &a->sections[k];
+            assert_true(0 <= s->start && s->start < s->end && s->end <= total);
+            assert_true(s->level >= 1);
+            assert_true(s->kind >= 0 && s->kind < SC_KIND_COUNT);
+            if (k > 0)
+                assert_true(a->sections[k - 1].start < s->start);
+            for (size_t j = k; j-- > 0;) {
+                if (a->sections[j].level < s->level) {
+                    assert_true(s->end <= a->sections[j].end);
+                    break;
+                }
+            }
+            for (size_t j = 0; j < s->npoints; j++) {
+                assert_true(s->start <= s->points[j].start);
+                assert_true(s->points[j].start < s->points[j].end);
+                assert_true(s->points[j].end <= s->end);
+                if (j > 0)
+                    assert_true(s->points[j - 1].end <= s->points[j].start);
+            }
+        }
+        if (i > 0)
+            assert_true(p->articles[i - 1].src_line < a->src_line);
+    }
+    for (size_t i = 1; i < p->nboiler; i++)
+        assert_true(p->boiler[i - 1].line < p->boiler[i].line);
+}
+
 #endif

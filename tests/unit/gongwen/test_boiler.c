@@ -26,14 +26,15 @@ static void expect_cut(const char *text, const int64_t *lines, size_t n, struct 
 static void news_mentioning_wechat_stays(void **state)
 {
     (void)state;
-    static const char text[] = "《新闻联播》文字稿（2024年3月1日）\n"
-                               "今年以来，各地推出便民举措，市民可通过“健康XX”微信公众号一键预约接种。\n"
-                               "协会会员单位如有疑问，请联系秘书处：010-12345678。\n"
-                               "联系人：张三，联系电话：0571-87654321，邮箱：office@xx.gov.cn\n"
-                               "欢迎加入志愿服务队伍，报名请关注微信公众号“XX志愿”。\n"
-                               "扫描二维码，关注微信公众号，获取更多政策解读。\n"
-                               "杨柳青年画中，刻工以刀代笔，为画师的线稿增添版味儿。\n"
-                               "【大美中国】贵州\n";
+    static const char text[] =
+        "《新闻联播》文字稿（2024年3月1日）\n"
+        "今年以来，各地推出便民举措，市民可通过“健康XX”微信公众号一键预约接种。\n"
+        "协会会员单位如有疑问，请联系秘书处：010-12345678。\n"
+        "联系人：张三，联系电话：0571-87654321，邮箱：office@xx.gov.cn\n"
+        "欢迎加入志愿服务队伍，报名请关注微信公众号“XX志愿”。\n"
+        "扫描二维码，关注微信公众号，获取更多政策解读。\n"
+        "杨柳青年画中，刻工以刀代笔，为画师的线稿增添版味儿。\n"
+        "【大美中国】贵州\n";
     struct sc_parsed p;
     expect_cut(text, NULL, 0, &p);
     assert_non_null(strstr(p.articles[0].text.data, "微信公众号一键预约"));
@@ -44,14 +45,15 @@ static void news_mentioning_wechat_stays(void **state)
 static void distributor_footers_cut(void **state)
 {
     (void)state;
-    static const char text[] = "XX局2023年工作总结\n"
-                               "今年以来，我们密切联系群众，主动加入共建。\n"
-                               "\n"
-                               "【XX公文素材库】每日更新海量材料，一键下载\n"
-                               "微信：abc_123  QQ：12345678\n"
-                               "本文档由用户提供并上传，收益归属内容提供方，若内容存在侵权，请进行举报\n"
-                               "更多资料请关注公众号：XX笔杆子\n"
-                               "加入会员请联系客服：cwk\n";
+    static const char text[] =
+        "XX局2023年工作总结\n"
+        "今年以来，我们密切联系群众，主动加入共建。\n"
+        "\n"
+        "【XX公文素材库】每日更新海量材料，一键下载\n"
+        "微信：abc_123  QQ：12345678\n"
+        "本文档由用户提供并上传，收益归属内容提供方，若内容存在侵权，请进行举报\n"
+        "更多资料请关注公众号：XX笔杆子\n"
+        "加入会员请联系客服：cwk\n";
     static const int64_t want[] = { 4, 5, 6, 7, 8 };
     struct sc_parsed p;
     expect_cut(text, want, 5, &p);
@@ -105,10 +107,12 @@ static void seed_reasons(void **state)
     assert_int_equal(sc_gongwen_parse(data, len, NULL, &p, NULL), SC_OK);
     assert_int_equal(p.nboiler, 4);
     assert_string_equal(p.boiler[0].text, p.boiler[1].text); /* the banner is repeated */
-    assert_true(strncmp(p.boiler[0].reason, "ad: 【…素材库】 banner", strlen("ad: 【…素材库】 banner")) == 0);
+    assert_true(strncmp(p.boiler[0].reason, "ad: 【…素材库】 banner",
+                        strlen("ad: 【…素材库】 banner")) == 0);
     assert_true(strncmp(p.boiler[2].reason, "sales: ", 7) == 0);
     assert_true(strncmp(p.boiler[2].text, "欢迎加入“哒哒素材库svip会员”", 20) == 0);
-    assert_true(strncmp(p.boiler[3].reason, "ad: 【…代笔】 banner", strlen("ad: 【…代笔】 banner")) == 0);
+    assert_true(
+        strncmp(p.boiler[3].reason, "ad: 【…代笔】 banner", strlen("ad: 【…代笔】 banner")) == 0);
     sc_parsed_release(&p);
     free(data);
 }

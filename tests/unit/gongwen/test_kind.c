@@ -14,7 +14,7 @@ static void names(void **state)
     assert_string_equal(sc_kind_name(SC_KIND_PROBLEMS), "problems");
     assert_string_equal(sc_kind_name(SC_KIND_PLANS), "plans");
     assert_string_equal(sc_kind_name(SC_KIND_COUNT), "other");
-    assert_string_equal(sc_kind_name((enum sc_section_kind)-3), "other");
+    assert_string_equal(sc_kind_name((enum sc_section_kind) - 3), "other");
     /* every name parses back to its kind */
     for (int k = 0; k < SC_KIND_COUNT; k++) {
         const char *n = sc_kind_name((enum sc_section_kind)k);
@@ -29,14 +29,29 @@ static void aliases(void **state)
         const char *s;
         int kind;
     } cases[] = {
-        { "问题", SC_KIND_PROBLEMS },  { "不足", SC_KIND_PROBLEMS },   { "存在的问题", SC_KIND_PROBLEMS },
-        { "做法", SC_KIND_WORK },      { "措施", SC_KIND_WORK },       { "工作", SC_KIND_WORK },
-        { "成效", SC_KIND_RESULTS },   { "亮点", SC_KIND_RESULTS },    { "经验", SC_KIND_RESULTS },
-        { "打算", SC_KIND_PLANS },     { "计划", SC_KIND_PLANS },      { "下一步", SC_KIND_PLANS },
-        { "情况", SC_KIND_OVERVIEW },  { "基本情况", SC_KIND_OVERVIEW }, { "其他", SC_KIND_OTHER },
-        { "Problems", SC_KIND_PROBLEMS }, { " plans ", SC_KIND_PLANS }, { "WORK", SC_KIND_WORK },
-        { "plan", SC_KIND_PLANS },     { "result", SC_KIND_RESULTS },
-        { "", -1 },                    { "问", -1 },                   { "problemsx", -1 },
+        { "问题", SC_KIND_PROBLEMS },
+        { "不足", SC_KIND_PROBLEMS },
+        { "存在的问题", SC_KIND_PROBLEMS },
+        { "做法", SC_KIND_WORK },
+        { "措施", SC_KIND_WORK },
+        { "工作", SC_KIND_WORK },
+        { "成效", SC_KIND_RESULTS },
+        { "亮点", SC_KIND_RESULTS },
+        { "经验", SC_KIND_RESULTS },
+        { "打算", SC_KIND_PLANS },
+        { "计划", SC_KIND_PLANS },
+        { "下一步", SC_KIND_PLANS },
+        { "情况", SC_KIND_OVERVIEW },
+        { "基本情况", SC_KIND_OVERVIEW },
+        { "其他", SC_KIND_OTHER },
+        { "Problems", SC_KIND_PROBLEMS },
+        { " plans ", SC_KIND_PLANS },
+        { "WORK", SC_KIND_WORK },
+        { "plan", SC_KIND_PLANS },
+        { "result", SC_KIND_RESULTS },
+        { "", -1 },
+        { "问", -1 },
+        { "problemsx", -1 },
         { "下一步打算吧", -1 },
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)

@@ -5,8 +5,8 @@
 #include "gw_test.h"
 
 struct meta_case {
-    const char *text;   /* title line first */
-    const char *genre;  /* NULL = none */
+    const char *text;  /* title line first */
+    const char *genre; /* NULL = none */
     int year;
     const char *unit;
     const char *level;
@@ -24,8 +24,8 @@ static const struct meta_case cases[] = {
     { "区自然资源分局2023年度“谁执法谁普法”工作总结\n正文。", "工作总结", 2023, "区自然资源分局",
       "区", "谁执法谁普法" },
     { "海拉尔区2012年政府工作报告\n各位代表：", "政府工作报告", 2012, "海拉尔区", "区", "" },
-    { "国务院办公厅关于开展城镇小区配套幼儿园治理工作的通知\n国办发〔2019〕3号\n各省：",
-      "通知", 2019, "国务院办公厅", "国家", "城镇小区配套幼儿园治理" },
+    { "国务院办公厅关于开展城镇小区配套幼儿园治理工作的通知\n国办发〔2019〕3号\n各省：", "通知",
+      2019, "国务院办公厅", "国家", "城镇小区配套幼儿园治理" },
     { "国务院关于河北雄安新区总体规划（2018—2035年）的批复\n国函〔2018〕159号\n河北省：", "批复",
       2018, "国务院", "国家", "" },
     { "XX市2021年至2025年发展规划纲要\n正文。", NULL, 0, NULL, NULL, "" },
@@ -34,15 +34,19 @@ static const struct meta_case cases[] = {
       NULL, NULL, "" },
     { "中华人民共和国预算法\n第一章 总则\n第一条 为了规范政府收支行为，制定本法。", "法律法规", 0,
       NULL, NULL, "" },
-    /* the enactment line is a date line among the last lines of this short text */
+    /* an enactment line is not a 落款 date line */
     { "浙江省无人驾驶航空器公共安全管理规定\n2019年3月28日 浙江省第十三届人民代表大会常务委员会第十一次会议通过\n正文。",
-      "法律法规", 2019, NULL, NULL, "" },
+      "法律法规", 0, NULL, NULL, "" },
+    { "XX条例\n第一条 目的。\n第二条 本条例自2006年3月1日起施行。", "法律法规", 0, NULL, NULL, "" },
+    { "XX局关于表彰先进的决定\n正文。\nXX局\n二〇二三年十二月五日", "决定", 2023, "XX局", NULL,
+      "" },
     { "关于改进工作方法\n正文。", NULL, 0, NULL, NULL, "" },
     { "人体损伤程度鉴定标准\n范围", NULL, 0, NULL, NULL, "" },
     { "《新闻联播》文字稿（2022年9月24日）\n新闻摘要", "新闻稿", 2022, NULL, NULL, "" },
     { "上海市人民代表大会常务委员会关于促进浦东新区高质量发展的决定\n正文。", "决定", 0,
       "上海市人民代表大会常务委员会", "省", "" },
-    { "XX市XX区市场监管局2024年工作计划\n正文。", "工作计划", 2024, "XX市XX区市场监管局", "区", "" },
+    { "XX市XX区市场监管局2024年工作计划\n正文。", "工作计划", 2024, "XX市XX区市场监管局", "区",
+      "" },
     { "区市场监管局2023年上半年工作总结\n正文。", "工作总结", 2023, "区市场监管局", "区", "" },
     { "市场监管局2023年工作总结\n正文。", "工作总结", 2023, "市场监管局", NULL, "" },
     { "杭州市西湖区XX街道2023年工作总结\n正文。", "工作总结", 2023, "杭州市西湖区XX街道", "街道",
@@ -109,9 +113,15 @@ static void seed_metadata(void **state)
     char *data = gw_read_shared("corpus/seed/" SEED_NAME, &len);
     struct sc_parsed p;
     assert_int_equal(sc_gongwen_parse(data, len, NULL, &p, NULL), SC_OK);
-    static const char *const units[] = { NULL,       NULL,           NULL,
-                                         "XX街道",   "区发改局",     "区自然资源分局",
-                                         "市工信局", "市自然资源和规划局", "县退役军人事务局" };
+    static const char *const units[] = { NULL,
+                                         NULL,
+                                         NULL,
+                                         "XX街道",
+                                         "区发改局",
+                                         "区自然资源分局",
+                                         "市工信局",
+                                         "市自然资源和规划局",
+                                         "县退役军人事务局" };
     static const char *const levels[] = { NULL, NULL, NULL, "街道", "区", "区", "市", "市", "县" };
     for (size_t i = 0; i < 9; i++) {
         const struct sc_article *a = &p.articles[i];

@@ -139,17 +139,19 @@ static void false_positives(void **state)
 static void points(void **state)
 {
     (void)state;
-    static const char text[] = "标题\n"
-                               "一是开篇不在任何一节里。二是也不算。\n"
-                               "（一）加强反食品浪费工作。一是深入贯彻落实。二是建立机制；三是强化监督。\n"
-                               "（二）落实责任\n"
-                               "一是压实主体责任。\n"
-                               "二是完善考核办法。\n"
-                               "（三）统一是基础\n"
-                               "唯一是不够的，一是单独出现也不算。\n";
+    static const char text[] =
+        "标题\n"
+        "一是开篇不在任何一节里。二是也不算。\n"
+        "（一）加强反食品浪费工作。一是深入贯彻落实。二是建立机制；三是强化监督。\n"
+        "（二）落实责任\n"
+        "一是压实主体责任。\n"
+        "二是完善考核办法。\n"
+        "（三）统一是基础\n"
+        "唯一是不够的，一是单独出现也不算。\n"
+        "（四）两组：一是甲；二是乙。一是丙；二是丁。\n";
     struct outline o;
     parse_outline(text, &o);
-    assert_int_equal(o.n, 3);
+    assert_int_equal(o.n, 4);
     const struct sc_section *s = &o.s[0];
     assert_int_equal(s->npoints, 3);
     assert_string_equal(s->points[0].label, "一是");
@@ -167,6 +169,12 @@ static void points(void **state)
     assert_int_equal(s->points[1].start, cp_of(text, "二是完善"));
     /* a lone 一是, 统一是, 唯一是 are prose */
     assert_int_equal(o.s[2].npoints, 0);
+    /* two runs in one paragraph: the first run's last point ends where the
+     * second run starts */
+    s = &o.s[3];
+    assert_int_equal(s->npoints, 4);
+    assert_int_equal(s->points[1].end, cp_of(text, "一是丙"));
+    assert_int_equal(s->points[2].start, cp_of(text, "一是丙"));
     for (size_t i = 0; i < o.n; i++)
         for (size_t j = 0; j < o.s[i].npoints; j++)
             assert_true(o.s[i].start <= o.s[i].points[j].start &&

@@ -122,16 +122,17 @@ static void across_articles(void **state)
 static void markers_outside_text(void **state)
 {
     (void)state;
-    static const char text[] = "汇编\n"
-                               "目录\n"
-                               "甲文\t1##paidbegin##\n"
-                               "乙文\t2\n"
-                               "甲文\n"
-                               "甲的正文。\n"
-                               "乙文\n"
-                               "乙的正文。\n"
-                               "【哒哒素材库】——每天更新，一键下载##paidend##，有意加入请联系：1 4367\n"
-                               "乙的尾声。\n";
+    static const char text[] =
+        "汇编\n"
+        "目录\n"
+        "甲文\t1##paidbegin##\n"
+        "乙文\t2\n"
+        "甲文\n"
+        "甲的正文。\n"
+        "乙文\n"
+        "乙的正文。\n"
+        "【哒哒素材库】——每天更新，一键下载##paidend##，有意加入请联系：1 4367\n"
+        "乙的尾声。\n";
     struct sc_parsed p;
     gw_parse_ok(text, NULL, &p);
     assert_int_equal(p.narticles, 2);
@@ -140,7 +141,8 @@ static void markers_outside_text(void **state)
     const struct sc_article *b = &p.articles[1];
     assert_string_equal(b->text.data, "乙文\n乙的正文。\n乙的尾声。");
     assert_int_equal(b->paid_from, 0);
-    assert_int_equal(b->paid_to, cp_of(b, "乙的尾声")); /* the end took effect at the next paragraph */
+    assert_int_equal(b->paid_to,
+                     cp_of(b, "乙的尾声")); /* the end took effect at the next paragraph */
     assert_int_equal(p.nboiler, 1);
     assert_null(strstr(p.boiler[0].text, "##paid"));
     sc_parsed_release(&p);
@@ -162,10 +164,8 @@ static void markers_outside_text(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(seed_paid_ranges),
-        cmocka_unit_test(markers_on_own_lines),
-        cmocka_unit_test(markers_mid_line),
-        cmocka_unit_test(across_articles),
+        cmocka_unit_test(seed_paid_ranges),     cmocka_unit_test(markers_on_own_lines),
+        cmocka_unit_test(markers_mid_line),     cmocka_unit_test(across_articles),
         cmocka_unit_test(markers_outside_text),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -29,6 +29,7 @@ static void seed_nine_articles(void **state)
     assert_int_equal(sc_gongwen_parse(data, len, NULL, &p, &d), SC_OK);
     assert_true(p.is_compilation);
     assert_int_equal(p.narticles, 9);
+    gw_check_invariants(&p);
     for (size_t i = 0; i < 9; i++) {
         const struct sc_article *a = &p.articles[i];
         assert_string_equal(a->title, seed_titles[i]);
@@ -100,10 +101,12 @@ static void toc_leader_styles(void **state)
     assert_true(p.is_compilation);
     assert_int_equal(p.narticles, 3);
     assert_string_equal(p.articles[0].title, "关于加强作风建设的心得体会");
-    assert_string_equal(p.articles[0].text.data, "关于加强作风建设的心得体会\n作风建设永远在路上。");
+    assert_string_equal(p.articles[0].text.data,
+                        "关于加强作风建设的心得体会\n作风建设永远在路上。");
     assert_int_equal(p.articles[0].src_line, 10);
     assert_string_equal(p.articles[1].title, "XX局2024年工作计划");
-    assert_string_equal(p.articles[1].text.data, "XX局2024年工作计划\n一、指导思想\n坚持稳中求进。");
+    assert_string_equal(p.articles[1].text.data,
+                        "XX局2024年工作计划\n一、指导思想\n坚持稳中求进。");
     assert_string_equal(p.articles[2].title, "XX镇2023年述职报告");
     assert_int_equal(p.articles[2].src_line, 15);
     /* the front matter is kept, outside any article, not silently lost */
@@ -130,7 +133,8 @@ static void toc_title_over_lines(void **state)
     struct sc_parsed p;
     gw_parse_ok(text, NULL, &p);
     assert_int_equal(p.narticles, 2);
-    assert_string_equal(p.articles[0].title, "国务院办公厅关于开展城镇小区配套幼儿园治理工作的通知");
+    assert_string_equal(p.articles[0].title,
+                        "国务院办公厅关于开展城镇小区配套幼儿园治理工作的通知");
     assert_string_equal(p.articles[0].text.data,
                         "国务院办公厅关于开展城镇小区配套幼儿园治理工作的通知\n"
                         "各省、自治区、直辖市人民政府：");
@@ -208,21 +212,26 @@ static void title_hint(void **state)
     assert_string_equal(p.articles[0].title, "XX局2023年工作总结");
     sc_parsed_release(&p);
 
-    gw_parse_ok("XX市人民政府文件\nX政发〔2023〕5号\n关于印发XX方案的通知\n各区：\n", "关于印发XX方案的通知", &p);
+    gw_parse_ok("XX市人民政府文件\nX政发〔2023〕5号\n关于印发XX方案的通知\n各区：\n",
+                "关于印发XX方案的通知", &p);
     assert_string_equal(p.articles[0].title, "关于印发XX方案的通知");
     assert_string_equal(p.articles[0].text.data,
                         "关于印发XX方案的通知\nXX市人民政府文件\nX政发〔2023〕5号\n各区：");
     assert_int_equal(p.articles[0].src_line, 3);
     sc_parsed_release(&p);
 
-    gw_parse_ok("今年以来，我局认真贯彻落实上级部署，取得了明显成效。\n二、下一步打算\n", "XX局2023年工作总结", &p);
+    gw_parse_ok("今年以来，我局认真贯彻落实上级部署，取得了明显成效。\n二、下一步打算\n",
+                "XX局2023年工作总结", &p);
     assert_string_equal(p.articles[0].title, "XX局2023年工作总结");
-    assert_string_equal(p.articles[0].text.data, "XX局2023年工作总结\n今年以来，我局认真贯彻落实上级部署，取得了明显成效。\n二、下一步打算");
+    assert_string_equal(
+        p.articles[0].text.data,
+        "XX局2023年工作总结\n今年以来，我局认真贯彻落实上级部署，取得了明显成效。\n二、下一步打算");
     assert_int_equal(p.articles[0].year, 2023);
     sc_parsed_release(&p);
 
     gw_parse_ok("今年以来，我局认真贯彻落实上级部署，取得了明显成效。\n", "Document", &p);
-    assert_string_equal(p.articles[0].title, "今年以来，我局认真贯彻落实上级部署，取得了明显成效。");
+    assert_string_equal(p.articles[0].title,
+                        "今年以来，我局认真贯彻落实上级部署，取得了明显成效。");
     sc_parsed_release(&p);
 }
 
@@ -235,10 +244,12 @@ static void errors(void **state)
     assert_non_null(strstr(d.msg, "no text"));
     assert_int_equal(p.narticles, 0);
     sc_diag_clear(&d);
-    assert_int_equal(sc_gongwen_parse(" \n\t\n　\n", strlen(" \n\t\n　\n"), NULL, &p, &d), SC_EPARSE);
+    assert_int_equal(sc_gongwen_parse(" \n\t\n　\n", strlen(" \n\t\n　\n"), NULL, &p, &d),
+                     SC_EPARSE);
     /* only advertising: nothing left */
-    static const char ads[] = "【哒哒素材库】——每天更新材料1000多篇，一键精准搜索，有意加入请联系：1 4367\n"
-                              "##paidend##\n";
+    static const char ads[] =
+        "【哒哒素材库】——每天更新材料1000多篇，一键精准搜索，有意加入请联系：1 4367\n"
+        "##paidend##\n";
     sc_diag_clear(&d);
     assert_int_equal(sc_gongwen_parse(ads, strlen(ads), NULL, &p, &d), SC_EPARSE);
     assert_int_equal(p.nboiler, 0); /* released on error */
