@@ -43,4 +43,18 @@ int cli_parse_size(const char *s, size_t *out);
 /* Write b to stdout (with a final newline if missing). */
 void cli_print_buf(const struct sc_buf *b);
 
+/* compile and export share the writing half (cmd_compile.c): the format
+ * from --format or the output's extension, an atomic write or stdout. */
+struct compile_job {
+    struct sc_compile_opts opts;
+    const char *output; /* -o: NULL = a name made from the title, "-" = stdout */
+    const char *format; /* --format, or NULL */
+    int quiet;
+};
+typedef enum sc_err compile_fn(void *ctx, struct sc_library *lib,
+                               const struct sc_compile_opts *opts, struct sc_buf *out,
+                               struct sc_compile_info *info, struct sc_diag *diag);
+int cli_compile_run(struct cli *cli, const char *cmd, struct compile_job *job, compile_fn *fn,
+                    void *ctx);
+
 #endif

@@ -13,19 +13,6 @@
 #include <time.h>
 #include <unistd.h>
 
-/* Shared with cmd_export.c. */
-struct compile_job {
-    struct sc_compile_opts opts;
-    const char *output; /* -o: NULL = a name made from the title, "-" = stdout */
-    const char *format; /* --format, or NULL */
-    int quiet;
-};
-typedef enum sc_err compile_fn(void *ctx, struct sc_library *lib,
-                               const struct sc_compile_opts *opts, struct sc_buf *out,
-                               struct sc_compile_info *info, struct sc_diag *diag);
-int cli_compile_run(struct cli *cli, const char *cmd, struct compile_job *job, compile_fn *fn,
-                    void *ctx);
-
 /* Write data to path through a temporary file and a rename, so a reader
  * never sees half a file. */
 static int write_file(const char *cmd, const char *path, const struct sc_buf *data)
@@ -58,8 +45,7 @@ int cli_compile_run(struct cli *cli, const char *cmd, struct compile_job *job, c
     int to_stdout = job->output && !strcmp(job->output, "-");
     if (job->format) {
         if (sc_export_format_parse(job->format, &job->opts.format) != 0) {
-            fprintf(stderr, "sucai %s: unknown format '%s' (docx, txt or md)\n", cmd,
-                    job->format);
+            fprintf(stderr, "sucai %s: unknown format '%s' (docx, txt or md)\n", cmd, job->format);
             return 2;
         }
     } else if (job->output && !to_stdout) {
@@ -68,14 +54,16 @@ int cli_compile_run(struct cli *cli, const char *cmd, struct compile_job *job, c
         const char *dot = strrchr(base, '.');
         if (dot && dot != base && sc_export_format_from_path(job->output, &job->opts.format)) {
             fprintf(stderr,
-                    "sucai %s: cannot write '%s' files; use .docx, .txt or .md, or --format\n",
-                    cmd, dot);
+                    "sucai %s: cannot write '%s' files; use .docx, .txt or .md, or --format\n", cmd,
+                    dot);
             return 2;
         }
     }
     if (to_stdout && job->opts.format == SC_EXPORT_DOCX && isatty(STDOUT_FILENO)) {
-        fprintf(stderr, "sucai %s: not writing a .docx to a terminal; use -o FILE or "
-                        "--format txt\n", cmd);
+        fprintf(stderr,
+                "sucai %s: not writing a .docx to a terminal; use -o FILE or "
+                "--format txt\n",
+                cmd);
         return 2;
     }
     job->opts.created = time(NULL);
@@ -202,16 +190,11 @@ static void compile_usage(FILE *f)
 int cmd_compile(struct cli *cli, int argc, char **argv)
 {
     static const struct option longopts[] = {
-        { "ids", required_argument, NULL, 'i' },
-        { "query", required_argument, NULL, 'Q' },
-        { "limit", required_argument, NULL, 'n' },
-        { "title", required_argument, NULL, 't' },
-        { "format", required_argument, NULL, 'f' },
-        { "free", no_argument, NULL, 'F' },
-        { "output", required_argument, NULL, 'o' },
-        { "quiet", no_argument, NULL, 'q' },
-        { "help", no_argument, NULL, 'h' },
-        { NULL, 0, NULL, 0 },
+        { "ids", required_argument, NULL, 'i' },    { "query", required_argument, NULL, 'Q' },
+        { "limit", required_argument, NULL, 'n' },  { "title", required_argument, NULL, 't' },
+        { "format", required_argument, NULL, 'f' }, { "free", no_argument, NULL, 'F' },
+        { "output", required_argument, NULL, 'o' }, { "quiet", no_argument, NULL, 'q' },
+        { "help", no_argument, NULL, 'h' },         { NULL, 0, NULL, 0 },
     };
     struct compile_job job;
     memset(&job, 0, sizeof job);
@@ -223,16 +206,16 @@ int cmd_compile(struct cli *cli, int argc, char **argv)
         switch (ch) {
         case 'i':
             if ((r = add_ids(&c, optarg)) != 0) {
-                fprintf(stderr, r == -1 ? "sucai compile: '%s' is not a list of document ids\n"
-                                        : "sucai compile: too many ids in '%s'\n",
+                fprintf(stderr,
+                        r == -1 ? "sucai compile: '%s' is not a list of document ids\n"
+                                : "sucai compile: too many ids in '%s'\n",
                         optarg);
                 goto out;
             }
             break;
         case 'Q': c.query = optarg; break;
         case 'n':
-            if (cli_parse_size(optarg, &c.limit) != 0 || c.limit < 1 ||
-                c.limit > SC_MAX_LIMIT) {
+            if (cli_parse_size(optarg, &c.limit) != 0 || c.limit < 1 || c.limit > SC_MAX_LIMIT) {
                 fprintf(stderr, "sucai compile: --limit must be 1 to %d\n", SC_MAX_LIMIT);
                 goto out;
             }
@@ -261,8 +244,7 @@ int cmd_compile(struct cli *cli, int argc, char **argv)
         goto out;
     }
     if (job.opts.title && strlen(job.opts.title) > SC_MAX_COMPILE_TITLE) {
-        fprintf(stderr, "sucai compile: --title is longer than %d bytes\n",
-                SC_MAX_COMPILE_TITLE);
+        fprintf(stderr, "sucai compile: --title is longer than %d bytes\n", SC_MAX_COMPILE_TITLE);
         goto out;
     }
     rc = cli_compile_run(cli, "compile", &job, run_compile, &c);

@@ -1,7 +1,7 @@
 /*
  * sucai export ID: one document as .docx, .txt or .md, laid out like an
  * article of a 汇编 (GB/T 9704-2012) but without the title page and 目录.
- * The writing is cli_compile_run() in cmd_compile.c.
+ * The writing is cli_compile_run() in cmd_compile.c (declared in cli.h).
  */
 #include "cli.h"
 
@@ -10,22 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* From cmd_compile.c. */
-struct compile_job {
-    struct sc_compile_opts opts;
-    const char *output;
-    const char *format;
-    int quiet;
-};
-typedef enum sc_err compile_fn(void *ctx, struct sc_library *lib,
-                               const struct sc_compile_opts *opts, struct sc_buf *out,
-                               struct sc_compile_info *info, struct sc_diag *diag);
-int cli_compile_run(struct cli *cli, const char *cmd, struct compile_job *job, compile_fn *fn,
-                    void *ctx);
-
-static enum sc_err run_export(void *ctx, struct sc_library *lib,
-                              const struct sc_compile_opts *opts, struct sc_buf *out,
-                              struct sc_compile_info *info, struct sc_diag *diag)
+static enum sc_err run_export(void *ctx, struct sc_library *lib, const struct sc_compile_opts *opts,
+                              struct sc_buf *out, struct sc_compile_info *info,
+                              struct sc_diag *diag)
 {
     return sc_compile_ids(lib, ctx, 1, opts, out, info, diag);
 }
@@ -46,12 +33,9 @@ static void export_usage(FILE *f)
 int cmd_export(struct cli *cli, int argc, char **argv)
 {
     static const struct option longopts[] = {
-        { "format", required_argument, NULL, 'f' },
-        { "free", no_argument, NULL, 'F' },
-        { "output", required_argument, NULL, 'o' },
-        { "quiet", no_argument, NULL, 'q' },
-        { "help", no_argument, NULL, 'h' },
-        { NULL, 0, NULL, 0 },
+        { "format", required_argument, NULL, 'f' }, { "free", no_argument, NULL, 'F' },
+        { "output", required_argument, NULL, 'o' }, { "quiet", no_argument, NULL, 'q' },
+        { "help", no_argument, NULL, 'h' },         { NULL, 0, NULL, 0 },
     };
     struct compile_job job;
     memset(&job, 0, sizeof job);

@@ -120,8 +120,7 @@ static int get_password(const char *file, char *pw, size_t cap)
         return 0;
     }
     if (read_line_fd(stdin, pw, cap) != 0) {
-        fprintf(stderr, "sucai user: no password on stdin (or longer than %d bytes)\n",
-                PW_MAX);
+        fprintf(stderr, "sucai user: no password on stdin (or longer than %d bytes)\n", PW_MAX);
         return 2;
     }
     return 0;
@@ -239,10 +238,10 @@ int cmd_user(struct cli *cli, int argc, char **argv)
         fprintf(stderr, "sucai user: unknown subcommand '%s'; see `sucai user --help`\n", sub);
         return 2;
     }
-    if (!strcmp(sub, "list") ? need_args(nargs, 0, sub)
+    if (!strcmp(sub, "list")    ? need_args(nargs, 0, sub)
         : !strcmp(sub, "quota") ? (nargs != 0 && need_args(nargs, 2, sub))
         : !strcmp(sub, "set-tier") || !strcmp(sub, "set-roles") ? need_args(nargs, 2, sub)
-                                                                 : need_args(nargs, 1, sub))
+                                                                : need_args(nargs, 1, sub))
         return 2;
 
     char pw[PW_MAX + 1] = "";

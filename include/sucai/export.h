@@ -22,8 +22,8 @@
 #include "base.h"
 #include "library.h"
 
-#define SC_MAX_COMPILE_DOCS 1000     /* documents in one 汇编 */
-#define SC_MAX_COMPILE_TITLE 600     /* bytes of a title given by the caller */
+#define SC_MAX_COMPILE_DOCS  1000 /* documents in one 汇编 */
+#define SC_MAX_COMPILE_TITLE 600  /* bytes of a title given by the caller */
 
 enum sc_export_format {
     SC_EXPORT_DOCX = 0,
@@ -33,25 +33,25 @@ enum sc_export_format {
 
 struct sc_compile_opts {
     enum sc_export_format format;
-    const char *title;   /* NULL or "" = sc_compile_default_title() */
-    int entitled;        /* 0 (the default) leaves every paid range out and
-                          * says so in a line; 1 includes the full text */
-    int single;          /* one document on its own (`sucai export`): no
-                          * title page and no 目录, the article's title is the
-                          * file's title */
-    int64_t created;     /* Unix time written to docProps/core.xml and the zip
-                          * entries; 0 = none (entries get a fixed time, so
-                          * the same input gives the same bytes) */
+    const char *title; /* NULL or "" = sc_compile_default_title() */
+    int entitled;      /* 0 (the default) leaves every paid range out and
+                        * says so in a line; 1 includes the full text */
+    int single;        /* one document on its own (`sucai export`): no
+                        * title page and no 目录, the article's title is the
+                        * file's title */
+    int64_t created;   /* Unix time written to docProps/core.xml and the zip
+                        * entries; 0 = none (entries get a fixed time, so
+                        * the same input gives the same bytes) */
 };
 
 /* What the compilation computed (optional out-parameter). Release with
  * sc_compile_info_release. */
 struct sc_compile_info {
-    char *title;          /* the title used; owned */
+    char *title; /* the title used; owned */
     size_t ndocs;
-    int pages;            /* pages of the .docx layout */
-    int toc_pages;        /* pages taken by the title and the 目录 (0 if single) */
-    int *first_page;      /* ndocs entries: page on which each article starts; owned */
+    int pages;             /* pages of the .docx layout */
+    int toc_pages;         /* pages taken by the title and the 目录 (0 if single) */
+    int *first_page;       /* ndocs entries: page on which each article starts; owned */
     int64_t omitted_chars; /* paid characters left out (not entitled) */
     size_t omitted_docs;   /* documents whose paid part was left out */
 };

@@ -54,17 +54,10 @@ enum sc_err sc_compile(const struct sc_doc *const *docs, size_t n,
         return err;
     size_t mark = out->len;
     switch (opts->format) {
-    case SC_EXPORT_DOCX:
-        err = sc_ex_write_docx(&plan, opts, out, diag);
-        break;
-    case SC_EXPORT_TXT:
-        err = sc_ex_write_txt(&plan, out);
-        break;
-    case SC_EXPORT_MD:
-        err = sc_ex_write_md(&plan, out);
-        break;
-    default:
-        err = sc_diag_set(diag, SC_EINVAL, "compile: unknown format %d", (int)opts->format);
+    case SC_EXPORT_DOCX: err = sc_ex_write_docx(&plan, opts, out, diag); break;
+    case SC_EXPORT_TXT: err = sc_ex_write_txt(&plan, out); break;
+    case SC_EXPORT_MD: err = sc_ex_write_md(&plan, out); break;
+    default: err = sc_diag_set(diag, SC_EINVAL, "compile: unknown format %d", (int)opts->format);
     }
     if (err == SC_OK && sc_buf_err(out) != SC_OK)
         err = SC_ENOMEM;
@@ -72,8 +65,10 @@ enum sc_err sc_compile(const struct sc_doc *const *docs, size_t n,
         err = fill_info(&plan, info);
     if (err != SC_OK) {
         sc_diag_set(diag, err, "compile: %s", sc_strerror(err));
-        if (!out->failed)
-            out->len = mark, out->data[mark] = '\0';
+        if (!out->failed && out->len != mark) { /* take back a partial file */
+            out->len = mark;
+            out->data[mark] = '\0';
+        }
     }
     sc_ex_plan_release(&plan);
     return err;
@@ -150,7 +145,18 @@ void sc_export_file_name(const char *title, enum sc_export_format f, struct sc_b
         i += k;
         cps++;
     }
-    if (out->len == start || (out->len == start + 1 && out->data[start] == '.'))
+    /* no hidden files, no "." or "..": a leading dot becomes '_' */
+    size_t dots = 0;
+    while (start + dots < out->len && out->data[start + dots] == '.')
+        dots++;
+    if (!out->failed && start + dots == out->len) {
+        if (out->len != start) {
+            out->len = start;
+            out->data[start] = '\0';
+        }
         sc_buf_adds(out, "汇编");
+    } else if (dots && !out->failed) {
+        out->data[start] = '_';
+    }
     sc_buf_addf(out, ".%s", sc_export_format_name(f));
 }

@@ -15,18 +15,18 @@
 #include <time.h>
 #include <zip.h>
 
-#define NS_W "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-#define NS_R "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-#define REL "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+#define NS_W     "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+#define NS_R     "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+#define REL      "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
 #define XML_DECL "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
-#define CT_WML "application/vnd.openxmlformats-officedocument.wordprocessingml."
+#define CT_WML   "application/vnd.openxmlformats-officedocument.wordprocessingml."
 
 /* The fonts of GB/T 9704 and what Word substitutes when they are missing. */
-#define F_BODY "仿宋_GB2312"
+#define F_BODY  "仿宋_GB2312"
 #define F_TITLE "方正小标宋简体"
-#define F_H1 "黑体"
-#define F_H2 "楷体_GB2312"
-#define F_PAGE "宋体"
+#define F_H1    "黑体"
+#define F_H2    "楷体_GB2312"
+#define F_PAGE  "宋体"
 #define F_LATIN "Times New Roman"
 
 enum part_index {
@@ -44,17 +44,17 @@ enum part_index {
 };
 
 static const char *const part_names[SC_EX_NPARTS] = {
-    "[Content_Types].xml", "_rels/.rels",        "docProps/core.xml",
-    "docProps/app.xml",    "word/_rels/document.xml.rels",
-    "word/document.xml",   "word/styles.xml",    "word/settings.xml",
-    "word/fontTable.xml",  "word/footer1.xml",   "word/footer2.xml",
+    "[Content_Types].xml",          "_rels/.rels",       "docProps/core.xml", "docProps/app.xml",
+    "word/_rels/document.xml.rels", "word/document.xml", "word/styles.xml",   "word/settings.xml",
+    "word/fontTable.xml",           "word/footer1.xml",  "word/footer2.xml",
 };
 
 /* Chinese in font, Latin letters and digits in Times New Roman; the hint
  * sets quotes, dashes and ellipses with the Chinese font (full width). */
 static void fonts_attr(struct sc_buf *b, const char *font)
 {
-    sc_buf_addf(b, "<w:rFonts w:ascii=\"%s\" w:eastAsia=\"%s\" w:hAnsi=\"%s\" w:cs=\"%s\""
+    sc_buf_addf(b,
+                "<w:rFonts w:ascii=\"%s\" w:eastAsia=\"%s\" w:hAnsi=\"%s\" w:cs=\"%s\""
                 " w:hint=\"eastAsia\"/>",
                 F_LATIN, font, F_LATIN, F_LATIN);
 }
@@ -63,47 +63,56 @@ static void fonts_attr(struct sc_buf *b, const char *font)
 
 static void write_types(struct sc_buf *b)
 {
-    sc_buf_adds(b, XML_DECL "<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">"
-                "<Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/>"
-                "<Default Extension=\"xml\" ContentType=\"application/xml\"/>"
-                "<Override PartName=\"/word/document.xml\" ContentType=\"" CT_WML "document.main+xml\"/>"
-                "<Override PartName=\"/word/styles.xml\" ContentType=\"" CT_WML "styles+xml\"/>"
-                "<Override PartName=\"/word/settings.xml\" ContentType=\"" CT_WML "settings+xml\"/>"
-                "<Override PartName=\"/word/fontTable.xml\" ContentType=\"" CT_WML "fontTable+xml\"/>"
-                "<Override PartName=\"/word/footer1.xml\" ContentType=\"" CT_WML "footer+xml\"/>"
-                "<Override PartName=\"/word/footer2.xml\" ContentType=\"" CT_WML "footer+xml\"/>"
-                "<Override PartName=\"/docProps/core.xml\" ContentType=\"application/vnd.openxmlformats-package.core-properties+xml\"/>"
-                "<Override PartName=\"/docProps/app.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.extended-properties+xml\"/>"
-                "</Types>");
+    sc_buf_adds(
+        b, XML_DECL
+        "<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">"
+        "<Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/>"
+        "<Default Extension=\"xml\" ContentType=\"application/xml\"/>"
+        "<Override PartName=\"/word/document.xml\" ContentType=\"" CT_WML "document.main+xml\"/>"
+        "<Override PartName=\"/word/styles.xml\" ContentType=\"" CT_WML "styles+xml\"/>"
+        "<Override PartName=\"/word/settings.xml\" ContentType=\"" CT_WML "settings+xml\"/>"
+        "<Override PartName=\"/word/fontTable.xml\" ContentType=\"" CT_WML "fontTable+xml\"/>"
+        "<Override PartName=\"/word/footer1.xml\" ContentType=\"" CT_WML "footer+xml\"/>"
+        "<Override PartName=\"/word/footer2.xml\" ContentType=\"" CT_WML "footer+xml\"/>"
+        "<Override PartName=\"/docProps/core.xml\" ContentType=\"application/vnd.openxmlformats-package.core-properties+xml\"/>"
+        "<Override PartName=\"/docProps/app.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.extended-properties+xml\"/>"
+        "</Types>");
 }
 
 static void write_rels(struct sc_buf *b)
 {
-    sc_buf_adds(b, XML_DECL "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
-                "<Relationship Id=\"rId1\" Type=\"" REL "officeDocument\" Target=\"word/document.xml\"/>"
-                "<Relationship Id=\"rId2\" Type=\"http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties\" Target=\"docProps/core.xml\"/>"
-                "<Relationship Id=\"rId3\" Type=\"" REL "extended-properties\" Target=\"docProps/app.xml\"/>"
-                "</Relationships>");
+    sc_buf_adds(
+        b, XML_DECL
+        "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
+        "<Relationship Id=\"rId1\" Type=\"" REL "officeDocument\" Target=\"word/document.xml\"/>"
+        "<Relationship Id=\"rId2\" Type=\"http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties\" Target=\"docProps/core.xml\"/>"
+        "<Relationship Id=\"rId3\" Type=\"" REL
+        "extended-properties\" Target=\"docProps/app.xml\"/>"
+        "</Relationships>");
 }
 
 static void write_doc_rels(struct sc_buf *b)
 {
-    sc_buf_adds(b, XML_DECL "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
-                "<Relationship Id=\"rId1\" Type=\"" REL "styles\" Target=\"styles.xml\"/>"
-                "<Relationship Id=\"rId2\" Type=\"" REL "settings\" Target=\"settings.xml\"/>"
-                "<Relationship Id=\"rId3\" Type=\"" REL "fontTable\" Target=\"fontTable.xml\"/>"
-                "<Relationship Id=\"rId4\" Type=\"" REL "footer\" Target=\"footer1.xml\"/>"
-                "<Relationship Id=\"rId5\" Type=\"" REL "footer\" Target=\"footer2.xml\"/>"
-                "</Relationships>");
+    sc_buf_adds(
+        b, XML_DECL
+        "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
+        "<Relationship Id=\"rId1\" Type=\"" REL "styles\" Target=\"styles.xml\"/>"
+        "<Relationship Id=\"rId2\" Type=\"" REL "settings\" Target=\"settings.xml\"/>"
+        "<Relationship Id=\"rId3\" Type=\"" REL "fontTable\" Target=\"fontTable.xml\"/>"
+        "<Relationship Id=\"rId4\" Type=\"" REL "footer\" Target=\"footer1.xml\"/>"
+        "<Relationship Id=\"rId5\" Type=\"" REL "footer\" Target=\"footer2.xml\"/>"
+        "</Relationships>");
 }
 
 static void write_core(struct sc_buf *b, const struct sc_ex_plan *p, int64_t created)
 {
-    sc_buf_adds(b, XML_DECL "<cp:coreProperties"
-                " xmlns:cp=\"http://schemas.openxmlformats.org/package/2006/metadata/core-properties\""
-                " xmlns:dc=\"http://purl.org/dc/elements/1.1/\" xmlns:dcterms=\"http://purl.org/dc/terms/\""
-                " xmlns:dcmitype=\"http://purl.org/dc/dcmitype/\""
-                " xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\"><dc:title>");
+    sc_buf_adds(
+        b, XML_DECL
+        "<cp:coreProperties"
+        " xmlns:cp=\"http://schemas.openxmlformats.org/package/2006/metadata/core-properties\""
+        " xmlns:dc=\"http://purl.org/dc/elements/1.1/\" xmlns:dcterms=\"http://purl.org/dc/terms/\""
+        " xmlns:dcmitype=\"http://purl.org/dc/dcmitype/\""
+        " xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\"><dc:title>");
     sc_ex_xml_escape(b, p->title, p->title_len);
     sc_buf_adds(b, "</dc:title><dc:creator>sucai</dc:creator><dc:language>zh-CN</dc:language>");
     if (created > 0) {
@@ -111,7 +120,8 @@ static void write_core(struct sc_buf *b, const struct sc_ex_plan *p, int64_t cre
         struct tm tm;
         char when[32];
         if (gmtime_r(&t, &tm) && strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm)) {
-            sc_buf_addf(b, "<dcterms:created xsi:type=\"dcterms:W3CDTF\">%s</dcterms:created>"
+            sc_buf_addf(b,
+                        "<dcterms:created xsi:type=\"dcterms:W3CDTF\">%s</dcterms:created>"
                         "<dcterms:modified xsi:type=\"dcterms:W3CDTF\">%s</dcterms:modified>",
                         when, when);
         }
@@ -121,12 +131,14 @@ static void write_core(struct sc_buf *b, const struct sc_ex_plan *p, int64_t cre
 
 static void write_app(struct sc_buf *b, const struct sc_ex_plan *p)
 {
-    sc_buf_addf(b, XML_DECL "<Properties"
-                " xmlns=\"http://schemas.openxmlformats.org/officeDocument/2006/extended-properties\""
-                " xmlns:vt=\"http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes\">"
-                "<Application>sucai</Application><Pages>%d</Pages><AppVersion>%s</AppVersion>"
-                "</Properties>",
-                p->pages, "0.1");
+    sc_buf_addf(
+        b,
+        XML_DECL
+        "<Properties"
+        " xmlns=\"http://schemas.openxmlformats.org/officeDocument/2006/extended-properties\""
+        " xmlns:vt=\"http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes\">"
+        "<Application>sucai</Application><Pages>%d</Pages></Properties>",
+        p->pages);
 }
 
 static void write_fonts(struct sc_buf *b)
@@ -142,7 +154,8 @@ static void write_fonts(struct sc_buf *b)
     };
     sc_buf_adds(b, XML_DECL "<w:fonts xmlns:w=\"" NS_W "\">");
     for (size_t k = 0; k < sizeof fonts / sizeof fonts[0]; k++)
-        sc_buf_addf(b, "<w:font w:name=\"%s\"><w:altName w:val=\"%s\"/><w:charset w:val=\"%s\"/>"
+        sc_buf_addf(b,
+                    "<w:font w:name=\"%s\"><w:altName w:val=\"%s\"/><w:charset w:val=\"%s\"/>"
                     "<w:family w:val=\"%s\"/><w:pitch w:val=\"%s\"/></w:font>",
                     fonts[k][0], fonts[k][1], fonts[k][2], fonts[k][3], fonts[k][4]);
     sc_buf_adds(b, "</w:fonts>");
@@ -150,7 +163,8 @@ static void write_fonts(struct sc_buf *b)
 
 static void write_settings(struct sc_buf *b)
 {
-    sc_buf_adds(b, XML_DECL "<w:settings xmlns:w=\"" NS_W "\">"
+    sc_buf_adds(b, XML_DECL
+                "<w:settings xmlns:w=\"" NS_W "\">"
                 "<w:zoom w:percent=\"100\"/>"
                 "<w:defaultTabStop w:val=\"420\"/>"
                 "<w:evenAndOddHeaders/>"
@@ -178,7 +192,7 @@ static void style_open(struct sc_buf *b, const char *type, const char *id, const
 
 /* A title paragraph (the 汇编's title and each article's): 2号 方正小标宋,
  * centred, off the character grid, one exact line each, a blank line after. */
-#define TITLE_PPR                                                                                \
+#define TITLE_PPR                                                                                 \
     "<w:snapToGrid w:val=\"0\"/><w:spacing w:after=\"579\" w:line=\"579\" w:lineRule=\"exact\"/>" \
     "<w:ind w:firstLineChars=\"0\" w:firstLine=\"0\"/><w:jc w:val=\"center\"/>"
 
@@ -187,23 +201,25 @@ static void write_styles(struct sc_buf *b)
     sc_buf_adds(b, XML_DECL "<w:styles xmlns:w=\"" NS_W "\"><w:docDefaults><w:rPrDefault><w:rPr>");
     fonts_attr(b, F_BODY);
     sc_buf_adds(b, "<w:kern w:val=\"2\"/><w:sz w:val=\"32\"/><w:szCs w:val=\"32\"/>"
-                "<w:lang w:val=\"en-US\" w:eastAsia=\"zh-CN\" w:bidi=\"ar-SA\"/>"
-                "</w:rPr></w:rPrDefault><w:pPrDefault><w:pPr><w:widowControl w:val=\"0\"/>"
-                );
-    sc_buf_addf(b, "<w:spacing w:before=\"0\" w:after=\"0\" w:line=\"%d\" w:lineRule=\"exact\"/>"
+                   "<w:lang w:val=\"en-US\" w:eastAsia=\"zh-CN\" w:bidi=\"ar-SA\"/>"
+                   "</w:rPr></w:rPrDefault><w:pPrDefault><w:pPr><w:widowControl w:val=\"0\"/>");
+    sc_buf_addf(b,
+                "<w:spacing w:before=\"0\" w:after=\"0\" w:line=\"%d\" w:lineRule=\"exact\"/>"
                 "<w:jc w:val=\"both\"/></w:pPr></w:pPrDefault></w:docDefaults>",
                 SC_EX_LINE_PITCH);
 
     /* body: 3号 仿宋, first line indented two characters */
-    sc_buf_adds(b, "<w:style w:type=\"paragraph\" w:default=\"1\" w:styleId=\"Normal\">"
-                "<w:name w:val=\"Normal\"/><w:qFormat/><w:pPr>"
-                "<w:ind w:firstLineChars=\"200\" w:firstLine=\"640\"/></w:pPr>"
-                /* the size again here: LibreOffice sizes the character
-                 * grid from the Normal style, not from docDefaults */
-                "<w:rPr><w:spacing w:val=\"-5\"/><w:sz w:val=\"32\"/><w:szCs w:val=\"32\"/></w:rPr></w:style>"
-                "<w:style w:type=\"character\" w:default=\"1\" w:styleId=\"DefaultParagraphFont\">"
-                "<w:name w:val=\"Default Paragraph Font\"/><w:uiPriority w:val=\"1\"/>"
-                "<w:semiHidden/><w:unhideWhenUsed/></w:style>");
+    sc_buf_adds(
+        b,
+        "<w:style w:type=\"paragraph\" w:default=\"1\" w:styleId=\"Normal\">"
+        "<w:name w:val=\"Normal\"/><w:qFormat/><w:pPr>"
+        "<w:ind w:firstLineChars=\"200\" w:firstLine=\"640\"/></w:pPr>"
+        /* the size again here: LibreOffice sizes the character
+         * grid from the Normal style, not from docDefaults */
+        "<w:rPr><w:spacing w:val=\"-5\"/><w:sz w:val=\"32\"/><w:szCs w:val=\"32\"/></w:rPr></w:style>"
+        "<w:style w:type=\"character\" w:default=\"1\" w:styleId=\"DefaultParagraphFont\">"
+        "<w:name w:val=\"Default Paragraph Font\"/><w:uiPriority w:val=\"1\"/>"
+        "<w:semiHidden/><w:unhideWhenUsed/></w:style>");
 
     style_open(b, "paragraph", "Title", "Title", "Normal", "Normal");
     sc_buf_adds(b, "<w:pPr>" TITLE_PPR "</w:pPr><w:rPr>");
@@ -213,14 +229,14 @@ static void write_styles(struct sc_buf *b)
     /* Heading 1: an article's title; starts a page; what the 目录 lists */
     style_open(b, "paragraph", "Heading1", "heading 1", "Normal", "Normal");
     sc_buf_adds(b, "<w:pPr><w:keepNext/><w:pageBreakBefore/>" TITLE_PPR
-                "<w:outlineLvl w:val=\"0\"/></w:pPr><w:rPr>");
+                   "<w:outlineLvl w:val=\"0\"/></w:pPr><w:rPr>");
     fonts_attr(b, F_TITLE);
     sc_buf_adds(b, "<w:sz w:val=\"44\"/><w:szCs w:val=\"44\"/></w:rPr></w:style>");
 
     /* Heading 2-5: the 公文 levels 一、 （一） 1. （1） */
     static const char *const hfont[4] = { F_H1, F_H2, F_BODY, F_BODY };
     for (int l = 0; l < 4; l++) {
-        char id[16], name[16];
+        char id[32], name[32];
         snprintf(id, sizeof id, "Heading%d", l + 2);
         snprintf(name, sizeof name, "heading %d", l + 2);
         style_open(b, "paragraph", id, name, "Normal", "Normal");
@@ -237,13 +253,15 @@ static void write_styles(struct sc_buf *b)
     }
 
     style_open(b, "paragraph", "TOCHeading", "TOC Heading", "Normal", "Normal");
-    sc_buf_adds(b, "<w:pPr><w:spacing w:after=\"579\"/><w:ind w:firstLineChars=\"0\" w:firstLine=\"0\"/>"
-                "<w:jc w:val=\"center\"/></w:pPr><w:rPr>");
+    sc_buf_adds(
+        b, "<w:pPr><w:spacing w:after=\"579\"/><w:ind w:firstLineChars=\"0\" w:firstLine=\"0\"/>"
+           "<w:jc w:val=\"center\"/></w:pPr><w:rPr>");
     fonts_attr(b, F_H1);
     sc_buf_adds(b, "</w:rPr></w:style>");
 
     style_open(b, "paragraph", "TOC1", "toc 1", "Normal", "Normal");
-    sc_buf_addf(b, "<w:pPr><w:tabs><w:tab w:val=\"right\" w:leader=\"dot\" w:pos=\"%d\"/></w:tabs>"
+    sc_buf_addf(b,
+                "<w:pPr><w:tabs><w:tab w:val=\"right\" w:leader=\"dot\" w:pos=\"%d\"/></w:tabs>"
                 "<w:ind w:firstLineChars=\"0\" w:firstLine=\"0\"/></w:pPr></w:style>",
                 SC_EX_TEXT_W);
 
@@ -254,7 +272,8 @@ static void write_styles(struct sc_buf *b)
 
     /* footer: 4号 宋体 page numbers */
     style_open(b, "paragraph", "Footer", "footer", "Normal", NULL);
-    sc_buf_adds(b, "<w:pPr><w:snapToGrid w:val=\"0\"/><w:spacing w:line=\"240\" w:lineRule=\"auto\"/>"
+    sc_buf_adds(b,
+                "<w:pPr><w:snapToGrid w:val=\"0\"/><w:spacing w:line=\"240\" w:lineRule=\"auto\"/>"
                 "<w:ind w:firstLineChars=\"0\" w:firstLine=\"0\"/></w:pPr><w:rPr>"
                 "<w:rFonts w:ascii=\"" F_PAGE "\" w:eastAsia=\"" F_PAGE "\" w:hAnsi=\"" F_PAGE
                 "\" w:cs=\"" F_PAGE "\"/><w:spacing w:val=\"0\"/>");
@@ -266,15 +285,16 @@ static void write_styles(struct sc_buf *b)
 
 static void write_footer(struct sc_buf *b, int odd)
 {
-    sc_buf_addf(b, XML_DECL "<w:ftr xmlns:w=\"" NS_W "\"><w:p><w:pPr><w:pStyle w:val=\"Footer\"/>"
-                "<w:ind w:%s=\"280\"/><w:jc w:val=\"%s\"/></w:pPr>"
-                "<w:r><w:t xml:space=\"preserve\">— </w:t></w:r>"
-                "<w:r><w:fldChar w:fldCharType=\"begin\"/></w:r>"
-                "<w:r><w:instrText xml:space=\"preserve\"> PAGE </w:instrText></w:r>"
-                "<w:r><w:fldChar w:fldCharType=\"separate\"/></w:r>"
-                "<w:r><w:t>%d</w:t></w:r>"
-                "<w:r><w:fldChar w:fldCharType=\"end\"/></w:r>"
-                "<w:r><w:t xml:space=\"preserve\"> —</w:t></w:r></w:p></w:ftr>",
+    sc_buf_addf(b,
+                XML_DECL "<w:ftr xmlns:w=\"" NS_W "\"><w:p><w:pPr><w:pStyle w:val=\"Footer\"/>"
+                         "<w:ind w:%s=\"280\"/><w:jc w:val=\"%s\"/></w:pPr>"
+                         "<w:r><w:t xml:space=\"preserve\">— </w:t></w:r>"
+                         "<w:r><w:fldChar w:fldCharType=\"begin\"/></w:r>"
+                         "<w:r><w:instrText xml:space=\"preserve\"> PAGE </w:instrText></w:r>"
+                         "<w:r><w:fldChar w:fldCharType=\"separate\"/></w:r>"
+                         "<w:r><w:t>%d</w:t></w:r>"
+                         "<w:r><w:fldChar w:fldCharType=\"end\"/></w:r>"
+                         "<w:r><w:t xml:space=\"preserve\"> —</w:t></w:r></w:p></w:ftr>",
                 odd ? "right" : "left", odd ? "right" : "left", odd ? 1 : 2);
 }
 
@@ -323,12 +343,15 @@ static void put_toc_entry(struct sc_buf *b, const struct sc_ex_plan *p,
     long bm = BOOKMARK_BASE + (long)blk->doc + 1;
     sc_buf_adds(b, "<w:p><w:pPr><w:pStyle w:val=\"TOC1\"/></w:pPr>");
     if (first)
-        sc_buf_adds(b, "<w:r><w:fldChar w:fldCharType=\"begin\"/></w:r>"
-                    "<w:r><w:instrText xml:space=\"preserve\"> TOC \\o &quot;1-1&quot; \\h \\z \\u </w:instrText></w:r>"
-                    "<w:r><w:fldChar w:fldCharType=\"separate\"/></w:r>");
+        sc_buf_adds(
+            b,
+            "<w:r><w:fldChar w:fldCharType=\"begin\"/></w:r>"
+            "<w:r><w:instrText xml:space=\"preserve\"> TOC \\o &quot;1-1&quot; \\h \\z \\u </w:instrText></w:r>"
+            "<w:r><w:fldChar w:fldCharType=\"separate\"/></w:r>");
     sc_buf_addf(b, "<w:hyperlink w:anchor=\"_Toc%ld\" w:history=\"1\">", bm);
     put_run(b, NULL, blk->text, blk->len);
-    sc_buf_addf(b, "<w:r><w:tab/></w:r>"
+    sc_buf_addf(b,
+                "<w:r><w:tab/></w:r>"
                 "<w:r><w:fldChar w:fldCharType=\"begin\"/></w:r>"
                 "<w:r><w:instrText xml:space=\"preserve\"> PAGEREF _Toc%ld \\h </w:instrText></w:r>"
                 "<w:r><w:fldChar w:fldCharType=\"separate\"/></w:r>"
@@ -347,12 +370,8 @@ static void write_document(struct sc_buf *b, const struct sc_ex_plan *p)
     for (size_t k = 0; k < p->nblocks; k++) {
         const struct sc_ex_block *blk = &p->blocks[k];
         switch (blk->kind) {
-        case SC_EX_TITLE:
-            put_para(b, "Title", blk->text, blk->len);
-            break;
-        case SC_EX_TOC_HEADING:
-            put_para(b, "TOCHeading", blk->text, blk->len);
-            break;
+        case SC_EX_TITLE: put_para(b, "Title", blk->text, blk->len); break;
+        case SC_EX_TOC_HEADING: put_para(b, "TOCHeading", blk->text, blk->len); break;
         case SC_EX_TOC_ENTRY: {
             int last = k + 1 == p->nblocks || p->blocks[k + 1].kind != SC_EX_TOC_ENTRY;
             put_toc_entry(b, p, blk, first_entry, last);
@@ -399,7 +418,8 @@ static void write_document(struct sc_buf *b, const struct sc_ex_plan *p)
         }
         }
     }
-    sc_buf_addf(b, "<w:sectPr><w:footerReference w:type=\"default\" r:id=\"rId4\"/>"
+    sc_buf_addf(b,
+                "<w:sectPr><w:footerReference w:type=\"default\" r:id=\"rId4\"/>"
                 "<w:footerReference w:type=\"even\" r:id=\"rId5\"/>"
                 "<w:pgSz w:w=\"%d\" w:h=\"%d\"/>"
                 "<w:pgMar w:top=\"%d\" w:right=\"%d\" w:bottom=\"%d\" w:left=\"%d\""

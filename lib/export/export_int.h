@@ -11,19 +11,20 @@
 
 /* ---- the page: GB/T 9704-2012, numbers in twips (1/1440 inch) ---- */
 
-#define SC_EX_PAGE_W 11906  /* A4 210 mm */
-#define SC_EX_PAGE_H 16838  /* 297 mm */
-#define SC_EX_MARGIN_TOP 2098    /* 37 mm */
-#define SC_EX_MARGIN_BOTTOM 1984 /* 35 mm */
-#define SC_EX_MARGIN_LEFT 1587   /* 28 mm */
-#define SC_EX_MARGIN_RIGHT 1474  /* 26 mm */
-#define SC_EX_TEXT_W (SC_EX_PAGE_W - SC_EX_MARGIN_LEFT - SC_EX_MARGIN_RIGHT) /* 8845 */
-#define SC_EX_TEXT_H (SC_EX_PAGE_H - SC_EX_MARGIN_TOP - SC_EX_MARGIN_BOTTOM) /* 12756 */
-#define SC_EX_LINES 22           /* lines per page */
-#define SC_EX_CHARS 28           /* characters per line */
-#define SC_EX_LINE_PITCH 579     /* 12756 / 22, rounded down: exactly 22 lines fit */
-#define SC_EX_FOOTER 1276        /* footer bottom 22.5 mm above the page edge,
-                                  * so the number's top is ~7 mm below the text */
+#define SC_EX_PAGE_W        11906                                                   /* A4 210 mm */
+#define SC_EX_PAGE_H        16838                                                   /* 297 mm */
+#define SC_EX_MARGIN_TOP    2098                                                    /* 37 mm */
+#define SC_EX_MARGIN_BOTTOM 1984                                                    /* 35 mm */
+#define SC_EX_MARGIN_LEFT   1587                                                    /* 28 mm */
+#define SC_EX_MARGIN_RIGHT  1474                                                    /* 26 mm */
+#define SC_EX_TEXT_W        (SC_EX_PAGE_W - SC_EX_MARGIN_LEFT - SC_EX_MARGIN_RIGHT) /* 8845 */
+#define SC_EX_TEXT_H        (SC_EX_PAGE_H - SC_EX_MARGIN_TOP - SC_EX_MARGIN_BOTTOM) /* 12756 */
+#define SC_EX_LINES         22  /* lines per page */
+#define SC_EX_CHARS         28  /* characters per line */
+#define SC_EX_LINE_PITCH    579 /* 12756 / 22, rounded down: exactly 22 lines fit */
+#define SC_EX_FOOTER                                   \
+    1276 /* footer bottom 22.5 mm above the page edge, \
+          * so the number's top is ~7 mm below the text */
 
 /* ---- the layout model ----
  * Widths are in hundredths of a point. Every character is condensed by
@@ -33,12 +34,12 @@
  * missing: the same metrics); a little space separates Chinese from Latin
  * text, as Word and LibreOffice both insert. */
 
-#define SC_EX_BODY_SIZE 1600   /* 3号: 16 pt */
-#define SC_EX_TITLE_SIZE 2200  /* 2号: 22 pt */
-#define SC_EX_KERN 25          /* condensed by 0.25 pt: w:spacing -5 */
-#define SC_EX_LINE_W (SC_EX_TEXT_W * 5) /* 8845 twips = 442.25 pt */
-#define SC_EX_INDENT_W 3200    /* first line: two characters, 640 twips */
-#define SC_EX_BOUNDARY_PCT 20  /* Chinese/Latin spacing, % of the font size */
+#define SC_EX_BODY_SIZE    1600               /* 3号: 16 pt */
+#define SC_EX_TITLE_SIZE   2200               /* 2号: 22 pt */
+#define SC_EX_KERN         25                 /* condensed by 0.25 pt: w:spacing -5 */
+#define SC_EX_LINE_W       (SC_EX_TEXT_W * 5) /* 8845 twips = 442.25 pt */
+#define SC_EX_INDENT_W     3200               /* first line: two characters, 640 twips */
+#define SC_EX_BOUNDARY_PCT 20                 /* Chinese/Latin spacing, % of the font size */
 
 /* Advance of one code point at size (1/100 pt), 0 for controls. */
 int sc_ex_char_width(uint32_t cp, int size);
@@ -47,7 +48,7 @@ int sc_ex_is_wide(uint32_t cp);
 /* Line-breaking classes of CJK typography (kinsoku). */
 int sc_ex_no_line_start(uint32_t cp); /* closing punctuation: ，。）” ... */
 int sc_ex_no_line_end(uint32_t cp);   /* opening punctuation: （“《 ... */
-int sc_ex_hangs(uint32_t cp);         /* may hang past the right margin: ，。、． */
+int sc_ex_hangs(uint32_t cp);         /* may hang past the right margin: ，。、；：！？ */
 
 /* Called once per line with the byte range [start, end) of s. */
 typedef void sc_ex_line_fn(void *ctx, size_t start, size_t end);
@@ -76,19 +77,19 @@ enum sc_ex_kind {
 
 struct sc_ex_block {
     enum sc_ex_kind kind;
-    int level;           /* heading level 1-4 (HEADING, or PARA with head_len) */
-    size_t doc;          /* article index */
-    const char *text;    /* borrowed (document text or plan title) */
+    int level;        /* heading level 1-4 (HEADING, or PARA with head_len) */
+    size_t doc;       /* article index */
+    const char *text; /* borrowed (document text or plan title) */
     size_t len;
-    size_t head_len;     /* bytes at the start styled as a heading of `level` */
-    int64_t omitted;     /* NOTE: characters left out */
-    int at_end;          /* NOTE: the paid part runs to the end of the document */
-    int lines;           /* lines on the page grid (including the blank after a title) */
-    int page;            /* page on which the block starts (1-based) */
+    size_t head_len; /* bytes at the start styled as a heading of `level` */
+    int64_t omitted; /* NOTE: characters left out */
+    int at_end;      /* NOTE: the paid part runs to the end of the document */
+    int lines;       /* lines on the page grid (including the blank after a title) */
+    int page;        /* page on which the block starts (1-based) */
 };
 
 struct sc_ex_plan {
-    char *title;         /* owned */
+    char *title; /* owned */
     size_t title_len;
     int single;
     size_t ndocs;
@@ -104,9 +105,8 @@ struct sc_ex_plan {
 };
 
 /* Build the plan (blocks and pages) for docs; plan must be zeroed. */
-enum sc_err sc_ex_plan_build(struct sc_ex_plan *plan, const struct sc_doc *const *docs,
-                             size_t n, const struct sc_compile_opts *opts,
-                             struct sc_diag *diag);
+enum sc_err sc_ex_plan_build(struct sc_ex_plan *plan, const struct sc_doc *const *docs, size_t n,
+                             const struct sc_compile_opts *opts, struct sc_diag *diag);
 void sc_ex_plan_release(struct sc_ex_plan *plan);
 
 /* The note's text, e.g. "（以下为会员内容，共 120 字，已略去）". */

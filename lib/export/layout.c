@@ -5,12 +5,15 @@
  * less 0.25 pt, Latin text advances by Times New Roman metrics, a run of
  * Latin letters and digits is one unbreakable word, a little space
  * separates Chinese from Latin text, and CJK line breaking (kinsoku)
- * applies: closing punctuation never starts a line (the comma and full
- * stop hang in the margin instead; the others pull the previous character
- * down), opening punctuation never ends one. The page numbers of the 目录
- * come from these counts (see docs/internals/export.md).
+ * applies: closing punctuation never starts a line (，。、；：！？ hang in
+ * the margin instead; the others pull the previous character down),
+ * opening punctuation never ends one. The page numbers of the 目录 come
+ * from these counts; docs/internals/export.md gives the rules and how they
+ * were checked against LibreOffice line by line.
  */
 #include "export_int.h"
+
+#include <string.h>
 
 /* Times New Roman / Liberation Serif advances of U+0020..U+007E, in
  * 1/2048 em. */
@@ -25,15 +28,19 @@ static const unsigned short latin_adv[95] = {
 
 static int zero_width(uint32_t cp)
 {
-    return cp < 0x20 || (cp >= 0x7F && cp < 0xA0) || cp == 0x200B || cp == 0x200C ||
-           cp == 0x200D || cp == 0x2060 || cp == 0xFEFF || (cp >= 0x0300 && cp <= 0x036F);
+    return cp < 0x20 || (cp >= 0x7F && cp < 0xA0) || cp == 0x200B || cp == 0x200C || cp == 0x200D ||
+           cp == 0x2060 || cp == 0xFEFF || (cp >= 0x0300 && cp <= 0x036F);
 }
 
 /* Which font a character is set in. Word and LibreOffice agree on the
  * strong classes; the weak ones (spaces, general punctuation, symbols)
  * follow the text before them (the styles hint them eastAsia, and
  * LibreOffice gives a weak character the script of the one before it). */
-enum { SCRIPT_WEAK, SCRIPT_ASIAN, SCRIPT_LATIN };
+enum {
+    SCRIPT_WEAK,
+    SCRIPT_ASIAN,
+    SCRIPT_LATIN
+};
 
 static int script_of(uint32_t cp)
 {
@@ -74,13 +81,18 @@ static int latin_em(uint32_t cp)
     if (cp >= 0x20 && cp < 0x7F)
         return latin_adv[cp - 0x20];
     switch (cp) {
-    case 0x00B7: return 512;  /* · */
-    case 0x00D7: case 0x00F7: return 1155; /* × ÷ */
+    case 0x00B7: return 512; /* · */
+    case 0x00D7:
+    case 0x00F7: return 1155; /* × ÷ */
     case 0x00B0: return 819;  /* ° */
-    case 0x2018: case 0x2019: return 682;  /* ‘ ’ */
-    case 0x201C: case 0x201D: return 909;  /* “ ” */
+    case 0x2018:
+    case 0x2019: return 682; /* ‘ ’ */
+    case 0x201C:
+    case 0x201D: return 909;  /* “ ” */
     case 0x2013: return 1024; /* – */
-    case 0x2014: case 0x2026: case 0x2030: return 2048; /* — … ‰ */
+    case 0x2014:
+    case 0x2026:
+    case 0x2030: return 2048; /* — … ‰ */
     default: return 1024;
     }
 }
@@ -96,8 +108,10 @@ static int advance(uint32_t cp, int script, int size)
     if (zero_width(cp))
         return 0;
     if (script == SCRIPT_ASIAN) {
-        if ((cp >= 0xFF61 && cp <= 0xFFDC) || cp == ' ' || cp == 0xA0)
-            return size / 2 - SC_EX_KERN; /* half-width forms, spaces */
+        if (cp >= 0xFF61 && cp <= 0xFFDC)
+            return size / 2 - SC_EX_KERN; /* half-width forms */
+        if (cp == ' ' || cp == 0xA0)
+            return size * 224 / 1000 - SC_EX_KERN; /* the CJK font's space */
         return size - SC_EX_KERN;
     }
     return latin_em(cp) * size / 2048 - SC_EX_KERN;
@@ -111,6 +125,7 @@ int sc_ex_char_width(uint32_t cp, int size)
 
 int sc_ex_no_line_start(uint32_t cp)
 {
+    /* clang-format off */
     switch (cp) {
     case '!': case ')': case ',': case '.': case ':': case ';': case '?': case ']':
     case '}': case '%': case '-':
@@ -126,10 +141,12 @@ int sc_ex_no_line_start(uint32_t cp)
     default:
         return 0;
     }
+    /* clang-format on */
 }
 
 int sc_ex_no_line_end(uint32_t cp)
 {
+    /* clang-format off */
     switch (cp) {
     case '(': case '[': case '{':
     case 0x2018: case 0x201C: /* ‘ “ */
@@ -140,11 +157,21 @@ int sc_ex_no_line_end(uint32_t cp)
     default:
         return 0;
     }
+    /* clang-format on */
 }
 
 int sc_ex_hangs(uint32_t cp)
 {
-    return cp == 0x3001 || cp == 0x3002 || cp == 0xFF0C || cp == 0xFF0E;
+    /* clang-format off */
+    switch (cp) {
+    case 0x3001: case 0x3002: /* 、 。 */
+    case 0xFF01: case 0xFF0C: case 0xFF0E: case 0xFF1A: case 0xFF1B: case 0xFF1F: /* ！，．：；？ */
+    case '!': case ',': case '.': case ':': case ';': case '?':
+        return 1;
+    default:
+        return 0;
+    }
+    /* clang-format on */
 }
 
 /* Characters of a Latin word: printable ASCII, and the middle dot that
@@ -162,22 +189,8 @@ struct walker {
     int size;
     int script;    /* resolved script of the previous character */
     uint32_t prev; /* previous character (0 at the start of a line) */
+    int alnum;     /* script of the last letter or digit (0: none yet) */
 };
-
-static int first_strong(const char *s, size_t len, size_t i)
-{
-    while (i < len) {
-        uint32_t cp;
-        size_t n = sc_utf8_decode(s + i, len - i, &cp);
-        if (n == 0)
-            n = 1;
-        int sc = script_of(cp);
-        if (sc != SCRIPT_WEAK && !zero_width(cp))
-            return sc;
-        i += n;
-    }
-    return SCRIPT_ASIAN;
-}
 
 /* Width of the character at i (and its byte length in *n), including the
  * kerning space before it when it starts a new script. */
@@ -192,7 +205,7 @@ static int walk_char(struct walker *w, size_t i, size_t *n, uint32_t *out)
         return 0;
     int sc = script_of(cp);
     if (sc == SCRIPT_WEAK)
-        sc = w->script ? w->script : first_strong(w->s, w->len, i);
+        sc = w->script ? w->script : SCRIPT_LATIN; /* at the start: the default script */
     int width = advance(cp, sc, w->size);
     if (w->prev && w->script && sc != w->script) {
         /* a new portion: the last character of the one before keeps its
@@ -206,6 +219,8 @@ static int walk_char(struct walker *w, size_t i, size_t *n, uint32_t *out)
     }
     w->script = sc;
     w->prev = cp;
+    if (letter_or_digit(cp))
+        w->alnum = sc;
     return width;
 }
 
@@ -276,7 +291,7 @@ int sc_ex_break_lines(const char *s, size_t len, int size, int line_w, int first
     uint32_t firsts[MAX_LINE_ITEMS], lasts[MAX_LINE_ITEMS];
     size_t nitems = 0, line_start = 0, i = 0;
     int pos = first_indent, lines = 0;
-    struct walker w = { s, len, size, 0, 0 };
+    struct walker w = { s, len, size, 0, 0, 0 };
     struct walker at_line = w; /* the walker at line_start */
     if (line_w < size)
         line_w = size;
@@ -285,10 +300,11 @@ int sc_ex_break_lines(const char *s, size_t len, int size, int line_w, int first
         struct item it;
         struct walker before = w;
         read_item(&w, i, line_w, &it);
-        /* 、。，． may hang in the margin, but only at the end of Chinese
-         * text: after a Latin word the punctuation goes down with it */
-        int hang = sc_ex_hangs(it.first) && pos <= line_w && before.prev &&
-                   before.script == SCRIPT_ASIAN;
+        /* ，。、；：！？ may hang in the margin, but only in Chinese text
+         * (the last letter or digit before them is Chinese): after a
+         * Latin word the punctuation goes down with it */
+        int hang =
+            sc_ex_hangs(it.first) && pos <= line_w && before.prev && before.alnum == SCRIPT_ASIAN;
         /* + SC_EX_KERN: the last character on a line is not condensed */
         if (pos + it.width + SC_EX_KERN <= line_w || nitems == 0 || hang) {
             if (nitems < MAX_LINE_ITEMS) {
@@ -312,6 +328,15 @@ int sc_ex_break_lines(const char *s, size_t len, int size, int line_w, int first
             }
         }
         size_t brk = k < nitems ? starts[k] : it.start;
+        /* spaces where the line breaks stay at its end, taking no room */
+        while (brk < len) {
+            if (s[brk] == ' ')
+                brk++;
+            else if (len - brk >= 3 && memcmp(s + brk, "\xE3\x80\x80", 3) == 0)
+                brk += 3;
+            else
+                break;
+        }
         lines++;
         if (on_line)
             on_line(ctx, line_start, brk);
@@ -344,7 +369,7 @@ int sc_ex_break_lines(const char *s, size_t len, int size, int line_w, int first
 
 int sc_ex_text_width(const char *s, size_t len, int size)
 {
-    struct walker w = { s, len, size, 0, 0 };
+    struct walker w = { s, len, size, 0, 0, 0 };
     int width = 0;
     size_t i = 0, n;
     uint32_t cp;

@@ -73,7 +73,8 @@ static const struct sc_section *sec_find(const struct sec_ref *v, size_t n, int6
 static int is_trailing_punct(const char *s, size_t len)
 {
     /* what may follow a standalone heading: 。：:.；;，, and spaces */
-    static const char *const ok[] = { "。", "：", ":", ".", "；", ";", "，", ",", " ", "\xE3\x80\x80" };
+    static const char *const ok[] = { "。", "：", ":", ".", "；",
+                                      ";",  "，", ",", " ", "\xE3\x80\x80" };
     size_t i = 0;
     while (i < len) {
         size_t k, m = 0;
@@ -93,8 +94,7 @@ static int is_trailing_punct(const char *s, size_t len)
 
 /* Classify a paragraph s[0..len) (trimmed) that the outline says begins
  * with section sec (may be NULL). */
-static void classify(struct sc_ex_block *b, const char *s, size_t len,
-                     const struct sc_section *sec)
+static void classify(struct sc_ex_block *b, const char *s, size_t len, const struct sc_section *sec)
 {
     b->kind = SC_EX_PARA;
     b->head_len = 0;
@@ -297,11 +297,11 @@ static int digits(int n)
 static int toc_entry_lines(const char *title, size_t len, int page)
 {
     struct last_line ll = { 0 };
-    int lines = sc_ex_break_lines(title, len, SC_EX_BODY_SIZE, SC_EX_LINE_W, 0, remember_line,
-                                  &ll);
+    int lines = sc_ex_break_lines(title, len, SC_EX_BODY_SIZE, SC_EX_LINE_W, 0, remember_line, &ll);
     int w = sc_ex_text_width(title + ll.start, len - ll.start, SC_EX_BODY_SIZE);
-    /* at least half a character of dot leader, then the digits */
-    int need = SC_EX_BODY_SIZE / 2 + digits(page) * (SC_EX_BODY_SIZE / 2 - SC_EX_KERN);
+    /* the number right-aligned at the margin; the leader may shrink to
+     * nothing (what LibreOffice does with a right tab) */
+    int need = digits(page) * (SC_EX_BODY_SIZE / 2 - SC_EX_KERN) + SC_EX_KERN;
     if (w + need > SC_EX_LINE_W)
         lines++;
     return lines;
@@ -313,24 +313,21 @@ static void count_lines(struct sc_ex_block *b)
     case SC_EX_TITLE:
     case SC_EX_ART_TITLE:
         /* 2号 title lines, then one blank line */
-        b->lines = sc_ex_break_lines(b->text, b->len, SC_EX_TITLE_SIZE, SC_EX_LINE_W, 0, NULL,
-                                     NULL) + 1;
+        b->lines =
+            sc_ex_break_lines(b->text, b->len, SC_EX_TITLE_SIZE, SC_EX_LINE_W, 0, NULL, NULL) + 1;
         break;
-    case SC_EX_TOC_HEADING:
-        b->lines = 2;
-        break;
-    case SC_EX_TOC_ENTRY:
-        break; /* depends on the page number: see paginate() */
+    case SC_EX_TOC_HEADING: b->lines = 2; break;
+    case SC_EX_TOC_ENTRY: break; /* depends on the page number: see paginate() */
     case SC_EX_HEADING:
     case SC_EX_PARA:
-        b->lines = sc_ex_break_lines(b->text, b->len, SC_EX_BODY_SIZE, SC_EX_LINE_W,
-                                     SC_EX_INDENT_W, NULL, NULL);
+        b->lines = sc_ex_break_lines(b->text, b->len, SC_EX_BODY_SIZE, SC_EX_LINE_W, SC_EX_INDENT_W,
+                                     NULL, NULL);
         break;
     case SC_EX_NOTE: {
         struct sc_buf nb = SC_BUF_INIT;
         sc_ex_note_text(&nb, b);
-        b->lines = sc_ex_break_lines(nb.data, nb.len, SC_EX_BODY_SIZE, SC_EX_LINE_W,
-                                     SC_EX_INDENT_W, NULL, NULL);
+        b->lines = sc_ex_break_lines(nb.data, nb.len, SC_EX_BODY_SIZE, SC_EX_LINE_W, SC_EX_INDENT_W,
+                                     NULL, NULL);
         sc_buf_release(&nb);
         break;
     }

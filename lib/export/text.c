@@ -35,9 +35,7 @@ enum sc_err sc_ex_write_txt(const struct sc_ex_plan *p, struct sc_buf *out)
             put_line(out, b->text, b->len);
             sc_buf_adds(out, "\n\n");
             break;
-        case SC_EX_TOC_HEADING:
-            sc_buf_adds(out, "目录\n\n");
-            break;
+        case SC_EX_TOC_HEADING: sc_buf_adds(out, "目录\n\n"); break;
         case SC_EX_TOC_ENTRY:
             put_line(out, b->text, b->len);
             sc_buf_addf(out, "\t%d\n", p->first_page[b->doc]);
@@ -107,8 +105,8 @@ static void put_md(struct sc_buf *b, const char *s, size_t len, int line_start)
 
 static int is_punct(uint32_t c)
 {
-    return (c < 0x80 && !((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') ||
-                          (c >= 'a' && c <= 'z'))) ||
+    return (c < 0x80 &&
+            !((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'))) ||
            (c >= 0x2010 && c <= 0x206F) || (c >= 0x3000 && c <= 0x303F) ||
            (c >= 0xFF00 && c <= 0xFF0F) || (c >= 0xFF1A && c <= 0xFF20) ||
            (c >= 0xFF3B && c <= 0xFF40) || (c >= 0xFF5B && c <= 0xFF65);
@@ -127,8 +125,8 @@ static size_t bold_len(const char *s, size_t h)
         uint32_t c;
         if (sc_utf8_decode(s + k, h - k, &c) == 0)
             return 0;
-        if (c == 0x3002 || c == 0xFF1A || c == 0xFF0C || c == 0xFF1B || c == ':' ||
-            c == '.' || c == ',' || c == ';') {
+        if (c == 0x3002 || c == 0xFF1A || c == 0xFF0C || c == 0xFF1B || c == ':' || c == '.' ||
+            c == ',' || c == ';') {
             h = k; /* 。：，； left outside */
             continue;
         }
@@ -147,9 +145,7 @@ enum sc_err sc_ex_write_md(const struct sc_ex_plan *p, struct sc_buf *out)
             put_md(out, b->text, b->len, 0);
             sc_buf_adds(out, "\n\n");
             break;
-        case SC_EX_TOC_HEADING:
-            sc_buf_adds(out, "## 目录\n\n");
-            break;
+        case SC_EX_TOC_HEADING: sc_buf_adds(out, "## 目录\n\n"); break;
         case SC_EX_TOC_ENTRY:
             sc_buf_adds(out, "- ");
             put_md(out, b->text, b->len, 0);

@@ -1,10 +1,10 @@
 /*
  * The default title of a 汇编: "<year>年度<common phrase>汇编（N篇）". The
  * phrase is the longest run of Chinese characters that every title
- * contains once years, numbers, XX placeholders and punctuation are set
- * aside ("2023年爱国卫生运动工作总结" and "XX街道2023年工作总结" share
- * 工作总结); a bare generic word (工作, 情况 ...) is no theme, and the 文种
- * all documents share stands in when there is no phrase.
+ * contains once years, numbers (with their 第 and measure word: 第3篇, 9月),
+ * XX placeholders and punctuation are set aside ("2023年爱国卫生运动工作总结" and
+ * "XX街道2023年工作总结" share 工作总结); a bare generic word (工作, 情况 ...) is no theme, and the
+ * 文种 all documents share stands in when there is no phrase.
  */
 #include "export_int.h"
 
@@ -19,7 +19,8 @@
 struct seq {
     uint32_t cp[TITLE_CPS];
     size_t n;
-    int year; /* first 19xx/20xx年 in the title, 0 if none */
+    int year;         /* first 19xx/20xx年 in the title, 0 if none */
+    uint32_t prev_cp; /* the code point read before (while filling) */
 };
 
 static int is_digit_cp(uint32_t c)
@@ -37,6 +38,7 @@ static void seq_fill(struct seq *q, const char *s)
     size_t len = strlen(s), i = 0;
     q->n = 0;
     q->year = 0;
+    q->prev_cp = 0;
     int digits = 0, val = 0, after_year = 0;
     while (i < len && q->n < TITLE_CPS) {
         uint32_t c;
@@ -48,6 +50,9 @@ static void seq_fill(struct seq *q, const char *s)
         if (is_digit_cp(c)) {
             val = digits < 9 ? val * 10 + digit_val(c) : val;
             digits++;
+            /* "第" before a number is part of it (第3篇) */
+            if (digits == 1 && q->n && q->prev_cp == 0x7B2C)
+                q->cp[q->n - 1] = 0;
         } else {
             if (c == 0x5E74 /* 年 */ && digits == 4) {
                 if (!q->year && val >= 1900 && val <= 2099)
@@ -57,12 +62,14 @@ static void seq_fill(struct seq *q, const char *s)
                 after_year = 0;
             } else {
                 after_year = 0;
-                if (sc_is_cjk(c) && !(c == 0x5E74 && digits > 0))
+                /* the measure word after a number is part of it (3篇, 9月) */
+                if (sc_is_cjk(c) && digits == 0)
                     keep = c;
             }
             digits = 0;
             val = 0;
         }
+        q->prev_cp = c;
         q->cp[q->n++] = keep;
     }
 }
@@ -132,8 +139,8 @@ static size_t common_phrase(struct seq *const *qs, size_t n, uint32_t *out)
             while (a < e && (pat[a] == 0x7684 /* 的 */ || pat[a] == 0x548C /* 和 */ ||
                              pat[a] == 0x53CA /* 及 */ || pat[a] == 0x4E0E /* 与 */))
                 a++;
-            while (e > a && (pat[e - 1] == 0x7684 || pat[e - 1] == 0x548C ||
-                             pat[e - 1] == 0x53CA || pat[e - 1] == 0x4E0E))
+            while (e > a && (pat[e - 1] == 0x7684 || pat[e - 1] == 0x548C || pat[e - 1] == 0x53CA ||
+                             pat[e - 1] == 0x4E0E))
                 e--;
             /* a trailing 汇编 would be said twice */
             if (e - a >= 2 && pat[e - 2] == 0x6C47 && pat[e - 1] == 0x7F16)
