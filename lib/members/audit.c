@@ -9,7 +9,7 @@
 #include <string.h>
 
 #define MAX_DETAIL 1000
-#define MAX_ADDR 64
+#define MAX_ADDR   64
 #define MAX_ACTION 32
 
 /* Length of s cut to at most max bytes, at a UTF-8 character boundary. */
@@ -41,8 +41,7 @@ enum sc_err sc_audit(struct sc_library *lib, const struct sc_principal *p, const
     sqlite3_bind_int64(st, 1, (int64_t)sc_members_now());
     if (p && p->tier != SC_TIER_ANON && p->user_id > 0) {
         sqlite3_bind_int64(st, 2, p->user_id);
-        sqlite3_bind_text(st, 3, p->name, (int)cut(p->name, sizeof p->name - 1),
-                          SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, 3, p->name, (int)cut(p->name, sizeof p->name - 1), SQLITE_TRANSIENT);
     }
     sqlite3_bind_text(st, 4, action, (int)cut(action, MAX_ACTION), SQLITE_STATIC);
     if (detail && *detail)

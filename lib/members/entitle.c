@@ -40,10 +40,9 @@ int sc_may(const struct sc_principal *p, enum sc_action a)
     return 0;
 }
 
-static const int default_quota[] = { [SC_TIER_ANON] = 0,
-                                     [SC_TIER_FREE] = 3,
-                                     [SC_TIER_VIP] = 30,
-                                     [SC_TIER_SVIP] = 200 };
+static const int default_quota[] = {
+    [SC_TIER_ANON] = 0, [SC_TIER_FREE] = 3, [SC_TIER_VIP] = 30, [SC_TIER_SVIP] = 200
+};
 
 int sc_quota_daily(const struct sc_library *lib, const struct sc_principal *p)
 {
@@ -62,8 +61,10 @@ int sc_quota_daily(const struct sc_library *lib, const struct sc_principal *p)
     snprintf(key, sizeof key, "quota.%s", sc_tier_name(p->tier));
     sqlite3_stmt *st = NULL;
     /* a library without the members tables yet simply has the defaults */
-    if (sqlite3_prepare_v2(lib->db, "SELECT CAST(value AS INTEGER) FROM member_settings "
-                                    "WHERE key = ?1", -1, &st, NULL) == SQLITE_OK) {
+    if (sqlite3_prepare_v2(lib->db,
+                           "SELECT CAST(value AS INTEGER) FROM member_settings "
+                           "WHERE key = ?1",
+                           -1, &st, NULL) == SQLITE_OK) {
         sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
         if (sqlite3_step(st) == SQLITE_ROW) {
             sqlite3_int64 v = sqlite3_column_int64(st, 0);
@@ -139,8 +140,8 @@ void sc_roles_text(struct sc_buf *b, int roles)
         sc_buf_adds(b, roles & SC_ROLE_EDITOR ? ",admin" : "admin");
 }
 
-void sc_principal_from_row(struct sc_principal *p, int64_t id, const char *name,
-                           const char *tier, int64_t expires, int roles, time_t now)
+void sc_principal_from_row(struct sc_principal *p, int64_t id, const char *name, const char *tier,
+                           int64_t expires, int roles, time_t now)
 {
     memset(p, 0, sizeof *p);
     p->user_id = id;
@@ -157,11 +158,10 @@ void sc_principal_from_row(struct sc_principal *p, int64_t id, const char *name,
 
 void sc_principal_from_stmt(struct sc_principal *p, sqlite3_stmt *st, int col0, time_t now)
 {
-    sc_principal_from_row(p, sqlite3_column_int64(st, col0),
-                          (const char *)sqlite3_column_text(st, col0 + 1),
-                          (const char *)sqlite3_column_text(st, col0 + 2),
-                          sqlite3_column_int64(st, col0 + 3), sqlite3_column_int(st, col0 + 4),
-                          now);
+    sc_principal_from_row(
+        p, sqlite3_column_int64(st, col0), (const char *)sqlite3_column_text(st, col0 + 1),
+        (const char *)sqlite3_column_text(st, col0 + 2), sqlite3_column_int64(st, col0 + 3),
+        sqlite3_column_int(st, col0 + 4), now);
 }
 
 static void json_limit(struct sc_buf *b, int n)
@@ -189,15 +189,14 @@ void sc_principal_json(struct sc_library *lib, struct sc_buf *b, const struct sc
     sc_time_json(b, p->tier > SC_TIER_FREE ? p->tier_expires : 0);
     sc_buf_adds(b, ",\"roles\":");
     sc_roles_json(b, p->tier == SC_TIER_ANON ? 0 : p->roles);
-    sc_buf_addf(b,
-                ",\"entitled\":%s,\"may\":{\"search\":%s,\"read_paid\":%s,\"download\":%s,"
-                "\"import\":%s,\"admin\":%s}",
-                sc_may(p, SC_ACT_READ_PAID) ? "true" : "false",
-                sc_may(p, SC_ACT_SEARCH) ? "true" : "false",
-                sc_may(p, SC_ACT_READ_PAID) ? "true" : "false",
-                sc_may(p, SC_ACT_DOWNLOAD) ? "true" : "false",
-                sc_may(p, SC_ACT_IMPORT) ? "true" : "false",
-                sc_may(p, SC_ACT_ADMIN) ? "true" : "false");
+    sc_buf_addf(
+        b,
+        ",\"entitled\":%s,\"may\":{\"search\":%s,\"read_paid\":%s,\"download\":%s,"
+        "\"import\":%s,\"admin\":%s}",
+        sc_may(p, SC_ACT_READ_PAID) ? "true" : "false", sc_may(p, SC_ACT_SEARCH) ? "true" : "false",
+        sc_may(p, SC_ACT_READ_PAID) ? "true" : "false",
+        sc_may(p, SC_ACT_DOWNLOAD) ? "true" : "false", sc_may(p, SC_ACT_IMPORT) ? "true" : "false",
+        sc_may(p, SC_ACT_ADMIN) ? "true" : "false");
     sc_buf_adds(b, ",\"downloads_per_day\":");
     json_limit(b, sc_quota_daily(lib, p));
     sc_buf_adds(b, ",\"downloads_left\":");

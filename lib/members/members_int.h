@@ -6,8 +6,8 @@
 #ifndef SC_MEMBERS_INT_H
 #define SC_MEMBERS_INT_H
 
-#include "sucai/members.h"
 #include "library/store.h"
+#include "sucai/members.h"
 
 /* The clock every members function reads (seconds since the epoch). NULL
  * means time(NULL); tests point it at a fake clock to move past expiries
@@ -27,6 +27,9 @@ int sc_pw_needs_rehash(const char *hash);
 
 /* Tables exist (creating them if the library is writable). */
 enum sc_err sc_members_ready(struct sc_library *lib, struct sc_diag *diag);
+/* As sc_members_ready, for functions that write: SC_EDENIED on a library
+ * opened read-only. */
+enum sc_err sc_members_writable(struct sc_library *lib, struct sc_diag *diag);
 
 /* SC_EINVAL with a message unless name/password are acceptable. */
 enum sc_err sc_check_name(const char *name, struct sc_diag *diag);
@@ -43,8 +46,8 @@ void sc_time_json(struct sc_buf *b, int64_t t);
 void sc_time_text(struct sc_buf *b, int64_t t);
 
 /* Fill p from a users row (effective tier: expired vip/svip -> free). */
-void sc_principal_from_row(struct sc_principal *p, int64_t id, const char *name,
-                           const char *tier, int64_t expires, int roles, time_t now);
+void sc_principal_from_row(struct sc_principal *p, int64_t id, const char *name, const char *tier,
+                           int64_t expires, int roles, time_t now);
 
 /* Columns of users that sc_principal_from_row reads, in order. */
 #define SC_USER_COLS "id, name, tier, tier_expires, roles"

@@ -19,9 +19,8 @@ void sc_local_day(time_t t, char out[16])
         snprintf(out, 16, "d%d", (int)(t / 86400 % 100000000));
 }
 
-static void audit_download(struct sc_library *lib, const struct sc_principal *p,
-                           const char *action, const char *detail, const char *why,
-                           const char *addr)
+static void audit_download(struct sc_library *lib, const struct sc_principal *p, const char *action,
+                           const char *detail, const char *why, const char *addr)
 {
     struct sc_buf d = SC_BUF_INIT;
     sc_buf_adds(&d, detail ? detail : "");
@@ -31,9 +30,8 @@ static void audit_download(struct sc_library *lib, const struct sc_principal *p,
     sc_buf_release(&d);
 }
 
-enum sc_err sc_quota_take(struct sc_library *lib, const struct sc_principal *p,
-                          const char *detail, const char *addr, int *remaining,
-                          struct sc_diag *diag)
+enum sc_err sc_quota_take(struct sc_library *lib, const struct sc_principal *p, const char *detail,
+                          const char *addr, int *remaining, struct sc_diag *diag)
 {
     if (remaining)
         *remaining = 0;
@@ -91,8 +89,7 @@ enum sc_err sc_quota_take(struct sc_library *lib, const struct sc_principal *p,
 
 void sc_quota_give_back(struct sc_library *lib, const struct sc_principal *p)
 {
-    if (!p || p->user_id <= 0 || sc_quota_daily(lib, p) < 0 ||
-        sc_members_ready(lib, NULL) != SC_OK)
+    if (!p || p->user_id <= 0 || sc_quota_daily(lib, p) < 0 || sc_members_ready(lib, NULL) != SC_OK)
         return;
     char day[16];
     sc_local_day(sc_members_now(), day);
@@ -119,9 +116,8 @@ int sc_quota_remaining(struct sc_library *lib, const struct sc_principal *p)
     sc_local_day(sc_members_now(), day);
     sqlite3_stmt *st = NULL;
     int used = 0;
-    if (sqlite3_prepare_v2(lib->db,
-                           "SELECT n FROM download_counts WHERE user_id = ?1 AND day = ?2", -1,
-                           &st, NULL) == SQLITE_OK) {
+    if (sqlite3_prepare_v2(lib->db, "SELECT n FROM download_counts WHERE user_id = ?1 AND day = ?2",
+                           -1, &st, NULL) == SQLITE_OK) {
         sqlite3_bind_int64(st, 1, p->user_id);
         sqlite3_bind_text(st, 2, day, -1, SQLITE_STATIC);
         if (sqlite3_step(st) == SQLITE_ROW)

@@ -101,12 +101,19 @@ enum sc_err sc_members_ready(struct sc_library *lib, struct sc_diag *diag)
     return sc_members_schema(lib, diag);
 }
 
+enum sc_err sc_members_writable(struct sc_library *lib, struct sc_diag *diag)
+{
+    if (lib && (lib->flags & SC_LIBRARY_READONLY))
+        return sc_diag_set(diag, SC_EDENIED, "%s: the library is open read-only", lib->db_path);
+    return sc_members_ready(lib, diag);
+}
+
 enum sc_err sc_check_name(const char *name, struct sc_diag *diag)
 {
     if (!name || !*name)
         return sc_diag_set(diag, SC_EINVAL, "a user name is needed");
     size_t n = strlen(name);
-    if (n >= sizeof ((struct sc_principal *)0)->name)
+    if (n >= sizeof((struct sc_principal *)0)->name)
         return sc_diag_set(diag, SC_EINVAL, "user name too long (at most 63 bytes)");
     if (!sc_utf8_valid(name, n, NULL))
         return sc_diag_set(diag, SC_EINVAL, "user name is not valid UTF-8");

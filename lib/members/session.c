@@ -20,9 +20,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#define WINDOW 86400     /* failures older than a day are forgotten */
-#define BACKOFF_BASE 30  /* seconds after the first failure over the limit */
-#define BACKOFF_MAX 3600
+#define WINDOW       86400 /* failures older than a day are forgotten */
+#define BACKOFF_BASE 30    /* seconds after the first failure over the limit */
+#define BACKOFF_MAX  3600
 #define SEEN_GRANULE 3600 /* sliding expiry is refreshed at most hourly */
 
 static void id_hash(const char *session_id, char out[65])
@@ -76,8 +76,7 @@ static void delete_rowid(struct sc_library *lib, int64_t rowid)
 {
     if (rowid <= 0)
         return;
-    sqlite3_stmt *st = sc_store_prepare(lib, "DELETE FROM login_failures WHERE rowid = ?1",
-                                        NULL);
+    sqlite3_stmt *st = sc_store_prepare(lib, "DELETE FROM login_failures WHERE rowid = ?1", NULL);
     if (!st)
         return;
     sqlite3_bind_int64(st, 1, rowid);
@@ -87,9 +86,8 @@ static void delete_rowid(struct sc_library *lib, int64_t rowid)
 
 static void clear_key(struct sc_library *lib, const char *key, time_t now)
 {
-    sqlite3_stmt *st = sc_store_prepare(lib,
-                                        "DELETE FROM login_failures WHERE key = ?1 OR at < ?2",
-                                        NULL);
+    sqlite3_stmt *st =
+        sc_store_prepare(lib, "DELETE FROM login_failures WHERE key = ?1 OR at < ?2", NULL);
     if (!st)
         return;
     sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
@@ -202,9 +200,8 @@ static enum sc_err new_session(struct sc_library *lib, int64_t user_id, const ch
 /* Housekeeping on login: forget sessions past their expiry. */
 static void drop_expired(struct sc_library *lib, time_t now)
 {
-    sqlite3_stmt *st = sc_store_prepare(lib,
-                                        "DELETE FROM sessions WHERE seen <= ?1 OR created <= ?2",
-                                        NULL);
+    sqlite3_stmt *st =
+        sc_store_prepare(lib, "DELETE FROM sessions WHERE seen <= ?1 OR created <= ?2", NULL);
     if (!st)
         return;
     sqlite3_bind_int64(st, 1, (int64_t)now - SC_SESSION_IDLE_SECONDS);
@@ -230,8 +227,8 @@ static void store_rehash(struct sc_library *lib, int64_t user_id, const char *pa
 
 static void set_last_login(struct sc_library *lib, int64_t user_id, time_t now)
 {
-    sqlite3_stmt *st = sc_store_prepare(lib, "UPDATE users SET last_login = ?1 WHERE id = ?2",
-                                        NULL);
+    sqlite3_stmt *st =
+        sc_store_prepare(lib, "UPDATE users SET last_login = ?1 WHERE id = ?2", NULL);
     if (!st)
         return;
     sqlite3_bind_int64(st, 1, (int64_t)now);
@@ -381,8 +378,7 @@ static int lookup(struct sc_library *lib, const char *session_id, struct sc_prin
     return live;
 }
 
-int sc_session_principal(struct sc_library *lib, const char *session_id,
-                         struct sc_principal *out)
+int sc_session_principal(struct sc_library *lib, const char *session_id, struct sc_principal *out)
 {
     int64_t seen = 0;
     char h[65];
@@ -390,8 +386,10 @@ int sc_session_principal(struct sc_library *lib, const char *session_id,
         return 0;
     time_t now = sc_members_now();
     if ((int64_t)now - seen >= SEEN_GRANULE && !(lib->flags & SC_LIBRARY_READONLY)) {
-        sqlite3_stmt *st = sc_store_prepare(lib, "UPDATE sessions SET seen = ?1 "
-                                                 "WHERE id_hash = ?2", NULL);
+        sqlite3_stmt *st = sc_store_prepare(lib,
+                                            "UPDATE sessions SET seen = ?1 "
+                                            "WHERE id_hash = ?2",
+                                            NULL);
         if (st) {
             sqlite3_bind_int64(st, 1, (int64_t)now);
             sqlite3_bind_text(st, 2, h, -1, SQLITE_STATIC);

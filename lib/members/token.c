@@ -14,8 +14,8 @@
 #include <string.h>
 
 #define TOKEN_PREFIX "sct_"
-#define TOKEN_LEN (4 + SC_SECRET_HEX)
-#define MAX_LABEL 200
+#define TOKEN_LEN    (4 + SC_SECRET_HEX)
+#define MAX_LABEL    200
 
 static int valid_token(const char *t)
 {
@@ -31,12 +31,13 @@ enum sc_err sc_token_create(struct sc_library *lib, const struct sc_principal *a
     if (id)
         *id = 0;
     struct sc_principal owner;
-    enum sc_err e = sc_user_principal(lib, name, &owner, diag);
+    enum sc_err e = sc_members_writable(lib, diag);
+    if (e == SC_OK)
+        e = sc_user_principal(lib, name, &owner, diag);
     if (e != SC_OK)
         return e;
     if (label && strnlen(label, MAX_LABEL + 1) > MAX_LABEL)
-        return sc_diag_set(diag, SC_EINVAL, "token label too long (at most %d bytes)",
-                           MAX_LABEL);
+        return sc_diag_set(diag, SC_EINVAL, "token label too long (at most %d bytes)", MAX_LABEL);
     char *tok = malloc(TOKEN_LEN + 1);
     if (!tok)
         return sc_diag_set(diag, SC_ENOMEM, "out of memory");
@@ -85,7 +86,7 @@ enum sc_err sc_token_create(struct sc_library *lib, const struct sc_principal *a
 enum sc_err sc_token_revoke(struct sc_library *lib, const struct sc_principal *actor,
                             const char *id_or_token, struct sc_diag *diag)
 {
-    enum sc_err e = sc_members_ready(lib, diag);
+    enum sc_err e = sc_members_writable(lib, diag);
     if (e != SC_OK)
         return e;
     if (!id_or_token || !*id_or_token)
@@ -190,8 +191,8 @@ enum sc_err sc_token_list(struct sc_library *lib, int json, struct sc_buf *out,
     if (json)
         sc_buf_addc(out, '[');
     else
-        sc_buf_addf(out, "%4s  %-20s %-20s %-20s %-20s %s\n", "id", "user", "created",
-                    "last used", "revoked", "label");
+        sc_buf_addf(out, "%4s  %-20s %-20s %-20s %-20s %s\n", "id", "user", "created", "last used",
+                    "revoked", "label");
     size_t n = 0;
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {

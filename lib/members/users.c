@@ -24,8 +24,7 @@ static enum sc_err check_days(int days, struct sc_diag *diag)
 
 static int64_t expiry(enum sc_tier tier, int days)
 {
-    return tier > SC_TIER_FREE && days > 0 ? (int64_t)sc_members_now() + (int64_t)days * 86400
-                                           : 0;
+    return tier > SC_TIER_FREE && days > 0 ? (int64_t)sc_members_now() + (int64_t)days * 86400 : 0;
 }
 
 static enum sc_err check_tier(enum sc_tier tier, struct sc_diag *diag)
@@ -44,11 +43,11 @@ static void tier_detail(struct sc_buf *b, const char *name, enum sc_tier tier, i
     }
 }
 
-enum sc_err sc_user_add(struct sc_library *lib, const struct sc_principal *actor,
-                        const char *name, const char *password, enum sc_tier tier, int days,
-                        int roles, struct sc_diag *diag)
+enum sc_err sc_user_add(struct sc_library *lib, const struct sc_principal *actor, const char *name,
+                        const char *password, enum sc_tier tier, int days, int roles,
+                        struct sc_diag *diag)
 {
-    enum sc_err e = sc_members_ready(lib, diag);
+    enum sc_err e = sc_members_writable(lib, diag);
     if (e == SC_OK)
         e = sc_check_name(name, diag);
     if (e == SC_OK)
@@ -99,10 +98,10 @@ enum sc_err sc_user_add(struct sc_library *lib, const struct sc_principal *actor
 /* Run "UPDATE users SET ... WHERE name = ?1 RETURNING id" with ?2, ?3 bound
  * by the caller's binder; SC_ENOTFOUND if no such user. */
 static enum sc_err update_user(struct sc_library *lib, const char *sql, const char *name,
-                               sqlite3_int64 a, sqlite3_int64 b, const char *text,
-                               int64_t *id, struct sc_diag *diag)
+                               sqlite3_int64 a, sqlite3_int64 b, const char *text, int64_t *id,
+                               struct sc_diag *diag)
 {
-    enum sc_err e = sc_members_ready(lib, diag);
+    enum sc_err e = sc_members_writable(lib, diag);
     if (e == SC_OK && (!name || !*name))
         e = sc_diag_set(diag, SC_EINVAL, "a user name is needed");
     if (e != SC_OK)
@@ -141,8 +140,7 @@ static void end_sessions(struct sc_library *lib, int64_t user_id)
 }
 
 enum sc_err sc_user_set_tier(struct sc_library *lib, const struct sc_principal *actor,
-                             const char *name, enum sc_tier tier, int days,
-                             struct sc_diag *diag)
+                             const char *name, enum sc_tier tier, int days, struct sc_diag *diag)
 {
     enum sc_err e = check_tier(tier, diag);
     if (e == SC_OK)
@@ -150,8 +148,9 @@ enum sc_err sc_user_set_tier(struct sc_library *lib, const struct sc_principal *
     if (e != SC_OK)
         return e;
     int64_t exp = expiry(tier, days);
-    e = update_user(lib, "UPDATE users SET tier = ?2, tier_expires = ?3 WHERE name = ?1 "
-                         "RETURNING id",
+    e = update_user(lib,
+                    "UPDATE users SET tier = ?2, tier_expires = ?3 WHERE name = ?1 "
+                    "RETURNING id",
                     name, 0, exp, sc_tier_name(tier), NULL, diag);
     if (e != SC_OK)
         return e;
@@ -183,8 +182,9 @@ enum sc_err sc_user_set_disabled(struct sc_library *lib, const struct sc_princip
                                  const char *name, int disabled, struct sc_diag *diag)
 {
     int64_t id = 0;
-    enum sc_err e = update_user(lib, "UPDATE users SET disabled = ?2 WHERE name = ?1 "
-                                     "RETURNING id",
+    enum sc_err e = update_user(lib,
+                                "UPDATE users SET disabled = ?2 WHERE name = ?1 "
+                                "RETURNING id",
                                 name, disabled ? 1 : 0, 0, NULL, &id, diag);
     if (e != SC_OK)
         return e;
@@ -221,8 +221,8 @@ enum sc_err sc_user_set_password(struct sc_library *lib, const struct sc_princip
     return SC_OK;
 }
 
-enum sc_err sc_user_principal(struct sc_library *lib, const char *name,
-                              struct sc_principal *out, struct sc_diag *diag)
+enum sc_err sc_user_principal(struct sc_library *lib, const char *name, struct sc_principal *out,
+                              struct sc_diag *diag)
 {
     memset(out, 0, sizeof *out);
     enum sc_err e = sc_members_ready(lib, diag);
@@ -250,8 +250,7 @@ enum sc_err sc_user_principal(struct sc_library *lib, const char *name,
     return e;
 }
 
-enum sc_err sc_user_list(struct sc_library *lib, int json, struct sc_buf *out,
-                         struct sc_diag *diag)
+enum sc_err sc_user_list(struct sc_library *lib, int json, struct sc_buf *out, struct sc_diag *diag)
 {
     enum sc_err e = sc_members_ready(lib, diag);
     if (e != SC_OK)

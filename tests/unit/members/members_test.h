@@ -101,7 +101,7 @@ static inline void q_exec(struct sc_library *lib, const char *sql)
 }
 
 static inline void add_user(struct sc_library *lib, const char *name, enum sc_tier tier, int days,
-                     int roles)
+                            int roles)
 {
     struct sc_diag d = { 0 };
     enum sc_err e = sc_user_add(lib, NULL, name, "correct horse", tier, days, roles, &d);

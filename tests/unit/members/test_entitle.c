@@ -3,17 +3,30 @@
  * and role against every action), expiry, daily limits, names, and the
  * principal JSON of GET /api/v1/me.
  */
+/* cmocka needs these first, in this order */
+// clang-format off
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+// clang-format on
 
 #include <string.h>
 
 #include "members/members_int.h"
 
-enum who { ANON, FREE, VIP, SVIP, EDITOR, ADMIN, EDITOR_VIP, ALL_ENTITLED, NWHO };
+enum who {
+    ANON,
+    FREE,
+    VIP,
+    SVIP,
+    EDITOR,
+    ADMIN,
+    EDITOR_VIP,
+    ALL_ENTITLED,
+    NWHO
+};
 
 static struct sc_principal make(enum who w)
 {
@@ -24,9 +37,18 @@ static struct sc_principal make(enum who w)
     case FREE: p.tier = SC_TIER_FREE; break;
     case VIP: p.tier = SC_TIER_VIP; break;
     case SVIP: p.tier = SC_TIER_SVIP; break;
-    case EDITOR: p.tier = SC_TIER_FREE; p.roles = SC_ROLE_EDITOR; break;
-    case ADMIN: p.tier = SC_TIER_FREE; p.roles = SC_ROLE_ADMIN; break;
-    case EDITOR_VIP: p.tier = SC_TIER_VIP; p.roles = SC_ROLE_EDITOR; break;
+    case EDITOR:
+        p.tier = SC_TIER_FREE;
+        p.roles = SC_ROLE_EDITOR;
+        break;
+    case ADMIN:
+        p.tier = SC_TIER_FREE;
+        p.roles = SC_ROLE_ADMIN;
+        break;
+    case EDITOR_VIP:
+        p.tier = SC_TIER_VIP;
+        p.roles = SC_ROLE_EDITOR;
+        break;
     case ALL_ENTITLED: p.all_entitled = 1; break;
     case NWHO: break;
     }
@@ -36,18 +58,14 @@ static struct sc_principal make(enum who w)
 /* The issue's table, row by row. */
 static const int want[NWHO][5] = {
     /*                search read_paid download import admin */
-    [ANON] = { 1, 0, 0, 0, 0 },
-    [FREE] = { 1, 0, 1, 0, 0 },
-    [VIP] = { 1, 1, 1, 0, 0 },
-    [SVIP] = { 1, 1, 1, 0, 0 },
-    [EDITOR] = { 1, 1, 1, 1, 0 },
-    [ADMIN] = { 1, 1, 1, 1, 1 },
-    [EDITOR_VIP] = { 1, 1, 1, 1, 0 },
-    [ALL_ENTITLED] = { 1, 1, 1, 0, 0 },
+    [ANON] = { 1, 0, 0, 0, 0 },       [FREE] = { 1, 0, 1, 0, 0 },
+    [VIP] = { 1, 1, 1, 0, 0 },        [SVIP] = { 1, 1, 1, 0, 0 },
+    [EDITOR] = { 1, 1, 1, 1, 0 },     [ADMIN] = { 1, 1, 1, 1, 1 },
+    [EDITOR_VIP] = { 1, 1, 1, 1, 0 }, [ALL_ENTITLED] = { 1, 1, 1, 0, 0 },
 };
 static const int want_quota[NWHO] = {
-    [ANON] = 0, [FREE] = 3, [VIP] = 30, [SVIP] = 200, [EDITOR] = -1, [ADMIN] = -1,
-    [EDITOR_VIP] = -1, [ALL_ENTITLED] = -1,
+    [ANON] = 0,    [FREE] = 3,   [VIP] = 30,        [SVIP] = 200,
+    [EDITOR] = -1, [ADMIN] = -1, [EDITOR_VIP] = -1, [ALL_ENTITLED] = -1,
 };
 
 static void may_matrix(void **state)
@@ -59,8 +77,7 @@ static void may_matrix(void **state)
         struct sc_principal p = make((enum who)w);
         for (int a = 0; a < 5; a++) {
             if (sc_may(&p, acts[a]) != want[w][a])
-                fail_msg("who %d action %d: got %d want %d", w, a, sc_may(&p, acts[a]),
-                         want[w][a]);
+                fail_msg("who %d action %d: got %d want %d", w, a, sc_may(&p, acts[a]), want[w][a]);
         }
         assert_int_equal(sc_quota_daily(NULL, &p), want_quota[w]);
     }
@@ -159,11 +176,10 @@ static void principal_json(void **state)
     (void)state;
     struct sc_buf b = SC_BUF_INIT;
     sc_principal_json(NULL, &b, NULL, NULL);
-    assert_string_equal(b.data,
-                        "{\"user\":null,\"tier\":\"anonymous\",\"tier_expires\":null,"
-                        "\"roles\":[],\"entitled\":false,\"may\":{\"search\":true,"
-                        "\"read_paid\":false,\"download\":false,\"import\":false,"
-                        "\"admin\":false},\"downloads_per_day\":0,\"downloads_left\":0}");
+    assert_string_equal(b.data, "{\"user\":null,\"tier\":\"anonymous\",\"tier_expires\":null,"
+                                "\"roles\":[],\"entitled\":false,\"may\":{\"search\":true,"
+                                "\"read_paid\":false,\"download\":false,\"import\":false,"
+                                "\"admin\":false},\"downloads_per_day\":0,\"downloads_left\":0}");
     sc_buf_reset(&b);
     struct sc_principal p;
     sc_principal_from_row(&p, 7, "a\"b", "vip", 1700000000 + 86400, SC_ROLE_EDITOR, 1700000000);
@@ -182,10 +198,8 @@ static void principal_json(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(may_matrix),
-        cmocka_unit_test(expired_tier_is_free),
-        cmocka_unit_test(names_parse),
-        cmocka_unit_test(check_names),
+        cmocka_unit_test(may_matrix),     cmocka_unit_test(expired_tier_is_free),
+        cmocka_unit_test(names_parse),    cmocka_unit_test(check_names),
         cmocka_unit_test(principal_json),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

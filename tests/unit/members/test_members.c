@@ -3,11 +3,14 @@
  * generic error, throttling and back-off), sessions (expiry, logout,
  * fixation, CSRF), disabled accounts, API tokens and the audit log.
  */
+/* cmocka needs these first, in this order */
+// clang-format off
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+// clang-format on
 
 #include <pthread.h>
 #include <time.h>
@@ -41,8 +44,7 @@ static void user_add_and_list(void **state)
                      SC_EDUPLICATE);
     assert_non_null(strstr(d.msg, "already exists"));
     sc_diag_clear(&d);
-    assert_int_equal(sc_user_add(t->lib, NULL, "bob", "short", SC_TIER_FREE, 0, 0, &d),
-                     SC_EINVAL);
+    assert_int_equal(sc_user_add(t->lib, NULL, "bob", "short", SC_TIER_FREE, 0, 0, &d), SC_EINVAL);
     sc_diag_clear(&d);
     assert_int_equal(sc_user_add(t->lib, NULL, "b b", "long enough", SC_TIER_FREE, 0, 0, &d),
                      SC_EINVAL);
@@ -82,9 +84,9 @@ static void password_hashing(void **state)
     add_user(t->lib, "amy", SC_TIER_FREE, 0, 0);
     add_user(t->lib, "bea", SC_TIER_FREE, 0, 0);
     sqlite3_stmt *st = NULL;
-    assert_int_equal(sqlite3_prepare_v2(t->lib->db, "SELECT pwhash FROM users ORDER BY id", -1,
-                                        &st, NULL),
-                     SQLITE_OK);
+    assert_int_equal(
+        sqlite3_prepare_v2(t->lib->db, "SELECT pwhash FROM users ORDER BY id", -1, &st, NULL),
+        SQLITE_OK);
     assert_int_equal(sqlite3_step(st), SQLITE_ROW);
     char h1[128];
     snprintf(h1, sizeof h1, "%s", (const char *)sqlite3_column_text(st, 0));
@@ -124,8 +126,7 @@ static void login_and_session(void **state)
     assert_int_equal(sc_may(&p, SC_ACT_READ_PAID), 1);
     /* only the hash is stored */
     char sql[200];
-    snprintf(sql, sizeof sql, "SELECT count(*) FROM sessions WHERE id_hash = '%s'",
-             r.session_id);
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM sessions WHERE id_hash = '%s'", r.session_id);
     assert_int_equal(q_int(t->lib, sql), 0);
     char h[65];
     sc_sha256_hex(r.session_id, 64, h);
@@ -309,8 +310,7 @@ static void throttle_and_backoff(void **state)
     struct sc_login_result r;
     struct sc_diag d = { 0 };
     for (int i = 0; i < SC_LOGIN_FREE_FAILURES; i++)
-        assert_int_equal(sc_login(t->lib, "amy", "bad guess", "10.0.0.1", &r, NULL),
-                         SC_EDENIED);
+        assert_int_equal(sc_login(t->lib, "amy", "bad guess", "10.0.0.1", &r, NULL), SC_EDENIED);
     /* now refused, even with the right password, and from another address */
     assert_int_equal(sc_login(t->lib, "amy", "correct horse", "10.0.0.2", &r, &d), SC_ELIMIT);
     assert_string_equal(d.msg, "too many attempts, try again in 30 s");
@@ -338,8 +338,7 @@ static void throttle_and_backoff(void **state)
     /* after the wait the right password works and clears the count */
     fake_now += 120;
     assert_int_equal(sc_login(t->lib, "amy", "correct horse", NULL, &r, NULL), SC_OK);
-    assert_int_equal(q_int(t->lib, "SELECT count(*) FROM login_failures WHERE key = 'u:amy'"),
-                     0);
+    assert_int_equal(q_int(t->lib, "SELECT count(*) FROM login_failures WHERE key = 'u:amy'"), 0);
     assert_int_equal(sc_login(t->lib, "amy", "bad guess", NULL, &r, NULL), SC_EDENIED);
 
     /* unknown names are throttled the same way (nothing to learn) */

@@ -3,11 +3,14 @@
  * per tier and their settings, giving back, the reset at LOCAL midnight,
  * and the race for the last download between two connections.
  */
+/* cmocka needs these first, in this order */
+// clang-format off
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+// clang-format on
 
 #include <pthread.h>
 #include <time.h>
