@@ -73,11 +73,11 @@ $(BUILD)/sucai: $(CLI_OBJ) $(BUILD)/libsucai.a
 
 $(BUILD)/tests/unit/%: tests/unit/%.c $(BUILD)/libsucai.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Itests/lib $(LDFLAGS) -o $@ $< $(BUILD)/libsucai.a $(LDLIBS) -lcmocka
+	$(CC) $(CFLAGS) -MMD -MP -Itests/lib $(LDFLAGS) -o $@ $< $(BUILD)/libsucai.a $(LDLIBS) -lcmocka
 
 $(BUILD)/fuzz/replay_%: tests/fuzz/%.c tests/fuzz/replay.c $(BUILD)/libsucai.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< tests/fuzz/replay.c $(BUILD)/libsucai.a $(LDLIBS)
+	$(CC) $(CFLAGS) -MMD -MP $(LDFLAGS) -o $@ $< tests/fuzz/replay.c $(BUILD)/libsucai.a $(LDLIBS)
 
 unit: $(UNIT_BIN)
 

@@ -35,7 +35,11 @@ static void serve_usage(FILE *f)
 
 int cmd_serve(struct cli *cli, int argc, char **argv)
 {
-    enum { O_WEB = 256, O_MAX_UPLOAD, O_ALL_ENTITLED };
+    enum {
+        O_WEB = 256,
+        O_MAX_UPLOAD,
+        O_ALL_ENTITLED
+    };
     static const struct option opts[] = {
         { "listen", required_argument, NULL, 'l' },
         { "threads", required_argument, NULL, 't' },

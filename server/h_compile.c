@@ -13,15 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#pragma weak sc_compile_ids
-#pragma weak sc_compile_query
-#pragma weak sc_compile_info_release
-#pragma weak sc_export_format_parse
-#pragma weak sc_export_content_type
-#pragma weak sc_export_file_name
-#pragma weak sc_quota_take
-#pragma weak sc_quota_give_back
-
 #define COMPILE_MAX_OUTPUT (512u * 1024 * 1024)
 
 /* Read "ids" into a new array; -1 with a message in r on error. */
@@ -58,10 +49,6 @@ static int read_ids(const struct http_json *j, const struct http_jnode *arr, int
 
 void h_compile(struct sc_req *req, struct sc_resp *r)
 {
-    if (!sc_compile_ids || !sc_compile_query || !sc_export_format_parse) {
-        resp_error(r, 501, "not_implemented", "compiling is not built into this server");
-        return;
-    }
     if (!req_may(req, SC_ACT_DOWNLOAD)) {
         resp_denied(req, r, "download");
         return;
@@ -138,7 +125,7 @@ void h_compile(struct sc_req *req, struct sc_resp *r)
 
     /* one download of today's quota; given back if the compilation fails */
     int left = -1;
-    if (sc_quota_take) {
+    {
         char detail[96];
         snprintf(detail, sizeof detail, "compile %s %s", sc_export_format_name(opts.format),
                  ids ? "ids" : "query");
@@ -204,10 +191,9 @@ void h_compile(struct sc_req *req, struct sc_resp *r)
     if (e != SC_OK)
         resp_error(r, 500, "internal", "out of memory");
 out:
-    if (taken && sc_quota_give_back)
+    if (taken)
         sc_quota_give_back(req->srv->lib, req_who(req));
-    if (sc_compile_info_release)
-        sc_compile_info_release(&info);
+    sc_compile_info_release(&info);
     sc_buf_release(&out);
     free(ids);
     http_json_release(&j);

@@ -76,8 +76,7 @@ void h_docs(struct sc_req *req, struct sc_resp *r)
     }
     v = req_param(req, "limit");
     if (v && http_parse_int(v, 0, SC_MAX_LIMIT, &c.limit) != 0) {
-        resp_error(r, 400, "bad_limit", "limit must be a whole number from 0 to %d",
-                   SC_MAX_LIMIT);
+        resp_error(r, 400, "bad_limit", "limit must be a whole number from 0 to %d", SC_MAX_LIMIT);
         return;
     }
     v = req_param(req, "offset");
@@ -169,8 +168,8 @@ void h_section(struct sc_req *req, struct sc_resp *r)
         struct sc_buf shown = SC_BUF_INIT;
         sc_buf_add(&shown, text + a0, w0 - a0);
         sc_buf_add(&shown, text + w1, a1 - w1);
-        sc_buf_addf(b, ", \"locked\": true, \"withheld\": [%lld, %lld], \"text\": ",
-                    (long long)wa, (long long)wb);
+        sc_buf_addf(b, ", \"locked\": true, \"withheld\": [%lld, %lld], \"text\": ", (long long)wa,
+                    (long long)wb);
         sc_json_str(b, shown.data, shown.len);
         if (shown.failed)
             b->failed = 1;
@@ -187,7 +186,7 @@ void h_stats(struct sc_req *req, struct sc_resp *r)
 {
     struct sc_stats s;
     struct sc_diag d = { 0 };
-    enum sc_err e = sc_stats_get(req->srv->lib, &s, &d);
+    enum sc_err e = server_stats(req->srv, &s, &d);
     if (e != SC_OK) {
         resp_sc_error(r, e, &d);
         return;
@@ -198,7 +197,7 @@ void h_stats(struct sc_req *req, struct sc_resp *r)
                 "\"near_duplicates\": %lld, \"boilerplate_lines\": %lld, \"store_bytes\": %lld, "
                 "\"index_bytes\": %lld, \"library_bytes\": %lld}\n",
                 (long long)s.documents, (long long)s.chars, (long long)s.sources,
-                (long long)s.refused, (long long)s.duplicates_near,
-                (long long)s.boilerplate_lines, (long long)s.store_bytes,
-                (long long)s.index_bytes, (long long)(s.store_bytes + s.index_bytes));
+                (long long)s.refused, (long long)s.duplicates_near, (long long)s.boilerplate_lines,
+                (long long)s.store_bytes, (long long)s.index_bytes,
+                (long long)(s.store_bytes + s.index_bytes));
 }

@@ -11,8 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#pragma weak sc_audit
-
 struct upload {
     char *name; /* owned; "" for a name that was refused */
     const char *data;
@@ -87,8 +85,7 @@ void h_import(struct sc_req *req, struct sc_resp *r)
     }
     const char *ct = req_header(req, "Content-Type");
     struct sc_buf boundary = SC_BUF_INIT;
-    if (!ct || http_header_param(ct, strlen(ct), "boundary", &boundary) != 1 ||
-        boundary.len == 0) {
+    if (!ct || http_header_param(ct, strlen(ct), "boundary", &boundary) != 1 || boundary.len == 0) {
         sc_buf_release(&boundary);
         resp_error(r, 400, "bad_request", "multipart/form-data without a boundary");
         return;
@@ -96,8 +93,8 @@ void h_import(struct sc_req *req, struct sc_resp *r)
     struct uploads u = { 0 };
     u.max = req->srv->opts.max_upload_files;
     struct sc_diag d = { 0 };
-    enum sc_err e = http_multipart_parse(req->body.data, req->body.len, boundary.data,
-                                         boundary.len, on_part, &u, &d);
+    enum sc_err e = http_multipart_parse(req->body.data, req->body.len, boundary.data, boundary.len,
+                                         on_part, &u, &d);
     sc_buf_release(&boundary);
     if (e == SC_OK && u.oom)
         e = sc_diag_set(&d, SC_ENOMEM, "out of memory");
@@ -109,8 +106,9 @@ void h_import(struct sc_req *req, struct sc_resp *r)
         else if (e != SC_OK)
             resp_error(r, 400, "bad_multipart", "%s", d.msg);
         else
-            resp_error(r, 400, "no_files", "the upload holds no files (send them in a "
-                                            "form field of type file)");
+            resp_error(r, 400, "no_files",
+                       "the upload holds no files (send them in a "
+                       "form field of type file)");
         goto out;
     }
 
@@ -127,8 +125,7 @@ void h_import(struct sc_req *req, struct sc_resp *r)
         }
         struct sc_import_summary sum = { 0 };
         struct sc_diag fd = { 0 };
-        e = sc_import_bytes(req->srv->lib, u.v[i].name, u.v[i].data, u.v[i].len, &opts, &sum,
-                            &fd);
+        e = sc_import_bytes(req->srv->lib, u.v[i].name, u.v[i].data, u.v[i].len, &opts, &sum, &fd);
         if (e != SC_OK) {
             d = fd;
             break;
@@ -140,10 +137,13 @@ void h_import(struct sc_req *req, struct sc_resp *r)
         total.bytes += sum.bytes;
     }
     pthread_mutex_unlock(&req->srv->import_lock);
-    if (sc_audit) {
+    if (total.imported)
+        server_stats_invalidate(req->srv);
+    {
         char detail[160];
-        snprintf(detail, sizeof detail, "upload %zu files: %zu imported, %zu duplicates, "
-                                        "%zu refused",
+        snprintf(detail, sizeof detail,
+                 "upload %zu files: %zu imported, %zu duplicates, "
+                 "%zu refused",
                  u.n, total.imported, total.duplicates, total.refused);
         sc_audit(req->srv->lib, req_who(req), "import", detail, req_addr(req));
     }

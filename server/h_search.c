@@ -10,8 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const filter_fields[] = { "genre", "year", "level", "section", "unit",
-                                             "title" };
+static const char *const filter_fields[] = { "genre", "year", "level", "section", "unit", "title" };
 
 /* Append the filter parameters as query fields; SC_EPARSE names a bad one. */
 static enum sc_err add_filters(struct sc_req *req, struct sc_buf *q, int *nfilters,
@@ -106,8 +105,7 @@ void h_search(struct sc_req *req, struct sc_resp *r)
     int64_t limit = 20, offset = 0;
     const char *v = req_param(req, "limit");
     if (v && http_parse_int(v, 0, SC_MAX_LIMIT, &limit) != 0) {
-        resp_error(r, 400, "bad_limit", "limit must be a whole number from 0 to %d",
-                   SC_MAX_LIMIT);
+        resp_error(r, 400, "bad_limit", "limit must be a whole number from 0 to %d", SC_MAX_LIMIT);
         return;
     }
     v = req_param(req, "offset");
@@ -153,9 +151,8 @@ void h_search(struct sc_req *req, struct sc_resp *r)
         return;
     }
     if (full.len > SC_MAX_QUERY_BYTES) {
-        resp_error(r, 400, "query_too_long",
-                   "the query with its filters is %zu bytes; at most %d", full.len,
-                   SC_MAX_QUERY_BYTES);
+        resp_error(r, 400, "query_too_long", "the query with its filters is %zu bytes; at most %d",
+                   full.len, SC_MAX_QUERY_BYTES);
         sc_buf_release(&full);
         return;
     }

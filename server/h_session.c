@@ -12,34 +12,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-#pragma weak sc_login
-#pragma weak sc_session_end
-#pragma weak sc_session_csrf
-#pragma weak sc_principal_json
-
 static void principal_json(struct sc_req *req, struct sc_buf *b, const struct sc_principal *p,
                            const char *csrf)
 {
-    if (sc_principal_json) {
-        sc_principal_json(req->srv->lib, b, p, csrf);
-        return;
-    }
-    /* without the members part: the anonymous caller of this server */
-    static const char *const acts[] = { "search", "read_paid", "download", "import", "admin" };
-    sc_buf_addf(b, "{\"user\": null, \"tier\": \"anonymous\", \"roles\": [], \"entitled\": %s, "
-                   "\"may\": {",
-                req_may(req, SC_ACT_READ_PAID) ? "true" : "false");
-    for (int a = 0; a < 5; a++)
-        sc_buf_addf(b, "%s\"%s\": %s", a ? ", " : "", acts[a],
-                    req_may(req, (enum sc_action)a) ? "true" : "false");
-    sc_buf_adds(b, "}}");
+    sc_principal_json(req->srv->lib, b, p, csrf);
 }
 
 void h_me(struct sc_req *req, struct sc_resp *r)
 {
     const struct sc_principal *p = req_who(req);
     char csrf[SC_SECRET_HEX + 1] = "";
-    if (req->via_cookie && sc_session_csrf)
+    if (req->via_cookie)
         sc_session_csrf(req->session, csrf);
     resp_json(r);
     principal_json(req, &r->body, p, csrf[0] ? csrf : NULL);
@@ -48,10 +31,6 @@ void h_me(struct sc_req *req, struct sc_resp *r)
 
 void h_session_post(struct sc_req *req, struct sc_resp *r)
 {
-    if (!sc_login) {
-        resp_error(r, 501, "not_implemented", "accounts are not built into this server");
-        return;
-    }
     struct http_json j;
     struct sc_diag d = { 0 };
     enum sc_err e = http_json_parse(&j, req->body.data, req->body.len, &d);
@@ -90,8 +69,10 @@ void h_session_post(struct sc_req *req, struct sc_resp *r)
         principal_json(req, &r->body, &lr->principal, lr->csrf);
         sc_buf_addc(&r->body, '\n');
     } else if (e == SC_ELIMIT) {
-        const char *in = strstr(d.msg, "in ");
-        long secs = in ? strtol(in + 3, NULL, 10) : 0;
+        /* "too many attempts, try again in 30 s" */
+        long secs = 0;
+        for (const char *in = strstr(d.msg, " in "); in && secs <= 0; in = strstr(in + 1, " in "))
+            secs = strtol(in + 4, NULL, 10);
         resp_error(r, 429, "too_many_attempts", "%s", d.msg);
         if (secs > 0) {
             char v[24];
@@ -115,7 +96,7 @@ void h_session_post(struct sc_req *req, struct sc_resp *r)
 void h_session_delete(struct sc_req *req, struct sc_resp *r)
 {
     req_who(req);
-    if (req->session[0] && sc_session_end)
+    if (req->session[0])
         sc_session_end(req->srv->lib, req->session, req_addr(req));
     resp_json(r);
     resp_header(r, "Set-Cookie",

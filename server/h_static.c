@@ -55,8 +55,7 @@ int assets_init(struct sc_server *srv)
         m->etag[18] = '\0';
         if (!srv->opts.dev) {
             m->resp = server_fixed_response(sc_assets[i].data, sc_assets[i].len,
-                                            content_type(sc_assets[i].name), "no-cache",
-                                            m->etag);
+                                            content_type(sc_assets[i].name), "no-cache", m->etag);
             if (!m->resp)
                 return -1;
         }

@@ -60,8 +60,7 @@ enum sc_err http_pct_decode(const char *s, size_t len, int plus_space, struct sc
     return SC_OK;
 }
 
-enum sc_err http_path_decode(const char *s, size_t len, struct sc_buf *out,
-                             struct sc_diag *diag)
+enum sc_err http_path_decode(const char *s, size_t len, struct sc_buf *out, struct sc_diag *diag)
 {
     if (len == 0 || s[0] != '/')
         return sc_diag_set(diag, SC_EPARSE, "the path must start with '/'");
@@ -90,8 +89,8 @@ enum sc_err http_path_decode(const char *s, size_t len, struct sc_buf *out,
     return SC_OK;
 }
 
-enum sc_err http_params_add(struct http_params *p, const char *name, size_t nlen,
-                            const char *value, size_t vlen, struct sc_diag *diag)
+enum sc_err http_params_add(struct http_params *p, const char *name, size_t nlen, const char *value,
+                            size_t vlen, struct sc_diag *diag)
 {
     if (p->n >= HTTP_MAX_PARAMS)
         return sc_diag_set(diag, SC_ELIMIT, "too many query parameters (at most %d)",
@@ -185,8 +184,9 @@ int http_parse_int(const char *s, int64_t lo, int64_t hi, int64_t *out)
     if (!s[i])
         return -1;
     int64_t v = 0;
-    for (; s[i]; i++) {
-        if (s[i] < '0' || s[i] > '9' || i > 18)
+    for (size_t ndig = 0; s[i]; i++, ndig++) {
+        /* 18 digits always fit in int64_t; longer numbers are refused */
+        if (s[i] < '0' || s[i] > '9' || ndig >= 18)
             return -1;
         v = v * 10 + (s[i] - '0');
     }
@@ -256,7 +256,7 @@ int http_header_param(const char *h, size_t len, const char *name, struct sc_buf
             }
             if (!closed) {
                 out->len = mark;
-                if (!out->failed)
+                if (out->cap) /* SC_BUF_INIT points at a read-only "" */
                     out->data[mark] = '\0';
                 return -1;
             }
@@ -287,8 +287,7 @@ int http_media_type_is(const char *h, const char *type)
     return c == '\0' || c == ';' || c == ' ' || c == '\t';
 }
 
-int http_cookie_get(const char *h, size_t len, const char *name, const char **val,
-                    size_t *vlen)
+int http_cookie_get(const char *h, size_t len, const char *name, const char **val, size_t *vlen)
 {
     size_t nl = strlen(name);
     size_t i = 0;
@@ -458,8 +457,8 @@ static void base_name(struct sc_buf *f)
     }
 }
 
-enum sc_err http_multipart_parse(const char *body, size_t len, const char *boundary,
-                                 size_t blen, http_part_fn *fn, void *ctx, struct sc_diag *diag)
+enum sc_err http_multipart_parse(const char *body, size_t len, const char *boundary, size_t blen,
+                                 http_part_fn *fn, void *ctx, struct sc_diag *diag)
 {
     if (blen == 0 || blen > 200)
         return sc_diag_set(diag, SC_EPARSE, "bad multipart boundary");
@@ -512,8 +511,7 @@ enum sc_err http_multipart_parse(const char *body, size_t len, const char *bound
                 goto out;
             }
             size_t hend = (size_t)(he - body);
-            e = part_headers(body + pos, hend - pos, &name, &filename, &has_filename, &ctype,
-                             diag);
+            e = part_headers(body + pos, hend - pos, &name, &filename, &has_filename, &ctype, diag);
             if (e != SC_OK)
                 goto out;
             pos = hend + 4;
@@ -665,9 +663,7 @@ static enum sc_err jstring(struct jparser *p, size_t *off, size_t *slen)
             sc_buf_add_cp(b, cp);
             break;
         }
-        default:
-            p->i -= 1;
-            return jfail(p, "bad escape");
+        default: p->i -= 1; return jfail(p, "bad escape");
         }
         run = p->i;
     }
@@ -829,8 +825,7 @@ static enum sc_err jvalue(struct jparser *p, uint32_t *out)
     return jfail(p, "unexpected character");
 }
 
-enum sc_err http_json_parse(struct http_json *j, const char *text, size_t len,
-                            struct sc_diag *diag)
+enum sc_err http_json_parse(struct http_json *j, const char *text, size_t len, struct sc_diag *diag)
 {
     memset(j, 0, sizeof *j);
     sc_buf_init(&j->pool);

@@ -16,11 +16,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define HTTP_MAX_PARAMS 64          /* query parameters in one request */
-#define HTTP_MAX_MULTIPART_PARTS 200 /* parts in one multipart body */
-#define HTTP_MAX_PART_HEADER 8192   /* bytes of one part's header block */
-#define HTTP_MAX_JSON_DEPTH 32
-#define HTTP_MAX_JSON_NODES 20000
+#define HTTP_MAX_PARAMS          64   /* query parameters in one request */
+#define HTTP_MAX_MULTIPART_PARTS 200  /* parts in one multipart body */
+#define HTTP_MAX_PART_HEADER     8192 /* bytes of one part's header block */
+#define HTTP_MAX_JSON_DEPTH      32
+#define HTTP_MAX_JSON_NODES      20000
 
 /* ---- %-decoding ---- */
 
@@ -38,8 +38,7 @@ enum sc_err http_pct_decode(const char *s, size_t len, int plus_space, struct sc
  * valid UTF-8 without NUL, backslash or control characters, and hold no
  * "." or ".." segment (also when spelled %2e%2e). SC_EPARSE otherwise.
  */
-enum sc_err http_path_decode(const char *s, size_t len, struct sc_buf *out,
-                             struct sc_diag *diag);
+enum sc_err http_path_decode(const char *s, size_t len, struct sc_buf *out, struct sc_diag *diag);
 
 /* A query string parsed into decoded (name, value) pairs, in order. */
 struct http_param {
@@ -55,8 +54,8 @@ struct http_params {
 
 /* Append one pair, decoding both (plus_space). SC_EPARSE names the
  * parameter; SC_ELIMIT past HTTP_MAX_PARAMS; SC_ENOMEM. */
-enum sc_err http_params_add(struct http_params *p, const char *name, size_t nlen,
-                            const char *value, size_t vlen, struct sc_diag *diag);
+enum sc_err http_params_add(struct http_params *p, const char *name, size_t nlen, const char *value,
+                            size_t vlen, struct sc_diag *diag);
 /* Parse "a=1&b=%E4%B8%AD" (no leading '?'). Empty pieces are skipped. */
 enum sc_err http_params_parse(struct http_params *p, const char *qs, size_t len,
                               struct sc_diag *diag);
@@ -83,8 +82,7 @@ int http_media_type_is(const char *h, const char *type);
 
 /* The value of cookie name in a Cookie header; *val points into h. Returns
  * 1 if found. */
-int http_cookie_get(const char *h, size_t len, const char *name, const char **val,
-                    size_t *vlen);
+int http_cookie_get(const char *h, size_t len, const char *name, const char **val, size_t *vlen);
 
 /*
  * Content-Disposition for a download (RFC 6266 with RFC 5987 encoding):
@@ -98,10 +96,10 @@ enum sc_err http_content_disposition(const char *name, size_t len, struct sc_buf
 /* ---- multipart/form-data (RFC 7578) ---- */
 
 struct http_part {
-    const char *name; /* form field name (decoded, NUL-terminated), "" if none */
-    const char *filename; /* NULL when the part is not a file */
+    const char *name;         /* form field name (decoded, NUL-terminated), "" if none */
+    const char *filename;     /* NULL when the part is not a file */
     const char *content_type; /* "" if none */
-    const char *data; /* borrowed from the body */
+    const char *data;         /* borrowed from the body */
     size_t len;
 };
 
@@ -116,8 +114,8 @@ typedef int http_part_fn(void *ctx, const struct http_part *part);
  * last path component; one that is empty, "." or ".." or not valid UTF-8
  * is passed as "" so the caller can refuse it by name.
  */
-enum sc_err http_multipart_parse(const char *body, size_t len, const char *boundary,
-                                 size_t blen, http_part_fn *fn, void *ctx, struct sc_diag *diag);
+enum sc_err http_multipart_parse(const char *body, size_t len, const char *boundary, size_t blen,
+                                 http_part_fn *fn, void *ctx, struct sc_diag *diag);
 
 /* ---- JSON (RFC 8259) ---- */
 
@@ -136,7 +134,7 @@ enum http_jtype {
  * into the document's string pool. Index 0 is the root. */
 struct http_jnode {
     enum http_jtype type;
-    uint32_t kid, next;  /* 0 = none (the root is never a child) */
+    uint32_t kid, next; /* 0 = none (the root is never a child) */
     uint32_t nkids;
     size_t key, key_len; /* for members of an object */
     size_t str, str_len; /* for strings */
@@ -159,8 +157,7 @@ void http_json_release(struct http_json *j);
 const struct http_jnode *http_json_get(const struct http_json *j, const struct http_jnode *obj,
                                        const char *key);
 /* String of a HTTP_J_STR node (NUL-terminated, valid UTF-8), else NULL. */
-const char *http_json_str(const struct http_json *j, const struct http_jnode *n,
-                          size_t *len);
+const char *http_json_str(const struct http_json *j, const struct http_jnode *n, size_t *len);
 /* Child i of an array, or NULL. Linear. */
 const struct http_jnode *http_json_kid(const struct http_json *j, const struct http_jnode *n,
                                        size_t i);

@@ -12,12 +12,11 @@
  * searchable), if the search part provides it. */
 int64_t sc_index_lag(struct sc_library *lib) __attribute__((weak));
 
-static const int status_codes[M_NSTATUS - 1] = { 200, 201, 204, 304, 400, 401, 403,
-                                                 404, 405, 409, 413, 414, 415, 429,
-                                                 431, 500, 501, 503, 0 };
+static const int status_codes[M_NSTATUS - 1] = { 200, 201, 204, 304, 400, 401, 403, 404, 405, 409,
+                                                 413, 414, 415, 429, 431, 500, 501, 503, 0 };
 
 /* Upper bounds in microseconds; the last bucket is +Inf. */
-static const uint64_t bucket_us[M_NBUCKETS] = { 250,   500,   1000,   2500,   5000,   10000,
+static const uint64_t bucket_us[M_NBUCKETS] = { 250,   500,   1000,   2500,   5000,    10000,
                                                 25000, 50000, 100000, 250000, 1000000, 5000000 };
 
 static size_t status_slot(int status)
@@ -75,31 +74,36 @@ void metrics_render(struct sc_server *srv, struct sc_buf *b)
         const char *name = route_name((enum route)r);
         for (size_t k = 0; k < M_NBUCKETS; k++) {
             cum += load(&m->hist[r][k]);
-            sc_buf_addf(b, "sucai_http_request_duration_seconds_bucket{route=\"%s\",le=\"%g\"} %llu\n",
+            sc_buf_addf(b,
+                        "sucai_http_request_duration_seconds_bucket{route=\"%s\",le=\"%g\"} %llu\n",
                         name, (double)bucket_us[k] / 1e6, (unsigned long long)cum);
         }
-        sc_buf_addf(b, "sucai_http_request_duration_seconds_bucket{route=\"%s\",le=\"+Inf\"} %llu\n",
+        sc_buf_addf(b,
+                    "sucai_http_request_duration_seconds_bucket{route=\"%s\",le=\"+Inf\"} %llu\n",
                     name, (unsigned long long)total);
         sc_buf_addf(b, "sucai_http_request_duration_seconds_sum{route=\"%s\"} %.6f\n", name,
                     (double)load(&m->sum_us[r]) / 1e6);
         sc_buf_addf(b, "sucai_http_request_duration_seconds_count{route=\"%s\"} %llu\n", name,
                     (unsigned long long)total);
     }
-    sc_buf_addf(b, "# HELP sucai_http_response_bytes_total Bytes of response bodies sent.\n"
-                   "# TYPE sucai_http_response_bytes_total counter\n"
-                   "sucai_http_response_bytes_total %llu\n",
+    sc_buf_addf(b,
+                "# HELP sucai_http_response_bytes_total Bytes of response bodies sent.\n"
+                "# TYPE sucai_http_response_bytes_total counter\n"
+                "sucai_http_response_bytes_total %llu\n",
                 (unsigned long long)load(&m->bytes_out));
-    sc_buf_addf(b, "# HELP sucai_http_requests_in_flight Requests being served.\n"
-                   "# TYPE sucai_http_requests_in_flight gauge\n"
-                   "sucai_http_requests_in_flight %lld\n",
+    sc_buf_addf(b,
+                "# HELP sucai_http_requests_in_flight Requests being served.\n"
+                "# TYPE sucai_http_requests_in_flight gauge\n"
+                "sucai_http_requests_in_flight %lld\n",
                 (long long)atomic_load_explicit(&m->in_flight, memory_order_relaxed));
-    sc_buf_addf(b, "# HELP sucai_uptime_seconds Seconds since the server started.\n"
-                   "# TYPE sucai_uptime_seconds gauge\n"
-                   "sucai_uptime_seconds %lld\n",
+    sc_buf_addf(b,
+                "# HELP sucai_uptime_seconds Seconds since the server started.\n"
+                "# TYPE sucai_uptime_seconds gauge\n"
+                "sucai_uptime_seconds %lld\n",
                 (long long)(time(NULL) - srv->started));
     struct sc_stats st;
     struct sc_diag d = { 0 };
-    if (sc_stats_get(srv->lib, &st, &d) == SC_OK) {
+    if (server_stats(srv, &st, &d) == SC_OK) {
         sc_buf_addf(b,
                     "# HELP sucai_documents Documents in the library.\n"
                     "# TYPE sucai_documents gauge\nsucai_documents %lld\n"

@@ -122,11 +122,20 @@ size_t route_body_max(const struct sc_req *req)
 const char *route_name(enum route r)
 {
     static const char *const names[R_COUNT] = {
-        [R_NOT_FOUND] = "not_found", [R_HEALTHZ] = "healthz", [R_METRICS] = "metrics",
-        [R_STATIC] = "static",       [R_SEARCH] = "search",   [R_DOCS] = "docs",
-        [R_DOC] = "doc",             [R_SECTION] = "section", [R_STATS] = "stats",
-        [R_IMPORT] = "import",       [R_COMPILE] = "compile", [R_SESSION] = "session",
-        [R_ME] = "me",               [R_BAD_PATH] = "bad_path",
+        [R_NOT_FOUND] = "not_found",
+        [R_HEALTHZ] = "healthz",
+        [R_METRICS] = "metrics",
+        [R_STATIC] = "static",
+        [R_SEARCH] = "search",
+        [R_DOCS] = "docs",
+        [R_DOC] = "doc",
+        [R_SECTION] = "section",
+        [R_STATS] = "stats",
+        [R_IMPORT] = "import",
+        [R_COMPILE] = "compile",
+        [R_SESSION] = "session",
+        [R_ME] = "me",
+        [R_BAD_PATH] = "bad_path",
     };
     return (unsigned)r < R_COUNT && names[r] ? names[r] : "other";
 }

@@ -7,10 +7,10 @@
 
 #include <stddef.h>
 
-#define SC_SERVE_DEFAULT_LISTEN "127.0.0.1:8080"
-#define SC_SERVE_MAX_THREADS 64
-#define SC_SERVE_MAX_UPLOAD (64u * 1024 * 1024) /* bytes of one POST /import body */
-#define SC_SERVE_MAX_UPLOAD_FILES 100           /* files in one POST /import */
+#define SC_SERVE_DEFAULT_LISTEN   "127.0.0.1:8080"
+#define SC_SERVE_MAX_THREADS      64
+#define SC_SERVE_MAX_UPLOAD       (64u * 1024 * 1024) /* bytes of one POST /import body */
+#define SC_SERVE_MAX_UPLOAD_FILES 100                 /* files in one POST /import */
 
 struct sc_serve_opts {
     const char *library_dir; /* resolved folder of the library */

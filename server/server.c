@@ -28,11 +28,6 @@
 
 /* Members functions may lag behind members.h while that part is being
  * built; an unresolved one leaves callers anonymous (see req_who). */
-#pragma weak sc_may
-#pragma weak sc_token_principal
-#pragma weak sc_session_principal
-#pragma weak sc_session_check_csrf
-
 static const char csp[] = "default-src 'self'; script-src 'self'; style-src 'self'; "
                           "img-src 'self' data:; connect-src 'self'; object-src 'none'; "
                           "base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
@@ -58,8 +53,8 @@ const char *req_addr(struct sc_req *req)
     if (ci && ci->client_addr) {
         const struct sockaddr *sa = ci->client_addr;
         if (sa->sa_family == AF_INET)
-            inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr,
-                      req->addr, sizeof req->addr);
+            inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, req->addr,
+                      sizeof req->addr);
         else if (sa->sa_family == AF_INET6)
             inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
                       req->addr, sizeof req->addr);
@@ -91,7 +86,7 @@ const struct sc_principal *req_who(struct sc_req *req)
         const char *tok = auth + 7;
         while (*tok == ' ')
             tok++;
-        if (sc_token_principal && strlen(tok) < 256)
+        if (strlen(tok) < 256)
             sc_token_principal(lib, tok, &req->who);
     } else {
         const char *cookie = req_header(req, "Cookie");
@@ -101,7 +96,7 @@ const struct sc_principal *req_who(struct sc_req *req)
             is_hex_secret(v, vl)) {
             memcpy(req->session, v, vl);
             req->session[vl] = '\0';
-            if (sc_session_principal && sc_session_principal(lib, req->session, &req->who))
+            if (sc_session_principal(lib, req->session, &req->who))
                 req->via_cookie = 1;
         }
     }
@@ -113,11 +108,7 @@ const struct sc_principal *req_who(struct sc_req *req)
 int req_may(struct sc_req *req, enum sc_action a)
 {
     const struct sc_principal *p = req_who(req);
-    if (sc_may)
-        return sc_may(p, a);
-    /* without the members part: a private server reads and downloads */
-    return a == SC_ACT_SEARCH || (p->all_entitled && (a == SC_ACT_READ_PAID ||
-                                                      a == SC_ACT_DOWNLOAD));
+    return sc_may(p, a);
 }
 
 /* ---- response helpers ---- */
@@ -213,8 +204,7 @@ void *server_fixed_response(const void *data, size_t len, const char *type, cons
         MHD_create_response_from_buffer(len, (void *)data, MHD_RESPMEM_PERSISTENT);
     if (!mr)
         return NULL;
-    if (!add_common_headers(mr) ||
-        MHD_add_response_header(mr, "Content-Type", type) != MHD_YES ||
+    if (!add_common_headers(mr) || MHD_add_response_header(mr, "Content-Type", type) != MHD_YES ||
         MHD_add_response_header(mr, "Cache-Control", cache) != MHD_YES ||
         (etag && MHD_add_response_header(mr, "ETag", etag) != MHD_YES)) {
         MHD_destroy_response(mr);
@@ -256,12 +246,11 @@ static enum MHD_Result send_resp(struct sc_req *req, struct sc_resp *r)
     }
     if (!mr)
         return MHD_NO;
-    int ok = add_common_headers(mr) &&
-             MHD_add_response_header(mr, "Content-Type",
-                                     r->type ? r->type : "text/plain; charset=utf-8") ==
-                 MHD_YES &&
-             MHD_add_response_header(mr, "Cache-Control", r->cache ? r->cache : "no-store") ==
-                 MHD_YES;
+    int ok =
+        add_common_headers(mr) &&
+        MHD_add_response_header(mr, "Content-Type",
+                                r->type ? r->type : "text/plain; charset=utf-8") == MHD_YES &&
+        MHD_add_response_header(mr, "Cache-Control", r->cache ? r->cache : "no-store") == MHD_YES;
     for (size_t i = 0; ok && i < r->nhdr; i++)
         ok = MHD_add_response_header(mr, r->hdr[i].name, r->hdr[i].value) == MHD_YES;
     if (ok && req->allow && r->status == 405) {
@@ -270,8 +259,9 @@ static enum MHD_Result send_resp(struct sc_req *req, struct sc_resp *r)
         static const struct {
             int m;
             const char *name;
-        } names[] = { { M_GET, "GET" }, { M_HEAD, "HEAD" }, { M_POST, "POST" },
-                      { M_DELETE, "DELETE" } };
+        } names[] = {
+            { M_GET, "GET" }, { M_HEAD, "HEAD" }, { M_POST, "POST" }, { M_DELETE, "DELETE" }
+        };
         for (size_t i = 0; i < 4; i++)
             if (req->allow & names[i].m)
                 n += (size_t)snprintf(allow + n, sizeof allow - n, "%s%s", n ? ", " : "",
@@ -287,6 +277,43 @@ static enum MHD_Result send_resp(struct sc_req *req, struct sc_resp *r)
     MHD_destroy_response(mr);
     req->responded = 1;
     return res;
+}
+
+/* ---- cached statistics ---- */
+
+enum sc_err server_stats(struct sc_server *srv, struct sc_stats *out, struct sc_diag *diag)
+{
+    time_t now = time(NULL);
+    pthread_mutex_lock(&srv->stats_lock);
+    int have = srv->stats_at != 0;
+    if (have && (now - srv->stats_at < SC_STATS_TTL || srv->stats_busy)) {
+        *out = srv->stats;
+        pthread_mutex_unlock(&srv->stats_lock);
+        return SC_OK;
+    }
+    srv->stats_busy = 1;
+    pthread_mutex_unlock(&srv->stats_lock);
+    struct sc_stats st;
+    enum sc_err e = sc_stats_get(srv->lib, &st, diag);
+    pthread_mutex_lock(&srv->stats_lock);
+    srv->stats_busy = 0;
+    if (e == SC_OK) {
+        srv->stats = st;
+        srv->stats_at = now;
+        *out = st;
+    } else if (have) {
+        *out = srv->stats; /* keep serving the last good count */
+        e = SC_OK;
+    }
+    pthread_mutex_unlock(&srv->stats_lock);
+    return e;
+}
+
+void server_stats_invalidate(struct sc_server *srv)
+{
+    pthread_mutex_lock(&srv->stats_lock);
+    srv->stats_at = 1; /* stale, but still served while recounting */
+    pthread_mutex_unlock(&srv->stats_lock);
 }
 
 /* ---- dispatch ---- */
@@ -312,13 +339,13 @@ struct param_walk {
     struct sc_diag diag;
 };
 
-static enum MHD_Result param_iter(void *cls, enum MHD_ValueKind kind, const char *key,
-                                  size_t klen, const char *value, size_t vlen)
+static enum MHD_Result param_iter(void *cls, enum MHD_ValueKind kind, const char *key, size_t klen,
+                                  const char *value, size_t vlen)
 {
     (void)kind;
     struct param_walk *w = cls;
-    w->err = http_params_add(&w->req->params, key, klen, value ? value : "", value ? vlen : 0,
-                             &w->diag);
+    w->err =
+        http_params_add(&w->req->params, key, klen, value ? value : "", value ? vlen : 0, &w->diag);
     return w->err == SC_OK ? MHD_YES : MHD_NO;
 }
 
@@ -339,11 +366,10 @@ static int precheck(struct sc_req *req, handler_fn *h, struct sc_resp *r)
     if (req->route == R_BAD_PATH)
         return 0; /* resp already set */
     if (!h) {
-        if (req->route == R_NOT_FOUND || (req->route == R_STATIC && req->allow == 0))
+        if (req->route == R_NOT_FOUND)
             resp_error(r, 404, "not_found", "no such page or endpoint");
         else
-            resp_error(r, 405, "method_not_allowed", "%s is not allowed here",
-                       req->method_name);
+            resp_error(r, 405, "method_not_allowed", "%s is not allowed here", req->method_name);
         return 0;
     }
     if (req->method == M_POST) {
@@ -380,8 +406,7 @@ static void run_handler(struct sc_req *req, handler_fn *h, struct sc_resp *r)
         req_who(req);
         if (req->via_cookie) {
             const char *tok = req_header(req, "X-CSRF-Token");
-            if (!tok || !sc_session_check_csrf ||
-                !sc_session_check_csrf(req->srv->lib, req->session, tok)) {
+            if (!tok || !sc_session_check_csrf(req->srv->lib, req->session, tok)) {
                 resp_error(r, 403, "csrf", "missing or wrong X-CSRF-Token header");
                 return;
             }
@@ -421,8 +446,8 @@ static struct sc_req *req_new(struct sc_server *srv, struct MHD_Connection *c, c
  * still to come (413, 415) are sent then, and those should close it.
  */
 static enum MHD_Result on_access(void *cls, struct MHD_Connection *c, const char *url,
-                                 const char *method, const char *version,
-                                 const char *upload, size_t *upload_size, void **con_cls)
+                                 const char *method, const char *version, const char *upload,
+                                 size_t *upload_size, void **con_cls)
 {
     (void)version;
     struct sc_server *srv = cls;
@@ -453,8 +478,7 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *c, const char
             if (w.err == SC_ENOMEM)
                 return MHD_NO;
             if (w.err != SC_OK) {
-                resp_error(r, 400, w.err == SC_ELIMIT ? "limit" : "bad_encoding", "%s",
-                           w.diag.msg);
+                resp_error(r, 400, w.err == SC_ELIMIT ? "limit" : "bad_encoding", "%s", w.diag.msg);
                 req->has_pending = 1;
             } else if (!precheck(req, h, r)) {
                 req->has_pending = 1;
@@ -467,8 +491,7 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *c, const char
         int has_body = (cl && strcmp(cl, "0") != 0) || te;
         if (has_body && (req->has_pending || req->method != M_POST)) {
             if (!req->has_pending)
-                resp_error(r, 413, "payload_too_large", "%s takes no body here",
-                           req->method_name);
+                resp_error(r, 413, "payload_too_large", "%s takes no body here", req->method_name);
             return respond_now(req, r);
         }
         req->body.max = req->body_max;
@@ -482,16 +505,21 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *c, const char
         if (!req->body_over) {
             sc_buf_add(&req->body, upload, *upload_size);
             if (sc_buf_err(&req->body)) {
+                /* too big (a chunked body, whose size was not announced):
+                 * read and drop the rest, then answer 413; past a bound,
+                 * just close the connection */
                 req->body_over = 1;
                 sc_buf_release(&req->body);
+                resp_error(&req->pending, 413, "payload_too_large",
+                           "the body is larger than %zu bytes", req->body_max);
+                req->has_pending = 1;
             }
+        } else {
+            req->dropped += *upload_size;
+            if (req->dropped > SC_MAX_DROPPED_BODY)
+                return MHD_NO;
         }
         *upload_size = 0;
-        if (req->body_over) {
-            resp_error(&req->pending, 413, "payload_too_large",
-                       "the body is larger than %zu bytes", req->body_max);
-            return respond_now(req, &req->pending);
-        }
         return MHD_YES;
     }
     /* the whole request is here */
@@ -635,6 +663,7 @@ int sc_serve(const struct sc_serve_opts *opts)
     int rc = 2;
     struct MHD_Daemon *d = NULL;
     pthread_mutex_init(&srv->import_lock, NULL);
+    pthread_mutex_init(&srv->stats_lock, NULL);
 
     struct sockaddr_storage ss;
     socklen_t sl;
@@ -657,6 +686,8 @@ int sc_serve(const struct sc_serve_opts *opts)
         fprintf(stderr, "sucai serve: out of memory\n");
         goto out;
     }
+    struct sc_stats st0;
+    server_stats(srv, &st0, NULL); /* count once before the first visitor asks */
 
     /* Signals go to the thread that waits for them (below), never to a
      * worker: block them before MHD starts its threads. */
@@ -669,6 +700,7 @@ int sc_serve(const struct sc_serve_opts *opts)
 
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_TURBO |
                      MHD_USE_ERROR_LOG | MHD_USE_ITC | (v6 ? MHD_USE_IPv6 : 0);
+    /* clang-format off */
     d = MHD_start_daemon(flags, 0, NULL, NULL, on_access, srv,
                          MHD_OPTION_EXTERNAL_LOGGER, mhd_log, srv,
                          MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
@@ -679,6 +711,7 @@ int sc_serve(const struct sc_serve_opts *opts)
                          MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
                          MHD_OPTION_UNESCAPE_CALLBACK, unescape_none, NULL,
                          MHD_OPTION_END);
+    /* clang-format on */
     if (!d) {
         fprintf(stderr, "sucai serve: cannot listen on %s: %s\n", srv->opts.listen,
                 strerror(errno ? errno : EADDRINUSE));
@@ -721,6 +754,7 @@ out:
     assets_release(srv);
     server_fixed_free(srv->healthz);
     pthread_mutex_destroy(&srv->import_lock);
+    pthread_mutex_destroy(&srv->stats_lock);
     free(srv);
     return rc;
 }

@@ -17,10 +17,11 @@
 #include <stdint.h>
 #include <time.h>
 
-#define SC_MAX_JSON_BODY (64u * 1024) /* POST bodies other than uploads */
-#define SC_MAX_OFFSET 10000           /* deepest page of search results or lists */
-#define SC_LOG_PATH_MAX 200           /* bytes of the path kept for the access log */
-#define SC_SESSION_COOKIE "sucai_session"
+#define SC_MAX_JSON_BODY    (64u * 1024)       /* POST bodies other than uploads */
+#define SC_MAX_OFFSET       10000              /* deepest page of search results or lists */
+#define SC_MAX_DROPPED_BODY (8u * 1024 * 1024) /* drained past a limit before closing */
+#define SC_LOG_PATH_MAX     200                /* bytes of the path kept for the access log */
+#define SC_SESSION_COOKIE   "sucai_session"
 
 enum route {
     R_NOT_FOUND = 0,
@@ -40,12 +41,19 @@ enum route {
     R_COUNT
 };
 
-enum method { M_GET = 1, M_HEAD = 2, M_POST = 4, M_DELETE = 8, M_PUT = 16, M_OTHER = 32 };
+enum method {
+    M_GET = 1,
+    M_HEAD = 2,
+    M_POST = 4,
+    M_DELETE = 8,
+    M_PUT = 16,
+    M_OTHER = 32
+};
 
 /* ---- metrics (metrics.c) ---- */
 
 #define M_NBUCKETS 12
-#define M_NSTATUS 20
+#define M_NSTATUS  20
 
 struct metrics {
     _Atomic uint64_t count[R_COUNT][M_NSTATUS];
@@ -74,9 +82,14 @@ struct sc_server {
     struct sc_serve_opts opts;
     struct sc_library *lib;
     struct metrics metrics;
-    struct asset_meta *assets; /* parallel to sc_assets[] */
-    void *healthz;             /* prebuilt response (struct MHD_Response) */
+    struct asset_meta *assets;   /* parallel to sc_assets[] */
+    void *healthz;               /* prebuilt response (struct MHD_Response) */
     pthread_mutex_t import_lock; /* one upload imports at a time */
+    /* library statistics, cached: counting them scans the store */
+    pthread_mutex_t stats_lock;
+    struct sc_stats stats;
+    time_t stats_at; /* 0 = never / invalidated */
+    int stats_busy;  /* a thread is recounting */
     time_t started;
 };
 
@@ -84,15 +97,15 @@ struct sc_server {
 
 struct sc_resp {
     int status;
-    const char *type;          /* Content-Type */
-    struct sc_buf body;        /* owned */
-    const void *fixed;         /* borrowed body (assets), used when non-NULL */
+    const char *type;   /* Content-Type */
+    struct sc_buf body; /* owned */
+    const void *fixed;  /* borrowed body (assets), used when non-NULL */
     size_t fixed_len;
-    const char *cache;         /* Cache-Control; NULL = "no-store" */
-    void *shared;              /* a prebuilt MHD response to send as is */
+    const char *cache; /* Cache-Control; NULL = "no-store" */
+    void *shared;      /* a prebuilt MHD response to send as is */
     struct {
         const char *name;
-        char *value;           /* owned */
+        char *value; /* owned */
     } hdr[RESP_MAX_HEADERS];
     size_t nhdr;
 };
@@ -103,18 +116,19 @@ typedef void handler_fn(struct sc_req *req, struct sc_resp *resp);
 
 struct sc_req {
     struct sc_server *srv;
-    void *conn;          /* struct MHD_Connection */
+    void *conn; /* struct MHD_Connection */
     enum method method;
     const char *method_name;
     enum route route;
-    int allow;           /* methods the route accepts (for 405) */
-    int64_t id, n;       /* path parameters: /docs/{id}/sections/{n} */
-    char *path;          /* decoded path (owned) */
+    int allow;     /* methods the route accepts (for 405) */
+    int64_t id, n; /* path parameters: /docs/{id}/sections/{n} */
+    char *path;    /* decoded path (owned) */
     char log_path[SC_LOG_PATH_MAX + 1];
     struct http_params params;
     struct sc_buf body;
     size_t body_max;
-    int body_over;       /* the body passed body_max */
+    int body_over;    /* the body passed body_max */
+    uint64_t dropped; /* bytes read and dropped after that */
     int responded;
     struct sc_resp pending; /* the answer being built */
     int has_pending;        /* pending holds a refusal made before the body */
@@ -122,12 +136,12 @@ struct sc_req {
     struct timespec t0;
     int status;
     uint64_t bytes;
-    char addr[64];       /* client address, "" until req_addr() */
+    char addr[64]; /* client address, "" until req_addr() */
     /* who is asking (resolved on first use) */
     int who_done;
     struct sc_principal who;
     char session[SC_SECRET_HEX + 1]; /* the session id from the cookie, "" if none */
-    int via_cookie;      /* principal came from a session cookie (needs CSRF) */
+    int via_cookie;                  /* principal came from a session cookie (needs CSRF) */
 };
 
 /* Request helpers (server.c). */
@@ -141,7 +155,7 @@ const struct sc_principal *req_who(struct sc_req *req);
 int req_may(struct sc_req *req, enum sc_action a);
 
 /* Response helpers (server.c). */
-void resp_json(struct sc_resp *r);   /* 200, application/json */
+void resp_json(struct sc_resp *r); /* 200, application/json */
 void resp_error(struct sc_resp *r, int status, const char *code, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 /* An error for a libsucai failure (SC_ENOTFOUND -> 404 ...). */
@@ -160,8 +174,15 @@ size_t route_body_max(const struct sc_req *req);
 
 /* ---- handlers ---- */
 
-handler_fn h_healthz, h_metrics, h_static, h_search, h_docs, h_doc, h_section, h_stats,
-    h_import, h_compile, h_session_post, h_session_delete, h_me;
+handler_fn h_healthz, h_metrics, h_static, h_search, h_docs, h_doc, h_section, h_stats, h_import,
+    h_compile, h_session_post, h_session_delete, h_me;
+
+/* The library's statistics, at most SC_STATS_TTL seconds old (a stale copy
+ * is served while one thread recounts). Returns SC_OK or the error of the
+ * first count. server_stats_invalidate() after the library changed. */
+#define SC_STATS_TTL 30
+enum sc_err server_stats(struct sc_server *srv, struct sc_stats *out, struct sc_diag *diag);
+void server_stats_invalidate(struct sc_server *srv);
 
 /* Static assets (h_static.c): hashes and prebuilt responses. */
 int assets_init(struct sc_server *srv);

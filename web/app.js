@@ -97,16 +97,51 @@
     return opts.raw ? res : res.json();
   }
 
+  /* Server messages are English (the API's); the page speaks Chinese. */
   function explain(e) {
-    if (!(e instanceof ApiError)) return '网络错误：' + e.message;
-    switch (e.status) {
-      case 401: return '请先登录（' + e.message + '）';
-      case 403: return '没有权限：' + e.message;
-      case 404: return '找不到：' + e.message;
-      case 413: return '太大了：' + e.message;
-      case 429: return '次数已用完：' + e.message;
-      default: return e.message;
+    if (!(e instanceof ApiError)) return '网络错误，请稍后再试';
+    switch (e.code) {
+      case 'unauthorized': return '请先登录';
+      case 'forbidden': return '当前账户没有这项权限';
+      case 'csrf': return '登录状态已过期，请刷新页面后重试';
+      case 'quota_exceeded': return '今日下载次数已用完，明天再来';
+      case 'not_found': return '找不到这篇文档（可能已被删除）';
+      case 'payload_too_large': case 'too_large': return '内容太大，超出了上限';
+      case 'too_many_files': return '一次上传的文件太多';
+      case 'bad_query': return '查询有误：' + queryMessage(e.message);
+      case 'query_too_long': return '查询太长了';
+      case 'bad_filter': return '筛选条件有误';
+      case 'bad_encoding': return '查询里有无法识别的字符';
+      case 'too_many_attempts': return '尝试次数过多，请稍后再试';
+      case 'account_disabled': return '该账户已停用';
     }
+    if (e.status >= 500) return '服务器出错了，请稍后再试';
+    return e.message;
+  }
+
+  /* The query parser's English messages, in Chinese (the position is shown apart). */
+  function queryMessage(m) {
+    const rules = [
+      [/unbalanced \(/, '左括号没有配对的右括号'],
+      [/unbalanced \)/, '右括号没有配对的左括号'],
+      [/empty \( \)/, '括号里是空的'],
+      [/unterminated quote/, '引号没有闭合'],
+      [/without a left operand/, '“|”或 OR 前面缺少词'],
+      [/without a right operand/, '“|”或 OR 后面缺少词'],
+      [/'-' without a term/, '减号后面要跟要排除的词'],
+      [/missing term/, '这里缺少搜索词'],
+      [/empty term/, '这里缺少搜索词'],
+      [/empty value for/, '字段后面缺少值，如 genre:工作总结'],
+      [/unknown section kind/, '章节类型只能是：情况、做法、成效、问题、打算、其他'],
+      [/bad year/, '年份的写法是 year:2023 或 year:2019-2023'],
+      [/too complex/, '查询太复杂，请减少词语或运算符'],
+      [/nested too deeply/, '括号嵌套太深'],
+      [/term too long/, '单个词太长'],
+      [/too long/, '查询太长'],
+      [/invalid UTF-8/, '含有无法识别的字符'],
+    ];
+    for (const [re, zh] of rules) if (re.test(m)) return zh;
+    return m;
   }
 
   /* ---- search normalisation (the server's rules 1-4), with a map back ---- */
@@ -303,7 +338,35 @@
       if (cache.size > 60) cache.delete(cache.keys().next().value);
     }
     if (my !== seq) return;
+    /* A field with a filter shows the counts it would have without its own
+     * filter (so more values can be added: a repeated filter is an OR). */
+    const active = FIELDS.filter((f) => state.filters[f].length);
+    if (active.length && data.facets) {
+      const others = await Promise.all(active.map((f) => facetsWithout(f)));
+      if (my !== seq) return;
+      data = Object.assign({}, data, { facets: Object.assign({}, data.facets) });
+      active.forEach((f, i) => {
+        if (others[i]) data.facets[f === 'section' ? 'kind' : f] = others[i][f === 'section' ? 'kind' : f];
+      });
+    }
     renderResults(data);
+  }
+
+  async function facetsWithout(field) {
+    const p = searchParams();
+    p.delete(field);
+    p.delete('offset');
+    const q = state.q.trim();
+    if (!q && !FIELDS.some((f) => f !== field && state.filters[f].length)) return null;
+    p.set('q', q);
+    p.set('limit', '0');
+    const url = '/api/v1/search?' + p.toString();
+    let d = cache.get(url);
+    if (!d) {
+      try { d = await api(url); } catch (e) { return null; }
+      cache.set(url, d);
+    }
+    return d.facets || null;
   }
 
   function showSearchError(e) {
@@ -311,7 +374,7 @@
     const s = clear($('status'));
     s.className = 'status error';
     if (e instanceof ApiError && e.code === 'bad_query') {
-      s.append('查询有误：', e.message);
+      s.append(explain(e) + (e.position ? '（第 ' + e.position + ' 个字）' : ''));
       if (e.position) {
         const chars = Array.from(state.q);
         const i = Math.max(0, e.position - 1);
@@ -369,7 +432,7 @@
     for (const sn of h.snippets || []) {
       const p = el('p', { class: 'snippet' + (sn.paid ? ' paid' : '') });
       if (sn.text === null || sn.text === undefined) {
-        p.append(el('span', { class: 'lock', text: '🔒 此处命中在付费部分，开通会员后可见' }));
+        p.append(el('span', { class: 'lock' }, el('i', { class: 'lock-icon', 'aria-hidden': 'true' }), '此处命中在付费部分，开通会员后可见'));
       } else {
         if (sn.start > 0) p.append('…');
         p.append(marked(sn.text, sn.highlights || []));
@@ -608,7 +671,8 @@
     const container = () => (stack.length ? stack[stack.length - 1].body : root);
 
     const lockBlock = () => el('div', { class: 'locked', id: 'locked' },
-      el('strong', { text: '🔒 付费内容' }),
+      el('i', { class: 'lock-icon', 'aria-hidden': 'true' }),
+      el('strong', { text: '付费内容' }),
       el('span', { text: '此处约 ' + fmtNum(wh[1] - wh[0]) + ' 字，开通会员后阅读。' }),
       state.me && state.me.user ? null : el('button', { type: 'button', class: 'link', text: '登录', onclick: openLogin }));
 
@@ -642,7 +706,17 @@
       if (isTitle) return; /* the title is the page's h1 */
       const p = el('p', { class: 'para', dataset: { start: String(full), i: String(paras.length) } });
       const ranges = findTerms(line, terms);
-      p.append(marked(line, ranges));
+      const lead = heading ? headingLength(line, heading.s) : 0;
+      if (lead > 0) {
+        const chars = Array.from(line);
+        const head = chars.slice(0, lead).join('');
+        p.append(el('strong', { class: 'lead' }, marked(head, ranges)));
+        const shifted = ranges.map(([a, b]) => [a - lead, b - lead]).filter(([, b]) => b > 0)
+          .map(([a, b]) => [Math.max(0, a), b]);
+        p.append(marked(chars.slice(lead).join(''), shifted));
+      } else {
+        p.append(marked(line, ranges));
+      }
       p.append(el('button', { type: 'button', class: 'copy', title: '复制本段', text: '复制',
         onclick: () => copyText(withSource(line.trim(), d), '本段') }));
       paras.push(p);
@@ -664,6 +738,17 @@
       }
     });
     if (wh && !lockedShown) container().append(lockBlock());
+    for (const sec of root.querySelectorAll('section.sec')) {
+      const body = sec.querySelector(':scope > .sec-body');
+      if (!body || !body.firstChild) sec.classList.add('leaf');
+    }
+    root.addEventListener('click', (ev) => {
+      const p = ev.target.closest('p.para');
+      if (!p || ev.target.closest('button')) return;
+      const was = p.classList.contains('active');
+      for (const a of root.querySelectorAll('p.para.active')) a.classList.remove('active');
+      if (!was) p.classList.add('active');
+    });
     art.append(root);
 
     function plainText() {
@@ -715,6 +800,15 @@
     } else {
       window.scrollTo(0, 0);
     }
+  }
+
+  /* Code points of line taken by its section's label and heading (0 if the
+   * line does not start with them). */
+  function headingLength(line, s) {
+    const t = line.trimStart();
+    const lh = (s.label || '') + (s.heading || '');
+    if (!lh || !t.startsWith(lh)) return 0;
+    return Array.from(line).length - Array.from(t).length + Array.from(lh).length;
   }
 
   function paraText(p) {
@@ -935,8 +1029,10 @@
     const me = state.me;
     $('import-link').hidden = !(me && me.may && me.may.import);
     if (me && me.user) {
+      const roles = me.roles || [];
+      const badge = roles.includes('admin') ? '管理员' : roles.includes('editor') ? '编辑' : (TIER_NAMES[me.tier] || me.tier);
       w.append(el('span', { class: 'user', text: me.user }),
-        el('span', { class: 'tier', text: TIER_NAMES[me.tier] || me.tier }),
+        el('span', { class: 'tier', text: badge }),
         el('button', { type: 'button', class: 'link', text: '退出', onclick: logout }));
     } else {
       w.append(el('button', { type: 'button', class: 'link', id: 'login-open', text: '登录', onclick: openLogin }));
@@ -982,7 +1078,11 @@
   /* ---- wiring ---- */
 
   let typingTimer = 0;
-  $('q').addEventListener('input', () => {
+  /* Chinese is typed through an input method: pinyin being composed is not
+   * the query yet, so wait for the composition to end. */
+  $('q').addEventListener('compositionend', () => $('q').dispatchEvent(new Event('input')));
+  $('q').addEventListener('input', (ev) => {
+    if (ev.isComposing) return;
     clearTimeout(typingTimer);
     typingTimer = setTimeout(() => {
       state.q = $('q').value;

@@ -29,7 +29,7 @@ enum sc_role {
 
 /* Who is asking. An anonymous caller is { 0 } (tier SC_TIER_ANON). */
 struct sc_principal {
-    int64_t user_id;     /* 0 = anonymous */
+    int64_t user_id; /* 0 = anonymous */
     char name[64];
     enum sc_tier tier;   /* effective tier: an expired vip/svip counts as free */
     int roles;           /* enum sc_role bits */
@@ -38,11 +38,11 @@ struct sc_principal {
 };
 
 enum sc_action {
-    SC_ACT_SEARCH,     /* search, counts, titles, free text */
-    SC_ACT_READ_PAID,  /* snippets and text of paid parts */
-    SC_ACT_DOWNLOAD,   /* compile / export (quota-limited) */
-    SC_ACT_IMPORT,     /* upload documents */
-    SC_ACT_ADMIN,      /* users, tokens, boilerplate review */
+    SC_ACT_SEARCH,    /* search, counts, titles, free text */
+    SC_ACT_READ_PAID, /* snippets and text of paid parts */
+    SC_ACT_DOWNLOAD,  /* compile / export (quota-limited) */
+    SC_ACT_IMPORT,    /* upload documents */
+    SC_ACT_ADMIN,     /* users, tokens, boilerplate review */
 };
 
 /* The entitlement table (issue: members). 1 = allowed. Downloads also
@@ -51,7 +51,6 @@ int sc_may(const struct sc_principal *p, enum sc_action a);
 
 /* Downloads per day for a principal; -1 = unlimited, 0 = none. */
 int sc_quota_daily(const struct sc_library *lib, const struct sc_principal *p);
-
 
 /*
  * Ownership and conventions for everything below:
@@ -83,13 +82,12 @@ enum sc_err sc_roles_parse(const char *s, int *out);
 /* Add a user. days > 0 makes a vip/svip tier expire after that many days;
  * days == 0 means it never expires. roles: enum sc_role bits.
  * SC_EDUPLICATE if the name is taken, SC_EINVAL for a bad name/password. */
-enum sc_err sc_user_add(struct sc_library *lib, const struct sc_principal *actor,
-                        const char *name, const char *password, enum sc_tier tier, int days,
-                        int roles, struct sc_diag *diag);
+enum sc_err sc_user_add(struct sc_library *lib, const struct sc_principal *actor, const char *name,
+                        const char *password, enum sc_tier tier, int days, int roles,
+                        struct sc_diag *diag);
 /* Change the tier (days as in sc_user_add, counted from now). Audited. */
 enum sc_err sc_user_set_tier(struct sc_library *lib, const struct sc_principal *actor,
-                             const char *name, enum sc_tier tier, int days,
-                             struct sc_diag *diag);
+                             const char *name, enum sc_tier tier, int days, struct sc_diag *diag);
 enum sc_err sc_user_set_roles(struct sc_library *lib, const struct sc_principal *actor,
                               const char *name, int roles, struct sc_diag *diag);
 /* Disable (1) or enable (0) an account. Disabling ends its sessions; its
@@ -102,8 +100,8 @@ enum sc_err sc_user_set_password(struct sc_library *lib, const struct sc_princip
                                  const char *name, const char *password, struct sc_diag *diag);
 /* The principal of a user by name, as a session of that user would see it.
  * SC_ENOTFOUND if no such user, SC_EDENIED if disabled. */
-enum sc_err sc_user_principal(struct sc_library *lib, const char *name,
-                              struct sc_principal *out, struct sc_diag *diag);
+enum sc_err sc_user_principal(struct sc_library *lib, const char *name, struct sc_principal *out,
+                              struct sc_diag *diag);
 /* Append the users to out: a JSON array of {"id", "name", "tier" (as set),
  * "effective_tier", "tier_expires" (ISO 8601 UTC or null), "roles": [...],
  * "disabled", "created", "last_login", "downloads_today"} when json, else
@@ -118,22 +116,22 @@ enum sc_err sc_user_list(struct sc_library *lib, int json, struct sc_buf *out,
  * after login. Each login makes a new id (never one the client chose), so a
  * cookie planted before login is not honoured after it. */
 #define SC_SESSION_IDLE_SECONDS (7 * 24 * 3600)
-#define SC_SESSION_MAX_SECONDS (30 * 24 * 3600)
-#define SC_SECRET_HEX 64 /* length of a session id or CSRF token */
+#define SC_SESSION_MAX_SECONDS  (30 * 24 * 3600)
+#define SC_SECRET_HEX           64 /* length of a session id or CSRF token */
 
 /* Login throttling (per account name and per client address, held in the
  * store so it works across processes): after SC_LOGIN_FREE_FAILURES failed
  * logins for a name (SC_LOGIN_FREE_FAILURES_ADDR for an address) within a
  * day, each further attempt must wait 30 s, doubling per failure, at most
  * an hour. A successful login clears the name's failures. */
-#define SC_LOGIN_FREE_FAILURES 5
+#define SC_LOGIN_FREE_FAILURES      5
 #define SC_LOGIN_FREE_FAILURES_ADDR 20
 
 struct sc_login_result {
     char session_id[SC_SECRET_HEX + 1]; /* for the cookie; not stored */
     char csrf[SC_SECRET_HEX + 1];       /* for X-CSRF-Token */
     struct sc_principal principal;
-    time_t expires;                     /* idle expiry (slides with use) */
+    time_t expires; /* idle expiry (slides with use) */
 };
 
 /* Check name and password and start a session. Errors:
@@ -146,8 +144,7 @@ enum sc_err sc_login(struct sc_library *lib, const char *name, const char *passw
                      const char *addr, struct sc_login_result *out, struct sc_diag *diag);
 /* Who owns a session. Unknown, expired, ended or disabled -> anonymous
  * ({ 0 }) and returns 0; a live session returns 1 (and slides its expiry). */
-int sc_session_principal(struct sc_library *lib, const char *session_id,
-                         struct sc_principal *out);
+int sc_session_principal(struct sc_library *lib, const char *session_id, struct sc_principal *out);
 /* End a session (logout). Audited with addr. Unknown ids are ignored. */
 enum sc_err sc_session_end(struct sc_library *lib, const char *session_id, const char *addr);
 /* The CSRF token of a session id (derived, one-way, from the id). */
@@ -185,9 +182,8 @@ enum sc_err sc_token_list(struct sc_library *lib, int json, struct sc_buf *out,
  * "compile docx 3 docs") and addr. *remaining (may be NULL) is what is left
  * today, -1 = unlimited. SC_EDENIED if p may not download at all
  * (anonymous), SC_ELIMIT "daily download limit (N) reached" when used up. */
-enum sc_err sc_quota_take(struct sc_library *lib, const struct sc_principal *p,
-                          const char *detail, const char *addr, int *remaining,
-                          struct sc_diag *diag);
+enum sc_err sc_quota_take(struct sc_library *lib, const struct sc_principal *p, const char *detail,
+                          const char *addr, int *remaining, struct sc_diag *diag);
 /* Give back a download taken by sc_quota_take when the download then
  * failed (never below zero). */
 void sc_quota_give_back(struct sc_library *lib, const struct sc_principal *p);

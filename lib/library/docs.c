@@ -36,7 +36,9 @@ void sc_doc_release(struct sc_doc *doc)
 
 #define DOC_COLUMNS                                                                           \
     "d.id, d.title, d.chars, d.source_id, s.name, d.part, d.genre, d.year, d.unit, d.level, " \
-    "d.topics, d.paid_from, d.paid_to, d.dup_of, d.similarity, d.text "
+    "d.topics, d.paid_from, d.paid_to, d.dup_of, d.similarity, "
+/* the text column, or nothing when the caller does not want the text */
+#define DOC_TEXT(flags) (((flags) & SC_DOC_TEXT) ? "d.text " : "NULL ")
 
 /* Fill doc from a row of DOC_COLUMNS; text only when wanted. */
 static enum sc_err doc_from_row(sqlite3_stmt *st, int flags, struct sc_doc *doc)
@@ -152,10 +154,12 @@ enum sc_err sc_doc_get(struct sc_library *lib, int64_t id, int flags, struct sc_
                        struct sc_diag *diag)
 {
     memset(out, 0, sizeof *out);
-    sqlite3_stmt *st = sc_store_prepare(lib,
-                                        "SELECT " DOC_COLUMNS "FROM documents d "
-                                        "JOIN sources s ON s.id = d.source_id WHERE d.id = ?",
-                                        diag);
+    struct sc_buf sql = SC_BUF_INIT;
+    sc_buf_addf(&sql, "SELECT " DOC_COLUMNS "%s FROM documents d "
+                      "JOIN sources s ON s.id = d.source_id WHERE d.id = ?",
+                DOC_TEXT(flags));
+    sqlite3_stmt *st = sql.failed ? NULL : sc_store_prepare(lib, sql.data, diag);
+    sc_buf_release(&sql);
     if (!st)
         return SC_ESTORE;
     sqlite3_bind_int64(st, 1, id);
@@ -181,11 +185,12 @@ enum sc_err sc_doc_get(struct sc_library *lib, int64_t id, int flags, struct sc_
 enum sc_err sc_doc_foreach(struct sc_library *lib, int64_t after_id, int flags, sc_doc_fn *fn,
                            void *ctx, struct sc_diag *diag)
 {
-    sqlite3_stmt *st = sc_store_prepare(lib,
-                                        "SELECT " DOC_COLUMNS "FROM documents d "
-                                        "JOIN sources s ON s.id = d.source_id "
-                                        "WHERE d.id > ? ORDER BY d.id",
-                                        diag);
+    struct sc_buf sql = SC_BUF_INIT;
+    sc_buf_addf(&sql, "SELECT " DOC_COLUMNS "%s FROM documents d "
+                      "JOIN sources s ON s.id = d.source_id WHERE d.id > ? ORDER BY d.id",
+                DOC_TEXT(flags));
+    sqlite3_stmt *st = sql.failed ? NULL : sc_store_prepare(lib, sql.data, diag);
+    sc_buf_release(&sql);
     if (!st)
         return SC_ESTORE;
     sqlite3_bind_int64(st, 1, after_id);

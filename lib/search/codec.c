@@ -63,10 +63,10 @@ unsigned sc_rice_k(uint64_t sum, uint64_t count)
     if (count == 0)
         return 0;
     uint64_t mean = sum / count;
-    unsigned k = 0;
-    while (k < 30 && (2ull << k) <= mean)
-        k++;
-    return k;
+    if (mean < 2)
+        return 0;
+    unsigned k = 63 - (unsigned)__builtin_clzll(mean); /* floor(log2(mean)) */
+    return k < 30 ? k : 30;
 }
 
 void sc_varint_put(struct sc_buf *b, uint64_t v)

@@ -66,12 +66,22 @@ static inline uint64_t sc_bitr_get(struct sc_bitr *r, unsigned n)
 }
 
 /* Rice decode; a corrupt stream cannot loop forever: unary runs stop at
- * the area's limit. */
+ * the area's limit. The usual case (quotient and remainder inside one
+ * 57-bit window) costs one load. */
 static inline uint64_t sc_bitr_rice(struct sc_bitr *r, unsigned k)
 {
+    uint64_t w = sc_bitr_peek(r);
+    if (__builtin_expect((w >> 8) != 0, 1)) {
+        unsigned z = (unsigned)__builtin_clzll(w); /* <= 55 */
+        if (z + 1 + k <= 57) {
+            uint64_t rem = ((w << (z + 1)) >> 1) >> (63 - k); /* k = 0 gives 0 */
+            r->pos += z + 1 + k;
+            return ((uint64_t)z << k) | rem;
+        }
+    }
     uint64_t q = 0;
     for (;;) {
-        uint64_t w = sc_bitr_peek(r);
+        w = sc_bitr_peek(r);
         if (w >> 8) { /* the first 56 bits hold the terminating 1 */
             unsigned z = (unsigned)__builtin_clzll(w);
             q += z;

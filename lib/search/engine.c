@@ -8,6 +8,12 @@
  * offsets 0, 2, 4, ... (and n-2): together they fix every code point of the
  * term at consecutive positions, and a pair never spans a paragraph break,
  * so a verified position is a substring match and nothing else.
+ *
+ * Cost: every node is evaluated against a candidate set (a document mask
+ * from the field filters, and the units still alive in the enclosing AND),
+ * so an AND evaluates its rarest term in full and then only probes the
+ * others in the documents that term left; positions are decoded only for
+ * documents in which every pair of a term is present.
  */
 #include "search/engine.h"
 
@@ -27,12 +33,19 @@ struct uent {
     uint64_t unit;
     double score;
     uint32_t count;
-    uint32_t title; /* raw leaves: a match in the title line */
+    uint32_t title; /* raw leaves: the term occurs in the title */
 };
 
 struct ulist {
     struct uent *v;
     size_t n, cap;
+};
+
+/* What a node may answer: documents with mask[ord] set (NULL = any) and,
+ * when units is set, only units of that sorted list. */
+struct cand {
+    const uint8_t *mask;
+    const struct ulist *units;
 };
 
 struct ctx {
@@ -42,12 +55,25 @@ struct ctx {
     uint32_t kindmask;   /* section: restriction, 0 = none */
     struct sc_diag *diag;
     enum sc_err err;
-    /* scratch */
+    /* scratch, reused across terms */
     uint32_t *pb[SC_QUERY_MAX_TERM_BYTES];
     size_t pcap[SC_QUERY_MAX_TERM_BYTES];
     uint32_t *starts;
     size_t scap;
+    uint32_t *cdocs; /* candidate documents of one segment */
+    size_t cdcap;
+    uint32_t *tf;    /* per document of one segment (one-character terms) */
+    size_t tfcap;
+    uint8_t *tmark;  /* per document of one segment: title holds the term */
+    size_t tmcap;
 };
+
+static int oom(struct ctx *c)
+{
+    if (!c->err)
+        c->err = sc_diag_set(c->diag, SC_ENOMEM, "out of memory");
+    return -1;
+}
 
 static void ul_free(struct ulist *l)
 {
@@ -56,19 +82,26 @@ static void ul_free(struct ulist *l)
     l->n = l->cap = 0;
 }
 
-static int ul_push(struct ctx *c, struct ulist *l, uint64_t unit, double score, uint32_t count,
-                   uint32_t title)
+static int ul_reserve(struct ctx *c, struct ulist *l, size_t need)
 {
-    if (l->n == l->cap) {
-        size_t nc = l->cap ? l->cap * 2 : 64;
-        struct uent *nv = sc_reallocarray(l->v, nc, sizeof *nv);
-        if (!nv) {
-            c->err = sc_diag_set(c->diag, SC_ENOMEM, "out of memory");
-            return -1;
-        }
-        l->v = nv;
-        l->cap = nc;
-    }
+    if (need <= l->cap)
+        return 0;
+    size_t nc = l->cap ? l->cap * 2 : 64;
+    while (nc < need)
+        nc *= 2;
+    struct uent *nv = sc_reallocarray(l->v, nc, sizeof *nv);
+    if (!nv)
+        return oom(c);
+    l->v = nv;
+    l->cap = nc;
+    return 0;
+}
+
+static inline int ul_push(struct ctx *c, struct ulist *l, uint64_t unit, double score,
+                          uint32_t count, uint32_t title)
+{
+    if (l->n == l->cap && ul_reserve(c, l, l->n + 1))
+        return -1;
     l->v[l->n++] = (struct uent){unit, score, count, title};
     return 0;
 }
@@ -79,10 +112,8 @@ static int grow_u32(struct ctx *c, uint32_t **p, size_t *cap, size_t need)
         return 0;
     size_t nc = need + need / 2 + 16;
     uint32_t *np = realloc(*p, nc * sizeof *np);
-    if (!np) {
-        c->err = sc_diag_set(c->diag, SC_ENOMEM, "out of memory");
-        return -1;
-    }
+    if (!np)
+        return oom(c);
     *p = np;
     *cap = nc;
     return 0;
@@ -141,6 +172,11 @@ static const struct sc_sdoc *doc_of(const struct sc_snap *s, uint32_t ord, size_
     return &s->segs[k]->docs[ord - s->base[k]];
 }
 
+static inline uint32_t unit_ord(const struct ctx *c, uint64_t unit)
+{
+    return c->para ? (uint32_t)(unit >> 32) : (uint32_t)unit;
+}
+
 /* ---------------------------------------------------------------- kinds */
 
 int sc_in_kinds(const struct sc_sdoc *d, uint32_t s, uint32_t e, uint32_t mask)
@@ -157,7 +193,7 @@ int sc_in_kinds(const struct sc_sdoc *d, uint32_t s, uint32_t e, uint32_t mask)
 
 /* ---------------------------------------------------------------- terms */
 
-static int decode_cps(const char *s, size_t len, uint32_t *out, size_t max)
+static size_t decode_cps(const char *s, size_t len, uint32_t *out, size_t max)
 {
     size_t n = 0;
     for (size_t i = 0; i < len && n < max;) {
@@ -168,7 +204,7 @@ static int decode_cps(const char *s, size_t len, uint32_t *out, size_t max)
         out[n++] = c;
         i += k;
     }
-    return (int)n;
+    return n;
 }
 
 /* Pair offsets covering a term of n >= 2 code points. */
@@ -182,64 +218,122 @@ static size_t pair_offsets(size_t n, uint32_t *offs)
     return k;
 }
 
-static int cmp_u64(const void *a, const void *b)
+/* The cursors of a term (n >= 2) in one segment, rarest first. Returns the
+ * number of pairs, or 0 when a pair is absent (no match in the segment). */
+struct tcur {
+    uint32_t offs[SC_QUERY_MAX_TERM_BYTES];
+    struct sc_pcur cur[SC_QUERY_MAX_TERM_BYTES / 2 + 2];
+    size_t order[SC_QUERY_MAX_TERM_BYTES / 2 + 2];
+    size_t k;
+};
+
+static size_t tcur_open(struct tcur *t, const struct sc_seg *seg, const uint32_t *cps, size_t n)
 {
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    return x < y ? -1 : x > y;
+    t->k = pair_offsets(n, t->offs);
+    for (size_t j = 0; j < t->k; j++) {
+        int64_t en = sc_seg_find(seg, sc_pair_key(cps[t->offs[j]], cps[t->offs[j] + 1]));
+        if (en < 0 || sc_pcur_init(&t->cur[j], seg, (size_t)en) != SC_OK)
+            return t->k = 0;
+        t->order[j] = j;
+    }
+    for (size_t a = 1; a < t->k; a++)
+        for (size_t b = a; b > 0 && t->cur[t->order[b]].ndocs < t->cur[t->order[b - 1]].ndocs;
+             b--) {
+            size_t x = t->order[b];
+            t->order[b] = t->order[b - 1];
+            t->order[b - 1] = x;
+        }
+    return t->k;
 }
 
-/* Verified starts of an n >= 2 term in the doc all cursors are on. */
-static size_t verify_doc(struct ctx *c, struct sc_pcur *cur, const uint32_t *offs, size_t k,
-                         const size_t *order)
+/* Verified starts of the term in the document all cursors are on, into
+ * c->starts; returns their number. */
+static size_t verify_doc(struct ctx *c, struct tcur *t)
 {
+    const size_t k = t->k;
+    const size_t lead = t->order[0];
     for (size_t j = 0; j < k; j++) {
-        if (grow_u32(c, &c->pb[j], &c->pcap[j], cur[j].tf))
+        if (grow_u32(c, &c->pb[j], &c->pcap[j], t->cur[j].tf))
             return 0;
+        sc_pcur_positions(&t->cur[j], c->pb[j]);
     }
-    /* the same list may back two offsets: decode each cursor once */
-    for (size_t j = 0; j < k; j++)
-        sc_pcur_positions(&cur[j], c->pb[j]);
-    size_t lead = order[0];
-    if (grow_u32(c, &c->starts, &c->scap, cur[lead].tf))
+    const uint32_t nlead = t->cur[lead].tf;
+    if (grow_u32(c, &c->starts, &c->scap, nlead))
         return 0;
+    uint32_t *restrict st = c->starts;
+    const uint32_t *restrict lp = c->pb[lead];
     size_t ns = 0;
-    for (uint32_t t = 0; t < cur[lead].tf; t++)
-        if (c->pb[lead][t] >= offs[lead])
-            c->starts[ns++] = c->pb[lead][t] - offs[lead];
+    const uint32_t off = t->offs[lead];
+    for (uint32_t i = 0; i < nlead; i++)
+        if (lp[i] >= off)
+            st[ns++] = lp[i] - off;
     for (size_t oi = 1; oi < k && ns; oi++) {
-        size_t j = order[oi];
-        const uint32_t *p = c->pb[j];
-        uint32_t np = cur[j].tf, pi = 0;
+        const size_t j = t->order[oi];
+        const uint32_t *restrict p = c->pb[j];
+        const uint32_t np = t->cur[j].tf, o = t->offs[j];
+        uint32_t pi = 0;
         size_t w = 0;
         for (size_t s = 0; s < ns; s++) {
-            uint32_t want = c->starts[s] + offs[j];
+            uint32_t want = st[s] + o;
             while (pi < np && p[pi] < want)
                 pi++;
-            if (pi < np && p[pi] == want)
-                c->starts[w++] = c->starts[s];
+            if (pi == np)
+                break;
+            if (p[pi] == want)
+                st[w++] = st[s];
         }
         ns = w;
     }
     return ns;
 }
 
+/* Advance all cursors of t (and the candidate list cd, when given) to the
+ * first document >= *target present in all; 0 when there is none. */
+static int tcur_align(struct tcur *t, uint32_t *target, const uint32_t *cd, size_t ncd,
+                      size_t *ci)
+{
+    uint32_t x = *target;
+    for (;;) {
+        int moved = 0;
+        if (cd) {
+            while (*ci < ncd && cd[*ci] < x)
+                (*ci)++;
+            if (*ci == ncd)
+                return 0;
+            x = cd[*ci];
+        }
+        for (size_t oi = 0; oi < t->k; oi++) {
+            struct sc_pcur *o = &t->cur[t->order[oi]];
+            if (!sc_pcur_seek(o, x))
+                return 0;
+            if (o->doc > x) {
+                x = o->doc;
+                moved = 1;
+                break;
+            }
+        }
+        if (!moved) {
+            *target = x;
+            return 1;
+        }
+    }
+}
+
 /* Emit the units of one document for a term with verified starts. */
 static int emit_starts(struct ctx *c, struct ulist *out, uint32_t gord, const struct sc_sdoc *d,
-                       const uint32_t *st, size_t ns, size_t tlen)
+                       uint32_t *st, size_t ns, size_t tlen)
 {
     if (c->kindmask) {
         size_t w = 0;
         for (size_t i = 0; i < ns; i++)
             if (sc_in_kinds(d, st[i], st[i] + (uint32_t)tlen, c->kindmask))
-                c->starts[w++] = st[i];
-        st = c->starts;
+                st[w++] = st[i];
         ns = w;
     }
     if (!ns)
         return 0;
-    uint32_t title_end = d->npara > 1 ? d->para[1].norm : d->norm_len + 1;
     if (!c->para)
-        return ul_push(c, out, gord, 0, (uint32_t)ns, st[0] < title_end);
+        return ul_push(c, out, gord, 0, (uint32_t)ns, 0);
     size_t i = 0;
     while (i < ns) {
         uint32_t p = sc_sdoc_para_of(d, st[i]);
@@ -248,316 +342,302 @@ static int emit_starts(struct ctx *c, struct ulist *out, uint32_t gord, const st
             cnt++;
             i++;
         }
-        if (ul_push(c, out, ((uint64_t)gord << 32) | p, 0, cnt, p == 0))
+        if (ul_push(c, out, ((uint64_t)gord << 32) | p, 0, cnt, 0))
             return -1;
     }
     return 0;
 }
 
-/* Mark the documents of seg whose normalised title contains t (one scan
- * over the joined titles). Returns a calloc'd array of ndocs flags. */
-static uint8_t *title_marks(const struct sc_seg *seg, const char *t, size_t len)
+/* The candidate documents of segment si (local ordinals, ascending) from
+ * cand->units; *ncd = 0 and NULL when there is no unit list. */
+static const uint32_t *seg_cands(struct ctx *c, size_t si, const struct cand *cand, size_t *ncd)
 {
-    uint8_t *m = calloc(seg->ndocs ? seg->ndocs : 1, 1);
-    if (!m || !len || !seg->ndocs)
-        return m;
-    const char *all = seg->titles, *end = all + seg->title_off[seg->ndocs];
-    const char *p = all;
-    while (p < end) {
-        const char *hit = memmem(p, (size_t)(end - p), t, len);
-        if (!hit)
-            break;
-        uint32_t off = (uint32_t)(hit - all), lo = 0, hi = seg->ndocs;
-        while (hi - lo > 1) {
-            uint32_t mid = lo + (hi - lo) / 2;
-            if (seg->title_off[mid] <= off)
-                lo = mid;
-            else
-                hi = mid;
-        }
-        m[lo] = 1;
-        p = all + seg->title_off[lo + 1]; /* next title */
+    *ncd = 0;
+    if (!cand->units)
+        return NULL;
+    const struct ulist *u = cand->units;
+    uint32_t lo = c->snap->base[si], hi = c->snap->base[si + 1];
+    /* first unit of the segment */
+    size_t a = 0, b = u->n;
+    while (a < b) {
+        size_t m = a + (b - a) / 2;
+        if (unit_ord(c, u->v[m].unit) < lo)
+            a = m + 1;
+        else
+            b = m;
     }
-    return m;
+    size_t n = 0;
+    for (size_t i = a; i < u->n; i++) {
+        uint32_t o = unit_ord(c, u->v[i].unit);
+        if (o >= hi)
+            break;
+        if (n && c->cdocs[n - 1] == o - lo)
+            continue;
+        if (n == c->cdcap && grow_u32(c, &c->cdocs, &c->cdcap, n + 1))
+            return NULL;
+        c->cdocs[n++] = o - lo;
+    }
+    *ncd = n;
+    return c->cdocs;
 }
 
-static int eval_term_seg(struct ctx *c, size_t si, const char *text, size_t tlen_b,
-                         const uint32_t *cps, size_t n, struct ulist *out)
+static int cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* One-character term in one segment: the union of the lists of its key
+ * range. Without positions, tf per document from the doc streams; with
+ * them, positions bucketed per document and sorted within it. */
+static int eval_char_seg(struct ctx *c, size_t si, uint32_t ch, const uint32_t *cd, size_t ncd,
+                         const uint8_t *mask, struct ulist *out)
 {
     const struct sc_seg *seg = c->snap->segs[si];
     uint32_t gbase = c->snap->base[si];
-    int need_pos = c->para || c->kindmask;
-    if (n == 1) {
-        size_t f, e;
-        sc_seg_range(seg, sc_pair_key(cps[0], 0), sc_pair_key(cps[0], SC_PAIR_END), &f, &e);
-        if (f == e)
-            return 0;
-        if (!need_pos) {
-            uint32_t *tf = calloc(seg->ndocs ? seg->ndocs : 1, sizeof *tf);
-            if (!tf) {
-                c->err = sc_diag_set(c->diag, SC_ENOMEM, "out of memory");
-                return -1;
-            }
-            for (size_t x = f; x < e; x++) {
-                struct sc_pcur cur;
-                if (sc_pcur_init(&cur, seg, x) != SC_OK)
-                    continue;
-                while (sc_pcur_next(&cur))
-                    if (cur.doc < seg->ndocs)
-                        tf[cur.doc] += cur.tf;
-            }
-            uint8_t *tm = title_marks(seg, text, tlen_b);
-            int rc = tm ? 0 : -1;
-            if (!tm)
-                c->err = sc_diag_set(c->diag, SC_ENOMEM, "out of memory");
-            for (uint32_t d = 0; d < seg->ndocs && !rc; d++)
-                if (tf[d])
-                    rc = ul_push(c, out, gbase + d, 0, tf[d], tm[d]);
-            free(tf);
-            free(tm);
-            return rc;
-        }
-        /* all (doc, position) pairs of the character, sorted */
-        uint64_t *all = NULL;
-        size_t na = 0, cap = 0;
-        for (size_t x = f; x < e; x++) {
-            struct sc_pcur cur;
-            if (sc_pcur_init(&cur, seg, x) != SC_OK)
-                continue;
-            while (sc_pcur_next(&cur)) {
-                if (grow_u32(c, &c->pb[0], &c->pcap[0], cur.tf))
-                    goto fail1;
-                sc_pcur_positions(&cur, c->pb[0]);
-                if (na + cur.tf > cap) {
-                    size_t nc = (na + cur.tf) * 2;
-                    uint64_t *nv = sc_reallocarray(all, nc, sizeof *nv);
-                    if (!nv) {
-                        c->err = sc_diag_set(c->diag, SC_ENOMEM, "out of memory");
-                        goto fail1;
-                    }
-                    all = nv;
-                    cap = nc;
-                }
-                for (uint32_t t = 0; t < cur.tf; t++)
-                    all[na++] = ((uint64_t)cur.doc << 32) | c->pb[0][t];
-            }
-        }
-        qsort(all, na, sizeof *all, cmp_u64);
-        uint32_t *st = NULL;
-        size_t stcap = 0;
-        for (size_t i = 0; i < na;) {
-            uint32_t d = (uint32_t)(all[i] >> 32);
-            size_t j = i;
-            while (j < na && (uint32_t)(all[j] >> 32) == d)
-                j++;
-            if (grow_u32(c, &st, &stcap, j - i) ||
-                grow_u32(c, &c->starts, &c->scap, j - i)) {
-                free(st);
-                goto fail1;
-            }
-            for (size_t t = i; t < j; t++)
-                st[t - i] = (uint32_t)all[t];
-            if (d < seg->ndocs && emit_starts(c, out, gbase + d, &seg->docs[d], st, j - i, 1)) {
-                free(st);
-                goto fail1;
-            }
-            i = j;
-        }
-        free(st);
-        free(all);
+    size_t f, e;
+    sc_seg_range(seg, sc_pair_key(ch, 0), sc_pair_key(ch, SC_PAIR_END), &f, &e);
+    if (f == e || !seg->ndocs)
         return 0;
-    fail1:
-        free(all);
+    if (grow_u32(c, &c->tf, &c->tfcap, (size_t)seg->ndocs + 1))
         return -1;
-    }
-
-    uint32_t offs[SC_QUERY_MAX_TERM_BYTES];
-    size_t k = pair_offsets(n, offs);
-    struct sc_pcur *cur = calloc(k, sizeof *cur);
-    size_t *order = calloc(k, sizeof *order);
-    uint32_t *eoff = calloc(k, sizeof *eoff);
-    if (!cur || !order || !eoff) {
-        free(cur);
-        free(order);
-        free(eoff);
-        c->err = sc_diag_set(c->diag, SC_ENOMEM, "out of memory");
-        return -1;
-    }
-    int rc = 0;
-    for (size_t j = 0; j < k; j++) {
-        int64_t en = sc_seg_find(seg, sc_pair_key(cps[offs[j]], cps[offs[j] + 1]));
-        if (en < 0 || sc_pcur_init(&cur[j], seg, (size_t)en) != SC_OK)
-            goto done; /* a pair never seen: no match in this segment */
-        order[j] = j;
-    }
-    /* rarest first */
-    for (size_t a = 1; a < k; a++)
-        for (size_t b = a; b > 0 && cur[order[b]].ndocs < cur[order[b - 1]].ndocs; b--) {
-            size_t t = order[b];
-            order[b] = order[b - 1];
-            order[b - 1] = t;
-        }
-    if (k == 1 && !need_pos) {
-        uint8_t *tm = title_marks(seg, text, tlen_b);
-        if (!tm) {
-            c->err = sc_diag_set(c->diag, SC_ENOMEM, "out of memory");
-            rc = -1;
-            goto done;
-        }
-        while (sc_pcur_next(&cur[0]) && !rc)
-            rc = ul_push(c, out, gbase + cur[0].doc, 0, cur[0].tf,
-                         cur[0].doc < seg->ndocs ? tm[cur[0].doc] : 0);
-        free(tm);
-        goto done;
-    }
-    struct sc_pcur *lead = &cur[order[0]];
-    while (!rc && sc_pcur_next(lead)) {
-        uint32_t target = lead->doc;
-        int all = 1;
-        for (size_t oi = 1; oi < k; oi++) {
-            struct sc_pcur *o = &cur[order[oi]];
-            if (!sc_pcur_seek(o, target))
-                goto done;
-            if (o->doc != target) {
-                all = 0;
-                if (!sc_pcur_seek(lead, o->doc))
-                    goto done;
-                /* re-check from the new lead doc */
-                target = lead->doc;
-                oi = 0;
-                all = 1;
-            }
-        }
-        if (!all)
+    uint32_t *tf = c->tf;
+    memset(tf, 0, ((size_t)seg->ndocs + 1) * sizeof *tf);
+    for (size_t x = f; x < e; x++) {
+        struct sc_pcur cur;
+        if (sc_pcur_init(&cur, seg, x) != SC_OK)
             continue;
-        if (target >= seg->ndocs)
-            break;
-        size_t ns = verify_doc(c, cur, offs, k, order);
-        if (c->err)
-            rc = -1;
-        else if (ns)
-            rc = emit_starts(c, out, gbase + target, &seg->docs[target], c->starts, ns, n);
+        while (sc_pcur_next(&cur))
+            if (cur.doc < seg->ndocs)
+                tf[cur.doc] += cur.tf;
     }
-done:
-    free(cur);
-    free(order);
-    free(eoff);
-    return rc || c->err ? -1 : 0;
+    int need_pos = c->para || c->kindmask;
+    if (!need_pos) {
+        if (cd) {
+            for (size_t i = 0; i < ncd; i++)
+                if (tf[cd[i]] && (!mask || mask[gbase + cd[i]]) &&
+                    ul_push(c, out, gbase + cd[i], 0, tf[cd[i]], 0))
+                    return -1;
+        } else {
+            for (uint32_t d = 0; d < seg->ndocs; d++)
+                if (tf[d] && (!mask || mask[gbase + d]) && ul_push(c, out, gbase + d, 0, tf[d], 0))
+                    return -1;
+        }
+        return 0;
+    }
+    /* positions: wanted documents only, bucketed by document */
+    size_t ci = 0;
+    uint64_t total = 0;
+    for (uint32_t d = 0; d < seg->ndocs; d++) {
+        int want = tf[d] && (!mask || mask[gbase + d]);
+        if (want && cd) {
+            while (ci < ncd && cd[ci] < d)
+                ci++;
+            want = ci < ncd && cd[ci] == d;
+        }
+        uint32_t n = want ? tf[d] : 0;
+        tf[d] = (uint32_t)total; /* start of the bucket */
+        total += n;
+    }
+    tf[seg->ndocs] = (uint32_t)total;
+    if (!total)
+        return 0;
+    uint32_t *all = malloc(total * sizeof *all);
+    uint32_t *fill = malloc(((size_t)seg->ndocs + 1) * sizeof *fill);
+    if (!all || !fill) {
+        free(all);
+        free(fill);
+        return oom(c);
+    }
+    memcpy(fill, tf, ((size_t)seg->ndocs + 1) * sizeof *fill);
+    int rc = 0;
+    for (size_t x = f; x < e && !rc; x++) {
+        struct sc_pcur cur;
+        if (sc_pcur_init(&cur, seg, x) != SC_OK)
+            continue;
+        while (sc_pcur_next(&cur)) {
+            uint32_t d = cur.doc;
+            if (d >= seg->ndocs || tf[d + 1] == tf[d])
+                continue;
+            if (grow_u32(c, &c->pb[0], &c->pcap[0], cur.tf)) {
+                rc = -1;
+                break;
+            }
+            sc_pcur_positions(&cur, c->pb[0]);
+            uint32_t room = tf[d + 1] - fill[d];
+            uint32_t n = cur.tf < room ? cur.tf : room;
+            memcpy(all + fill[d], c->pb[0], n * sizeof *all);
+            fill[d] += n;
+        }
+    }
+    for (uint32_t d = 0; d < seg->ndocs && !rc; d++) {
+        uint32_t a = tf[d], n = fill[d] - a;
+        if (!n)
+            continue;
+        qsort(all + a, n, sizeof *all, cmp_u32);
+        if (grow_u32(c, &c->starts, &c->scap, n)) {
+            rc = -1;
+            break;
+        }
+        memcpy(c->starts, all + a, n * sizeof *all);
+        rc = emit_starts(c, out, gbase + d, &seg->docs[d], c->starts, n, 1);
+    }
+    free(all);
+    free(fill);
+    return rc;
 }
 
-enum sc_err sc_term_positions(const struct sc_seg *seg, uint32_t doc, const uint32_t *cps,
-                              size_t n, uint32_t **out, size_t *nout)
+static int eval_term_seg(struct ctx *c, size_t si, const uint32_t *cps, size_t n,
+                         const struct cand *cand, struct ulist *out)
 {
-    *out = NULL;
-    *nout = 0;
-    uint32_t *res = NULL, *buf = NULL;
-    size_t nres = 0, cap = 0, bcap = 0;
-    if (n == 0)
-        return SC_OK;
-    if (n == 1) {
-        size_t f, e;
-        sc_seg_range(seg, sc_pair_key(cps[0], 0), sc_pair_key(cps[0], SC_PAIR_END), &f, &e);
-        for (size_t x = f; x < e; x++) {
-            struct sc_pcur cur;
-            if (sc_pcur_init(&cur, seg, x) != SC_OK || !sc_pcur_seek(&cur, doc) || cur.doc != doc)
-                continue;
-            if (nres + cur.tf > cap) {
-                size_t nc = (nres + cur.tf) * 2;
-                uint32_t *nv = sc_reallocarray(res, nc, sizeof *nv);
-                if (!nv)
-                    goto oom;
-                res = nv;
-                cap = nc;
+    const struct sc_seg *seg = c->snap->segs[si];
+    uint32_t gbase = c->snap->base[si];
+    size_t ncd;
+    const uint32_t *cd = seg_cands(c, si, cand, &ncd);
+    if (c->err)
+        return -1;
+    if (cand->units && !ncd)
+        return 0;
+    if (n == 1)
+        return eval_char_seg(c, si, cps[0], cd, ncd, cand->mask, out);
+    struct tcur *t = malloc(sizeof *t);
+    if (!t)
+        return oom(c);
+    int rc = 0;
+    if (!tcur_open(t, seg, cps, n))
+        goto done;
+    const uint8_t *mask = cand->mask;
+    if (t->k == 1 && !c->para && !c->kindmask) {
+        /* a two-character term: the doc stream answers (tf included) */
+        struct sc_pcur *cur = &t->cur[0];
+        if (cd) {
+            for (size_t i = 0; i < ncd && !rc; i++) {
+                if (!sc_pcur_seek(cur, cd[i]))
+                    break;
+                if (cur->doc == cd[i] && (!mask || mask[gbase + cd[i]]))
+                    rc = ul_push(c, out, gbase + cur->doc, 0, cur->tf, 0);
             }
-            sc_pcur_positions(&cur, res + nres);
-            nres += cur.tf;
-        }
-        /* merge the per-pair runs */
-        for (size_t i = 1; i < nres; i++)
-            for (size_t j = i; j > 0 && res[j] < res[j - 1]; j--) {
-                uint32_t t = res[j];
-                res[j] = res[j - 1];
-                res[j - 1] = t;
-            }
-        *out = res;
-        *nout = nres;
-        return SC_OK;
-    }
-    uint32_t offs[SC_QUERY_MAX_TERM_BYTES];
-    size_t k = pair_offsets(n, offs);
-    for (size_t j = 0; j < k; j++) {
-        int64_t en = sc_seg_find(seg, sc_pair_key(cps[offs[j]], cps[offs[j] + 1]));
-        struct sc_pcur cur;
-        if (en < 0 || sc_pcur_init(&cur, seg, (size_t)en) != SC_OK || !sc_pcur_seek(&cur, doc) ||
-            cur.doc != doc) {
-            free(res);
-            free(buf);
-            return SC_OK;
-        }
-        if (cur.tf > bcap) {
-            uint32_t *nb = realloc(buf, cur.tf * sizeof *nb);
-            if (!nb)
-                goto oom;
-            buf = nb;
-            bcap = cur.tf;
-        }
-        sc_pcur_positions(&cur, buf);
-        if (j == 0) {
-            res = malloc((cur.tf ? cur.tf : 1) * sizeof *res);
-            if (!res)
-                goto oom;
-            for (uint32_t t = 0; t < cur.tf; t++)
-                res[nres++] = buf[t]; /* offset 0 */
         } else {
-            size_t w = 0, pi = 0;
-            for (size_t s = 0; s < nres; s++) {
-                uint32_t want = res[s] + offs[j];
-                while (pi < cur.tf && buf[pi] < want)
-                    pi++;
-                if (pi < cur.tf && buf[pi] == want)
-                    res[w++] = res[s];
+            if (ul_reserve(c, out, out->n + cur->ndocs)) {
+                rc = -1;
+                goto done;
             }
-            nres = w;
+            while (sc_pcur_next(cur)) {
+                if (cur->doc >= seg->ndocs)
+                    break;
+                if (!mask || mask[gbase + cur->doc])
+                    out->v[out->n++] = (struct uent){gbase + cur->doc, 0, cur->tf, 0};
+            }
         }
+        goto done;
     }
-    free(buf);
-    *out = res;
-    *nout = nres;
-    return SC_OK;
-oom:
-    free(res);
-    free(buf);
-    return SC_ENOMEM;
+    uint32_t target = 0;
+    size_t ci = 0;
+    while (!rc && tcur_align(t, &target, cd, ncd, &ci)) {
+        if (target >= seg->ndocs)
+            break;
+        if (!mask || mask[gbase + target]) {
+            size_t ns = verify_doc(c, t);
+            if (c->err)
+                rc = -1;
+            else if (ns)
+                rc = emit_starts(c, out, gbase + target, &seg->docs[target], c->starts, ns, n);
+        }
+        target++;
+    }
+done:
+    free(t);
+    return rc || c->err ? -1 : 0;
 }
 
 /* ---------------------------------------------------------------- leaves */
 
 static double unit_len(const struct ctx *c, uint64_t unit)
 {
-    uint32_t ord = c->para ? (uint32_t)(unit >> 32) : (uint32_t)unit;
-    const struct sc_sdoc *d = doc_of(c->snap, ord, NULL);
+    const struct sc_sdoc *d = doc_of(c->snap, unit_ord(c, unit), NULL);
     if (!c->para)
         return d->norm_len;
     uint32_t p = (uint32_t)unit;
     return (double)(d->para[p + 1].norm - d->para[p].norm - 1);
 }
 
-static void score_leaf(struct ctx *c, struct ulist *l)
+/* Documents (estimated) holding term cps[0..n): the document count of its
+ * rarest pair, summed over the segments (exact for two characters). The
+ * idf of the ranking uses it, and AND orders its terms by it. */
+static double term_df(const struct ctx *c, const uint32_t *cps, size_t n)
+{
+    double df = 0;
+    for (size_t si = 0; si < c->snap->nseg; si++) {
+        const struct sc_seg *seg = c->snap->segs[si];
+        double m;
+        if (n == 0) {
+            m = 0;
+        } else if (n == 1) {
+            size_t f, e;
+            sc_seg_range(seg, sc_pair_key(cps[0], 0), sc_pair_key(cps[0], SC_PAIR_END), &f, &e);
+            m = 0;
+            for (size_t x = f; x < e && m < seg->ndocs; x++)
+                m += seg->dict[x].ndocs;
+            if (m > seg->ndocs)
+                m = seg->ndocs;
+        } else {
+            uint32_t offs[SC_QUERY_MAX_TERM_BYTES];
+            size_t k = pair_offsets(n, offs);
+            m = seg->ndocs;
+            for (size_t j = 0; j < k && m > 0; j++) {
+                int64_t en = sc_seg_find(seg, sc_pair_key(cps[offs[j]], cps[offs[j] + 1]));
+                double nd = en < 0 ? 0 : seg->dict[en].ndocs;
+                if (nd < m)
+                    m = nd;
+            }
+        }
+        df += m;
+    }
+    return df;
+}
+
+/* Mark in c->tmark the documents of segment seg whose title holds the
+ * first pair of the term cps[0..n) (for one character: any of its pairs);
+ * the entries marked are seg->tdoc[*first..*end). */
+static int title_marks(struct ctx *c, const struct sc_seg *seg, const uint32_t *cps, size_t n,
+                       size_t *first, size_t *end)
+{
+    if (seg->ndocs > c->tmcap) {
+        free(c->tmark);
+        c->tmark = calloc(seg->ndocs, 1); /* kept all zero between terms */
+        if (!c->tmark) {
+            c->tmcap = 0;
+            return oom(c);
+        }
+        c->tmcap = seg->ndocs;
+    }
+    uint64_t lo = n == 1 ? sc_pair_key(cps[0], 0) : sc_pair_key(cps[0], cps[1]);
+    uint64_t hi = n == 1 ? sc_pair_key(cps[0], SC_PAIR_END) : lo;
+    sc_seg_title_range(seg, lo, hi, first, end);
+    for (size_t i = *first; i < *end; i++)
+        c->tmark[seg->tdoc[i]] = 1;
+    return 0;
+}
+
+static void score_leaf(struct ctx *c, struct ulist *l, double df)
 {
     const struct sc_snap *s = c->snap;
     double N = c->para ? (double)s->total_para : (double)s->ndocs;
     if (N < 1)
         N = 1;
+    if (c->para && s->ndocs)
+        df = df * (double)s->total_para / (double)s->ndocs;
+    if (df > N)
+        df = N;
     double avg = (double)s->total_norm / N;
     if (avg < 1)
         avg = 1;
-    double df = (double)l->n;
     double idf = log(1.0 + (N - df + 0.5) / (df + 0.5));
+    double kb = BM25_K1 * BM25_B / avg, ka = BM25_K1 * (1 - BM25_B);
     for (size_t i = 0; i < l->n; i++) {
         struct uent *u = &l->v[i];
         double tf = u->count;
-        double len = unit_len(c, u->unit);
-        double w = idf * tf * (BM25_K1 + 1) / (tf + BM25_K1 * (1 - BM25_B + BM25_B * len / avg));
+        double w = idf * tf * (BM25_K1 + 1) / (tf + ka + kb * unit_len(c, u->unit));
         if (u->title && !c->para)
             w *= TITLE_BOOST;
         u->score = w;
@@ -565,14 +645,59 @@ static void score_leaf(struct ctx *c, struct ulist *l)
     }
 }
 
-static int eval_term(struct ctx *c, const struct sc_qnode *q, struct ulist *out)
+/* Keep the units of l that are in the sorted list keep (l's entries). */
+static void ul_restrict(struct ulist *l, const struct ulist *keep)
+{
+    size_t i = 0, j = 0, w = 0;
+    while (i < l->n && j < keep->n) {
+        if (l->v[i].unit < keep->v[j].unit)
+            i++;
+        else if (l->v[i].unit > keep->v[j].unit)
+            j++;
+        else
+            l->v[w++] = l->v[i++];
+    }
+    l->n = w;
+}
+
+static int eval_term(struct ctx *c, const struct sc_qnode *q, const struct cand *cand,
+                     struct ulist *out)
 {
     uint32_t cps[SC_QUERY_MAX_TERM_BYTES];
-    size_t n = (size_t)decode_cps(q->text, q->len, cps, SC_QUERY_MAX_TERM_BYTES);
-    for (size_t si = 0; si < c->snap->nseg; si++)
-        if (eval_term_seg(c, si, q->text, q->len, cps, n, out))
+    size_t n = decode_cps(q->text, q->len, cps, SC_QUERY_MAX_TERM_BYTES);
+    if (n == 0)
+        return 0;
+    for (size_t si = 0; si < c->snap->nseg; si++) {
+        size_t from = out->n;
+        if (eval_term_seg(c, si, cps, n, cand, out))
             return -1;
-    score_leaf(c, out);
+        if (c->para || out->n == from)
+            continue;
+        /* the title boost: the documents whose title holds the term */
+        const struct sc_seg *seg = c->snap->segs[si];
+        size_t f, e;
+        if (title_marks(c, seg, cps, n, &f, &e))
+            return -1;
+        if (f == e)
+            continue;
+        uint32_t gbase = c->snap->base[si];
+        for (size_t i = from; i < out->n; i++) {
+            uint32_t d = (uint32_t)out->v[i].unit - gbase;
+            if (c->tmark[d]) {
+                /* for one or two characters holding the pair is holding
+                 * the term; longer terms are confirmed in the title */
+                const struct sc_sdoc *sd = &seg->docs[d];
+                out->v[i].title = n <= 2 || (sd->title_norm.len >= q->len &&
+                                             memmem(sd->title_norm.p, sd->title_norm.len,
+                                                    q->text, q->len));
+            }
+        }
+        for (size_t i = f; i < e; i++)
+            c->tmark[seg->tdoc[i]] = 0;
+    }
+    if (c->para && cand->units)
+        ul_restrict(out, cand->units);
+    score_leaf(c, out, term_df(c, cps, n));
     return 0;
 }
 
@@ -615,8 +740,7 @@ static int is_pred(const struct sc_qnode *q)
 /* Does the unit satisfy predicate q (a field leaf)? */
 static int unit_pred(const struct ctx *c, const struct sc_qnode *q, uint64_t unit)
 {
-    uint32_t ord = c->para ? (uint32_t)(unit >> 32) : (uint32_t)unit;
-    const struct sc_sdoc *d = doc_of(c->snap, ord, NULL);
+    const struct sc_sdoc *d = doc_of(c->snap, unit_ord(c, unit), NULL);
     if (!doc_pred(q, d))
         return 0;
     if (c->para && q->kind == SC_Q_SECTION) {
@@ -627,20 +751,43 @@ static int unit_pred(const struct ctx *c, const struct sc_qnode *q, uint64_t uni
     return 1;
 }
 
-/* Every unit passing all preds (npred may be 0). */
+/* Every unit allowed by cand passing all preds (npred may be 0). */
 static int universe(struct ctx *c, const struct sc_qnode *const *preds, size_t npred,
-                    struct ulist *out)
+                    const struct cand *cand, struct ulist *out)
 {
     const struct sc_snap *s = c->snap;
+    if (cand->units) {
+        const struct ulist *u = cand->units;
+        if (ul_reserve(c, out, u->n))
+            return -1;
+        for (size_t i = 0; i < u->n; i++) {
+            uint64_t unit = u->v[i].unit;
+            if (cand->mask && !cand->mask[unit_ord(c, unit)])
+                continue;
+            int ok = 1;
+            for (size_t p = 0; p < npred && ok; p++)
+                ok = unit_pred(c, preds[p], unit);
+            if (ok)
+                out->v[out->n++] = (struct uent){unit, 0, 0, 0};
+        }
+        return 0;
+    }
     for (size_t si = 0; si < s->nseg; si++) {
         const struct sc_seg *seg = s->segs[si];
         for (uint32_t d = 0; d < seg->ndocs; d++) {
             uint32_t g = s->base[si] + d;
+            if (cand->mask && !cand->mask[g])
+                continue;
+            int dok = 1;
+            for (size_t i = 0; i < npred && dok; i++)
+                dok = doc_pred(preds[i], &seg->docs[d]);
+            if (!dok)
+                continue;
             uint32_t np = c->para ? seg->docs[d].npara : 1;
             for (uint32_t p = 0; p < np; p++) {
                 uint64_t unit = c->para ? ((uint64_t)g << 32) | p : g;
                 int ok = 1;
-                for (size_t i = 0; i < npred && ok; i++)
+                for (size_t i = 0; i < npred && ok && c->para; i++)
                     ok = unit_pred(c, preds[i], unit);
                 if (ok && ul_push(c, out, unit, 0, 0, 0))
                     return -1;
@@ -652,7 +799,8 @@ static int universe(struct ctx *c, const struct sc_qnode *const *preds, size_t n
 
 /* ---------------------------------------------------------------- algebra */
 
-static int ul_and(struct ctx *c, struct ulist *a, const struct ulist *b)
+/* a := a AND b, where b is a subset of a (scores and counts add up). */
+static void ul_and(struct ulist *a, const struct ulist *b)
 {
     size_t i = 0, j = 0, w = 0;
     while (i < a->n && j < b->n) {
@@ -668,30 +816,26 @@ static int ul_and(struct ctx *c, struct ulist *a, const struct ulist *b)
         }
     }
     a->n = w;
-    (void)c;
-    return 0;
 }
 
 static int ul_or(struct ctx *c, struct ulist *a, const struct ulist *b)
 {
+    if (!b->n)
+        return 0;
     struct ulist r = {0};
+    if (ul_reserve(c, &r, a->n + b->n))
+        return -1;
     size_t i = 0, j = 0;
     while (i < a->n || j < b->n) {
-        int rc;
         if (j >= b->n || (i < a->n && a->v[i].unit < b->v[j].unit)) {
-            rc = ul_push(c, &r, a->v[i].unit, a->v[i].score, a->v[i].count, 0);
-            i++;
+            r.v[r.n++] = a->v[i++];
         } else if (i >= a->n || b->v[j].unit < a->v[i].unit) {
-            rc = ul_push(c, &r, b->v[j].unit, b->v[j].score, b->v[j].count, 0);
-            j++;
+            r.v[r.n++] = b->v[j++];
         } else {
-            rc = ul_push(c, &r, a->v[i].unit, a->v[i].score + b->v[j].score,
-                         a->v[i].count + b->v[j].count, 0);
-            i++, j++;
-        }
-        if (rc) {
-            ul_free(&r);
-            return -1;
+            r.v[r.n] = a->v[i];
+            r.v[r.n].score += b->v[j].score;
+            r.v[r.n].count += b->v[j].count;
+            r.n++, i++, j++;
         }
     }
     ul_free(a);
@@ -714,99 +858,160 @@ static void ul_not(struct ulist *a, const struct ulist *b)
     a->n = w;
 }
 
-static int eval(struct ctx *c, const struct sc_qnode *q, struct ulist *out);
+static int eval(struct ctx *c, const struct sc_qnode *q, const struct cand *cand,
+                struct ulist *out);
 
-static int eval_and(struct ctx *c, const struct sc_qnode *q, struct ulist *out)
+/* Estimated number of documents a node matches (to order an AND). */
+static double estimate(const struct ctx *c, const struct sc_qnode *q)
 {
-    const struct sc_qnode *preds[SC_QUERY_MAX_NODES];
-    size_t npred = 0;
-    int have = 0;
+    double N = c->snap->ndocs;
+    switch (q->kind) {
+    case SC_Q_TERM: {
+        uint32_t cps[SC_QUERY_MAX_TERM_BYTES];
+        size_t n = decode_cps(q->text, q->len, cps, SC_QUERY_MAX_TERM_BYTES);
+        return term_df(c, cps, n);
+    }
+    case SC_Q_AND: {
+        double m = N;
+        for (size_t i = 0; i < q->nkids; i++)
+            if (q->kids[i]->kind != SC_Q_NOT && !is_pred(q->kids[i])) {
+                double e = estimate(c, q->kids[i]);
+                if (e < m)
+                    m = e;
+            }
+        return m;
+    }
+    case SC_Q_OR: {
+        double s = 0;
+        for (size_t i = 0; i < q->nkids; i++)
+            s += estimate(c, q->kids[i]);
+        return s < N ? s : N;
+    }
+    default:
+        return N;
+    }
+}
+
+static int eval_and(struct ctx *c, const struct sc_qnode *q, const struct cand *cand,
+                    struct ulist *out)
+{
+    const struct sc_qnode *preds[SC_QUERY_MAX_NODES], *pos[SC_QUERY_MAX_NODES];
+    double est[SC_QUERY_MAX_NODES];
+    size_t npred = 0, npos = 0;
     for (size_t i = 0; i < q->nkids; i++) {
         const struct sc_qnode *k = q->kids[i];
-        if (is_pred(k)) {
+        if (is_pred(k))
             preds[npred++] = k;
-            continue;
+        else if (k->kind != SC_Q_NOT) {
+            est[npos] = estimate(c, k);
+            pos[npos++] = k;
         }
-        if (k->kind == SC_Q_NOT)
-            continue;
-        struct ulist l = {0};
-        if (eval(c, k, &l)) {
-            ul_free(&l);
-            return -1;
-        }
-        if (!have) {
-            *out = l;
-            have = 1;
-        } else {
-            ul_and(c, out, &l);
-            ul_free(&l);
-        }
-        if (out->n == 0)
-            return 0;
     }
-    if (!have) {
-        if (universe(c, preds, npred, out))
-            return -1;
-    } else if (npred) {
-        size_t w = 0;
-        for (size_t i = 0; i < out->n; i++) {
-            int ok = 1;
-            for (size_t p = 0; p < npred && ok; p++)
-                ok = unit_pred(c, preds[p], out->v[i].unit);
-            if (ok)
-                out->v[w++] = out->v[i];
-        }
-        out->n = w;
+    /* the field filters first: a document mask */
+    uint8_t *own = NULL;
+    struct cand cc = *cand;
+    if (npred && npos) {
+        const struct sc_snap *s = c->snap;
+        own = malloc(s->ndocs ? s->ndocs : 1);
+        if (!own)
+            return oom(c);
+        for (size_t si = 0; si < s->nseg; si++)
+            for (uint32_t d = 0; d < s->segs[si]->ndocs; d++) {
+                uint32_t g = s->base[si] + d;
+                int ok = !cand->mask || cand->mask[g];
+                for (size_t p = 0; p < npred && ok; p++)
+                    ok = doc_pred(preds[p], &s->segs[si]->docs[d]);
+                own[g] = (uint8_t)ok;
+            }
+        cc.mask = own;
     }
-    for (size_t i = 0; i < q->nkids && out->n; i++) {
+    int rc = 0;
+    if (!npos) {
+        rc = universe(c, preds, npred, cand, out);
+    } else {
+        /* rarest first; each next one only where the previous ones hold */
+        for (size_t a = 1; a < npos; a++)
+            for (size_t b = a; b > 0 && est[b] < est[b - 1]; b--) {
+                double te = est[b];
+                est[b] = est[b - 1];
+                est[b - 1] = te;
+                const struct sc_qnode *tq = pos[b];
+                pos[b] = pos[b - 1];
+                pos[b - 1] = tq;
+            }
+        rc = eval(c, pos[0], &cc, out);
+        for (size_t i = 1; i < npos && !rc && out->n; i++) {
+            struct ulist l = {0};
+            struct cand ci = {cc.mask, out};
+            rc = eval(c, pos[i], &ci, &l);
+            if (!rc)
+                ul_and(out, &l);
+            ul_free(&l);
+        }
+        if (!rc && npred && c->para) {
+            /* section: filters hold per paragraph */
+            size_t w = 0;
+            for (size_t i = 0; i < out->n; i++) {
+                int ok = 1;
+                for (size_t p = 0; p < npred && ok; p++)
+                    ok = unit_pred(c, preds[p], out->v[i].unit);
+                if (ok)
+                    out->v[w++] = out->v[i];
+            }
+            out->n = w;
+        }
+    }
+    for (size_t i = 0; i < q->nkids && !rc && out->n; i++) {
         const struct sc_qnode *k = q->kids[i];
         if (k->kind != SC_Q_NOT)
             continue;
         struct ulist l = {0};
-        if (eval(c, k->kids[0], &l)) {
-            ul_free(&l);
-            return -1;
-        }
-        ul_not(out, &l);
+        struct cand cn = {cc.mask, out};
+        rc = eval(c, k->kids[0], &cn, &l);
+        if (!rc)
+            ul_not(out, &l);
         ul_free(&l);
     }
-    return 0;
+    free(own);
+    return rc;
 }
 
-static int eval(struct ctx *c, const struct sc_qnode *q, struct ulist *out)
+static int eval(struct ctx *c, const struct sc_qnode *q, const struct cand *cand,
+                struct ulist *out)
 {
     switch (q->kind) {
     case SC_Q_TERM:
-        return eval_term(c, q, out);
+        return eval_term(c, q, cand, out);
     case SC_Q_AND:
-        return eval_and(c, q, out);
+        return eval_and(c, q, cand, out);
     case SC_Q_OR:
         for (size_t i = 0; i < q->nkids; i++) {
-            struct ulist l = {0};
-            if (eval(c, q->kids[i], &l) || (i == 0 ? (*out = l, 0) : ul_or(c, out, &l))) {
-                if (i)
-                    ul_free(&l);
-                return -1;
+            if (i == 0) {
+                if (eval(c, q->kids[0], cand, out))
+                    return -1;
+                continue;
             }
-            if (i)
-                ul_free(&l);
+            struct ulist l = {0};
+            int rc = eval(c, q->kids[i], cand, &l) || ul_or(c, out, &l);
+            ul_free(&l);
+            if (rc)
+                return -1;
         }
         return 0;
     case SC_Q_NOT: {
-        if (universe(c, NULL, 0, out))
+        if (universe(c, NULL, 0, cand, out))
             return -1;
         struct ulist l = {0};
-        if (eval(c, q->kids[0], &l)) {
-            ul_free(&l);
-            return -1;
-        }
-        ul_not(out, &l);
+        struct cand cn = {cand->mask, out};
+        int rc = eval(c, q->kids[0], &cn, &l);
+        if (!rc)
+            ul_not(out, &l);
         ul_free(&l);
-        return 0;
+        return rc;
     }
     default: {
         const struct sc_qnode *p = q;
-        return universe(c, &p, 1, out);
+        return universe(c, &p, 1, cand, out);
     }
     }
 }
@@ -922,8 +1127,7 @@ static int make_facets(struct ctx *c, const struct ulist *l, struct sc_facets *f
     char tmp[16];
     for (size_t i = 0; i < l->n; i++) {
         uint64_t u = l->v[i].unit;
-        uint32_t ord = c->para ? (uint32_t)(u >> 32) : (uint32_t)u;
-        const struct sc_sdoc *d = doc_of(c->snap, ord, NULL);
+        const struct sc_sdoc *d = doc_of(c->snap, unit_ord(c, u), NULL);
         if (d->genre.len && facet_add(&f->genre, &f->ngenre, d->genre.p, d->genre.len))
             return -1;
         if (d->level.len && facet_add(&f->level, &f->nlevel, d->level.p, d->level.len))
@@ -963,98 +1167,243 @@ static int make_facets(struct ctx *c, const struct ulist *l, struct sc_facets *f
 
 /* ---------------------------------------------------------------- hits */
 
-static enum sc_err make_hit(struct ctx *c, sc_text_fn *fetch, void *fctx, const struct uent *u,
-                            const struct sc_qnode *const *terms, size_t nterms, struct sc_hit *h)
+/* Term positions in the hits' documents: per term, cursors that only move
+ * forward while the hits are visited in index order. */
+struct hterm {
+    uint32_t cps[SC_QUERY_MAX_TERM_BYTES];
+    size_t n;
+    size_t seg;           /* segment the cursors are open on, or SIZE_MAX */
+    struct tcur *t;       /* n >= 2 */
+    struct sc_pcur *cc;   /* n == 1: one cursor per list of the key range */
+    size_t ncc;
+    int none;             /* no match possible in this segment */
+    /* the starts found in the last document asked for (paragraph mode
+     * asks again for each hit paragraph of a document) */
+    uint32_t cdoc;
+    int have;
+    uint32_t *cpos;
+    size_t ncpos, capcpos;
+};
+
+struct hpos {
+    uint32_t *pos;
+    uint8_t *which;
+    size_t n, cap;
+};
+
+static int hpos_add(struct hpos *h, uint32_t p, uint8_t w)
 {
-    uint32_t ord = c->para ? (uint32_t)(u->unit >> 32) : (uint32_t)u->unit;
-    size_t si;
-    const struct sc_sdoc *d = doc_of(c->snap, ord, &si);
-    const struct sc_seg *seg = c->snap->segs[si];
-    uint32_t local = ord - c->snap->base[si];
-    h->id = d->id;
-    h->score = u->score;
-    h->count = u->count;
-    h->year = d->year;
-    h->paragraph = c->para ? (int64_t)(uint32_t)u->unit : -1;
-    h->title = sc_strndup(d->title.p, d->title.len);
-    h->genre = d->genre.len ? sc_strndup(d->genre.p, d->genre.len) : NULL;
-    if (!h->title || (d->genre.len && !h->genre))
-        return SC_ENOMEM;
-    if (c->para) {
-        h->section = sc_section_path(d, d->para[h->paragraph].norm);
-        if (!h->section)
-            return SC_ENOMEM;
+    if (h->n == h->cap) {
+        size_t nc = h->cap ? h->cap * 2 : 64;
+        uint32_t *np = sc_reallocarray(h->pos, nc, sizeof *np);
+        if (!np)
+            return -1;
+        h->pos = np;
+        uint8_t *nw = realloc(h->which, nc);
+        if (!nw)
+            return -1;
+        h->which = nw;
+        h->cap = nc;
     }
-    /* positions of every positive term in this document */
-    struct sc_qterm qt[SC_QUERY_MAX_NODES];
-    uint32_t *pos = NULL;
-    uint8_t *which = NULL;
-    size_t npos = 0, cap = 0;
+    h->pos[h->n] = p;
+    h->which[h->n] = w;
+    h->n++;
+    return 0;
+}
+
+static int hterm_open(struct ctx *c, struct hterm *ht, size_t si)
+{
+    const struct sc_seg *seg = c->snap->segs[si];
+    free(ht->cc);
+    ht->cc = NULL;
+    ht->ncc = 0;
+    ht->seg = si;
+    ht->none = 0;
+    ht->have = 0;
+    if (ht->n >= 2) {
+        if (!ht->t && !(ht->t = malloc(sizeof *ht->t)))
+            return oom(c);
+        ht->none = !tcur_open(ht->t, seg, ht->cps, ht->n);
+        return 0;
+    }
+    size_t f, e;
+    sc_seg_range(seg, sc_pair_key(ht->cps[0], 0), sc_pair_key(ht->cps[0], SC_PAIR_END), &f, &e);
+    ht->none = f == e;
+    if (f == e)
+        return 0;
+    ht->cc = malloc((e - f) * sizeof *ht->cc);
+    if (!ht->cc)
+        return oom(c);
+    for (size_t x = f; x < e; x++)
+        if (sc_pcur_init(&ht->cc[ht->ncc], seg, x) == SC_OK)
+            ht->ncc++;
+    return 0;
+}
+
+/* Match starts of term ht in local document doc into ht->cpos. */
+static int hterm_find(struct ctx *c, struct hterm *ht, uint32_t doc)
+{
+    ht->ncpos = 0;
+    if (ht->none)
+        return 0;
+    if (ht->n >= 2) {
+        uint32_t target = doc;
+        size_t ci = 0;
+        if (!tcur_align(ht->t, &target, NULL, 0, &ci) || target != doc)
+            return 0;
+        size_t ns = verify_doc(c, ht->t);
+        if (c->err)
+            return -1;
+        if (grow_u32(c, &ht->cpos, &ht->capcpos, ns))
+            return -1;
+        if (ns)
+            memcpy(ht->cpos, c->starts, ns * sizeof *ht->cpos);
+        ht->ncpos = ns;
+        return 0;
+    }
+    for (size_t x = 0; x < ht->ncc; x++) {
+        struct sc_pcur *cur = &ht->cc[x];
+        if (!sc_pcur_seek(cur, doc) || cur->doc != doc)
+            continue;
+        if (grow_u32(c, &ht->cpos, &ht->capcpos, ht->ncpos + cur->tf))
+            return -1;
+        sc_pcur_positions(cur, ht->cpos + ht->ncpos);
+        ht->ncpos += cur->tf;
+    }
+    /* the per-list runs, merged (insertion: few and nearly sorted) */
+    uint32_t *p = ht->cpos;
+    for (size_t i = 1; i < ht->ncpos; i++)
+        for (size_t j = i; j > 0 && p[j] < p[j - 1]; j--) {
+            uint32_t t = p[j];
+            p[j] = p[j - 1];
+            p[j - 1] = t;
+        }
+    return 0;
+}
+
+/* Match starts of term ht in local document doc, appended to hp. */
+static int hterm_doc(struct ctx *c, struct hterm *ht, uint32_t doc, uint8_t which,
+                     struct hpos *hp)
+{
+    if (!ht->have || ht->cdoc != doc) {
+        if (hterm_find(c, ht, doc))
+            return -1;
+        ht->cdoc = doc;
+        ht->have = 1;
+    }
+    for (size_t i = 0; i < ht->ncpos; i++)
+        if (hpos_add(hp, ht->cpos[i], which))
+            return oom(c);
+    return 0;
+}
+
+struct hord {
+    uint32_t ord;
+    size_t hit;
+};
+
+static int cmp_hord(const void *x, const void *y)
+{
+    const struct hord *a = x, *b = y;
+    return a->ord < b->ord ? -1 : a->ord > b->ord ? 1 : (a->hit > b->hit) - (a->hit < b->hit);
+}
+
+static enum sc_err make_hits(struct ctx *c, const struct sc_textsrc *src,
+                             const struct uent *const *u, size_t nh,
+                             const struct sc_qnode *const *terms, size_t nterms,
+                             struct sc_hit *hits)
+{
     enum sc_err e = SC_OK;
-    uint32_t cpsbuf[SC_QUERY_MAX_TERM_BYTES];
+    struct hterm *ht = calloc(nterms ? nterms : 1, sizeof *ht);
+    struct hord *ho = malloc((nh ? nh : 1) * sizeof *ho);
+    struct sc_qterm qt[SC_QUERY_MAX_NODES];
+    struct hpos hp = {0};
+    if (!ht || !ho) {
+        e = SC_ENOMEM;
+        goto out;
+    }
     for (size_t t = 0; t < nterms; t++) {
+        ht[t].n = decode_cps(terms[t]->text, terms[t]->len, ht[t].cps, SC_QUERY_MAX_TERM_BYTES);
+        ht[t].seg = SIZE_MAX;
         qt[t].text = terms[t]->text;
         qt[t].len = terms[t]->len;
         qt[t].ncp = terms[t]->ncp;
         qt[t].cps = NULL;
-        size_t n = (size_t)decode_cps(terms[t]->text, terms[t]->len, cpsbuf,
-                                      SC_QUERY_MAX_TERM_BYTES);
-        uint32_t *tp;
-        size_t ntp;
-        e = sc_term_positions(seg, local, cpsbuf, n, &tp, &ntp);
-        if (e != SC_OK)
-            goto out;
-        if (npos + ntp > cap) {
-            size_t nc = (npos + ntp) * 2 + 8;
-            uint32_t *np = sc_reallocarray(pos, nc, sizeof *np);
-            uint8_t *nw = np ? realloc(which, nc) : NULL;
-            if (!np || !nw) {
-                free(np ? np : pos);
-                pos = NULL;
-                free(tp);
+    }
+    for (size_t i = 0; i < nh; i++) {
+        ho[i].ord = unit_ord(c, u[i]->unit);
+        ho[i].hit = i;
+    }
+    qsort(ho, nh, sizeof *ho, cmp_hord);
+    for (size_t k = 0; k < nh && e == SC_OK; k++) {
+        size_t i = ho[k].hit;
+        struct sc_hit *h = &hits[i];
+        size_t si;
+        const struct sc_sdoc *d = doc_of(c->snap, ho[k].ord, &si);
+        uint32_t local = ho[k].ord - c->snap->base[si];
+        h->id = d->id;
+        h->score = u[i]->score;
+        h->count = u[i]->count;
+        h->year = d->year;
+        h->paragraph = c->para ? (int64_t)(uint32_t)u[i]->unit : -1;
+        h->title = sc_strndup(d->title.p, d->title.len);
+        h->genre = d->genre.len ? sc_strndup(d->genre.p, d->genre.len) : NULL;
+        if (!h->title || (d->genre.len && !h->genre)) {
+            e = SC_ENOMEM;
+            break;
+        }
+        if (c->para) {
+            h->section = sc_section_path(d, d->para[h->paragraph].norm);
+            if (!h->section) {
                 e = SC_ENOMEM;
-                goto out;
+                break;
             }
-            pos = np;
-            which = nw;
-            cap = nc;
         }
-        for (size_t i = 0; i < ntp; i++) {
-            if (c->kindmask && !sc_in_kinds(d, tp[i], tp[i] + (uint32_t)n, c->kindmask))
+        /* positions of every positive term in this document */
+        hp.n = 0;
+        for (size_t t = 0; t < nterms; t++) {
+            if (!ht[t].n)
                 continue;
-            if (d->npaid_from < d->npaid_to && tp[i] >= d->npaid_from && tp[i] < d->npaid_to &&
-                (!c->para || sc_sdoc_para_of(d, tp[i]) == (uint32_t)h->paragraph))
-                h->paid = 1;
-            pos[npos] = tp[i];
-            which[npos] = (uint8_t)t;
-            npos++;
+            if (ht[t].seg != si && hterm_open(c, &ht[t], si)) {
+                e = c->err;
+                break;
+            }
+            size_t from = hp.n;
+            if (hterm_doc(c, &ht[t], local, (uint8_t)t, &hp)) {
+                e = c->err ? c->err : SC_ENOMEM;
+                break;
+            }
+            /* keep those in the section kinds asked for; note paid matches */
+            size_t w = from;
+            for (size_t x = from; x < hp.n; x++) {
+                uint32_t p = hp.pos[x];
+                if (c->kindmask && !sc_in_kinds(d, p, p + (uint32_t)ht[t].n, c->kindmask))
+                    continue;
+                if (d->npaid_from < d->npaid_to && p >= d->npaid_from && p < d->npaid_to &&
+                    (!c->para || sc_sdoc_para_of(d, p) == (uint32_t)h->paragraph))
+                    h->paid = 1;
+                hp.pos[w] = p;
+                hp.which[w] = hp.which[x];
+                w++;
+            }
+            hp.n = w;
         }
-        free(tp);
+        if (e != SC_OK)
+            break;
+        e = sc_snippets_make(d, src, qt, nterms, hp.pos, hp.which, hp.n, h->paragraph,
+                             c->kindmask, c->opts->entitled, h);
     }
-    char *text = NULL;
-    size_t tlen = 0;
-    if (fetch) {
-        struct sc_diag fd = {0};
-        e = fetch(fctx, d->id, &text, &tlen, &fd);
-        if (e != SC_OK) {
-            /* the document vanished under us: a hit without snippets */
-            e = e == SC_ENOMEM ? e : SC_OK;
-            goto out;
-        }
-        if (tlen != d->orig_len) {
-            /* the store changed since indexing: skip snippets */
-            free(text);
-            goto out;
-        }
-    } else {
-        goto out;
-    }
-    e = sc_snippets_make(d, text, tlen, qt, nterms, pos, which, npos, h->paragraph, c->kindmask,
-                         c->opts->entitled, h);
-    free(text);
 out:
-    free(pos);
-    free(which);
+    if (ht)
+        for (size_t t = 0; t < nterms; t++) {
+            free(ht[t].t);
+            free(ht[t].cc);
+            free(ht[t].cpos);
+        }
+    free(ht);
+    free(ho);
+    free(hp.pos);
+    free(hp.which);
     return e;
 }
 
@@ -1065,7 +1414,7 @@ static double now_ms(void)
     return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
-enum sc_err sc_engine_search(const struct sc_snap *snap, sc_text_fn *fetch, void *fctx,
+enum sc_err sc_engine_search(const struct sc_snap *snap, const struct sc_textsrc *src,
                              const struct sc_search_opts *opts, struct sc_results *out,
                              struct sc_diag *diag)
 {
@@ -1099,7 +1448,8 @@ enum sc_err sc_engine_search(const struct sc_snap *snap, sc_text_fn *fetch, void
     c.kindmask = collect_kinds(q.root);
     c.diag = diag;
     struct ulist res = {0};
-    if (eval(&c, q.root, &res) != 0) {
+    struct cand all = {NULL, NULL};
+    if (eval(&c, q.root, &all, &res) != 0) {
         e = c.err ? c.err : sc_diag_set(diag, SC_ENOMEM, "out of memory");
         goto done;
     }
@@ -1116,15 +1466,21 @@ enum sc_err sc_engine_search(const struct sc_snap *snap, sc_text_fn *fetch, void
         if (want > res.n)
             want = res.n;
         struct rank *h = malloc(want * sizeof *h);
-        if (!h) {
+        const struct uent **hu = malloc(want * sizeof *hu);
+        if (!h || !hu) {
+            free(h);
+            free(hu);
             e = sc_diag_set(diag, SC_ENOMEM, "out of memory");
             goto done;
         }
         size_t nh = 0;
         for (size_t i = 0; i < res.n; i++) {
-            uint32_t ord = c.para ? (uint32_t)(res.v[i].unit >> 32) : (uint32_t)res.v[i].unit;
-            const struct sc_sdoc *d = doc_of(snap, ord, NULL);
-            struct rank r = {res.v[i].score, d->year, d->id, i};
+            struct rank r = {res.v[i].score, 0, 0, i};
+            if (nh == want && r.score < h[0].score)
+                continue; /* cannot enter: ties need the document */
+            const struct sc_sdoc *d = doc_of(snap, unit_ord(&c, res.v[i].unit), NULL);
+            r.year = d->year;
+            r.id = d->id;
             if (nh < want) {
                 h[nh++] = r;
                 if (nh == want)
@@ -1140,28 +1496,30 @@ enum sc_err sc_engine_search(const struct sc_snap *snap, sc_text_fn *fetch, void
         out->hits = nret ? calloc(nret, sizeof *out->hits) : NULL;
         if (nret && !out->hits) {
             free(h);
+            free(hu);
             e = sc_diag_set(diag, SC_ENOMEM, "out of memory");
             goto done;
         }
+        for (size_t i = 0; i < nret; i++)
+            hu[i] = &res.v[h[opts->offset + i].idx];
         const struct sc_qnode *terms[SC_QUERY_MAX_NODES];
         size_t nterms = 0;
         collect_terms(q.root, terms, &nterms);
-        for (size_t i = 0; i < nret; i++) {
-            out->nhits++;
-            e = make_hit(&c, fetch, fctx, &res.v[h[opts->offset + i].idx], terms, nterms,
-                         &out->hits[i]);
-            if (e != SC_OK) {
-                sc_diag_set(diag, e, "out of memory making results");
-                break;
-            }
-        }
+        out->nhits = nret;
+        e = make_hits(&c, src, hu, nret, terms, nterms, out->hits);
+        if (e != SC_OK)
+            sc_diag_set(diag, e, "out of memory making results");
         free(h);
+        free(hu);
     }
 done:
     ul_free(&res);
     for (size_t i = 0; i < SC_QUERY_MAX_TERM_BYTES; i++)
         free(c.pb[i]);
     free(c.starts);
+    free(c.cdocs);
+    free(c.tf);
+    free(c.tmark);
     sc_query_release(&q);
     out->took_ms = now_ms() - t0;
     return e;

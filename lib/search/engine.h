@@ -26,11 +26,18 @@ struct sc_snap {
 enum sc_err sc_snap_new(struct sc_seg **segs, size_t n, struct sc_snap **out);
 void sc_snap_free(struct sc_snap *s); /* closes its segments */
 
-/* Original text of a document (malloc'd; the caller frees). */
-typedef enum sc_err sc_text_fn(void *ctx, int64_t id, char **text, size_t *len,
-                               struct sc_diag *diag);
+/* Where snippets get the original text: read bytes [off, off + len) of
+ * document id's text into buf. total is the length the index recorded;
+ * a text of another length means the store changed since indexing, and
+ * the reader answers SC_ENOTFOUND (the hit then has no snippets). */
+struct sc_textsrc {
+    enum sc_err (*read)(void *ctx, int64_t id, uint32_t total, uint32_t off, uint32_t len,
+                        char *buf);
+    void *ctx;
+};
 
-enum sc_err sc_engine_search(const struct sc_snap *snap, sc_text_fn *fetch, void *fctx,
+/* src may be NULL: hits without snippets. */
+enum sc_err sc_engine_search(const struct sc_snap *snap, const struct sc_textsrc *src,
                              const struct sc_search_opts *opts, struct sc_results *out,
                              struct sc_diag *diag);
 
@@ -48,21 +55,16 @@ static inline size_t sc_snap_seg_of(const struct sc_snap *s, uint32_t ord)
     return lo;
 }
 
-/* Positions (normalised code points, sorted) where term t (normalised
- * code points cps[0..n)) starts in local document doc of seg; *out is
- * malloc'd (may be NULL when *nout == 0). */
-enum sc_err sc_term_positions(const struct sc_seg *seg, uint32_t doc, const uint32_t *cps,
-                              size_t n, uint32_t **out, size_t *nout);
-
-/* snippet.c: fill hit->snippets for a hit on document d (text = original).
- * pos/npos: match starts (normalised positions) in the doc, with the term
- * index of each in which[]; para = the paragraph in paragraph mode, else -1. */
+/* snippet.c: fill hit->snippets for a hit on document d; the chosen
+ * paragraphs' original text is read through src. pos/npos: match starts
+ * (normalised positions) in the doc, with the term index of each in
+ * which[]; para = the paragraph in paragraph mode, else -1. */
 struct sc_qterm {
     const char *text; /* normalised */
     size_t len, ncp;
     uint32_t *cps;
 };
-enum sc_err sc_snippets_make(const struct sc_sdoc *d, const char *text, size_t len,
+enum sc_err sc_snippets_make(const struct sc_sdoc *d, const struct sc_textsrc *src,
                              const struct sc_qterm *terms, size_t nterms, const uint32_t *pos,
                              const uint8_t *which, size_t npos, int64_t para, uint32_t kindmask,
                              int entitled, struct sc_hit *hit);

@@ -7,6 +7,7 @@
  */
 #include "library/library_int.h"
 #include "search/engine.h"
+#include "sucai/gongwen.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -21,8 +22,9 @@
 
 #define MANIFEST "MANIFEST"
 #define MANIFEST_MAGIC "sucai-index 2"
-#define MAX_SEGMENTS 8
-#define SYNC_DEFER_MS 500.0
+#define MAX_SEGMENTS 10
+#define SYNC_DEFER_MS 300.0
+#define SYNC_DEFER_MAX_MS 1000.0
 #define RECHECK_MS 100.0
 
 struct seginfo {
@@ -36,18 +38,40 @@ struct manifest {
     size_t nseg;
 };
 
+/* A read-only connection of its own for snippet text: byte ranges of a
+ * document are read with an incremental blob handle, so a hit costs a
+ * paragraph, not the whole document, and searches never queue behind the
+ * writer's connection. */
+struct reader {
+    sqlite3 *db;
+    sqlite3_blob *blob; /* open during one search (it holds a read transaction) */
+    int64_t row;
+    struct reader *next;
+};
+
 struct sc_index {
     char *dir;
     struct sc_snap *snap;       /* current; one reference held here */
     pthread_mutex_t write_lock; /* one writer (sync, rebuild) per process */
     pthread_mutex_t reload_lock;
-    pthread_mutex_t text_lock;  /* text_st */
-    sqlite3_stmt *text_st;
+    pthread_mutex_t text_lock;  /* readers */
+    struct reader *readers;     /* idle text readers */
+    sqlite3 *bdb;               /* building: read-only, used under write_lock */
+    /* background catch-up during imports */
+    pthread_t bg;
+    int bg_started, bg_pending, bg_stop;
+    double bg_since;            /* first unindexed commit */
+    double bg_start;            /* first sync of this run of syncs */
+    double bg_last;             /* end of the last background build */
+    pthread_mutex_t bg_lock;
+    pthread_cond_t bg_cond;
     struct timespec mtime;      /* of the manifest the snapshot came from */
     ino_t ino;
     off_t msize;
     double last_check, last_sync;
 };
+
+static void readers_close(struct sc_index *ix);
 
 static double now_ms(void)
 {
@@ -181,8 +205,8 @@ out:
 
 /* ---------------------------------------------------------------- snapshots */
 
-static enum sc_err snap_load(const char *dir, const struct manifest *m, struct sc_snap **out,
-                             struct sc_diag *diag)
+static enum sc_err snap_load(const char *dir, const struct manifest *m, const struct sc_snap *old,
+                             struct sc_snap **out, struct sc_diag *diag)
 {
     *out = NULL;
     struct sc_seg **segs = calloc(m->nseg ? m->nseg : 1, sizeof *segs);
@@ -196,7 +220,17 @@ static enum sc_err snap_load(const char *dir, const struct manifest *m, struct s
             e = sc_diag_set(diag, SC_ENOMEM, "out of memory");
             break;
         }
-        e = sc_seg_open(p, &segs[n], diag);
+        /* segments are immutable: one already open is shared */
+        struct sc_seg *have = NULL;
+        for (size_t i = 0; old && i < old->nseg && !have; i++)
+            if (strcmp(old->segs[i]->path, p) == 0)
+                have = old->segs[i];
+        if (have) {
+            sc_seg_ref(have);
+            segs[n] = have;
+        } else {
+            e = sc_seg_open(p, &segs[n], diag);
+        }
         free(p);
         if (e != SC_OK)
             break;
@@ -280,13 +314,33 @@ static enum sc_err reload(struct sc_library *lib, struct sc_diag *diag)
     if (e != SC_OK)
         return e == SC_EPARSE ? sc_diag_set(diag, e, "%s/" MANIFEST ": damaged", ix->dir) : e;
     remember_manifest(ix);
-    struct sc_snap *s;
-    e = snap_load(ix->dir, &m, &s, diag);
+    struct sc_snap *old = snap_ref(lib), *s;
+    e = snap_load(ix->dir, &m, old, &s, diag);
+    snap_unref(lib, old);
     manifest_release(&m);
     if (e != SC_OK)
         return e;
     snap_swap(lib, s);
     return SC_OK;
+}
+
+/* The current snapshot (a reference), loaded on first use: opening a
+ * library to import or list never pays for it. NULL on error. */
+static struct sc_snap *snap_get(struct sc_library *lib, enum sc_err *err, struct sc_diag *diag)
+{
+    struct sc_snap *s = snap_ref(lib);
+    if (s)
+        return s;
+    struct sc_index *ix = lib->index;
+    pthread_mutex_lock(&ix->reload_lock);
+    s = snap_ref(lib);
+    if (!s) {
+        *err = reload(lib, diag);
+        s = snap_ref(lib);
+        ix->last_check = now_ms();
+    }
+    pthread_mutex_unlock(&ix->reload_lock);
+    return s;
 }
 
 /* Pick up segments added by another process (at most every RECHECK_MS). */
@@ -309,51 +363,392 @@ static void maybe_reload(struct sc_library *lib)
     pthread_mutex_unlock(&ix->reload_lock);
 }
 
-/* ---------------------------------------------------------------- building */
+/* ---------------------------------------------------------------- reading the store */
 
-struct build_ctx {
-    struct sc_segbuild *sb;
-    int64_t hi;
-    enum sc_err err;
-    struct sc_diag *diag;
+/* The index reads the store through connections of its own (read-only):
+ * they see committed documents only, whatever the library's connection is
+ * in the middle of, and the documents and their sections come in two
+ * ordered scans instead of a query per document. */
+static enum sc_err build_db(struct sc_library *lib, sqlite3 **db, struct sc_diag *diag)
+{
+    if (*db)
+        return SC_OK;
+    if (sqlite3_open_v2(lib->db_path, db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) !=
+        SQLITE_OK) {
+        enum sc_err e = sc_diag_set(diag, SC_ESTORE, "%s: %s", lib->db_path,
+                                    *db ? sqlite3_errmsg(*db) : "cannot open");
+        sqlite3_close(*db);
+        *db = NULL;
+        return e;
+    }
+    sqlite3_busy_timeout(*db, 10000);
+    return SC_OK;
+}
+
+static int64_t db_int(sqlite3 *db, const char *sql, int *ok)
+{
+    sqlite3_stmt *st = NULL;
+    int64_t v = 0;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+        v = sqlite3_column_int64(st, 0);
+    else
+        *ok = 0;
+    sqlite3_finalize(st);
+    return v;
+}
+
+struct docreader {
+    sqlite3 *db;
+    sqlite3_stmt *d, *s;
+    int s_row;            /* s is on a row */
+    struct sc_section *sec;
+    size_t capsec;
+    struct sc_buf str;    /* labels and headings of the current document */
+    enum sc_err err;      /* of a failed docreader_next */
 };
 
-static int build_fn(void *ctx, const struct sc_doc *doc)
+static void docreader_close(struct docreader *r)
 {
-    struct build_ctx *b = ctx;
-    if (doc->id > b->hi)
-        return 1;
-    b->err = sc_segbuild_add(b->sb, doc, b->diag);
-    return b->err != SC_OK;
+    sqlite3_finalize(r->d);
+    sqlite3_finalize(r->s);
+    free(r->sec);
+    sc_buf_release(&r->str);
+    memset(r, 0, sizeof *r);
+}
+
+static enum sc_err docreader_open(struct docreader *r, sqlite3 *db, int64_t lo, int64_t hi,
+                                  struct sc_diag *diag)
+{
+    memset(r, 0, sizeof *r);
+    r->db = db;
+    if (sqlite3_prepare_v2(db,
+                           "SELECT id, title, text, year, genre, unit, level, paid_from, paid_to "
+                           "FROM documents WHERE id > ?1 AND id <= ?2 ORDER BY id",
+                           -1, &r->d, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(db,
+                           "SELECT doc_id, level, label, heading, kind, start, end FROM sections "
+                           "WHERE doc_id > ?1 AND doc_id <= ?2 ORDER BY doc_id, n",
+                           -1, &r->s, NULL) != SQLITE_OK) {
+        enum sc_err e = sc_diag_set(diag, SC_ESTORE, "reading documents: %s", sqlite3_errmsg(db));
+        docreader_close(r);
+        return e;
+    }
+    sqlite3_bind_int64(r->d, 1, lo);
+    sqlite3_bind_int64(r->d, 2, hi);
+    sqlite3_bind_int64(r->s, 1, lo);
+    sqlite3_bind_int64(r->s, 2, hi);
+    int rc = sqlite3_step(r->s);
+    r->s_row = rc == SQLITE_ROW;
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+        enum sc_err e = sc_diag_set(diag, SC_ESTORE, "reading sections: %s", sqlite3_errmsg(db));
+        docreader_close(r);
+        return e;
+    }
+    return SC_OK;
+}
+
+static char *col_text(sqlite3_stmt *st, int i)
+{
+    return (char *)sqlite3_column_text(st, i); /* NULL stays NULL */
+}
+
+/* The next document (its strings point into SQLite's row until the next
+ * call). 1 = a document, 0 = the end, -1 = error (diag set). */
+static int docreader_next(struct docreader *r, struct sc_doc *doc, struct sc_diag *diag)
+{
+    int rc = sqlite3_step(r->d);
+    if (rc == SQLITE_DONE)
+        return 0;
+    if (rc != SQLITE_ROW) {
+        r->err = sc_diag_set(diag, SC_ESTORE, "reading documents: %s", sqlite3_errmsg(r->db));
+        return -1;
+    }
+    memset(doc, 0, sizeof *doc);
+    doc->id = sqlite3_column_int64(r->d, 0);
+    doc->title = col_text(r->d, 1);
+    doc->text = (char *)sqlite3_column_blob(r->d, 2);
+    doc->text_len = (size_t)sqlite3_column_bytes(r->d, 2);
+    doc->year = sqlite3_column_int(r->d, 3);
+    doc->genre = col_text(r->d, 4);
+    doc->unit = col_text(r->d, 5);
+    doc->level = col_text(r->d, 6);
+    doc->paid_from = sqlite3_column_int64(r->d, 7);
+    doc->paid_to = sqlite3_column_int64(r->d, 8);
+    /* its sections: the other scan, in step */
+    size_t n = 0;
+    sc_buf_reset(&r->str);
+    while (r->s_row && sqlite3_column_int64(r->s, 0) < doc->id)
+        r->s_row = sqlite3_step(r->s) == SQLITE_ROW;
+    while (r->s_row && sqlite3_column_int64(r->s, 0) == doc->id) {
+        if (n == r->capsec) {
+            size_t nc = r->capsec ? r->capsec * 2 : 16;
+            struct sc_section *ns = sc_reallocarray(r->sec, nc, sizeof *ns);
+            if (!ns) {
+                r->err = sc_diag_set(diag, SC_ENOMEM, "out of memory reading sections");
+                return -1;
+            }
+            r->sec = ns;
+            r->capsec = nc;
+        }
+        struct sc_section *s = &r->sec[n++];
+        memset(s, 0, sizeof *s);
+        s->level = sqlite3_column_int(r->s, 1);
+        /* label and heading are copied (offsets now, pointers below) */
+        const char *lb = col_text(r->s, 2), *hd = col_text(r->s, 3);
+        s->label = (char *)(uintptr_t)r->str.len;
+        sc_buf_adds(&r->str, lb ? lb : "");
+        sc_buf_addc(&r->str, '\0');
+        s->heading = (char *)(uintptr_t)r->str.len;
+        sc_buf_adds(&r->str, hd ? hd : "");
+        sc_buf_addc(&r->str, '\0');
+        const char *kind = col_text(r->s, 4);
+        int k = kind ? sc_kind_parse(kind, strlen(kind)) : -1;
+        s->kind = k < 0 ? SC_KIND_OTHER : (enum sc_section_kind)k;
+        s->start = sqlite3_column_int64(r->s, 5);
+        s->end = sqlite3_column_int64(r->s, 6);
+        r->s_row = sqlite3_step(r->s) == SQLITE_ROW;
+    }
+    if (sc_buf_err(&r->str)) {
+        r->err = sc_diag_set(diag, SC_ENOMEM, "out of memory reading sections");
+        return -1;
+    }
+    for (size_t i = 0; i < n; i++) {
+        r->sec[i].label = r->str.data + (uintptr_t)r->sec[i].label;
+        r->sec[i].heading = r->str.data + (uintptr_t)r->sec[i].heading;
+    }
+    doc->sections = n ? r->sec : NULL;
+    doc->nsections = n;
+    return 1;
+}
+
+/* ---------------------------------------------------------------- building */
+
+static char *seg_name(int64_t lo, int64_t hi, const char *kind)
+{
+    static unsigned counter;
+    unsigned n = __atomic_add_fetch(&counter, 1, __ATOMIC_RELAXED);
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    struct sc_buf b = SC_BUF_INIT;
+    sc_buf_addf(&b, "seg-%s%lld-%lld-%ld-%ld-%u.sx", kind, (long long)lo, (long long)hi,
+                (long)getpid(), (long)(ts.tv_nsec / 1000), n);
+    return sc_buf_take(&b, NULL);
+}
+
+/* Build one segment file of the documents with ids in (lo, hi] read
+ * through db; *ndocs = 0 (and no file) when there were none. */
+static enum sc_err build_one(struct sc_segbuild *sb, sqlite3 *db, int64_t lo, int64_t hi,
+                             const char *path, size_t *ndocs, struct sc_diag *diag)
+{
+    *ndocs = 0;
+    sc_segbuild_reset(sb);
+    struct docreader r;
+    enum sc_err e = docreader_open(&r, db, lo, hi, diag);
+    if (e == SC_OK) {
+        struct sc_doc doc;
+        int rc;
+        while ((rc = docreader_next(&r, &doc, diag)) == 1)
+            if ((e = sc_segbuild_add(sb, &doc, diag)) != SC_OK)
+                break;
+        if (rc < 0 && e == SC_OK)
+            e = r.err;
+        docreader_close(&r);
+    }
+    if (e == SC_OK && sc_segbuild_ndocs(sb)) {
+        *ndocs = sc_segbuild_ndocs(sb);
+        e = sc_segbuild_write(sb, path, diag);
+    }
+    return e;
+}
+
+/* Parallel building: the id range is cut into parts; two workers (this
+ * thread and one more, each with its own connection) build a part
+ * segment each in turn, and the parts are then merged into one. */
+#define PART_DOCS 1200
+
+struct part_job {
+    struct sc_library *lib;
+    const char *dir;
+    int64_t lo, hi, step;
+    size_t nparts;
+    size_t next;             /* next part to build (under mu) */
+    pthread_mutex_t mu;
+    char **paths;            /* per part; NULL when it had no documents */
+    enum sc_err err;
+    struct sc_diag diag;
+};
+
+struct part_worker {
+    struct part_job *job;
+    sqlite3 *db;
+};
+
+static void *part_run(void *arg)
+{
+    struct part_worker *w = arg;
+    struct part_job *j = w->job;
+    struct sc_segbuild *sb = NULL;
+    if (sc_segbuild_new(&sb) != SC_OK) {
+        pthread_mutex_lock(&j->mu);
+        if (j->err == SC_OK)
+            j->err = sc_diag_set(&j->diag, SC_ENOMEM, "out of memory");
+        pthread_mutex_unlock(&j->mu);
+        return NULL;
+    }
+    sc_segbuild_nosync(sb);
+    for (;;) {
+        pthread_mutex_lock(&j->mu);
+        size_t k = j->err == SC_OK ? j->next++ : j->nparts;
+        pthread_mutex_unlock(&j->mu);
+        if (k >= j->nparts)
+            break;
+        int64_t lo = j->lo + (int64_t)k * j->step;
+        int64_t hi = k + 1 == j->nparts ? j->hi : lo + j->step;
+        struct sc_diag d = {0};
+        char *name = seg_name(lo, hi, "part-");
+        char *path = name ? path_join(j->dir, name) : NULL;
+        free(name);
+        size_t nd = 0;
+        enum sc_err e = path ? build_one(sb, w->db, lo, hi, path, &nd, &d)
+                             : sc_diag_set(&d, SC_ENOMEM, "out of memory");
+        pthread_mutex_lock(&j->mu);
+        if (e != SC_OK && j->err == SC_OK) {
+            j->err = e;
+            j->diag = d;
+        }
+        if (e == SC_OK && nd)
+            j->paths[k] = path;
+        pthread_mutex_unlock(&j->mu);
+        if (!(e == SC_OK && nd)) {
+            if (path)
+                unlink(path);
+            free(path);
+        }
+    }
+    sc_segbuild_free(sb);
+    return NULL;
+}
+
+/* Open segment files, or reuse those of the current snapshot. */
+static enum sc_err open_segs(struct sc_library *lib, char *const *paths, size_t n,
+                             struct sc_seg **out, struct sc_diag *diag)
+{
+    struct sc_snap *cur = snap_ref(lib);
+    enum sc_err e = SC_OK;
+    size_t i = 0;
+    for (; i < n && e == SC_OK; i++) {
+        out[i] = NULL;
+        for (size_t k = 0; cur && k < cur->nseg && !out[i]; k++)
+            if (strcmp(cur->segs[k]->path, paths[i]) == 0) {
+                sc_seg_ref(cur->segs[k]);
+                out[i] = cur->segs[k];
+            }
+        if (!out[i])
+            e = sc_seg_open(paths[i], &out[i], diag);
+    }
+    snap_unref(lib, cur);
+    if (e != SC_OK)
+        for (size_t k = 0; k + 1 < i; k++)
+            sc_seg_close(out[k]);
+    return e;
+}
+
+/* Merge the segment files paths[0..n) (in id order) into path. */
+static enum sc_err merge_files(struct sc_library *lib, char *const *paths, size_t n,
+                               const char *path, struct sc_diag *diag)
+{
+    struct sc_seg **segs = calloc(n ? n : 1, sizeof *segs);
+    if (!segs)
+        return sc_diag_set(diag, SC_ENOMEM, "out of memory");
+    enum sc_err e = open_segs(lib, paths, n, segs, diag);
+    if (e == SC_OK) {
+        e = sc_seg_merge(segs, n, path, 2, diag);
+        for (size_t i = 0; i < n; i++)
+            sc_seg_close(segs[i]);
+    }
+    free(segs);
+    return e;
 }
 
 /* Build a segment of the documents with ids in (lo, hi]; *name receives
- * the file name, or "" when there were no documents. */
-static enum sc_err build_range(struct sc_library *lib, int64_t lo, int64_t hi, char name[96],
+ * the file name (malloc'd), or NULL when there were no documents. */
+static enum sc_err build_range(struct sc_library *lib, int64_t lo, int64_t hi, char **name,
                                struct sc_diag *diag)
 {
-    name[0] = '\0';
-    struct build_ctx b = {NULL, hi, SC_OK, diag};
-    if (sc_segbuild_new(&b.sb) != SC_OK)
+    struct sc_index *ix = lib->index;
+    *name = seg_name(lo, hi, "");
+    char *path = *name ? path_join(ix->dir, *name) : NULL;
+    if (!path) {
+        free(*name);
+        *name = NULL;
         return sc_diag_set(diag, SC_ENOMEM, "out of memory");
-    enum sc_err e = sc_doc_foreach(lib, lo, SC_DOC_TEXT | SC_DOC_OUTLINE, build_fn, &b, diag);
-    if (e == SC_OK)
-        e = b.err;
-    if (e == SC_OK && sc_segbuild_ndocs(b.sb)) {
-        struct timespec ts;
-        clock_gettime(CLOCK_REALTIME, &ts);
-        snprintf(name, 96, "seg-%lld-%lld-%ld-%ld.sx", (long long)lo, (long long)hi,
-                 (long)getpid(), (long)(ts.tv_nsec / 1000));
-        char *p = path_join(lib->index->dir, name);
-        if (!p)
+    }
+    enum sc_err e = SC_OK;
+    size_t nd = 0;
+    if (hi - lo <= PART_DOCS) {
+        struct sc_segbuild *sb;
+        if (sc_segbuild_new(&sb) != SC_OK)
             e = sc_diag_set(diag, SC_ENOMEM, "out of memory");
         else
-            e = sc_segbuild_write(b.sb, p, diag);
-        free(p);
-        if (e != SC_OK)
-            name[0] = '\0';
+            e = build_one(sb, ix->bdb, lo, hi, path, &nd, diag);
+        sc_segbuild_free(sb);
+    } else {
+        struct part_job j;
+        memset(&j, 0, sizeof j);
+        j.lib = lib;
+        j.dir = ix->dir;
+        j.lo = lo;
+        j.hi = hi;
+        j.nparts = (size_t)((hi - lo + PART_DOCS - 1) / PART_DOCS);
+        j.step = (hi - lo) / (int64_t)j.nparts;
+        pthread_mutex_init(&j.mu, NULL);
+        j.paths = calloc(j.nparts, sizeof *j.paths);
+        if (!j.paths)
+            e = sc_diag_set(diag, SC_ENOMEM, "out of memory");
+        struct part_worker w0 = {&j, ix->bdb}, w1 = {&j, NULL};
+        pthread_t th;
+        int two = e == SC_OK && build_db(lib, &w1.db, NULL) == SC_OK &&
+                  sqlite3_exec(w1.db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK &&
+                  pthread_create(&th, NULL, part_run, &w1) == 0;
+        if (e == SC_OK)
+            part_run(&w0);
+        if (two)
+            pthread_join(th, NULL);
+        if (w1.db) {
+            sqlite3_exec(w1.db, "COMMIT", NULL, NULL, NULL);
+            sqlite3_close(w1.db);
+        }
+        if (e == SC_OK && j.err != SC_OK) {
+            e = j.err;
+            if (diag)
+                *diag = j.diag;
+        }
+        /* the parts that had documents, in id order */
+        size_t np = 0;
+        for (size_t k = 0; j.paths && k < j.nparts; k++)
+            if (j.paths[k])
+                j.paths[np++] = j.paths[k];
+        if (e == SC_OK && np == 1) {
+            if (rename(j.paths[0], path) != 0)
+                e = sc_diag_set(diag, SC_EIO, "cannot rename %s: %s", j.paths[0],
+                                strerror(errno));
+            nd = 1;
+        } else if (e == SC_OK && np > 1) {
+            e = merge_files(lib, j.paths, np, path, diag);
+            nd = np;
+        }
+        for (size_t k = 0; k < np; k++) {
+            unlink(j.paths[k]);
+            free(j.paths[k]);
+        }
+        free(j.paths);
+        pthread_mutex_destroy(&j.mu);
     }
-    sc_segbuild_free(b.sb);
+    free(path);
+    if (e != SC_OK || !nd) {
+        free(*name);
+        *name = NULL;
+    }
     return e;
 }
 
@@ -406,16 +801,50 @@ static void unlock_dir(int fd)
     }
 }
 
+/* Does the segment file exist, in this version of the format? (An older
+ * format is rebuilt, not an error.) */
+static int seg_file_current(const char *path)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return 0;
+    char head[12];
+    ssize_t n = read(fd, head, sizeof head);
+    close(fd);
+    uint32_t v = 0;
+    if (n == (ssize_t)sizeof head)
+        memcpy(&v, head + 8, 4);
+    return n == (ssize_t)sizeof head && memcmp(head, SC_SEG_MAGIC, 8) == 0 && v == SC_SEG_VERSION;
+}
+
+static int add_seg(struct manifest *m, const char *name, int64_t lo, int64_t hi)
+{
+    if (strlen(name) >= sizeof m->seg[0].name)
+        return -1;
+    struct seginfo *ns = sc_reallocarray(m->seg, m->nseg + 1, sizeof *ns);
+    if (!ns)
+        return -1;
+    m->seg = ns;
+    snprintf(ns[m->nseg].name, sizeof ns[m->nseg].name, "%s", name);
+    ns[m->nseg].lo = lo;
+    ns[m->nseg].hi = hi;
+    m->nseg++;
+    return 0;
+}
+
 /* Bring the manifest up to the store; full = rebuild everything. Caller
  * holds write_lock. */
 static enum sc_err catch_up(struct sc_library *lib, int full, struct sc_diag *diag)
 {
     struct sc_index *ix = lib->index;
+    enum sc_err e = build_db(lib, &ix->bdb, diag);
+    if (e != SC_OK)
+        return e;
     int lk = lock_dir(ix->dir);
     if (lk < 0)
         return sc_diag_set(diag, SC_EIO, "cannot lock %s: %s", ix->dir, strerror(errno));
     struct manifest m;
-    enum sc_err e = manifest_read(ix->dir, &m, diag);
+    e = manifest_read(ix->dir, &m, diag);
     if (e == SC_ENOTFOUND || e == SC_EPARSE) {
         memset(&m, 0, sizeof m);
         full = 1;
@@ -425,80 +854,154 @@ static enum sc_err catch_up(struct sc_library *lib, int full, struct sc_diag *di
         unlock_dir(lk);
         return e;
     }
-    int64_t gen = sc_store_generation(lib), maxid = sc_store_max_doc_id(lib);
-    /* every segment named must open; a damaged one means a rebuild */
+    /* one read transaction: the generation, the highest id and the
+     * documents read below agree */
+    int ok = sqlite3_exec(ix->bdb, "BEGIN", NULL, NULL, NULL) == SQLITE_OK;
+    int64_t gen = db_int(ix->bdb,
+                         "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'generation'", &ok);
+    int64_t maxid = db_int(ix->bdb, "SELECT coalesce(max(id), 0) FROM documents", &ok);
+    if (!ok) {
+        e = sc_diag_set(diag, SC_ESTORE, "%s: %s", lib->db_path, sqlite3_errmsg(ix->bdb));
+        sqlite3_exec(ix->bdb, "ROLLBACK", NULL, NULL, NULL);
+        manifest_release(&m);
+        unlock_dir(lk);
+        return e;
+    }
+    /* every segment named must exist; a missing one means a rebuild */
     if (!full && m.generation != gen)
         full = 1;
-    if (!full) {
-        for (size_t i = 0; i < m.nseg && !full; i++) {
-            char *p = path_join(ix->dir, m.seg[i].name);
-            struct stat st;
-            full = !p || stat(p, &st) != 0;
-            free(p);
-        }
+    for (size_t i = 0; i < m.nseg && !full; i++) {
+        char *p = path_join(ix->dir, m.seg[i].name);
+        full = !p || !seg_file_current(p);
+        free(p);
     }
     int changed = 0;
+    char *name = NULL;
     if (full) {
         manifest_release(&m);
-        char name[96];
-        e = build_range(lib, 0, maxid, name, diag);
-        if (e == SC_OK && name[0]) {
-            m.seg = malloc(sizeof *m.seg);
-            if (!m.seg)
-                e = sc_diag_set(diag, SC_ENOMEM, "out of memory");
-            else {
-                memcpy(m.seg[0].name, name, sizeof name);
-                m.seg[0].lo = 0;
-                m.seg[0].hi = maxid;
-                m.nseg = 1;
-            }
-        }
+        e = build_range(lib, 0, maxid, &name, diag);
+        if (e == SC_OK && name && add_seg(&m, name, 0, maxid))
+            e = sc_diag_set(diag, SC_ENOMEM, "out of memory");
         m.generation = gen;
         m.maxid = maxid;
         changed = 1;
     } else if (maxid > m.maxid) {
-        /* logarithmic merging: the new documents absorb the newest
-         * segments while those are not much larger than what is being
-         * built, and always enough of them to stay within MAX_SEGMENTS.
-         * Sizes grow geometrically, so each document is rebuilt O(log n)
-         * times over the life of the library. */
+        /* logarithmic merging, like a binary counter: the new documents
+         * absorb the newest segments while those are no larger than what
+         * has been gathered, and always enough of them to stay within
+         * MAX_SEGMENTS. Sizes grow geometrically, so each document is
+         * re-encoded O(log n) times; merges work from the segments' own
+         * postings, never from the store. */
         int64_t lo = m.maxid, acc = maxid - m.maxid;
         size_t keep = m.nseg;
         while (keep > 0 && (keep + 1 > MAX_SEGMENTS ||
-                            m.seg[keep - 1].hi - m.seg[keep - 1].lo <= 2 * acc)) {
+                            m.seg[keep - 1].hi - m.seg[keep - 1].lo <= acc)) {
             keep--;
             acc += m.seg[keep].hi - m.seg[keep].lo;
             lo = m.seg[keep].lo;
         }
-        char name[96];
-        e = build_range(lib, lo, maxid, name, diag);
-        if (e == SC_OK) {
-            m.nseg = keep;
-            if (name[0]) {
-                struct seginfo *ns = sc_reallocarray(m.seg, m.nseg + 1, sizeof *ns);
-                if (!ns)
-                    e = sc_diag_set(diag, SC_ENOMEM, "out of memory");
-                else {
-                    m.seg = ns;
-                    memcpy(ns[m.nseg].name, name, sizeof name);
-                    ns[m.nseg].lo = lo;
-                    ns[m.nseg].hi = maxid;
-                    m.nseg++;
-                }
+        e = build_range(lib, m.maxid, maxid, &name, diag);
+        if (e == SC_OK && keep < m.nseg) {
+            /* merge the absorbed segments and the new one */
+            size_t n = m.nseg - keep + (name ? 1 : 0);
+            char **paths = calloc(n, sizeof *paths);
+            char *mname = seg_name(lo, maxid, "");
+            char *mpath = mname ? path_join(ix->dir, mname) : NULL;
+            size_t k = 0;
+            for (size_t i = keep; paths && i < m.nseg; i++)
+                if ((paths[k] = path_join(ix->dir, m.seg[i].name)))
+                    k++;
+            if (paths && name && (paths[k] = path_join(ix->dir, name)))
+                k++;
+            if (!paths || !mpath || k != n)
+                e = sc_diag_set(diag, SC_ENOMEM, "out of memory");
+            else
+                e = merge_files(lib, paths, n, mpath, diag);
+            for (size_t i = 0; paths && i < k; i++)
+                free(paths[i]);
+            free(paths);
+            free(mpath);
+            if (e == SC_OK) {
+                free(name); /* merged away; collected as garbage below */
+                name = mname;
+                m.nseg = keep;
+            } else {
+                free(mname);
             }
+        } else {
+            lo = m.maxid;
+        }
+        if (e == SC_OK) {
+            if (name && add_seg(&m, name, lo, maxid))
+                e = sc_diag_set(diag, SC_ENOMEM, "out of memory");
             m.maxid = maxid;
             changed = 1;
         }
     }
+    free(name);
+    sqlite3_exec(ix->bdb, "COMMIT", NULL, NULL, NULL);
     if (e == SC_OK && changed)
         e = manifest_write(ix->dir, &m, diag);
     if (e == SC_OK)
         collect_garbage(ix->dir, &m);
     manifest_release(&m);
     unlock_dir(lk);
-    if (e == SC_OK)
-        e = reload(lib, diag);
+    if (e == SC_OK && changed) {
+        /* a snapshot is loaded on first use: keep a loaded one current */
+        struct sc_snap *cur = snap_ref(lib);
+        int have = cur != NULL;
+        snap_unref(lib, cur);
+        if (have)
+            e = reload(lib, diag);
+    }
     return e;
+}
+
+/* ---------------------------------------------------------------- background catch-up */
+
+/* During an import, sc_index_sync(lib, 0) after each file only wakes this
+ * thread; it gathers the files of SYNC_DEFER_MS into one build, on the
+ * other core, while the import goes on. sc_index_sync(lib, 1) catches up
+ * in the caller (both hold write_lock while building). */
+static void *bg_main(void *arg)
+{
+    struct sc_library *lib = arg;
+    struct sc_index *ix = lib->index;
+    pthread_mutex_lock(&ix->bg_lock);
+    for (;;) {
+        while (!ix->bg_pending && !ix->bg_stop)
+            pthread_cond_wait(&ix->bg_cond, &ix->bg_lock);
+        if (ix->bg_stop)
+            break;
+        /* a long import gathers more per build (fewer, larger segments
+         * and merges), up to SYNC_DEFER_MAX_MS behind */
+        double defer = (now_ms() - ix->bg_start) / 4;
+        if (defer < SYNC_DEFER_MS)
+            defer = SYNC_DEFER_MS;
+        if (defer > SYNC_DEFER_MAX_MS)
+            defer = SYNC_DEFER_MAX_MS;
+        double wait = ix->bg_since + defer - now_ms();
+        if (wait > 0) {
+            struct timespec ts;
+            clock_gettime(CLOCK_REALTIME, &ts);
+            long long ns = ts.tv_nsec + (long long)(wait * 1e6);
+            ts.tv_sec += (time_t)(ns / 1000000000);
+            ts.tv_nsec = (long)(ns % 1000000000);
+            pthread_cond_timedwait(&ix->bg_cond, &ix->bg_lock, &ts);
+            continue;
+        }
+        ix->bg_pending = 0;
+        pthread_mutex_unlock(&ix->bg_lock);
+        pthread_mutex_lock(&ix->write_lock);
+        struct sc_diag d = {0};
+        (void)catch_up(lib, 0, &d); /* an error shows at the flush that ends the import */
+        ix->last_sync = now_ms();
+        pthread_mutex_unlock(&ix->write_lock);
+        pthread_mutex_lock(&ix->bg_lock);
+        ix->bg_last = now_ms();
+    }
+    pthread_mutex_unlock(&ix->bg_lock);
+    return NULL;
 }
 
 /* ---------------------------------------------------------------- attach */
@@ -516,6 +1019,8 @@ enum sc_err sc_index_attach(struct sc_library *lib, struct sc_diag *diag)
     pthread_mutex_init(&ix->write_lock, NULL);
     pthread_mutex_init(&ix->reload_lock, NULL);
     pthread_mutex_init(&ix->text_lock, NULL);
+    pthread_mutex_init(&ix->bg_lock, NULL);
+    pthread_cond_init(&ix->bg_cond, NULL);
     lib->index = ix;
     int ro = lib->flags & SC_LIBRARY_READONLY;
     if (!ro && mkdir(ix->dir, 0777) != 0 && errno != EEXIST) {
@@ -545,6 +1050,13 @@ void sc_index_detach(struct sc_library *lib)
     struct sc_index *ix = lib->index;
     if (!ix)
         return;
+    if (ix->bg_started) {
+        pthread_mutex_lock(&ix->bg_lock);
+        ix->bg_stop = 1;
+        pthread_cond_signal(&ix->bg_cond);
+        pthread_mutex_unlock(&ix->bg_lock);
+        pthread_join(ix->bg, NULL);
+    }
     pthread_mutex_lock(&lib->index_lock);
     struct sc_snap *s = ix->snap;
     ix->snap = NULL;
@@ -552,10 +1064,13 @@ void sc_index_detach(struct sc_library *lib)
     pthread_mutex_unlock(&lib->index_lock);
     if (s && --s->refs == 0) /* searches in flight must have ended by close */
         sc_snap_free(s);
-    sqlite3_finalize(ix->text_st);
+    readers_close(ix);
+    sqlite3_close(ix->bdb);
     pthread_mutex_destroy(&ix->write_lock);
     pthread_mutex_destroy(&ix->reload_lock);
     pthread_mutex_destroy(&ix->text_lock);
+    pthread_mutex_destroy(&ix->bg_lock);
+    pthread_cond_destroy(&ix->bg_cond);
     free(ix->dir);
     free(ix);
 }
@@ -568,6 +1083,24 @@ enum sc_err sc_index_sync(struct sc_library *lib, int force, struct sc_diag *dia
     if (lib->flags & SC_LIBRARY_READONLY) {
         maybe_reload(lib);
         return SC_OK;
+    }
+    if (!force) {
+        pthread_mutex_lock(&ix->bg_lock);
+        if (!ix->bg_started && pthread_create(&ix->bg, NULL, bg_main, lib) == 0)
+            ix->bg_started = 1;
+        int started = ix->bg_started;
+        if (started && !ix->bg_pending) {
+            double t = now_ms();
+            if (t - ix->bg_last > 5 * SYNC_DEFER_MAX_MS)
+                ix->bg_start = t; /* a new import (or a pause): fresh again */
+            ix->bg_pending = 1;
+            ix->bg_since = t;
+            pthread_cond_signal(&ix->bg_cond);
+        }
+        pthread_mutex_unlock(&ix->bg_lock);
+        if (started)
+            return SC_OK;
+        /* no thread: catch up here, at most once per SYNC_DEFER_MS */
     }
     pthread_mutex_lock(&ix->write_lock);
     enum sc_err e = SC_OK;
@@ -595,7 +1128,8 @@ enum sc_err sc_index_rebuild(struct sc_library *lib, struct sc_diag *diag)
 
 int64_t sc_index_bytes(struct sc_library *lib)
 {
-    struct sc_snap *s = snap_ref(lib);
+    enum sc_err e = SC_OK;
+    struct sc_snap *s = lib->index ? snap_get(lib, &e, NULL) : NULL;
     int64_t n = 0;
     if (s)
         for (size_t i = 0; i < s->nseg; i++)
@@ -606,39 +1140,80 @@ int64_t sc_index_bytes(struct sc_library *lib)
 
 /* ---------------------------------------------------------------- search */
 
-static enum sc_err fetch_text(void *ctx, int64_t id, char **text, size_t *len,
-                              struct sc_diag *diag)
+static enum sc_err reader_read(void *ctx, int64_t id, uint32_t total, uint32_t off, uint32_t len,
+                               char *buf)
 {
-    struct sc_library *lib = ctx;
+    struct reader *r = ctx;
+    int rc = SQLITE_OK;
+    if (!r->blob) {
+        rc = sqlite3_blob_open(r->db, "main", "documents", "text", id, 0, &r->blob);
+        if (rc != SQLITE_OK)
+            r->blob = NULL;
+    } else if (r->row != id) {
+        rc = sqlite3_blob_reopen(r->blob, id);
+    }
+    if (rc == SQLITE_OK) {
+        r->row = id;
+        int n = sqlite3_blob_bytes(r->blob);
+        if (n < 0 || (uint32_t)n != total || (uint64_t)off + len > total)
+            return SC_ENOTFOUND; /* the store changed since indexing */
+        rc = sqlite3_blob_read(r->blob, buf, (int)len, (int)off);
+        if (rc == SQLITE_OK)
+            return SC_OK;
+    }
+    if (r->blob) {
+        sqlite3_blob_close(r->blob); /* a failed reopen leaves it unusable */
+        r->blob = NULL;
+    }
+    return rc == SQLITE_NOMEM ? SC_ENOMEM : SC_ENOTFOUND;
+}
+
+static struct reader *reader_take(struct sc_library *lib)
+{
     struct sc_index *ix = lib->index;
-    *text = NULL;
-    *len = 0;
     pthread_mutex_lock(&ix->text_lock);
-    enum sc_err e = SC_OK;
-    if (!ix->text_st &&
-        sqlite3_prepare_v3(lib->db, "SELECT text FROM documents WHERE id = ?", -1,
-                           SQLITE_PREPARE_PERSISTENT, &ix->text_st, NULL) != SQLITE_OK) {
-        e = sc_diag_set(diag, SC_ESTORE, "%s", sqlite3_errmsg(lib->db));
-        ix->text_st = NULL;
-        goto out;
-    }
-    sqlite3_bind_int64(ix->text_st, 1, id);
-    int rc = sqlite3_step(ix->text_st);
-    if (rc == SQLITE_ROW) {
-        const char *t = (const char *)sqlite3_column_blob(ix->text_st, 0);
-        int n = sqlite3_column_bytes(ix->text_st, 0);
-        *text = sc_strndup(t ? t : "", (size_t)n);
-        if (!*text)
-            e = SC_ENOMEM;
-        else
-            *len = (size_t)n;
-    } else {
-        e = rc == SQLITE_DONE ? SC_ENOTFOUND : SC_ESTORE;
-    }
-    sqlite3_reset(ix->text_st);
-out:
+    struct reader *r = ix->readers;
+    if (r)
+        ix->readers = r->next;
     pthread_mutex_unlock(&ix->text_lock);
-    return e;
+    if (r)
+        return r;
+    r = calloc(1, sizeof *r);
+    if (!r)
+        return NULL;
+    if (sqlite3_open_v2(lib->db_path, &r->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX,
+                        NULL) != SQLITE_OK) {
+        sqlite3_close(r->db);
+        free(r);
+        return NULL;
+    }
+    sqlite3_busy_timeout(r->db, 5000);
+    return r;
+}
+
+static void reader_give(struct sc_library *lib, struct reader *r)
+{
+    if (!r)
+        return;
+    if (r->blob) {
+        sqlite3_blob_close(r->blob); /* ends the read transaction */
+        r->blob = NULL;
+    }
+    struct sc_index *ix = lib->index;
+    pthread_mutex_lock(&ix->text_lock);
+    r->next = ix->readers;
+    ix->readers = r;
+    pthread_mutex_unlock(&ix->text_lock);
+}
+
+static void readers_close(struct sc_index *ix)
+{
+    while (ix->readers) {
+        struct reader *r = ix->readers;
+        ix->readers = r->next;
+        sqlite3_close(r->db);
+        free(r);
+    }
 }
 
 enum sc_err sc_search(struct sc_library *lib, const struct sc_search_opts *opts,
@@ -648,17 +1223,25 @@ enum sc_err sc_search(struct sc_library *lib, const struct sc_search_opts *opts,
     if (!lib || !lib->index)
         return sc_diag_set(diag, SC_EINVAL, "the library has no index attached");
     maybe_reload(lib);
-    struct sc_snap *s = snap_ref(lib);
+    enum sc_err le = SC_OK;
+    struct sc_snap *s = snap_get(lib, &le, diag);
+    if (le != SC_OK) {
+        snap_unref(lib, s);
+        return le;
+    }
     if (!s) {
         /* an empty index: still parse, so errors are reported */
         struct sc_snap *empty;
         if (sc_snap_new(NULL, 0, &empty) != SC_OK)
             return sc_diag_set(diag, SC_ENOMEM, "out of memory");
-        enum sc_err e = sc_engine_search(empty, NULL, NULL, opts, out, diag);
+        enum sc_err e = sc_engine_search(empty, NULL, opts, out, diag);
         sc_snap_free(empty);
         return e;
     }
-    enum sc_err e = sc_engine_search(s, fetch_text, lib, opts, out, diag);
+    struct reader *r = opts->limit ? reader_take(lib) : NULL;
+    struct sc_textsrc src = {reader_read, r};
+    enum sc_err e = sc_engine_search(s, r ? &src : NULL, opts, out, diag);
+    reader_give(lib, r);
     snap_unref(lib, s);
     return e;
 }

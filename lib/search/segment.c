@@ -14,6 +14,7 @@
 #include "sucai/text.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,31 +33,37 @@ struct seg_header {
 
 /* ---------------------------------------------------------------- build */
 
-struct stage {
-    uint8_t *p;
-    uint32_t len, cap;
-};
+/*
+ * The builder keeps, per document, the normalised text's pair ids in one
+ * array (a hash table maps pair keys to dense ids) and counts positions
+ * per id. Writing sorts the positions into per-id buckets with one
+ * counting-sort pass and encodes each bucket in key order, so no per-list
+ * staging buffers are grown during the scan.
+ */
 
-struct entry {
-    uint64_t key;
-    struct stage st;
-    uint32_t lastdoc;  /* ordinal + 1 of the last doc staged, 0 = none */
-    uint32_t lastpos;
-    uint32_t ndocs;
-    uint64_t npos, sum_dgap, sum_pgap;
-};
+#define NO_ID UINT32_MAX
 
 struct sc_segbuild {
-    struct entry *e;
-    size_t ne, cape;
-    uint32_t *slot; /* entry index + 1 */
-    size_t mask;
+    /* pair key -> dense id (open addressing, id + 1, 0 = empty) */
+    uint64_t *hkey;
+    uint32_t *hval;
+    size_t hmask;
+    uint64_t *keys; /* per id */
+    uint32_t *cnt;  /* positions per id */
+    size_t nid, capid;
+    /* per normalised code point of every document: its pair id, NO_ID for '\n' */
+    uint32_t *ids;
+    size_t nids, capids;
+    uint64_t *dstart; /* per document: first index into ids; ndocs + 1 */
     uint32_t ndocs;
     int64_t last_id;
-    struct sc_buf docs;   /* document tables */
-    uint64_t *docoff;     /* offset of each doc's table */
+    struct sc_buf docs; /* document tables */
+    uint64_t *docoff;   /* offset of each doc's table */
     size_t capdocs;
     uint64_t total_norm, total_para;
+    int nosync; /* a temporary file: no fsync */
+    uint64_t *rec; /* write: the positions, bucketed by id (kept for reuse) */
+    size_t caprec;
     /* scratch */
     uint32_t *cps, *ob;
     size_t capcps;
@@ -70,12 +77,17 @@ enum sc_err sc_segbuild_new(struct sc_segbuild **out)
     struct sc_segbuild *sb = calloc(1, sizeof *sb);
     if (!sb)
         return SC_ENOMEM;
-    sb->mask = (1u << 16) - 1;
-    sb->slot = calloc(sb->mask + 1, sizeof *sb->slot);
-    if (!sb->slot) {
-        free(sb);
+    sb->hmask = (1u << 16) - 1;
+    sb->hkey = malloc((sb->hmask + 1) * sizeof *sb->hkey);
+    sb->hval = calloc(sb->hmask + 1, sizeof *sb->hval);
+    sb->dstart = malloc(1024 * sizeof *sb->dstart);
+    sb->capdocs = 1023;
+    sb->docoff = malloc(1024 * sizeof *sb->docoff);
+    if (!sb->hkey || !sb->hval || !sb->dstart || !sb->docoff) {
+        sc_segbuild_free(sb);
         return SC_ENOMEM;
     }
+    sb->dstart[0] = 0;
     sc_buf_init(&sb->docs);
     *out = sb;
     return SC_OK;
@@ -85,16 +97,36 @@ void sc_segbuild_free(struct sc_segbuild *sb)
 {
     if (!sb)
         return;
-    for (size_t i = 0; i < sb->ne; i++)
-        free(sb->e[i].st.p);
-    free(sb->e);
-    free(sb->slot);
+    free(sb->hkey);
+    free(sb->hval);
+    free(sb->keys);
+    free(sb->cnt);
+    free(sb->ids);
+    free(sb->dstart);
     sc_buf_release(&sb->docs);
     free(sb->docoff);
     free(sb->cps);
     free(sb->ob);
     free(sb->ocp_byte);
+    free(sb->rec);
     free(sb);
+}
+
+void sc_segbuild_reset(struct sc_segbuild *sb)
+{
+    memset(sb->hval, 0, (sb->hmask + 1) * sizeof *sb->hval);
+    sb->nid = 0;
+    sb->nids = 0;
+    sb->ndocs = 0;
+    sb->last_id = 0;
+    sb->dstart[0] = 0;
+    sc_buf_reset(&sb->docs);
+    sb->total_norm = sb->total_para = 0;
+}
+
+void sc_segbuild_nosync(struct sc_segbuild *sb)
+{
+    sb->nosync = 1;
 }
 
 size_t sc_segbuild_ndocs(const struct sc_segbuild *sb)
@@ -104,113 +136,69 @@ size_t sc_segbuild_ndocs(const struct sc_segbuild *sb)
 
 static inline size_t hash_key(uint64_t k)
 {
-    return (size_t)((k * 0x9E3779B97F4A7C15ull) >> 20);
+    return (size_t)((k * 0x9E3779B97F4A7C15ull) >> 29);
 }
 
 static int grow_table(struct sc_segbuild *sb)
 {
-    size_t nmask = sb->mask * 2 + 1;
-    uint32_t *ns = calloc(nmask + 1, sizeof *ns);
-    if (!ns)
+    size_t nmask = sb->hmask * 2 + 1;
+    uint64_t *nk = malloc((nmask + 1) * sizeof *nk);
+    uint32_t *nv = calloc(nmask + 1, sizeof *nv);
+    if (!nk || !nv) {
+        free(nk);
+        free(nv);
         return -1;
-    for (size_t i = 0; i < sb->ne; i++) {
-        size_t h = hash_key(sb->e[i].key) & nmask;
-        while (ns[h])
+    }
+    for (size_t i = 0; i < sb->nid; i++) {
+        size_t h = hash_key(sb->keys[i]) & nmask;
+        while (nv[h])
             h = (h + 1) & nmask;
-        ns[h] = (uint32_t)i + 1;
+        nk[h] = sb->keys[i];
+        nv[h] = (uint32_t)i + 1;
     }
-    free(sb->slot);
-    sb->slot = ns;
-    sb->mask = nmask;
+    free(sb->hkey);
+    free(sb->hval);
+    sb->hkey = nk;
+    sb->hval = nv;
+    sb->hmask = nmask;
     return 0;
 }
 
-static struct entry *entry_get(struct sc_segbuild *sb, uint64_t key)
+/* Dense id of a pair key (a new one if unseen); NO_ID when out of memory. */
+static inline uint32_t key_id(struct sc_segbuild *sb, uint64_t key)
 {
-    size_t h = hash_key(key) & sb->mask;
+    size_t h = hash_key(key) & sb->hmask;
     for (;;) {
-        uint32_t s = sb->slot[h];
-        if (!s)
+        uint32_t v = sb->hval[h];
+        if (!v)
             break;
-        if (sb->e[s - 1].key == key)
-            return &sb->e[s - 1];
-        h = (h + 1) & sb->mask;
+        if (sb->hkey[h] == key)
+            return v - 1;
+        h = (h + 1) & sb->hmask;
     }
-    if ((sb->ne + 1) * 2 > sb->mask) {
+    if ((sb->nid + 1) * 2 > sb->hmask) {
         if (grow_table(sb))
-            return NULL;
-        return entry_get(sb, key);
+            return NO_ID;
+        return key_id(sb, key);
     }
-    if (sb->ne == sb->cape) {
-        size_t nc = sb->cape ? sb->cape * 2 : 4096;
-        struct entry *ne = sc_reallocarray(sb->e, nc, sizeof *ne);
-        if (!ne)
-            return NULL;
-        sb->e = ne;
-        sb->cape = nc;
+    if (sb->nid == sb->capid) {
+        size_t nc = sb->capid ? sb->capid * 2 : 4096;
+        uint64_t *nk = sc_reallocarray(sb->keys, nc, sizeof *nk);
+        if (!nk)
+            return NO_ID;
+        sb->keys = nk;
+        uint32_t *ncnt = sc_reallocarray(sb->cnt, nc, sizeof *ncnt);
+        if (!ncnt)
+            return NO_ID;
+        sb->cnt = ncnt;
+        sb->capid = nc;
     }
-    struct entry *e = &sb->e[sb->ne];
-    memset(e, 0, sizeof *e);
-    e->key = key;
-    sb->slot[h] = (uint32_t)++sb->ne;
-    return e;
-}
-
-static int stage_put(struct stage *s, uint64_t v)
-{
-    if (s->cap - s->len < 10) {
-        uint64_t nc = s->cap ? (uint64_t)s->cap * 2 : 16;
-        if (nc > UINT32_MAX)
-            return -1;
-        uint8_t *np = realloc(s->p, (size_t)nc);
-        if (!np)
-            return -1;
-        s->p = np;
-        s->cap = (uint32_t)nc;
-    }
-    do {
-        uint8_t c = v & 0x7F;
-        v >>= 7;
-        s->p[s->len++] = c | (v ? 0x80 : 0);
-    } while (v);
-    return 0;
-}
-
-static size_t stage_get(const uint8_t *p, uint64_t *v)
-{
-    uint64_t r = 0;
-    size_t i = 0;
-    for (;; i++) {
-        r |= (uint64_t)(p[i] & 0x7F) << (7 * i);
-        if (!(p[i] & 0x80))
-            break;
-    }
-    *v = r;
-    return i + 1;
-}
-
-/* Stage position pos of doc ord for entry e. Staging format per doc:
- * doc gap, first position + 1, position gaps (>= 1), 0 terminator. */
-static int stage_pos(struct entry *e, uint32_t ord, uint32_t pos)
-{
-    if (e->lastdoc != ord + 1) {
-        uint64_t gap = e->lastdoc ? ord - e->lastdoc : ord; /* ord - (prev + 1) */
-        if (e->lastdoc && stage_put(&e->st, 0))
-            return -1;
-        if (stage_put(&e->st, gap) || stage_put(&e->st, (uint64_t)pos + 1))
-            return -1;
-        e->sum_dgap += gap;
-        e->sum_pgap += pos;
-        e->lastdoc = ord + 1;
-        e->ndocs++;
-    } else {
-        if (stage_put(&e->st, pos - e->lastpos))
-            return -1;
-        e->sum_pgap += pos - e->lastpos - 1;
-    }
-    e->lastpos = pos;
-    e->npos++;
-    return 0;
+    uint32_t id = (uint32_t)sb->nid++;
+    sb->keys[id] = key;
+    sb->cnt[id] = 0;
+    sb->hkey[h] = key;
+    sb->hval[h] = id + 1;
+    return id;
 }
 
 static void put_str(struct sc_buf *b, const char *s, size_t len)
@@ -263,6 +251,26 @@ static int ensure_scratch(struct sc_segbuild *sb, size_t ncps, size_t nocp)
     return 0;
 }
 
+/* Decode one code point of valid UTF-8 (normaliser output) at p. */
+static inline uint32_t utf8_next(const unsigned char *p, size_t *k)
+{
+    unsigned c = p[0];
+    if (c < 0x80) {
+        *k = 1;
+        return c;
+    }
+    if (c < 0xE0) {
+        *k = 2;
+        return ((c & 0x1Fu) << 6) | (p[1] & 0x3Fu);
+    }
+    if (c < 0xF0) {
+        *k = 3;
+        return ((c & 0x0Fu) << 12) | ((p[1] & 0x3Fu) << 6) | (p[2] & 0x3Fu);
+    }
+    *k = 4;
+    return ((c & 0x07u) << 18) | ((p[1] & 0x3Fu) << 12) | ((p[2] & 0x3Fu) << 6) | (p[3] & 0x3Fu);
+}
+
 enum sc_err sc_segbuild_add(struct sc_segbuild *sb, const struct sc_doc *doc, struct sc_diag *diag)
 {
     if (sb->ndocs && doc->id <= sb->last_id)
@@ -270,10 +278,9 @@ enum sc_err sc_segbuild_add(struct sc_segbuild *sb, const struct sc_doc *doc, st
                            (long long)doc->id, (long long)sb->last_id);
     const char *text = doc->text ? doc->text : "";
     size_t len = doc->text ? doc->text_len : 0;
-    if (len >= UINT32_MAX / 2)
+    if (len >= UINT32_MAX / 2 || sb->ndocs >= UINT32_MAX - 1)
         return sc_diag_set(diag, SC_ELIMIT, "index: document %lld is too large",
                            (long long)doc->id);
-    uint32_t ord = sb->ndocs;
     struct sc_buf nb = SC_BUF_INIT;
     uint32_t *map = NULL;
     enum sc_err e = sc_normalize(text, len, &nb, &map);
@@ -283,47 +290,64 @@ enum sc_err sc_segbuild_add(struct sc_segbuild *sb, const struct sc_doc *doc, st
         goto oom;
     /* normalised code points and the original byte each came from */
     uint32_t n = 0;
+    const unsigned char *nd = (const unsigned char *)nb.data;
     for (size_t i = 0; i < nb.len;) {
-        uint32_t c;
-        size_t k = sc_utf8_decode(nb.data + i, nb.len - i, &c);
-        if (k == 0)
+        size_t k = 0;
+        uint32_t c = 0;
+        if (i + 4 <= nb.len)
+            c = utf8_next(nd + i, &k);
+        else if (!(k = sc_utf8_decode(nb.data + i, nb.len - i, &c)))
             k = 1;
-        sb->cps[n] = c;
+        sb->cps[n] = c & SC_PAIR_END;
         sb->ob[n] = map[i];
         n++;
         i += k;
     }
     /* original code point -> byte */
     uint32_t nocp = 0;
-    for (size_t i = 0; i < len;) {
-        uint32_t c;
-        size_t k = sc_utf8_decode(text + i, len - i, &c);
-        if (k == 0)
-            k = 1;
-        sb->ocp_byte[nocp++] = (uint32_t)i;
-        i += k;
-    }
+    for (size_t i = 0; i < len; i++)
+        if (((unsigned char)text[i] & 0xC0) != 0x80)
+            sb->ocp_byte[nocp++] = (uint32_t)i;
     sb->ocp_byte[nocp] = (uint32_t)len;
 
-    /* postings */
+    /* pair ids */
+    if (sb->nids + n > sb->capids) {
+        size_t nc = sb->capids ? sb->capids : 1u << 20;
+        while (nc < sb->nids + n)
+            nc *= 2;
+        uint32_t *ni = sc_reallocarray(sb->ids, nc, sizeof *ni);
+        if (!ni)
+            goto oom;
+        sb->ids = ni;
+        sb->capids = nc;
+    }
+    uint32_t *ids = sb->ids + sb->nids;
     for (uint32_t i = 0; i < n; i++) {
         uint32_t a = sb->cps[i];
-        if (a == '\n')
+        if (a == '\n') {
+            ids[i] = NO_ID;
             continue;
+        }
         uint32_t b = (i + 1 < n && sb->cps[i + 1] != '\n') ? sb->cps[i + 1] : SC_PAIR_END;
-        struct entry *en = entry_get(sb, sc_pair_key(a, b));
-        if (!en || stage_pos(en, ord, i))
+        uint32_t id = key_id(sb, sc_pair_key(a, b));
+        if (id == NO_ID)
             goto oom;
+        ids[i] = id;
+        sb->cnt[id]++;
     }
 
     /* the document's table */
     struct sc_buf *d = &sb->docs;
-    if (sb->ndocs == sb->capdocs) {
-        size_t nc = sb->capdocs ? sb->capdocs * 2 : 1024;
+    if (sb->ndocs + 1 >= sb->capdocs) {
+        size_t nc = sb->capdocs * 2 + 2;
         uint64_t *no = sc_reallocarray(sb->docoff, nc, sizeof *no);
         if (!no)
             goto oom;
         sb->docoff = no;
+        uint64_t *ns = sc_reallocarray(sb->dstart, nc + 1, sizeof *ns);
+        if (!ns)
+            goto oom;
+        sb->dstart = ns;
         sb->capdocs = nc;
     }
     sb->docoff[sb->ndocs] = d->len;
@@ -378,7 +402,18 @@ enum sc_err sc_segbuild_add(struct sc_segbuild *sb, const struct sc_doc *doc, st
                 oc = ci;
                 obt = sb->ocp_byte[ci > nocp ? nocp : ci];
             }
-            sc_varint_put(d, on - pn);
+            /* identity: the paragraph's normalised code points map one for
+             * one, in order, onto its original ones (snippets then need no
+             * second normalisation) */
+            uint32_t ne = on, oe = oc;
+            while (ne < n && sb->cps[ne] != '\n')
+                ne++;
+            while (oe < nocp && text[sb->ocp_byte[oe]] != '\n')
+                oe++;
+            int ident = ne - on == oe - oc;
+            for (uint32_t i = 0; ident && i < ne - on; i++)
+                ident = sb->ob[on + i] == sb->ocp_byte[oc + i];
+            sc_varint_put(d, (uint64_t)(on - pn) << 1 | (uint64_t)ident);
             sc_varint_put(d, oc - pc);
             sc_varint_put(d, obt - pb);
             pn = on, pc = oc, pb = obt;
@@ -408,8 +443,10 @@ enum sc_err sc_segbuild_add(struct sc_segbuild *sb, const struct sc_doc *doc, st
     }
     if (sc_buf_err(d) != SC_OK)
         goto oom;
+    sb->nids += n;
     sb->total_norm += n;
     sb->ndocs++;
+    sb->dstart[sb->ndocs] = sb->nids;
     sb->last_id = doc->id;
     sc_buf_release(&nb);
     free(map);
@@ -420,72 +457,197 @@ oom:
     return sc_diag_set(diag, SC_ENOMEM, "out of memory indexing document %lld", (long long)doc->id);
 }
 
-static int cmp_entry(const void *a, const void *b)
+/* ---- encoding: a fast MSB-first bit writer into a growable byte area */
+
+struct bw {
+    uint8_t *p;
+    size_t len, cap;
+    uint64_t acc; /* n pending bits, right-aligned */
+    unsigned n;
+    int err;
+};
+
+static int bw_room(struct bw *w, size_t need)
 {
-    uint64_t x = ((const struct entry *)a)->key, y = ((const struct entry *)b)->key;
-    return x < y ? -1 : x > y;
+    if (w->len + need <= w->cap)
+        return 0;
+    size_t nc = w->cap ? w->cap * 2 : 4096;
+    while (nc < w->len + need)
+        nc *= 2;
+    uint8_t *np = realloc(w->p, nc);
+    if (!np) {
+        w->err = 1;
+        return -1;
+    }
+    w->p = np;
+    w->cap = nc;
+    return 0;
 }
 
-/* Encode one posting list into out. */
-static void encode_list(struct entry *e, struct sc_buf *out, struct sc_buf *ds, struct sc_buf *ps,
-                        struct sc_buf *sk)
+static inline void bw_put(struct bw *w, uint64_t v, unsigned b) /* b <= 32 */
 {
-    unsigned kd = sc_rice_k(e->sum_dgap, e->ndocs), kp = sc_rice_k(e->sum_pgap, e->npos);
-    sc_buf_reset(ds);
-    sc_buf_reset(ps);
-    sc_buf_reset(sk);
-    struct sc_bitw dw, pw;
-    sc_bitw_init(&dw, ds);
-    sc_bitw_init(&pw, ps);
-    const uint8_t *p = e->st.p, *end = e->st.p + e->st.len;
-    uint32_t doc = 0, nskip = 0;
-    int64_t prev = -1;
-    for (uint32_t i = 0; i < e->ndocs; i++) {
-        uint64_t gap, v;
-        p += stage_get(p, &gap);
-        uint32_t d = (uint32_t)(prev + 1 + (int64_t)gap);
-        if (i && i % SC_SKIP_BLOCK == 0) {
-            uint32_t ent[3] = {doc, (uint32_t)dw.nbits, (uint32_t)pw.nbits};
-            sc_buf_add(sk, ent, sizeof ent);
+    w->acc = (w->acc << b) | (v & ((1ull << b) - 1));
+    w->n += b;
+    if (w->n >= 32) {
+        if (w->len + 4 > w->cap && bw_room(w, 4))
+            return;
+        uint32_t top = (uint32_t)(w->acc >> (w->n - 32));
+        w->p[w->len] = (uint8_t)(top >> 24);
+        w->p[w->len + 1] = (uint8_t)(top >> 16);
+        w->p[w->len + 2] = (uint8_t)(top >> 8);
+        w->p[w->len + 3] = (uint8_t)top;
+        w->len += 4;
+        w->n -= 32;
+        w->acc &= (1ull << w->n) - 1;
+    }
+}
+
+static inline uint64_t bw_bits(const struct bw *w)
+{
+    return (uint64_t)w->len * 8 + w->n;
+}
+
+static inline void bw_rice(struct bw *w, uint64_t v, unsigned k)
+{
+    uint64_t q = v >> k;
+    while (q >= 32) {
+        bw_put(w, 0, 32);
+        q -= 32;
+    }
+    bw_put(w, 1, (unsigned)q + 1);
+    if (k)
+        bw_put(w, v, k);
+}
+
+static inline void bw_gamma(struct bw *w, uint64_t v)
+{
+    if (v == 0)
+        v = 1;
+    if (v > 0xFFFFFFFFu)
+        v = 0xFFFFFFFFu;
+    unsigned nb = 64 - (unsigned)__builtin_clzll(v);
+    if (nb > 1)
+        bw_put(w, 0, nb - 1);
+    bw_put(w, v, nb);
+}
+
+static void bw_flush(struct bw *w)
+{
+    while (w->n >= 8) {
+        if (bw_room(w, 1))
+            return;
+        w->p[w->len++] = (uint8_t)(w->acc >> (w->n - 8));
+        w->n -= 8;
+    }
+    if (w->n) {
+        if (bw_room(w, 1))
+            return;
+        w->p[w->len++] = (uint8_t)(w->acc << (8 - w->n));
+        w->n = 0;
+    }
+    w->acc = 0;
+}
+
+static void bw_reset(struct bw *w)
+{
+    w->len = 0;
+    w->acc = 0;
+    w->n = 0;
+}
+
+static void bw_bytes(struct bw *w, const void *p, size_t n)
+{
+    if (!n || bw_room(w, n))
+        return;
+    memcpy(w->p + w->len, p, n);
+    w->len += n;
+}
+
+static void bw_varint(struct bw *w, uint64_t v)
+{
+    uint8_t tmp[10];
+    size_t n = 0;
+    do {
+        uint8_t c = v & 0x7F;
+        v >>= 7;
+        tmp[n++] = c | (v ? 0x80 : 0);
+    } while (v);
+    bw_bytes(w, tmp, n);
+}
+
+/* Scratch of one list encoder. */
+struct lenc {
+    struct bw ds, ps, sk;
+};
+
+static void lenc_release(struct lenc *l)
+{
+    free(l->ds.p);
+    free(l->ps.p);
+    free(l->sk.p);
+}
+
+/* Encode the list of records rec[0..n) (doc << 32 | position, sorted) and
+ * append it to out; *ndocs receives its document count. */
+static int encode_list(struct lenc *l, const uint64_t *rec, size_t n, struct bw *out,
+                       uint32_t *ndocs)
+{
+    /* Rice parameters from the mean gaps */
+    uint64_t nd = 0, sdg = 0, spg = 0;
+    int64_t prevdoc = -1;
+    uint32_t prevpos = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t d = (uint32_t)(rec[i] >> 32), p = (uint32_t)rec[i];
+        if ((int64_t)d != prevdoc) {
+            sdg += (uint64_t)((int64_t)d - prevdoc - 1);
+            spg += p;
+            prevdoc = d;
+            nd++;
+        } else {
+            spg += p - prevpos - 1;
+        }
+        prevpos = p;
+    }
+    unsigned kd = sc_rice_k(sdg, nd), kp = sc_rice_k(spg, n);
+    bw_reset(&l->ds);
+    bw_reset(&l->ps);
+    bw_reset(&l->sk);
+    uint32_t nskip = 0, di = 0;
+    prevdoc = -1;
+    for (size_t i = 0; i < n;) {
+        uint32_t d = (uint32_t)(rec[i] >> 32);
+        size_t j = i + 1;
+        while (j < n && (uint32_t)(rec[j] >> 32) == d)
+            j++;
+        if (di && di % SC_SKIP_BLOCK == 0) {
+            uint32_t ent[3] = {(uint32_t)prevdoc, (uint32_t)bw_bits(&l->ds),
+                               (uint32_t)bw_bits(&l->ps)};
+            bw_bytes(&l->sk, ent, sizeof ent);
             nskip++;
         }
-        doc = d;
-        /* count the positions first: tf precedes them */
-        const uint8_t *q = p;
-        uint32_t tf = 0;
-        while (q < end) {
-            q += stage_get(q, &v);
-            if (v == 0)
-                break;
-            tf++;
+        bw_rice(&l->ds, (uint64_t)((int64_t)d - prevdoc - 1), kd);
+        bw_gamma(&l->ds, j - i);
+        uint32_t prev = 0;
+        for (size_t t = i; t < j; t++) {
+            uint32_t p = (uint32_t)rec[t];
+            bw_rice(&l->ps, t == i ? p : p - prev - 1, kp);
+            prev = p;
         }
-        sc_bitw_rice(&dw, gap, kd);
-        sc_bitw_gamma(&dw, tf);
-        uint64_t pos = 0;
-        for (uint32_t t = 0; t < tf; t++) {
-            p += stage_get(p, &v);
-            if (t == 0) {
-                pos = v - 1;
-                sc_bitw_rice(&pw, pos, kp);
-            } else {
-                pos += v;
-                sc_bitw_rice(&pw, v - 1, kp);
-            }
-        }
-        if (p < end) {
-            p += stage_get(p, &v); /* terminator */
-        }
-        prev = d;
+        prevdoc = d;
+        di++;
+        i = j;
     }
-    sc_bitw_flush(&dw);
-    sc_bitw_flush(&pw);
-    sc_varint_put(out, kd);
-    sc_varint_put(out, kp);
-    sc_varint_put(out, ds->len);
-    sc_varint_put(out, nskip);
-    sc_buf_add(out, sk->data, sk->len);
-    sc_buf_add(out, ds->data, ds->len);
-    sc_buf_add(out, ps->data, ps->len);
+    bw_flush(&l->ds);
+    bw_flush(&l->ps);
+    bw_varint(out, kd);
+    bw_varint(out, kp);
+    bw_varint(out, l->ds.len);
+    bw_varint(out, nskip);
+    bw_bytes(out, l->sk.p, l->sk.len);
+    bw_bytes(out, l->ds.p, l->ds.len);
+    bw_bytes(out, l->ps.p, l->ps.len);
+    *ndocs = (uint32_t)nd;
+    return l->ds.err || l->ps.err || l->sk.err || out->err ? -1 : 0;
 }
 
 static enum sc_err write_all(int fd, const void *p, size_t n, const char *path,
@@ -505,7 +667,14 @@ static enum sc_err write_all(int fd, const void *p, size_t n, const char *path,
     return SC_OK;
 }
 
-enum sc_err sc_segbuild_write(struct sc_segbuild *sb, const char *path, struct sc_diag *diag)
+/* Write a segment file: header, postings (post[0..npost) of which the
+ * lists' dictionary is dict[0..nd)), padding, dictionary, document tables
+ * and their offsets; via path.tmp, fsync and rename. */
+static enum sc_err write_segment(const char *path, const struct bw *post, size_t npost,
+                                 const struct sc_dentry *dict, size_t nd, const uint8_t *docs,
+                                 size_t docs_len, const uint64_t *docoff, uint32_t ndocs,
+                                 uint64_t total_norm, uint64_t total_para, int durable,
+                                 struct sc_diag *diag)
 {
     struct sc_buf tmp = SC_BUF_INIT;
     sc_buf_addf(&tmp, "%s.tmp", path);
@@ -518,70 +687,46 @@ enum sc_err sc_segbuild_write(struct sc_segbuild *sb, const char *path, struct s
         sc_buf_release(&tmp);
         return e;
     }
-    enum sc_err e = SC_OK;
-    struct sc_buf out = SC_BUF_INIT, ds = SC_BUF_INIT, ps = SC_BUF_INIT, sk = SC_BUF_INIT;
-    struct sc_dentry *dict = NULL;
     struct seg_header h;
     memset(&h, 0, sizeof h);
     memcpy(h.magic, SC_SEG_MAGIC, 8);
-    h.version = 2;
-    h.ndocs = sb->ndocs;
-    h.npairs = sb->ne;
+    h.version = SC_SEG_VERSION;
+    h.ndocs = ndocs;
+    h.npairs = nd;
     h.off_post = sizeof h;
-    h.total_norm = sb->total_norm;
-    h.total_para = sb->total_para;
-    e = write_all(fd, &h, sizeof h, tmp.data, diag);
-    qsort(sb->e, sb->ne, sizeof *sb->e, cmp_entry);
-    dict = sb->ne ? malloc(sb->ne * sizeof *dict) : NULL;
-    if (sb->ne && !dict)
-        e = sc_diag_set(diag, SC_ENOMEM, "out of memory writing the index");
+    h.total_norm = total_norm;
+    h.total_para = total_para;
     uint64_t off = 0;
-    for (size_t i = 0; e == SC_OK && i < sb->ne; i++) {
-        if (off + out.len > UINT32_MAX) {
-            e = sc_diag_set(diag, SC_ELIMIT, "index segment too large");
-            break;
-        }
-        dict[i].key = sb->e[i].key;
-        dict[i].ndocs = sb->e[i].ndocs;
-        dict[i].off = (uint32_t)(off + out.len);
-        encode_list(&sb->e[i], &out, &ds, &ps, &sk);
-        free(sb->e[i].st.p);
-        sb->e[i].st.p = NULL;
-        if (out.len >= (1u << 20) || i + 1 == sb->ne) {
-            if (sc_buf_err(&out) || sc_buf_err(&ds) || sc_buf_err(&ps) || sc_buf_err(&sk)) {
-                e = sc_diag_set(diag, SC_ENOMEM, "out of memory writing the index");
-                break;
-            }
-            off += out.len;
-            e = write_all(fd, out.data, out.len, tmp.data, diag);
-            sc_buf_reset(&out);
-        }
-    }
-    if (e == SC_OK && sb->ne == 0)
-        off = 0;
+    for (size_t i = 0; i < npost; i++)
+        off += post[i].len;
+    enum sc_err e = SC_OK;
+    if (off + SC_CODEC_PAD >= UINT32_MAX)
+        e = sc_diag_set(diag, SC_ELIMIT, "index segment too large");
     static const uint8_t pad[SC_CODEC_PAD + 8];
     /* padding for the bit readers, then align the dictionary to 8 */
     size_t padn = SC_CODEC_PAD + (8 - ((sizeof h + off + SC_CODEC_PAD) & 7)) % 8;
-    if (e == SC_OK)
-        e = write_all(fd, pad, padn, tmp.data, diag);
     h.len_post = off + padn;
     h.off_dict = h.off_post + h.len_post;
-    if (e == SC_OK && sb->ne)
-        e = write_all(fd, dict, sb->ne * sizeof *dict, tmp.data, diag);
-    h.off_docs = h.off_dict + sb->ne * sizeof *dict;
-    h.len_docs = sb->docs.len;
-    if (e == SC_OK)
-        e = write_all(fd, sb->docs.data, sb->docs.len, tmp.data, diag);
+    h.off_docs = h.off_dict + nd * sizeof *dict;
+    h.len_docs = docs_len;
     size_t padd = (8 - ((h.off_docs + h.len_docs) & 7)) % 8;
+    h.off_docidx = h.off_docs + h.len_docs + padd;
+    h.file_size = h.off_docidx + (uint64_t)ndocs * sizeof *docoff;
+    if (e == SC_OK)
+        e = write_all(fd, &h, sizeof h, tmp.data, diag);
+    for (size_t i = 0; i < npost && e == SC_OK; i++)
+        e = write_all(fd, post[i].p, post[i].len, tmp.data, diag);
+    if (e == SC_OK)
+        e = write_all(fd, pad, padn, tmp.data, diag);
+    if (e == SC_OK && nd)
+        e = write_all(fd, dict, nd * sizeof *dict, tmp.data, diag);
+    if (e == SC_OK && docs_len)
+        e = write_all(fd, docs, docs_len, tmp.data, diag);
     if (e == SC_OK)
         e = write_all(fd, pad, padd, tmp.data, diag);
-    h.off_docidx = h.off_docs + h.len_docs + padd;
-    if (e == SC_OK && sb->ndocs)
-        e = write_all(fd, sb->docoff, sb->ndocs * sizeof *sb->docoff, tmp.data, diag);
-    h.file_size = h.off_docidx + (uint64_t)sb->ndocs * sizeof *sb->docoff;
-    if (e == SC_OK && pwrite(fd, &h, sizeof h, 0) != (ssize_t)sizeof h)
-        e = sc_diag_set(diag, SC_EIO, "cannot write %s: %s", tmp.data, strerror(errno));
-    if (e == SC_OK && fsync(fd) != 0)
+    if (e == SC_OK && ndocs)
+        e = write_all(fd, docoff, ndocs * sizeof *docoff, tmp.data, diag);
+    if (e == SC_OK && durable && fsync(fd) != 0)
         e = sc_diag_set(diag, SC_EIO, "cannot sync %s: %s", tmp.data, strerror(errno));
     if (close(fd) != 0 && e == SC_OK)
         e = sc_diag_set(diag, SC_EIO, "cannot write %s: %s", tmp.data, strerror(errno));
@@ -589,14 +734,356 @@ enum sc_err sc_segbuild_write(struct sc_segbuild *sb, const char *path, struct s
         e = sc_diag_set(diag, SC_EIO, "cannot rename %s: %s", tmp.data, strerror(errno));
     if (e != SC_OK)
         unlink(tmp.data);
-    free(dict);
-    sc_buf_release(&out);
-    sc_buf_release(&ds);
-    sc_buf_release(&ps);
-    sc_buf_release(&sk);
     sc_buf_release(&tmp);
-    /* the staging buffers were consumed */
-    sb->ne = 0;
+    return e;
+}
+
+/* Sort (key, value) pairs by key: LSD radix sort, 16 bits a pass over the
+ * bits in use; tmp has room for n pairs. */
+static void radix_sort_kv(uint64_t *key, uint32_t *val, uint64_t *tkey, uint32_t *tval, size_t n,
+                          unsigned bits)
+{
+    static const unsigned R = 16;
+    size_t *count = calloc((size_t)1 << R, sizeof *count);
+    if (!count) { /* fall back to insertion sort: slow but correct */
+        for (size_t i = 1; i < n; i++)
+            for (size_t j = i; j > 0 && key[j] < key[j - 1]; j--) {
+                uint64_t tk = key[j];
+                key[j] = key[j - 1];
+                key[j - 1] = tk;
+                uint32_t tv = val[j];
+                val[j] = val[j - 1];
+                val[j - 1] = tv;
+            }
+        return;
+    }
+    for (unsigned shift = 0; shift < bits; shift += R) {
+        memset(count, 0, ((size_t)1 << R) * sizeof *count);
+        for (size_t i = 0; i < n; i++)
+            count[(key[i] >> shift) & 0xFFFF]++;
+        size_t sum = 0;
+        for (size_t b = 0; b < ((size_t)1 << R); b++) {
+            size_t c = count[b];
+            count[b] = sum;
+            sum += c;
+        }
+        for (size_t i = 0; i < n; i++) {
+            size_t at = count[(key[i] >> shift) & 0xFFFF]++;
+            tkey[at] = key[i];
+            tval[at] = val[i];
+        }
+        memcpy(key, tkey, n * sizeof *key);
+        memcpy(val, tval, n * sizeof *val);
+    }
+    free(count);
+}
+
+enum sc_err sc_segbuild_write(struct sc_segbuild *sb, const char *path, struct sc_diag *diag)
+{
+    enum sc_err e = SC_OK;
+    size_t nid = sb->nid;
+    uint64_t *skey = malloc((nid ? nid : 1) * sizeof *skey);
+    uint32_t *sid = malloc((nid ? nid : 1) * sizeof *sid);
+    uint64_t *tk = malloc((nid ? nid : 1) * sizeof *tk);
+    uint32_t *tv = malloc((nid ? nid : 1) * sizeof *tv);
+    uint64_t *start = malloc((nid + 1) * sizeof *start);
+    uint64_t *rec = NULL;
+    struct sc_dentry *dict = malloc((nid ? nid : 1) * sizeof *dict);
+    struct lenc l;
+    struct bw out;
+    memset(&l, 0, sizeof l);
+    memset(&out, 0, sizeof out);
+    if (!skey || !sid || !tk || !tv || !start || !dict) {
+        e = sc_diag_set(diag, SC_ENOMEM, "out of memory writing the index");
+        goto done;
+    }
+    /* the lists in key order; the buckets laid out in that order, so
+     * that encoding reads the scattered positions front to back */
+    for (size_t i = 0; i < nid; i++) {
+        skey[i] = sb->keys[i];
+        sid[i] = (uint32_t)i;
+    }
+    radix_sort_kv(skey, sid, tk, tv, nid, 48);
+    uint64_t total = 0;
+    for (size_t i = 0; i < nid; i++) {
+        start[sid[i]] = total;
+        total += sb->cnt[sid[i]];
+    }
+    start[nid] = total;
+    if (total > sb->caprec) {
+        free(sb->rec);
+        sb->caprec = 0;
+        sb->rec = malloc((size_t)total * sizeof *sb->rec);
+        if (!sb->rec) {
+            e = sc_diag_set(diag, SC_ENOMEM, "out of memory writing the index");
+            goto done;
+        }
+        sb->caprec = (size_t)total;
+    }
+    rec = sb->rec;
+    for (uint32_t d = 0; d < sb->ndocs; d++) {
+        uint64_t a = sb->dstart[d], b = sb->dstart[d + 1];
+        for (uint64_t i = a; i < b; i++) {
+            uint32_t id = sb->ids[i];
+            if (id != NO_ID)
+                rec[start[id]++] = (uint64_t)d << 32 | (uint32_t)(i - a);
+        }
+    }
+    for (size_t i = 0; i < nid && e == SC_OK; i++) {
+        uint32_t id = sid[i];
+        uint64_t b = start[id], a = b - sb->cnt[id];
+        if (out.len >= UINT32_MAX - 64) {
+            e = sc_diag_set(diag, SC_ELIMIT, "index segment too large");
+            break;
+        }
+        dict[i].key = skey[i];
+        dict[i].off = (uint32_t)out.len;
+        if (encode_list(&l, rec + a, (size_t)(b - a), &out, &dict[i].ndocs))
+            e = sc_diag_set(diag, SC_ENOMEM, "out of memory writing the index");
+    }
+    if (e == SC_OK)
+        e = write_segment(path, &out, 1, dict, nid, (const uint8_t *)sb->docs.data, sb->docs.len,
+                          sb->docoff, sb->ndocs, sb->total_norm, sb->total_para, !sb->nosync,
+                          diag);
+done:
+    free(skey);
+    free(sid);
+    free(tk);
+    free(tv);
+    free(start);
+    free(dict);
+    free(out.p);
+    lenc_release(&l);
+    return e;
+}
+
+/* ---- merging segments from their postings */
+
+struct merge_part {
+    struct sc_seg **in;
+    size_t nin;
+    const uint32_t *base;   /* first ordinal of each input in the output */
+    uint64_t klo, khi;      /* keys [klo, khi) */
+    struct bw out;
+    struct sc_dentry *dict;
+    size_t nd, capd;
+    enum sc_err err;
+};
+
+/* Decode the list of dictionary entry e of seg into records, docs offset
+ * by base; appended to *rec. */
+static int decode_list(const struct sc_seg *seg, size_t e, uint32_t base, uint64_t **rec,
+                       size_t *n, size_t *cap, uint32_t **pb, size_t *pcap)
+{
+    struct sc_pcur c;
+    if (sc_pcur_init(&c, seg, e) != SC_OK)
+        return -1;
+    while (sc_pcur_next(&c)) {
+        if (c.tf > *pcap) {
+            uint32_t *np = realloc(*pb, (size_t)c.tf * sizeof *np);
+            if (!np)
+                return -1;
+            *pb = np;
+            *pcap = c.tf;
+        }
+        sc_pcur_positions(&c, *pb);
+        if (*n + c.tf > *cap) {
+            size_t nc = *cap ? *cap * 2 : 1024;
+            while (nc < *n + c.tf)
+                nc *= 2;
+            uint64_t *nr = sc_reallocarray(*rec, nc, sizeof *nr);
+            if (!nr)
+                return -1;
+            *rec = nr;
+            *cap = nc;
+        }
+        uint64_t d = (uint64_t)(base + c.doc) << 32;
+        for (uint32_t t = 0; t < c.tf; t++)
+            (*rec)[(*n)++] = d | (*pb)[t];
+    }
+    return 0;
+}
+
+static void *merge_run(void *arg)
+{
+    struct merge_part *mp = arg;
+    size_t *at = calloc(mp->nin, sizeof *at);
+    uint64_t *rec = NULL;
+    uint32_t *pb = NULL;
+    size_t nrec = 0, caprec = 0, pcap = 0;
+    struct lenc l;
+    memset(&l, 0, sizeof l);
+    if (!at) {
+        mp->err = SC_ENOMEM;
+        return NULL;
+    }
+    for (size_t s = 0; s < mp->nin; s++) {
+        size_t f, e;
+        sc_seg_range(mp->in[s], mp->klo, UINT64_MAX, &f, &e);
+        at[s] = f;
+    }
+    for (;;) {
+        uint64_t key = UINT64_MAX;
+        for (size_t s = 0; s < mp->nin; s++)
+            if (at[s] < mp->in[s]->npairs && mp->in[s]->dict[at[s]].key < key)
+                key = mp->in[s]->dict[at[s]].key;
+        if (key == UINT64_MAX || key >= mp->khi)
+            break;
+        nrec = 0;
+        for (size_t s = 0; s < mp->nin; s++)
+            if (at[s] < mp->in[s]->npairs && mp->in[s]->dict[at[s]].key == key) {
+                if (decode_list(mp->in[s], at[s], mp->base[s], &rec, &nrec, &caprec, &pb,
+                                &pcap)) {
+                    mp->err = SC_ENOMEM;
+                    goto out;
+                }
+                at[s]++;
+            }
+        if (mp->nd == mp->capd) {
+            size_t nc = mp->capd ? mp->capd * 2 : 65536;
+            struct sc_dentry *nd = sc_reallocarray(mp->dict, nc, sizeof *nd);
+            if (!nd) {
+                mp->err = SC_ENOMEM;
+                goto out;
+            }
+            mp->dict = nd;
+            mp->capd = nc;
+        }
+        struct sc_dentry *de = &mp->dict[mp->nd++];
+        de->key = key;
+        de->off = (uint32_t)mp->out.len; /* relative to this part */
+        if (mp->out.len >= UINT32_MAX - 64) {
+            mp->err = SC_ELIMIT;
+            goto out;
+        }
+        if (encode_list(&l, rec, nrec, &mp->out, &de->ndocs)) {
+            mp->err = SC_ENOMEM;
+            goto out;
+        }
+    }
+out:
+    free(at);
+    free(rec);
+    free(pb);
+    lenc_release(&l);
+    return NULL;
+}
+
+enum sc_err sc_seg_merge(struct sc_seg *const *in, size_t n, const char *path, int threads,
+                         struct sc_diag *diag)
+{
+    enum sc_err e = SC_OK;
+    uint32_t *base = malloc((n + 1) * sizeof *base);
+    struct merge_part part[2];
+    memset(part, 0, sizeof part);
+    struct sc_buf docs = SC_BUF_INIT;
+    uint64_t *docoff = NULL;
+    struct sc_dentry *dict = NULL;
+    if (!base)
+        return sc_diag_set(diag, SC_ENOMEM, "out of memory");
+    uint64_t nd = 0, total_norm = 0, total_para = 0;
+    for (size_t s = 0; s < n; s++) {
+        base[s] = (uint32_t)nd;
+        nd += in[s]->ndocs;
+        total_norm += in[s]->total_norm;
+        total_para += in[s]->total_para;
+    }
+    if (nd >= UINT32_MAX) {
+        free(base);
+        return sc_diag_set(diag, SC_ELIMIT, "index segment too large");
+    }
+    /* the document tables: the records are copied as they are */
+    docoff = malloc((nd ? nd : 1) * sizeof *docoff);
+    if (!docoff) {
+        e = sc_diag_set(diag, SC_ENOMEM, "out of memory");
+        goto done;
+    }
+    for (size_t s = 0; s < n; s++) {
+        struct seg_header h;
+        memcpy(&h, in[s]->map, sizeof h);
+        const uint64_t *off = (const uint64_t *)(in[s]->map + h.off_docidx);
+        for (uint32_t i = 0; i < in[s]->ndocs; i++)
+            docoff[base[s] + i] = docs.len + off[i];
+        sc_buf_add(&docs, in[s]->map + h.off_docs, h.len_docs);
+    }
+    if (sc_buf_err(&docs)) {
+        e = sc_diag_set(diag, SC_ENOMEM, "out of memory");
+        goto done;
+    }
+    /* the postings, in two key ranges when two threads may work */
+    uint64_t split = UINT64_MAX;
+    if (threads > 1 && n) {
+        /* the median key of the largest input */
+        size_t big = 0;
+        for (size_t s = 1; s < n; s++)
+            if (in[s]->post_len > in[big]->post_len)
+                big = s;
+        if (in[big]->npairs > 64) {
+            /* by postings bytes, not by key count */
+            uint64_t half = in[big]->post_len / 2;
+            size_t lo = 0, hi = in[big]->npairs;
+            while (lo < hi) {
+                size_t m = lo + (hi - lo) / 2;
+                if (in[big]->dict[m].off < half)
+                    lo = m + 1;
+                else
+                    hi = m;
+            }
+            if (lo < in[big]->npairs)
+                split = in[big]->dict[lo].key;
+        }
+    }
+    int nparts = split == UINT64_MAX ? 1 : 2;
+    for (int p = 0; p < nparts; p++) {
+        part[p].in = (struct sc_seg **)in;
+        part[p].nin = n;
+        part[p].base = base;
+        part[p].klo = p == 0 ? 0 : split;
+        part[p].khi = p == 0 && nparts == 2 ? split : UINT64_MAX;
+    }
+    pthread_t th;
+    int started = nparts == 2 && pthread_create(&th, NULL, merge_run, &part[1]) == 0;
+    merge_run(&part[0]);
+    if (nparts == 2) {
+        if (started)
+            pthread_join(th, NULL);
+        else
+            merge_run(&part[1]);
+    }
+    for (int p = 0; p < nparts; p++)
+        if (part[p].err && e == SC_OK)
+            e = sc_diag_set(diag, part[p].err,
+                            part[p].err == SC_ELIMIT ? "index segment too large"
+                                                     : "out of memory merging the index");
+    if (e != SC_OK)
+        goto done;
+    size_t ndict = part[0].nd + part[1].nd;
+    dict = malloc((ndict ? ndict : 1) * sizeof *dict);
+    if (!dict) {
+        e = sc_diag_set(diag, SC_ENOMEM, "out of memory");
+        goto done;
+    }
+    memcpy(dict, part[0].dict, part[0].nd * sizeof *dict);
+    for (size_t i = 0; i < part[1].nd; i++) {
+        dict[part[0].nd + i] = part[1].dict[i];
+        if ((uint64_t)dict[part[0].nd + i].off + part[0].out.len >= UINT32_MAX) {
+            e = sc_diag_set(diag, SC_ELIMIT, "index segment too large");
+            goto done;
+        }
+        dict[part[0].nd + i].off += (uint32_t)part[0].out.len;
+    }
+    struct bw post[2] = {part[0].out, part[1].out};
+    e = write_segment(path, post, (size_t)nparts, dict, ndict, (const uint8_t *)docs.data,
+                      docs.len, docoff, (uint32_t)nd, total_norm, total_para, 1, diag);
+done:
+    for (int p = 0; p < 2; p++) {
+        free(part[p].out.p);
+        free(part[p].dict);
+    }
+    free(dict);
+    free(base);
+    free(docoff);
+    sc_buf_release(&docs);
     return e;
 }
 
@@ -644,17 +1131,23 @@ static void seg_free(struct sc_seg *seg)
         }
         free(seg->docs);
     }
-    free(seg->titles);
-    free(seg->title_off);
+    free(seg->tkey);
+    free(seg->tdoc);
     if (seg->map)
         munmap((void *)seg->map, seg->size);
     free(seg->path);
     free(seg);
 }
 
+void sc_seg_ref(struct sc_seg *seg)
+{
+    __atomic_add_fetch(&seg->refs, 1, __ATOMIC_RELAXED);
+}
+
 void sc_seg_close(struct sc_seg *seg)
 {
-    seg_free(seg);
+    if (seg && __atomic_sub_fetch(&seg->refs, 1, __ATOMIC_ACQ_REL) == 0)
+        seg_free(seg);
 }
 
 static int parse_doc(struct sc_sdoc *d, struct rd *r)
@@ -681,7 +1174,9 @@ static int parse_doc(struct sc_sdoc *d, struct rd *r)
         return -1;
     uint32_t a = 0, b = 0, c = 0;
     for (uint64_t i = 0; i < np; i++) {
-        a += (uint32_t)rd_var(r);
+        uint64_t v = rd_var(r);
+        a += (uint32_t)(v >> 1);
+        d->para[i].ident = (uint8_t)(v & 1);
         b += (uint32_t)rd_var(r);
         c += (uint32_t)rd_var(r);
         d->para[i].norm = a;
@@ -692,6 +1187,7 @@ static int parse_doc(struct sc_sdoc *d, struct rd *r)
     d->para[np].norm = d->norm_len + 1;
     d->para[np].orig_byte = d->orig_len + 1;
     d->para[np].orig_cp = 0; /* unused */
+    d->para[np].ident = 0;
     uint64_t ns = rd_var(r);
     if (r->bad || ns > (uint64_t)(r->end - r->p))
         return -1;
@@ -714,10 +1210,89 @@ static int parse_doc(struct sc_sdoc *d, struct rd *r)
     return r->bad ? -1 : 0;
 }
 
+/* The (pair key, doc) entries of every normalised title, sorted. */
+static int title_index(struct sc_seg *seg)
+{
+    size_t n = 0;
+    for (uint32_t i = 0; i < seg->ndocs; i++)
+        n += seg->docs[i].title_norm.len + 1; /* >= code points + 1 */
+    uint64_t *key = malloc((n ? n : 1) * sizeof *key), *tk = malloc((n ? n : 1) * sizeof *tk);
+    uint32_t *doc = malloc((n ? n : 1) * sizeof *doc), *tv = malloc((n ? n : 1) * sizeof *tv);
+    if (!key || !tk || !doc || !tv) {
+        free(key);
+        free(tk);
+        free(doc);
+        free(tv);
+        return -1;
+    }
+    size_t k = 0;
+    for (uint32_t i = 0; i < seg->ndocs; i++) {
+        const char *t = seg->docs[i].title_norm.p;
+        size_t len = seg->docs[i].title_norm.len, at = 0;
+        uint32_t prev = 0;
+        int have = 0;
+        while (at < len) {
+            uint32_t c;
+            size_t l = sc_utf8_decode(t + at, len - at, &c);
+            at += l ? l : 1;
+            if (have) {
+                key[k] = sc_pair_key(prev, c & SC_PAIR_END);
+                doc[k++] = i;
+            }
+            prev = c & SC_PAIR_END;
+            have = 1;
+        }
+        if (have) {
+            key[k] = sc_pair_key(prev, SC_PAIR_END);
+            doc[k++] = i;
+        }
+    }
+    radix_sort_kv(key, doc, tk, tv, k, 48); /* stable: docs stay ascending */
+    free(tk);
+    free(tv);
+    size_t w = 0;
+    for (size_t i = 0; i < k; i++) {
+        if (w && key[w - 1] == key[i] && doc[w - 1] == doc[i])
+            continue;
+        key[w] = key[i];
+        doc[w] = doc[i];
+        w++;
+    }
+    seg->tkey = key;
+    seg->tdoc = doc;
+    seg->ntitle = w;
+    return 0;
+}
+
+void sc_seg_title_range(const struct sc_seg *seg, uint64_t klo, uint64_t khi, size_t *first,
+                        size_t *end)
+{
+    size_t lo = 0, hi = seg->ntitle;
+    while (lo < hi) {
+        size_t m = lo + (hi - lo) / 2;
+        if (seg->tkey[m] < klo)
+            lo = m + 1;
+        else
+            hi = m;
+    }
+    *first = lo;
+    hi = seg->ntitle;
+    while (lo < hi) {
+        size_t m = lo + (hi - lo) / 2;
+        if (seg->tkey[m] <= khi)
+            lo = m + 1;
+        else
+            hi = m;
+    }
+    *end = lo;
+}
+
 enum sc_err sc_seg_open(const char *path, struct sc_seg **out, struct sc_diag *diag)
 {
     *out = NULL;
     struct sc_seg *seg = calloc(1, sizeof *seg);
+    if (seg)
+        seg->refs = 1;
     if (!seg || !(seg->path = sc_strdup(path))) {
         free(seg);
         return sc_diag_set(diag, SC_ENOMEM, "out of memory");
@@ -739,12 +1314,15 @@ enum sc_err sc_seg_open(const char *path, struct sc_seg **out, struct sc_diag *d
         seg_free(seg);
         return sc_diag_set(diag, SC_EIO, "cannot map %s: %s", path, strerror(errno));
     }
+    /* queries touch scattered lists: no read-ahead around them (it would
+     * only swell the resident set) */
+    (void)madvise(m, (size_t)st.st_size, MADV_RANDOM);
     seg->map = m;
     seg->size = (size_t)st.st_size;
     struct seg_header h;
     memcpy(&h, m, sizeof h);
     uint64_t sz = seg->size;
-    if (memcmp(h.magic, SC_SEG_MAGIC, 8) != 0 || h.file_size != sz || h.off_post != sizeof h ||
+    if (memcmp(h.magic, SC_SEG_MAGIC, 8) != 0 || h.version != SC_SEG_VERSION || h.file_size != sz || h.off_post != sizeof h ||
         h.len_post < SC_CODEC_PAD || h.off_post + h.len_post != h.off_dict ||
         h.npairs > sz / sizeof(struct sc_dentry) ||
         h.off_dict + h.npairs * sizeof(struct sc_dentry) != h.off_docs ||
@@ -785,25 +1363,10 @@ enum sc_err sc_seg_open(const char *path, struct sc_seg **out, struct sc_diag *d
             return sc_diag_set(diag, SC_EPARSE, "%s: damaged document table", path);
         }
     }
-    /* the titles, joined, so a term's title matches are one scan */
-    size_t tl = 0;
-    for (uint32_t i = 0; i < h.ndocs; i++)
-        tl += seg->docs[i].title_norm.len + 1;
-    seg->titles = malloc(tl + 1);
-    seg->title_off = malloc(((size_t)h.ndocs + 1) * sizeof *seg->title_off);
-    if (!seg->titles || !seg->title_off || tl > UINT32_MAX) {
+    if (title_index(seg) != 0) {
         seg_free(seg);
         return sc_diag_set(diag, SC_ENOMEM, "out of memory");
     }
-    tl = 0;
-    for (uint32_t i = 0; i < h.ndocs; i++) {
-        seg->title_off[i] = (uint32_t)tl;
-        memcpy(seg->titles + tl, seg->docs[i].title_norm.p, seg->docs[i].title_norm.len);
-        tl += seg->docs[i].title_norm.len;
-        seg->titles[tl++] = '\n';
-    }
-    seg->titles[tl] = '\0';
-    seg->title_off[h.ndocs] = (uint32_t)tl;
     if (h.ndocs) {
         seg->lo = seg->docs[0].id - 1;
         seg->hi = seg->docs[h.ndocs - 1].id;
@@ -922,9 +1485,14 @@ int sc_pcur_seek(struct sc_pcur *c, uint32_t target)
         return 0;
     if (c->i >= 0 && c->doc >= target)
         return 1;
-    if (c->nskip) {
+    /* the skip entry that starts the block after the next document's */
+    uint32_t b0 = (uint32_t)((c->i + 1) / SC_SKIP_BLOCK);
+    uint32_t prev0 = 0;
+    if (b0 < c->nskip)
+        memcpy(&prev0, c->skip + (size_t)b0 * 12, 4);
+    if (b0 < c->nskip && prev0 < target) {
         /* last block whose previous doc is < target */
-        uint32_t lo = 0, hi = c->nskip;
+        uint32_t lo = b0 + 1, hi = c->nskip;
         while (lo < hi) {
             uint32_t m = lo + (hi - lo) / 2;
             uint32_t prev;
@@ -959,14 +1527,26 @@ void sc_pcur_positions(struct sc_pcur *c, uint32_t *out)
 {
     if (c->pos_done || c->i < 0)
         return;
-    for (uint64_t k = 0; k < c->pending; k++)
-        (void)sc_bitr_rice(&c->pr, c->kp);
+    /* locals: the stores to out must not make the compiler reload state */
+    struct sc_bitr r = c->pr;
+    const unsigned k = c->kp;
+    const uint32_t tf = c->tf;
+    for (uint64_t n = c->pending; n > 0; n--) {
+        uint64_t w = sc_bitr_peek(&r);
+        if (__builtin_expect((w >> 8) != 0, 1)) {
+            unsigned z = (unsigned)__builtin_clzll(w);
+            r.pos += z + 1 + k;
+        } else {
+            (void)sc_bitr_rice(&r, k);
+        }
+    }
     c->pending = 0;
     uint32_t p = 0;
-    for (uint32_t t = 0; t < c->tf; t++) {
-        uint32_t v = (uint32_t)sc_bitr_rice(&c->pr, c->kp);
+    for (uint32_t t = 0; t < tf; t++) {
+        uint32_t v = (uint32_t)sc_bitr_rice(&r, k);
         p = t == 0 ? v : p + 1 + v;
         out[t] = p;
     }
+    c->pr = r;
     c->pos_done = 1;
 }

@@ -11,7 +11,8 @@
 #include "sucai/library.h"
 #include "search/codec.h"
 
-#define SC_SEG_MAGIC "SCIDX002"
+#define SC_SEG_MAGIC "SCIDX003"
+#define SC_SEG_VERSION 3
 #define SC_PAIR_END 0x1FFFFFu /* second half of the pair of a paragraph's last character */
 #define SC_SKIP_BLOCK 128
 
@@ -28,9 +29,20 @@ enum sc_err sc_segbuild_new(struct sc_segbuild **out);
 /* Add a document (ids strictly increasing). Needs text and sections. */
 enum sc_err sc_segbuild_add(struct sc_segbuild *sb, const struct sc_doc *doc, struct sc_diag *diag);
 size_t sc_segbuild_ndocs(const struct sc_segbuild *sb);
+/* Empty the builder for the next segment, keeping its memory. */
+void sc_segbuild_reset(struct sc_segbuild *sb);
+/* The file to write is temporary (merged away at once): skip the fsync. */
+void sc_segbuild_nosync(struct sc_segbuild *sb);
 /* Write the segment to path (via path.tmp, fsync, rename). */
 enum sc_err sc_segbuild_write(struct sc_segbuild *sb, const char *path, struct sc_diag *diag);
 void sc_segbuild_free(struct sc_segbuild *sb);
+
+struct sc_seg;
+/* Merge segments in[0..n) (in id order) into one file at path, from their
+ * own postings (no store needed); threads = 2 encodes two key ranges at
+ * once. */
+enum sc_err sc_seg_merge(struct sc_seg *const *in, size_t n, const char *path, int threads,
+                         struct sc_diag *diag);
 
 /* ---- reading ---- */
 
@@ -43,6 +55,7 @@ struct sc_spara {
     uint32_t norm;      /* first code point of the paragraph in the normalised text */
     uint32_t orig_cp;   /* ... in the original text */
     uint32_t orig_byte; /* byte offset in the original text */
+    uint8_t ident;      /* normalised code points map one for one onto the original's */
 };
 
 struct sc_ssec {
@@ -74,6 +87,7 @@ struct sc_dentry {
 };
 
 struct sc_seg {
+    int refs;                /* snapshots holding it (atomic) */
     char *path;
     int64_t lo, hi;          /* document ids covered: (lo, hi] */
     const uint8_t *map;
@@ -86,16 +100,27 @@ struct sc_seg {
     struct sc_sdoc *docs;
     uint64_t total_norm;     /* sum of norm_len */
     uint64_t total_para;
-    char *titles;            /* normalised titles joined by '\n', for one memmem pass */
-    uint32_t *title_off;     /* ndocs + 1 offsets into titles */
+    /* In memory, built on open: every (pair key, doc) of the normalised
+     * titles, sorted, so a term's title matches are found without a scan. */
+    uint64_t *tkey;
+    uint32_t *tdoc;
+    size_t ntitle;
 };
 
 enum sc_err sc_seg_open(const char *path, struct sc_seg **out, struct sc_diag *diag);
+/* Segments are shared by the snapshots that name them: open gives one
+ * reference, sc_seg_ref adds one, sc_seg_close drops one (the last frees). */
+void sc_seg_ref(struct sc_seg *seg);
 void sc_seg_close(struct sc_seg *seg);
 
 /* Dictionary lookups: entry index or -1; range of keys [lo, hi]. */
 int64_t sc_seg_find(const struct sc_seg *seg, uint64_t key);
 void sc_seg_range(const struct sc_seg *seg, uint64_t lo, uint64_t hi, size_t *first, size_t *end);
+
+/* Documents whose normalised title holds a pair with a key in [lo, hi]:
+ * entries [*first, *end) of seg->tdoc (sorted by key, then doc). */
+void sc_seg_title_range(const struct sc_seg *seg, uint64_t lo, uint64_t hi, size_t *first,
+                        size_t *end);
 
 /* Paragraph of a normalised position (binary search). */
 uint32_t sc_sdoc_para_of(const struct sc_sdoc *d, uint32_t pos);

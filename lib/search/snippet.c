@@ -2,8 +2,9 @@
  * Snippets: pick the best one to three paragraphs of a hit, cut a window
  * of about 80 characters around the matches, and express the window and
  * its highlights in code points of the ORIGINAL text. Only the chosen
- * paragraphs are normalised again (with the offset map), so the cost does
- * not grow with the document. Text from the paid range is withheld from
+ * paragraphs are read from the store (a byte range of the document) and
+ * normalised again (with the offset map), so the cost does not grow with
+ * the document. Text from the paid range is withheld from
  * callers who are not entitled to it.
  */
 #include "search/engine.h"
@@ -48,27 +49,47 @@ static int cmp_run(const void *x, const void *y)
     return a->s < b->s ? -1 : a->s > b->s ? 1 : (a->e > b->e) - (a->e < b->e);
 }
 
-/* Build the snippet of paragraph p into sn. */
-static enum sc_err window(const struct sc_sdoc *d, const char *text, size_t len,
-                          const struct sc_qterm *terms, size_t nterms, uint32_t p,
-                          uint32_t kindmask, int entitled, struct sc_snippet *sn)
+/* Build the snippet of paragraph p (original text pt[0..plen)) into sn. */
+static enum sc_err window(const struct sc_sdoc *d, const char *pt, size_t plen,
+                          const struct sc_qterm *terms, size_t nterms, const uint32_t *pos,
+                          const uint8_t *which, size_t npos, uint32_t p, uint32_t kindmask,
+                          int entitled, struct sc_snippet *sn)
 {
-    size_t ob = d->para[p].orig_byte, oe = d->para[p + 1].orig_byte - 1;
-    if (oe > len)
-        oe = len;
-    if (ob > oe)
-        ob = oe;
-    const char *pt = text + ob;
-    size_t plen = oe - ob;
     uint32_t pcp = d->para[p].orig_cp;
     uint32_t pnorm = d->para[p].norm;
     struct sc_buf nb = SC_BUF_INIT;
     uint32_t *map = NULL;
     struct run *runs = NULL;
     size_t nruns = 0, cap = 0;
-    enum sc_err e = sc_normalize(pt, plen, &nb, &map);
-    if (e != SC_OK)
-        goto out;
+    enum sc_err e = SC_OK;
+    if (d->para[p].ident) {
+        /* normalised and original code points correspond one for one: the
+         * index's match positions are the highlights */
+        uint32_t pend = d->para[p + 1].norm;
+        for (size_t i = 0; i < npos; i++) {
+            if (pos[i] < pnorm || pos[i] >= pend)
+                continue;
+            if (nruns == cap) {
+                size_t nc = cap ? cap * 2 : 16;
+                struct run *nr = sc_reallocarray(runs, nc, sizeof *nr);
+                if (!nr) {
+                    e = SC_ENOMEM;
+                    goto out;
+                }
+                runs = nr;
+                cap = nc;
+            }
+            runs[nruns].s = pos[i] - pnorm;
+            runs[nruns].e = runs[nruns].s + (uint32_t)terms[which[i] % (nterms ? nterms : 1)].ncp;
+            runs[nruns].terms = 1ull << (which[i] & 63);
+            nruns++;
+        }
+        nterms = 0; /* no second search */
+    } else {
+        e = sc_normalize(pt, plen, &nb, &map);
+        if (e != SC_OK)
+            goto out;
+    }
     /* every occurrence of every term in the normalised paragraph */
     for (size_t t = 0; t < nterms; t++) {
         const char *hay = nb.data;
@@ -239,7 +260,7 @@ static int cmp_pinfo(const void *x, const void *y, void *arg)
     return (a->para > b->para) - (a->para < b->para);
 }
 
-enum sc_err sc_snippets_make(const struct sc_sdoc *d, const char *text, size_t len,
+enum sc_err sc_snippets_make(const struct sc_sdoc *d, const struct sc_textsrc *src,
                              const struct sc_qterm *terms, size_t nterms, const uint32_t *pos,
                              const uint8_t *which, size_t npos, int64_t para, uint32_t kindmask,
                              int entitled, struct sc_hit *hit)
@@ -282,17 +303,50 @@ enum sc_err sc_snippets_make(const struct sc_sdoc *d, const char *text, size_t l
     } else if (d->npara > 1) {
         chosen[nchosen++] = 1; /* no term: the opening of the body */
     }
-    if (!nchosen)
+    if (!nchosen || !src)
         return SC_OK;
     hit->snippets = calloc(nchosen, sizeof *hit->snippets);
     if (!hit->snippets)
         return SC_ENOMEM;
-    for (size_t i = 0; i < nchosen; i++) {
+    char small[4096], *buf = small;
+    size_t cap = sizeof small;
+    enum sc_err e = SC_OK;
+    for (size_t i = 0; i < nchosen && e == SC_OK; i++) {
+        uint32_t p = chosen[i];
+        uint32_t ob = d->para[p].orig_byte, oe = d->para[p + 1].orig_byte - 1;
+        if (oe > d->orig_len)
+            oe = d->orig_len;
+        if (ob > oe)
+            ob = oe;
+        size_t plen = oe - ob;
+        if (plen > cap) {
+            char *nb = malloc(plen);
+            if (!nb) {
+                e = SC_ENOMEM;
+                break;
+            }
+            if (buf != small)
+                free(buf);
+            buf = nb;
+            cap = plen;
+        }
+        enum sc_err re = plen ? src->read(src->ctx, d->id, d->orig_len, ob, (uint32_t)plen, buf)
+                              : SC_OK;
+        if (re != SC_OK) {
+            /* the document vanished or changed under us: no snippets */
+            if (re == SC_ENOMEM)
+                e = re;
+            break;
+        }
         hit->nsnippets++;
-        enum sc_err e = window(d, text, len, terms, nterms, chosen[i], kindmask, entitled,
-                               &hit->snippets[i]);
-        if (e != SC_OK)
-            return e;
+        e = window(d, buf, plen, terms, nterms, pos, which, npos, p, kindmask, entitled,
+                   &hit->snippets[hit->nsnippets - 1]);
     }
-    return SC_OK;
+    if (buf != small)
+        free(buf);
+    if (hit->nsnippets == 0) {
+        free(hit->snippets);
+        hit->snippets = NULL;
+    }
+    return e;
 }

@@ -71,4 +71,24 @@ for i in $(seq 1 20); do n=$(s search --count 依法行政) || bad=1; [ "$n" = 2
 wait $imp
 t_eq "searches work during an import" 0 "$bad"
 t_eq "all imported documents are found" 40 "$(s search --count 批量导入)"
+t_eq "each found where it is" 1 "$(s search --count 独特标记37)"
+t_ok "the manifest names each segment once" sh -c "test \$(grep -c '^segment ' '$L/index/MANIFEST') -le 10"
+t_eq "no parts or temporary files are left" "" "$(ls "$L/index" | grep -E 'part|tmp' || true)"
+# a segment of an older format version is rebuilt on open, not an error
+python3 - "$L/index" <<'PY'
+import glob, struct, sys
+for f in glob.glob(sys.argv[1] + '/seg-*.sx'):
+    with open(f, 'r+b') as fp:
+        fp.seek(8)
+        fp.write(struct.pack('<I', 2))
+PY
+t_eq "an old segment format is rebuilt on open" 40 "$(s search --count 批量导入)"
+t_ok "the rebuilt segments are of the current version" python3 -c '
+import glob, struct, sys
+fs = glob.glob(sys.argv[1] + "/seg-*.sx")
+assert fs
+for f in fs:
+    h = open(f, "rb").read(12)
+    assert h[:8] == b"SCIDX003" and struct.unpack("<I", h[8:])[0] == 3, (f, h)
+' "$L/index"
 t_done

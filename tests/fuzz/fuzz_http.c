@@ -68,8 +68,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         struct http_params p = { 0 };
         if (http_params_parse(&p, in, len, &d) == SC_OK) {
             assert(p.n <= HTTP_MAX_PARAMS);
-            for (size_t i = 0; i < p.n; i++)
+            for (size_t i = 0; i < p.n; i++) {
                 assert(sc_utf8_valid(p.v[i].value, p.v[i].value_len, NULL));
+                int64_t v;
+                if (http_parse_int(p.v[i].value, INT64_MIN, INT64_MAX, &v) == 0)
+                    assert(strlen(p.v[i].value) <= 19);
+            }
             (void)http_param(&p, "q");
         }
         http_params_release(&p);

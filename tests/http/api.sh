@@ -170,4 +170,15 @@ t_eq "quiet: no access log" 0 "$(grep -c ' GET /' "$SERVER_LOG")"
 kill -INT "$SERVER_PID"; wait "$SERVER_PID"; rc=$?; SERVER_PID=
 t_eq "clean shutdown on SIGINT" 0 "$rc"
 
+# ---- --dev serves web/ from disk, uncached ----
+start_server "$LIB" --dev --web "$REPO/web" --quiet --threads 1 || { echo "not ok - server start"; exit 1; }
+t_eq "dev index" 200 "$(req GET /)"
+t_eq "dev index is the file on disk" "$(sha256sum <"$REPO/web/index.html")" "$(sha256sum <"$T_TMP/body")"
+t_eq "dev is not cached" no-store "$(header Cache-Control)"
+t_eq "dev app.js" 200 "$(req GET /app.js)"
+t_eq "dev: no file outside web/" 404 "$(req GET /Makefile)"
+t_eq "dev: no traversal" 400 "$(req GET '/..%2fMakefile' --path-as-is)"
+t_eq "dev: no hidden files" 404 "$(req GET /.gitignore)"
+stop_server
+
 t_done

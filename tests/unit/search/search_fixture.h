@@ -20,16 +20,16 @@ struct fixture {
     struct sc_snap *snap;
 };
 
-static inline enum sc_err fixture_text(void *ctx, int64_t id, char **text, size_t *len,
-                                struct sc_diag *diag)
+static inline enum sc_err fixture_read(void *ctx, int64_t id, uint32_t total, uint32_t off,
+                                       uint32_t len, char *buf)
 {
     struct fixture *f = ctx;
-    (void)diag;
     for (size_t i = 0; i < f->ndocs; i++)
         if (f->docs[i].id == id) {
-            *text = sc_strndup(f->docs[i].text, f->docs[i].text_len);
-            *len = f->docs[i].text_len;
-            return *text ? SC_OK : SC_ENOMEM;
+            if (f->docs[i].text_len != total || (uint64_t)off + len > total)
+                return SC_ENOTFOUND;
+            memcpy(buf, f->docs[i].text + off, len);
+            return SC_OK;
         }
     return SC_ENOTFOUND;
 }
@@ -98,7 +98,7 @@ static inline enum sc_err fixture_search(struct fixture *f, const char *q, int p
     o.mode = para ? SC_SEARCH_PARA : SC_SEARCH_DOC;
     o.limit = limit;
     o.entitled = entitled;
-    return sc_engine_search(f->snap, fixture_text, f, &o, r, d);
+    return sc_engine_search(f->snap, &(struct sc_textsrc){fixture_read, f}, &o, r, d);
 }
 
 #endif

@@ -109,7 +109,7 @@ static void ids_of(const char *q, int para, char *out, size_t cap)
     struct sc_diag d = {0};
     out[0] = '\0';
     if (fixture_search(&F, q, para, 20, 1, &r, &d) != SC_OK) {
-        snprintf(out, cap, "error: %s", d.msg);
+        snprintf(out, cap, "error: %.100s", d.msg);
         sc_results_release(&r);
         return;
     }
@@ -267,7 +267,7 @@ static void test_ranking_and_json(void **state)
     struct sc_diag d = {0};
     struct sc_search_opts o = {.query = "依法行政", .limit = 2, .offset = 1, .entitled = 1,
                                .facets = 1};
-    assert_int_equal(sc_engine_search(F.snap, fixture_text, &F, &o, &r, &d), SC_OK);
+    assert_int_equal(sc_engine_search(F.snap, &(struct sc_textsrc){fixture_read, &F}, &o, &r, &d), SC_OK);
     assert_int_equal(r.total, 3);
     assert_int_equal(r.nhits, 2);
     struct sc_buf b = SC_BUF_INIT;
@@ -292,7 +292,7 @@ static void test_errors(void **state)
     sc_results_release(&r);
     memset(&d, 0, sizeof d);
     struct sc_search_opts o = {.query = "x", .limit = 1000};
-    assert_int_equal(sc_engine_search(F.snap, fixture_text, &F, &o, &r, &d), SC_ELIMIT);
+    assert_int_equal(sc_engine_search(F.snap, &(struct sc_textsrc){fixture_read, &F}, &o, &r, &d), SC_ELIMIT);
     sc_results_release(&r);
 }
 

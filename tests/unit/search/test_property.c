@@ -3,7 +3,8 @@
  * shared/oracle/oracle.py re-done in C over sc_normalize): for random
  * queries drawn from the corpus (substrings of 1-12 characters, absent
  * strings, AND / OR / NOT combinations), document and paragraph counts
- * must be equal and every returned id must match.
+ * must be equal and every returned id must match; the same index merged
+ * into one segment from its postings must give the same counts.
  *
  * SUCAI_PROPERTY_QUERIES (default 200) and SUCAI_PROPERTY_DOCS (default
  * 300 files) size the run; skipped when ../shared is absent.
@@ -27,7 +28,7 @@ struct odoc {
 static struct sc_doc *DOCS;
 static struct odoc *ORC;
 static size_t NDOCS;
-static struct fixture F;
+static struct fixture F, M; /* three segments; the same merged into one */
 static int HAVE;
 static uint64_t RNG = 88172645463325252ull;
 
@@ -103,6 +104,14 @@ static int setup(void **state)
     free(names);
     if (fixture_build(&F, DOCS, NDOCS, 3) != 0)
         return -1;
+    /* the three merged from their postings must answer alike */
+    M = F;
+    char path[128];
+    snprintf(path, sizeof path, "%s/merged.sx", F.dir);
+    struct sc_seg *mseg;
+    if (sc_seg_merge(F.snap->segs, F.snap->nseg, path, 2, NULL) != SC_OK ||
+        sc_seg_open(path, &mseg, NULL) != SC_OK || sc_snap_new(&mseg, 1, &M.snap) != SC_OK)
+        return -1;
     HAVE = 1;
     return 0;
 }
@@ -110,8 +119,10 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     (void)state;
-    if (HAVE)
+    if (HAVE) {
+        sc_snap_free(M.snap);
         fixture_release(&F);
+    }
     for (size_t i = 0; i < NDOCS; i++) {
         free(DOCS[i].text);
         free(DOCS[i].title);
@@ -280,6 +291,12 @@ static void test_random_queries(void **state)
                     bad++;
                 }
             }
+        }
+        sc_results_release(&r);
+        if (fixture_search(&M, qs, 0, 0, 1, &r, &dg) != SC_OK || r.total != want_docs) {
+            fprintf(stderr, "merged segment %s: got %lld, want %lld\n", qs, (long long)r.total,
+                    (long long)want_docs);
+            bad++;
         }
         sc_results_release(&r);
         /* paragraph mode: the NOT excludes paragraphs, not documents */
