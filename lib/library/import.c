@@ -602,14 +602,16 @@ static enum sc_err import_one(struct importer *im, const char *path, const void 
         e = sc_store_exec(lib, "BEGIN IMMEDIATE", &sd);
     int in_tx = e == SC_OK;
     int64_t source_id = 0;
-    if (e == SC_OK)
+    /* another process may have stored the same file since the check above */
+    int raced = in_tx && source_by_sha(im, sha);
+    if (e == SC_OK && !raced)
         e = insert_source(lib, name, path, data, len, sha, &in, &source_id, &sd);
-    if (e == SC_OK)
+    if (e == SC_OK && !raced)
         e = store_boilerplate(lib, source_id, &parsed, &sd);
     size_t new_docs = 0, sims_before = im->sims.n;
     int64_t first_dup = 0;
     struct sc_buf norm = SC_BUF_INIT;
-    for (size_t i = 0; e == SC_OK && i < parsed.narticles; i++) {
+    for (size_t i = 0; e == SC_OK && !raced && i < parsed.narticles; i++) {
         const struct sc_article *a = &parsed.articles[i];
         sc_buf_reset(&norm);
         if ((e = sc_normalize(a->text.data, a->text.len, &norm, NULL)) != SC_OK)
@@ -646,6 +648,12 @@ static enum sc_err import_one(struct importer *im, const char *path, const void 
         snprintf(reason, sizeof reason, "not stored: %s", sd.msg);
         refuse(im, path, reason, len);
         return e == SC_ENOMEM || e == SC_ESTORE ? e : SC_OK;
+    }
+    if (raced) {
+        char reason[160];
+        snprintf(reason, sizeof reason, "the same file was imported before (sha256 %.12s…)", sha);
+        report(im, path, SC_IMPORT_DUPLICATE, reason, len);
+        return SC_OK;
     }
     if (all_dup) {
         char reason[160];

@@ -14,7 +14,8 @@ for i in $(seq 1 $N); do
 done
 s init >/dev/null
 for round in 1 2 3; do
-    s import --quiet "$src" >/dev/null 2>&1 &
+    # the binary itself, not a shell function, so that kill -9 hits the importer
+    "$SUCAI" -L "$L" import --quiet "$src" >/dev/null 2>&1 &
     pid=$!
     # kill as soon as the import has stored something (plus a little more each round)
     for _ in $(seq 1 200); do
@@ -34,11 +35,27 @@ for round in 1 2 3; do
         "$(sqlite3 "$L/library.db" 'SELECT count(*) FROM documents WHERE source_id NOT IN (SELECT id FROM sources)' 2>/dev/null || echo 0)" = 0
 done
 t_eq "at least one kill landed in the middle of an import" 1 "${killed_mid:-0}"
-s import --quiet "$src" >/dev/null 2>&1; rc=$?
+s import --quiet "$src" >/dev/null 2>"$T_TMP/final.err"; rc=$?
+sed "s/^/# /" "$T_TMP/final.err" | head -5
 t_eq "a final import completes" 0 "$rc"
 t_eq "every file is in, none twice" $N "$(s list --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')"
 t_eq "sources match documents" $N "$(s stats --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["sources"])')"
 if "$SUCAI" search --help >/dev/null 2>&1; then
     t_eq "the index caught up: every brief is searchable" $N "$(s search --count 工作简报)"
 fi
+
+# two importers at once over the same files: each file is stored once, both succeed
+L2=$T_TMP/lib2
+"$SUCAI" -L "$L2" init >/dev/null
+"$SUCAI" -L "$L2" import --json "$src" >"$T_TMP/a.jsonl" 2>/dev/null &
+pa=$!
+"$SUCAI" -L "$L2" import --json "$src" >"$T_TMP/b.jsonl" 2>/dev/null
+rb=$?
+wait $pa
+ra=$?
+t_eq "concurrent imports both exit 0" "0 0" "$ra $rb"
+t_eq "concurrent imports store every file once" $N \
+    "$("$SUCAI" -L "$L2" stats --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["documents"])')"
+t_eq "each file is imported by one and a duplicate for the other" $N \
+    "$(cat "$T_TMP/a.jsonl" "$T_TMP/b.jsonl" | grep -c '"status": "imported"')"
 t_done

@@ -63,7 +63,8 @@ static int on_file(void *ctx, const struct sc_import_result *r)
     struct seen *s = ctx;
     s->status = r->status;
     s->ndocs = r->ndocs < 16 ? r->ndocs : 16;
-    memcpy(s->docs, r->docs, s->ndocs * sizeof *r->docs);
+    if (s->ndocs)
+        memcpy(s->docs, r->docs, s->ndocs * sizeof *r->docs);
     snprintf(s->reason, sizeof s->reason, "%s", r->reason);
     s->calls++;
     return 0;
