@@ -66,6 +66,11 @@ struct ctx {
     size_t tfcap;
     uint8_t *tmark;  /* per document of one segment: title holds the term */
     size_t tmcap;
+    /* a query of one term (document mode): rank while evaluating */
+    const struct sc_qnode *topk_term;
+    size_t topk_k;
+    double *topk_h;  /* min-heap of the best exact scores so far */
+    size_t topk_n;
 };
 
 static int oom(struct ctx *c)
@@ -619,7 +624,12 @@ static int title_marks(struct ctx *c, const struct sc_seg *seg, const uint32_t *
     return 0;
 }
 
-static void score_leaf(struct ctx *c, struct ulist *l, double df)
+/* The constants of a leaf's BM25: idf from the estimated df. */
+struct bm25 {
+    double idf, ka, kb;
+};
+
+static struct bm25 bm25_of(const struct ctx *c, double df)
 {
     const struct sc_snap *s = c->snap;
     double N = c->para ? (double)s->total_para : (double)s->ndocs;
@@ -632,12 +642,22 @@ static void score_leaf(struct ctx *c, struct ulist *l, double df)
     double avg = (double)s->total_norm / N;
     if (avg < 1)
         avg = 1;
-    double idf = log(1.0 + (N - df + 0.5) / (df + 0.5));
-    double kb = BM25_K1 * BM25_B / avg, ka = BM25_K1 * (1 - BM25_B);
+    struct bm25 b = {log(1.0 + (N - df + 0.5) / (df + 0.5)), BM25_K1 * (1 - BM25_B),
+                     BM25_K1 * BM25_B / avg};
+    return b;
+}
+
+static inline double bm25(const struct bm25 *b, double tf, double len)
+{
+    return b->idf * tf * (BM25_K1 + 1) / (tf + b->ka + b->kb * len);
+}
+
+static void score_leaf(struct ctx *c, struct ulist *l, double df)
+{
+    struct bm25 b = bm25_of(c, df);
     for (size_t i = 0; i < l->n; i++) {
         struct uent *u = &l->v[i];
-        double tf = u->count;
-        double w = idf * tf * (BM25_K1 + 1) / (tf + ka + kb * unit_len(c, u->unit));
+        double w = bm25(&b, u->count, unit_len(c, u->unit));
         if (u->title && !c->para)
             w *= TITLE_BOOST;
         u->score = w;
@@ -660,6 +680,135 @@ static void ul_restrict(struct ulist *l, const struct ulist *keep)
     l->n = w;
 }
 
+/* Does the term occur in the document all cursors of t are on? Reads the
+ * positions one at a time and stops at the first match; the rest are
+ * skipped (cheaply) when the cursors move on. */
+static int exists_doc(struct tcur *t)
+{
+    uint32_t val[SC_QUERY_MAX_TERM_BYTES / 2 + 2];
+    size_t k = t->k;
+    int found = 1;
+    for (size_t j = 0; j < k; j++) {
+        sc_pcur_pos_open(&t->cur[j]);
+        if (found && !sc_pcur_pos_next(&t->cur[j], &val[j]))
+            found = 0;
+    }
+    uint32_t st = 0; /* candidate start */
+    while (found) {
+        int moved = 0;
+        for (size_t oi = 0; oi < k && found && !moved; oi++) {
+            size_t j = t->order[oi];
+            uint32_t want = st + t->offs[j];
+            while (val[j] < want)
+                if (!sc_pcur_pos_next(&t->cur[j], &val[j])) {
+                    found = 0;
+                    break;
+                }
+            if (found && val[j] > want) {
+                st = val[j] - t->offs[j];
+                moved = 1;
+            }
+        }
+        if (found && !moved)
+            break;
+    }
+    for (size_t j = 0; j < k; j++)
+        sc_pcur_pos_close(&t->cur[j]);
+    return found;
+}
+
+static void topk_add(struct ctx *c, double score)
+{
+    double *h = c->topk_h;
+    size_t n = c->topk_n, i;
+    if (n < c->topk_k) {
+        i = c->topk_n++;
+        while (i > 0 && h[(i - 1) / 2] > score) {
+            h[i] = h[(i - 1) / 2];
+            i = (i - 1) / 2;
+        }
+        h[i] = score;
+        return;
+    }
+    if (score <= h[0])
+        return;
+    i = 0;
+    for (;;) {
+        size_t l = 2 * i + 1, r = l + 1, m = i;
+        double mv = score;
+        if (l < n && h[l] < mv)
+            m = l, mv = h[l];
+        if (r < n && h[r] < mv)
+            m = r;
+        if (m == i)
+            break;
+        h[i] = h[m];
+        i = m;
+    }
+    h[i] = score;
+}
+
+/* A query of one term of three or more characters in document mode: the
+ * units are scored as they are found, and a document whose score cannot
+ * reach the best k so far (an upper bound from its pairs' tf and a
+ * possible title boost) is only checked for a match, not counted out. Its
+ * score is set below every real one, so ranking and totals are those of
+ * the full evaluation. */
+static int eval_term_topk(struct ctx *c, const struct sc_qnode *q, const uint32_t *cps, size_t n,
+                          struct ulist *out)
+{
+    struct bm25 b = bm25_of(c, term_df(c, cps, n));
+    struct tcur *t = malloc(sizeof *t);
+    if (!t)
+        return oom(c);
+    int rc = 0;
+    for (size_t si = 0; si < c->snap->nseg && !rc; si++) {
+        const struct sc_seg *seg = c->snap->segs[si];
+        uint32_t gbase = c->snap->base[si];
+        size_t f, e;
+        if (title_marks(c, seg, cps, n, &f, &e)) {
+            rc = -1;
+            break;
+        }
+        if (tcur_open(t, seg, cps, n)) {
+            uint32_t target = 0;
+            size_t ci = 0;
+            while (!rc && tcur_align(t, &target, NULL, 0, &ci)) {
+                if (target >= seg->ndocs)
+                    break;
+                const struct sc_sdoc *d = &seg->docs[target];
+                uint32_t tfub = UINT32_MAX;
+                for (size_t j = 0; j < t->k; j++)
+                    if (t->cur[j].tf < tfub)
+                        tfub = t->cur[j].tf;
+                double boost = c->tmark[target] ? TITLE_BOOST : 1.0;
+                if (c->topk_n == c->topk_k &&
+                    bm25(&b, tfub, d->norm_len) * boost < c->topk_h[0]) {
+                    if (exists_doc(t))
+                        rc = ul_push(c, out, gbase + target, -1.0, 1, 0);
+                } else {
+                    size_t ns = verify_doc(c, t);
+                    if (c->err) {
+                        rc = -1;
+                    } else if (ns) {
+                        int title = c->tmark[target] &&
+                                    d->title_norm.len >= q->len &&
+                                    memmem(d->title_norm.p, d->title_norm.len, q->text, q->len);
+                        double sc = bm25(&b, (double)ns, d->norm_len) * (title ? TITLE_BOOST : 1);
+                        rc = ul_push(c, out, gbase + target, sc, (uint32_t)ns, 0);
+                        topk_add(c, sc);
+                    }
+                }
+                target++;
+            }
+        }
+        for (size_t i = f; i < e; i++)
+            c->tmark[seg->tdoc[i]] = 0;
+    }
+    free(t);
+    return rc || c->err ? -1 : 0;
+}
+
 static int eval_term(struct ctx *c, const struct sc_qnode *q, const struct cand *cand,
                      struct ulist *out)
 {
@@ -667,6 +816,8 @@ static int eval_term(struct ctx *c, const struct sc_qnode *q, const struct cand 
     size_t n = decode_cps(q->text, q->len, cps, SC_QUERY_MAX_TERM_BYTES);
     if (n == 0)
         return 0;
+    if (q == c->topk_term && n >= 3 && !cand->units && !cand->mask)
+        return eval_term_topk(c, q, cps, n, out);
     for (size_t si = 0; si < c->snap->nseg; si++) {
         size_t from = out->n;
         if (eval_term_seg(c, si, cps, n, cand, out))
@@ -1418,6 +1569,13 @@ enum sc_err sc_engine_search(const struct sc_snap *snap, const struct sc_textsrc
                              const struct sc_search_opts *opts, struct sc_results *out,
                              struct sc_diag *diag)
 {
+    return sc_engine_search_ex(snap, src, opts, 0, out, diag);
+}
+
+enum sc_err sc_engine_search_ex(const struct sc_snap *snap, const struct sc_textsrc *src,
+                                const struct sc_search_opts *opts, int flags,
+                                struct sc_results *out, struct sc_diag *diag)
+{
     double t0 = now_ms();
     memset(out, 0, sizeof *out);
     const char *qs = opts->query ? opts->query : "";
@@ -1449,6 +1607,12 @@ enum sc_err sc_engine_search(const struct sc_snap *snap, const struct sc_textsrc
     c.diag = diag;
     struct ulist res = {0};
     struct cand all = {NULL, NULL};
+    if (!c.para && q.root->kind == SC_Q_TERM && opts->limit && !(flags & SC_ENGINE_EXHAUSTIVE)) {
+        c.topk_k = opts->offset + opts->limit;
+        c.topk_h = malloc(c.topk_k * sizeof *c.topk_h);
+        if (c.topk_h)
+            c.topk_term = q.root; /* else rank after evaluating */
+    }
     if (eval(&c, q.root, &all, &res) != 0) {
         e = c.err ? c.err : sc_diag_set(diag, SC_ENOMEM, "out of memory");
         goto done;
@@ -1520,6 +1684,7 @@ done:
     free(c.cdocs);
     free(c.tf);
     free(c.tmark);
+    free(c.topk_h);
     sc_query_release(&q);
     out->took_ms = now_ms() - t0;
     return e;

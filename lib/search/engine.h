@@ -40,6 +40,13 @@ struct sc_textsrc {
 enum sc_err sc_engine_search(const struct sc_snap *snap, const struct sc_textsrc *src,
                              const struct sc_search_opts *opts, struct sc_results *out,
                              struct sc_diag *diag);
+/* The same with flags: SC_ENGINE_EXHAUSTIVE scores every unit in full
+ * (no pruning of a one-term query against the best k so far); the tests
+ * check that both give the same page. */
+#define SC_ENGINE_EXHAUSTIVE 1
+enum sc_err sc_engine_search_ex(const struct sc_snap *snap, const struct sc_textsrc *src,
+                                const struct sc_search_opts *opts, int flags,
+                                struct sc_results *out, struct sc_diag *diag);
 
 /* Locate a global ordinal. */
 static inline size_t sc_snap_seg_of(const struct sc_snap *s, uint32_t ord)

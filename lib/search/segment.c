@@ -1523,6 +1523,40 @@ int sc_pcur_seek(struct sc_pcur *c, uint32_t target)
     return 0;
 }
 
+/* Skip n Rice codes: only the unary part needs looking at. */
+static inline void rice_skip(struct sc_bitr *r, unsigned k, uint64_t n)
+{
+    for (; n > 0; n--) {
+        uint64_t w = sc_bitr_peek(r);
+        if (__builtin_expect((w >> 8) != 0, 1)) {
+            unsigned z = (unsigned)__builtin_clzll(w);
+            r->pos += z + 1 + k;
+        } else {
+            (void)sc_bitr_rice(r, k);
+        }
+    }
+}
+
+void sc_pcur_pos_open(struct sc_pcur *c)
+{
+    c->pleft = 0;
+    if (c->pos_done || c->i < 0)
+        return;
+    rice_skip(&c->pr, c->kp, c->pending);
+    c->pending = 0;
+    c->pleft = c->tf;
+    c->plast = 0;
+}
+
+void sc_pcur_pos_close(struct sc_pcur *c)
+{
+    if (c->pos_done || c->i < 0)
+        return;
+    c->pending = c->pleft;
+    c->pleft = 0;
+    c->pos_done = 1;
+}
+
 void sc_pcur_positions(struct sc_pcur *c, uint32_t *out)
 {
     if (c->pos_done || c->i < 0)
@@ -1531,15 +1565,7 @@ void sc_pcur_positions(struct sc_pcur *c, uint32_t *out)
     struct sc_bitr r = c->pr;
     const unsigned k = c->kp;
     const uint32_t tf = c->tf;
-    for (uint64_t n = c->pending; n > 0; n--) {
-        uint64_t w = sc_bitr_peek(&r);
-        if (__builtin_expect((w >> 8) != 0, 1)) {
-            unsigned z = (unsigned)__builtin_clzll(w);
-            r.pos += z + 1 + k;
-        } else {
-            (void)sc_bitr_rice(&r, k);
-        }
-    }
+    rice_skip(&r, k, c->pending);
     c->pending = 0;
     uint32_t p = 0;
     for (uint32_t t = 0; t < tf; t++) {

@@ -138,6 +138,7 @@ struct sc_pcur {
     uint64_t pending;      /* positions to skip before the current doc's */
     int pos_done;          /* current doc's positions consumed */
     int eof;
+    uint32_t pleft, plast; /* incremental reading: positions left, last one */
 };
 
 /* Position a cursor before the first doc of dictionary entry e. */
@@ -148,5 +149,20 @@ int sc_pcur_next(struct sc_pcur *c);
 int sc_pcur_seek(struct sc_pcur *c, uint32_t target);
 /* Positions of the current doc (tf of them) into out. Once per doc. */
 void sc_pcur_positions(struct sc_pcur *c, uint32_t *out);
+/* The current doc's positions one at a time (instead of sc_pcur_positions):
+ * open, next (0 when there are no more), close (the rest are skipped
+ * cheaply when the cursor moves on). */
+void sc_pcur_pos_open(struct sc_pcur *c);
+static inline int sc_pcur_pos_next(struct sc_pcur *c, uint32_t *pos)
+{
+    if (!c->pleft)
+        return 0;
+    uint32_t v = (uint32_t)sc_bitr_rice(&c->pr, c->kp);
+    c->plast = c->pleft == c->tf ? v : c->plast + 1 + v;
+    c->pleft--;
+    *pos = c->plast;
+    return 1;
+}
+void sc_pcur_pos_close(struct sc_pcur *c);
 
 #endif

@@ -314,10 +314,64 @@ static void test_random_queries(void **state)
     assert_int_equal(bad, 0);
 }
 
+/* A one-term query is ranked while it is evaluated (documents that cannot
+ * reach the page are only checked for a match): the page, its scores and
+ * counts, and the total must be those of the exhaustive evaluation. */
+static void test_pruned_ranking(void **state)
+{
+    (void)state;
+    if (!HAVE)
+        skip();
+    size_t nq = env_size("SUCAI_PROPERTY_QUERIES", 200) / 2 + 20;
+    size_t bad = 0, tried = 0;
+    /* frequent terms fill the page early, so most documents are pruned */
+    static const char *common[] = {"进一步", "人民政府", "的工作", "工作的", "社会主义",
+                                   "中华人民共和国", "发展的", "有关部门", "是一个", "国家的"};
+    size_t ncommon = sizeof common / sizeof *common;
+    for (size_t qi = 0; qi < nq + ncommon; qi++) {
+        char t[64];
+        if (qi < ncommon)
+            snprintf(t, sizeof t, "%s", common[qi]);
+        else if (pick_term(t, sizeof t, 0))
+            continue;
+        if (sc_utf8_count(t, strlen(t)) < 3)
+            continue;
+        tried++;
+        size_t limit = 1 + rnd() % 20, offset = rnd() % 3 ? 0 : rnd() % 10;
+        for (int m = 0; m < 2; m++) {
+            const struct fixture *f = m ? &M : &F;
+            struct sc_search_opts o = {0};
+            o.query = t;
+            o.limit = limit;
+            o.offset = offset;
+            o.entitled = 1;
+            struct sc_results a, b;
+            struct sc_diag d = {0};
+            assert_int_equal(sc_engine_search_ex(f->snap, NULL, &o, 0, &a, &d), SC_OK);
+            assert_int_equal(sc_engine_search_ex(f->snap, NULL, &o, SC_ENGINE_EXHAUSTIVE, &b, &d),
+                             SC_OK);
+            int same = a.total == b.total && a.nhits == b.nhits;
+            for (size_t h = 0; same && h < a.nhits; h++)
+                same = a.hits[h].id == b.hits[h].id && a.hits[h].count == b.hits[h].count &&
+                       a.hits[h].score == b.hits[h].score;
+            if (!same) {
+                fprintf(stderr, "pruned ranking differs for %s (limit %zu offset %zu)\n", t,
+                        limit, offset);
+                bad++;
+            }
+            sc_results_release(&a);
+            sc_results_release(&b);
+        }
+    }
+    assert_true(tried > 10);
+    assert_int_equal(bad, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_random_queries),
+        cmocka_unit_test(test_pruned_ranking),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
