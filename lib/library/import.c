@@ -505,7 +505,7 @@ static enum sc_err insert_source(struct sc_library *lib, const char *name, const
     unsigned char *z = malloc(clen ? clen : 1);
     if (!z)
         return sc_diag_set(diag, SC_ENOMEM, "out of memory");
-    if (compress2(z, &clen, data, (uLong)len, 6) != Z_OK) {
+    if (compress2(z, &clen, data, (uLong)len, Z_BEST_SPEED) != Z_OK) {
         free(z);
         return sc_diag_set(diag, SC_ENOMEM, "cannot compress the source");
     }
