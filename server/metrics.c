@@ -10,7 +10,6 @@
 
 /* The index's lag behind the store (documents stored but not yet
  * searchable), if the search part provides it. */
-int64_t sc_index_lag(struct sc_library *lib) __attribute__((weak));
 
 static const int status_codes[M_NSTATUS - 1] = { 200, 201, 204, 304, 400, 401, 403, 404, 405, 409,
                                                  413, 414, 415, 429, 431, 500, 501, 503, 0 };
@@ -118,11 +117,10 @@ void metrics_render(struct sc_server *srv, struct sc_buf *b)
                     (long long)st.documents, (long long)st.chars, (long long)st.sources,
                     (long long)st.store_bytes, (long long)st.index_bytes);
     }
-    if (sc_index_lag)
-        sc_buf_addf(b,
-                    "# HELP sucai_index_lag_documents Documents stored but not yet searchable.\n"
-                    "# TYPE sucai_index_lag_documents gauge\nsucai_index_lag_documents %lld\n",
-                    (long long)sc_index_lag(srv->lib));
+    sc_buf_addf(b,
+                "# HELP sucai_index_lag_documents Documents stored but not yet searchable.\n"
+                "# TYPE sucai_index_lag_documents gauge\nsucai_index_lag_documents %lld\n",
+                (long long)sc_index_lag(srv->lib));
 }
 
 void h_metrics(struct sc_req *req, struct sc_resp *r)

@@ -95,4 +95,7 @@ enum sc_err sc_index_rebuild(struct sc_library *lib, struct sc_diag *diag);
 /* Bytes of the index files in use (0 if none). */
 int64_t sc_index_bytes(struct sc_library *lib);
 
+/* Documents in the store that searches do not see yet (0 when caught up). */
+int64_t sc_index_lag(struct sc_library *lib);
+
 #endif

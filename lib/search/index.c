@@ -1245,3 +1245,13 @@ enum sc_err sc_search(struct sc_library *lib, const struct sc_search_opts *opts,
     snap_unref(lib, s);
     return e;
 }
+
+int64_t sc_index_lag(struct sc_library *lib)
+{
+    enum sc_err e = SC_OK;
+    struct sc_snap *s = lib->index ? snap_get(lib, &e, NULL) : NULL;
+    int64_t covered = s ? s->maxid : 0;
+    snap_unref(lib, s);
+    int64_t lag = sc_store_max_doc_id(lib) - covered;
+    return lag > 0 ? lag : 0;
+}
