@@ -1240,13 +1240,41 @@ static void heap_down(struct rank *h, size_t n, size_t i)
 
 /* ---------------------------------------------------------------- facets */
 
-static int facet_add(struct sc_facet **v, size_t *n, const char *s, size_t len)
+/* Facet counting runs over every matching document, so it counts into
+ * small arrays (years and kinds by number; genres and levels as borrowed
+ * byte ranges compared by length first) and makes strings only at the end. */
+struct tally {
+    const char *p[64];
+    size_t len[64];
+    int64_t count[64];
+    size_t n, last;
+    int64_t other; /* values beyond the 64 kept (not expected) */
+};
+
+static void tally_add(struct tally *t, const char *p, size_t len)
 {
-    for (size_t i = 0; i < *n; i++)
-        if (strlen((*v)[i].value) == len && memcmp((*v)[i].value, s, len) == 0) {
-            (*v)[i].count++;
-            return 0;
+    if (t->n && t->len[t->last] == len && memcmp(t->p[t->last], p, len) == 0) {
+        t->count[t->last]++;
+        return;
+    }
+    for (size_t i = 0; i < t->n; i++)
+        if (t->len[i] == len && memcmp(t->p[i], p, len) == 0) {
+            t->count[i]++;
+            t->last = i;
+            return;
         }
+    if (t->n == 64) {
+        t->other++;
+        return;
+    }
+    t->p[t->n] = p;
+    t->len[t->n] = len;
+    t->count[t->n] = 1;
+    t->last = t->n++;
+}
+
+static int facet_push(struct sc_facet **v, size_t *n, const char *s, size_t len, int64_t count)
+{
     struct sc_facet *nv = sc_reallocarray(*v, *n + 1, sizeof *nv);
     if (!nv)
         return -1;
@@ -1254,8 +1282,16 @@ static int facet_add(struct sc_facet **v, size_t *n, const char *s, size_t len)
     nv[*n].value = sc_strndup(s, len);
     if (!nv[*n].value)
         return -1;
-    nv[*n].count = 1;
+    nv[*n].count = count;
     (*n)++;
+    return 0;
+}
+
+static int tally_emit(const struct tally *t, struct sc_facet **v, size_t *n)
+{
+    for (size_t i = 0; i < t->n; i++)
+        if (facet_push(v, n, t->p[i], t->len[i], t->count[i]))
+            return -1;
     return 0;
 }
 
@@ -1267,27 +1303,23 @@ static int cmp_facet(const void *x, const void *y)
     return strcmp(a->value, b->value);
 }
 
-static int cmp_facet_year(const void *x, const void *y)
-{
-    const struct sc_facet *a = x, *b = y;
-    return -strcmp(a->value, b->value);
-}
+#define FACET_YEAR_MIN 1900
+#define FACET_YEAR_MAX 2199
 
 static int make_facets(struct ctx *c, const struct ulist *l, struct sc_facets *f)
 {
-    char tmp[16];
+    struct tally genre = { 0 }, level = { 0 };
+    int64_t years[FACET_YEAR_MAX - FACET_YEAR_MIN + 1] = { 0 };
+    int64_t kinds_n[SC_KIND_COUNT] = { 0 };
     for (size_t i = 0; i < l->n; i++) {
         uint64_t u = l->v[i].unit;
         const struct sc_sdoc *d = doc_of(c->snap, unit_ord(c, u), NULL);
-        if (d->genre.len && facet_add(&f->genre, &f->ngenre, d->genre.p, d->genre.len))
-            return -1;
-        if (d->level.len && facet_add(&f->level, &f->nlevel, d->level.p, d->level.len))
-            return -1;
-        if (d->year > 0) {
-            int k = snprintf(tmp, sizeof tmp, "%d", d->year);
-            if (facet_add(&f->year, &f->nyear, tmp, (size_t)k))
-                return -1;
-        }
+        if (d->genre.len)
+            tally_add(&genre, d->genre.p, d->genre.len);
+        if (d->level.len)
+            tally_add(&level, d->level.p, d->level.len);
+        if (d->year >= FACET_YEAR_MIN && d->year <= FACET_YEAR_MAX)
+            years[d->year - FACET_YEAR_MIN]++;
         uint32_t kinds = d->kinds;
         if (c->para) {
             uint32_t p = (uint32_t)u;
@@ -1297,13 +1329,25 @@ static int make_facets(struct ctx *c, const struct ulist *l, struct sc_facets *f
                 if ((d->kinds >> k) & 1 && sc_in_kinds(d, s, s, 1u << k))
                     kinds |= 1u << k;
         }
-        for (uint32_t k = 0; k < SC_KIND_COUNT; k++) {
-            if (!((kinds >> k) & 1))
-                continue;
-            const char *nm = sc_kind_name((enum sc_section_kind)k);
-            if (facet_add(&f->kind, &f->nkind, nm, strlen(nm)))
-                return -1;
-        }
+        for (uint32_t k = 0; k < SC_KIND_COUNT; k++)
+            kinds_n[k] += (kinds >> k) & 1;
+    }
+    if (tally_emit(&genre, &f->genre, &f->ngenre) || tally_emit(&level, &f->level, &f->nlevel))
+        return -1;
+    for (int y = FACET_YEAR_MAX; y >= FACET_YEAR_MIN; y--) { /* newest first */
+        if (!years[y - FACET_YEAR_MIN])
+            continue;
+        char tmp[16];
+        int k = snprintf(tmp, sizeof tmp, "%d", y);
+        if (facet_push(&f->year, &f->nyear, tmp, (size_t)k, years[y - FACET_YEAR_MIN]))
+            return -1;
+    }
+    for (uint32_t k = 0; k < SC_KIND_COUNT; k++) {
+        if (!kinds_n[k])
+            continue;
+        const char *nm = sc_kind_name((enum sc_section_kind)k);
+        if (facet_push(&f->kind, &f->nkind, nm, strlen(nm), kinds_n[k]))
+            return -1;
     }
     if (f->ngenre)
         qsort(f->genre, f->ngenre, sizeof *f->genre, cmp_facet);
@@ -1311,8 +1355,6 @@ static int make_facets(struct ctx *c, const struct ulist *l, struct sc_facets *f
         qsort(f->level, f->nlevel, sizeof *f->level, cmp_facet);
     if (f->nkind)
         qsort(f->kind, f->nkind, sizeof *f->kind, cmp_facet);
-    if (f->nyear)
-        qsort(f->year, f->nyear, sizeof *f->year, cmp_facet_year);
     return 0;
 }
 
