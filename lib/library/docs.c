@@ -40,6 +40,24 @@ void sc_doc_release(struct sc_doc *doc)
 /* the text column, or nothing when the caller does not want the text */
 #define DOC_TEXT(flags) (((flags) & SC_DOC_TEXT) ? "d.text " : "NULL ")
 
+/* SELECT DOC_COLUMNS ... WHERE where; the text column only when wanted. */
+static sqlite3_stmt *prepare_docs(struct sc_library *lib, int flags, const char *where,
+                                  struct sc_diag *diag)
+{
+    struct sc_buf sql = SC_BUF_INIT;
+    sc_buf_addf(&sql,
+                "SELECT " DOC_COLUMNS "%s FROM documents d JOIN sources s ON s.id = d.source_id "
+                "WHERE %s",
+                DOC_TEXT(flags), where);
+    sqlite3_stmt *st = NULL;
+    if (sql.failed)
+        sc_diag_set(diag, SC_ENOMEM, "out of memory");
+    else
+        st = sc_store_prepare(lib, sql.data, diag);
+    sc_buf_release(&sql);
+    return st;
+}
+
 /* Fill doc from a row of DOC_COLUMNS; text only when wanted. */
 static enum sc_err doc_from_row(sqlite3_stmt *st, int flags, struct sc_doc *doc)
 {
@@ -154,12 +172,7 @@ enum sc_err sc_doc_get(struct sc_library *lib, int64_t id, int flags, struct sc_
                        struct sc_diag *diag)
 {
     memset(out, 0, sizeof *out);
-    struct sc_buf sql = SC_BUF_INIT;
-    sc_buf_addf(&sql, "SELECT " DOC_COLUMNS "%s FROM documents d "
-                      "JOIN sources s ON s.id = d.source_id WHERE d.id = ?",
-                DOC_TEXT(flags));
-    sqlite3_stmt *st = sql.failed ? NULL : sc_store_prepare(lib, sql.data, diag);
-    sc_buf_release(&sql);
+    sqlite3_stmt *st = prepare_docs(lib, flags, "d.id = ?", diag);
     if (!st)
         return SC_ESTORE;
     sqlite3_bind_int64(st, 1, id);
@@ -185,12 +198,7 @@ enum sc_err sc_doc_get(struct sc_library *lib, int64_t id, int flags, struct sc_
 enum sc_err sc_doc_foreach(struct sc_library *lib, int64_t after_id, int flags, sc_doc_fn *fn,
                            void *ctx, struct sc_diag *diag)
 {
-    struct sc_buf sql = SC_BUF_INIT;
-    sc_buf_addf(&sql, "SELECT " DOC_COLUMNS "%s FROM documents d "
-                      "JOIN sources s ON s.id = d.source_id WHERE d.id > ? ORDER BY d.id",
-                DOC_TEXT(flags));
-    sqlite3_stmt *st = sql.failed ? NULL : sc_store_prepare(lib, sql.data, diag);
-    sc_buf_release(&sql);
+    sqlite3_stmt *st = prepare_docs(lib, flags, "d.id > ? ORDER BY d.id", diag);
     if (!st)
         return SC_ESTORE;
     sqlite3_bind_int64(st, 1, after_id);
