@@ -97,9 +97,7 @@ int cli_fail(struct cli *cli, enum sc_err err, const char *what, const struct sc
         fprintf(stderr, "%s: %s: %s\n", cli->prog, what, msg);
     else
         fprintf(stderr, "%s: %s\n", cli->prog, msg);
-    /* a missing library or document is "not found" (1); store trouble is 2 */
-    return err == SC_ENOTFOUND && diag && strstr(diag->msg, "sucai init") ? 2
-                                                                          : sc_err_exit_code(err);
+    return sc_err_exit_code(err);
 }
 
 int cli_parse_size(const char *s, size_t *out)
