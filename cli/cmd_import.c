@@ -134,6 +134,7 @@ int cmd_import(struct cli *cli, int argc, char **argv)
     struct sc_import_opts io = { on_file, &ui, on_progress };
     struct sc_import_summary sum;
     struct sc_diag d = { 0 };
+    cli_tune_memory_for_batch();
     enum sc_err e = sc_import_paths(lib, (const char *const *)argv + optind,
                                     (size_t)(argc - optind), &io, &sum, &d);
     char detail[160];

@@ -36,6 +36,7 @@ int cmd_reindex(struct cli *cli, int argc, char **argv)
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     struct sc_diag d = {0};
+    cli_tune_memory_for_batch();
     enum sc_err e = sc_index_rebuild(lib, &d);
     clock_gettime(CLOCK_MONOTONIC, &t1);
     int status = 0;

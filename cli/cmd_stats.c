@@ -106,6 +106,7 @@ int cmd_reparse(struct cli *cli, int argc, char **argv)
         return 2;
     struct sc_import_summary sum;
     struct sc_diag d = { 0 };
+    cli_tune_memory_for_batch();
     enum sc_err e = sc_reparse(lib, &sum, &d);
     sc_library_close(lib);
     if (e != SC_OK)

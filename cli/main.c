@@ -5,6 +5,7 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <malloc.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -98,6 +99,12 @@ int cli_fail(struct cli *cli, enum sc_err err, const char *what, const struct sc
     else
         fprintf(stderr, "%s: %s\n", cli->prog, msg);
     return sc_err_exit_code(err);
+}
+
+void cli_tune_memory_for_batch(void)
+{
+    mallopt(M_MMAP_THRESHOLD, 256 << 20);
+    mallopt(M_TRIM_THRESHOLD, 1 << 30);
 }
 
 int cli_parse_size(const char *s, size_t *out)

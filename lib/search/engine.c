@@ -126,6 +126,29 @@ static int grow_u32(struct ctx *c, uint32_t **p, size_t *cap, size_t need)
 
 /* ---------------------------------------------------------------- snapshot */
 
+static int str32_eq(struct sc_str32 a, struct sc_str32 b)
+{
+    return a.len == b.len && memcmp(a.p, b.p, a.len) == 0;
+}
+
+/* The index of v among names[1, *n) (added if new; 0 for an empty v). A
+ * run of documents of one genre asks for the same name: last is checked
+ * first. */
+static uint8_t facet_name_id(struct sc_str32 *names, size_t *n, struct sc_str32 v, uint8_t last)
+{
+    if (!v.len)
+        return 0;
+    if (last && last != SC_FACET_OTHER && str32_eq(names[last], v))
+        return last;
+    for (size_t i = 1; i < *n; i++)
+        if (str32_eq(names[i], v))
+            return (uint8_t)i;
+    if (*n >= SC_FACET_NAMES)
+        return SC_FACET_OTHER;
+    names[*n] = v;
+    return (uint8_t)(*n)++;
+}
+
 enum sc_err sc_snap_new(struct sc_seg **segs, size_t n, struct sc_snap **out)
 {
     *out = NULL;
@@ -154,6 +177,24 @@ enum sc_err sc_snap_new(struct sc_seg **segs, size_t n, struct sc_snap **out)
     }
     s->base[n] = ord;
     s->ndocs = ord;
+    s->fkey = malloc((ord ? ord : 1) * sizeof *s->fkey);
+    if (!s->fkey) {
+        free(s->segs);
+        free(s->base);
+        free(s);
+        return SC_ENOMEM;
+    }
+    s->ngenre_name = s->nlevel_name = 1;
+    uint8_t lastg = 0, lastl = 0;
+    for (size_t i = 0; i < n; i++)
+        for (uint32_t k = 0; k < segs[i]->ndocs; k++) {
+            const struct sc_sdoc *d = &segs[i]->docs[k];
+            struct sc_facet_key *fk = &s->fkey[s->base[i] + k];
+            fk->genre = lastg = facet_name_id(s->genre_name, &s->ngenre_name, d->genre, lastg);
+            fk->level = lastl = facet_name_id(s->level_name, &s->nlevel_name, d->level, lastl);
+            fk->year = d->year > 0 && d->year < 65536 ? (uint16_t)d->year : 0;
+            fk->kinds = d->kinds;
+        }
     *out = s;
     return SC_OK;
 }
@@ -166,6 +207,7 @@ void sc_snap_free(struct sc_snap *s)
         sc_seg_close(s->segs[i]);
     free(s->segs);
     free(s->base);
+    free(s->fkey);
     free(s);
 }
 
@@ -1240,39 +1282,6 @@ static void heap_down(struct rank *h, size_t n, size_t i)
 
 /* ---------------------------------------------------------------- facets */
 
-/* Facet counting runs over every matching document, so it counts into
- * small arrays (years and kinds by number; genres and levels as borrowed
- * byte ranges compared by length first) and makes strings only at the end. */
-struct tally {
-    const char *p[64];
-    size_t len[64];
-    int64_t count[64];
-    size_t n, last;
-    int64_t other; /* values beyond the 64 kept (not expected) */
-};
-
-static void tally_add(struct tally *t, const char *p, size_t len)
-{
-    if (t->n && t->len[t->last] == len && memcmp(t->p[t->last], p, len) == 0) {
-        t->count[t->last]++;
-        return;
-    }
-    for (size_t i = 0; i < t->n; i++)
-        if (t->len[i] == len && memcmp(t->p[i], p, len) == 0) {
-            t->count[i]++;
-            t->last = i;
-            return;
-        }
-    if (t->n == 64) {
-        t->other++;
-        return;
-    }
-    t->p[t->n] = p;
-    t->len[t->n] = len;
-    t->count[t->n] = 1;
-    t->last = t->n++;
-}
-
 static int facet_push(struct sc_facet **v, size_t *n, const char *s, size_t len, int64_t count)
 {
     struct sc_facet *nv = sc_reallocarray(*v, *n + 1, sizeof *nv);
@@ -1287,14 +1296,6 @@ static int facet_push(struct sc_facet **v, size_t *n, const char *s, size_t len,
     return 0;
 }
 
-static int tally_emit(const struct tally *t, struct sc_facet **v, size_t *n)
-{
-    for (size_t i = 0; i < t->n; i++)
-        if (facet_push(v, n, t->p[i], t->len[i], t->count[i]))
-            return -1;
-    return 0;
-}
-
 static int cmp_facet(const void *x, const void *y)
 {
     const struct sc_facet *a = x, *b = y;
@@ -1306,33 +1307,47 @@ static int cmp_facet(const void *x, const void *y)
 #define FACET_YEAR_MIN 1900
 #define FACET_YEAR_MAX 2199
 
+/* Named facet values with their counts (names[i] counted in count[i]). */
+static int names_emit(const struct sc_str32 *names, size_t n, const int64_t *count,
+                      struct sc_facet **v, size_t *nv)
+{
+    for (size_t i = 1; i < n; i++)
+        if (count[i] && facet_push(v, nv, names[i].p, names[i].len, count[i]))
+            return -1;
+    return 0;
+}
+
+/* Facet counting runs over every matching unit, so it counts into arrays
+ * indexed by the snapshot's per-document facet keys and makes strings
+ * only at the end. */
 static int make_facets(struct ctx *c, const struct ulist *l, struct sc_facets *f)
 {
-    struct tally genre = { 0 }, level = { 0 };
+    int64_t genre_n[SC_FACET_NAMES + 1] = { 0 }, level_n[SC_FACET_NAMES + 1] = { 0 };
     int64_t years[FACET_YEAR_MAX - FACET_YEAR_MIN + 1] = { 0 };
     int64_t kinds_n[SC_KIND_COUNT] = { 0 };
+    const struct sc_facet_key *fkey = c->snap->fkey;
     for (size_t i = 0; i < l->n; i++) {
         uint64_t u = l->v[i].unit;
-        const struct sc_sdoc *d = doc_of(c->snap, unit_ord(c, u), NULL);
-        if (d->genre.len)
-            tally_add(&genre, d->genre.p, d->genre.len);
-        if (d->level.len)
-            tally_add(&level, d->level.p, d->level.len);
-        if (d->year >= FACET_YEAR_MIN && d->year <= FACET_YEAR_MAX)
-            years[d->year - FACET_YEAR_MIN]++;
-        uint32_t kinds = d->kinds;
-        if (c->para) {
-            uint32_t p = (uint32_t)u;
-            uint32_t s = d->para[p].norm;
+        uint32_t ord = unit_ord(c, u);
+        const struct sc_facet_key *fk = &fkey[ord];
+        genre_n[fk->genre]++;
+        level_n[fk->level]++;
+        if (fk->year >= FACET_YEAR_MIN && fk->year <= FACET_YEAR_MAX)
+            years[fk->year - FACET_YEAR_MIN]++;
+        uint32_t kinds = fk->kinds;
+        if (c->para && kinds) {
+            const struct sc_sdoc *d = doc_of(c->snap, ord, NULL);
+            uint32_t s = d->para[(uint32_t)u].norm;
             kinds = 0;
             for (uint32_t k = 0; k < SC_KIND_COUNT; k++)
                 if ((d->kinds >> k) & 1 && sc_in_kinds(d, s, s, 1u << k))
                     kinds |= 1u << k;
         }
-        for (uint32_t k = 0; k < SC_KIND_COUNT; k++)
+        for (uint32_t k = 0; kinds && k < SC_KIND_COUNT; k++)
             kinds_n[k] += (kinds >> k) & 1;
     }
-    if (tally_emit(&genre, &f->genre, &f->ngenre) || tally_emit(&level, &f->level, &f->nlevel))
+    if (names_emit(c->snap->genre_name, c->snap->ngenre_name, genre_n, &f->genre, &f->ngenre) ||
+        names_emit(c->snap->level_name, c->snap->nlevel_name, level_n, &f->level, &f->nlevel))
         return -1;
     for (int y = FACET_YEAR_MAX; y >= FACET_YEAR_MIN; y--) { /* newest first */
         if (!years[y - FACET_YEAR_MIN])

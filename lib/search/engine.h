@@ -11,6 +11,15 @@
 #include "sucai/search.h"
 
 /* An immutable, reference-counted set of segments in id order. */
+#define SC_FACET_NAMES 255 /* distinct genres (levels) named; more count as "other" */
+#define SC_FACET_OTHER 255
+
+struct sc_facet_key {
+    uint8_t genre, level;
+    uint16_t year;  /* 0 unknown */
+    uint32_t kinds; /* section kinds present */
+};
+
 struct sc_snap {
     int refs;                 /* guarded by the owner's lock */
     struct sc_seg **segs;
@@ -19,6 +28,12 @@ struct sc_snap {
     uint32_t ndocs;
     uint64_t total_norm, total_para;
     int64_t maxid, generation;
+    /* per document ordinal, what the facets count, so that counting over
+     * every match touches one small record (genre and level as indexes
+     * into the names below: 0 none, FACET_OTHER beyond the names kept) */
+    struct sc_facet_key *fkey;
+    struct sc_str32 genre_name[SC_FACET_NAMES], level_name[SC_FACET_NAMES];
+    size_t ngenre_name, nlevel_name; /* names [1, n) are used */
 };
 
 /* Take ownership of segs[0..n) (sorted by id range) and build a snapshot

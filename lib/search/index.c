@@ -671,9 +671,11 @@ static enum sc_err merge_files(struct sc_library *lib, char *const *paths, size_
 }
 
 /* Build a segment of the documents with ids in (lo, hi]; *name receives
- * the file name (malloc'd), or NULL when there were no documents. */
-static enum sc_err build_range(struct sc_library *lib, int64_t lo, int64_t hi, char **name,
-                               struct sc_diag *diag)
+ * the file name (malloc'd), or NULL when there were no documents. Alone
+ * (the background catch-up, whose import keeps the other core busy) it is
+ * built in one piece: parts would cost a merge for no gain in time. */
+static enum sc_err build_range(struct sc_library *lib, int64_t lo, int64_t hi, int alone,
+                               char **name, struct sc_diag *diag)
 {
     struct sc_index *ix = lib->index;
     *name = seg_name(lo, hi, "");
@@ -685,7 +687,7 @@ static enum sc_err build_range(struct sc_library *lib, int64_t lo, int64_t hi, c
     }
     enum sc_err e = SC_OK;
     size_t nd = 0;
-    if (hi - lo <= PART_DOCS) {
+    if (alone || hi - lo <= PART_DOCS) {
         struct sc_segbuild *sb;
         if (sc_segbuild_new(&sb) != SC_OK)
             e = sc_diag_set(diag, SC_ENOMEM, "out of memory");
@@ -832,9 +834,10 @@ static int add_seg(struct manifest *m, const char *name, int64_t lo, int64_t hi)
     return 0;
 }
 
-/* Bring the manifest up to the store; full = rebuild everything. Caller
+/* Bring the manifest up to the store; full = rebuild everything; alone =
+ * the background thread, building new documents without helpers. Caller
  * holds write_lock. */
-static enum sc_err catch_up(struct sc_library *lib, int full, struct sc_diag *diag)
+static enum sc_err catch_up(struct sc_library *lib, int full, int alone, struct sc_diag *diag)
 {
     struct sc_index *ix = lib->index;
     enum sc_err e = build_db(lib, &ix->bdb, diag);
@@ -879,7 +882,7 @@ static enum sc_err catch_up(struct sc_library *lib, int full, struct sc_diag *di
     char *name = NULL;
     if (full) {
         manifest_release(&m);
-        e = build_range(lib, 0, maxid, &name, diag);
+        e = build_range(lib, 0, maxid, 0, &name, diag);
         if (e == SC_OK && name && add_seg(&m, name, 0, maxid))
             e = sc_diag_set(diag, SC_ENOMEM, "out of memory");
         m.generation = gen;
@@ -900,7 +903,7 @@ static enum sc_err catch_up(struct sc_library *lib, int full, struct sc_diag *di
             acc += m.seg[keep].hi - m.seg[keep].lo;
             lo = m.seg[keep].lo;
         }
-        e = build_range(lib, m.maxid, maxid, &name, diag);
+        e = build_range(lib, m.maxid, maxid, alone, &name, diag);
         if (e == SC_OK && keep < m.nseg) {
             /* merge the absorbed segments and the new one */
             size_t n = m.nseg - keep + (name ? 1 : 0);
@@ -965,6 +968,7 @@ static enum sc_err catch_up(struct sc_library *lib, int full, struct sc_diag *di
  * in the caller (both hold write_lock while building). */
 static void *bg_main(void *arg)
 {
+    pthread_setname_np(pthread_self(), "sucai-index");
     struct sc_library *lib = arg;
     struct sc_index *ix = lib->index;
     pthread_mutex_lock(&ix->bg_lock);
@@ -994,7 +998,7 @@ static void *bg_main(void *arg)
         pthread_mutex_unlock(&ix->bg_lock);
         pthread_mutex_lock(&ix->write_lock);
         struct sc_diag d = {0};
-        (void)catch_up(lib, 0, &d); /* an error shows at the flush that ends the import */
+        (void)catch_up(lib, 0, 1, &d); /* an error shows at the flush that ends the import */
         ix->last_sync = now_ms();
         pthread_mutex_unlock(&ix->write_lock);
         pthread_mutex_lock(&ix->bg_lock);
@@ -1033,7 +1037,7 @@ enum sc_err sc_index_attach(struct sc_library *lib, struct sc_diag *diag)
         e = reload(lib, diag);
     } else {
         pthread_mutex_lock(&ix->write_lock);
-        e = catch_up(lib, 0, diag);
+        e = catch_up(lib, 0, 0, diag);
         ix->last_sync = now_ms();
         pthread_mutex_unlock(&ix->write_lock);
     }
@@ -1105,7 +1109,7 @@ enum sc_err sc_index_sync(struct sc_library *lib, int force, struct sc_diag *dia
     pthread_mutex_lock(&ix->write_lock);
     enum sc_err e = SC_OK;
     if (force || now_ms() - ix->last_sync >= SYNC_DEFER_MS) {
-        e = catch_up(lib, 0, diag);
+        e = catch_up(lib, 0, 0, diag);
         ix->last_sync = now_ms();
     }
     pthread_mutex_unlock(&ix->write_lock);
@@ -1120,7 +1124,7 @@ enum sc_err sc_index_rebuild(struct sc_library *lib, struct sc_diag *diag)
     if (lib->flags & SC_LIBRARY_READONLY)
         return sc_diag_set(diag, SC_EINVAL, "the library is open read-only");
     pthread_mutex_lock(&ix->write_lock);
-    enum sc_err e = catch_up(lib, 1, diag);
+    enum sc_err e = catch_up(lib, 1, 0, diag);
     ix->last_sync = now_ms();
     pthread_mutex_unlock(&ix->write_lock);
     return e;

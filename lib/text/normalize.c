@@ -1,17 +1,12 @@
 /*
- * The search normalisation (text.h gives the exact rules). Two passes, as
- * the reference does: fold widths / case and drop zero-width characters,
- * then drop space runs that stand between two CJK ideographs. The optional
- * map records, for every output byte, the original byte offset it came from.
+ * The search normalisation (text.h gives the exact rules): fold widths and
+ * case, drop zero-width characters, drop space runs that stand between two
+ * CJK ideographs. The optional map records, for every output byte, the
+ * original byte offset it came from.
  */
 #include "sucai/text.h"
 
 #include <stdlib.h>
-
-struct folded {
-    uint32_t cp;
-    uint32_t off; /* byte offset in the original */
-};
 
 static int is_zero_width(uint32_t c)
 {
@@ -34,70 +29,117 @@ static int is_space(uint32_t c)
     return c == ' ' || c == '\t' || c == 0xA0;
 }
 
-/* Fast path: pure ASCII without upper case is unchanged; most Chinese text
- * still needs the slow path, which is linear anyway. */
+/* Next code point at text[i] with its length (an invalid byte is U+FFFD,
+ * one byte, as in the reference). */
+static inline size_t next_cp(const char *text, size_t len, size_t i, uint32_t *cp)
+{
+    unsigned char b = (unsigned char)text[i];
+    if (b < 0x80) {
+        *cp = b;
+        return 1;
+    }
+    size_t k = sc_utf8_decode(text + i, len - i, cp);
+    return k ? k : 1;
+}
+
+/* U+4E00..U+9FFF (lead byte E4 B8.. to E9): ideographs, never folded, the
+ * bulk of every Chinese text; they are copied without decoding. */
+static inline int common_ideograph(const unsigned char *s, size_t i, size_t len)
+{
+    if (i + 2 >= len)
+        return 0;
+    unsigned b = s[i];
+    return ((b >= 0xE5 && b <= 0xE9) || (b == 0xE4 && s[i + 1] >= 0xB8)) &&
+           (s[i + 1] & 0xC0) == 0x80 && (s[i + 2] & 0xC0) == 0x80;
+}
+
+/*
+ * One pass: each code point is folded (or dropped if zero-width) and
+ * written; a run of spaces right after an ideograph looks ahead, past
+ * further spaces and zero-width characters, and is dropped if an
+ * ideograph follows. This equals the reference's two passes.
+ */
 enum sc_err sc_normalize(const char *text, size_t len, struct sc_buf *out, uint32_t **map)
 {
     if (map)
         *map = NULL;
     if (len > UINT32_MAX - 1)
         return SC_ELIMIT;
-    struct folded *f = malloc((len + 1) * sizeof *f);
-    if (!f)
+    /* the output is rarely longer than the input (only an invalid byte,
+     * which becomes 3-byte U+FFFD, makes it so): room is checked per code
+     * point and doubled when short */
+    size_t start = out->len, cap = len + 8;
+    if (sc_buf_grow(out, cap) != SC_OK)
         return SC_ENOMEM;
-    size_t n = 0;
-    for (size_t i = 0; i < len;) {
-        uint32_t cp;
-        size_t k = sc_utf8_decode(text + i, len - i, &cp);
-        if (k == 0)
-            k = 1; /* invalid byte: U+FFFD, one byte */
-        if (!is_zero_width(cp)) {
-            f[n].cp = fold(cp);
-            f[n].off = (uint32_t)i;
-            n++;
-        }
-        i += k;
-    }
-    size_t start = out->len;
     uint32_t *m = NULL;
-    if (map) {
-        /* output is never longer than the input in bytes */
-        m = malloc((len + 1) * sizeof *m);
-        if (!m) {
-            free(f);
-            return SC_ENOMEM;
-        }
-    }
-    if (sc_buf_grow(out, len) != SC_OK) {
-        free(f);
-        free(m);
+    if (map && !(m = malloc((cap + 1) * sizeof *m)))
         return SC_ENOMEM;
-    }
+    const unsigned char *s = (const unsigned char *)text;
+    size_t n = 0; /* output bytes */
     uint32_t prev = 0;
-    for (size_t i = 0; i < n;) {
-        uint32_t c = f[i].cp;
+    for (size_t i = 0; i < len;) {
+        if (n + 4 > cap) {
+            size_t ncap = cap * 2;
+            if (sc_buf_grow(out, ncap) != SC_OK)
+                goto oom;
+            if (m) {
+                uint32_t *nm = sc_reallocarray(m, ncap + 1, sizeof *m);
+                if (!nm)
+                    goto oom;
+                m = nm;
+            }
+            cap = ncap;
+        }
+        char *o = out->data + start + n;
+        if (common_ideograph(s, i, len)) {
+            o[0] = (char)s[i], o[1] = (char)s[i + 1], o[2] = (char)s[i + 2];
+            if (m)
+                m[n] = m[n + 1] = m[n + 2] = (uint32_t)i;
+            n += 3;
+            i += 3;
+            prev = 0x4E00;
+            continue;
+        }
+        uint32_t cp;
+        size_t k = next_cp(text, len, i, &cp);
+        if (is_zero_width(cp)) {
+            i += k;
+            continue;
+        }
+        uint32_t c = fold(cp);
         if (is_space(c) && sc_is_cjk(prev)) {
-            size_t j = i;
-            while (j < n && is_space(f[j].cp))
-                j++;
-            if (j < n && sc_is_cjk(f[j].cp)) {
-                i = j;
+            size_t j = i + k;
+            uint32_t after = 0;
+            while (j < len) {
+                uint32_t cj;
+                size_t kj = next_cp(text, len, j, &cj);
+                if (!is_zero_width(cj) && !is_space(after = fold(cj)))
+                    break;
+                after = 0;
+                j += kj;
+            }
+            if (j < len && sc_is_cjk(after)) {
+                i = j; /* prev stays the ideograph before the run */
                 continue;
             }
         }
-        char enc[4];
-        size_t k = sc_utf8_encode(c, enc);
+        size_t w = sc_utf8_encode(c, o);
         if (m)
-            for (size_t b = 0; b < k; b++)
-                m[out->len - start + b] = f[i].off;
-        sc_buf_add(out, enc, k);
+            for (size_t b = 0; b < w; b++)
+                m[n + b] = (uint32_t)i;
+        n += w;
         prev = c;
-        i++;
+        i += k;
     }
-    free(f);
+    out->len = start + n;
+    out->data[out->len] = '\0';
     if (m) {
-        m[out->len - start] = (uint32_t)len;
+        m[n] = (uint32_t)len;
         *map = m;
     }
-    return sc_buf_err(out);
+    return SC_OK;
+oom:
+    free(m);
+    out->data[out->len] = '\0';
+    return SC_ENOMEM;
 }

@@ -279,6 +279,52 @@ static void test_ranking_and_json(void **state)
     sc_results_release(&r);
 }
 
+/* Facet counts equal a recount over every hit (genre and year are on the
+ * hits), in both modes, for queries matching many and few units. */
+static void test_facets_recount(void **state)
+{
+    (void)state;
+    static const char *const queries[] = { "工作", "的", "依法行政", "year:2023", "-工作" };
+    for (size_t qi = 0; qi < sizeof queries / sizeof queries[0]; qi++)
+        for (int para = 0; para <= 1; para++) {
+            struct sc_results r;
+            struct sc_diag d = {0};
+            struct sc_search_opts o = {.query = queries[qi], .limit = SC_MAX_LIMIT,
+                                       .entitled = 1, .facets = 1,
+                                       .mode = para ? SC_SEARCH_PARA : SC_SEARCH_DOC};
+            assert_int_equal(sc_engine_search(F.snap, &(struct sc_textsrc){fixture_read, &F}, &o,
+                                              &r, &d), SC_OK);
+            assert_true(r.total <= SC_MAX_LIMIT); /* the fixture is small: every hit is here */
+            assert_int_equal((int64_t)r.nhits, r.total);
+            for (size_t f = 0; f < r.facets.ngenre; f++) {
+                int64_t n = 0;
+                for (size_t h = 0; h < r.nhits; h++)
+                    n += r.hits[h].genre && strcmp(r.hits[h].genre, r.facets.genre[f].value) == 0;
+                if (n != r.facets.genre[f].count)
+                    fail_msg("%s (%s): genre %s counted %lld, hits say %lld", queries[qi],
+                             para ? "para" : "doc", r.facets.genre[f].value,
+                             (long long)r.facets.genre[f].count, (long long)n);
+            }
+            int64_t with_genre = 0, with_year = 0, in_genres = 0, in_years = 0;
+            for (size_t h = 0; h < r.nhits; h++) {
+                with_genre += r.hits[h].genre && *r.hits[h].genre;
+                with_year += r.hits[h].year > 0;
+            }
+            for (size_t f = 0; f < r.facets.ngenre; f++)
+                in_genres += r.facets.genre[f].count;
+            for (size_t f = 0; f < r.facets.nyear; f++) {
+                int64_t n = 0;
+                for (size_t h = 0; h < r.nhits; h++)
+                    n += r.hits[h].year == atoi(r.facets.year[f].value);
+                assert_int_equal(n, r.facets.year[f].count);
+                in_years += n;
+            }
+            assert_int_equal(in_genres, with_genre);
+            assert_int_equal(in_years, with_year);
+            sc_results_release(&r);
+        }
+}
+
 static void test_errors(void **state)
 {
     (void)state;
@@ -303,6 +349,7 @@ int main(void)
         cmocka_unit_test(test_fields),           cmocka_unit_test(test_paragraph_mode),
         cmocka_unit_test(test_snippet_offsets),  cmocka_unit_test(test_paid),
         cmocka_unit_test(test_ranking_and_json), cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_facets_recount),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

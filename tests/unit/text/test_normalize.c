@@ -76,6 +76,98 @@ static void normalize_appends(void **state)
     sc_buf_release(&out);
 }
 
+/* The rules written the slow, obvious way (the reference's two passes over
+ * decoded code points), to check the one-pass normaliser against. */
+static int ref_zero_width(uint32_t c)
+{
+    return (c >= 0x200B && c <= 0x200D) || c == 0x2060 || c == 0xFEFF;
+}
+
+static int ref_space(uint32_t c)
+{
+    return c == ' ' || c == '\t' || c == 0xA0;
+}
+
+static void ref_normalize(const char *s, size_t len, struct sc_buf *out, uint32_t *map)
+{
+    uint32_t cps[512], offs[512];
+    size_t n = 0;
+    for (size_t i = 0; i < len;) {
+        uint32_t cp;
+        size_t k = sc_utf8_decode(s + i, len - i, &cp);
+        if (!k)
+            k = 1, cp = 0xFFFD;
+        if (!ref_zero_width(cp)) {
+            if (cp >= 0xFF01 && cp <= 0xFF5E)
+                cp -= 0xFEE0;
+            else if (cp == 0x3000)
+                cp = ' ';
+            if (cp >= 'A' && cp <= 'Z')
+                cp += 32;
+            cps[n] = cp;
+            offs[n++] = (uint32_t)i;
+        }
+        i += k;
+    }
+    uint32_t prev = 0;
+    for (size_t i = 0; i < n;) {
+        if (ref_space(cps[i]) && sc_is_cjk(prev)) {
+            size_t j = i;
+            while (j < n && ref_space(cps[j]))
+                j++;
+            if (j < n && sc_is_cjk(cps[j])) {
+                i = j;
+                continue;
+            }
+        }
+        size_t at = out->len;
+        sc_buf_add_cp(out, cps[i]);
+        for (size_t b = at; b < out->len; b++)
+            map[b] = offs[i];
+        prev = cps[i++];
+    }
+    map[out->len] = (uint32_t)len;
+}
+
+/* Random strings of the characters that matter (ideographs at the edges of
+ * the fast path, spaces, zero-width, full-width, upper case, invalid and
+ * truncated bytes) give the same text and map as the slow reference. */
+static void normalize_matches_slow_reference(void **state)
+{
+    (void)state;
+    static const char *const atoms[] = {
+        "政", "一", "\xE4\xB8\x80", "\xE4\xB7\x80" /* U+4DC0, not CJK */, "\xE3\x90\x80" /* U+3400 */,
+        "\xE9\xBF\xBF", "\xEF\xA4\x80" /* U+F900 */, "\xF0\xA0\x80\x80" /* U+20000 */,
+        " ", "\t", "\xC2\xA0", "\xE3\x80\x80", "\xE2\x80\x8B", "\xE2\x81\xA0", "\xEF\xBB\xBF",
+        "Ａ", "ｚ", "（", "，", "A", "z", "1", "\n", "\xFF", "\xE5\xA5", "\xC3\x80", "。",
+    };
+    const size_t natoms = sizeof atoms / sizeof atoms[0];
+    srand(7);
+    for (int round = 0; round < 20000; round++) {
+        char in[200];
+        size_t len = 0;
+        int parts = rand() % 24;
+        for (int p = 0; p < parts; p++) {
+            const char *a = atoms[rand() % natoms];
+            size_t al = strlen(a);
+            memcpy(in + len, a, al);
+            len += al;
+        }
+        struct sc_buf got = SC_BUF_INIT, want = SC_BUF_INIT;
+        uint32_t *map, wmap[1024];
+        assert_int_equal(sc_normalize(in, len, &got, &map), SC_OK);
+        ref_normalize(in, len, &want, wmap);
+        if (got.len != want.len || memcmp(got.data, want.data, got.len))
+            fail_msg("round %d: text differs from the reference", round);
+        for (size_t b = 0; b <= got.len; b++)
+            if (map[b] != wmap[b])
+                fail_msg("round %d: map[%zu] = %u, want %u", round, b, map[b], wmap[b]);
+        free(map);
+        sc_buf_release(&got);
+        sc_buf_release(&want);
+    }
+}
+
 /* Compare with the reference implementation on a sample of real documents. */
 static void normalize_agrees_with_oracle(void **state)
 {
@@ -124,6 +216,7 @@ int main(void)
         cmocka_unit_test(normalize_table),
         cmocka_unit_test(normalize_map_points_at_original),
         cmocka_unit_test(normalize_appends),
+        cmocka_unit_test(normalize_matches_slow_reference),
         cmocka_unit_test(normalize_agrees_with_oracle),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
