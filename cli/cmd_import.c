@@ -111,7 +111,7 @@ int cmd_import(struct cli *cli, int argc, char **argv)
         case 'h':
             printf("usage: sucai [-L DIR] import [--json] [--quiet] PATH...\n\n"
                    "Import files and folders (recursively): .txt (UTF-8, UTF-16 with BOM,\n"
-                   "GB18030/GBK), .docx, .md. Each file is one transaction; a refused file\n"
+                   "GB18030/GBK), .docx, .md. Each file is all or nothing; a refused file\n"
                    "is reported with its reason and the rest go on.\n\n"
                    "  --json   one JSON object per input file: {\"file\", \"status\", \"docs\", "
                    "\"reason\"}\n"

@@ -15,7 +15,7 @@ done
 s init >/dev/null
 for round in 1 2 3; do
     # the binary itself, not a shell function, so that kill -9 hits the importer
-    "$SUCAI" -L "$L" import --quiet "$src" >/dev/null 2>&1 &
+    "$SUCAI" -L "$L" import --json "$src" >"$T_TMP/round$round.jsonl" 2>/dev/null &
     pid=$!
     # kill as soon as the import has stored something (plus a little more each round)
     for _ in $(seq 1 200); do
@@ -31,6 +31,19 @@ for round in 1 2 3; do
     if command -v sqlite3 >/dev/null; then
         t_eq "round $round: integrity_check" ok "$(sqlite3 "$L/library.db" 'PRAGMA integrity_check')"
     fi
+    # files are committed in groups and reported after their commit: what
+    # was reported imported before the kill must be there
+    t_eq "round $round: every file reported imported is stored" "" "$(s list --json | python3 -c '
+import json, os, sys
+stored = {d["source"] for d in json.load(sys.stdin)}
+for line in open(sys.argv[1], encoding="utf-8"):
+    try:
+        r = json.loads(line)
+    except ValueError:
+        continue  # the line the kill cut short
+    if r["status"] == "imported" and os.path.basename(r["file"]) not in stored:
+        print(r["file"])
+' "$T_TMP/round$round.jsonl" | head -3)"
     t_ok "round $round: every stored document has its source" test \
         "$(sqlite3 "$L/library.db" 'SELECT count(*) FROM documents WHERE source_id NOT IN (SELECT id FROM sources)' 2>/dev/null || echo 0)" = 0
 done
