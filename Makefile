@@ -4,7 +4,7 @@
 # tests/unit/<part>/ or tests/fuzz/ needs no edit here.
 
 CC      ?= cc
-PKGS    := sqlite3 libzip expat uchardet libmicrohttpd libsodium
+PKGS    := sqlite3 libzip expat uchardet libmicrohttpd libsodium libzstd libcrypto
 SANITIZE ?=
 ifeq ($(SANITIZE),)
 BUILD   ?= build

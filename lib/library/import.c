@@ -585,7 +585,7 @@ static enum sc_err store_prepared(struct importer *im, struct sc_prepared *p,
         sc_prep_decode(p);
         return store_prepared(im, p, diag);
     }
-    if (sc_prep_compress(p))
+    if (sc_prep_compress(p, NULL))
         return sc_diag_set(diag, SC_ENOMEM, "out of memory");
 
     struct sc_diag sd = { 0 };

@@ -77,8 +77,9 @@ void sc_prep_release(struct sc_prepared *p);
 /* Prepare a file from memory: data is borrowed and must outlive p. */
 void sc_prep_bytes(struct sc_prepared *p, const char *path, const void *data, size_t len,
                    const struct sc_sha_set *known);
-/* Deflate p's bytes for the store into p->z (once). -1 if out of memory. */
-int sc_prep_compress(struct sc_prepared *p);
+/* Compress p's bytes for the store into p->z (once), with the zstd
+ * context zctx (a ZSTD_CCtx *) or, if NULL, a new one. -1 if out of memory. */
+int sc_prep_compress(struct sc_prepared *p, void *zctx);
 /* Decode and parse p's bytes (after SC_PREP_KNOWN turned out not to be a
  * duplicate after all). */
 void sc_prep_decode(struct sc_prepared *p);
@@ -102,14 +103,18 @@ struct sc_prep_pool {
     pthread_t thread[8];
     size_t nthread;
     pthread_mutex_t lock;
-    pthread_cond_t cond;
+    pthread_cond_t room;    /* workers wait here for a free slot */
+    pthread_cond_t done;    /* the writer waits here for file writer_waits */
+    size_t workers_waiting;
+    size_t writer_waits;    /* SIZE_MAX when the writer is not waiting */
 };
 
 /* Start up to nthreads workers (0: prepare inline). -1 if out of memory. */
 int sc_prep_pool_start(struct sc_prep_pool *pp, const struct sc_file_list *files,
                        const struct sc_sha_set *known, size_t nthreads);
-/* File i, prepared; i must be consumed + 0, i.e. taken in order. The
- * result stays valid until sc_prep_pool_put(pp, i). */
+/* File i, prepared; files are taken in order. The result stays valid
+ * until sc_prep_pool_put(pp, i), which hands the slot back (a worker
+ * frees its contents before preparing the next file into it). */
 struct sc_prepared *sc_prep_pool_get(struct sc_prep_pool *pp, size_t i);
 void sc_prep_pool_put(struct sc_prep_pool *pp, size_t i);
 /* Stop the workers, wait for them, free everything. */

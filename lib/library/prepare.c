@@ -13,7 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <zlib.h>
+#include <zstd.h>
 
 #define SC_PREP_AHEAD 8
 #define SC_PREP_BUDGET (256u << 20)
@@ -106,15 +106,18 @@ void sc_prep_decode(struct sc_prepared *p)
     p->state = SC_PREP_READY;
 }
 
-int sc_prep_compress(struct sc_prepared *p)
+int sc_prep_compress(struct sc_prepared *p, void *zctx)
 {
     if (p->z)
         return 0;
-    uLongf zlen = compressBound((uLong)p->len);
-    if (!(p->z = malloc(zlen ? zlen : 1)))
+    /* zstd level 1: the ratio of zlib's fastest level at a quarter of
+     * its CPU (on the corpus 0.3 s instead of 1.4 s for 81 MB) */
+    size_t cap = ZSTD_compressBound(p->len);
+    if (!(p->z = malloc(cap ? cap : 1)))
         return -1;
-    /* zlib fails only for want of memory here */
-    if (compress2(p->z, &zlen, (const Bytef *)p->data, (uLong)p->len, Z_BEST_SPEED) != Z_OK) {
+    size_t zlen = zctx ? ZSTD_compressCCtx(zctx, p->z, cap, p->data, p->len, 1)
+                       : ZSTD_compress(p->z, cap, p->data, p->len, 1);
+    if (ZSTD_isError(zlen)) { /* with a bound-sized buffer: only for want of memory */
         free(p->z);
         p->z = NULL;
         return -1;
@@ -140,7 +143,7 @@ void sc_prep_bytes(struct sc_prepared *p, const char *path, const void *data, si
 
 /* Prepare files->paths[i] into p. */
 static void prep_file(struct sc_prepared *p, const struct sc_file_list *files, size_t i,
-                      const struct sc_sha_set *known)
+                      const struct sc_sha_set *known, ZSTD_CCtx *zctx)
 {
     p->path = files->paths[i];
     if (files->errors[i]) {
@@ -161,7 +164,7 @@ static void prep_file(struct sc_prepared *p, const struct sc_file_list *files, s
     }
     sc_prep_bytes(p, p->path, data, len, known);
     p->own_data = 1;
-    if (p->state == SC_PREP_READY && sc_prep_compress(p))
+    if (p->state == SC_PREP_READY && sc_prep_compress(p, zctx))
         p->state = SC_PREP_NOMEM;
 }
 
@@ -169,6 +172,8 @@ static void prep_file(struct sc_prepared *p, const struct sc_file_list *files, s
 
 static void *worker_main(void *arg)
 {
+    /* a compression context of its own: made once, not per file */
+    ZSTD_CCtx *zctx = ZSTD_createCCtx(); /* NULL: ZSTD_compress makes one per call */
     pthread_setname_np(pthread_self(), "sucai-prepare");
     struct sc_prep_pool *pp = arg;
     pthread_mutex_lock(&pp->lock);
@@ -177,20 +182,26 @@ static void *worker_main(void *arg)
          * next file, within the byte budget */
         while (!pp->stop && pp->claimed < pp->files->n &&
                (pp->claimed >= pp->consumed + pp->nslot ||
-                (pp->inflight_bytes > SC_PREP_BUDGET && pp->claimed > pp->consumed)))
-            pthread_cond_wait(&pp->cond, &pp->lock);
+                (pp->inflight_bytes > SC_PREP_BUDGET && pp->claimed > pp->consumed))) {
+            pp->workers_waiting++;
+            pthread_cond_wait(&pp->room, &pp->lock);
+            pp->workers_waiting--;
+        }
         if (pp->stop || pp->claimed >= pp->files->n)
             break;
         size_t i = pp->claimed++;
         pthread_mutex_unlock(&pp->lock);
         struct sc_prepared *p = &pp->slot[i % pp->nslot];
-        prep_file(p, pp->files, i, pp->known);
+        sc_prep_release(p); /* what the writer left: freed here, off its path */
+        prep_file(p, pp->files, i, pp->known, zctx);
         pthread_mutex_lock(&pp->lock);
         pp->inflight_bytes += p->len;
         pp->ready[i % pp->nslot] = 1;
-        pthread_cond_broadcast(&pp->cond);
+        if (pp->writer_waits == i)
+            pthread_cond_signal(&pp->done);
     }
     pthread_mutex_unlock(&pp->lock);
+    ZSTD_freeCCtx(zctx);
     return NULL;
 }
 
@@ -210,8 +221,10 @@ int sc_prep_pool_start(struct sc_prep_pool *pp, const struct sc_file_list *files
     }
     for (size_t i = 0; i < pp->nslot; i++)
         sc_prep_init(&pp->slot[i]);
+    pp->writer_waits = SIZE_MAX;
     pthread_mutex_init(&pp->lock, NULL);
-    pthread_cond_init(&pp->cond, NULL);
+    pthread_cond_init(&pp->room, NULL);
+    pthread_cond_init(&pp->done, NULL);
     if (nthreads > sizeof pp->thread / sizeof pp->thread[0])
         nthreads = sizeof pp->thread / sizeof pp->thread[0];
     if (nthreads > files->n)
@@ -228,26 +241,33 @@ struct sc_prepared *sc_prep_pool_get(struct sc_prep_pool *pp, size_t i)
 {
     struct sc_prepared *p = &pp->slot[i % pp->nslot];
     if (!pp->nthread) {
-        prep_file(p, pp->files, i, pp->known);
+        sc_prep_release(p);
+        prep_file(p, pp->files, i, pp->known, NULL);
         return p;
     }
     pthread_mutex_lock(&pp->lock);
-    while (!pp->ready[i % pp->nslot])
-        pthread_cond_wait(&pp->cond, &pp->lock);
+    while (!pp->ready[i % pp->nslot]) {
+        pp->writer_waits = i;
+        pthread_cond_wait(&pp->done, &pp->lock);
+    }
+    pp->writer_waits = SIZE_MAX;
     pthread_mutex_unlock(&pp->lock);
     return p;
 }
 
 void sc_prep_pool_put(struct sc_prep_pool *pp, size_t i)
 {
-    struct sc_prepared *p = &pp->slot[i % pp->nslot];
-    size_t len = p->len;
-    sc_prep_release(p);
+    /* the slot's memory is freed by the worker that reuses it (freeing
+     * several MB per file took a quarter of the writer's time) */
+    size_t len = pp->slot[i % pp->nslot].len;
     pthread_mutex_lock(&pp->lock);
     pp->ready[i % pp->nslot] = 0;
     pp->inflight_bytes -= pp->nthread ? len : 0;
     pp->consumed = i + 1;
-    pthread_cond_broadcast(&pp->cond);
+    /* waiting workers are woken when half the ring is free, not at every
+     * file: each wake-up would take the writer's core for a moment */
+    if (pp->workers_waiting && pp->claimed - pp->consumed <= pp->nslot / 2)
+        pthread_cond_broadcast(&pp->room);
     pthread_mutex_unlock(&pp->lock);
 }
 
@@ -255,14 +275,15 @@ void sc_prep_pool_finish(struct sc_prep_pool *pp)
 {
     pthread_mutex_lock(&pp->lock);
     pp->stop = 1;
-    pthread_cond_broadcast(&pp->cond);
+    pthread_cond_broadcast(&pp->room);
     pthread_mutex_unlock(&pp->lock);
     for (size_t t = 0; t < pp->nthread; t++)
         pthread_join(pp->thread[t], NULL);
     for (size_t i = 0; i < pp->nslot; i++)
         sc_prep_release(&pp->slot[i]);
     pthread_mutex_destroy(&pp->lock);
-    pthread_cond_destroy(&pp->cond);
+    pthread_cond_destroy(&pp->room);
+    pthread_cond_destroy(&pp->done);
     free(pp->slot);
     free(pp->ready);
     memset(pp, 0, sizeof *pp);

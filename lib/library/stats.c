@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <zlib.h>
+#include <zstd.h>
 
 static int64_t dir_bytes(const char *path, int depth)
 {
@@ -101,13 +102,24 @@ enum sc_err sc_boilerplate_list(struct sc_library *lib, int json, struct sc_buf 
 
 /* ---- reparse ---- */
 
+/* A source's stored bytes: a zstd frame, or a zlib stream in libraries
+ * written before zstd was used (both say which they are in their first
+ * bytes). */
 static enum sc_err inflate_source(const void *z, size_t zlen, size_t size, char **out)
 {
     *out = malloc(size ? size : 1);
     if (!*out)
         return SC_ENOMEM;
-    uLongf dlen = (uLongf)size;
-    if (uncompress((Bytef *)*out, &dlen, z, (uLong)zlen) != Z_OK || dlen != size) {
+    static const unsigned char zstd_magic[4] = { 0x28, 0xB5, 0x2F, 0xFD };
+    int ok;
+    if (zlen >= 4 && memcmp(z, zstd_magic, 4) == 0) {
+        size_t n = ZSTD_decompress(*out, size, z, zlen);
+        ok = !ZSTD_isError(n) && n == size;
+    } else {
+        uLongf dlen = (uLongf)size;
+        ok = uncompress((Bytef *)*out, &dlen, z, (uLong)zlen) == Z_OK && dlen == size;
+    }
+    if (!ok) {
         free(*out);
         *out = NULL;
         return SC_EPARSE;

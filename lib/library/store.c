@@ -23,7 +23,7 @@ static const char schema_sql[] =
     "  size INTEGER NOT NULL,\n"
     "  sha256 TEXT NOT NULL UNIQUE,\n"
     "  format TEXT, encoding TEXT,\n"
-    "  bytes BLOB NOT NULL,         -- original bytes, zlib-compressed\n"
+    "  bytes BLOB NOT NULL,         -- original bytes, zstd (zlib before 2026-11)\n"
     "  imported_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')));\n"
     "CREATE TABLE IF NOT EXISTS documents(\n"
     "  id INTEGER PRIMARY KEY AUTOINCREMENT,\n"

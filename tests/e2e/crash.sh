@@ -26,7 +26,7 @@ for round in 1 2 3; do
     wait $pid 2>/dev/null
     n=$(s list --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))'); rc=$?
     t_eq "round $round: the library opens after kill -9" 0 "$rc"
-    echo "# round $round: killed with $n of $N documents stored"
+    echo "# round $round: killed with $n of $N documents stored, $(grep -c '"status": "imported"' "$T_TMP/round$round.jsonl") reported imported in this round"
     [ "$n" -lt $N ] && killed_mid=1
     if command -v sqlite3 >/dev/null; then
         t_eq "round $round: integrity_check" ok "$(sqlite3 "$L/library.db" 'PRAGMA integrity_check')"

@@ -127,6 +127,18 @@ before=$(s list --json | python3 -c 'import json,sys; print([(d["id"], d["title"
 t_ok "reparse succeeds" s reparse
 after=$(s list --json | python3 -c 'import json,sys; print([(d["id"], d["title"]) for d in json.load(sys.stdin)])')
 t_eq "reparse keeps ids and titles" "$before" "$after"
+# sources stored as zlib streams (libraries written before zstd) still reparse
+python3 - "$L/library.db" <<'PY'
+import sqlite3, sys, zlib
+db = sqlite3.connect(sys.argv[1])
+for sid, path in db.execute("SELECT id, path FROM sources").fetchall():
+    raw = open(path, "rb").read()  # the files imported above are still there
+    db.execute("UPDATE sources SET bytes = ? WHERE id = ?", (zlib.compress(raw, 1), sid))
+db.commit()
+PY
+t_eq "reparse reads zlib sources of older libraries" "reparsed 6 sources into 8 documents; 0 failed" "$(s reparse)"
+after=$(s list --json | python3 -c 'import json,sys; print([(d["id"], d["title"]) for d in json.load(sys.stdin)])')
+t_eq "and keeps ids and titles" "$before" "$after"
 
 # usage errors
 out=$(s import 2>&1); rc=$?
