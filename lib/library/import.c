@@ -57,20 +57,52 @@ static int simtab_add(struct simtab *t, int64_t id, uint64_t h)
     return 0;
 }
 
+struct id_hash {
+    int64_t id;
+    uint64_t hash;
+};
+
+static int cmp_id(const void *a, const void *b)
+{
+    int64_t x = ((const struct id_hash *)a)->id, y = ((const struct id_hash *)b)->id;
+    return x < y ? -1 : x > y;
+}
+
+/* Every stored SimHash, in id order (find_near_dup prefers earlier
+ * documents). Read from the covering index documents_simhash and sorted
+ * here: in id order SQLite would read every row of the table. */
 static enum sc_err simtab_load(struct sc_library *lib, struct simtab *t, struct sc_diag *diag)
 {
     if (t->loaded)
         return SC_OK;
-    sqlite3_stmt *st = sc_store_prepare(lib, "SELECT id, simhash FROM documents ORDER BY id", diag);
+    sqlite3_stmt *st = sc_store_prepare(lib, "SELECT id, simhash FROM documents", diag);
     if (!st)
         return SC_ESTORE;
+    struct id_hash *v = NULL;
+    size_t n = 0, cap = 0;
     enum sc_err e = SC_OK;
-    while (sqlite3_step(st) == SQLITE_ROW)
-        if (simtab_add(t, sqlite3_column_int64(st, 0), (uint64_t)sqlite3_column_int64(st, 1))) {
-            e = sc_diag_set(diag, SC_ENOMEM, "out of memory");
-            break;
+    while (e == SC_OK && sqlite3_step(st) == SQLITE_ROW) {
+        if (n == cap) {
+            size_t ncap = cap ? cap * 2 : 1024;
+            struct id_hash *nv = sc_reallocarray(v, ncap, sizeof *nv);
+            if (!nv) {
+                e = sc_diag_set(diag, SC_ENOMEM, "out of memory");
+                break;
+            }
+            v = nv;
+            cap = ncap;
         }
+        v[n].id = sqlite3_column_int64(st, 0);
+        v[n].hash = (uint64_t)sqlite3_column_int64(st, 1);
+        n++;
+    }
     sqlite3_finalize(st);
+    if (e == SC_OK && n)
+        qsort(v, n, sizeof *v, cmp_id);
+    for (size_t i = 0; e == SC_OK && i < n; i++)
+        if (simtab_add(t, v[i].id, v[i].hash))
+            e = sc_diag_set(diag, SC_ENOMEM, "out of memory");
+    free(v);
     t->loaded = e == SC_OK;
     return e;
 }

@@ -257,8 +257,8 @@ struct sc_prepared *sc_prep_pool_get(struct sc_prep_pool *pp, size_t i)
 
 void sc_prep_pool_put(struct sc_prep_pool *pp, size_t i)
 {
-    /* the slot's memory is freed by the worker that reuses it (freeing
-     * several MB per file took a quarter of the writer's time) */
+    /* the slot's memory is freed by the worker that reuses it, off the
+     * writer's path */
     size_t len = pp->slot[i % pp->nslot].len;
     pthread_mutex_lock(&pp->lock);
     pp->ready[i % pp->nslot] = 0;
