@@ -28,29 +28,35 @@ static int skip_cp(uint32_t cp)
  */
 typedef int shingle_fn(void *ctx, uint64_t h);
 
-static int each_shingle(const char *s, size_t len, shingle_fn *fn, void *ctx)
+/* Always inlined, so that each caller's fn is a direct (inlinable) call:
+ * this loop runs once per code point of every imported article. */
+static inline __attribute__((always_inline)) int each_shingle(const char *s, size_t len,
+                                                              shingle_fn *fn, void *ctx)
 {
-    uint32_t ring[SC_SHINGLE_N];
+    /* the last SC_SHINGLE_N significant code points, oldest first */
+    uint32_t w[SC_SHINGLE_N] = { 0 };
     size_t n = 0;
     for (size_t i = 0; i < len;) {
         uint32_t cp;
         i += gw_decode(s + i, len - i, &cp);
         if (skip_cp(cp))
             continue;
-        ring[n % SC_SHINGLE_N] = cp;
+        for (size_t k = 0; k + 1 < SC_SHINGLE_N; k++)
+            w[k] = w[k + 1];
+        w[SC_SHINGLE_N - 1] = cp;
         n++;
         if (n >= SC_SHINGLE_N) {
             uint64_t h = 0xCBF29CE484222325ULL;
             for (size_t k = 0; k < SC_SHINGLE_N; k++)
-                h = (h ^ ring[(n + k) % SC_SHINGLE_N]) * 0x100000001B3ULL;
+                h = (h ^ w[k]) * 0x100000001B3ULL;
             if (fn(ctx, mix64(h)))
                 return 1;
         }
     }
     if (n > 0 && n < SC_SHINGLE_N) {
         uint64_t h = 0x84222325CBF29CE4ULL; /* a different seed: never equals a full shingle */
-        for (size_t k = 0; k < n; k++)
-            h = (h ^ ring[k]) * 0x100000001B3ULL;
+        for (size_t k = SC_SHINGLE_N - n; k < SC_SHINGLE_N; k++)
+            h = (h ^ w[k]) * 0x100000001B3ULL;
         return fn(ctx, mix64(h));
     }
     return 0;
@@ -164,7 +170,13 @@ uint64_t sc_simhash(const char *norm, size_t len)
 
 int sc_simhash_distance(uint64_t a, uint64_t b)
 {
-    return __builtin_popcountll(a ^ b);
+    /* SWAR count: without -mpopcnt the builtin is a call into libgcc, and
+     * an import compares every new fingerprint with every stored one */
+    uint64_t x = a ^ b;
+    x -= (x >> 1) & 0x5555555555555555ULL;
+    x = (x & 0x3333333333333333ULL) + ((x >> 2) & 0x3333333333333333ULL);
+    x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0FULL;
+    return (int)((x * 0x0101010101010101ULL) >> 56);
 }
 
 /* ---- exact similarity ---- */

@@ -169,6 +169,72 @@ static int64_t find_near_dup(struct sc_library *lib, struct simtab *t, uint64_t 
     return best;
 }
 
+/* ---- statements ---- */
+
+/* The statements the writer runs for every file or article, compiled once
+ * per batch instead of once per use. A struct stmts owns them: users get
+ * one reset and unbound from stmt(), reset it when done, and never
+ * finalize it; stmts_release() does. */
+enum stmt_id {
+    ST_REFUSED,
+    ST_EXACT_DUP,
+    ST_INSERT_DOC,
+    ST_INSERT_SECTION,
+    ST_INSERT_POINT,
+    ST_INSERT_BOILER,
+    ST_INSERT_SOURCE,
+    ST_SOURCE_BY_SHA,
+    ST_DOCS_OF_SOURCE,
+    ST_COUNT
+};
+
+static const char *const stmt_sql[ST_COUNT] = {
+    [ST_REFUSED] = "INSERT INTO refused(file, reason) VALUES(?, ?)",
+    [ST_EXACT_DUP] = "SELECT min(id) FROM documents WHERE norm_sha256 = ?",
+    [ST_INSERT_DOC] = "INSERT OR REPLACE INTO documents(id, source_id, part, src_line, title, "
+                      "text, chars, norm_sha256, simhash, genre, year, unit, level, topics, "
+                      "paid_from, paid_to, dup_of, similarity) "
+                      "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+    [ST_INSERT_SECTION] = "INSERT INTO sections(doc_id, n, level, label, heading, kind, start, "
+                          "end, fault) VALUES(?,?,?,?,?,?,?,?,?)",
+    [ST_INSERT_POINT] = "INSERT INTO points(doc_id, section_n, n, label, start, end) "
+                        "VALUES(?,?,?,?,?,?)",
+    [ST_INSERT_BOILER] = "INSERT INTO boilerplate(source_id, line, text, reason) VALUES(?,?,?,?)",
+    [ST_INSERT_SOURCE] = "INSERT INTO sources(name, path, size, sha256, format, encoding, bytes) "
+                         "VALUES(?,?,?,?,?,?,?)",
+    [ST_SOURCE_BY_SHA] = "SELECT id FROM sources WHERE sha256 = ?",
+    [ST_DOCS_OF_SOURCE] = "SELECT id FROM documents WHERE source_id = ? ORDER BY part",
+};
+
+struct stmts {
+    struct sc_library *lib;
+    sqlite3_stmt *st[ST_COUNT];
+};
+
+static sqlite3_stmt *stmt(struct stmts *c, enum stmt_id k, struct sc_diag *diag)
+{
+    if (!c->st[k]) {
+        if (sqlite3_prepare_v3(c->lib->db, stmt_sql[k], -1, SQLITE_PREPARE_PERSISTENT, &c->st[k],
+                               NULL) != SQLITE_OK) {
+            sc_store_fail(c->lib, diag);
+            sqlite3_finalize(c->st[k]);
+            c->st[k] = NULL;
+            return NULL;
+        }
+        return c->st[k];
+    }
+    sqlite3_reset(c->st[k]);
+    sqlite3_clear_bindings(c->st[k]);
+    return c->st[k];
+}
+
+static void stmts_release(struct stmts *c)
+{
+    for (size_t k = 0; k < ST_COUNT; k++)
+        sqlite3_finalize(c->st[k]);
+    memset(c->st, 0, sizeof c->st);
+}
+
 /* ---- one file ---- */
 
 /* A file's outcome, held back until the transaction holding it commits:
@@ -184,6 +250,7 @@ struct pending {
 
 struct importer {
     struct sc_library *lib;
+    struct stmts stmts;
     const struct sc_import_opts *opts;
     struct sc_import_summary *sum;
     struct simtab sims;
@@ -289,33 +356,32 @@ static void deliver_pending(struct importer *im, const char *why)
     im->npend = 0;
 }
 
-static void record_refusal(struct sc_library *lib, const char *file, const char *reason)
+static void record_refusal(struct stmts *c, const char *file, const char *reason)
 {
-    sqlite3_stmt *st = sc_store_prepare(lib, "INSERT INTO refused(file, reason) VALUES(?, ?)", NULL);
+    sqlite3_stmt *st = stmt(c, ST_REFUSED, NULL);
     if (!st)
         return;
     sqlite3_bind_text(st, 1, file, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, reason, -1, SQLITE_STATIC);
     sqlite3_step(st);
-    sqlite3_finalize(st);
+    sqlite3_reset(st);
 }
 
 static void refuse(struct importer *im, const char *file, const char *reason, uint64_t bytes)
 {
-    record_refusal(im->lib, file, reason);
+    record_refusal(&im->stmts, file, reason);
     report(im, file, SC_IMPORT_REFUSED, reason, bytes);
 }
 
 /* Existing document with the same normalised text, or 0. */
-static int64_t exact_dup(struct sc_library *lib, const char *norm_sha)
+static int64_t exact_dup(struct stmts *c, const char *norm_sha)
 {
-    sqlite3_stmt *st =
-        sc_store_prepare(lib, "SELECT min(id) FROM documents WHERE norm_sha256 = ?", NULL);
+    sqlite3_stmt *st = stmt(c, ST_EXACT_DUP, NULL);
     if (!st)
         return 0;
     sqlite3_bind_text(st, 1, norm_sha, -1, SQLITE_STATIC);
     int64_t id = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-    sqlite3_finalize(st);
+    sqlite3_reset(st);
     return id;
 }
 
@@ -341,20 +407,16 @@ static char *topics_json(const struct sc_article *a)
 }
 
 /* Insert (or, with replace_id, rewrite) one article with its outline. */
-static enum sc_err store_article(struct sc_library *lib, int64_t source_id, int part,
-                                 const struct sc_article *a, const char *norm_sha, uint64_t h,
+static enum sc_err store_article(struct stmts *c, int64_t source_id, int part,
+                                 const struct sc_article *a, const struct sc_prep_article *pa,
                                  int64_t dup_of, double sim, int64_t replace_id, int64_t *id_out,
                                  struct sc_diag *diag)
 {
+    struct sc_library *lib = c->lib;
     char *topics = topics_json(a);
     if (!topics)
         return sc_diag_set(diag, SC_ENOMEM, "out of memory");
-    sqlite3_stmt *st = sc_store_prepare(
-        lib,
-        "INSERT OR REPLACE INTO documents(id, source_id, part, src_line, title, text, chars, "
-        "norm_sha256, simhash, genre, year, unit, level, topics, paid_from, paid_to, dup_of, "
-        "similarity) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-        diag);
+    sqlite3_stmt *st = stmt(c, ST_INSERT_DOC, diag);
     if (!st) {
         free(topics);
         return SC_ESTORE;
@@ -368,12 +430,9 @@ static enum sc_err store_article(struct sc_library *lib, int64_t source_id, int 
     sqlite3_bind_int64(st, 4, a->src_line);
     sqlite3_bind_text(st, 5, a->title, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 6, a->text.data, (int)a->text.len, SQLITE_STATIC);
-    int64_t chars = 0;
-    for (size_t i = 0; i < a->text.len; i++)
-        chars += ((unsigned char)a->text.data[i] & 0xC0) != 0x80 && a->text.data[i] != '\n';
-    sqlite3_bind_int64(st, 7, chars);
-    sqlite3_bind_text(st, 8, norm_sha, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 9, (int64_t)h);
+    sqlite3_bind_int64(st, 7, pa->chars);
+    sqlite3_bind_text(st, 8, pa->nsha, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 9, (int64_t)pa->simhash);
     bind_text_or_null(st, 10, a->genre);
     if (a->year)
         sqlite3_bind_int(st, 11, a->year);
@@ -392,21 +451,15 @@ static enum sc_err store_article(struct sc_library *lib, int64_t source_id, int 
         sqlite3_bind_null(st, 18);
     }
     enum sc_err e = sqlite3_step(st) == SQLITE_DONE ? SC_OK : sc_store_fail(lib, diag);
-    sqlite3_finalize(st);
+    sqlite3_reset(st);
     free(topics);
     if (e != SC_OK)
         return e;
     int64_t id = replace_id ? replace_id : sqlite3_last_insert_rowid(lib->db);
     *id_out = id;
 
-    sqlite3_stmt *ss = sc_store_prepare(lib,
-                                        "INSERT INTO sections(doc_id, n, level, label, heading, "
-                                        "kind, start, end, fault) VALUES(?,?,?,?,?,?,?,?,?)",
-                                        diag);
-    sqlite3_stmt *ps = sc_store_prepare(lib,
-                                        "INSERT INTO points(doc_id, section_n, n, label, start, "
-                                        "end) VALUES(?,?,?,?,?,?)",
-                                        diag);
+    sqlite3_stmt *ss = stmt(c, ST_INSERT_SECTION, diag);
+    sqlite3_stmt *ps = stmt(c, ST_INSERT_POINT, diag);
     if (!ss || !ps)
         e = SC_ESTORE;
     for (size_t i = 0; e == SC_OK && i < a->nsections; i++) {
@@ -440,16 +493,17 @@ static enum sc_err store_article(struct sc_library *lib, int64_t source_id, int 
             }
         }
     }
-    sqlite3_finalize(ss);
-    sqlite3_finalize(ps);
+    if (ss)
+        sqlite3_reset(ss);
+    if (ps)
+        sqlite3_reset(ps);
     return e;
 }
 
-static enum sc_err store_boilerplate(struct sc_library *lib, int64_t source_id,
+static enum sc_err store_boilerplate(struct stmts *c, int64_t source_id,
                                      const struct sc_parsed *p, struct sc_diag *diag)
 {
-    sqlite3_stmt *st = sc_store_prepare(
-        lib, "INSERT INTO boilerplate(source_id, line, text, reason) VALUES(?,?,?,?)", diag);
+    sqlite3_stmt *st = stmt(c, ST_INSERT_BOILER, diag);
     if (!st)
         return SC_ESTORE;
     enum sc_err e = SC_OK;
@@ -460,19 +514,16 @@ static enum sc_err store_boilerplate(struct sc_library *lib, int64_t source_id,
         sqlite3_bind_text(st, 3, p->boiler[i].text, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 4, p->boiler[i].reason, -1, SQLITE_STATIC);
         if (sqlite3_step(st) != SQLITE_DONE)
-            e = sc_store_fail(lib, diag);
+            e = sc_store_fail(c->lib, diag);
     }
-    sqlite3_finalize(st);
+    sqlite3_reset(st);
     return e;
 }
 
-static enum sc_err insert_source(struct sc_library *lib, const char *name,
+static enum sc_err insert_source(struct stmts *c, const char *name,
                                  const struct sc_prepared *p, int64_t *id, struct sc_diag *diag)
 {
-    sqlite3_stmt *st = sc_store_prepare(lib,
-                                        "INSERT INTO sources(name, path, size, sha256, format, "
-                                        "encoding, bytes) VALUES(?,?,?,?,?,?,?)",
-                                        diag);
+    sqlite3_stmt *st = stmt(c, ST_INSERT_SOURCE, diag);
     if (!st)
         return SC_ESTORE;
     static const char *const formats[] = { "unknown", "txt", "docx", "md" };
@@ -484,31 +535,30 @@ static enum sc_err insert_source(struct sc_library *lib, const char *name,
                       SQLITE_STATIC);
     sqlite3_bind_text(st, 6, p->in.encoding, -1, SQLITE_STATIC);
     sqlite3_bind_blob(st, 7, p->z, (int)p->zlen, SQLITE_STATIC);
-    enum sc_err e = sqlite3_step(st) == SQLITE_DONE ? SC_OK : sc_store_fail(lib, diag);
-    *id = sqlite3_last_insert_rowid(lib->db);
-    sqlite3_finalize(st);
+    enum sc_err e = sqlite3_step(st) == SQLITE_DONE ? SC_OK : sc_store_fail(c->lib, diag);
+    *id = sqlite3_last_insert_rowid(c->lib->db);
+    sqlite3_reset(st);
     return e;
 }
 
 /* Ids of the documents of an already-stored source with this SHA-256. */
 static int64_t source_by_sha(struct importer *im, const char *sha)
 {
-    sqlite3_stmt *st = sc_store_prepare(im->lib, "SELECT id FROM sources WHERE sha256 = ?", NULL);
+    sqlite3_stmt *st = stmt(&im->stmts, ST_SOURCE_BY_SHA, NULL);
     if (!st)
         return 0;
     sqlite3_bind_text(st, 1, sha, -1, SQLITE_STATIC);
     int64_t sid = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-    sqlite3_finalize(st);
+    sqlite3_reset(st);
     if (!sid)
         return 0;
-    st = sc_store_prepare(im->lib, "SELECT id FROM documents WHERE source_id = ? ORDER BY part",
-                          NULL);
+    st = stmt(&im->stmts, ST_DOCS_OF_SOURCE, NULL);
     if (st) {
         sqlite3_bind_int64(st, 1, sid);
         while (sqlite3_step(st) == SQLITE_ROW)
             if (ids_add(im, sqlite3_column_int64(st, 0)))
                 break;
-        sqlite3_finalize(st);
+        sqlite3_reset(st);
     }
     return sid;
 }
@@ -627,15 +677,15 @@ static enum sc_err store_prepared(struct importer *im, struct sc_prepared *p,
     int in_savepoint = e == SC_OK;
     int64_t source_id = 0;
     if (e == SC_OK)
-        e = insert_source(lib, base_name(p->path), p, &source_id, &sd);
+        e = insert_source(&im->stmts, base_name(p->path), p, &source_id, &sd);
     if (e == SC_OK)
-        e = store_boilerplate(lib, source_id, &p->parsed, &sd);
+        e = store_boilerplate(&im->stmts, source_id, &p->parsed, &sd);
     size_t new_docs = 0, sims_before = im->sims.n;
     int64_t first_dup = 0;
     for (size_t i = 0; e == SC_OK && i < p->parsed.narticles; i++) {
         const struct sc_article *a = &p->parsed.articles[i];
         const struct sc_prep_article *pa = &p->arts[i];
-        int64_t same = exact_dup(lib, pa->nsha);
+        int64_t same = exact_dup(&im->stmts, pa->nsha);
         if (same) {
             if (!first_dup)
                 first_dup = same;
@@ -644,8 +694,7 @@ static enum sc_err store_prepared(struct importer *im, struct sc_prepared *p,
         double sim = 0;
         int64_t dup_of = find_near_dup(lib, &im->sims, pa->simhash, &pa->norm, &sim);
         int64_t id;
-        e = store_article(lib, source_id, (int)(i + 1), a, pa->nsha, pa->simhash, dup_of, sim, 0,
-                          &id, &sd);
+        e = store_article(&im->stmts, source_id, (int)(i + 1), a, pa, dup_of, sim, 0, &id, &sd);
         if (e == SC_OK && (ids_add(im, id) || simtab_add(&im->sims, id, pa->simhash)))
             e = sc_diag_set(&sd, SC_ENOMEM, "out of memory");
         new_docs++;
@@ -683,6 +732,7 @@ static void importer_release(struct importer *im)
 {
     deliver_pending(im, "the import stopped"); /* only after a failed tx_commit: none */
     free(im->pend);
+    stmts_release(&im->stmts);
     free(im->sims.id);
     free(im->sims.hash);
     free(im->ids);
@@ -741,7 +791,7 @@ enum sc_err sc_import_paths(struct sc_library *lib, const char *const *paths, si
             return sc_diag_set(diag, SC_ENOMEM, "out of memory listing %s", paths[i]);
         }
     }
-    struct importer im = { .lib = lib, .opts = opts, .sum = sum };
+    struct importer im = { .lib = lib, .stmts = { .lib = lib }, .opts = opts, .sum = sum };
     struct sc_prep_pool pool;
     enum sc_err e = known_load(&im, diag);
     if (e == SC_OK && sc_prep_pool_start(&pool, &files, &im.known, worker_count(files.n)))
@@ -784,7 +834,7 @@ enum sc_err sc_import_bytes(struct sc_library *lib, const char *name, const void
     memset(sum, 0, sizeof *sum);
     if (lib->flags & SC_LIBRARY_READONLY)
         return sc_diag_set(diag, SC_EINVAL, "the library is open read-only");
-    struct importer im = { .lib = lib, .opts = opts, .sum = sum };
+    struct importer im = { .lib = lib, .stmts = { .lib = lib }, .opts = opts, .sum = sum };
     enum sc_err e = SC_OK;
     struct sc_diag d = { 0 };
     if (len > SC_MAX_FILE_BYTES) {
@@ -829,6 +879,7 @@ enum sc_err sc_import_reparse_source(struct sc_library *lib, int64_t source_id, 
         e = sc_diag_set(diag, SC_EPARSE, "%s", p.reason);
     if (e != SC_OK)
         goto out;
+    struct stmts c = { .lib = lib };
     if ((e = sc_store_exec(lib, "BEGIN IMMEDIATE", diag)) != SC_OK)
         goto out;
     sqlite3_stmt *old = sc_store_prepare(
@@ -861,8 +912,7 @@ enum sc_err sc_import_reparse_source(struct sc_library *lib, int64_t source_id, 
             }
         }
         int64_t got;
-        e = store_article(lib, source_id, (int)(i + 1), a, pa->nsha, pa->simhash, dup_of, sim, id,
-                          &got, diag);
+        e = store_article(&c, source_id, (int)(i + 1), a, pa, dup_of, sim, id, &got, diag);
         (*ndocs)++;
     }
     sqlite3_finalize(old);
@@ -898,11 +948,12 @@ enum sc_err sc_import_reparse_source(struct sc_library *lib, int64_t source_id, 
         }
     }
     if (e == SC_OK)
-        e = store_boilerplate(lib, source_id, &p.parsed, diag);
+        e = store_boilerplate(&c, source_id, &p.parsed, diag);
     if (e == SC_OK)
         e = sc_store_exec(lib, "COMMIT", diag);
     else
         sc_store_exec(lib, "ROLLBACK", NULL);
+    stmts_release(&c);
 out:
     sc_prep_release(&p);
     return e;

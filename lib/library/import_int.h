@@ -37,6 +37,7 @@ struct sc_prep_article {
     struct sc_buf norm; /* the article's normalised text */
     char nsha[65];      /* SHA-256 of norm: exact duplicates */
     uint64_t simhash;   /* near-duplicate fingerprint of norm */
+    int64_t chars;      /* code points of the article's text, '\n' not counted */
 };
 
 enum sc_prep_state {

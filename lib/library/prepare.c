@@ -102,6 +102,9 @@ void sc_prep_decode(struct sc_prepared *p)
         }
         sc_sha256_hex(pa->norm.data, pa->norm.len, pa->nsha);
         pa->simhash = sc_simhash(pa->norm.data, pa->norm.len);
+        pa->chars = 0;
+        for (size_t k = 0; k < a->text.len; k++)
+            pa->chars += ((unsigned char)a->text.data[k] & 0xC0) != 0x80 && a->text.data[k] != '\n';
     }
     p->state = SC_PREP_READY;
 }

@@ -43,10 +43,15 @@ struct seg_header {
 
 #define NO_ID UINT32_MAX
 
+struct hslot {
+    uint64_t key;
+    uint32_t val;
+};
+
 struct sc_segbuild {
-    /* pair key -> dense id (open addressing, id + 1, 0 = empty) */
-    uint64_t *hkey;
-    uint32_t *hval;
+    /* pair key -> dense id (open addressing; val = id + 1, 0 = empty): key
+     * and value side by side, one cache line per probe */
+    struct hslot *slots;
     size_t hmask;
     uint64_t *keys; /* per id */
     uint32_t *cnt;  /* positions per id */
@@ -78,12 +83,11 @@ enum sc_err sc_segbuild_new(struct sc_segbuild **out)
     if (!sb)
         return SC_ENOMEM;
     sb->hmask = (1u << 16) - 1;
-    sb->hkey = malloc((sb->hmask + 1) * sizeof *sb->hkey);
-    sb->hval = calloc(sb->hmask + 1, sizeof *sb->hval);
+    sb->slots = calloc(sb->hmask + 1, sizeof *sb->slots);
     sb->dstart = malloc(1024 * sizeof *sb->dstart);
     sb->capdocs = 1023;
     sb->docoff = malloc(1024 * sizeof *sb->docoff);
-    if (!sb->hkey || !sb->hval || !sb->dstart || !sb->docoff) {
+    if (!sb->slots || !sb->dstart || !sb->docoff) {
         sc_segbuild_free(sb);
         return SC_ENOMEM;
     }
@@ -97,8 +101,7 @@ void sc_segbuild_free(struct sc_segbuild *sb)
 {
     if (!sb)
         return;
-    free(sb->hkey);
-    free(sb->hval);
+    free(sb->slots);
     free(sb->keys);
     free(sb->cnt);
     free(sb->ids);
@@ -114,7 +117,7 @@ void sc_segbuild_free(struct sc_segbuild *sb)
 
 void sc_segbuild_reset(struct sc_segbuild *sb)
 {
-    memset(sb->hval, 0, (sb->hmask + 1) * sizeof *sb->hval);
+    memset(sb->slots, 0, (sb->hmask + 1) * sizeof *sb->slots);
     sb->nid = 0;
     sb->nids = 0;
     sb->ndocs = 0;
@@ -142,24 +145,18 @@ static inline size_t hash_key(uint64_t k)
 static int grow_table(struct sc_segbuild *sb)
 {
     size_t nmask = sb->hmask * 2 + 1;
-    uint64_t *nk = malloc((nmask + 1) * sizeof *nk);
-    uint32_t *nv = calloc(nmask + 1, sizeof *nv);
-    if (!nk || !nv) {
-        free(nk);
-        free(nv);
+    struct hslot *ns = calloc(nmask + 1, sizeof *ns);
+    if (!ns)
         return -1;
-    }
     for (size_t i = 0; i < sb->nid; i++) {
         size_t h = hash_key(sb->keys[i]) & nmask;
-        while (nv[h])
+        while (ns[h].val)
             h = (h + 1) & nmask;
-        nk[h] = sb->keys[i];
-        nv[h] = (uint32_t)i + 1;
+        ns[h].key = sb->keys[i];
+        ns[h].val = (uint32_t)i + 1;
     }
-    free(sb->hkey);
-    free(sb->hval);
-    sb->hkey = nk;
-    sb->hval = nv;
+    free(sb->slots);
+    sb->slots = ns;
     sb->hmask = nmask;
     return 0;
 }
@@ -169,11 +166,11 @@ static inline uint32_t key_id(struct sc_segbuild *sb, uint64_t key)
 {
     size_t h = hash_key(key) & sb->hmask;
     for (;;) {
-        uint32_t v = sb->hval[h];
-        if (!v)
+        const struct hslot *sl = &sb->slots[h];
+        if (!sl->val)
             break;
-        if (sb->hkey[h] == key)
-            return v - 1;
+        if (sl->key == key)
+            return sl->val - 1;
         h = (h + 1) & sb->hmask;
     }
     if ((sb->nid + 1) * 2 > sb->hmask) {
@@ -196,8 +193,8 @@ static inline uint32_t key_id(struct sc_segbuild *sb, uint64_t key)
     uint32_t id = (uint32_t)sb->nid++;
     sb->keys[id] = key;
     sb->cnt[id] = 0;
-    sb->hkey[h] = key;
-    sb->hval[h] = id + 1;
+    sb->slots[h].key = key;
+    sb->slots[h].val = id + 1;
     return id;
 }
 

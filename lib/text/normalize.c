@@ -42,15 +42,27 @@ static inline size_t next_cp(const char *text, size_t len, size_t i, uint32_t *c
     return k ? k : 1;
 }
 
-/* U+4E00..U+9FFF (lead byte E4 B8.. to E9): ideographs, never folded, the
- * bulk of every Chinese text; they are copied without decoding. */
-static inline int common_ideograph(const unsigned char *s, size_t i, size_t len)
+/* A well-formed 3-byte sequence at s[i] that cannot be overlong or a
+ * surrogate (lead E1..EC, EE, EF): U+1000..U+FFFF, which holds the
+ * ideographs and the CJK punctuation that make up nearly all of a Chinese
+ * text. Decoded inline; 0 if it is not one. */
+static inline uint32_t plain_3byte(const unsigned char *s, size_t i, size_t len)
 {
     if (i + 2 >= len)
         return 0;
     unsigned b = s[i];
-    return ((b >= 0xE5 && b <= 0xE9) || (b == 0xE4 && s[i + 1] >= 0xB8)) &&
-           (s[i + 1] & 0xC0) == 0x80 && (s[i + 2] & 0xC0) == 0x80;
+    if (b < 0xE1 || b > 0xEF || b == 0xED || (s[i + 1] & 0xC0) != 0x80 ||
+        (s[i + 2] & 0xC0) != 0x80)
+        return 0;
+    return ((b & 0x0Fu) << 12) | ((s[i + 1] & 0x3Fu) << 6) | (s[i + 2] & 0x3Fu);
+}
+
+/* Code points of U+1000..U+FFFF that a rule touches: zero width (and the
+ * punctuation block around them), the ideographic space, the full-width forms. */
+static inline int needs_rules(uint32_t c)
+{
+    return (c >= 0x2000 && c <= 0x206F) || c == 0x3000 || c == 0xFEFF ||
+           (c >= 0xFF01 && c <= 0xFF5E);
 }
 
 /*
@@ -91,17 +103,19 @@ enum sc_err sc_normalize(const char *text, size_t len, struct sc_buf *out, uint3
             cap = ncap;
         }
         char *o = out->data + start + n;
-        if (common_ideograph(s, i, len)) {
+        uint32_t cp = plain_3byte(s, i, len);
+        size_t k = 3;
+        if (cp && !needs_rules(cp)) { /* copied as it is */
             o[0] = (char)s[i], o[1] = (char)s[i + 1], o[2] = (char)s[i + 2];
             if (m)
                 m[n] = m[n + 1] = m[n + 2] = (uint32_t)i;
             n += 3;
             i += 3;
-            prev = 0x4E00;
+            prev = cp;
             continue;
         }
-        uint32_t cp;
-        size_t k = next_cp(text, len, i, &cp);
+        if (!cp)
+            k = next_cp(text, len, i, &cp);
         if (is_zero_width(cp)) {
             i += k;
             continue;

@@ -59,6 +59,16 @@ static void distance(void **state)
     assert_int_equal(sc_simhash_distance(0, 0), 0);
     assert_int_equal(sc_simhash_distance(0, ~0ULL), 64);
     assert_int_equal(sc_simhash_distance(0xF0, 0x0F), 8);
+    /* against a bit-by-bit count on scattered values */
+    uint64_t x = 0x9E3779B97F4A7C15ULL;
+    for (int i = 0; i < 1000; i++) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        uint64_t y = x * 0xBF58476D1CE4E5B9ULL;
+        int n = 0;
+        for (int b = 0; b < 64; b++)
+            n += (int)(((x ^ y) >> b) & 1);
+        assert_int_equal(sc_simhash_distance(x, y), n);
+    }
     assert_int_equal(sc_simhash_distance(1ULL << 63, 0), 1);
 }
 

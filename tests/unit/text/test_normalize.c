@@ -140,6 +140,10 @@ static void normalize_matches_slow_reference(void **state)
         "\xE9\xBF\xBF", "\xEF\xA4\x80" /* U+F900 */, "\xF0\xA0\x80\x80" /* U+20000 */,
         " ", "\t", "\xC2\xA0", "\xE3\x80\x80", "\xE2\x80\x8B", "\xE2\x81\xA0", "\xEF\xBB\xBF",
         "Ａ", "ｚ", "（", "，", "A", "z", "1", "\n", "\xFF", "\xE5\xA5", "\xC3\x80", "。",
+        /* the edges of the inline 3-byte path and of the folded ranges */
+        "\xEF\xBC\x80" /* U+FF00 */, "\xEF\xBD\x9F" /* U+FF5F */, "\xE2\x80\x8E" /* U+200E */,
+        "\xE2\x80\x80" /* U+2000 */, "\xE0\xA4\x80" /* U+0900 */, "\xED\x9F\xBF" /* U+D7FF */,
+        "\xED\xA0\x80" /* a surrogate: invalid */, "\xE1\x80\x80" /* U+1000 */,
     };
     const size_t natoms = sizeof atoms / sizeof atoms[0];
     srand(7);
