@@ -119,9 +119,12 @@ struct sc_import_summary {
 
 /*
  * Import files and folders (recursively; symlink loops are detected). Each
- * file is its own transaction: after a crash the store holds every file
- * whose import finished. Returns SC_OK even when files were refused (see
- * the summary); an error return means the library itself failed.
+ * file is stored all or nothing; files are committed in groups (every 50 ms)
+ * and on_file is called for each only after its group committed, so after
+ * a crash the store holds every file reported. Files are prepared on
+ * worker threads (on_file and on_progress are called on the caller's).
+ * Returns SC_OK even when files were refused (see the summary); an error
+ * return means the library itself failed.
  */
 enum sc_err sc_import_paths(struct sc_library *lib, const char *const *paths, size_t npaths,
                             const struct sc_import_opts *opts, struct sc_import_summary *sum,

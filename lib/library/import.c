@@ -1,11 +1,12 @@
 /*
  * The import writer: takes the files prepared by the workers (prepare.c:
  * read, SHA-256, decode, 公文 parse, normalise, fingerprints) in list order
- * and stores each in one SQLite transaction: same bytes twice add nothing;
- * per article an exact duplicate (normalised SHA-256) is skipped and a near
- * duplicate (SimHash candidate + shingle similarity) recorded; then the
- * index catches up. A refused file is recorded with its reason; the batch
- * goes on.
+ * and stores each, all or nothing, in a savepoint of a transaction that is
+ * committed every 50 ms: same bytes twice add nothing; per article an exact
+ * duplicate (normalised SHA-256) is skipped and a near duplicate (SimHash
+ * candidate + shingle similarity) recorded. After each commit the files'
+ * outcomes are told and the index catches up. A refused file is recorded
+ * with its reason; the batch goes on.
  */
 #include "import_int.h"
 #include "store.h"
