@@ -4,9 +4,10 @@
  * An import runs in two stages. Workers (prepare.c) read each file and do
  * everything that needs no library: SHA-256, decoding, the 公文 parse,
  * normalisation, fingerprints and compression. The one writer (import.c)
- * takes the prepared files in list order and stores each in its own
- * transaction. So ids still follow the order of the list, and the CPU
- * work of one file overlaps the SQLite writes of the one before.
+ * takes the prepared files in list order and stores each, all or nothing,
+ * in a savepoint of a transaction committed every 50 ms. So ids still
+ * follow the order of the list, and the CPU work of one file overlaps the
+ * SQLite writes of the ones before.
  */
 #ifndef SUCAI_IMPORT_INT_H
 #define SUCAI_IMPORT_INT_H

@@ -2,8 +2,9 @@
  * The SQLite store: schema, opening, and small statement helpers. SQLite
  * is the source of truth; everything else (the search index) is derived
  * from it. WAL mode lets searches and reads go on while an import writes,
- * and each imported file is one transaction, so a crash leaves the store as
- * it was before that file or after it.
+ * and each imported file is stored all or nothing (a savepoint in a
+ * transaction of 50 ms of files), so a crash leaves the store as it was
+ * before that file or after it.
  */
 #include "store.h"
 #include "sucai/members.h"

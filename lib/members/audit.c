@@ -54,18 +54,6 @@ enum sc_err sc_audit(struct sc_library *lib, const struct sc_principal *p, const
     return e;
 }
 
-/* Text columns may hold anything a client sent: keep the listing on one
- * line per entry by showing control characters as '?'. */
-static void add_text_clean(struct sc_buf *b, const unsigned char *s)
-{
-    if (!s || !*s) {
-        sc_buf_addc(b, '-');
-        return;
-    }
-    for (; *s; s++)
-        sc_buf_addc(b, *s < 0x20 || *s == 0x7f ? '?' : (char)*s);
-}
-
 enum sc_err sc_audit_list(struct sc_library *lib, size_t limit, int json, struct sc_buf *out,
                           struct sc_diag *diag)
 {
@@ -109,13 +97,13 @@ enum sc_err sc_audit_list(struct sc_library *lib, size_t limit, int json, struct
             sc_buf_addf(out, "%6lld  ", (long long)sqlite3_column_int64(st, 0));
             sc_time_text(out, sqlite3_column_int64(st, 1));
             sc_buf_addc(out, ' ');
-            add_text_clean(out, user);
+            sc_text_clean(out, (const char *)user);
             sc_buf_addc(out, ' ');
-            add_text_clean(out, action);
+            sc_text_clean(out, (const char *)action);
             sc_buf_addc(out, ' ');
-            add_text_clean(out, addr);
+            sc_text_clean(out, (const char *)addr);
             sc_buf_addc(out, ' ');
-            add_text_clean(out, detail);
+            sc_text_clean(out, (const char *)detail);
             sc_buf_addc(out, '\n');
         }
         n++;

@@ -45,6 +45,10 @@ void sc_local_day(time_t t, char out[16]);
 void sc_time_json(struct sc_buf *b, int64_t t);
 void sc_time_text(struct sc_buf *b, int64_t t);
 
+/* s for a one-line text listing: control characters (operator or client
+ * input) as '?', NULL or "" as "-". */
+void sc_text_clean(struct sc_buf *b, const char *s);
+
 /* Fill p from a users row (effective tier: expired vip/svip -> free). */
 void sc_principal_from_row(struct sc_principal *p, int64_t id, const char *name, const char *tier,
                            int64_t expires, int roles, time_t now);

@@ -168,6 +168,16 @@ void sc_time_json(struct sc_buf *b, int64_t t)
     sc_buf_addf(b, "\"%s\"", s);
 }
 
+void sc_text_clean(struct sc_buf *b, const char *s)
+{
+    if (!s || !*s) {
+        sc_buf_addc(b, '-');
+        return;
+    }
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        sc_buf_addc(b, *p < 0x20 || *p == 0x7f ? '?' : (char)*p);
+}
+
 void sc_time_text(struct sc_buf *b, int64_t t)
 {
     if (!t) {

@@ -220,9 +220,7 @@ enum sc_err sc_token_list(struct sc_library *lib, int json, struct sc_buf *out,
                 size_t w = out->len - at;
                 sc_buf_addf(out, "%*s", (int)(w < 21 ? 21 - w : 1), "");
             }
-            /* labels are operator input, but keep one line per token */
-            for (const char *s = label ? label : "-"; *s; s++)
-                sc_buf_addc(out, (unsigned char)*s < 0x20 ? '?' : *s);
+            sc_text_clean(out, label); /* operator input: one line per token */
             sc_buf_addc(out, '\n');
         }
         n++;
