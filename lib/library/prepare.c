@@ -2,9 +2,16 @@
  * The worker stage of an import (import_int.h): per file
  *   read (size limit) -> SHA-256 -> decode (lib/ingest) -> 公文 parse
  *   (lib/gongwen) -> per article: normalised text, its SHA-256, SimHash
- *   -> the original bytes deflated for the store.
+ *   -> the original bytes compressed (zstd) for the store.
  * Nothing here touches the library, so any number of files can be
  * prepared at once; the writer in import.c stores them in order.
+ *
+ * The workers run at a lower priority (WORKER_NICE) than the writer and
+ * the index's background builder: those two are the serial stages of an
+ * import, and the workers are many and run ahead. At equal priority the
+ * workers took most of the CPU, the index fell behind, and an import
+ * ended with a second or so of the index catching up on one core
+ * (docs/internals/ingest.md has the figures).
  */
 #include "import_int.h"
 
@@ -13,9 +20,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
 #include <zstd.h>
 
-#define SC_PREP_AHEAD 8
+#define SC_PREP_AHEAD 32
+#define WORKER_NICE 5
 #define SC_PREP_BUDGET (256u << 20)
 
 uint64_t sc_sha_prefix(const char *sha)
@@ -178,6 +188,9 @@ static void *worker_main(void *arg)
     /* a compression context of its own: made once, not per file */
     ZSTD_CCtx *zctx = ZSTD_createCCtx(); /* NULL: ZSTD_compress makes one per call */
     pthread_setname_np(pthread_self(), "sucai-prepare");
+    /* Linux: the nice value of this thread alone; lowering it needs no
+     * privilege, and failing changes nothing but the schedule */
+    (void)setpriority(PRIO_PROCESS, (id_t)gettid(), WORKER_NICE);
     struct sc_prep_pool *pp = arg;
     pthread_mutex_lock(&pp->lock);
     for (;;) {

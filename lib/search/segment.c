@@ -11,6 +11,8 @@
  */
 #include "search/segment.h"
 
+#include "base/bigmem.h"
+
 #include "sucai/text.h"
 
 #include <errno.h>
@@ -35,30 +37,37 @@ struct seg_header {
 
 /*
  * The builder keeps, per document, the normalised text's pair ids in one
- * array (a hash table maps pair keys to dense ids) and counts positions
- * per id. Writing sorts the positions into per-id buckets with one
+ * array (a hash table maps pair keys to dense ids and counts each one's
+ * positions) . Writing sorts the positions into per-id buckets with one
  * counting-sort pass and encodes each bucket in key order, so no per-list
  * staging buffers are grown during the scan.
+ *
+ * Both passes are bound by cache misses (a hash probe per position while
+ * adding, a bucket per position while writing), so each looks PREFETCH
+ * positions ahead and asks for the line it will need; the large arrays are
+ * huge-page mappings (base/bigmem.h) kept from build to build.
  */
 
 #define NO_ID UINT32_MAX
+#define PREFETCH 12
 
+/* key and id side by side with the count: one cache line per probe */
 struct hslot {
     uint64_t key;
-    uint32_t val;
+    uint32_t id1; /* id + 1; 0 = empty */
+    uint32_t cnt; /* positions so far */
 };
 
 struct sc_segbuild {
-    /* pair key -> dense id (open addressing; val = id + 1, 0 = empty): key
-     * and value side by side, one cache line per probe */
+    /* pair key -> dense id (open addressing, linear probing) */
+    struct sc_big slots_m;
     struct hslot *slots;
-    size_t hmask;
-    uint64_t *keys; /* per id */
-    uint32_t *cnt;  /* positions per id */
-    size_t nid, capid;
+    size_t hmask, nid;
     /* per normalised code point of every document: its pair id, NO_ID for '\n' */
+    struct sc_big ids_m;
     uint32_t *ids;
-    size_t nids, capids;
+    size_t nids;
+    struct sc_big keys_m; /* scratch: the pair keys of the document being added */
     uint64_t *dstart; /* per document: first index into ids; ndocs + 1 */
     uint32_t ndocs;
     int64_t last_id;
@@ -67,8 +76,11 @@ struct sc_segbuild {
     size_t capdocs;
     uint64_t total_norm, total_para;
     int nosync; /* a temporary file: no fsync */
-    uint64_t *rec; /* write: the positions, bucketed by id (kept for reuse) */
-    size_t caprec;
+    /* write: sorted keys and their ids, counts and bucket starts by id, the
+     * dictionary, the positions bucketed by id, the postings */
+    struct sc_big skey_m, sid_m, tkey_m, tid_m, cnt_m, start_m, dict_m, rec_m;
+    uint8_t *post;
+    size_t postcap;
     /* scratch */
     uint32_t *cps, *ob;
     size_t capcps;
@@ -76,18 +88,28 @@ struct sc_segbuild {
     size_t capocp;
 };
 
+static int table_alloc(struct sc_segbuild *sb, size_t nslots)
+{
+    struct sc_big m = SC_BIG_INIT;
+    if (sc_big_reserve_n(&m, nslots, sizeof(struct hslot), 1))
+        return -1;
+    sc_big_release(&sb->slots_m);
+    sb->slots_m = m;
+    sb->slots = m.p;
+    sb->hmask = nslots - 1;
+    return 0;
+}
+
 enum sc_err sc_segbuild_new(struct sc_segbuild **out)
 {
     *out = NULL;
     struct sc_segbuild *sb = calloc(1, sizeof *sb);
     if (!sb)
         return SC_ENOMEM;
-    sb->hmask = (1u << 16) - 1;
-    sb->slots = calloc(sb->hmask + 1, sizeof *sb->slots);
     sb->dstart = malloc(1024 * sizeof *sb->dstart);
     sb->capdocs = 1023;
     sb->docoff = malloc(1024 * sizeof *sb->docoff);
-    if (!sb->slots || !sb->dstart || !sb->docoff) {
+    if (table_alloc(sb, (size_t)1 << 16) || !sb->dstart || !sb->docoff) {
         sc_segbuild_free(sb);
         return SC_ENOMEM;
     }
@@ -101,17 +123,18 @@ void sc_segbuild_free(struct sc_segbuild *sb)
 {
     if (!sb)
         return;
-    free(sb->slots);
-    free(sb->keys);
-    free(sb->cnt);
-    free(sb->ids);
+    struct sc_big *big[] = {&sb->slots_m, &sb->ids_m, &sb->keys_m, &sb->skey_m, &sb->sid_m,
+                            &sb->tkey_m,  &sb->tid_m, &sb->cnt_m,  &sb->start_m, &sb->dict_m,
+                            &sb->rec_m};
+    for (size_t i = 0; i < sizeof big / sizeof *big; i++)
+        sc_big_release(big[i]);
     free(sb->dstart);
     sc_buf_release(&sb->docs);
     free(sb->docoff);
     free(sb->cps);
     free(sb->ob);
     free(sb->ocp_byte);
-    free(sb->rec);
+    free(sb->post);
     free(sb);
 }
 
@@ -142,60 +165,53 @@ static inline size_t hash_key(uint64_t k)
     return (size_t)((k * 0x9E3779B97F4A7C15ull) >> 29);
 }
 
+/* Double the table (kept at most half full). */
 static int grow_table(struct sc_segbuild *sb)
 {
-    size_t nmask = sb->hmask * 2 + 1;
-    struct hslot *ns = calloc(nmask + 1, sizeof *ns);
-    if (!ns)
+    struct sc_big old = sb->slots_m;
+    size_t omask = sb->hmask;
+    sb->slots_m = (struct sc_big)SC_BIG_INIT;
+    if (table_alloc(sb, (omask + 1) * 2)) {
+        sb->slots_m = old;
+        sb->slots = old.p;
+        sb->hmask = omask;
         return -1;
-    for (size_t i = 0; i < sb->nid; i++) {
-        size_t h = hash_key(sb->keys[i]) & nmask;
-        while (ns[h].val)
-            h = (h + 1) & nmask;
-        ns[h].key = sb->keys[i];
-        ns[h].val = (uint32_t)i + 1;
     }
-    free(sb->slots);
-    sb->slots = ns;
-    sb->hmask = nmask;
+    const struct hslot *os = old.p;
+    for (size_t i = 0; i <= omask; i++) {
+        if (!os[i].id1)
+            continue;
+        size_t h = hash_key(os[i].key) & sb->hmask;
+        while (sb->slots[h].id1)
+            h = (h + 1) & sb->hmask;
+        sb->slots[h] = os[i];
+    }
+    sc_big_release(&old);
     return 0;
 }
 
-/* Dense id of a pair key (a new one if unseen); NO_ID when out of memory. */
-static inline uint32_t key_id(struct sc_segbuild *sb, uint64_t key)
+/* The slot of a pair key (a new one if unseen); NULL when out of memory. */
+static inline struct hslot *key_slot(struct sc_segbuild *sb, uint64_t key)
 {
     size_t h = hash_key(key) & sb->hmask;
     for (;;) {
-        const struct hslot *sl = &sb->slots[h];
-        if (!sl->val)
+        struct hslot *sl = &sb->slots[h];
+        if (!sl->id1)
             break;
         if (sl->key == key)
-            return sl->val - 1;
+            return sl;
         h = (h + 1) & sb->hmask;
     }
     if ((sb->nid + 1) * 2 > sb->hmask) {
-        if (grow_table(sb))
-            return NO_ID;
-        return key_id(sb, key);
+        if (sb->nid >= NO_ID - 1 || grow_table(sb))
+            return NULL;
+        return key_slot(sb, key);
     }
-    if (sb->nid == sb->capid) {
-        size_t nc = sb->capid ? sb->capid * 2 : 4096;
-        uint64_t *nk = sc_reallocarray(sb->keys, nc, sizeof *nk);
-        if (!nk)
-            return NO_ID;
-        sb->keys = nk;
-        uint32_t *ncnt = sc_reallocarray(sb->cnt, nc, sizeof *ncnt);
-        if (!ncnt)
-            return NO_ID;
-        sb->cnt = ncnt;
-        sb->capid = nc;
-    }
-    uint32_t id = (uint32_t)sb->nid++;
-    sb->keys[id] = key;
-    sb->cnt[id] = 0;
-    sb->slots[h].key = key;
-    sb->slots[h].val = id + 1;
-    return id;
+    struct hslot *sl = &sb->slots[h];
+    sl->key = key;
+    sl->id1 = (uint32_t)++sb->nid;
+    sl->cnt = 0;
+    return sl;
 }
 
 static void put_str(struct sc_buf *b, const char *s, size_t len)
@@ -307,30 +323,31 @@ enum sc_err sc_segbuild_add(struct sc_segbuild *sb, const struct sc_doc *doc, st
             sb->ocp_byte[nocp++] = (uint32_t)i;
     sb->ocp_byte[nocp] = (uint32_t)len;
 
-    /* pair ids */
-    if (sb->nids + n > sb->capids) {
-        size_t nc = sb->capids ? sb->capids : 1u << 20;
-        while (nc < sb->nids + n)
-            nc *= 2;
-        uint32_t *ni = sc_reallocarray(sb->ids, nc, sizeof *ni);
-        if (!ni)
-            goto oom;
-        sb->ids = ni;
-        sb->capids = nc;
+    /* pair ids: the keys first, so that the probe PREFETCH ahead can be
+     * started while this one is looked up */
+    if (sc_big_reserve_n(&sb->ids_m, sb->nids + n, sizeof *sb->ids, 0) ||
+        sc_big_reserve_n(&sb->keys_m, (size_t)n + 1, sizeof(uint64_t), 0))
+        goto oom;
+    sb->ids = sb->ids_m.p;
+    uint64_t *keys = sb->keys_m.p;
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t a = sb->cps[i];
+        uint32_t b = (i + 1 < n && sb->cps[i + 1] != '\n') ? sb->cps[i + 1] : SC_PAIR_END;
+        keys[i] = a == '\n' ? UINT64_MAX : sc_pair_key(a, b);
     }
     uint32_t *ids = sb->ids + sb->nids;
     for (uint32_t i = 0; i < n; i++) {
-        uint32_t a = sb->cps[i];
-        if (a == '\n') {
+        if (i + PREFETCH < n)
+            __builtin_prefetch(&sb->slots[hash_key(keys[i + PREFETCH]) & sb->hmask], 1);
+        if (keys[i] == UINT64_MAX) {
             ids[i] = NO_ID;
             continue;
         }
-        uint32_t b = (i + 1 < n && sb->cps[i + 1] != '\n') ? sb->cps[i + 1] : SC_PAIR_END;
-        uint32_t id = key_id(sb, sc_pair_key(a, b));
-        if (id == NO_ID)
+        struct hslot *sl = key_slot(sb, keys[i]);
+        if (!sl)
             goto oom;
-        ids[i] = id;
-        sb->cnt[id]++;
+        ids[i] = sl->id1 - 1;
+        sl->cnt++;
     }
 
     /* the document's table */
@@ -778,57 +795,64 @@ static void radix_sort_kv(uint64_t *key, uint32_t *val, uint64_t *tkey, uint32_t
 enum sc_err sc_segbuild_write(struct sc_segbuild *sb, const char *path, struct sc_diag *diag)
 {
     enum sc_err e = SC_OK;
-    size_t nid = sb->nid;
-    uint64_t *skey = malloc((nid ? nid : 1) * sizeof *skey);
-    uint32_t *sid = malloc((nid ? nid : 1) * sizeof *sid);
-    uint64_t *tk = malloc((nid ? nid : 1) * sizeof *tk);
-    uint32_t *tv = malloc((nid ? nid : 1) * sizeof *tv);
-    uint64_t *start = malloc((nid + 1) * sizeof *start);
-    uint64_t *rec = NULL;
-    struct sc_dentry *dict = malloc((nid ? nid : 1) * sizeof *dict);
+    size_t nid = sb->nid, n1 = nid ? nid : 1;
     struct lenc l;
-    struct bw out;
+    struct bw out = {.p = sb->post, .cap = sb->postcap};
     memset(&l, 0, sizeof l);
-    memset(&out, 0, sizeof out);
-    if (!skey || !sid || !tk || !tv || !start || !dict) {
+    if (sc_big_reserve_n(&sb->skey_m, n1, sizeof(uint64_t), 0) ||
+        sc_big_reserve_n(&sb->sid_m, n1, sizeof(uint32_t), 0) ||
+        sc_big_reserve_n(&sb->tkey_m, n1, sizeof(uint64_t), 0) ||
+        sc_big_reserve_n(&sb->tid_m, n1, sizeof(uint32_t), 0) ||
+        sc_big_reserve_n(&sb->cnt_m, n1, sizeof(uint32_t), 0) ||
+        sc_big_reserve_n(&sb->start_m, nid + 1, sizeof(uint64_t), 0) ||
+        sc_big_reserve_n(&sb->dict_m, n1, sizeof(struct sc_dentry), 0)) {
         e = sc_diag_set(diag, SC_ENOMEM, "out of memory writing the index");
         goto done;
     }
+    uint64_t *skey = sb->skey_m.p, *start = sb->start_m.p;
+    uint32_t *sid = sb->sid_m.p, *cnt = sb->cnt_m.p;
+    struct sc_dentry *dict = sb->dict_m.p;
     /* the lists in key order; the buckets laid out in that order, so
      * that encoding reads the scattered positions front to back */
-    for (size_t i = 0; i < nid; i++) {
-        skey[i] = sb->keys[i];
-        sid[i] = (uint32_t)i;
+    for (size_t h = 0; h <= sb->hmask; h++) {
+        const struct hslot *sl = &sb->slots[h];
+        if (sl->id1) {
+            skey[sl->id1 - 1] = sl->key;
+            cnt[sl->id1 - 1] = sl->cnt;
+        }
     }
-    radix_sort_kv(skey, sid, tk, tv, nid, 48);
+    for (size_t i = 0; i < nid; i++)
+        sid[i] = (uint32_t)i;
+    radix_sort_kv(skey, sid, sb->tkey_m.p, sb->tid_m.p, nid, 48);
     uint64_t total = 0;
     for (size_t i = 0; i < nid; i++) {
         start[sid[i]] = total;
-        total += sb->cnt[sid[i]];
+        total += cnt[sid[i]];
     }
     start[nid] = total;
-    if (total > sb->caprec) {
-        free(sb->rec);
-        sb->caprec = 0;
-        sb->rec = malloc((size_t)total * sizeof *sb->rec);
-        if (!sb->rec) {
-            e = sc_diag_set(diag, SC_ENOMEM, "out of memory writing the index");
-            goto done;
-        }
-        sb->caprec = (size_t)total;
+    if (sc_big_reserve_n(&sb->rec_m, total ? total : 1, sizeof(uint64_t), 0)) {
+        e = sc_diag_set(diag, SC_ENOMEM, "out of memory writing the index");
+        goto done;
     }
-    rec = sb->rec;
+    uint64_t *rec = sb->rec_m.p;
+    /* scatter: a bucket's start PREFETCH * 2 positions ahead, the place in
+     * the bucket PREFETCH ahead (its start has arrived by then) */
+    const uint32_t *ids = sb->ids;
     for (uint32_t d = 0; d < sb->ndocs; d++) {
         uint64_t a = sb->dstart[d], b = sb->dstart[d + 1];
         for (uint64_t i = a; i < b; i++) {
-            uint32_t id = sb->ids[i];
+            if (i + 2 * PREFETCH < sb->nids && ids[i + 2 * PREFETCH] != NO_ID)
+                __builtin_prefetch(&start[ids[i + 2 * PREFETCH]], 1);
+            if (i + PREFETCH < sb->nids && ids[i + PREFETCH] != NO_ID)
+                __builtin_prefetch(&rec[start[ids[i + PREFETCH]]], 1);
+            uint32_t id = ids[i];
             if (id != NO_ID)
                 rec[start[id]++] = (uint64_t)d << 32 | (uint32_t)(i - a);
         }
     }
     for (size_t i = 0; i < nid && e == SC_OK; i++) {
         uint32_t id = sid[i];
-        uint64_t b = start[id], a = b - sb->cnt[id];
+        uint64_t b = start[id], a = b - cnt[id];
         if (out.len >= UINT32_MAX - 64) {
             e = sc_diag_set(diag, SC_ELIMIT, "index segment too large");
             break;
@@ -843,13 +867,8 @@ enum sc_err sc_segbuild_write(struct sc_segbuild *sb, const char *path, struct s
                           sb->docoff, sb->ndocs, sb->total_norm, sb->total_para, !sb->nosync,
                           diag);
 done:
-    free(skey);
-    free(sid);
-    free(tk);
-    free(tv);
-    free(start);
-    free(dict);
-    free(out.p);
+    sb->post = out.p; /* kept for the next build */
+    sb->postcap = out.cap;
     lenc_release(&l);
     return e;
 }

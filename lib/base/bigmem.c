@@ -1,0 +1,83 @@
+#include "base/bigmem.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#if defined(__SANITIZE_ADDRESS__)
+#define BIG_MALLOC 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(memory_sanitizer)
+#define BIG_MALLOC 1
+#endif
+#endif
+
+#define HUGE_PAGE ((size_t)2 << 20)
+
+int sc_big_reserve_n(struct sc_big *b, size_t n, size_t size, int zero)
+{
+    if (size && n > SIZE_MAX / size)
+        return -1;
+    return sc_big_reserve(b, n * size, zero);
+}
+
+#ifdef BIG_MALLOC
+
+int sc_big_reserve(struct sc_big *b, size_t bytes, int zero)
+{
+    if (bytes <= b->cap && b->p)
+        return 0;
+    void *np = realloc(b->p, bytes ? bytes : 1);
+    if (!np)
+        return -1;
+    if (zero && bytes > b->cap)
+        memset((char *)np + b->cap, 0, bytes - b->cap);
+    b->p = np;
+    b->cap = bytes;
+    return 0;
+}
+
+void sc_big_release(struct sc_big *b)
+{
+    free(b->p);
+    b->p = NULL;
+    b->cap = 0;
+}
+
+#else
+
+int sc_big_reserve(struct sc_big *b, size_t bytes, int zero)
+{
+    if (bytes <= b->cap && b->p)
+        return 0;
+    /* whole huge pages, and at least half again what was there, so that
+     * a growing array is moved O(log n) times */
+    size_t want = b->cap + b->cap / 2;
+    if (want < bytes)
+        want = bytes;
+    if (want > SIZE_MAX - HUGE_PAGE)
+        return -1;
+    want = (want + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
+    void *np = b->p ? mremap(b->p, b->cap, want, MREMAP_MAYMOVE)
+                    : mmap(NULL, want, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (np == MAP_FAILED)
+        return -1;
+    /* a hint: without transparent huge pages this fails and changes nothing */
+    (void)madvise(np, want, MADV_HUGEPAGE);
+    /* fresh anonymous pages are zero already */
+    (void)zero;
+    b->p = np;
+    b->cap = want;
+    return 0;
+}
+
+void sc_big_release(struct sc_big *b)
+{
+    if (b->p)
+        munmap(b->p, b->cap);
+    b->p = NULL;
+    b->cap = 0;
+}
+
+#endif
