@@ -498,21 +498,18 @@ static int bw_room(struct bw *w, size_t need)
     return 0;
 }
 
-static inline void bw_put(struct bw *w, uint64_t v, unsigned b) /* b <= 32 */
+/* Append the low b bits of v (b <= 32). No room check: encode_list
+ * reserves a list's bound first. Bits above the n pending ones may be left
+ * in acc: every read of it takes only pending bits. */
+static inline void bw_put(struct bw *w, uint64_t v, unsigned b)
 {
     w->acc = (w->acc << b) | (v & ((1ull << b) - 1));
     w->n += b;
     if (w->n >= 32) {
-        if (w->len + 4 > w->cap && bw_room(w, 4))
-            return;
-        uint32_t top = (uint32_t)(w->acc >> (w->n - 32));
-        w->p[w->len] = (uint8_t)(top >> 24);
-        w->p[w->len + 1] = (uint8_t)(top >> 16);
-        w->p[w->len + 2] = (uint8_t)(top >> 8);
-        w->p[w->len + 3] = (uint8_t)top;
-        w->len += 4;
         w->n -= 32;
-        w->acc &= (1ull << w->n) - 1;
+        uint32_t be = __builtin_bswap32((uint32_t)(w->acc >> w->n));
+        memcpy(w->p + w->len, &be, 4);
+        w->len += 4;
     }
 }
 
@@ -521,9 +518,14 @@ static inline uint64_t bw_bits(const struct bw *w)
     return (uint64_t)w->len * 8 + w->n;
 }
 
+/* Rice code: v >> k in unary (zeros, then a one), then the low k bits. */
 static inline void bw_rice(struct bw *w, uint64_t v, unsigned k)
 {
     uint64_t q = v >> k;
+    if (q + 1 + k <= 32) { /* the usual case: one write */
+        bw_put(w, (1ull << k) | (v & ((1ull << k) - 1)), (unsigned)q + 1 + k);
+        return;
+    }
     while (q >= 32) {
         bw_put(w, 0, 32);
         q -= 32;
@@ -533,6 +535,13 @@ static inline void bw_rice(struct bw *w, uint64_t v, unsigned k)
         bw_put(w, v, k);
 }
 
+/* Upper bound of the bits of count Rice codes with parameter k whose
+ * values sum to sum. */
+static inline uint64_t rice_bits_max(uint64_t sum, uint64_t count, unsigned k)
+{
+    return (sum >> k) + count * (1 + (uint64_t)k);
+}
+
 static inline void bw_gamma(struct bw *w, uint64_t v)
 {
     if (v == 0)
@@ -540,22 +549,23 @@ static inline void bw_gamma(struct bw *w, uint64_t v)
     if (v > 0xFFFFFFFFu)
         v = 0xFFFFFFFFu;
     unsigned nb = 64 - (unsigned)__builtin_clzll(v);
-    if (nb > 1)
-        bw_put(w, 0, nb - 1);
+    if (2 * nb - 1 <= 32) { /* nb - 1 zeros and v's nb bits at once */
+        bw_put(w, v, 2 * nb - 1);
+        return;
+    }
+    bw_put(w, 0, nb - 1);
     bw_put(w, v, nb);
 }
 
 static void bw_flush(struct bw *w)
 {
+    if (bw_room(w, 8))
+        return;
     while (w->n >= 8) {
-        if (bw_room(w, 1))
-            return;
         w->p[w->len++] = (uint8_t)(w->acc >> (w->n - 8));
         w->n -= 8;
     }
     if (w->n) {
-        if (bw_room(w, 1))
-            return;
         w->p[w->len++] = (uint8_t)(w->acc << (8 - w->n));
         w->n = 0;
     }
@@ -626,6 +636,12 @@ static int encode_list(struct lenc *l, const uint64_t *rec, size_t n, struct bw 
     bw_reset(&l->ds);
     bw_reset(&l->ps);
     bw_reset(&l->sk);
+    /* room for the codes: Rice bounds from the sums above; a gamma code of
+     * a count <= n has at most 2 * bits(n) - 1 bits */
+    uint64_t gmax = 2 * (64 - (uint64_t)__builtin_clzll((uint64_t)n | 1));
+    if (bw_room(&l->ds, (rice_bits_max(sdg, nd, kd) + nd * gmax) / 8 + 16) ||
+        bw_room(&l->ps, rice_bits_max(spg, n, kp) / 8 + 16))
+        return -1;
     uint32_t nskip = 0, di = 0;
     prevdoc = -1;
     for (size_t i = 0; i < n;) {

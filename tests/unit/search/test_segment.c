@@ -3,7 +3,9 @@
  * query exactly as the parts did, list by list and through the engine),
  * a builder reused after sc_segbuild_reset, the per-paragraph identity
  * flag that lets snippets skip a second normalisation, the title pair
- * index, and files of another format version refused on open.
+ * index, files of another format version refused on open, and lists at
+ * the coder's extremes (gaps that need long unary runs, a document
+ * frequency that needs a long gamma code, a pair table that grows).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -311,13 +313,115 @@ static void test_builder_reuse(void **state)
     assert_int_equal(sc_seg_open(p1, &s, &d), SC_EPARSE);
 }
 
+/* Every position of a list: (doc index in the segment, position) pairs
+ * into out (cap entries); the count. */
+static size_t list_positions(const struct sc_seg *seg, uint64_t key, uint64_t *out, size_t cap)
+{
+    int64_t e = sc_seg_find(seg, key);
+    if (e < 0)
+        return 0;
+    struct sc_pcur c;
+    assert_int_equal(sc_pcur_init(&c, seg, (size_t)e), SC_OK);
+    size_t n = 0;
+    static uint32_t pos[200000];
+    while (sc_pcur_next(&c)) {
+        assert_true(c.tf <= 200000);
+        sc_pcur_positions(&c, pos);
+        for (uint32_t t = 0; t < c.tf && n < cap; t++)
+            out[n++] = (uint64_t)c.doc << 32 | pos[t];
+    }
+    return n;
+}
+
+static void test_list_extremes(void **state)
+{
+    (void)state;
+    /* doc A: 150,000 times 甲 (one pair, a term frequency whose gamma code
+     * is longer than 32 bits), then 乙丙 once far away; doc B: random
+     * ideographs, about 120,000 distinct pairs (the table grows); doc C:
+     * 乙丙 after 300,000 spaces-free 丁 (a gap that needs a long unary
+     * run with the small Rice parameter of the dense 甲甲 list) */
+    enum { NA = 150000, NB = 120000, NC = 300000 };
+    struct sc_buf a = SC_BUF_INIT, b = SC_BUF_INIT, c = SC_BUF_INIT;
+    sc_buf_adds(&a, "甲\n");
+    for (size_t i = 0; i < NA; i++)
+        sc_buf_adds(&a, "甲");
+    sc_buf_adds(&a, "乙丙");
+    sc_buf_adds(&b, "乙\n");
+    uint64_t x = 99;
+    uint32_t *bcp = malloc(NB * sizeof *bcp);
+    assert_non_null(bcp);
+    for (size_t i = 0; i < NB; i++) {
+        x = x * 6364136223846793005ull + 1442695040888963407ull;
+        bcp[i] = 0x4E00 + (uint32_t)((x >> 33) % 20000);
+        sc_buf_add_cp(&b, bcp[i]);
+    }
+    sc_buf_adds(&c, "丙\n");
+    for (size_t i = 0; i < NC; i++)
+        sc_buf_adds(&c, "丁");
+    sc_buf_adds(&c, "乙丙甲甲");
+    struct sc_doc d[3];
+    struct sc_buf *bufs[3] = {&a, &b, &c};
+    static char t0[] = "甲", t1[] = "乙", t2[] = "丙";
+    char *titles[3] = {t0, t1, t2};
+    for (int i = 0; i < 3; i++) {
+        memset(&d[i], 0, sizeof d[i]);
+        d[i].id = 10 + i * 100000; /* document gaps far beyond the mean */
+        d[i].text = bufs[i]->data;
+        d[i].text_len = bufs[i]->len;
+        d[i].title = titles[i];
+        d[i].paid_from = d[i].paid_to = -1;
+    }
+    struct sc_segbuild *sb;
+    assert_int_equal(sc_segbuild_new(&sb), SC_OK);
+    struct sc_diag dg = {0};
+    for (int i = 0; i < 3; i++)
+        assert_int_equal(sc_segbuild_add(sb, &d[i], &dg), SC_OK);
+    char path[128];
+    snprintf(path, sizeof path, "%s/extremes.sx", F.dir);
+    assert_int_equal(sc_segbuild_write(sb, path, &dg), SC_OK);
+    sc_segbuild_free(sb);
+    struct sc_seg *seg;
+    assert_int_equal(sc_seg_open(path, &seg, &dg), SC_OK);
+
+    static uint64_t got[400000];
+    /* 甲甲: A at 2..NA (the title line is 甲 then '\n'), C at the end */
+    size_t n = list_positions(seg, sc_pair_key(0x7532, 0x7532), got, 400000);
+    assert_int_equal(n, NA - 1 + 1);
+    for (size_t i = 0; i + 1 < NA; i++)
+        assert_int_equal(got[i], (uint64_t)0 << 32 | (2 + i));
+    assert_int_equal(got[NA - 1], (uint64_t)2 << 32 | (2 + NC + 2));
+    /* 乙丙: once in A far after its start, once in C after a long run */
+    n = list_positions(seg, sc_pair_key(0x4E59, 0x4E19), got, 400000);
+    assert_int_equal(n, 2);
+    assert_int_equal(got[0], (uint64_t)0 << 32 | (2 + NA));
+    assert_int_equal(got[1], (uint64_t)2 << 32 | (2 + NC));
+    /* B: every position of a sample of its pairs is listed */
+    for (size_t i = 0; i + 1 < NB; i += 997) {
+        uint64_t key = sc_pair_key(bcp[i], bcp[i + 1]);
+        n = list_positions(seg, key, got, 400000);
+        int found = 0;
+        for (size_t k = 0; k < n; k++)
+            found |= got[k] == ((uint64_t)1 << 32 | (2 + i));
+        assert_true(found);
+    }
+    /* and its last character pairs with the end-of-paragraph marker */
+    n = list_positions(seg, sc_pair_key(bcp[NB - 1], SC_PAIR_END), got, 400000);
+    assert_true(n >= 1);
+    sc_seg_close(seg);
+    free(bcp);
+    sc_buf_release(&a);
+    sc_buf_release(&b);
+    sc_buf_release(&c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_merge_lists),   cmocka_unit_test(test_merge_search),
         cmocka_unit_test(test_identity_flag), cmocka_unit_test(test_highlights),
         cmocka_unit_test(test_title_index),
-        cmocka_unit_test(test_builder_reuse),
+        cmocka_unit_test(test_builder_reuse), cmocka_unit_test(test_list_extremes),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
