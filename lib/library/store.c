@@ -10,6 +10,7 @@
 #include "sucai/members.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -117,8 +118,20 @@ enum sc_err sc_store_bump_generation(struct sc_library *lib, struct sc_diag *dia
                          diag);
 }
 
+/* SQLite keeps memory statistics by default, behind one global mutex
+ * taken at every allocation: the threads of an import and of the server
+ * all met there. Nothing here reads the statistics. This must precede
+ * SQLite's initialisation; if the process used SQLite before, the call
+ * fails and changes nothing. */
+static void sqlite_configure(void)
+{
+    (void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 enum sc_err sc_store_open(struct sc_library *lib, int create, struct sc_diag *diag)
 {
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, sqlite_configure);
     int oflags = SQLITE_OPEN_FULLMUTEX;
     oflags |= (lib->flags & SC_LIBRARY_READONLY) ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
     if (create)
