@@ -20,7 +20,7 @@ struct sc_big {
 
 /* Make room for at least bytes, keeping the first cap bytes. New bytes are
  * zero when zero is set (else undefined). 0 on success, -1 when out of
- * memory (b unchanged). */
+ * memory or beyond 1 TiB (b unchanged). */
 int sc_big_reserve(struct sc_big *b, size_t bytes, int zero);
 /* n elements of size each: sc_big_reserve with an overflow check. */
 int sc_big_reserve_n(struct sc_big *b, size_t n, size_t size, int zero);

@@ -415,6 +415,40 @@ static void test_list_extremes(void **state)
     sc_buf_release(&c);
 }
 
+/* A document with no text at all, first in a fresh builder (its arrays
+ * are still empty), then one with text: both indexed. */
+static void test_empty_first(void **state)
+{
+    (void)state;
+    struct sc_segbuild *sb;
+    assert_int_equal(sc_segbuild_new(&sb), SC_OK);
+    static char title[] = "空";
+    struct sc_doc d;
+    memset(&d, 0, sizeof d);
+    d.id = 1;
+    d.text = NULL;
+    d.text_len = 0;
+    d.title = title;
+    d.paid_from = d.paid_to = -1;
+    struct sc_diag dg = {0};
+    assert_int_equal(sc_segbuild_add(sb, &d, &dg), SC_OK);
+    d.id = 2;
+    d.text = (char *)"甲乙";
+    d.text_len = strlen(d.text);
+    assert_int_equal(sc_segbuild_add(sb, &d, &dg), SC_OK);
+    char path[128];
+    snprintf(path, sizeof path, "%s/empty.sx", F.dir);
+    assert_int_equal(sc_segbuild_write(sb, path, &dg), SC_OK);
+    sc_segbuild_free(sb);
+    struct sc_seg *seg;
+    assert_int_equal(sc_seg_open(path, &seg, &dg), SC_OK);
+    assert_int_equal(seg->ndocs, 2);
+    static uint64_t got[4];
+    assert_int_equal(list_positions(seg, sc_pair_key(0x7532, 0x4E59), got, 4), 1);
+    assert_int_equal(got[0], (uint64_t)1 << 32);
+    sc_seg_close(seg);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -422,6 +456,7 @@ int main(void)
         cmocka_unit_test(test_identity_flag), cmocka_unit_test(test_highlights),
         cmocka_unit_test(test_title_index),
         cmocka_unit_test(test_builder_reuse), cmocka_unit_test(test_list_extremes),
+        cmocka_unit_test(test_empty_first),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
