@@ -60,7 +60,7 @@ struct sc_prepared {
     struct sc_ingested in;
     struct sc_parsed parsed;
     struct sc_prep_article *arts; /* parsed.narticles of them, owned */
-    unsigned char *z;             /* the bytes deflated for the store, owned */
+    unsigned char *z;             /* the bytes compressed (zstd) for the store, owned */
     size_t zlen;
 };
 
