@@ -34,13 +34,18 @@ int sc_big_reserve(struct sc_big *b, size_t bytes, int zero)
         return 0;
     if (bytes > BIG_MAX)
         return -1;
-    void *np = realloc(b->p, bytes ? bytes : 1);
+    size_t want = b->cap + b->cap / 2; /* grown geometrically, as below */
+    if (want < bytes)
+        want = bytes;
+    if (want == 0)
+        want = 1;
+    void *np = realloc(b->p, want);
     if (!np)
         return -1;
-    if (zero && bytes > b->cap)
-        memset((char *)np + b->cap, 0, bytes - b->cap);
+    if (zero)
+        memset((char *)np + b->cap, 0, want - b->cap);
     b->p = np;
-    b->cap = bytes;
+    b->cap = want;
     return 0;
 }
 
