@@ -74,6 +74,28 @@ t_eq "all imported documents are found" 40 "$(s search --count 批量导入)"
 t_eq "each found where it is" 1 "$(s search --count 独特标记37)"
 t_ok "the manifest names each segment once" sh -c "test \$(grep -c '^segment ' '$L/index/MANIFEST') -le 10"
 t_eq "no parts or temporary files are left" "" "$(ls "$L/index" | grep -E 'part|tmp' || true)"
+# one import after another, each its own segment: beyond ten, neighbours
+# are merged two at a time and nothing is lost
+for i in $(seq 1 14); do
+    printf '第%d批\n逐批导入的文件，批次标记%d号。\n' "$i" "$i" >"$T_TMP/batch$i.txt"
+    s import "$T_TMP/batch$i.txt" >/dev/null 2>&1
+done
+t_ok "at most ten segments after fourteen imports" sh -c "test \$(grep -c '^segment ' '$L/index/MANIFEST') -le 10"
+t_eq "every batch is found" 14 "$(s search --count 逐批导入)"
+t_eq "the first batch is found where it is" 1 "$(s search --count 批次标记1号)"
+t_eq "the last batch is found where it is" 1 "$(s search --count 批次标记14号)"
+t_ok "the segments cover the ids in order, without overlap" python3 - "$L/index/MANIFEST" <<'PY'
+import sys
+segs = [l.split() for l in open(sys.argv[1]) if l.startswith('segment ')]
+maxid = int([l.split()[1] for l in open(sys.argv[1]) if l.startswith('maxid ')][0])
+prev = 0
+for _, name, lo, hi in segs:
+    lo, hi = int(lo), int(hi)
+    assert lo >= prev and hi > lo, (prev, lo, hi)
+    prev = hi
+assert prev == maxid, (prev, maxid)
+PY
+t_eq "merged-away files are removed" "$(grep -c '^segment ' "$L/index/MANIFEST")" "$(ls "$L/index" | grep -c '^seg-')"
 # a segment of an older format version is rebuilt on open, not an error
 python3 - "$L/index" <<'PY'
 import glob, struct, sys
