@@ -69,16 +69,21 @@ unsigned sc_rice_k(uint64_t sum, uint64_t count)
     return k < 30 ? k : 30;
 }
 
-void sc_varint_put(struct sc_buf *b, uint64_t v)
+size_t sc_varint_encode(uint64_t v, uint8_t out[SC_VARINT_MAX])
 {
-    uint8_t tmp[10];
     size_t n = 0;
     do {
         uint8_t c = v & 0x7F;
         v >>= 7;
-        tmp[n++] = c | (v ? 0x80 : 0);
+        out[n++] = c | (v ? 0x80 : 0);
     } while (v);
-    sc_buf_add(b, tmp, n);
+    return n;
+}
+
+void sc_varint_put(struct sc_buf *b, uint64_t v)
+{
+    uint8_t tmp[SC_VARINT_MAX];
+    sc_buf_add(b, tmp, sc_varint_encode(v, tmp));
 }
 
 size_t sc_varint_get(const uint8_t *p, const uint8_t *end, uint64_t *v)

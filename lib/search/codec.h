@@ -33,6 +33,9 @@ void sc_bitw_flush(struct sc_bitw *w);             /* pad to a byte boundary */
 /* Rice parameter for values whose mean is sum/count. */
 unsigned sc_rice_k(uint64_t sum, uint64_t count);
 
+#define SC_VARINT_MAX 10 /* bytes of the longest varint (a uint64) */
+/* Write v as a varint into out; returns the bytes written. */
+size_t sc_varint_encode(uint64_t v, uint8_t out[SC_VARINT_MAX]);
 void sc_varint_put(struct sc_buf *b, uint64_t v);
 /* Decode a varint at p[0..end); returns bytes used or 0 if malformed. */
 size_t sc_varint_get(const uint8_t *p, const uint8_t *end, uint64_t *v);

@@ -589,14 +589,8 @@ static void bw_bytes(struct bw *w, const void *p, size_t n)
 
 static void bw_varint(struct bw *w, uint64_t v)
 {
-    uint8_t tmp[10];
-    size_t n = 0;
-    do {
-        uint8_t c = v & 0x7F;
-        v >>= 7;
-        tmp[n++] = c | (v ? 0x80 : 0);
-    } while (v);
-    bw_bytes(w, tmp, n);
+    uint8_t tmp[SC_VARINT_MAX];
+    bw_bytes(w, tmp, sc_varint_encode(v, tmp));
 }
 
 /* Scratch of one list encoder. */
