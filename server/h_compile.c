@@ -8,7 +8,6 @@
  */
 #include "server_int.h"
 
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,10 +15,10 @@
 #define COMPILE_MAX_OUTPUT (512u * 1024 * 1024)
 
 /* Read "ids" into a new array; -1 with a message in r on error. */
-static int read_ids(const struct http_json *j, const struct http_jnode *arr, int64_t **ids,
+static int read_ids(const struct sc_json *j, const struct sc_json_node *arr, int64_t **ids,
                     size_t *n, struct sc_resp *r)
 {
-    if (arr->type != HTTP_J_ARR) {
+    if (arr->type != SC_JSON_ARR) {
         resp_error(r, 400, "bad_request", "ids must be an array of document ids");
         return -1;
     }
@@ -33,15 +32,15 @@ static int read_ids(const struct http_json *j, const struct http_jnode *arr, int
         return -1;
     }
     size_t k = 0;
-    for (uint32_t i = arr->kid; i; i = j->nodes[i].next) {
-        const struct http_jnode *v = &j->nodes[i];
-        if (v->type != HTTP_J_NUM || v->num < 1 || v->num > 9e15 || floor(v->num) != v->num) {
+    for (const struct sc_json_node *v = sc_json_first(j, arr); v; v = sc_json_next(j, v)) {
+        int64_t id;
+        if (sc_json_int(v, 1, INT64_C(9000000000000000), &id) != 0) {
             resp_error(r, 400, "bad_request", "ids[%zu] is not a document id", k);
             free(*ids);
             *ids = NULL;
             return -1;
         }
-        (*ids)[k++] = (int64_t)v->num;
+        (*ids)[k++] = id;
     }
     *n = k;
     return 0;
@@ -53,44 +52,44 @@ void h_compile(struct sc_req *req, struct sc_resp *r)
         resp_denied(req, r, "download");
         return;
     }
-    struct http_json j;
+    struct sc_json j;
     struct sc_diag d = { 0 };
     int64_t *ids = NULL;
     size_t nids = 0;
     struct sc_buf out = SC_BUF_INIT;
     struct sc_compile_info info = { 0 };
     int taken = 0;
-    enum sc_err e = http_json_parse(&j, req->body.data, req->body.len, &d);
+    enum sc_err e = sc_json_parse(&j, req->body.data, req->body.len, HTTP_MAX_JSON_NODES, &d);
     if (e != SC_OK) {
         resp_error(r, e == SC_ENOMEM ? 500 : 400, "bad_json", "%s", d.msg);
         goto out;
     }
-    const struct http_jnode *root = &j.nodes[0];
-    if (root->type != HTTP_J_OBJ) {
+    const struct sc_json_node *root = sc_json_root(&j);
+    if (root->type != SC_JSON_OBJ) {
         resp_error(r, 400, "bad_json", "the body must be a JSON object");
         goto out;
     }
     struct sc_compile_opts opts = { 0 };
-    const struct http_jnode *fmt = http_json_get(&j, root, "format");
+    const struct sc_json_node *fmt = sc_json_get(&j, root, "format");
     if (fmt) {
-        const char *f = http_json_str(&j, fmt, NULL);
+        const char *f = sc_json_string(&j, fmt, NULL);
         if (!f || sc_export_format_parse(f, &opts.format) != 0) {
             resp_error(r, 400, "bad_request", "format must be docx, txt or md");
             goto out;
         }
     }
-    const struct http_jnode *title = http_json_get(&j, root, "title");
-    if (title && title->type != HTTP_J_NULL) {
+    const struct sc_json_node *title = sc_json_get(&j, root, "title");
+    if (title && title->type != SC_JSON_NULL) {
         size_t tl;
-        opts.title = http_json_str(&j, title, &tl);
+        opts.title = sc_json_string(&j, title, &tl);
         if (!opts.title || tl > SC_MAX_COMPILE_TITLE) {
             resp_error(r, 400, "bad_request", "title must be a string of at most %d bytes",
                        SC_MAX_COMPILE_TITLE);
             goto out;
         }
     }
-    const struct http_jnode *jids = http_json_get(&j, root, "ids");
-    const struct http_jnode *jq = http_json_get(&j, root, "query");
+    const struct sc_json_node *jids = sc_json_get(&j, root, "ids");
+    const struct sc_json_node *jq = sc_json_get(&j, root, "query");
     const char *query = NULL;
     int64_t limit = 20;
     if (jids && jq) {
@@ -102,21 +101,17 @@ void h_compile(struct sc_req *req, struct sc_resp *r)
             goto out;
     } else if (jq) {
         size_t ql;
-        query = http_json_str(&j, jq, &ql);
+        query = sc_json_string(&j, jq, &ql);
         if (!query || ql == 0 || ql > SC_MAX_QUERY_BYTES) {
             resp_error(r, 400, "bad_request", "query must be a string of 1 to %d bytes",
                        SC_MAX_QUERY_BYTES);
             goto out;
         }
-        const struct http_jnode *jl = http_json_get(&j, root, "limit");
-        if (jl) {
-            if (jl->type != HTTP_J_NUM || jl->num < 1 || jl->num > SC_MAX_LIMIT ||
-                floor(jl->num) != jl->num) {
-                resp_error(r, 400, "bad_limit", "limit must be a whole number from 1 to %d",
-                           SC_MAX_LIMIT);
-                goto out;
-            }
-            limit = (int64_t)jl->num;
+        const struct sc_json_node *jl = sc_json_get(&j, root, "limit");
+        if (jl && sc_json_int(jl, 1, SC_MAX_LIMIT, &limit) != 0) {
+            resp_error(r, 400, "bad_limit", "limit must be a whole number from 1 to %d",
+                       SC_MAX_LIMIT);
+            goto out;
         }
     } else {
         resp_error(r, 400, "bad_request", "give the documents: ids or query");
@@ -196,5 +191,5 @@ out:
     sc_compile_info_release(&info);
     sc_buf_release(&out);
     free(ids);
-    http_json_release(&j);
+    sc_json_release(&j);
 }

@@ -31,25 +31,25 @@ void h_me(struct sc_req *req, struct sc_resp *r)
 
 void h_session_post(struct sc_req *req, struct sc_resp *r)
 {
-    struct http_json j;
+    struct sc_json j;
     struct sc_diag d = { 0 };
-    enum sc_err e = http_json_parse(&j, req->body.data, req->body.len, &d);
+    enum sc_err e = sc_json_parse(&j, req->body.data, req->body.len, HTTP_MAX_JSON_NODES, &d);
     if (e != SC_OK) {
         resp_error(r, 400, "bad_json", "%s", d.msg);
-        http_json_release(&j);
+        sc_json_release(&j);
         return;
     }
-    const char *name = http_json_str(&j, http_json_get(&j, &j.nodes[0], "name"), NULL);
-    const char *pass = http_json_str(&j, http_json_get(&j, &j.nodes[0], "password"), NULL);
+    const char *name = sc_json_string(&j, sc_json_get(&j, sc_json_root(&j), "name"), NULL);
+    const char *pass = sc_json_string(&j, sc_json_get(&j, sc_json_root(&j), "password"), NULL);
     if (!name || !pass) {
         resp_error(r, 400, "bad_request", "give name and password");
-        http_json_release(&j);
+        sc_json_release(&j);
         return;
     }
     struct sc_login_result *lr = calloc(1, sizeof *lr);
     if (!lr) {
         resp_error(r, 500, "internal", "out of memory");
-        http_json_release(&j);
+        sc_json_release(&j);
         return;
     }
     e = sc_login(req->srv->lib, name, pass, req_addr(req), lr, &d);
@@ -58,7 +58,7 @@ void h_session_post(struct sc_req *req, struct sc_resp *r)
         explicit_bzero(j.pool.data, j.pool.len);
     if (req->body.cap)
         explicit_bzero(req->body.data, req->body.len);
-    http_json_release(&j);
+    sc_json_release(&j);
     if (e == SC_OK) {
         char cookie[200];
         snprintf(cookie, sizeof cookie,

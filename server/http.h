@@ -16,11 +16,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define HTTP_MAX_PARAMS          64   /* query parameters in one request */
-#define HTTP_MAX_MULTIPART_PARTS 200  /* parts in one multipart body */
-#define HTTP_MAX_PART_HEADER     8192 /* bytes of one part's header block */
-#define HTTP_MAX_JSON_DEPTH      32
-#define HTTP_MAX_JSON_NODES      20000
+#define HTTP_MAX_PARAMS          64    /* query parameters in one request */
+#define HTTP_MAX_MULTIPART_PARTS 200   /* parts in one multipart body */
+#define HTTP_MAX_PART_HEADER     8192  /* bytes of one part's header block */
+#define HTTP_MAX_JSON_NODES      20000 /* values in a request body */
 
 /* ---- %-decoding ---- */
 
@@ -116,50 +115,5 @@ typedef int http_part_fn(void *ctx, const struct http_part *part);
  */
 enum sc_err http_multipart_parse(const char *body, size_t len, const char *boundary, size_t blen,
                                  http_part_fn *fn, void *ctx, struct sc_diag *diag);
-
-/* ---- JSON (RFC 8259) ---- */
-
-enum http_jtype {
-    HTTP_J_NULL,
-    HTTP_J_FALSE,
-    HTTP_J_TRUE,
-    HTTP_J_NUM,
-    HTTP_J_STR,
-    HTTP_J_ARR,
-    HTTP_J_OBJ,
-};
-
-/* A node of a parsed document. Children of an array or object are stored
- * as a chain: first child `kid`, then `next`. Strings and keys are offsets
- * into the document's string pool. Index 0 is the root. */
-struct http_jnode {
-    enum http_jtype type;
-    uint32_t kid, next; /* 0 = none (the root is never a child) */
-    uint32_t nkids;
-    size_t key, key_len; /* for members of an object */
-    size_t str, str_len; /* for strings */
-    double num;
-};
-
-struct http_json {
-    struct http_jnode *nodes;
-    size_t n, cap;
-    struct sc_buf pool; /* decoded strings, each NUL-terminated */
-};
-
-/* Parse text[0..len) (one value, surrounded by optional whitespace).
- * SC_EPARSE names the byte position; SC_ELIMIT for depth or size limits.
- * Release with http_json_release (also after an error). */
-enum sc_err http_json_parse(struct http_json *j, const char *text, size_t len,
-                            struct sc_diag *diag);
-void http_json_release(struct http_json *j);
-/* Member key of object node obj (first match), or NULL. */
-const struct http_jnode *http_json_get(const struct http_json *j, const struct http_jnode *obj,
-                                       const char *key);
-/* String of a HTTP_J_STR node (NUL-terminated, valid UTF-8), else NULL. */
-const char *http_json_str(const struct http_json *j, const struct http_jnode *n, size_t *len);
-/* Child i of an array, or NULL. Linear. */
-const struct http_jnode *http_json_kid(const struct http_json *j, const struct http_jnode *n,
-                                       size_t i);
 
 #endif

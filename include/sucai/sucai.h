@@ -9,6 +9,7 @@
 
 #include "base.h"
 #include "text.h"
+#include "json.h"
 #include "ingest.h"
 #include "gongwen.h"
 #include "library.h"

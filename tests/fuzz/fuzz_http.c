@@ -26,18 +26,19 @@ static int part_fn(void *ctx, const struct http_part *p)
     return 0;
 }
 
-static void walk_json(const struct http_json *j, const struct http_jnode *n, int depth)
+static void walk_json(const struct sc_json *j, const struct sc_json_node *n, int depth)
 {
-    assert(depth <= HTTP_MAX_JSON_DEPTH + 1);
-    if (n->type == HTTP_J_STR) {
+    assert(depth <= SC_JSON_MAX_DEPTH + 1);
+    if (n->type == SC_JSON_STR) {
         size_t len;
-        const char *s = http_json_str(j, n, &len);
+        const char *s = sc_json_string(j, n, &len);
         assert(s && s[len] == '\0' && sc_utf8_valid(s, len, NULL));
     }
     uint32_t count = 0;
-    for (uint32_t k = n->kid; k; k = j->nodes[k].next) {
-        assert(k < j->n);
-        walk_json(j, &j->nodes[k], depth + 1);
+    for (const struct sc_json_node *k = sc_json_first(j, n); k; k = sc_json_next(j, k)) {
+        assert(k >= j->nodes && k < j->nodes + j->n);
+        assert((n->type == SC_JSON_OBJ) == (sc_json_key(j, k, NULL) != NULL));
+        walk_json(j, k, depth + 1);
         count++;
     }
     assert(count == n->nkids);
@@ -88,13 +89,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         break;
     }
     case 4: {
-        struct http_json j;
-        if (http_json_parse(&j, in, len, &d) == SC_OK) {
-            walk_json(&j, &j.nodes[0], 0);
-            (void)http_json_get(&j, &j.nodes[0], "ids");
-            (void)http_json_kid(&j, &j.nodes[0], 3);
+        struct sc_json j;
+        if (sc_json_parse(&j, in, len, HTTP_MAX_JSON_NODES, &d) == SC_OK) {
+            walk_json(&j, sc_json_root(&j), 0);
+            (void)sc_json_get(&j, sc_json_root(&j), "ids");
         }
-        http_json_release(&j);
+        sc_json_release(&j);
         break;
     }
     case 5: {
