@@ -51,9 +51,24 @@ $(BUILD)/%.o: %.c
 	@echo "CC $<"
 	@$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
 
-$(BUILD)/libsucai.a: $(LIB_OBJ)
+# Two archives of the same objects: libsucai-all.a keeps every symbol (unit
+# tests and fuzz targets test internals); libsucai.a, which the sucai binary
+# links, is one object whose only global symbols are those the public headers
+# declare (tools/public-symbols), so `nm` tells the API from the internals and
+# a front end that reached past the headers would not link.
+$(BUILD)/libsucai-all.a: $(LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
+
+$(BUILD)/public.syms: tools/public-symbols $(wildcard include/sucai/*.h)
+	@mkdir -p $(dir $@)
+	tools/public-symbols >$@
+
+$(BUILD)/libsucai.a: $(BUILD)/libsucai-all.a $(BUILD)/public.syms
+	@rm -f $@ $(BUILD)/libsucai.o
+	ld -r --whole-archive $(BUILD)/libsucai-all.a -o $(BUILD)/libsucai.o
+	objcopy --keep-global-symbols=$(BUILD)/public.syms $(BUILD)/libsucai.o
+	ar rcs $@ $(BUILD)/libsucai.o
 
 # Web assets are embedded into the binary at build time (server/assets.h).
 $(BUILD)/tools/embed: tools/embed.c
@@ -71,13 +86,13 @@ $(BUILD)/gen/assets.o: $(BUILD)/gen/assets.c
 $(BUILD)/sucai: $(CLI_OBJ) $(BUILD)/libsucai.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BUILD)/tests/unit/%: tests/unit/%.c $(BUILD)/libsucai.a
+$(BUILD)/tests/unit/%: tests/unit/%.c $(BUILD)/libsucai-all.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -MMD -MP -Itests/lib $(LDFLAGS) -o $@ $< $(BUILD)/libsucai.a $(LDLIBS) -lcmocka
+	$(CC) $(CFLAGS) -MMD -MP -Itests/lib $(LDFLAGS) -o $@ $< $(BUILD)/libsucai-all.a $(LDLIBS) -lcmocka
 
-$(BUILD)/fuzz/replay_%: tests/fuzz/%.c tests/fuzz/replay.c $(BUILD)/libsucai.a
+$(BUILD)/fuzz/replay_%: tests/fuzz/%.c tests/fuzz/replay.c $(BUILD)/libsucai-all.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -MMD -MP $(LDFLAGS) -o $@ $< tests/fuzz/replay.c $(BUILD)/libsucai.a $(LDLIBS)
+	$(CC) $(CFLAGS) -MMD -MP $(LDFLAGS) -o $@ $< tests/fuzz/replay.c $(BUILD)/libsucai-all.a $(LDLIBS)
 
 unit: $(UNIT_BIN)
 
@@ -87,10 +102,10 @@ test check: $(BUILD)/sucai $(UNIT_BIN) $(FUZZ_REPLAY)
 # libFuzzer builds: clang, ASan + UBSan, each target for FUZZ_SECONDS.
 FUZZ_SECONDS ?= 20
 fuzz-smoke:
-	$(MAKE) BUILD=build-fuzz CC=clang SANITIZE=address,undefined build-fuzz/libsucai.a
+	$(MAKE) BUILD=build-fuzz CC=clang SANITIZE=address,undefined build-fuzz/libsucai-all.a
 	@set -e; for f in $(FUZZ_SRC); do n=$$(basename $$f .c); \
 	  clang -std=c17 -D_GNU_SOURCE -g -O1 -Iinclude -Ilib $$(pkg-config --cflags $(PKGS)) \
-	    -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all $$f build-fuzz/libsucai.a \
+	    -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all $$f build-fuzz/libsucai-all.a \
 	    $$(pkg-config --libs $(PKGS)) -lz -lm -lpthread -o build-fuzz/$$n; \
 	  mkdir -p build-fuzz/corpus-$$n; \
 	  echo "fuzz $$n for $(FUZZ_SECONDS)s"; \
