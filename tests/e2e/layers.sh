@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The layout is the architecture, checked: libsucai.a exports only what the
-# public headers declare, the front ends include only those headers, and the
+# public headers declare, and the front ends include only those headers.
 . "$(dirname "$0")/../lib/testlib.sh"
 A=$REPO/$BUILD/libsucai.a
 if [ ! -f "$A" ] || ! command -v nm >/dev/null; then
