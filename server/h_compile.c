@@ -26,7 +26,7 @@ static int read_ids(const struct sc_json *j, const struct sc_json_node *arr, int
         resp_error(r, 400, "bad_request", "give 1 to %d document ids", SC_MAX_COMPILE_DOCS);
         return -1;
     }
-    *ids = calloc(arr->nkids, sizeof **ids);
+    *ids = sc_calloc(arr->nkids, sizeof **ids);
     if (!*ids) {
         resp_error(r, 500, "internal", "out of memory");
         return -1;

@@ -46,7 +46,7 @@ void h_session_post(struct sc_req *req, struct sc_resp *r)
         sc_json_release(&j);
         return;
     }
-    struct sc_login_result *lr = calloc(1, sizeof *lr);
+    struct sc_login_result *lr = sc_calloc(1, sizeof *lr);
     if (!lr) {
         resp_error(r, 500, "internal", "out of memory");
         sc_json_release(&j);

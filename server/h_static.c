@@ -42,7 +42,7 @@ int assets_init(struct sc_server *srv)
     size_t n = 0;
     while (sc_assets[n].name)
         n++;
-    srv->assets = calloc(n + 1, sizeof *srv->assets);
+    srv->assets = sc_calloc(n + 1, sizeof *srv->assets);
     if (!srv->assets)
         return -1;
     for (size_t i = 0; i < n; i++) {

@@ -463,7 +463,7 @@ enum sc_err http_multipart_parse(const char *body, size_t len, const char *bound
     if (blen == 0 || blen > 200)
         return sc_diag_set(diag, SC_EPARSE, "bad multipart boundary");
     /* delimiter = CRLF "--" boundary; the first one may stand at the start */
-    char *delim = malloc(blen + 4);
+    char *delim = sc_malloc(blen + 4);
     if (!delim)
         return sc_diag_set(diag, SC_ENOMEM, "out of memory");
     memcpy(delim, "\r\n--", 4);

@@ -418,7 +418,7 @@ static void run_handler(struct sc_req *req, handler_fn *h, struct sc_resp *r)
 static struct sc_req *req_new(struct sc_server *srv, struct MHD_Connection *c, const char *url,
                               const char *method)
 {
-    struct sc_req *req = calloc(1, sizeof *req);
+    struct sc_req *req = sc_calloc(1, sizeof *req);
     if (!req)
         return NULL;
     clock_gettime(CLOCK_MONOTONIC, &req->t0);
@@ -638,7 +638,7 @@ static int parse_listen(const char *s, struct sockaddr_storage *ss, socklen_t *s
 
 int sc_serve(const struct sc_serve_opts *opts)
 {
-    struct sc_server *srv = calloc(1, sizeof *srv);
+    struct sc_server *srv = sc_calloc(1, sizeof *srv);
     if (!srv) {
         fprintf(stderr, "sucai serve: out of memory\n");
         return 2;

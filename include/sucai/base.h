@@ -89,11 +89,17 @@ struct sc_str {
 };
 struct sc_str sc_str_c(const char *s);
 
-/* Allocation helpers: NULL on failure (never abort). sc_strndup copies at
- * most n bytes and NUL-terminates. The caller frees with free(). */
+/* Allocation: every allocation of libsucai and its front ends goes through
+ * these (and SQLite's through the same gate), so that tests can make the
+ * n-th one fail. NULL on failure (never abort); the caller frees with
+ * free(). sc_reallocarray checks n * size for overflow; sc_strndup copies
+ * at most n bytes and NUL-terminates; sc_strdup(NULL) is NULL. */
+void *sc_malloc(size_t size);
+void *sc_calloc(size_t n, size_t size);
+void *sc_realloc(void *p, size_t size);
+void *sc_reallocarray(void *p, size_t n, size_t size);
 char *sc_strdup(const char *s);
 char *sc_strndup(const char *s, size_t n);
-void *sc_reallocarray(void *p, size_t n, size_t size);
 
 /* UTF-8 helpers. */
 int sc_utf8_valid(const char *s, size_t len, size_t *bad_off);

@@ -1,4 +1,6 @@
 #include "base/bigmem.h"
+#include "base/alloc.h"
+#include "sucai/base.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -39,7 +41,7 @@ int sc_big_reserve(struct sc_big *b, size_t bytes, int zero)
         want = bytes;
     if (want == 0)
         want = 1;
-    void *np = realloc(b->p, want);
+    void *np = sc_realloc(b->p, want);
     if (!np)
         return -1;
     if (zero)
@@ -75,6 +77,8 @@ int sc_big_reserve(struct sc_big *b, size_t bytes, int zero)
     long page = sysconf(_SC_PAGESIZE);
     size_t unit = want >= HUGE_PAGE ? HUGE_PAGE : page > 0 ? (size_t)page : 4096;
     want = (want + unit - 1) & ~(unit - 1);
+    if (sc_alloc_gate() != 0)
+        return -1;
     void *np = b->p ? mremap(b->p, b->cap, want, MREMAP_MAYMOVE)
                     : mmap(NULL, want, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (np == MAP_FAILED)

@@ -61,7 +61,7 @@ enum sc_err sc_buf_grow(struct sc_buf *b, size_t extra)
         }
         cap *= 2;
     }
-    char *p = b->cap ? realloc(b->data, cap) : malloc(cap);
+    char *p = b->cap ? sc_realloc(b->data, cap) : sc_malloc(cap);
     if (!p)
         goto fail;
     if (!b->cap)
@@ -142,7 +142,7 @@ char *sc_buf_take(struct sc_buf *b, size_t *len)
     if (b->cap) {
         p = b->data;
     } else {
-        p = malloc(1);
+        p = sc_malloc(1);
         if (!p)
             return NULL;
         p[0] = '\0';
@@ -159,28 +159,4 @@ struct sc_str sc_str_c(const char *s)
 {
     struct sc_str r = { s, s ? strlen(s) : 0 };
     return r;
-}
-
-char *sc_strdup(const char *s)
-{
-    return s ? sc_strndup(s, strlen(s)) : NULL;
-}
-
-char *sc_strndup(const char *s, size_t n)
-{
-    size_t len = strnlen(s, n);
-    char *p = malloc(len + 1);
-    if (!p)
-        return NULL;
-    memcpy(p, s, len);
-    p[len] = '\0';
-    return p;
-}
-
-void *sc_reallocarray(void *p, size_t n, size_t size)
-{
-    if (size && n > SIZE_MAX / size)
-        return NULL;
-    size_t bytes = n * size;
-    return realloc(p, bytes ? bytes : 1);
 }

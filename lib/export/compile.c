@@ -22,7 +22,7 @@ static enum sc_err fill_info(const struct sc_ex_plan *p, struct sc_compile_info 
 {
     memset(info, 0, sizeof *info);
     info->title = sc_strndup(p->title, p->title_len);
-    info->first_page = calloc(p->ndocs, sizeof *info->first_page);
+    info->first_page = sc_calloc(p->ndocs, sizeof *info->first_page);
     if (!info->title || !info->first_page) {
         sc_compile_info_release(info);
         return SC_ENOMEM;

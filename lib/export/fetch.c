@@ -19,8 +19,8 @@ static enum sc_err compile_fetched(struct sc_library *lib, const int64_t *ids, s
     if (n > SC_MAX_COMPILE_DOCS)
         return sc_diag_set(diag, SC_EINVAL, "compile: %zu documents, at most %d", n,
                            SC_MAX_COMPILE_DOCS);
-    struct sc_doc *docs = calloc(n, sizeof *docs);
-    const struct sc_doc **ptrs = calloc(n, sizeof *ptrs);
+    struct sc_doc *docs = sc_calloc(n, sizeof *docs);
+    const struct sc_doc **ptrs = sc_calloc(n, sizeof *ptrs);
     size_t got = 0;
     enum sc_err err = SC_OK;
     if (!docs || !ptrs) {
@@ -86,7 +86,7 @@ enum sc_err sc_compile_query(struct sc_library *lib, const char *query, size_t l
     int64_t *ids = NULL;
     if (err == SC_OK && res.nhits == 0)
         err = sc_diag_set(diag, SC_ENOTFOUND, "no documents match '%s'", query);
-    if (err == SC_OK && !(ids = calloc(res.nhits, sizeof *ids)))
+    if (err == SC_OK && !(ids = sc_calloc(res.nhits, sizeof *ids)))
         err = sc_diag_set(diag, SC_ENOMEM, "compile: out of memory");
     if (err == SC_OK) {
         for (size_t k = 0; k < res.nhits; k++)

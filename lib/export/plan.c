@@ -420,8 +420,8 @@ enum sc_err sc_ex_plan_build(struct sc_ex_plan *p, const struct sc_doc *const *d
     p->docs = docs;
     p->ndocs = n;
     p->single = opts->single;
-    p->first_page = calloc(n, sizeof *p->first_page);
-    p->title_block = calloc(n, sizeof *p->title_block);
+    p->first_page = sc_calloc(n, sizeof *p->first_page);
+    p->title_block = sc_calloc(n, sizeof *p->title_block);
     if (!p->first_page || !p->title_block)
         goto nomem;
 

@@ -156,8 +156,8 @@ static size_t common_phrase(struct seq *const *qs, size_t n, uint32_t *out)
 
 void sc_compile_default_title(const struct sc_doc *const *docs, size_t n, struct sc_buf *out)
 {
-    struct seq **qs = n ? calloc(n, sizeof *qs) : NULL;
-    struct seq *store = n ? calloc(n, sizeof *store) : NULL;
+    struct seq **qs = n ? sc_calloc(n, sizeof *qs) : NULL;
+    struct seq *store = n ? sc_calloc(n, sizeof *store) : NULL;
     uint32_t phrase[TITLE_CPS];
     size_t plen = 0;
     int year = 0;

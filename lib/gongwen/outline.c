@@ -464,15 +464,15 @@ enum sc_err sc_outline_parse(const char *text, size_t len, struct sc_section **o
         goto done;
     }
 
-    s = calloc(ncand, sizeof *s);
-    parent = malloc(ncand * sizeof *parent);
-    last_val = calloc((ncand + 1) * HC_COUNT, sizeof *last_val);
-    pcaps = calloc(ncand, sizeof *pcaps);
+    s = sc_calloc(ncand, sizeof *s);
+    parent = sc_malloc(ncand * sizeof *parent);
+    last_val = sc_calloc((ncand + 1) * HC_COUNT, sizeof *last_val);
+    pcaps = sc_calloc(ncand, sizeof *pcaps);
     if (!s || !parent || !last_val || !pcaps)
         goto done;
     nsec = ncand;
 
-    long *stk = malloc(ncand * sizeof *stk);
+    long *stk = sc_malloc(ncand * sizeof *stk);
     if (!stk)
         goto done;
     size_t depth = 0;

@@ -192,9 +192,9 @@ static enum sc_err judge_boiler(struct ctx *c)
     size_t n = c->nlines;
     if (n == 0)
         return SC_OK;
-    struct gw_boiler_line *bl = malloc(n * sizeof *bl);
-    c->verdict = calloc(n, 1);
-    c->reasons = calloc(n, sizeof *c->reasons);
+    struct gw_boiler_line *bl = sc_malloc(n * sizeof *bl);
+    c->verdict = sc_calloc(n, 1);
+    c->reasons = sc_calloc(n, sizeof *c->reasons);
     if (!bl || !c->verdict || !c->reasons) {
         free(bl);
         return SC_ENOMEM;
@@ -389,8 +389,8 @@ static enum sc_err find_articles(struct ctx *c, struct plan **out, size_t *nout)
         return SC_OK;
     }
 
-    struct plan *plans = calloc(nentries, sizeof *plans);
-    uint32_t *key = malloc(256 * sizeof *key);
+    struct plan *plans = sc_calloc(nentries, sizeof *plans);
+    uint32_t *key = sc_malloc(256 * sizeof *key);
     if (!plans || !key) {
         free(plans);
         free(key);
@@ -539,7 +539,7 @@ static enum sc_err plan_single(struct ctx *c, const char *hint, struct plan **ou
     *out = NULL;
     if (first == n)
         return SC_OK;
-    struct plan *p = calloc(1, sizeof *p);
+    struct plan *p = sc_calloc(1, sizeof *p);
     if (!p)
         return SC_ENOMEM;
     p->first = first;
@@ -788,7 +788,7 @@ static enum sc_err collect_boiler(struct ctx *c, struct sc_parsed *out)
         nb += (c->lines[i].flags & (L_BOILER | L_FRONT)) != 0;
     if (nb == 0)
         return SC_OK;
-    out->boiler = calloc(nb, sizeof *out->boiler);
+    out->boiler = sc_calloc(nb, sizeof *out->boiler);
     if (!out->boiler)
         return SC_ENOMEM;
     for (size_t i = 0; i < c->nlines; i++) {
@@ -841,7 +841,7 @@ enum sc_err sc_gongwen_parse(const char *text, size_t len, const char *title_hin
         err = sc_diag_set(diag, SC_EPARSE, "no text");
         goto fail;
     }
-    out->articles = calloc(np, sizeof *out->articles);
+    out->articles = sc_calloc(np, sizeof *out->articles);
     if (!out->articles) {
         err = SC_ENOMEM;
         goto fail;

@@ -140,8 +140,8 @@ uint64_t sc_simhash(const char *norm, size_t len)
     size_t cps = gw_count(norm, len), cap = 64;
     while (cap < 2 * cps && cap < SIZE_MAX / 16)
         cap *= 2;
-    uint64_t *slot = calloc(cap, sizeof *slot);
-    hv.v = slot ? malloc((cps + 1) * sizeof *hv.v) : NULL;
+    uint64_t *slot = sc_calloc(cap, sizeof *slot);
+    hv.v = slot ? sc_malloc((cps + 1) * sizeof *hv.v) : NULL;
     hv.cap = cps + 1; /* at most one shingle per code point, or one in all */
     if (!hv.v) {
         each_shingle(norm, len, acc_add, &a);
@@ -214,7 +214,7 @@ static int radix_sort(uint64_t *v, size_t n)
 {
     if (n < 2)
         return 1;
-    uint64_t *tmp = malloc(n * sizeof *tmp);
+    uint64_t *tmp = sc_malloc(n * sizeof *tmp);
     if (!tmp)
         return 0;
     uint64_t *src = v, *dst = tmp;

@@ -216,7 +216,7 @@ static enum sc_err zdoc_parse(struct zdoc *z, const char *name, struct docx_xml 
         return sc_diag_set(diag, SC_EPARSE, "not a valid .docx: %s: %s", name, why);
     }
     enum sc_err err = SC_OK;
-    char *chunk = malloc(65536);
+    char *chunk = sc_malloc(65536);
     if (!chunk) {
         zip_fclose(zf);
         return sc_diag_set(diag, SC_ENOMEM, "out of memory");

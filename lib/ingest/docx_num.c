@@ -331,7 +331,7 @@ struct docx_num {
 
 struct docx_num *docx_num_new(void)
 {
-    struct docx_num *n = calloc(1, sizeof *n);
+    struct docx_num *n = sc_calloc(1, sizeof *n);
     if (n)
         n->cur_ovr = -1;
     return n;
@@ -610,7 +610,7 @@ struct docx_styles {
 
 struct docx_styles *docx_styles_new(void)
 {
-    return calloc(1, sizeof(struct docx_styles));
+    return sc_calloc(1, sizeof(struct docx_styles));
 }
 
 void docx_styles_free(struct docx_styles *s)

@@ -243,9 +243,9 @@ static void stmts_release(struct stmts *c)
 struct pending {
     const char *file; /* borrowed: lives as long as the batch */
     enum sc_import_status status;
-    char *reason;     /* owned */
-    int64_t *ids;     /* owned */
-    size_t nids;
+    char *reason;     /* owned; NULL = "" */
+    int64_t *ids;     /* owned, room for ids_cap (kept for the next use) */
+    size_t nids, ids_cap;
     uint64_t bytes;
 };
 
@@ -301,41 +301,54 @@ static void deliver(struct importer *im, const char *file, enum sc_import_status
     }
 }
 
+/* The next pending slot with room for nids ids, or NULL when memory runs
+ * out. Room made here is kept for the next report, so store_prepared makes
+ * it before a file is stored, and an import is never told before its
+ * commit for want of memory to hold it back. */
+static struct pending *pending_slot(struct importer *im, size_t nids)
+{
+    if (im->npend == im->cappend) {
+        size_t ncap = im->cappend ? im->cappend * 2 : 64;
+        struct pending *np = sc_reallocarray(im->pend, ncap, sizeof *np);
+        if (!np)
+            return NULL;
+        memset(np + im->cappend, 0, (ncap - im->cappend) * sizeof *np);
+        im->pend = np;
+        im->cappend = ncap;
+    }
+    struct pending *pe = &im->pend[im->npend];
+    if (nids > pe->ids_cap) {
+        int64_t *ids = sc_reallocarray(pe->ids, nids, sizeof *ids);
+        if (!ids)
+            return NULL;
+        pe->ids = ids;
+        pe->ids_cap = nids;
+    }
+    return pe;
+}
+
 /* The current file's outcome (its documents are im->ids): told at once
  * outside a transaction, else when the transaction ends. */
 static void report(struct importer *im, const char *file, enum sc_import_status status,
                    const char *reason, uint64_t bytes)
 {
-    if (!im->in_tx) {
+    struct pending *pe = im->in_tx ? pending_slot(im, im->nids) : NULL;
+    char *why = pe && reason && reason[0] ? sc_strdup(reason) : NULL;
+    if (!pe || (reason && reason[0] && !why)) {
+        /* outside a transaction, or no memory to hold back a refusal or a
+         * duplicate (an import's room was made before it was stored) */
+        free(why);
         deliver(im, file, status, reason, im->ids, im->nids, bytes);
         return;
     }
-    if (im->npend == im->cappend) {
-        size_t ncap = im->cappend ? im->cappend * 2 : 64;
-        struct pending *np = sc_reallocarray(im->pend, ncap, sizeof *np);
-        if (!np)
-            goto direct;
-        im->pend = np;
-        im->cappend = ncap;
-    }
-    struct pending *pe = &im->pend[im->npend];
     pe->file = file;
     pe->status = status;
-    pe->reason = sc_strdup(reason ? reason : "");
-    pe->ids = malloc((im->nids ? im->nids : 1) * sizeof *pe->ids);
-    if (!pe->reason || !pe->ids) {
-        free(pe->reason);
-        free(pe->ids);
-        goto direct;
-    }
+    pe->reason = why;
     if (im->nids)
         memcpy(pe->ids, im->ids, im->nids * sizeof *pe->ids);
     pe->nids = im->nids;
     pe->bytes = bytes;
     im->npend++;
-    return;
-direct: /* no memory to hold it back: tell it now */
-    deliver(im, file, status, reason, im->ids, im->nids, bytes);
 }
 
 /* Tell the held-back outcomes; if the transaction failed (why != NULL),
@@ -352,7 +365,7 @@ static void deliver_pending(struct importer *im, const char *why)
             deliver(im, pe->file, pe->status, pe->reason, pe->ids, pe->nids, pe->bytes);
         }
         free(pe->reason);
-        free(pe->ids);
+        pe->reason = NULL;
     }
     im->npend = 0;
 }
@@ -668,7 +681,7 @@ static enum sc_err store_prepared(struct importer *im, struct sc_prepared *p,
         sc_prep_decode(p);
         return store_prepared(im, p, diag);
     }
-    if (sc_prep_compress(p, NULL))
+    if (sc_prep_compress(p, NULL) || !pending_slot(im, p->parsed.narticles))
         return sc_diag_set(diag, SC_ENOMEM, "out of memory");
 
     struct sc_diag sd = { 0 };
@@ -732,6 +745,8 @@ static enum sc_err store_prepared(struct importer *im, struct sc_prepared *p,
 static void importer_release(struct importer *im)
 {
     deliver_pending(im, "the import stopped"); /* only after a failed tx_commit: none */
+    for (size_t i = 0; i < im->cappend; i++)
+        free(im->pend[i].ids);
     free(im->pend);
     stmts_release(&im->stmts);
     free(im->sims.id);
@@ -752,7 +767,7 @@ static enum sc_err known_load(struct importer *im, struct sc_diag *diag)
     int64_t n = sc_store_int(im->lib, "SELECT count(*) FROM sources");
     if (n <= 0)
         return SC_OK;
-    if (!(im->known.v = calloc((size_t)n, sizeof *im->known.v)))
+    if (!(im->known.v = sc_calloc((size_t)n, sizeof *im->known.v)))
         return sc_diag_set(diag, SC_ENOMEM, "out of memory");
     sqlite3_stmt *st = sc_store_prepare(im->lib, "SELECT sha256 FROM sources", diag);
     if (!st)

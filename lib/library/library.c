@@ -26,7 +26,7 @@ const char *sc_library_dir(const struct sc_library *lib)
 
 static struct sc_library *library_new(const char *dir, int flags)
 {
-    struct sc_library *lib = calloc(1, sizeof *lib);
+    struct sc_library *lib = sc_calloc(1, sizeof *lib);
     if (!lib)
         return NULL;
     struct sc_buf b = SC_BUF_INIT;

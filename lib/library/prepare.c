@@ -97,7 +97,7 @@ void sc_prep_decode(struct sc_prepared *p)
         return;
     }
     size_t n = p->parsed.narticles;
-    p->arts = calloc(n ? n : 1, sizeof *p->arts);
+    p->arts = sc_calloc(n ? n : 1, sizeof *p->arts);
     if (!p->arts) {
         p->state = SC_PREP_NOMEM;
         return;
@@ -126,7 +126,7 @@ int sc_prep_compress(struct sc_prepared *p, void *zctx)
     /* zstd level 1: the ratio of zlib's fastest level at a quarter of
      * its CPU (on the corpus 0.3 s instead of 1.4 s for 81 MB) */
     size_t cap = ZSTD_compressBound(p->len);
-    if (!(p->z = malloc(cap ? cap : 1)))
+    if (!(p->z = sc_malloc(cap ? cap : 1)))
         return -1;
     size_t zlen = zctx ? ZSTD_compressCCtx(zctx, p->z, cap, p->data, p->len, 1)
                        : ZSTD_compress(p->z, cap, p->data, p->len, 1);
@@ -228,8 +228,8 @@ int sc_prep_pool_start(struct sc_prep_pool *pp, const struct sc_file_list *files
     pp->files = files;
     pp->known = known;
     pp->nslot = SC_PREP_AHEAD;
-    pp->slot = calloc(pp->nslot, sizeof *pp->slot);
-    pp->ready = calloc(pp->nslot, 1);
+    pp->slot = sc_calloc(pp->nslot, sizeof *pp->slot);
+    pp->ready = sc_calloc(pp->nslot, 1);
     if (!pp->slot || !pp->ready) {
         free(pp->slot);
         free(pp->ready);

@@ -107,7 +107,7 @@ enum sc_err sc_boilerplate_list(struct sc_library *lib, int json, struct sc_buf 
  * bytes). */
 static enum sc_err inflate_source(const void *z, size_t zlen, size_t size, char **out)
 {
-    *out = malloc(size ? size : 1);
+    *out = sc_malloc(size ? size : 1);
     if (!*out)
         return SC_ENOMEM;
     static const unsigned char zstd_magic[4] = { 0x28, 0xB5, 0x2F, 0xFD };

@@ -7,9 +7,11 @@
  * before that file or after it.
  */
 #include "store.h"
+#include "base/alloc.h"
 #include "sucai/members.h"
 
 #include <errno.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -118,13 +120,54 @@ enum sc_err sc_store_bump_generation(struct sc_library *lib, struct sc_diag *dia
                          diag);
 }
 
+/* SQLite allocates through libsucai's gate (base/alloc.h), so that tests
+ * which fail the n-th allocation reach the store's error paths too. */
+static void *sq_malloc(int n)
+{
+    return n > 0 && sc_alloc_gate() == 0 ? malloc((size_t)n) : NULL;
+}
+
+static void sq_free(void *p)
+{
+    free(p);
+}
+
+static void *sq_realloc(void *p, int n)
+{
+    return n > 0 && sc_alloc_gate() == 0 ? realloc(p, (size_t)n) : NULL;
+}
+
+static int sq_size(void *p)
+{
+    return p ? (int)malloc_usable_size(p) : 0;
+}
+
+static int sq_roundup(int n)
+{
+    return (n + 7) & ~7;
+}
+
+static int sq_init(void *ctx)
+{
+    (void)ctx;
+    return SQLITE_OK;
+}
+
+static void sq_shutdown(void *ctx)
+{
+    (void)ctx;
+}
+
 /* SQLite keeps memory statistics by default, behind one global mutex
  * taken at every allocation: the threads of an import and of the server
  * all met there. Nothing here reads the statistics. This must precede
- * SQLite's initialisation; if the process used SQLite before, the call
- * fails and changes nothing. */
+ * SQLite's initialisation; if the process used SQLite before, the calls
+ * fail and change nothing. */
 static void sqlite_configure(void)
 {
+    static const sqlite3_mem_methods mem = { sq_malloc, sq_free,    sq_realloc, sq_size,
+                                             sq_roundup, sq_init, sq_shutdown, NULL };
+    (void)sqlite3_config(SQLITE_CONFIG_MALLOC, &mem);
     (void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 }
 

@@ -38,7 +38,7 @@ enum sc_err sc_token_create(struct sc_library *lib, const struct sc_principal *a
         return e;
     if (label && strnlen(label, MAX_LABEL + 1) > MAX_LABEL)
         return sc_diag_set(diag, SC_EINVAL, "token label too long (at most %d bytes)", MAX_LABEL);
-    char *tok = malloc(TOKEN_LEN + 1);
+    char *tok = sc_malloc(TOKEN_LEN + 1);
     if (!tok)
         return sc_diag_set(diag, SC_ENOMEM, "out of memory");
     memcpy(tok, TOKEN_PREFIX, 4);

@@ -116,7 +116,7 @@ static int grow_u32(struct ctx *c, uint32_t **p, size_t *cap, size_t need)
     if (need <= *cap)
         return 0;
     size_t nc = need + need / 2 + 16;
-    uint32_t *np = realloc(*p, nc * sizeof *np);
+    uint32_t *np = sc_realloc(*p, nc * sizeof *np);
     if (!np)
         return oom(c);
     *p = np;
@@ -152,11 +152,11 @@ static uint8_t facet_name_id(struct sc_str32 *names, size_t *n, struct sc_str32 
 enum sc_err sc_snap_new(struct sc_seg **segs, size_t n, struct sc_snap **out)
 {
     *out = NULL;
-    struct sc_snap *s = calloc(1, sizeof *s);
+    struct sc_snap *s = sc_calloc(1, sizeof *s);
     if (!s)
         return SC_ENOMEM;
-    s->segs = n ? malloc(n * sizeof *s->segs) : NULL;
-    s->base = malloc((n + 1) * sizeof *s->base);
+    s->segs = n ? sc_malloc(n * sizeof *s->segs) : NULL;
+    s->base = sc_malloc((n + 1) * sizeof *s->base);
     if ((n && !s->segs) || !s->base) {
         free(s->segs);
         free(s->base);
@@ -177,7 +177,7 @@ enum sc_err sc_snap_new(struct sc_seg **segs, size_t n, struct sc_snap **out)
     }
     s->base[n] = ord;
     s->ndocs = ord;
-    s->fkey = malloc((ord ? ord : 1) * sizeof *s->fkey);
+    s->fkey = sc_malloc((ord ? ord : 1) * sizeof *s->fkey);
     if (!s->fkey) {
         free(s->segs);
         free(s->base);
@@ -489,8 +489,8 @@ static int eval_char_seg(struct ctx *c, size_t si, uint32_t ch, const uint32_t *
     tf[seg->ndocs] = (uint32_t)total;
     if (!total)
         return 0;
-    uint32_t *all = malloc(total * sizeof *all);
-    uint32_t *fill = malloc(((size_t)seg->ndocs + 1) * sizeof *fill);
+    uint32_t *all = sc_malloc(total * sizeof *all);
+    uint32_t *fill = sc_malloc(((size_t)seg->ndocs + 1) * sizeof *fill);
     if (!all || !fill) {
         free(all);
         free(fill);
@@ -547,7 +547,7 @@ static int eval_term_seg(struct ctx *c, size_t si, const uint32_t *cps, size_t n
         return 0;
     if (n == 1)
         return eval_char_seg(c, si, cps[0], cd, ncd, cand->mask, out);
-    struct tcur *t = malloc(sizeof *t);
+    struct tcur *t = sc_malloc(sizeof *t);
     if (!t)
         return oom(c);
     int rc = 0;
@@ -651,7 +651,7 @@ static int title_marks(struct ctx *c, const struct sc_seg *seg, const uint32_t *
 {
     if (seg->ndocs > c->tmcap) {
         free(c->tmark);
-        c->tmark = calloc(seg->ndocs, 1); /* kept all zero between terms */
+        c->tmark = sc_calloc(seg->ndocs, 1); /* kept all zero between terms */
         if (!c->tmark) {
             c->tmcap = 0;
             return oom(c);
@@ -800,7 +800,7 @@ static int eval_term_topk(struct ctx *c, const struct sc_qnode *q, const uint32_
                           struct ulist *out)
 {
     struct bm25 b = bm25_of(c, term_df(c, cps, n));
-    struct tcur *t = malloc(sizeof *t);
+    struct tcur *t = sc_malloc(sizeof *t);
     if (!t)
         return oom(c);
     int rc = 0;
@@ -1105,7 +1105,7 @@ static int eval_and(struct ctx *c, const struct sc_qnode *q, const struct cand *
     struct cand cc = *cand;
     if (npred && npos) {
         const struct sc_snap *s = c->snap;
-        own = malloc(s->ndocs ? s->ndocs : 1);
+        own = sc_malloc(s->ndocs ? s->ndocs : 1);
         if (!own)
             return oom(c);
         for (size_t si = 0; si < s->nseg; si++)
@@ -1407,7 +1407,7 @@ static int hpos_add(struct hpos *h, uint32_t p, uint8_t w)
         if (!np)
             return -1;
         h->pos = np;
-        uint8_t *nw = realloc(h->which, nc);
+        uint8_t *nw = sc_realloc(h->which, nc);
         if (!nw)
             return -1;
         h->which = nw;
@@ -1429,7 +1429,7 @@ static int hterm_open(struct ctx *c, struct hterm *ht, size_t si)
     ht->none = 0;
     ht->have = 0;
     if (ht->n >= 2) {
-        if (!ht->t && !(ht->t = malloc(sizeof *ht->t)))
+        if (!ht->t && !(ht->t = sc_malloc(sizeof *ht->t)))
             return oom(c);
         ht->none = !tcur_open(ht->t, seg, ht->cps, ht->n);
         return 0;
@@ -1439,7 +1439,7 @@ static int hterm_open(struct ctx *c, struct hterm *ht, size_t si)
     ht->none = f == e;
     if (f == e)
         return 0;
-    ht->cc = malloc((e - f) * sizeof *ht->cc);
+    ht->cc = sc_malloc((e - f) * sizeof *ht->cc);
     if (!ht->cc)
         return oom(c);
     for (size_t x = f; x < e; x++)
@@ -1522,8 +1522,8 @@ static enum sc_err make_hits(struct ctx *c, const struct sc_textsrc *src,
                              struct sc_hit *hits)
 {
     enum sc_err e = SC_OK;
-    struct hterm *ht = calloc(nterms ? nterms : 1, sizeof *ht);
-    struct hord *ho = malloc((nh ? nh : 1) * sizeof *ho);
+    struct hterm *ht = sc_calloc(nterms ? nterms : 1, sizeof *ht);
+    struct hord *ho = sc_malloc((nh ? nh : 1) * sizeof *ho);
     struct sc_qterm qt[SC_QUERY_MAX_NODES];
     struct hpos hp = {0};
     if (!ht || !ho) {
@@ -1666,7 +1666,7 @@ enum sc_err sc_engine_search_ex(const struct sc_snap *snap, const struct sc_text
     struct cand all = {NULL, NULL};
     if (!c.para && q.root->kind == SC_Q_TERM && opts->limit && !(flags & SC_ENGINE_EXHAUSTIVE)) {
         c.topk_k = opts->offset + opts->limit;
-        c.topk_h = malloc(c.topk_k * sizeof *c.topk_h);
+        c.topk_h = sc_malloc(c.topk_k * sizeof *c.topk_h);
         if (c.topk_h)
             c.topk_term = q.root; /* else rank after evaluating */
     }
@@ -1686,8 +1686,8 @@ enum sc_err sc_engine_search_ex(const struct sc_snap *snap, const struct sc_text
     if (opts->limit && res.n > opts->offset) {
         if (want > res.n)
             want = res.n;
-        struct rank *h = malloc(want * sizeof *h);
-        const struct uent **hu = malloc(want * sizeof *hu);
+        struct rank *h = sc_malloc(want * sizeof *h);
+        const struct uent **hu = sc_malloc(want * sizeof *hu);
         if (!h || !hu) {
             free(h);
             free(hu);
@@ -1714,7 +1714,7 @@ enum sc_err sc_engine_search_ex(const struct sc_snap *snap, const struct sc_text
         }
         qsort(h, nh, sizeof *h, cmp_rank);
         size_t nret = nh > opts->offset ? nh - opts->offset : 0;
-        out->hits = nret ? calloc(nret, sizeof *out->hits) : NULL;
+        out->hits = nret ? sc_calloc(nret, sizeof *out->hits) : NULL;
         if (nret && !out->hits) {
             free(h);
             free(hu);

@@ -213,7 +213,7 @@ static enum sc_err snap_load(const char *dir, const struct manifest *m, const st
                              struct sc_snap **out, struct sc_diag *diag)
 {
     *out = NULL;
-    struct sc_seg **segs = calloc(m->nseg ? m->nseg : 1, sizeof *segs);
+    struct sc_seg **segs = sc_calloc(m->nseg ? m->nseg : 1, sizeof *segs);
     if (!segs)
         return sc_diag_set(diag, SC_ENOMEM, "out of memory");
     enum sc_err e = SC_OK;
@@ -389,10 +389,14 @@ static enum sc_err build_db(struct sc_library *lib, sqlite3 **db, struct sc_diag
     return SC_OK;
 }
 
+/* The first column of the first row; *ok = 0 on failure. Once *ok is 0 it
+ * does nothing, so that sqlite3_errmsg still tells the first failure. */
 static int64_t db_int(sqlite3 *db, const char *sql, int *ok)
 {
     sqlite3_stmt *st = NULL;
     int64_t v = 0;
+    if (!*ok)
+        return 0;
     if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
         v = sqlite3_column_int64(st, 0);
     else
@@ -661,7 +665,7 @@ static enum sc_err open_segs(struct sc_library *lib, char *const *paths, size_t 
 static enum sc_err merge_files(struct sc_library *lib, char *const *paths, size_t n,
                                const char *path, struct sc_diag *diag)
 {
-    struct sc_seg **segs = calloc(n ? n : 1, sizeof *segs);
+    struct sc_seg **segs = sc_calloc(n ? n : 1, sizeof *segs);
     if (!segs)
         return sc_diag_set(diag, SC_ENOMEM, "out of memory");
     enum sc_err e = open_segs(lib, paths, n, segs, diag);
@@ -706,7 +710,7 @@ static enum sc_err build_range(struct sc_library *lib, int64_t lo, int64_t hi, i
         j.nparts = (size_t)((hi - lo + PART_DOCS - 1) / PART_DOCS);
         j.step = (hi - lo) / (int64_t)j.nparts;
         pthread_mutex_init(&j.mu, NULL);
-        j.paths = calloc(j.nparts, sizeof *j.paths);
+        j.paths = sc_calloc(j.nparts, sizeof *j.paths);
         if (!j.paths)
             e = sc_diag_set(diag, SC_ENOMEM, "out of memory");
         struct part_worker w0 = {&j, ix->bdb}, w1 = {&j, NULL};
@@ -1028,7 +1032,7 @@ static void *bg_main(void *arg)
 
 enum sc_err sc_index_attach(struct sc_library *lib, struct sc_diag *diag)
 {
-    struct sc_index *ix = calloc(1, sizeof *ix);
+    struct sc_index *ix = sc_calloc(1, sizeof *ix);
     if (!ix)
         return sc_diag_set(diag, SC_ENOMEM, "out of memory");
     ix->dir = path_join(lib->dir, "index");
@@ -1203,7 +1207,7 @@ static struct reader *reader_take(struct sc_library *lib)
     pthread_mutex_unlock(&ix->text_lock);
     if (r)
         return r;
-    r = calloc(1, sizeof *r);
+    r = sc_calloc(1, sizeof *r);
     if (!r)
         return NULL;
     if (sqlite3_open_v2(lib->db_path, &r->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX,

@@ -218,7 +218,7 @@ static struct sc_qnode *node_new(struct parser *p, enum sc_qkind kind)
              SC_QUERY_MAX_NODES, p->lx.tpos);
         return NULL;
     }
-    struct sc_qnode *n = calloc(1, sizeof *n);
+    struct sc_qnode *n = sc_calloc(1, sizeof *n);
     if (!n) {
         fail(p, SC_ENOMEM, "out of memory");
         return NULL;

@@ -103,12 +103,12 @@ static int table_alloc(struct sc_segbuild *sb, size_t nslots)
 enum sc_err sc_segbuild_new(struct sc_segbuild **out)
 {
     *out = NULL;
-    struct sc_segbuild *sb = calloc(1, sizeof *sb);
+    struct sc_segbuild *sb = sc_calloc(1, sizeof *sb);
     if (!sb)
         return SC_ENOMEM;
-    sb->dstart = malloc(1024 * sizeof *sb->dstart);
+    sb->dstart = sc_malloc(1024 * sizeof *sb->dstart);
     sb->capdocs = 1023;
-    sb->docoff = malloc(1024 * sizeof *sb->docoff);
+    sb->docoff = sc_malloc(1024 * sizeof *sb->docoff);
     if (table_alloc(sb, (size_t)1 << 16) || !sb->dstart || !sb->docoff) {
         sc_segbuild_free(sb);
         return SC_ENOMEM;
@@ -243,11 +243,11 @@ static int ensure_scratch(struct sc_segbuild *sb, size_t ncps, size_t nocp)
 {
     if (ncps + 2 > sb->capcps) {
         size_t nc = ncps + 2 + ncps / 2;
-        uint32_t *a = realloc(sb->cps, nc * sizeof *a);
+        uint32_t *a = sc_realloc(sb->cps, nc * sizeof *a);
         if (!a)
             return -1;
         sb->cps = a;
-        uint32_t *b = realloc(sb->ob, nc * sizeof *b);
+        uint32_t *b = sc_realloc(sb->ob, nc * sizeof *b);
         if (!b)
             return -1;
         sb->ob = b;
@@ -255,7 +255,7 @@ static int ensure_scratch(struct sc_segbuild *sb, size_t ncps, size_t nocp)
     }
     if (nocp + 2 > sb->capocp) {
         size_t nc = nocp + 2 + nocp / 2;
-        uint32_t *a = realloc(sb->ocp_byte, nc * sizeof *a);
+        uint32_t *a = sc_realloc(sb->ocp_byte, nc * sizeof *a);
         if (!a)
             return -1;
         sb->ocp_byte = a;
@@ -488,7 +488,7 @@ static int bw_room(struct bw *w, size_t need)
     size_t nc = w->cap ? w->cap * 2 : 4096;
     while (nc < w->len + need)
         nc *= 2;
-    uint8_t *np = realloc(w->p, nc);
+    uint8_t *np = sc_realloc(w->p, nc);
     if (!np) {
         w->err = 1;
         return -1;
@@ -768,7 +768,7 @@ static void radix_sort_kv(uint64_t *key, uint32_t *val, uint64_t *tkey, uint32_t
                           unsigned bits)
 {
     static const unsigned R = 16;
-    size_t *count = calloc((size_t)1 << R, sizeof *count);
+    size_t *count = sc_calloc((size_t)1 << R, sizeof *count);
     if (!count) { /* fall back to insertion sort: slow but correct */
         for (size_t i = 1; i < n; i++)
             for (size_t j = i; j > 0 && key[j] < key[j - 1]; j--) {
@@ -906,7 +906,7 @@ static int decode_list(const struct sc_seg *seg, size_t e, uint32_t base, uint64
         return -1;
     while (sc_pcur_next(&c)) {
         if (c.tf > *pcap) {
-            uint32_t *np = realloc(*pb, (size_t)c.tf * sizeof *np);
+            uint32_t *np = sc_realloc(*pb, (size_t)c.tf * sizeof *np);
             if (!np)
                 return -1;
             *pb = np;
@@ -933,7 +933,7 @@ static int decode_list(const struct sc_seg *seg, size_t e, uint32_t base, uint64
 static void *merge_run(void *arg)
 {
     struct merge_part *mp = arg;
-    size_t *at = calloc(mp->nin, sizeof *at);
+    size_t *at = sc_calloc(mp->nin, sizeof *at);
     uint64_t *rec = NULL;
     uint32_t *pb = NULL;
     size_t nrec = 0, caprec = 0, pcap = 0;
@@ -999,7 +999,7 @@ enum sc_err sc_seg_merge(struct sc_seg *const *in, size_t n, const char *path, i
                          struct sc_diag *diag)
 {
     enum sc_err e = SC_OK;
-    uint32_t *base = malloc((n + 1) * sizeof *base);
+    uint32_t *base = sc_malloc((n + 1) * sizeof *base);
     struct merge_part part[2];
     memset(part, 0, sizeof part);
     struct sc_buf docs = SC_BUF_INIT;
@@ -1019,7 +1019,7 @@ enum sc_err sc_seg_merge(struct sc_seg *const *in, size_t n, const char *path, i
         return sc_diag_set(diag, SC_ELIMIT, "index segment too large");
     }
     /* the document tables: the records are copied as they are */
-    docoff = malloc((nd ? nd : 1) * sizeof *docoff);
+    docoff = sc_malloc((nd ? nd : 1) * sizeof *docoff);
     if (!docoff) {
         e = sc_diag_set(diag, SC_ENOMEM, "out of memory");
         goto done;
@@ -1084,7 +1084,7 @@ enum sc_err sc_seg_merge(struct sc_seg *const *in, size_t n, const char *path, i
     if (e != SC_OK)
         goto done;
     size_t ndict = part[0].nd + part[1].nd;
-    dict = malloc((ndict ? ndict : 1) * sizeof *dict);
+    dict = sc_malloc((ndict ? ndict : 1) * sizeof *dict);
     if (!dict) {
         e = sc_diag_set(diag, SC_ENOMEM, "out of memory");
         goto done;
@@ -1195,7 +1195,7 @@ static int parse_doc(struct sc_sdoc *d, struct rd *r)
     if (r->bad || np == 0 || np > (uint64_t)d->norm_len + 1)
         return -1;
     d->npara = (uint32_t)np;
-    d->para = malloc((np + 1) * sizeof *d->para);
+    d->para = sc_malloc((np + 1) * sizeof *d->para);
     if (!d->para)
         return -1;
     uint32_t a = 0, b = 0, c = 0;
@@ -1218,7 +1218,7 @@ static int parse_doc(struct sc_sdoc *d, struct rd *r)
     if (r->bad || ns > (uint64_t)(r->end - r->p))
         return -1;
     d->nsec = (uint32_t)ns;
-    d->sec = ns ? calloc(ns, sizeof *d->sec) : NULL;
+    d->sec = ns ? sc_calloc(ns, sizeof *d->sec) : NULL;
     if (ns && !d->sec)
         return -1;
     for (uint64_t i = 0; i < ns; i++) {
@@ -1242,8 +1242,8 @@ static int title_index(struct sc_seg *seg)
     size_t n = 0;
     for (uint32_t i = 0; i < seg->ndocs; i++)
         n += seg->docs[i].title_norm.len + 1; /* >= code points + 1 */
-    uint64_t *key = malloc((n ? n : 1) * sizeof *key), *tk = malloc((n ? n : 1) * sizeof *tk);
-    uint32_t *doc = malloc((n ? n : 1) * sizeof *doc), *tv = malloc((n ? n : 1) * sizeof *tv);
+    uint64_t *key = sc_malloc((n ? n : 1) * sizeof *key), *tk = sc_malloc((n ? n : 1) * sizeof *tk);
+    uint32_t *doc = sc_malloc((n ? n : 1) * sizeof *doc), *tv = sc_malloc((n ? n : 1) * sizeof *tv);
     if (!key || !tk || !doc || !tv) {
         free(key);
         free(tk);
@@ -1316,7 +1316,7 @@ void sc_seg_title_range(const struct sc_seg *seg, uint64_t klo, uint64_t khi, si
 enum sc_err sc_seg_open(const char *path, struct sc_seg **out, struct sc_diag *diag)
 {
     *out = NULL;
-    struct sc_seg *seg = calloc(1, sizeof *seg);
+    struct sc_seg *seg = sc_calloc(1, sizeof *seg);
     if (seg)
         seg->refs = 1;
     if (!seg || !(seg->path = sc_strdup(path))) {
@@ -1371,7 +1371,7 @@ enum sc_err sc_seg_open(const char *path, struct sc_seg **out, struct sc_diag *d
             seg_free(seg);
             return sc_diag_set(diag, SC_EPARSE, "%s: damaged index dictionary", path);
         }
-    seg->docs = h.ndocs ? calloc(h.ndocs, sizeof *seg->docs) : NULL;
+    seg->docs = h.ndocs ? sc_calloc(h.ndocs, sizeof *seg->docs) : NULL;
     if (h.ndocs && !seg->docs) {
         seg_free(seg);
         return sc_diag_set(diag, SC_ENOMEM, "out of memory");

@@ -210,7 +210,7 @@ static enum sc_err window(const struct sc_sdoc *d, const char *pt, size_t plen,
         if (runs[i].s >= ws && runs[i].e <= we)
             nh++;
     if (nh) {
-        sn->highlights = malloc(nh * sizeof *sn->highlights);
+        sn->highlights = sc_malloc(nh * sizeof *sn->highlights);
         if (!sn->highlights) {
             e = SC_ENOMEM;
             goto out;
@@ -271,7 +271,7 @@ enum sc_err sc_snippets_make(const struct sc_sdoc *d, const struct sc_textsrc *s
         if ((uint64_t)para < d->npara)
             chosen[nchosen++] = (uint32_t)para;
     } else if (npos) {
-        struct pinfo *pi = malloc(npos * sizeof *pi);
+        struct pinfo *pi = sc_malloc(npos * sizeof *pi);
         if (!pi)
             return SC_ENOMEM;
         for (size_t i = 0; i < npos; i++) {
@@ -305,7 +305,7 @@ enum sc_err sc_snippets_make(const struct sc_sdoc *d, const struct sc_textsrc *s
     }
     if (!nchosen || !src)
         return SC_OK;
-    hit->snippets = calloc(nchosen, sizeof *hit->snippets);
+    hit->snippets = sc_calloc(nchosen, sizeof *hit->snippets);
     if (!hit->snippets)
         return SC_ENOMEM;
     char small[4096], *buf = small;
@@ -320,7 +320,7 @@ enum sc_err sc_snippets_make(const struct sc_sdoc *d, const struct sc_textsrc *s
             ob = oe;
         size_t plen = oe - ob;
         if (plen > cap) {
-            char *nb = malloc(plen);
+            char *nb = sc_malloc(plen);
             if (!nb) {
                 e = SC_ENOMEM;
                 break;

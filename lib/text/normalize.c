@@ -84,7 +84,7 @@ enum sc_err sc_normalize(const char *text, size_t len, struct sc_buf *out, uint3
     if (sc_buf_grow(out, cap) != SC_OK)
         return SC_ENOMEM;
     uint32_t *m = NULL;
-    if (map && !(m = malloc((cap + 1) * sizeof *m)))
+    if (map && !(m = sc_malloc((cap + 1) * sizeof *m)))
         return SC_ENOMEM;
     const unsigned char *s = (const unsigned char *)text;
     size_t n = 0; /* output bytes */
