@@ -15,4 +15,9 @@ fi
 bad=$(grep -lE '#include "(base|text|ingest|gongwen|library|search|export|members|store|check|proof|mask)/' \
     "$REPO"/cli/*.c "$REPO"/cli/*.h "$REPO"/server/*.c "$REPO"/server/*.h 2>/dev/null | tr '\n' ' ')
 t_eq "the CLI and the server include only the public headers" "" "$bad"
+# one way to allocate: sc_malloc/sc_calloc/sc_realloc (base.h), so that the
+# failure injection (lib/base/alloc.h) reaches every allocation
+bare=$(grep -nP '(?<![\w.>])(malloc|calloc|realloc)\s*\(' "$REPO"/lib/*/*.c "$REPO"/cli/*.c "$REPO"/server/*.c |
+    grep -v '^[^:]*lib/base/alloc\.c:' | grep -v 'sc_alloc_gate' | head -5 | sed "s|$REPO/||")
+t_eq "every allocation goes through sc_malloc, sc_calloc or sc_realloc" "" "$bare"
 t_done
