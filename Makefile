@@ -118,6 +118,7 @@ golden-update: $(BUILD)/sucai
 	BUILD=$(BUILD) GOLDEN_UPDATE=1 tests/run golden
 
 bench: $(BUILD)/sucai
+	tools/install-deps --bench
 	bench/run
 
 format:
