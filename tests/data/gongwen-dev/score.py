@@ -31,10 +31,12 @@ NUMBERED = re.compile(r'^\s*(第[一二三四五六七八九十百零〇两\d]+[
                       r'[一二三四五六七八九十百]+[、．.]|[（(][一二三四五六七八九十百\d]+[)）]|'
                       r'\d+(\.\d+)*[\s　.．、]|[①-⑳])')
 GROUPS = ['report', 'directive', 'law', 'summary', 'news']
+SETS = ['dev', 'held-out']  # held-out: labelled after the rules were written
 
 
 def read_labels(path):
-    doc = {'file': os.path.basename(path), 'articles': [], 'group': None, 'source': None}
+    doc = {'file': os.path.basename(path), 'articles': [], 'group': None, 'source': None,
+           'set': 'dev'}
     art = None
     with open(path, encoding='utf-8') as f:
         for raw in f:
@@ -46,6 +48,8 @@ def read_labels(path):
                 doc['source'] = c[1]
             elif c[0] == 'group':
                 doc['group'] = c[1]
+            elif c[0] == 'set':
+                doc['set'] = c[1]
             elif c[0] == 'article':
                 art = {'n': int(c[1]), 'title': c[2], 'unit': '?', 'genre': '?', 'year': '?',
                        'h': {}, 'li': {}}
@@ -75,8 +79,12 @@ def run(sucai, *args):
     return r.stdout.decode('utf-8')
 
 
+MARKER = re.compile(r'##paid(begin|end)##', re.I)
+
+
 def norm(s):
-    return s.strip(' \t\r\u3000\u00a0\ufeff\u200b\u200c\u200d')
+    """A source line as the parser keeps it: paywall markers cut, trimmed."""
+    return MARKER.sub('', s).strip(' \t\r\u3000\u00a0\ufeff\u200b\u200c\u200d')
 
 
 def map_lines(article, src_lines):
@@ -139,7 +147,7 @@ def score(args):
     label_dir = os.path.join(HERE, 'labels')
     docs = [read_labels(os.path.join(label_dir, f)) for f in sorted(os.listdir(label_dir))
             if f.endswith('.tsv')]
-    tallies = {g: Tally() for g in GROUPS + ['all']}
+    tallies = {g: Tally() for g in GROUPS + SETS + ['all']}
     skipped = []
     details = []
     for doc in docs:
@@ -160,11 +168,11 @@ def score(args):
             # lines of this article: from its first labelled line to the next
             # article's; headings outside the labelled article are not judged
             tset = set(la['h'])
-            for t in (tallies[group], tallies['all']):
+            for t in (tallies[group], tallies[doc['set']], tallies['all']):
                 t.add('art', True)
             for ln, h in la['h'].items():
                 s = got.get(ln)
-                for t in (tallies[group], tallies['all']):
+                for t in (tallies[group], tallies[doc['set']], tallies['all']):
                     t.add('recall', s is not None)
                     if not NUMBERED.match(dec[ln - 1]):
                         t.add('unnumbered', s is not None)
@@ -183,7 +191,7 @@ def score(args):
                                                                  h['kind'], h['text'][:30]))
             for ln, s in got.items():
                 ok = ln in tset
-                for t in (tallies[group], tallies['all']):
+                for t in (tallies[group], tallies[doc['set']], tallies['all']):
                     t.add('precision', ok)
                 if not ok:
                     what = 'list item' if ln in la['li'] else 'not a heading'
@@ -191,22 +199,22 @@ def score(args):
                                    (doc['file'], ln, what, s['level'], s['label'], s['heading'][:30]))
             for ln, li in la['li'].items():
                 ok = ln not in got
-                for t in (tallies[group], tallies['all']):
+                for t in (tallies[group], tallies[doc['set']], tallies['all']):
                     t.add('list', ok)
                     if li['law']:
                         t.add('list_law', ok)
             if la['unit'] != '?':
                 want = la['unit'].split('|')
                 have = pa.get('unit') or '-'
-                for t in (tallies[group], tallies['all']):
+                for t in (tallies[group], tallies[doc['set']], tallies['all']):
                     t.add('unit', have in want)
                 if have not in want:
                     details.append('%s: unit %s, want %s' % (doc['file'], have, la['unit']))
             if la['genre'] != '?':
-                for t in (tallies[group], tallies['all']):
+                for t in (tallies[group], tallies[doc['set']], tallies['all']):
                     t.add('genre', (pa.get('genre') or '-') == la['genre'])
             if la['year'] != '?':
-                for t in (tallies[group], tallies['all']):
+                for t in (tallies[group], tallies[doc['set']], tallies['all']):
                     t.add('year', pa.get('year', 0) == int(la['year']))
     return docs, tallies, skipped, details
 
@@ -240,7 +248,7 @@ def main():
     ap.add_argument('--check', metavar='FLOORS', help='compare with minimum figures (TAP output)')
     args = ap.parse_args()
     docs, tallies, skipped, details = score(args)
-    groups = [g for g in GROUPS if tallies[g].get('art')[1]]
+    groups = [g for g in SETS + GROUPS if tallies[g].get('art')[1]]
     print('# gongwen dev set: %d label files, %d articles scored%s' % (
         len(docs) - len(skipped), tallies['all'].get('art')[1],
         ', %d skipped (no ../shared)' % len(skipped) if skipped else ''))

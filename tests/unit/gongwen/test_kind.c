@@ -138,8 +138,10 @@ static void seed_kinds(void **state)
             assert_int_equal(a->sections[i].kind, top[k - 1]); /* inherited */
     }
     assert_int_equal(k, 4);
-    a = &p.articles[6]; /* 市工信局: 主要工作完成情况, 主要举措, 存在的问题, 2024年工作打算 */
-    static const enum sc_section_kind gx[] = { SC_KIND_WORK, SC_KIND_WORK, SC_KIND_PROBLEMS,
+    /* 市工信局: 主要工作完成情况 (the figures achieved), 主要举措, 存在的问题,
+     * 2024年工作打算 */
+    a = &p.articles[6];
+    static const enum sc_section_kind gx[] = { SC_KIND_RESULTS, SC_KIND_WORK, SC_KIND_PROBLEMS,
                                                SC_KIND_PLANS };
     k = 0;
     for (size_t i = 0; i < a->nsections; i++)
