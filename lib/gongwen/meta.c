@@ -420,12 +420,13 @@ static int is_unit_char(uint32_t cp)
     return sc_is_cjk(cp) || cp == 'X' || cp == 'x' || cp == ' ' || cp == 0x3000;
 }
 
-/* The posts an author signs with, longest first where one ends another. */
+/* The posts an author signs with, longest first where one ends another;
+ * XX镇党委书记 is XX镇党委 and its 书记. */
 static const char *const roles[] = {
-    "党委书记", "党组书记", "副书记", "书记",   "副局长", "局长", "副所长", "所长",     "副主任",
-    "主任",     "副部长",   "部长",   "副科长", "科长",   "处长", "厅长",   "院长",     "校长",
-    "镇长",     "乡长",     "县长",   "区长",   "市长",   "省长", "站长",   "队长",     "社长",
-    "行长",     "董事长",   "总经理", "经理",   "主席",   "组长", "负责人", "第一书记",
+    "副书记", "书记", "副局长", "局长",   "副所长", "所长", "副主任", "主任",
+    "副部长", "部长", "副科长", "科长",   "处长",   "厅长", "院长",   "校长",
+    "镇长",   "乡长", "县长",   "区长",   "市长",   "省长", "站长",   "队长",
+    "社长",   "行长", "董事长", "总经理", "经理",   "主席", "组长",   "负责人",
 };
 
 /* 2-30 characters of CJK (or XX) ending like an organisation. */
@@ -521,6 +522,9 @@ static enum sc_err unit_of_report(const char *title, size_t tlen, const char *te
             size_t al = (size_t)r;
             if (gw_ends(p, al, "代") || gw_ends(p, al, "副"))
                 al -= 3;
+            const char *a = gw_trim(p, &al);
+            if (a != p)
+                continue;
             if (gw_ends(p, al, "人民政府") && area_name(p, al - strlen("人民政府")))
                 return set_unit(out, p, al, "");
             if (area_name(p, al))
@@ -756,6 +760,8 @@ static int admin_false(const char *u, size_t ul, size_t i, const char *suffix)
                before == 0x77FF || before == 0x707E; /* 园 景 片 辖 山 湾 校 厂 矿 灾 */
     if (strcmp(suffix, "乡") == 0)
         return after == 0x6751; /* 乡村 */
+    if (strcmp(suffix, "村") == 0)
+        return before == 0x519C || before == 0x4E61; /* 农村, 乡村: 农业农村局 */
     return 0;
 }
 
@@ -937,6 +943,30 @@ static enum sc_err topics_of(struct sc_article *a, const char *t, size_t len)
     return SC_OK;
 }
 
+/* The date of the meeting a report or speech was given at, in its
+ * subtitle: ——2026年1月21日在XX省第十四届人民代表大会第五次会议上. */
+static int year_of_meeting(const char *text, size_t len)
+{
+    size_t lines = 0;
+    for (size_t off = 0; off < len && lines < 6; lines++) {
+        const char *nl = memchr(text + off, '\n', len - off);
+        size_t end = nl ? (size_t)(nl - text) : len;
+        const char *p = text + off;
+        size_t pl = end - off;
+        off = end + 1;
+        if (lines == 0 || pl > 200 || gw_find(p, pl, "会议上") < 0 ||
+            (!gw_starts(p, pl, "—") && !gw_starts(p, pl, "-") && !gw_starts(p, pl, "（") &&
+             !gw_starts(p, pl, "(")))
+            continue;
+        size_t at, ye;
+        int range;
+        int y = find_year(p, pl, &at, &range);
+        if (y && year_at(p, pl, at, &ye) && date_part(p, pl, ye, "月"))
+            return y;
+    }
+    return 0;
+}
+
 static int year_of(const char *title, size_t tlen, const char *text, size_t len)
 {
     size_t at;
@@ -944,6 +974,8 @@ static int year_of(const char *title, size_t tlen, const char *text, size_t len)
     int y = find_year(title, tlen, &at, &range);
     if (!y)
         y = year_of_docno(text, len);
+    if (!y)
+        y = year_of_meeting(text, len);
     if (!y)
         y = year_of_date_line(text, len);
     return y;

@@ -525,16 +525,26 @@ static int is_body(const char *text, const struct para *pr)
 
 /*
  * The start of a list appended to the document, or of a glossary: its
- * numbered lines are entries, not headings. A glossary title (名词解释,
- * 名词注释, 注释, 注：) or a title that names a list (民生实事, 清单, 名单,
- * 一览表, 指标, 分工, 项目表, 汇总表, 名录, 统计表, 明细表), after an
- * optional 附件 / 附件1 / 附表 marker. The 附件 line of a 印发 notice
- * followed by the 方案 it prints is not one: 方案 is not a list noun.
+ * numbered lines are entries, not headings. Three kinds:
+ *  - a glossary (名词解释, 名词注释, 术语解释 …): to the end of the text;
+ *  - a title that names a list (民生实事, 清单, 名单, 一览表, 指标, 分工,
+ *    项目表, 汇总表, 名录, 统计表, 明细表), after an optional 附件 /
+ *    附件1 / 附表 marker: until a numbered line has prose under it again
+ *    (a section resumes: the list was a table in the body);
+ *  - a note (注：, 注释, 注解): the numbered lines right after it.
+ * The 附件 line of a 印发 notice followed by the 方案 it prints starts
+ * none: 方案 is not a list noun.
  */
-static const char *const glossary_titles[] = {
-    "名词解释", "名词注释", "名词解读", "名词说明", "词语解释",
-    "术语解释", "注释",     "注解",     "注：",     "注:",
+enum {
+    LIST_NONE = 0,
+    LIST_GLOSSARY,
+    LIST_TITLED,
+    LIST_NOTE
 };
+static const char *const glossary_titles[] = {
+    "名词解释", "名词注释", "名词解读", "名词说明", "词语解释", "术语解释",
+};
+static const char *const note_titles[] = { "注释", "注解", "注：", "注:" };
 static const struct list_noun {
     const char *word; /* first member: gw_first_word reads it */
 } list_nouns[] = {
@@ -574,12 +584,37 @@ static int list_title(const char *p, size_t len)
     /* at most 40 characters: 160 bytes bound them */
     if (len == 0 || len > 160 || gw_count(p, len) > 40 || gw_find(p, len, "。") >= 0 ||
         memchr(p, '\t', len))
-        return 0; /* a sentence, or a table row */
+        return LIST_NONE; /* a sentence, or a table row */
     for (size_t k = 0; k < sizeof glossary_titles / sizeof glossary_titles[0]; k++)
         if (gw_starts(p, len, glossary_titles[k]))
-            return 1;
+            return LIST_GLOSSARY;
+    for (size_t k = 0; k < sizeof note_titles / sizeof note_titles[0]; k++)
+        if (gw_starts(p, len, note_titles[k]))
+            return LIST_NOTE;
     pthread_once(&noun_once, noun_index_init);
-    return gw_first_word(&noun_index, p, len) >= 0;
+    return gw_first_word(&noun_index, p, len) >= 0 ? LIST_TITLED : LIST_NONE;
+}
+
+/* Mark inlist[i] for the paragraphs inside an appended list, a glossary
+ * or a note (the kinds above). */
+static void list_regions(const char *text, const struct para *paras, size_t npara,
+                         unsigned char *inlist)
+{
+    int in = LIST_NONE;
+    for (size_t i = 1; i < npara; i++) {
+        size_t l;
+        const char *p = para_text(text, &paras[i], &l);
+        if (paras[i].cand < 0) {
+            int t = list_title(p, l);
+            if (t != LIST_NONE && !(in == LIST_GLOSSARY))
+                in = t;
+            else if (in == LIST_NOTE && l > 0)
+                in = LIST_NONE; /* the note's items are over */
+        } else if (in == LIST_TITLED && i + 1 < npara && is_body(text, &paras[i + 1])) {
+            in = LIST_NONE; /* prose under a numbered line: a section again */
+        }
+        inlist[i] = in != LIST_NONE;
+    }
 }
 
 /* 附件：1.XXX — an attachment list whose next items follow as lines. */
@@ -605,9 +640,10 @@ static int announces_list(const char *p, size_t len)
  * otherwise is left alone: a signature, a banner, a table cell.
  */
 static const char *const part_nouns[] = {
-    "回顾",     "成就",     "成效", "成绩",     "目标",     "任务",     "重点工作", "主要工作",
-    "工作安排", "工作部署", "部署", "总体要求", "自身建设", "打算",     "展望",     "思路",
-    "举措",     "问题",     "形势", "经验",     "启示",     "主要措施", "政策取向",
+    "回顾",     "成就",     "成效",     "成绩", "目标",     "任务",     "重点工作",
+    "主要工作", "工作安排", "工作部署", "部署", "总体要求", "自身建设", "打算",
+    "展望",     "思路",     "举措",     "问题", "形势",     "经验",     "启示",
+    "主要措施", "政策取向", "主要内容", "规划", "建议",     "年工作",   "政府工作",
 };
 
 static int part_title(const char *p, size_t len)
@@ -802,7 +838,7 @@ static int push_cand(struct cand **arr, size_t *n, size_t *cap, const struct can
  * them. docs/gongwen.md gives the rules with examples.
  */
 static void mark_lists(const char *text, const struct para *paras, size_t npara, struct cand *cands,
-                       size_t ncand, int regulation, size_t region, long *next_sib)
+                       size_t ncand, int regulation, const unsigned char *inlist, long *next_sib)
 {
     /* inside a 第X条 every 公文-form line is an item of the article */
     if (regulation) {
@@ -817,11 +853,11 @@ static void mark_lists(const char *text, const struct para *paras, size_t npara,
         }
     }
     /* a table row (cells joined by tabs) and everything after the start
-     * of an appended list or glossary (region) */
+     * of an appended list or glossary (inlist) */
     for (size_t i = 0; i < ncand; i++) {
         size_t l;
         const char *p = para_text(text, &paras[cands[i].para], &l);
-        if (cands[i].para > region || (memchr(p, '\t', l) && is_gongwen(cands[i].cls)))
+        if (inlist[cands[i].para] || (memchr(p, '\t', l) && is_gongwen(cands[i].cls)))
             cands[i].list = 1;
     }
     /* 附件：1.XXX then 2.XXX on the next lines */
@@ -938,6 +974,7 @@ enum sc_err gw_outline(const char *text, size_t len, const struct gw_doc *doc,
     long *parent = NULL, *next_sib = NULL, *stk = NULL;
     int *last_val = NULL; /* per frame (root + sections) and class */
     size_t *pcaps = NULL, *bstart = NULL;
+    unsigned char *inlist = NULL;
     size_t npara = 0, cap_para = 0, ncand = 0, cap_cand = 0, nkept = 0, cap_kept = 0, nsec = 0;
     if (len == 0)
         return SC_OK;
@@ -1014,15 +1051,12 @@ enum sc_err gw_outline(const char *text, size_t len, const struct gw_doc *doc,
     next_sib = malloc((ncand ? ncand : 1) * sizeof *next_sib);
     if (!next_sib)
         goto done;
-    /* where an appended list or a glossary starts */
-    size_t region = npara;
-    for (size_t i = 1; i < npara && region == npara; i++) {
-        size_t l;
-        const char *p = para_text(text, &paras[i], &l);
-        if (paras[i].cand < 0 && list_title(p, l))
-            region = i;
-    }
-    mark_lists(text, paras, npara, cands, ncand, rank[HC_TIAO] > 0, region, next_sib);
+    /* the appended lists, glossaries and notes */
+    inlist = calloc(npara, 1);
+    if (!inlist)
+        goto done;
+    list_regions(text, paras, npara, inlist);
+    mark_lists(text, paras, npara, cands, ncand, rank[HC_TIAO] > 0, inlist, next_sib);
     for (size_t i = 0; i < ncand; i++)
         if (cands[i].list)
             paras[cands[i].para].cand = -1;
@@ -1044,8 +1078,8 @@ enum sc_err gw_outline(const char *text, size_t len, const struct gw_doc *doc,
     if (!unnum)
         goto done;
     size_t nun = 0, first_un = npara;
-    for (size_t i = body_from + 1; i < npara && i < region; i++) {
-        if (paras[i].cand >= 0)
+    for (size_t i = body_from + 1; i < npara; i++) {
+        if (paras[i].cand >= 0 || inlist[i])
             continue;
         size_t l, pl;
         const char *p = para_text(text, &paras[i], &l);
@@ -1122,11 +1156,12 @@ enum sc_err gw_outline(const char *text, size_t len, const struct gw_doc *doc,
     }
 
     /* levels: the regulation forms 1..R, a decimal outline its depth, the
-     * 公文 forms after them (in a decimal outline, the forms present in
-     * turn); a title without a number above 一、 is 1 and the rest shift */
+     * 公文 forms after them; under titles without a number (level 1) and in
+     * a decimal outline the forms present take the next levels in turn, so
+     * that （一） directly under such a title is level 2 */
     int glevel[HC_COUNT] = { 0 };
-    if (decimal) {
-        int present[HC_COUNT] = { 0 }, next = dmax;
+    if (decimal || unnumbered) {
+        int present[HC_COUNT] = { 0 }, next = decimal ? dmax : 1;
         for (size_t i = 0; i < nkept; i++)
             present[kept[i].cls] = 1;
         static const enum hclass order[] = { HC_CN, HC_PCN, HC_AR, HC_PAR, HC_CIRC };
@@ -1138,10 +1173,10 @@ enum sc_err gw_outline(const char *text, size_t len, const struct gw_doc *doc,
         struct cand *c = &kept[i];
         if (c->cls == HC_NONE || is_regulation(c) || c->cls == HC_DEC)
             continue;
-        if (decimal)
+        if (decimal || unnumbered)
             c->plevel = glevel[c->cls];
         else
-            c->plevel = nreg + unnumbered + (c->cls == HC_CIRC ? CIRC_LEVEL : form_of(c)->level);
+            c->plevel = nreg + (c->cls == HC_CIRC ? CIRC_LEVEL : form_of(c)->level);
     }
 
     s = calloc(nkept, sizeof *s);
@@ -1286,6 +1321,7 @@ done:
     free(last_val);
     free(pcaps);
     free(bstart);
+    free(inlist);
     return err;
 }
 
