@@ -199,6 +199,10 @@ enum sc_section_kind gw_kind_of_time(enum gw_time t, const struct gw_doc *doc,
  * document's own 目录 (chapter headings) from a 汇编's list of articles. */
 int gw_is_heading_line(const char *p, size_t len);
 
+/* Byte offset of the notes part (a line 脚注 or 尾注 and the [n] notes after
+ * it, at the end of the text), or len if there is none. */
+size_t gw_notes_at(const char *text, size_t len);
+
 /* sc_outline_parse with the document known (doc may be NULL). */
 enum sc_err gw_outline(const char *text, size_t len, const struct gw_doc *doc,
                        struct sc_section **out, size_t *n);

@@ -9,7 +9,7 @@
 #include <string.h>
 
 static const char *const kind_names[SC_KIND_COUNT] = {
-    "other", "overview", "work", "results", "problems", "plans",
+    "other", "overview", "work", "results", "problems", "plans", "notes",
 };
 
 const char *sc_kind_name(enum sc_section_kind kind)
@@ -425,6 +425,9 @@ static const struct kind_alias {
     { "计划", SC_KIND_PLANS },        { "下一步", SC_KIND_PLANS },
     { "思路", SC_KIND_PLANS },        { "建议", SC_KIND_PLANS },
     { "工作打算", SC_KIND_PLANS },    { "工作计划", SC_KIND_PLANS },
+    { "notes", SC_KIND_NOTES },       { "note", SC_KIND_NOTES },
+    { "注释", SC_KIND_NOTES },        { "脚注", SC_KIND_NOTES },
+    { "尾注", SC_KIND_NOTES },        { "注", SC_KIND_NOTES },
 };
 
 int sc_kind_parse(const char *s, size_t len)

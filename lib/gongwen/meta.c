@@ -983,6 +983,7 @@ static int year_of(const char *title, size_t tlen, const char *text, size_t len)
 
 void gw_doc_of(const char *text, size_t len, struct gw_doc *d)
 {
+    len = gw_notes_at(text, len); /* the body: a 落款 date is above the notes */
     const char *nl = memchr(text, '\n', len);
     size_t tlen = nl ? (size_t)(nl - text) : len;
     d->genre = genre_of(text, tlen, text, len);
@@ -992,7 +993,9 @@ void gw_doc_of(const char *text, size_t len, struct gw_doc *d)
 /* Where the body ends: before the notes part (脚注/尾注) if there is one. */
 static size_t body_end(const struct sc_article *a)
 {
-    (void)a;
+    for (size_t i = 0; i < a->nsections; i++)
+        if (a->sections[i].kind == SC_KIND_NOTES)
+            return sc_utf8_offset(a->text.data, a->text.len, (size_t)a->sections[i].start);
     return SIZE_MAX;
 }
 

@@ -26,6 +26,7 @@ enum hclass {
     HC_PAR,   /* （1） */
     HC_CIRC,  /* ① */
     HC_NONE,  /* a title without a number */
+    HC_NOTES, /* the notes part: 脚注 / 尾注 */
     HC_COUNT
 };
 
@@ -680,6 +681,88 @@ static int bare_chapter(const char *p, size_t len)
     return cjk_count(p, len) >= 2;
 }
 
+/* ---- the notes part ---- */
+
+/* A note line of the notes part: [1] or ［1］ then the note. */
+static int note_line(const char *p, size_t len)
+{
+    size_t i, u;
+    if (gw_starts(p, len, "["))
+        i = 1;
+    else if (gw_starts(p, len, "［"))
+        i = 3;
+    else
+        return 0;
+    if (gw_parse_ar_number(p + i, len - i, &u) <= 0)
+        return 0;
+    i += u;
+    return gw_starts(p + i, len - i, "]") || gw_starts(p + i, len - i, "］");
+}
+
+static int notes_head(const char *p, size_t len)
+{
+    return (len == strlen("脚注") && memcmp(p, "脚注", len) == 0) ||
+           (len == strlen("尾注") && memcmp(p, "尾注", len) == 0);
+}
+
+/*
+ * Where the notes part starts: intake writes a .docx's footnotes and
+ * endnotes after the body as a line 脚注 (or 尾注) and one line [n] per
+ * note. The part is the trailing run of such lines that opens with a
+ * head line; npara if there is none.
+ */
+static size_t notes_start(const char *text, const struct para *paras, size_t npara)
+{
+    size_t from = npara;
+    for (size_t i = npara; i-- > 1;) {
+        size_t l;
+        const char *p = para_text(text, &paras[i], &l);
+        if (l == 0)
+            continue;
+        if (notes_head(p, l))
+            from = i;
+        else if (!note_line(p, l))
+            break;
+    }
+    if (from < npara) {
+        size_t l;
+        const char *p = para_text(text, &paras[from], &l);
+        if (!notes_head(p, l))
+            return npara;
+    }
+    return from;
+}
+
+size_t gw_notes_at(const char *text, size_t len)
+{
+    size_t at = len, end = len;
+    while (end > 0) {
+        size_t st = end;
+        while (st > 0 && text[st - 1] != '\n')
+            st--;
+        if (st == 0)
+            break; /* the title */
+        size_t l = end - st;
+        const char *p = gw_trim(text + st, &l);
+        if (l > 0) {
+            if (notes_head(p, l))
+                at = st;
+            else if (!note_line(p, l))
+                break;
+        }
+        end = st - 1;
+    }
+    if (at < len) {
+        size_t l = len - at;
+        const char *nl = memchr(text + at, '\n', l);
+        l = nl ? (size_t)(nl - text) - at : l;
+        const char *p = gw_trim(text + at, &l);
+        if (!notes_head(p, l))
+            return len;
+    }
+    return at;
+}
+
 /* ---- points: 一是…二是…, 第一，第二， ---- */
 
 struct run {      /* the 一是 二是 (or 第一，第二，) sequence being collected */
@@ -996,8 +1079,9 @@ enum sc_err gw_outline(const char *text, size_t len, const struct gw_doc *doc,
     int64_t total = cp - 1;
 
     /* headings: the first paragraph is the title and never one */
+    size_t notes_from = notes_start(text, paras, npara);
     int count[HC_COUNT] = { 0 }, dec_deep = 0;
-    for (size_t i = 1; i < npara; i++) {
+    for (size_t i = 1; i < notes_from; i++) {
         const char *p = text + paras[i].off;
         size_t plen = paras[i].len;
         size_t lead = skip_space(p, plen, 0);
@@ -1078,7 +1162,7 @@ enum sc_err gw_outline(const char *text, size_t len, const struct gw_doc *doc,
     if (!unnum)
         goto done;
     size_t nun = 0, first_un = npara;
-    for (size_t i = body_from + 1; i < npara; i++) {
+    for (size_t i = body_from + 1; i < notes_from; i++) {
         if (paras[i].cand >= 0 || inlist[i])
             continue;
         size_t l, pl;
@@ -1128,6 +1212,24 @@ enum sc_err gw_outline(const char *text, size_t len, const struct gw_doc *doc,
         if (paras[i].cand >= 0) {
             if (!push_cand(&kept, &nkept, &cap_kept, &cands[paras[i].cand]))
                 goto done_un;
+        } else if (i >= notes_from) {
+            size_t l;
+            const char *p = para_text(text, &paras[i], &l);
+            if (!notes_head(p, l))
+                continue;
+            struct cand c;
+            memset(&c, 0, sizeof c);
+            c.form = FORM_NONE;
+            c.cls = HC_NOTES;
+            c.lab_off = (size_t)(p - text);
+            c.head_off = c.lab_off;
+            c.head_len = l;
+            c.cp_start = paras[i].cp_start +
+                         (int64_t)gw_count(text + paras[i].off, c.lab_off - paras[i].off);
+            c.para = i;
+            c.plevel = 1;
+            if (!push_cand(&kept, &nkept, &cap_kept, &c))
+                goto done_un;
         } else if (unnum[i]) {
             if (unnum[i] == 1 && !unnumbered)
                 continue;
@@ -1171,7 +1273,7 @@ enum sc_err gw_outline(const char *text, size_t len, const struct gw_doc *doc,
     }
     for (size_t i = 0; i < nkept; i++) {
         struct cand *c = &kept[i];
-        if (c->cls == HC_NONE || is_regulation(c) || c->cls == HC_DEC)
+        if (c->cls == HC_NONE || c->cls == HC_NOTES || is_regulation(c) || c->cls == HC_DEC)
             continue;
         if (decimal || unnumbered)
             c->plevel = glevel[c->cls];
@@ -1222,7 +1324,7 @@ enum sc_err gw_outline(const char *text, size_t len, const struct gw_doc *doc,
         sec->heading = sc_strndup(text + c->head_off, c->head_len);
         if (!sec->label || !sec->heading)
             goto done;
-        if (c->cls == HC_NONE)
+        if (c->cls == HC_NONE || c->cls == HC_NOTES)
             continue;
         /* numbering: compare with the previous sibling of the same form */
         int *frame = &last_val[(size_t)(parent[i] + 1) * HC_COUNT];
@@ -1253,8 +1355,14 @@ enum sc_err gw_outline(const char *text, size_t len, const struct gw_doc *doc,
     /* kinds: own strong match, else the parent's, else own weak match,
      * else the time the heading names, else the time of the body; a
      * regulation (it has 第X条) is not a report: no kinds */
-    for (size_t i = 0; i < nsec && !rank[HC_TIAO]; i++) {
+    for (size_t i = 0; i < nsec; i++) {
         struct sc_section *sec = &s[i];
+        if (kept[i].cls == HC_NOTES) {
+            sec->kind = SC_KIND_NOTES;
+            continue;
+        }
+        if (rank[HC_TIAO])
+            continue;
         const char *h = sec->heading;
         size_t hl = strlen(h);
         int strong = 0;

@@ -5,21 +5,28 @@
 
 The independent reading uses Python's zipfile and ElementTree, nothing of
 sucai: the w:t text of every w:p of the main document (named by
-_rels/.rels), then of the footnotes and endnotes parts (their separator
-notes left out). Deleted text (w:del, w:moveFrom) is not w:t and is left
-out; of an mc:AlternateContent the first mc:Choice holding any w:t is read,
-else the mc:Fallback. Ruby readings (w:rt) are left out: sucai keeps the
-base text only (docs/internals/ingest.md says why).
+_rels/.rels), then of the footnotes and endnotes parts, each note once, in
+the order the document refers to them (their separator notes left out).
+Deleted text (w:del, w:moveFrom) is not w:t and is left out. Of an
+mc:AlternateContent the first mc:Choice is read whose Requires names only
+namespaces this reader reads w:t from (WordprocessingML, DrawingML shapes,
+VML, the Word 2010/2013 extensions, math), else the mc:Fallback, as the
+markup-compatibility rules say. Ruby readings (w:rt) are left out: sucai
+keeps the base text only (docs/internals/ingest.md says why). A package
+with two entries of one name is ambiguous and gives no text.
 
 Both texts are compared as sequences of characters without white space,
-so paragraph breaks, tabs and list-label separators do not count. The
+so paragraph breaks, tabs and list-label separators do not count, nor do
+the heads (脚注, 尾注) and [n] labels sucai writes before its notes. The
 figure per file is difflib's ratio, 2·matches / (len a + len b); the
 summary line gives the mean and how many files are identical. A file sucai
 refuses counts 0 unless the independent reading finds no text either.
 """
 import argparse
 import difflib
+import io
 import os
+import re
 import subprocess
 import sys
 import zipfile
@@ -41,26 +48,54 @@ def ns(tag):
     return tag[:tag.index('}') + 1] if tag.startswith('{') else ''
 
 
-def has_wt(el):
-    return any(local(e.tag) == 't' and ns(e.tag) in (W, WS) for e in el.iter())
+READ_NS = {
+    W, WS,
+    '{http://schemas.microsoft.com/office/word/2010/wordprocessingShape}',
+    '{http://schemas.microsoft.com/office/word/2010/wordprocessingGroup}',
+    '{http://schemas.microsoft.com/office/word/2010/wordprocessingCanvas}',
+    '{http://schemas.microsoft.com/office/word/2010/wordprocessingDrawing}',
+    '{http://schemas.microsoft.com/office/word/2010/wordml}',
+    '{http://schemas.microsoft.com/office/word/2012/wordml}',
+    '{http://schemas.openxmlformats.org/drawingml/2006/main}',
+    '{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}',
+    '{http://schemas.openxmlformats.org/drawingml/2006/picture}',
+    '{http://schemas.microsoft.com/office/drawing/2010/main}',
+    '{http://schemas.openxmlformats.org/officeDocument/2006/math}',
+    '{urn:schemas-microsoft-com:vml}',
+}
 
 
-def collect(el, out):
+def choice_ok(el, prefixes):
+    req = el.get('Requires', '')
+    return all(('{%s}' % prefixes.get(p, '')) in READ_NS for p in req.split())
+
+
+def collect(el, out, prefixes, refs=None):
     tag, n = local(el.tag), ns(el.tag)
     if n in (W, WS) and tag in ('del', 'moveFrom', 'rt', 'instrText', 'delText'):
         return
+    if n in (W, WS) and tag in ('footnoteReference', 'endnoteReference') and refs is not None:
+        refs.append((tag[0], el.get(W + 'id')))
     if n == MC and tag == 'AlternateContent':
         kids = list(el)
-        pick = next((k for k in kids if local(k.tag) == 'Choice' and has_wt(k)), None)
+        pick = next((k for k in kids if local(k.tag) == 'Choice' and choice_ok(k, prefixes)), None)
         if pick is None:
             pick = next((k for k in kids if local(k.tag) == 'Fallback'), None)
         if pick is not None:
-            collect(pick, out)
+            collect(pick, out, prefixes, refs)
         return
     if n in (W, WS) and tag == 't':
         out.append(el.text or '')
     for k in el:
-        collect(k, out)
+        collect(k, out, prefixes, refs)
+
+
+def parse(data):
+    """The root element and its namespace prefixes (first declaration wins)."""
+    prefixes = {}
+    for ev, item in ET.iterparse(io.BytesIO(data), events=('start-ns',)):
+        prefixes.setdefault(item[0], item[1])
+    return ET.fromstring(data), prefixes
 
 
 def rels_of(z, part):
@@ -83,30 +118,59 @@ def rels_of(z, part):
 
 def independent(path):
     with zipfile.ZipFile(path) as z:
+        names = [i.filename.lower() for i in z.infolist()]
+        if len(names) != len(set(names)):
+            return ''  # ambiguous: which copy is the part?
         main = rels_of(z, '').get('officeDocument', 'word/document.xml')
-        parts = [main]
+        try:
+            root, prefixes = parse(z.read(main))
+        except (KeyError, ET.ParseError):
+            return ''
+        out, refs = [], []
+        collect(root, out, prefixes, refs)
         rels = rels_of(z, main)
         for t in ('footnotes', 'endnotes'):
-            if t in rels:
-                parts.append(rels[t])
-        out = []
-        for p in parts:
+            if t not in rels:
+                continue
             try:
-                root = ET.fromstring(z.read(p))
+                nroot, nprefixes = parse(z.read(rels[t]))
             except (KeyError, ET.ParseError):
                 continue
-            if p == main:
-                collect(root, out)
-                continue
-            for note in root:
+            notes = {}
+            for note in nroot:
                 if note.get(W + 'type') in ('separator', 'continuationSeparator',
                                             'continuationNotice'):
                     continue
-                collect(note, out)
+                text = []
+                collect(note, text, nprefixes)
+                notes[note.get(W + 'id')] = ''.join(text)
+            order = [i for k, i in refs if k == t[0]] + list(notes)
+            seen = set()
+            for i in order:
+                if i in notes and i not in seen:
+                    seen.add(i)
+                    out.append(notes[i])
         return ''.join(out)
 
 
-def squeeze(s):
+NOTE_HEAD = re.compile(r'^(脚注|尾注)$')
+NOTE_LABEL = re.compile(r'^\[\d+\]')
+
+
+def squeeze(s, notes=False):
+    """Without white space; with notes, without sucai's notes heads and labels."""
+    if notes:
+        lines = s.split('\n')
+        cut = len(lines)
+        for i in range(len(lines) - 1, -1, -1):
+            t = lines[i].strip()
+            if NOTE_HEAD.match(t):
+                cut = i
+            elif t and not NOTE_LABEL.match(t):
+                break
+        lines = lines[:cut] + [NOTE_LABEL.sub('', l.strip()) for l in lines[cut:]
+                               if not NOTE_HEAD.match(l.strip())]
+        s = '\n'.join(lines)
     return ''.join(s.split())
 
 
@@ -140,7 +204,7 @@ def main():
         if got is None:
             r = 1.0 if not want else 0.0
         else:
-            got = squeeze(got)
+            got = squeeze(got, notes=True)
             r = 1.0 if got == want else difflib.SequenceMatcher(None, got, want, autojunk=False).ratio()
         same += r == 1.0
         ratios.append(r)
