@@ -6,9 +6,13 @@
  *
  * The body walker turns word/document.xml into text the way Word shows it
  * with all changes accepted: paragraphs in order, table rows as tab-separated
- * cells, text boxes once (one branch of mc:AlternateContent), list labels
- * from numbering.xml, field results without field codes; deleted and moved-
- * away text, comments, headers and footers are left out.
+ * cells, text boxes once (the first branch of mc:AlternateContent whose
+ * Requires we understand), list labels from numbering.xml, field results
+ * without field codes; deleted and moved-away text, comments, headers and
+ * footers are left out. The footnotes and endnotes follow the body as their
+ * own part (脚注 / 尾注, one [n] line per note). A package with two entries
+ * of one name is refused as ambiguous, one whose main part is a workbook or
+ * a presentation says so.
  */
 #include "docx_int.h"
 
@@ -1500,15 +1504,21 @@ enum sc_err sc_ingest_docx(const unsigned char *data, size_t len, struct sc_inge
     /* Refuse before inflating anything if the parts we read declare more
      * than the total limit (each is checked again as it inflates). */
     {
-        const char *parts[] = { main, r.styles[0] ? r.styles : NULL,
-                                r.numbering[0] ? r.numbering : NULL, "docProps/core.xml" };
-        char dflt[2][PART_PATH + 16];
-        snprintf(dflt[0], sizeof dflt[0], "%sstyles.xml", r.base);
-        snprintf(dflt[1], sizeof dflt[1], "%snumbering.xml", r.base);
-        if (!parts[1])
-            parts[1] = dflt[0];
-        if (!parts[2])
-            parts[2] = dflt[1];
+        const char *parts[] = { main,
+                                r.styles[0] ? r.styles : NULL,
+                                r.numbering[0] ? r.numbering : NULL,
+                                "docProps/core.xml",
+                                r.footnotes[0] ? r.footnotes : NULL,
+                                r.endnotes[0] ? r.endnotes : NULL };
+        char dflt[4][PART_PATH + 16];
+        static const char *const dname[4] = { "styles.xml", "numbering.xml", "footnotes.xml",
+                                              "endnotes.xml" };
+        static const size_t dslot[4] = { 1, 2, 4, 5 };
+        for (size_t k = 0; k < 4; k++) {
+            snprintf(dflt[k], sizeof dflt[k], "%s%s", r.base, dname[k]);
+            if (!parts[dslot[k]])
+                parts[dslot[k]] = dflt[k];
+        }
         zip_uint64_t sum = 0;
         for (size_t k = 0; k < sizeof parts / sizeof parts[0]; k++) {
             zip_int64_t idx = zdoc_find(&z, parts[k]);
