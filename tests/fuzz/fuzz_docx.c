@@ -80,8 +80,8 @@ static const uint8_t *find(const uint8_t *d, size_t n, const char *sep)
 
 static void pack(const uint8_t *data, size_t size, struct sc_buf *zip)
 {
-    static const char *const seps[] = { "\n--numbering--\n", "\n--styles--\n",
-                                        "\n--footnotes--\n", "\n--endnotes--\n" };
+    static const char *const seps[] = { "\n--numbering--\n", "\n--styles--\n", "\n--footnotes--\n",
+                                        "\n--endnotes--\n" };
     static const char *const names[] = { "word/document.xml", "word/numbering.xml",
                                          "word/styles.xml", "word/footnotes.xml",
                                          "word/endnotes.xml" };
