@@ -565,6 +565,36 @@ static enum sc_err unit_of_report(const char *title, size_t tlen, const char *te
         if (g > 0 && area_name(q, (size_t)g))
             return set_unit(out, q, (size_t)g + strlen("人民政府"), "");
     }
+    /* the government of a province named anywhere in the text: 浙江省人民
+     * 政府 in 现在，我代表浙江省人民政府… further down, or in the 落款 */
+    static const char *const provinces[] = {
+        "北京市",         "天津市",           "上海市",       "重庆市",         "河北省",
+        "山西省",         "辽宁省",           "吉林省",       "黑龙江省",       "江苏省",
+        "浙江省",         "安徽省",           "福建省",       "江西省",         "山东省",
+        "河南省",         "湖北省",           "湖南省",       "广东省",         "海南省",
+        "四川省",         "贵州省",           "云南省",       "陕西省",         "甘肃省",
+        "青海省",         "台湾省",           "内蒙古自治区", "广西壮族自治区", "西藏自治区",
+        "宁夏回族自治区", "新疆维吾尔自治区",
+    };
+    ptrdiff_t best = -1;
+    size_t bk = 0;
+    for (size_t pk = 0; pk < sizeof provinces / sizeof provinces[0]; pk++) {
+        size_t nl = strlen(provinces[pk]);
+        for (size_t from = 0; from < len;) {
+            ptrdiff_t at = gw_find(text + from, len - from, provinces[pk]);
+            if (at < 0)
+                break;
+            size_t pos = from + (size_t)at;
+            if (gw_starts(text + pos + nl, len - pos - nl, "人民政府")) {
+                if (best < 0 || (ptrdiff_t)pos < best)
+                    best = (ptrdiff_t)pos, bk = pk;
+                break;
+            }
+            from = pos + nl;
+        }
+    }
+    if (best >= 0)
+        return set_unit(out, provinces[bk], strlen(provinces[bk]), "人民政府");
     /* the title: 海拉尔区2012年政府工作报告, 2026年浙江省政府工作报告 */
     size_t core = strip_trailing_parens(title, tlen);
     const char *t = gw_trim(title, &core);

@@ -527,12 +527,12 @@ static int is_body(const char *text, const struct para *pr)
 /*
  * The start of a list appended to the document, or of a glossary: its
  * numbered lines are entries, not headings. Three kinds:
- *  - a glossary (名词解释, 名词注释, 术语解释 …): to the end of the text;
+ *  - a glossary (名词解释, 名词注释, 术语解释, 注释 …): to the end of the text;
  *  - a title that names a list (民生实事, 清单, 名单, 一览表, 指标, 分工,
  *    项目表, 汇总表, 名录, 统计表, 明细表), after an optional 附件 /
  *    附件1 / 附表 marker: until a numbered line has prose under it again
  *    (a section resumes: the list was a table in the body);
- *  - a note (注：, 注释, 注解): the numbered lines right after it.
+ *  - a note (注：): the numbered lines right after it.
  * The 附件 line of a 印发 notice followed by the 方案 it prints starts
  * none: 方案 is not a list noun.
  */
@@ -543,9 +543,9 @@ enum {
     LIST_NOTE
 };
 static const char *const glossary_titles[] = {
-    "名词解释", "名词注释", "名词解读", "名词说明", "词语解释", "术语解释",
+    "名词解释", "名词注释", "名词解读", "名词说明", "词语解释", "术语解释", "注释", "注解",
 };
-static const char *const note_titles[] = { "注释", "注解", "注：", "注:" };
+static const char *const note_titles[] = { "注：", "注:" };
 static const struct list_noun {
     const char *word; /* first member: gw_first_word reads it */
 } list_nouns[] = {
@@ -1179,8 +1179,11 @@ enum sc_err gw_outline(const char *text, size_t len, const struct gw_doc *doc,
         } else if (nreg == 0 && !decimal && part_title(p, l)) {
             uint32_t pe = last_cp(prev, pl);
             int before = is_body(text, &paras[i - 1]) || pe == 0xFF1A || pe == ':';
-            int after = i + 1 < npara &&
-                        (is_body(text, &paras[i + 1]) || (nc >= 0 && is_gongwen(cands[nc].cls)));
+            size_t nl = 0;
+            const char *next = i + 1 < npara ? para_text(text, &paras[i + 1], &nl) : NULL;
+            uint32_t ne = next ? last_cp(next, nl) : 0;
+            int after = next && (is_body(text, &paras[i + 1]) || ne == 0xFF1A || ne == ':' ||
+                                 (nc >= 0 && is_gongwen(cands[nc].cls)));
             if (before && after) {
                 unnum[i] = 1;
                 nun++;

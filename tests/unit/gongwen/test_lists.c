@@ -134,6 +134,14 @@ static void glossary_and_appended_lists(void **state)
     check(&o, 2, 2, "（一）", "扩大有效需求");
     sc_sections_free(o.s, o.n);
 
+    /* 注释 is a glossary too, to the end, even with an entry on two lines */
+    parse_outline(
+        "标题\n一、总体要求\n要坚持稳中求进。\n注释\n1.“两重”：国家重大战略实施和重点领域安全能力建设。\n"
+        "这是上一条的续行，说明有关情况。\n2.“两新”：新一轮大规模设备更新和消费品以旧换新。\n",
+        &o);
+    assert_int_equal(o.n, 1);
+    sc_sections_free(o.s, o.n);
+
     /* a table in the body: the list ends where a numbered line has prose
      * under it again */
     parse_outline(
@@ -206,6 +214,18 @@ static void titles_without_a_number(void **state)
     check(&o, 4, 1, "", "加强政府自身建设");
     assert_null(o.s[3].fault); /* numbering restarts under each part */
     assert_int_equal(o.s[0].end, o.s[2].start);
+    sc_sections_free(o.s, o.n);
+
+    /* a title followed by a short introduction that ends with a colon */
+    parse_outline(
+        "标题\n各位代表：\n过去五年工作回顾\n五年来，我们主要做了以下工作：\n（一）稳定经济增长\n"
+        "全省地区生产总值年均增长5.6%，经济实力迈上新台阶，发展质量稳步提升。\n"
+        "今后五年目标任务\n要锚定现代化目标，推动高质量发展，不断提高人民生活水平和质量。\n"
+        "（一）建设现代化产业体系\n要做强先进制造业，加快发展现代服务业，推动产业转型升级。\n",
+        &o);
+    assert_int_equal(o.n, 4);
+    check(&o, 0, 1, "", "过去五年工作回顾");
+    check(&o, 2, 1, "", "今后五年目标任务");
     sc_sections_free(o.s, o.n);
 
     /* one such line with a numbered heading above it, or without numbered
