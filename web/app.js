@@ -13,7 +13,8 @@
   const FIELDS = ['genre', 'year', 'level', 'section'];
   const FIELD_NAMES = { genre: '文种', year: '年份', level: '层级', section: '章节类型' };
   const KIND_NAMES = {
-    overview: '情况', work: '做法', results: '成效', problems: '问题', plans: '打算', other: '其他',
+    overview: '情况', work: '做法', results: '成效', problems: '问题', plans: '打算', notes: '注释',
+    other: '其他',
   };
   const STATUS_NAMES = { imported: '已导入', duplicate: '重复', refused: '未导入' };
 
@@ -132,7 +133,7 @@
       [/missing term/, '这里缺少搜索词'],
       [/empty term/, '这里缺少搜索词'],
       [/empty value for/, '字段后面缺少值，如 genre:工作总结'],
-      [/unknown section kind/, '章节类型只能是：情况、做法、成效、问题、打算、其他'],
+      [/unknown section kind/, '章节类型只能是：情况、做法、成效、问题、打算、注释、其他'],
       [/bad year/, '年份的写法是 year:2023 或 year:2019-2023'],
       [/too complex/, '查询太复杂，请减少词语或运算符'],
       [/nested too deeply/, '括号嵌套太深'],

@@ -19,13 +19,14 @@ enum sc_section_kind {
     SC_KIND_RESULTS,  /* 成效, 亮点, 经验 */
     SC_KIND_PROBLEMS, /* 存在的问题, 不足, 困难 */
     SC_KIND_PLANS,    /* 下一步打算, 工作计划, 思路, 建议 */
+    SC_KIND_NOTES,    /* a .docx's footnotes and endnotes after the body (脚注, 尾注) */
     SC_KIND_COUNT
 };
 
 /* "overview", "work", ... ; static strings. */
 const char *sc_kind_name(enum sc_section_kind kind);
 /* Parse an English kind name or a Chinese alias (问题, 做法, 成效, 打算,
- * 情况, 其他 ...). Returns -1 if unknown. */
+ * 情况, 注释, 其他 ...). Returns -1 if unknown. */
 int sc_kind_parse(const char *s, size_t len);
 
 struct sc_point {       /* inline 一是…二是… point */
@@ -38,10 +39,15 @@ struct sc_point {       /* inline 一是…二是… point */
  * order; nesting follows from level and range (a section contains the
  * later sections of higher level that start before its end).
  *
- * level: 一、 1, （一） 2, 1./1、 3, （1） 4. A regulation's 第X编 / 第X部分 /
- * 第X章 / 第X节 / 第X条 rank above those: the ones present take levels 1..R
- * in that order and the 公文 labels shift down by R (a law with 章 and 条:
- * 第一章 1, 第一条 2, （一） inside a 条 4). docs/gongwen.md has the table.
+ * level: 一、 1, （一） 2, 1./1、 3, （1） 4, ① 5. A regulation's 第X编 /
+ * 第X部分 / 第X章 / 第X节 / 第X条 rank above those: the ones present take
+ * levels 1..R in that order and the 公文 labels shift down by R; a decimal
+ * outline (1.1) takes its depth. Titles without a number above a report's
+ * 一、 (label "") are level 1 and the numbered forms present take 2, 3 …
+ * Numbered lines that are list items (a 条's （一）…；, a glossary, an
+ * appended list) are not sections. The notes part of a .docx (脚注, 尾注)
+ * is a level-1 section of kind SC_KIND_NOTES with label "". docs/gongwen.md
+ * has the rules.
  */
 struct sc_section {
     int level;

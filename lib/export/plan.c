@@ -102,7 +102,18 @@ static void classify(struct sc_ex_block *b, const char *s, size_t len, const str
     if (!sec || !sec->label)
         return;
     size_t ll = strlen(sec->label);
-    if (ll == 0 || ll > len || memcmp(s, sec->label, ll) != 0)
+    if (ll == 0) {
+        /* a title without a number is a heading when it is the whole line
+         * (list items are not sections: they stay paragraphs) */
+        size_t hl = sec->heading ? strlen(sec->heading) : 0;
+        if (hl && hl == len && memcmp(s, sec->heading, hl) == 0) {
+            b->kind = SC_EX_HEADING;
+            b->level = sec->level;
+            b->head_len = len;
+        }
+        return;
+    }
+    if (ll > len || memcmp(s, sec->label, ll) != 0)
         return;
     size_t h = ll;
     const char *rest = s + h;

@@ -137,21 +137,74 @@ enum sc_err gw_boiler_judge(const struct gw_boiler_line *lines, size_t n, unsign
 
 /* ---- metadata (meta.c) ---- */
 
-/* Fill genre, year, unit, level and topics of a; its title and text must be
- * set. Returns SC_ENOMEM on allocation failure. */
-enum sc_err gw_meta_fill(struct sc_article *a);
+/* What the outline needs to know about its document before it is read:
+ * the 文种 and the document's own year (the year a 政府工作报告 is for, the
+ * year a 总结 sums up). */
+struct gw_doc {
+    const char *genre; /* static string of the genre table, or NULL */
+    int year;          /* 0 if unknown */
+};
+
+/* Genre and year of an article's text (its first line is the title). */
+void gw_doc_of(const char *text, size_t len, struct gw_doc *d);
+
+/* Fill genre and year of a from doc (gw_doc_of its text), and its unit,
+ * level and topics; its title, text and sections must be set (the sections
+ * tell where the body ends). Returns SC_ENOMEM on allocation failure. */
+enum sc_err gw_meta_fill(struct sc_article *a, const struct gw_doc *doc);
 
 /* ---- kinds (kind.c) ---- */
 
+/* Which way a document looks: back (a 总结 or 述职报告: the work done),
+ * ahead (a 计划, 方案 or directive: the work to do), or both (a 政府工作报告
+ * or 讲话: a review, then the plans). */
+enum gw_direction {
+    GW_BOTH = 0,
+    GW_BACK,
+    GW_AHEAD
+};
+enum gw_direction gw_direction_of(const char *genre);
+
+/* Past or future, as a heading's years and words or a body's verbs say. */
+enum gw_time {
+    GW_TIME_NONE = 0,
+    GW_TIME_PAST,
+    GW_TIME_FUTURE
+};
+
 /* Classify a heading by the kind table. *strong is set when the matched
  * rule names a section type outright (存在的问题) rather than hinting at
- * one (不足); a subsection overrides its parent's kind only when strong. */
-enum sc_section_kind gw_kind_of_heading(const char *h, size_t len, int *strong);
+ * one (不足); a subsection overrides its parent's kind only when strong.
+ * dir resolves the words whose kind depends on the document (主要工作 is
+ * work in a 总结, plans in a 计划). */
+enum sc_section_kind gw_kind_of_heading(const char *h, size_t len, enum gw_direction dir,
+                                        int *strong);
+
+/* The time a heading names: its years and "十X五" periods against the
+ * document's year, and words such as 回顾, 过去, 今后. */
+enum gw_time gw_heading_time(const char *h, size_t len, const struct gw_doc *doc,
+                             enum gw_direction dir);
+
+/* The time a body is written in: past markers (了, 已经, 同比增长, 一年来)
+ * against future ones (将, 要, 力争, 确保, 下一步), each weighted. */
+enum gw_time gw_body_time(const char *s, size_t len);
+
+/* The kind a time gives a section in a document of genre/direction. */
+enum sc_section_kind gw_kind_of_time(enum gw_time t, const struct gw_doc *doc,
+                                     enum gw_direction dir);
 
 /* ---- outline (outline.c) ---- */
 
 /* Is the line a heading (any level) by the heading table? Used to tell a
  * document's own 目录 (chapter headings) from a 汇编's list of articles. */
 int gw_is_heading_line(const char *p, size_t len);
+
+/* Byte offset of the notes part (a line 脚注 or 尾注 and the [n] notes after
+ * it, at the end of the text), or len if there is none. */
+size_t gw_notes_at(const char *text, size_t len);
+
+/* sc_outline_parse with the document known (doc may be NULL). */
+enum sc_err gw_outline(const char *text, size_t len, const struct gw_doc *doc,
+                       struct sc_section **out, size_t *n);
 
 #endif

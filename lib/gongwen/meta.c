@@ -166,10 +166,42 @@ static int law_evidence(const char *title, size_t tlen, const char *text, size_t
            gw_starts(title, tlen, "最高人民检察院") || law_text(text, len);
 }
 
+/*
+ * A legal act titled by its 文种: what a people's congress or its standing
+ * committee decides or resolves (XX省人民代表大会常务委员会关于…的决定, 全国
+ * 人大常委会关于…的决议), and what the supreme court or procuratorate
+ * issues (最高人民法院关于…的批复, 最高人民检察院关于…的通知, …的意见) are
+ * laws and judicial interpretations, filed as 法律法规; the same 文种 from
+ * a government (国务院关于…的决定) stays what it says.
+ */
+static int legal_issuer(const char *t, size_t len)
+{
+    static const char *const courts[] = { "最高人民法院", "最高人民检察院" };
+    static const char *const acts[] = { "决定", "决议", "批复", "通知", "意见", "答复" };
+    ptrdiff_t gy = gw_find(t, len, "关于");
+    if (gy <= 0)
+        return 0;
+    int issuer = 0;
+    for (size_t k = 0; k < sizeof courts / sizeof courts[0]; k++)
+        issuer |= gw_starts(t, len, courts[k]);
+    ptrdiff_t npc = gw_find(t, (size_t)gy, "人民代表大会");
+    if (npc < 0)
+        npc = gw_find(t, (size_t)gy, "人大常委会");
+    issuer |= npc >= 0;
+    if (!issuer)
+        return 0;
+    for (size_t k = 0; k < sizeof acts / sizeof acts[0]; k++)
+        if (gw_ends(t, len, acts[k]))
+            return 1;
+    return 0;
+}
+
 static const char *genre_of(const char *title, size_t tlen, const char *text, size_t len)
 {
     size_t core = strip_trailing_parens(title, tlen);
     const char *t = gw_trim(title, &core);
+    if (legal_issuer(t, core))
+        return "法律法规";
     for (int pass = 0; pass < 2; pass++) {
         int where = pass == 0 ? G_END : G_ANY;
         for (size_t i = 0; i < sizeof genre_rules / sizeof genre_rules[0]; i++) {
@@ -388,6 +420,268 @@ static int is_unit_char(uint32_t cp)
     return sc_is_cjk(cp) || cp == 'X' || cp == 'x' || cp == ' ' || cp == 0x3000;
 }
 
+/* The posts an author signs with, longest first where one ends another;
+ * XX镇党委书记 is XX镇党委 and its 书记. */
+static const char *const roles[] = {
+    "副书记", "书记", "副局长", "局长",   "副所长", "所长", "副主任", "主任",
+    "副部长", "部长", "副科长", "科长",   "处长",   "厅长", "院长",   "校长",
+    "镇长",   "乡长", "县长",   "区长",   "市长",   "省长", "站长",   "队长",
+    "社长",   "行长", "董事长", "总经理", "经理",   "主席", "组长",   "负责人",
+};
+
+/* 2-30 characters of CJK (or XX) ending like an organisation. */
+static int org_name(const char *u, size_t ul)
+{
+    size_t ncp = sc_utf8_count(u, ul);
+    if (ncp < 2 || ncp > 30)
+        return 0;
+    for (size_t i = 0; i < ul;) {
+        uint32_t cp;
+        i += gw_decode(u + i, ul - i, &cp);
+        if (!is_unit_char(cp))
+            return 0;
+    }
+    for (size_t k = 0; k < sizeof org_suffixes / sizeof org_suffixes[0]; k++)
+        if (gw_ends(u, ul, org_suffixes[k]))
+            return 1;
+    return 0;
+}
+
+/* A place with a government: a name ending in 省, 市, 区, 县, 自治区, 州,
+ * 盟, 旗, 镇 or 乡, with a name before the suffix (全省, 我市 are not). */
+static int area_name(const char *u, size_t ul)
+{
+    static const char *const sfx[] = { "自治区", "自治州", "自治县", "特别行政区", "省", "市", "区",
+                                       "县",     "州",     "盟",     "旗",         "镇", "乡" };
+    static const char *const pronouns[] = { "全", "本", "我", "该", "各", "外", "省", "市" };
+    size_t ncp = sc_utf8_count(u, ul);
+    if (ncp < 2 || ncp > 20)
+        return 0;
+    for (size_t i = 0; i < ul;) {
+        uint32_t cp;
+        i += gw_decode(u + i, ul - i, &cp);
+        if (!sc_is_cjk(cp) && cp != 'X')
+            return 0;
+    }
+    for (size_t k = 0; k < sizeof pronouns / sizeof pronouns[0]; k++)
+        if (gw_starts(u, ul, pronouns[k]) && ncp <= 3)
+            return 0; /* 全省, 本市, 我区, 省市 */
+    for (size_t k = 0; k < sizeof sfx / sizeof sfx[0]; k++)
+        if (gw_ends(u, ul, sfx[k]) && ul > strlen(sfx[k]))
+            return 1;
+    return 0;
+}
+
+/* The paragraphs of text, one at a time, from *off: the next one in p, pl;
+ * 0 past the end. */
+static int nth_para(const char *text, size_t len, size_t *off, const char **p, size_t *pl)
+{
+    if (*off > len || (*off == len && len > 0))
+        return 0;
+    const char *nl = memchr(text + *off, '\n', len - *off);
+    size_t end = nl ? (size_t)(nl - text) : len;
+    *p = text + *off;
+    *pl = end - *off;
+    *p = gw_trim(*p, pl);
+    *off = end + 1;
+    return 1;
+}
+
+static enum sc_err set_unit(char **out, const char *area, size_t al, const char *tail)
+{
+    struct sc_buf b = SC_BUF_INIT;
+    sc_buf_add(&b, area, al);
+    sc_buf_adds(&b, tail);
+    *out = sc_buf_take(&b, NULL);
+    return *out ? SC_OK : SC_ENOMEM;
+}
+
+/*
+ * The government a 政府工作报告 speaks for, from its header: the head's
+ * line (海拉尔区人民政府区长 张天喜 → 海拉尔区人民政府; 浙江省省长 王浩 →
+ * 浙江省人民政府), else the meeting line (——2026年1月20日在浙江省第十四届
+ * 人民代表大会第五次会议上), else 我代表XX省人民政府, else the title's place
+ * (海拉尔区2012年政府工作报告).
+ */
+static enum sc_err unit_of_report(const char *title, size_t tlen, const char *text, size_t len,
+                                  char **out)
+{
+    static const char *const heads[] = { "省长", "市长", "区长", "县长", "州长",
+                                         "盟长", "旗长", "镇长", "乡长", "主席" };
+    *out = NULL;
+    const char *p;
+    size_t pl, off = 0, k = 0;
+    /* the head's line */
+    while (k++ < 12 && nth_para(text, len, &off, &p, &pl)) {
+        if (k == 1 || gw_count(p, pl) > 40)
+            continue;
+        for (size_t h = 0; h < sizeof heads / sizeof heads[0]; h++) {
+            ptrdiff_t r = gw_find(p, pl, heads[h]);
+            if (r <= 0)
+                continue;
+            size_t al = (size_t)r;
+            if (gw_ends(p, al, "代") || gw_ends(p, al, "副"))
+                al -= 3;
+            const char *a = gw_trim(p, &al);
+            if (a != p)
+                continue;
+            if (gw_ends(p, al, "人民政府") && area_name(p, al - strlen("人民政府")))
+                return set_unit(out, p, al, "");
+            if (area_name(p, al))
+                return set_unit(out, p, al, "人民政府");
+        }
+    }
+    /* the meeting line: 在XX省第十四届人民代表大会第五次会议上 */
+    off = 0, k = 0;
+    while (k++ < 12 && nth_para(text, len, &off, &p, &pl)) {
+        ptrdiff_t r = gw_find(p, pl, "人民代表大会");
+        if (r <= 0 || gw_find(p, pl, "会议") < 0)
+            continue;
+        size_t e = (size_t)r;
+        if (gw_ends(p, e, "届")) { /* 第十四届 */
+            ptrdiff_t d = -1;
+            for (size_t i = 0; i + 3 <= e; i++)
+                if (gw_starts(p + i, e - i, "第"))
+                    d = (ptrdiff_t)i;
+            if (d >= 0)
+                e = (size_t)d;
+        }
+        size_t b = 0;
+        for (size_t i = 0; i + 3 <= e; i++)
+            if (gw_starts(p + i, e - i, "在"))
+                b = i + 3;
+        if (area_name(p + b, e - b))
+            return set_unit(out, p + b, e - b, "人民政府");
+    }
+    /* 我代表XX省人民政府 */
+    off = 0, k = 0;
+    while (k++ < 16 && nth_para(text, len, &off, &p, &pl)) {
+        ptrdiff_t r = gw_find(p, pl, "我代表");
+        if (r < 0)
+            continue;
+        const char *q = p + r + strlen("我代表");
+        size_t ql = pl - (size_t)r - strlen("我代表");
+        ptrdiff_t g = gw_find(q, ql, "人民政府");
+        if (g > 0 && area_name(q, (size_t)g))
+            return set_unit(out, q, (size_t)g + strlen("人民政府"), "");
+    }
+    /* the government of a province named anywhere in the text: 浙江省人民
+     * 政府 in 现在，我代表浙江省人民政府… further down, or in the 落款 */
+    static const char *const provinces[] = {
+        "北京市",         "天津市",           "上海市",       "重庆市",         "河北省",
+        "山西省",         "辽宁省",           "吉林省",       "黑龙江省",       "江苏省",
+        "浙江省",         "安徽省",           "福建省",       "江西省",         "山东省",
+        "河南省",         "湖北省",           "湖南省",       "广东省",         "海南省",
+        "四川省",         "贵州省",           "云南省",       "陕西省",         "甘肃省",
+        "青海省",         "台湾省",           "内蒙古自治区", "广西壮族自治区", "西藏自治区",
+        "宁夏回族自治区", "新疆维吾尔自治区",
+    };
+    ptrdiff_t best = -1;
+    size_t bk = 0;
+    for (size_t pk = 0; pk < sizeof provinces / sizeof provinces[0]; pk++) {
+        size_t nl = strlen(provinces[pk]);
+        for (size_t from = 0; from < len;) {
+            ptrdiff_t at = gw_find(text + from, len - from, provinces[pk]);
+            if (at < 0)
+                break;
+            size_t pos = from + (size_t)at;
+            if (gw_starts(text + pos + nl, len - pos - nl, "人民政府")) {
+                if (best < 0 || (ptrdiff_t)pos < best)
+                    best = (ptrdiff_t)pos, bk = pk;
+                break;
+            }
+            from = pos + nl;
+        }
+    }
+    if (best >= 0)
+        return set_unit(out, provinces[bk], strlen(provinces[bk]), "人民政府");
+    /* the title: 海拉尔区2012年政府工作报告, 2026年浙江省政府工作报告 */
+    size_t core = strip_trailing_parens(title, tlen);
+    const char *t = gw_trim(title, &core);
+    if (!gw_ends(t, core, "政府工作报告"))
+        return SC_OK;
+    core -= strlen("政府工作报告");
+    size_t at, ye;
+    int range;
+    if (find_year(t, core, &at, &range) && year_at(t, core, at, &ye)) {
+        if (at > 0)
+            core = at; /* 海拉尔区2012年 */
+        else
+            t += ye, core -= ye; /* 2026年浙江省 */
+    }
+    if (gw_ends(t, core, "人民"))
+        core -= strlen("人民");
+    t = gw_trim(t, &core);
+    if (area_name(t, core))
+        return set_unit(out, t, core, "人民政府");
+    return SC_OK;
+}
+
+/* Is p[0..pl) a date (2024年3月1日, 二〇二四年三月一日), perhaps after a
+ * name? *name_len gets the bytes before the date. */
+static int date_para(const char *p, size_t pl, size_t *name_len)
+{
+    if (gw_count(p, pl) > 40 || gw_find(p, pl, "。") >= 0 || gw_find(p, pl, "，") >= 0)
+        return 0;
+    size_t at, ye;
+    int range;
+    int y = find_year(p, pl, &at, &range);
+    if (!y || !year_at(p, pl, at, &ye) || gw_count(p, at) > 30)
+        return 0;
+    size_t m = date_part(p, pl, ye, "月");
+    size_t d = m ? date_part(p, pl, m, "日") : 0;
+    if (!d || gw_count(p + d, pl - d) > 2)
+        return 0;
+    *name_len = at;
+    return y;
+}
+
+/*
+ * The 落款: among the last paragraphs, an organisation's name above (or
+ * before) the date line: XX区安全生产委员会办公室 / 2024年3月1日. Used when
+ * the title names no unit.
+ */
+static enum sc_err unit_of_signature(const char *text, size_t len, size_t body_len, char **out)
+{
+    *out = NULL;
+    if (body_len < len)
+        len = body_len;
+    /* the start of each of the last 8 paragraphs */
+    size_t starts[9];
+    size_t n = 0, end = len;
+    while (end > 0 && n < 9) {
+        size_t st = end;
+        while (st > 0 && text[st - 1] != '\n')
+            st--;
+        if (st == 0)
+            break; /* the title */
+        starts[n++] = st;
+        end = st - 1;
+    }
+    for (size_t i = 0; i < n; i++) {
+        size_t st = starts[i];
+        const char *nl = memchr(text + st, '\n', len - st);
+        size_t pl = nl ? (size_t)(nl - text) - st : len - st;
+        const char *p = gw_trim(text + st, &pl);
+        size_t name;
+        if (!date_para(p, pl, &name))
+            continue;
+        size_t nlen = name;
+        const char *nm = gw_trim(p, &nlen);
+        if (nlen > 0 && org_name(nm, nlen))
+            return set_unit(out, nm, nlen, "");
+        if (i + 1 < n) { /* the name on the line above */
+            size_t ps = starts[i + 1];
+            size_t ql = st - 1 - ps;
+            const char *q = gw_trim(text + ps, &ql);
+            if (org_name(q, ql))
+                return set_unit(out, q, ql, "");
+        }
+        return SC_OK;
+    }
+    return SC_OK;
+}
+
 /* The issuing unit: the title's prefix before its year or 关于 (转发, 印发,
  * 批转), when that prefix is made of CJK (or XX) and ends like an
  * organisation. *out is NULL when there is none. */
@@ -418,11 +712,17 @@ static enum sc_err unit_of(const char *t, size_t len, char **out)
         if (!is_unit_char(cp))
             return SC_OK;
     }
-    for (size_t k = 0; k < sizeof org_suffixes / sizeof org_suffixes[0]; k++) {
-        if (gw_ends(u, ul, org_suffixes[k])) {
-            *out = sc_strndup(u, ul);
-            return *out ? SC_OK : SC_ENOMEM;
+    /* a 述职报告's author: XX县农业农村局局长 → XX县农业农村局 */
+    for (size_t k = 0; k < sizeof roles / sizeof roles[0]; k++) {
+        size_t rl = strlen(roles[k]);
+        if (ul > rl && gw_ends(u, ul, roles[k])) {
+            ul -= rl;
+            break;
         }
+    }
+    if (org_name(u, ul)) {
+        *out = sc_strndup(u, ul);
+        return *out ? SC_OK : SC_ENOMEM;
     }
     return SC_OK;
 }
@@ -490,6 +790,8 @@ static int admin_false(const char *u, size_t ul, size_t i, const char *suffix)
                before == 0x77FF || before == 0x707E; /* 园 景 片 辖 山 湾 校 厂 矿 灾 */
     if (strcmp(suffix, "乡") == 0)
         return after == 0x6751; /* 乡村 */
+    if (strcmp(suffix, "村") == 0)
+        return before == 0x519C || before == 0x4E61; /* 农村, 乡村: 农业农村局 */
     return 0;
 }
 
@@ -671,28 +973,82 @@ static enum sc_err topics_of(struct sc_article *a, const char *t, size_t len)
     return SC_OK;
 }
 
-enum sc_err gw_meta_fill(struct sc_article *a)
+/* The date of the meeting a report or speech was given at, in its
+ * subtitle: ——2026年1月21日在XX省第十四届人民代表大会第五次会议上. */
+static int year_of_meeting(const char *text, size_t len)
+{
+    size_t lines = 0;
+    for (size_t off = 0; off < len && lines < 6; lines++) {
+        const char *nl = memchr(text + off, '\n', len - off);
+        size_t end = nl ? (size_t)(nl - text) : len;
+        const char *p = text + off;
+        size_t pl = end - off;
+        off = end + 1;
+        if (lines == 0 || pl > 200 || gw_find(p, pl, "会议上") < 0 ||
+            (!gw_starts(p, pl, "—") && !gw_starts(p, pl, "-") && !gw_starts(p, pl, "（") &&
+             !gw_starts(p, pl, "(")))
+            continue;
+        size_t at, ye;
+        int range;
+        int y = find_year(p, pl, &at, &range);
+        if (y && year_at(p, pl, at, &ye) && date_part(p, pl, ye, "月"))
+            return y;
+    }
+    return 0;
+}
+
+static int year_of(const char *title, size_t tlen, const char *text, size_t len)
+{
+    size_t at;
+    int range;
+    int y = find_year(title, tlen, &at, &range);
+    if (!y)
+        y = year_of_docno(text, len);
+    if (!y)
+        y = year_of_meeting(text, len);
+    if (!y)
+        y = year_of_date_line(text, len);
+    return y;
+}
+
+void gw_doc_of(const char *text, size_t len, struct gw_doc *d)
+{
+    len = gw_notes_at(text, len); /* the body: a 落款 date is above the notes */
+    const char *nl = memchr(text, '\n', len);
+    size_t tlen = nl ? (size_t)(nl - text) : len;
+    d->genre = genre_of(text, tlen, text, len);
+    d->year = year_of(text, tlen, text, len);
+}
+
+/* Where the body ends: before the notes part (脚注/尾注) if there is one. */
+static size_t body_end(const struct sc_article *a)
+{
+    for (size_t i = 0; i < a->nsections; i++)
+        if (a->sections[i].kind == SC_KIND_NOTES)
+            return sc_utf8_offset(a->text.data, a->text.len, (size_t)a->sections[i].start);
+    return SIZE_MAX;
+}
+
+enum sc_err gw_meta_fill(struct sc_article *a, const struct gw_doc *doc)
 {
     const char *title = a->title ? a->title : "";
     size_t tlen = strlen(title);
     const char *text = a->text.data;
     size_t len = a->text.len;
 
-    const char *g = genre_of(title, tlen, text, len);
-    if (g && !(a->genre = sc_strdup(g)))
+    if (doc->genre && !(a->genre = sc_strdup(doc->genre)))
         return SC_ENOMEM;
+    a->year = doc->year;
 
-    size_t at;
-    int range;
-    a->year = find_year(title, tlen, &at, &range);
-    if (!a->year)
-        a->year = year_of_docno(text, len);
-    if (!a->year)
-        a->year = year_of_date_line(text, len);
-
-    enum sc_err err = unit_of(title, tlen, &a->unit);
+    enum sc_err err = SC_OK;
+    if (a->genre && strcmp(a->genre, "政府工作报告") == 0)
+        err = unit_of_report(title, tlen, text, len, &a->unit);
+    if (!err && !a->unit)
+        err = unit_of(title, tlen, &a->unit);
     if (!err && !a->unit)
         err = unit_of_banner(text, len, &a->unit);
+    if (!err && !a->unit)
+        err = unit_of_signature(text, len, body_end(a), &a->unit);
     if (err)
         return err;
     if (a->unit) {

@@ -748,10 +748,12 @@ static enum sc_err build_article(struct ctx *c, const struct plan *p, struct sc_
     a->title = sc_strndup(a->text.data, title_bytes);
     if (!a->title)
         return SC_ENOMEM;
-    enum sc_err err = sc_outline_parse(a->text.data, a->text.len, &a->sections, &a->nsections);
+    struct gw_doc doc;
+    gw_doc_of(a->text.data, a->text.len, &doc);
+    enum sc_err err = gw_outline(a->text.data, a->text.len, &doc, &a->sections, &a->nsections);
     if (err)
         return err;
-    return gw_meta_fill(a);
+    return gw_meta_fill(a, &doc);
 }
 
 /* ---- public ---- */

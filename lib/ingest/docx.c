@@ -6,15 +6,20 @@
  *
  * The body walker turns word/document.xml into text the way Word shows it
  * with all changes accepted: paragraphs in order, table rows as tab-separated
- * cells, text boxes once (one branch of mc:AlternateContent), list labels
- * from numbering.xml, field results without field codes; deleted and moved-
- * away text, comments, headers and footers are left out.
+ * cells, text boxes once (the first branch of mc:AlternateContent whose
+ * Requires we understand), list labels from numbering.xml, field results
+ * without field codes; deleted and moved-away text, comments, headers and
+ * footers are left out. The footnotes and endnotes follow the body as their
+ * own part (脚注 / 尾注, one [n] line per note). A package with two entries
+ * of one name is refused as ambiguous, one whose main part is a workbook or
+ * a presentation says so.
  */
 #include "docx_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <zip.h>
 
 #define RATIO_MIN_BYTES (1u << 20) /* below this an entry's ratio is not judged */
@@ -23,6 +28,8 @@
 #define MAX_STORY       8   /* nested text boxes */
 #define MAX_AC          64  /* nested mc:AlternateContent */
 #define MAX_FIELD       64  /* nested fields */
+#define MAX_NSBIND      256 /* namespace declarations in scope */
+#define MAX_NOTES       65536
 #define CORE_TITLE_MAX  4096
 
 static const char msg_doctype[] =
@@ -164,6 +171,49 @@ static void zdoc_close(struct zdoc *z)
     z->za = NULL;
 }
 
+static int name_cmp(const void *a, const void *b)
+{
+    return strcasecmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/*
+ * Two entries of one name (part names compare without case) make the
+ * package ambiguous: readers disagree on which copy is the part (libzip
+ * finds the first, others the last), so the text would depend on the
+ * reader. Refused, naming the entry.
+ */
+static enum sc_err zdoc_unique(struct zdoc *z, struct sc_diag *diag)
+{
+    zip_int64_t n = zip_get_num_entries(z->za, 0);
+    if (n < 2)
+        return SC_OK;
+    const char **names = sc_malloc((size_t)n * sizeof *names);
+    if (!names)
+        return sc_diag_set(diag, SC_ENOMEM, "out of memory");
+    size_t k = 0;
+    for (zip_int64_t i = 0; i < n; i++) {
+        const char *nm = zip_get_name(z->za, (zip_uint64_t)i, ZIP_FL_ENC_RAW);
+        if (nm)
+            names[k++] = nm;
+    }
+    qsort(names, k, sizeof *names, name_cmp);
+    enum sc_err err = SC_OK;
+    for (size_t i = 1; i < k && err == SC_OK; i++) {
+        if (strcasecmp(names[i - 1], names[i]) != 0)
+            continue;
+        /* part names end up in messages: printable ASCII only */
+        int printable = 1;
+        for (const char *c = names[i]; *c; c++)
+            printable &= (unsigned char)*c > 0x20 && (unsigned char)*c < 0x7F;
+        err = sc_diag_set(diag, SC_EPARSE,
+                          "ambiguous .docx: two entries are named %s (readers disagree on which "
+                          "one is read)",
+                          printable && strlen(names[i]) < PART_PATH ? names[i] : "alike");
+    }
+    free(names);
+    return err;
+}
+
 static zip_int64_t zdoc_find(struct zdoc *z, const char *name)
 {
     zip_int64_t idx = zip_name_locate(z->za, name, 0);
@@ -303,6 +353,7 @@ struct rels {
     struct docx_xml x;
     char base[PART_PATH]; /* folder of the source part, "" or "word/" */
     char main[PART_PATH], numbering[PART_PATH], styles[PART_PATH];
+    char footnotes[PART_PATH], endnotes[PART_PATH];
 };
 
 static int ends_with(const char *s, const char *suffix)
@@ -373,6 +424,10 @@ static void XMLCALL rels_start(void *ud, const XML_Char *name, const XML_Char **
         dst = r->numbering;
     else if (ends_with(type, "/styles"))
         dst = r->styles;
+    else if (ends_with(type, "/footnotes"))
+        dst = r->footnotes;
+    else if (ends_with(type, "/endnotes"))
+        dst = r->endnotes;
     if (dst && !dst[0])
         resolve(r->base, target, dst);
 }
@@ -488,6 +543,9 @@ enum el {
     E_MR, /* m:r */
     E_TCPR,
     E_GRIDSPAN,
+    E_FNREF, /* w:footnoteReference in the body */
+    E_ENREF, /* w:endnoteReference */
+    E_NOTE,  /* w:footnote / w:endnote in their parts */
 };
 
 static const struct {
@@ -499,10 +557,14 @@ static const struct {
     { "commentReference", E_SKIP },
     { "cr", E_CR },
     { "del", E_DEL },
+    { "endnote", E_NOTE },
+    { "endnoteReference", E_ENREF },
     { "delInstrText", E_SKIP },
     { "delText", E_SKIP },
     { "fldChar", E_FLDCHAR },
     { "fldData", E_SKIP },
+    { "footnote", E_NOTE },
+    { "footnoteReference", E_FNREF },
     { "gridSpan", E_GRIDSPAN },
     { "ilvl", E_ILVL },
     { "instrText", E_SKIP },
@@ -602,6 +664,29 @@ struct body {
     int skip; /* > 0 inside a skipped subtree */
     unsigned char ac_chosen[MAX_AC];
     int nac;
+    /* namespace prefixes in scope, for mc:Choice Requires="w16se wps" */
+    struct nsbind {
+        char prefix[24];
+        unsigned char understood;
+    } ns[MAX_NSBIND];
+    int nns, ns_over;
+    /* the part being walked: the main document, or its footnotes/endnotes */
+    int notes;      /* 0 main; 1 footnotes; 2 endnotes */
+    int root_seen;  /* the part's root element has been checked */
+    char root[160]; /* why the main part is not a Word document, or "" */
+    /* footnotes/endnotes: the references in body order, and each note */
+    struct note_ref {
+        int kind; /* 1 footnote, 2 endnote */
+        long id;
+    } * refs;
+    size_t nrefs, cap_refs;
+    struct note {
+        long id;
+        char *text; /* owned, one line */
+    } * note[2];
+    size_t nnote[2], cap_note[2];
+    long note_id; /* the note being read, -1 none */
+    struct sc_buf note_buf;
     unsigned char fld[MAX_FIELD]; /* 1 = still in the field code */
     int nfld, fld_over, fld_code;
     int in_t;
@@ -774,7 +859,7 @@ static void para_end(struct body *b)
     sc_buf_add(line, s->para.data, s->para.len);
     int blank = sc_ingest_blank(line->data, line->len);
 
-    if (b->nstory == 1 && s->tbl == 0 && !blank) {
+    if (b->nstory == 1 && s->tbl == 0 && !blank && !b->notes) {
         take_candidate(&b->first_para, line->data, line->len, b);
         if (kind == KIND_TITLE)
             take_candidate(&b->title_para, line->data, line->len, b);
@@ -816,6 +901,196 @@ static void row_end(struct body *b, struct story *s)
     flush_deferred(b, s);
 }
 
+/* What the main part is when it is not a Word document, by its root. */
+static const struct {
+    const char *uri, *what;
+} other_roots[] = {
+    { "http://schemas.openxmlformats.org/spreadsheetml/2006/main", "an Excel workbook (.xlsx)" },
+    { "http://purl.oclc.org/ooxml/spreadsheetml/main", "an Excel workbook (.xlsx)" },
+    { "http://schemas.openxmlformats.org/presentationml/2006/main",
+      "a PowerPoint presentation (.pptx)" },
+    { "http://purl.oclc.org/ooxml/presentationml/main", "a PowerPoint presentation (.pptx)" },
+    { "http://schemas.microsoft.com/office/visio/2012/main", "a Visio drawing (.vsdx)" },
+};
+
+/* The root of the part: w:document for the main part, w:footnotes or
+ * w:endnotes for the notes. A main part that is something else is noted
+ * in b->root (the message names it); a notes part that is, is ignored. */
+static int root_ok(struct body *b, const XML_Char *name)
+{
+    const char *local;
+    enum docx_ns ns = docx_split(name, &local);
+    if (b->notes)
+        return ns == NS_W && (strcmp(local, "footnotes") == 0 || strcmp(local, "endnotes") == 0);
+    if (ns == NS_W && strcmp(local, "document") == 0)
+        return 1;
+    const char *sp = strrchr(name, ' ');
+    size_t ul = sp ? (size_t)(sp - name) : 0;
+    for (size_t k = 0; k < sizeof other_roots / sizeof other_roots[0]; k++) {
+        if (strlen(other_roots[k].uri) == ul && memcmp(name, other_roots[k].uri, ul) == 0) {
+            snprintf(b->root, sizeof b->root, "not a Word document: the package is %s",
+                     other_roots[k].what);
+            docx_fail(&b->x, SC_EUNSUPPORTED, b->root);
+            return 0;
+        }
+    }
+    /* an unknown root: its local name, if it is printable */
+    int printable = strlen(local) < 40;
+    for (const char *c = local; *c && printable; c++)
+        printable = (unsigned char)*c > 0x20 && (unsigned char)*c < 0x7F;
+    snprintf(b->root, sizeof b->root,
+             "not a Word document: the main part is <%s>, not a WordprocessingML document",
+             printable ? local : "?");
+    docx_fail(&b->x, SC_EUNSUPPORTED, b->root);
+    return 0;
+}
+
+/* w:footnote is read only as a child of the part's root. */
+static int depth_is_not_top(const struct body *b)
+{
+    return b->depth != 1;
+}
+
+static void add_ref(struct body *b, int kind, const char *v)
+{
+    char *end = NULL;
+    long id = v ? strtol(v, &end, 10) : -1;
+    if (!v || end == v || b->nrefs >= MAX_NOTES)
+        return;
+    if (b->nrefs == b->cap_refs) {
+        size_t nc = b->cap_refs ? b->cap_refs * 2 : 16;
+        struct note_ref *r = sc_reallocarray(b->refs, nc, sizeof *r);
+        if (!r) {
+            docx_fail(&b->x, SC_ENOMEM, "out of memory");
+            return;
+        }
+        b->refs = r;
+        b->cap_refs = nc;
+    }
+    b->refs[b->nrefs].kind = kind;
+    b->refs[b->nrefs].id = id;
+    b->nrefs++;
+}
+
+/* The note just read, as one line: its paragraphs joined by a space. */
+static void end_note(struct body *b)
+{
+    int k = b->notes - 1;
+    if (k < 0 || k > 1 || b->note_id < 0)
+        return;
+    struct sc_buf *nb = &b->note_buf;
+    for (size_t i = 0; i < nb->len; i++)
+        if (nb->data[i] == '\n' || nb->data[i] == '\t')
+            nb->data[i] = ' ';
+    size_t len = nb->len;
+    const char *t = nb->data;
+    while (len > 0 && (t[len - 1] == ' '))
+        len--;
+    while (len > 0 && *t == ' ')
+        t++, len--;
+    long id = b->note_id;
+    b->note_id = -1;
+    if (len == 0 || sc_ingest_blank(t, len) || b->nnote[k] >= MAX_NOTES)
+        return;
+    if (b->nnote[k] == b->cap_note[k]) {
+        size_t nc = b->cap_note[k] ? b->cap_note[k] * 2 : 16;
+        struct note *n = sc_reallocarray(b->note[k], nc, sizeof *n);
+        if (!n) {
+            docx_fail(&b->x, SC_ENOMEM, "out of memory");
+            return;
+        }
+        b->note[k] = n;
+        b->cap_note[k] = nc;
+    }
+    char *copy = sc_strndup(t, len);
+    if (!copy) {
+        docx_fail(&b->x, SC_ENOMEM, "out of memory");
+        return;
+    }
+    b->note[k][b->nnote[k]].id = id;
+    b->note[k][b->nnote[k]].text = copy;
+    b->nnote[k]++;
+}
+
+/*
+ * The namespaces whose content we read inside an mc:Choice: DrawingML
+ * shapes, groups and canvases (their text boxes are w:txbxContent), the
+ * Word 2010 and 2013 extensions (attributes and effects around ordinary
+ * runs), math. Not w16se (symbols and emoji as w16se:symEx, text we do not
+ * see) nor any namespace we do not know.
+ */
+static const char *const understood_ns[] = {
+    "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
+    "http://purl.oclc.org/ooxml/wordprocessingml/main",
+    "http://schemas.microsoft.com/office/word/2010/wordprocessingShape",
+    "http://schemas.microsoft.com/office/word/2010/wordprocessingGroup",
+    "http://schemas.microsoft.com/office/word/2010/wordprocessingCanvas",
+    "http://schemas.microsoft.com/office/word/2010/wordprocessingDrawing",
+    "http://schemas.microsoft.com/office/word/2010/wordml",
+    "http://schemas.microsoft.com/office/word/2012/wordml",
+    "http://schemas.openxmlformats.org/drawingml/2006/main",
+    "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing",
+    "http://schemas.openxmlformats.org/drawingml/2006/picture",
+    "http://schemas.microsoft.com/office/drawing/2010/main",
+    "http://schemas.openxmlformats.org/officeDocument/2006/math",
+    "urn:schemas-microsoft-com:vml",
+};
+
+static void XMLCALL ns_start(void *ud, const XML_Char *prefix, const XML_Char *uri)
+{
+    struct body *b = ud;
+    if (b->nns >= MAX_NSBIND) {
+        b->ns_over++;
+        return;
+    }
+    struct nsbind *n = &b->ns[b->nns++];
+    snprintf(n->prefix, sizeof n->prefix, "%s", prefix ? prefix : "");
+    n->understood = 0;
+    for (size_t k = 0; uri && k < sizeof understood_ns / sizeof understood_ns[0]; k++)
+        n->understood |= strcmp(uri, understood_ns[k]) == 0;
+    if (prefix && strlen(prefix) >= sizeof n->prefix)
+        n->understood = 0; /* cut: never matches a Requires token */
+}
+
+static void XMLCALL ns_end(void *ud, const XML_Char *prefix)
+{
+    struct body *b = ud;
+    (void)prefix; /* declarations end in the reverse order of their start */
+    if (b->ns_over > 0)
+        b->ns_over--;
+    else if (b->nns > 0)
+        b->nns--;
+}
+
+/* Does every prefix of a Requires value name a namespace we read? */
+static int requires_understood(const struct body *b, const char *req)
+{
+    if (!req)
+        return 1;
+    const char *p = req;
+    while (*p) {
+        while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+            p++;
+        const char *e = p;
+        while (*e && *e != ' ' && *e != '\t' && *e != '\n' && *e != '\r')
+            e++;
+        if (e == p)
+            break;
+        size_t n = (size_t)(e - p);
+        int ok = 0;
+        for (int i = b->nns - 1; i >= 0; i--) {
+            if (strlen(b->ns[i].prefix) == n && memcmp(b->ns[i].prefix, p, n) == 0) {
+                ok = b->ns[i].understood;
+                break;
+            }
+        }
+        if (!ok)
+            return 0;
+        p = e;
+    }
+    return 1;
+}
+
 static void push(struct body *b, enum el id)
 {
     b->stack[b->depth++] = (unsigned char)id;
@@ -832,10 +1107,36 @@ static void XMLCALL body_start(void *ud, const XML_Char *name, const XML_Char **
         b->skip = 1;
         return;
     }
+    if (!b->root_seen) {
+        b->root_seen = 1;
+        if (!root_ok(b, name)) {
+            b->skip = 1;
+            return;
+        }
+    }
     enum el id = classify(name);
     struct story *s = cur_story(b);
     switch (id) {
     case E_SKIP: b->skip = 1; return;
+    case E_FNREF:
+    case E_ENREF:
+        if (!b->notes)
+            add_ref(b, id == E_FNREF ? 1 : 2, docx_attr(atts, NS_W, "id"));
+        break;
+    case E_NOTE: {
+        /* the separators Word draws above the notes are not notes */
+        const char *t = docx_attr(atts, NS_W, "type");
+        if (!b->notes || depth_is_not_top(b) || (t && strcmp(t, "normal") != 0)) {
+            b->skip = 1;
+            return;
+        }
+        const char *v = docx_attr(atts, NS_W, "id");
+        char *end = NULL;
+        long nid = v ? strtol(v, &end, 10) : -1;
+        b->note_id = v && end != v ? nid : -1;
+        sc_buf_reset(&b->note_buf);
+        break;
+    }
     case E_P:
         if (!s->merge) {
             sc_buf_reset(&s->para);
@@ -973,10 +1274,14 @@ static void XMLCALL body_start(void *ud, const XML_Char *name, const XML_Char **
         break;
     case E_CHOICE:
     case E_FALLBACK:
-        /* Take the first branch of mc:AlternateContent, skip the others:
-         * each holds the same text box content. */
+        /* Take the first branch of mc:AlternateContent that we understand
+         * and skip the others: each holds the same content. A Choice whose
+         * Requires names a namespace we do not read (w16se:symEx for an
+         * emoji, anything unknown) gives way to the next branch, so the
+         * Fallback's text is not lost. */
         if (parent(b, 0) == E_AC && b->nac > 0) {
-            if (b->ac_chosen[b->nac - 1]) {
+            if (b->ac_chosen[b->nac - 1] ||
+                (id == E_CHOICE && !requires_understood(b, docx_attr(atts, NS_NONE, "Requires")))) {
                 b->skip = 1;
                 return;
             }
@@ -1042,6 +1347,7 @@ static void XMLCALL body_end(void *ud, const XML_Char *name)
         if (b->nac > 0)
             b->nac--;
         break;
+    case E_NOTE: end_note(b); break;
     default: break;
     }
     if (sc_buf_err(sink(b)) || sc_buf_err(&s->para) || sc_buf_err(&s->row) ||
@@ -1072,6 +1378,88 @@ static int useless_core_title(const char *t)
     return strncmp(t, "Microsoft Word - ", 17) == 0 || strcmp(t, "PowerPoint Presentation") == 0;
 }
 
+/* Walk the footnotes and endnotes parts with the body walker, each note
+ * into b->note[]. A missing part is no error; a broken one refuses the file
+ * as a broken styles.xml does. */
+static enum sc_err read_notes(struct zdoc *z, struct body *b, const struct rels *r,
+                              struct sc_diag *diag)
+{
+    for (int k = 1; k <= 2; k++) {
+        char part[PART_PATH + 16];
+        const char *rel = k == 1 ? r->footnotes : r->endnotes;
+        if (rel[0])
+            snprintf(part, sizeof part, "%s", rel);
+        else
+            snprintf(part, sizeof part, "%s%s", r->base, k == 1 ? "footnotes.xml" : "endnotes.xml");
+        if (zdoc_find(z, part) < 0)
+            continue;
+        b->notes = k;
+        b->root_seen = 0;
+        b->depth = b->skip = b->nac = b->nfld = b->fld_over = b->fld_code = 0;
+        b->in_t = b->run_hidden = 0;
+        b->nns = b->ns_over = 0;
+        b->nstory = 1;
+        b->note_id = -1;
+        story_reset(&b->story[0]);
+        b->out = &b->note_buf;
+        enum sc_err err = xml_new(&b->x, b, body_start, body_end, body_chars, diag);
+        if (err != SC_OK)
+            return err;
+        XML_SetNamespaceDeclHandler(b->x.parser, ns_start, ns_end);
+        err = zdoc_parse(z, part, &b->x, diag);
+        xml_free(&b->x);
+        if (err != SC_OK && err != SC_ENOTFOUND)
+            return err;
+    }
+    return SC_OK;
+}
+
+/*
+ * The notes after the body, as their own part: a line 脚注 (尾注 for the
+ * endnotes), then one line per note, [1] text, numbered in the order the
+ * body refers to them (as Word numbers them); notes the body never refers
+ * to follow. The 公文 parser reads this part as the notes section
+ * (docs/gongwen.md); the body text itself is left as it was.
+ */
+static void add_notes(struct body *b, struct sc_buf *raw)
+{
+    static const char *const heads[2] = { "脚注", "尾注" };
+    for (int k = 0; k < 2; k++) {
+        if (b->nnote[k] == 0)
+            continue;
+        unsigned char *done = sc_calloc(b->nnote[k], 1);
+        if (!done) {
+            raw->failed = 1;
+            return;
+        }
+        size_t no = 0;
+        sc_buf_adds(raw, heads[k]);
+        sc_buf_addc(raw, '\n');
+        /* first in the order of the references, then the rest */
+        for (size_t pass = 0; pass < 2; pass++) {
+            size_t nr = pass == 0 ? b->nrefs : b->nnote[k];
+            for (size_t i = 0; i < nr; i++) {
+                size_t j;
+                if (pass == 0) {
+                    if (b->refs[i].kind != k + 1)
+                        continue;
+                    for (j = 0; j < b->nnote[k] && b->note[k][j].id != b->refs[i].id; j++)
+                        ;
+                } else {
+                    j = i;
+                }
+                if (j >= b->nnote[k] || done[j])
+                    continue;
+                done[j] = 1;
+                sc_buf_addf(raw, "[%zu]", ++no);
+                sc_buf_adds(raw, b->note[k][j].text);
+                sc_buf_addc(raw, '\n');
+            }
+        }
+        free(done);
+    }
+}
+
 enum sc_err sc_ingest_docx(const unsigned char *data, size_t len, struct sc_ingested *out,
                            struct sc_diag *diag)
 {
@@ -1090,6 +1478,8 @@ enum sc_err sc_ingest_docx(const unsigned char *data, size_t len, struct sc_inge
     }
     sc_buf_init(&b.label);
     sc_buf_init(&b.line);
+    sc_buf_init(&b.note_buf);
+    b.note_id = -1;
     struct sc_buf raw = SC_BUF_INIT;
     struct core core;
     memset(&core, 0, sizeof core);
@@ -1098,6 +1488,8 @@ enum sc_err sc_ingest_docx(const unsigned char *data, size_t len, struct sc_inge
     memset(&r, 0, sizeof r);
 
     char main[PART_PATH];
+    if ((err = zdoc_unique(&z, diag)) != SC_OK)
+        goto out;
     err = find_main(&z, main, diag);
     if (err != SC_OK)
         goto out;
@@ -1112,15 +1504,21 @@ enum sc_err sc_ingest_docx(const unsigned char *data, size_t len, struct sc_inge
     /* Refuse before inflating anything if the parts we read declare more
      * than the total limit (each is checked again as it inflates). */
     {
-        const char *parts[] = { main, r.styles[0] ? r.styles : NULL,
-                                r.numbering[0] ? r.numbering : NULL, "docProps/core.xml" };
-        char dflt[2][PART_PATH + 16];
-        snprintf(dflt[0], sizeof dflt[0], "%sstyles.xml", r.base);
-        snprintf(dflt[1], sizeof dflt[1], "%snumbering.xml", r.base);
-        if (!parts[1])
-            parts[1] = dflt[0];
-        if (!parts[2])
-            parts[2] = dflt[1];
+        const char *parts[] = { main,
+                                r.styles[0] ? r.styles : NULL,
+                                r.numbering[0] ? r.numbering : NULL,
+                                "docProps/core.xml",
+                                r.footnotes[0] ? r.footnotes : NULL,
+                                r.endnotes[0] ? r.endnotes : NULL };
+        char dflt[4][PART_PATH + 16];
+        static const char *const dname[4] = { "styles.xml", "numbering.xml", "footnotes.xml",
+                                              "endnotes.xml" };
+        static const size_t dslot[4] = { 1, 2, 4, 5 };
+        for (size_t k = 0; k < 4; k++) {
+            snprintf(dflt[k], sizeof dflt[k], "%s%s", r.base, dname[k]);
+            if (!parts[dslot[k]])
+                parts[dslot[k]] = dflt[k];
+        }
         zip_uint64_t sum = 0;
         for (size_t k = 0; k < sizeof parts / sizeof parts[0]; k++) {
             zip_int64_t idx = zdoc_find(&z, parts[k]);
@@ -1162,6 +1560,7 @@ enum sc_err sc_ingest_docx(const unsigned char *data, size_t len, struct sc_inge
     story_reset(&b.story[0]);
     if ((err = xml_new(&b.x, &b, body_start, body_end, body_chars, diag)) != SC_OK)
         goto out;
+    XML_SetNamespaceDeclHandler(b.x.parser, ns_start, ns_end);
     err = zdoc_parse(&z, main, &b.x, diag);
     xml_free(&b.x);
     if (err == SC_ENOTFOUND)
@@ -1172,6 +1571,10 @@ enum sc_err sc_ingest_docx(const unsigned char *data, size_t len, struct sc_inge
         sc_buf_add(&raw, b.story[0].para.data, b.story[0].para.len);
         sc_buf_addc(&raw, '\n');
     }
+    /* footnotes and endnotes, after the body as their own part */
+    if ((err = read_notes(&z, &b, &r, diag)) != SC_OK)
+        goto out;
+    add_notes(&b, &raw);
     if ((err = sc_buf_err(&raw)) != SC_OK) {
         sc_diag_set(diag, err, "out of memory");
         goto out;
@@ -1207,6 +1610,13 @@ out:
         story_release(&b.story[i]);
     sc_buf_release(&b.label);
     sc_buf_release(&b.line);
+    sc_buf_release(&b.note_buf);
+    free(b.refs);
+    for (int k = 0; k < 2; k++) {
+        for (size_t i = 0; i < b.nnote[k]; i++)
+            free(b.note[k][i].text);
+        free(b.note[k]);
+    }
     free(b.first_para);
     free(b.title_para);
     free(b.heading_para);

@@ -2,7 +2,8 @@
  * libFuzzer target: .docx intake (zip + XML). Input starting with "PK" is
  * taken as the .docx itself. Anything else is XML: it is packed into a
  * zip as word/document.xml (and, after a line "--numbering--", as
- * word/numbering.xml; after "--styles--", as word/styles.xml), stored
+ * word/numbering.xml; after "--styles--", as word/styles.xml; then after
+ * "--footnotes--" and "--endnotes--" as those parts), stored
  * uncompressed, so mutations reach the XML walker instead of dying on a
  * CRC. Whatever the bytes, the result is a refusal with a message, or clean
  * UTF-8 text and title.
@@ -79,14 +80,16 @@ static const uint8_t *find(const uint8_t *d, size_t n, const char *sep)
 
 static void pack(const uint8_t *data, size_t size, struct sc_buf *zip)
 {
-    static const char *const seps[] = { "\n--numbering--\n", "\n--styles--\n" };
+    static const char *const seps[] = { "\n--numbering--\n", "\n--styles--\n", "\n--footnotes--\n",
+                                        "\n--endnotes--\n" };
     static const char *const names[] = { "word/document.xml", "word/numbering.xml",
-                                         "word/styles.xml" };
+                                         "word/styles.xml", "word/footnotes.xml",
+                                         "word/endnotes.xml" };
     struct sc_buf cd = SC_BUF_INIT;
     const uint8_t *p = data, *end = data + size;
     unsigned count = 0;
-    for (int k = 0; k < 3; k++) {
-        const uint8_t *next = k < 2 ? find(p, (size_t)(end - p), seps[k]) : NULL;
+    for (int k = 0; k < 5; k++) {
+        const uint8_t *next = k < 4 ? find(p, (size_t)(end - p), seps[k]) : NULL;
         const uint8_t *stop = next ? next : end;
         entry(zip, &cd, names[k], p, (size_t)(stop - p));
         count++;

@@ -146,6 +146,73 @@ static void headings_from_the_outline(void **state)
     free(md);
 }
 
+/* The outline the 公文 parser gives a law and a report: the （一）…； items of
+ * a 第X条 are list items, not sections, so they stay paragraphs (no Heading
+ * style, nothing in Word's navigation pane); a title without a number is a
+ * heading. */
+static void list_items_are_paragraphs(void **state)
+{
+    (void)state;
+    static const char law[] = "XX市物业管理条例\n"
+                              "第一章 总则\n"
+                              "第一条 业主享有下列权利：\n"
+                              "（一）按照物业服务合同的约定，接受服务；\n"
+                              "（二）提议召开业主大会会议。\n"
+                              "第二章 附则\n"
+                              "第二条 本条例自公布之日起施行。\n";
+    struct sc_doc d = doc(8, "XX市物业管理条例", law);
+    assert_int_equal(sc_outline_parse(law, strlen(law), &d.sections, &d.nsections), SC_OK);
+    const struct sc_doc *p[1] = { &d };
+    struct sc_compile_opts o = { 0 };
+    struct sc_ex_plan plan;
+    memset(&plan, 0, sizeof plan);
+    assert_int_equal(sc_ex_plan_build(&plan, p, 1, &o, NULL), SC_OK);
+    size_t headings = 0;
+    for (size_t i = 0; i < plan.nblocks; i++) {
+        const struct sc_ex_block *b = &plan.blocks[i];
+        if (b->len >= strlen("（") && memcmp(b->text, "（", strlen("（")) == 0) {
+            assert_int_equal(b->kind, SC_EX_PARA);
+            assert_int_equal(b->head_len, 0);
+        }
+        headings += b->kind == SC_EX_HEADING;
+    }
+    assert_int_equal(headings, 2); /* 第一章 总则, 第二章 附则 */
+    sc_ex_plan_release(&plan);
+    sc_sections_free(d.sections, d.nsections);
+
+    static const char report[] =
+        "XX省2026年政府工作报告\n"
+        "各位代表：\n"
+        "2026年重点工作\n"
+        "今年要坚持稳中求进，统筹发展和安全，重点做好以下工作，确保开好局起好步。\n"
+        "（一）着力扩大内需\n"
+        "实施城乡居民增收计划，大力提振消费，扩大有效投资，推动经济持续回升向好。\n"
+        "加强政府自身建设\n"
+        "我们将坚持依法行政，深入推进廉洁政府建设，以实干实绩回应人民期待和信任。\n";
+    d = doc(9, "XX省2026年政府工作报告", report);
+    assert_int_equal(sc_outline_parse(report, strlen(report), &d.sections, &d.nsections), SC_OK);
+    assert_int_equal(d.nsections, 3);
+    memset(&plan, 0, sizeof plan);
+    assert_int_equal(sc_ex_plan_build(&plan, p, 1, &o, NULL), SC_OK);
+    int seen = 0;
+    for (size_t i = 0; i < plan.nblocks; i++) {
+        const struct sc_ex_block *b = &plan.blocks[i];
+        if (b->len == strlen("2026年重点工作") && memcmp(b->text, "2026年重点工作", b->len) == 0) {
+            assert_int_equal(b->kind, SC_EX_HEADING);
+            assert_int_equal(b->level, 1);
+            seen++;
+        }
+        if (b->len >= strlen("（一）") && memcmp(b->text, "（一）", strlen("（一）")) == 0) {
+            assert_int_equal(b->kind, SC_EX_HEADING);
+            assert_int_equal(b->level, 2);
+            seen++;
+        }
+    }
+    assert_int_equal(seen, 2);
+    sc_ex_plan_release(&plan);
+    sc_sections_free(d.sections, d.nsections);
+}
+
 /* Paid part from the middle of the second paragraph to the end. */
 static const char *paid_text = "会员文章\n"
                                "免费的第一段。\n"
@@ -432,6 +499,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(txt_structure),
         cmocka_unit_test(headings_from_the_outline),
+        cmocka_unit_test(list_items_are_paragraphs),
         cmocka_unit_test(paid_parts_do_not_leak),
         cmocka_unit_test(default_titles),
         cmocka_unit_test(errors),

@@ -8,6 +8,7 @@
 #include "ingest_test.h"
 
 #include "ingest/docx_int.h"
+#include "sucai/gongwen.h"
 
 #include <zlib.h>
 
@@ -756,6 +757,128 @@ static void deep_nesting(void **state)
 
 /* ---- the real fixtures ------------------------------------------------------ */
 
+/* The fixtures of tests/data/ingest/docx-*.docx (make_docx_fixtures.py). */
+static void alternate_content(void **state)
+{
+    (void)state;
+    size_t len;
+    char *data = t_read_data("docx-alternate-content.docx", &len);
+    struct sc_ingested in;
+    sc_ingested_init(&in);
+    const char *t = t_ok(&in, "docx-alternate-content.docx", data, len);
+    /* a Choice that requires w16se (w16se:symEx) or an undeclared prefix
+     * gives way to its Fallback; a text box in wps (understood) comes once */
+    assert_non_null(strstr(t, "各地要加快推进👍，确保见效。\n"));
+    assert_non_null(strstr(t, "\n旧版本也能看到的文字\n"));
+    assert_null(strstr(t, "新版本才有的文字"));
+    const char *first = strstr(t, "文本框里的话");
+    assert_non_null(first);
+    assert_null(strstr(first + 1, "文本框里的话"));
+    sc_ingested_release(&in);
+    free(data);
+
+    /* the same, built here: Requires with two prefixes, one unknown to us */
+    expect_doc(DOC("<w:p><mc:AlternateContent><mc:Choice Requires=\"wps w16se\"><w:r><w:t>甲"
+                   "</w:t></w:r></mc:Choice><mc:Choice Requires=\"wps\"><w:r><w:t>乙</w:t></w:r>"
+                   "</mc:Choice><mc:Fallback><w:r><w:t>丙</w:t></w:r></mc:Fallback>"
+                   "</mc:AlternateContent></w:p>"),
+               NULL, NULL, "乙\n");
+}
+
+static void duplicate_entries(void **state)
+{
+    (void)state;
+    size_t len;
+    char *data = t_read_data("docx-duplicate-entry.docx", &len);
+    struct sc_diag d;
+    t_refused("x.docx", data, len, SC_EPARSE,
+              "ambiguous .docx: two entries are named word/document.xml", &d);
+    free(data);
+    /* also when the names differ only in case (part names ignore it) */
+    struct zw z;
+    memset(&z, 0, sizeof z);
+    sc_buf_init(&z.out);
+    sc_buf_init(&z.cd);
+    zw_add(&z, "word/document.xml", DOC(P("甲")));
+    zw_add(&z, "WORD/Document.xml", DOC(P("乙")));
+    zw_finish(&z);
+    t_refused("x.docx", z.out.data, z.out.len, SC_EPARSE, "ambiguous .docx: two entries are named ",
+              &d);
+    sc_buf_release(&z.out);
+}
+
+static void footnotes_and_endnotes(void **state)
+{
+    (void)state;
+    size_t len;
+    char *data = t_read_data("docx-notes.docx", &len);
+    struct sc_ingested in;
+    sc_ingested_init(&in);
+    const char *t = t_ok(&in, "docx-notes.docx", data, len);
+    /* the body as it was, then the notes part: numbered in the order of
+     * the references, the separators left out, one line per note */
+    assert_string_equal(t, "关于开展XX调研工作的通知\n"
+                           "根据有关规定，现就调研工作通知如下。\n"
+                           "一、调研内容\n"
+                           "重点了解基层情况。\n"
+                           "XX市人民政府办公室\n"
+                           "2024年5月6日\n"
+                           "脚注\n"
+                           "[1]一、《XX条例》第十条。 二、《XX办法》第五条。\n"
+                           "[2]基层指乡镇和街道。\n"
+                           "尾注\n"
+                           "[1]调研报告于6月底前报送。\n");
+    /* the 公文 parser keeps them apart from the body: a notes section each,
+     * no headings inside them, the 落款 above them still the 落款 */
+    struct sc_parsed p;
+    struct sc_diag d = { SC_OK, "" };
+    assert_int_equal(sc_gongwen_parse(in.text.data, in.text.len, in.title_hint, &p, &d), SC_OK);
+    const struct sc_article *a = &p.articles[0];
+    assert_int_equal(a->nsections, 3);
+    assert_string_equal(a->sections[0].label, "一、");
+    assert_int_equal(a->sections[1].kind, SC_KIND_NOTES);
+    assert_string_equal(a->sections[1].heading, "脚注");
+    assert_int_equal(a->sections[2].kind, SC_KIND_NOTES);
+    assert_string_equal(a->sections[2].heading, "尾注");
+    assert_int_equal(a->sections[0].end, a->sections[1].start);
+    assert_string_equal(a->unit, "XX市人民政府办公室");
+    assert_int_equal(a->year, 2024);
+    sc_parsed_release(&p);
+    sc_ingested_release(&in);
+    free(data);
+}
+
+static void not_a_word_document(void **state)
+{
+    (void)state;
+    size_t len;
+    char *data = t_read_data("docx-workbook.docx", &len);
+    struct sc_diag d;
+    t_refused("x.docx", data, len, SC_EUNSUPPORTED,
+              "not a Word document: the package is an Excel workbook (.xlsx)", &d);
+    free(data);
+    /* a presentation, and a root nobody knows */
+    doc_refused(XMLDECL "<p:presentation xmlns:p="
+                        "\"http://schemas.openxmlformats.org/presentationml/2006/main\"/>",
+                NULL, NULL, SC_EUNSUPPORTED,
+                "not a Word document: the package is a PowerPoint presentation (.pptx)", &d);
+    doc_refused(XMLDECL "<x:thing xmlns:x=\"urn:example\"/>", NULL, NULL, SC_EUNSUPPORTED,
+                "not a Word document: the main part is <thing>", &d);
+}
+
+static void ruby(void **state)
+{
+    (void)state;
+    size_t len;
+    char *data = t_read_data("docx-ruby.docx", &len);
+    struct sc_ingested in;
+    sc_ingested_init(&in);
+    /* the base text stays and the reading goes: 重庆 stays searchable */
+    assert_string_equal(t_ok(&in, "docx-ruby.docx", data, len), "地处重庆的山区。\n");
+    sc_ingested_release(&in);
+    free(data);
+}
+
 static const char *const fixtures[] = {
     "D01-01-basic-formal",       "D02-02-table",
     "D03-03-header-footer-page", "D04-04-image-seal",
@@ -850,6 +973,11 @@ static void shared_fixtures(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(alternate_content),
+        cmocka_unit_test(duplicate_entries),
+        cmocka_unit_test(footnotes_and_endnotes),
+        cmocka_unit_test(not_a_word_document),
+        cmocka_unit_test(ruby),
         cmocka_unit_test(paragraphs_runs_breaks),
         cmocka_unit_test(tables),
         cmocka_unit_test(text_boxes_once),
