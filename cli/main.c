@@ -25,6 +25,7 @@ static const struct command commands[] = {
     { "search", cmd_search, "exact search (精准搜索)" },
     { "compile", cmd_compile, "compile documents into a 汇编 (.docx .txt .md)" },
     { "export", cmd_export, "export one document (.docx .txt .md)" },
+    { "proof", cmd_proof, "proofread a 公文 draft (校对): numbering, punctuation, forms, words" },
     { "serve", cmd_serve, "run the HTTP server and web page" },
     { "boilerplate", cmd_boilerplate, "list the advertising lines kept out of documents" },
     { "reparse", cmd_reparse, "re-run the pipeline over every stored source" },
