@@ -234,8 +234,10 @@ void rule_numbering(struct pdoc *d)
             continue;
         /* （四）、（五）项所列: a reference to items, not a heading */
         uint32_t after = pd_at(d, m.me);
+        uint32_t after2 = pd_at(d, m.me + 1);
         if (m.me >= ln->e || after == 0x3001 || after == 0xFF08 || after == '(' ||
-            after == 0x81F3 /* 至 */ || after == 0x548C /* 和 */)
+            ((after == 0x81F3 /* 至 */ || after == 0x548C /* 和 */ || after == 0x6216 /* 或 */) &&
+             (after2 == 0xFF08 || after2 == '(' || cn_digit(after2) || is_digit(after2))))
             continue;
         int L = m.level;
         int first_under_parent = 1; /* no marker since the parent (or reset) */

@@ -191,24 +191,15 @@ static int push(struct pdoc *d, struct loose_list *L, struct loose x)
     return 0;
 }
 
-static int cn_numeral(uint32_t c)
-{
-    static const uint32_t v[] = { 0x3007, 0x4E00, 0x4E8C, 0x4E09, 0x56DB, 0x4E94,
-                                  0x516D, 0x4E03, 0x516B, 0x4E5D, 0x5341 };
-    for (size_t k = 0; k < sizeof v / sizeof v[0]; k++)
-        if (v[k] == c)
-            return 1;
-    return 0;
-}
-
-/* A closer that ends a list marker: 1) 一） a) at the start of a line. */
+/* A half-width closer that ends a list marker: 1) a) at the start of a
+ * line. (三） is a heading that lost its opening bracket. */
 static int marker_close(const struct pdoc *d, const struct pline *ln, size_t i)
 {
-    if (i == ln->s || i - ln->s > 4)
+    if (i == ln->s || i - ln->s > 3 || d->cp[i] != ')')
         return 0;
     for (size_t k = ln->s; k < i; k++) {
-        uint32_t c = fold_width(d->cp[k]);
-        if (!(is_digit(c) || is_latin(c) || c == ' ' || c == '\t' || cn_numeral(c)))
+        uint32_t c = d->cp[k];
+        if (!(is_digit(c) || is_latin(c)))
             return 0;
     }
     return 1;
