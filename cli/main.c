@@ -26,6 +26,8 @@ static const struct command commands[] = {
     { "compile", cmd_compile, "compile documents into a 汇编 (.docx .txt .md)" },
     { "export", cmd_export, "export one document (.docx .txt .md)" },
     { "proof", cmd_proof, "proofread a 公文 draft (校对): numbering, punctuation, forms, words" },
+    { "mask", cmd_mask, "anonymise a draft (脱敏): persons, places, units, numbers; --restore" },
+    { "fill", cmd_fill, "fill the XX slots of a template from a profile (套用)" },
     { "serve", cmd_serve, "run the HTTP server and web page" },
     { "boilerplate", cmd_boilerplate, "list the advertising lines kept out of documents" },
     { "reparse", cmd_reparse, "re-run the pipeline over every stored source" },

@@ -17,5 +17,6 @@
 #include "export.h"
 #include "members.h"
 #include "proof.h"
+#include "mask.h"
 
 #endif
