@@ -6,6 +6,8 @@ inside a returned span of kind K) and precision (returned characters of kind
 K that are truth characters of kind K; characters inside neutral spans left
 out); the same without regard to kind; and whether the masked text equals
 the input outside the spans and each span's original is the input there.
+A development set (make_mask_set.py) lists `judged` spans: only characters
+inside them count for precision.
 
     score_mask.py SET_DIR [SUCAI] [--kinds LIST] [--show]
 """
@@ -14,7 +16,7 @@ import subprocess
 import sys
 from collections import defaultdict
 
-KINDS = ["person", "place", "org", "number", "phone", "idcard", "email", "plate"]
+KINDS = ["person", "place", "org", "number", "phone", "idcard", "email", "plate", "bankcard"]
 
 
 def main(argv):
@@ -45,6 +47,11 @@ def main(argv):
         neutral = set()
         for s in t.get("neutral", []):
             neutral.update(range(s["start"], s["end"]))
+        if "judged" in t:  # a development set: only these characters count for precision
+            judged = set()
+            for s in t["judged"]:
+                judged.update(range(s["start"], s["end"]))
+            neutral.update(i for i in range(len(text)) if i not in judged)
         got = {}
         ok = True
         rebuilt, at = [], 0
@@ -80,7 +87,7 @@ def main(argv):
             if bad:
                 falses.append((t["file"], s["kind"], s["original"]))
     print(f"{'kind':10} {'recall':>7} {'prec':>7} {'truth':>6} {'returned':>8}")
-    for k in KINDS + ["bankcard", "all"]:
+    for k in KINDS + ["all"]:
         r = tp_r[k] / n_r[k] if n_r[k] else None
         p = tp_p[k] / n_p[k] if n_p[k] else None
         f = lambda v: f"{v:7.3f}" if v is not None else "      -"

@@ -17,7 +17,7 @@
 static const char not_given[] = "的了在和与及是为有对于从向把被将等也都就而且并或之其这那个们我你"
                                 "他她它上下中来去说到以年月日时号第百千万亿元名位次届期条款项章节"
                                 "部局处科室会委厅省市县区镇乡村街道路组副务院调历免作职责政党员级"
-                                "长表示指出强调认为介绍称主席书记总理同志先生女士教授经理董事任主"
+                                "表示指称席记"
                                 "，。、；：！？“”（）《》\n ";
 
 static const char *const titles_after =
@@ -25,7 +25,8 @@ static const char *const titles_after =
     "副区长|局长|副局长|主任|副主任|部长|副部长|厅长|副厅长|处长|科长|院长|副院长|校长|副校长|"
     "教授|副教授|研究员|董事长|总经理|副总经理|经理|理事长|秘书长|会长|副会长|先生|女士|大使|总统|"
     "首相|国务委员|委员|代表|表示|指出|强调|认为|介绍|说|称|透露|告诉|一行|等人|等同志|主持|"
-    "出席|讲话|致辞|发言|会见|会谈|宣布|签署|获得|荣获|当选|担任|任|为|被|的|说道|回忆|坦言";
+    "出席|讲话|致辞|发言|会见|会谈|宣布|签署|获得|荣获|当选|担任|任|为|被|的|说道|回忆|坦言|"
+    "（身份证|（公民身份|（男|（女|，男，|，女，|全票|带头|就|也|还|曾|已|在|来到|走进";
 static const char *const titles_before =
     "同志|主席|总书记|总理|书记|市长|省长|县长|区长|局长|主任|部长|厅长|处长|科长|院长|校长|"
     "教授|研究员|董事长|总经理|经理|理事长|秘书长|会长|大使|总统|首相|委员|代表|联系人|负责人|"
@@ -125,8 +126,16 @@ void rec_persons(struct mdoc *d)
     struct found *v = NULL;
     size_t n = 0, cap = 0;
     for (size_t i = 0; i < d->n && d->err == SC_OK; i++) {
-        if (!m_han(d->cp[i]))
+        if (!m_han(d->cp[i])) {
+            /* 周文静（身份证号码…）: a title that starts with a bracket or comma */
+            size_t t = md_word(d, i, titles_after);
+            if (t && i >= 2) {
+                size_t s = name_until(d, px, i);
+                if (s != (size_t)-1)
+                    add_found(d, &v, &n, &cap, s, i);
+            }
             continue;
+        }
         char tag;
         /* a person the corpus knows */
         size_t k = lex_longest(px, d, i, 4, &tag);

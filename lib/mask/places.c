@@ -16,13 +16,15 @@
 #include <string.h>
 
 /* Characters that stop a name's run to the left. */
-static const char stop_left[] = "的了在与和及是为对于从向把被将等也都就而并或之其这那个们我你他她它"
+static const char stop_left[] = "的了在与和及是为对于从向把被将等也都就而并或之其这那个们我你他她它届第"
                                 "，。、；：！？“”（）《》〈〉【】…—·\n ";
 static const char *const verbs =
     "包括|复信|欢迎|勉励|支持|会见|参观|考察|走访|调研|来到|加入|成立|举办|联合|代表|来自|"
     "委托|授予|获得|荣获|入选|评为|认定|邀请|组织|发布|宣布|表示|显示|指导|推动|帮助|协助|"
-    "服务|设立|组建|成为|作为|通过|经过|根据|依托|联手|携手|牵头|听取|收到|接到|记者|获悉|了解|"
+    "服务|设立|组建|成为|作为|通过|经过|根据|依托|联手|携手|牵头|听取|收到|接到|记者|获悉|了解|意味着|"
     "获|由|到|从|向|在|与|和|同|是|让|使|请|据|经|对|给|为|被|把|将|跟";
+static const char *const events = "亚运会|运动会|博览会|大会|会议|论坛|活动|部分|意味着|多个|"
+                                  "一批|等|所有|全部|定点|各类|这些|那些|不少|许多";
 static const char *const determiners = "该|本|各|有关|相关|全国|这家|那家|一家|多家|每家|其他|其它|"
                                        "某|此|全省|全市|各级|一些|部分|广大|知名|国内外|国内|国外";
 
@@ -61,7 +63,10 @@ static size_t name_start(const struct mdoc *d, size_t j, size_t maxlen)
     size_t s = j;
     while (s > 0 && j - s < maxlen) {
         uint32_t c = d->cp[s - 1];
-        if (!(m_han(c) || m_digit(c) || m_latin(c)) || md_in(stop_left, c))
+        if (!(m_han(c) || m_latin(c)) || md_in(stop_left, c))
+            break;
+        /* an event or a quantity ends the name (亚运会亚奥理事会, 部分医院) */
+        if (md_word_before(d, s, events))
             break;
         s--;
     }
