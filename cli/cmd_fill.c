@@ -19,8 +19,8 @@ static const char usage[] =
     "  --profile FILE  the profile (JSON object; keys unit, place, person, date, number)\n"
     "  --json          {\"text\": filled, \"slots\": [{\"start\", \"end\", \"kind\", \"original\",\n"
     "                  \"value\"}], \"filled\", \"unfilled\"}; offsets in code points of FILE\n\n"
-    "Exit status: 0 success (also with unfilled slots), 1 unreadable input or profile,\n"
-    "2 usage.\n";
+    "Exit status: 0 success (also with unfilled slots), 1 input refused (malformed or\n"
+    "too large), 2 usage, a bad profile or an unreadable file.\n";
 
 int cmd_fill(struct cli *cli, int argc, char **argv)
 {

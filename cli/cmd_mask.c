@@ -23,7 +23,8 @@ static const char usage[] =
     "  --restore MAP   put the originals back: MAP is the JSON of --json or --map;\n"
     "                  the masked text is MASKED (or - for stdin), else MAP's own text.\n"
     "                  The result is byte-identical to the original.\n\n"
-    "Exit status: 0 success, 1 unreadable input or a map that does not fit, 2 usage.\n";
+    "Exit status: 0 success, 1 input refused (malformed, too large, a map that does\n"
+    "not fit), 2 usage or an unreadable file.\n";
 
 static int write_file(const char *path, const struct sc_buf *b)
 {

@@ -26,7 +26,8 @@ static const char usage[] =
     "                 library's own text (also $SUCAI_LIBRARY); without it the\n"
     "                 frequency list shipped with sucai is used\n\n"
     "Output without --json: FILE:LINE:COL: severity: kind: message [→ suggestion].\n"
-    "Exit status: 0 whether or not there are findings, 1 unreadable input, 2 usage.\n";
+    "Exit status: 0 whether or not there are findings, 1 input refused (malformed or\n"
+    "too large), 2 usage or an unreadable file.\n";
 
 /* 1-based line and column (in characters) of byte offset off. */
 static void line_col(const char *t, size_t off, size_t *line, size_t *col)

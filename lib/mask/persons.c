@@ -6,6 +6,7 @@
  *  - before a title or a verb of speech: 韩正表示, 习近平主席, 张三同志;
  *  - in a list with a name already found: 李明、王刚、赵强;
  *  - the persons the seed corpus names in such contexts (persons.tsv, N);
+ * never a common word that starts with a surname (persons.tsv, W: 应当, 国家);
  * and then every other occurrence of a name found in the document.
  */
 #include "mask_int.h"
@@ -24,9 +25,9 @@ static const char *const titles_after =
     "同志|主席|总书记|总理|副总理|委员长|书记|副书记|市长|副市长|省长|副省长|县长|副县长|区长|"
     "副区长|局长|副局长|主任|副主任|部长|副部长|厅长|副厅长|处长|科长|院长|副院长|校长|副校长|"
     "教授|副教授|研究员|董事长|总经理|副总经理|经理|理事长|秘书长|会长|副会长|先生|女士|大使|总统|"
-    "首相|国务委员|委员|代表|表示|指出|强调|认为|介绍|说|称|透露|告诉|一行|等人|等同志|主持|"
-    "出席|讲话|致辞|发言|会见|会谈|宣布|签署|获得|荣获|当选|担任|任|为|被|的|说道|回忆|坦言|"
-    "（身份证|（公民身份|（男|（女|，男，|，女，|全票|带头|就|也|还|曾|已|在|来到|走进";
+    "首相|国务委员|表示|指出|强调|认为|介绍|透露|告诉|一行|等人|等同志|主持|"
+    "出席|讲话|致辞|发言|会见|会谈|宣布|签署|荣获|当选|担任|说道|回忆|坦言|"
+    "（身份证|（公民身份|（男|（女|，男，|，女，|全票当选|带头|来到|走进";
 static const char *const titles_before =
     "同志|主席|总书记|总理|书记|市长|省长|县长|区长|局长|主任|部长|厅长|处长|科长|院长|校长|"
     "教授|研究员|董事长|总经理|经理|理事长|秘书长|会长|大使|总统|首相|委员|代表|联系人|负责人|"
@@ -62,8 +63,14 @@ static int end_ok(const struct mdoc *d, size_t e)
     return md_word(d, e, titles_after) > 0 || md_in("等和与及、", c);
 }
 
-/* A name starting at i (surname there): its length 2..4, or 0. */
-static size_t name_from(const struct mdoc *d, const struct lex *px, size_t i)
+/* Verbs that often follow a name directly (王刚参加会议). */
+static const char *const verbs_after = "参加|出席|主持|带领|率队|陪同|介绍|表示|指出|强调|要求|说|"
+                                       "认为|提出|负责|分管|联系|任|在|到|对|向|和|与|就|也|等";
+
+/* A name starting at i (surname there): its length 2..4, or 0. strong: a
+ * role stands just before it (当事人黄秀峰参加会议), so a three-character
+ * name may run into the next word. */
+static size_t name_from(const struct mdoc *d, const struct lex *px, size_t i, int strong)
 {
     size_t sl;
     if (!surname_at(d, px, i, &sl))
@@ -71,9 +78,14 @@ static size_t name_from(const struct mdoc *d, const struct lex *px, size_t i)
     size_t g = 0;
     while (g < 2 && given_ok(md_at(d, i + sl + g)))
         g++;
+    /* 王刚参加: the second "given" character starts a verb */
+    if (g == 2 && md_word(d, i + sl + 1, verbs_after))
+        g = 1;
     for (size_t k = g; k >= 1; k--)
-        if (end_ok(d, i + sl + k))
+        if (end_ok(d, i + sl + k) || (strong && md_word(d, i + sl + k, verbs_after)))
             return sl + k;
+    if (strong && g == 2)
+        return sl + 2;
     return 0;
 }
 
@@ -106,6 +118,14 @@ struct found {
 
 static int add_found(struct mdoc *d, struct found **v, size_t *n, size_t *cap, size_t s, size_t e)
 {
+    /* a common word that starts with a surname (应当, 国家): no name */
+    if (lex_tag(lex_get("persons.tsv"), d, s, e - s) == 'W')
+        return 0;
+    for (size_t q = 0; q < *n; q++)
+        if ((*v)[q].s == s)
+            return 0; /* found already (a list is walked from each of its names) */
+    if (*n >= 5000)
+        return 0;
     if (*n == *cap) {
         size_t c = *cap ? *cap * 2 : 32;
         struct found *p = sc_reallocarray(*v, c, sizeof *p);
@@ -117,6 +137,18 @@ static int add_found(struct mdoc *d, struct found **v, size_t *n, size_t *cap, s
         *cap = c;
     }
     (*v)[(*n)++] = (struct found){ s, e };
+    return 0;
+}
+
+/* Is a longer found name at i, with the first len characters the same? */
+static int longer_found(const struct mdoc *d, const struct found *v, size_t n, size_t i,
+                        size_t len)
+{
+    for (size_t q = 0; q < n; q++) {
+        size_t l = v[q].e - v[q].s;
+        if (l > len && i + l <= d->n && !memcmp(d->cp + i, d->cp + v[q].s, l * sizeof *d->cp))
+            return 1;
+    }
     return 0;
 }
 
@@ -150,7 +182,7 @@ void rec_persons(struct mdoc *d)
             size_t j = i + t;
             while (j < d->n && (d->cp[j] == 0xFF1A || d->cp[j] == ':' || d->cp[j] == ' '))
                 j++;
-            size_t len = name_from(d, px, j);
+            size_t len = name_from(d, px, j, 1);
             if (len) {
                 add_found(d, &v, &n, &cap, j, j + len);
                 i = j + len - 1;
@@ -169,7 +201,7 @@ void rec_persons(struct mdoc *d)
     for (size_t q = 0; q < n && d->err == SC_OK; q++) {
         size_t e = v[q].e;
         while (md_at(d, e) == 0x3001 /* 、 */) {
-            size_t len = name_from(d, px, e + 1);
+            size_t len = name_from(d, px, e + 1, 0);
             if (!len)
                 break;
             add_found(d, &v, &n, &cap, e + 1, e + 1 + len);
@@ -182,7 +214,7 @@ void rec_persons(struct mdoc *d)
                 if (s - 1 < len)
                     continue;
                 size_t st = s - 1 - len;
-                if (name_from(d, px, st) == len)
+                if (name_from(d, px, st, 0) == len)
                     got = len;
             }
             if (!got)
@@ -199,8 +231,8 @@ void rec_persons(struct mdoc *d)
             size_t len = v[q].e - v[q].s;
             if (i + len <= d->n && i != v[q].s &&
                 !memcmp(d->cp + i, d->cp + v[q].s, len * sizeof *d->cp) &&
-                !(i > 0 && m_han(d->cp[i - 1]) && md_in("的了在", d->cp[i - 1]) == 0 &&
-                  given_ok(d->cp[i - 1]) && len == 2)) {
+                /* 张明 inside 张明华 (found too) is someone else */
+                !longer_found(d, v, n, i, len)) {
                 md_cand(d, i, i + len, SC_MK_PERSON, 54, 0);
                 break;
             }

@@ -17,6 +17,7 @@
 
 /* Characters that stop a name's run to the left. */
 static const char stop_left[] = "的了在与和及是为对于从向把被将等也都就而并或之其这那个们我你他她它届第"
+                                "者以按照导致送属设立起自日内通知称指因涉嫌见还来共做好证供规定可即但"
                                 "，。、；：！？“”（）《》〈〉【】…—·\n ";
 static const char *const verbs =
     "包括|复信|欢迎|勉励|支持|会见|参观|考察|走访|调研|来到|加入|成立|举办|联合|代表|来自|"
@@ -40,7 +41,7 @@ static const struct suffix org_suffixes[] = {
     { "基金会", 0 }, { "党校", 0 }, { "理事会", 0 }, { "联合会", 0 }, { "促进会", 0 },
     { "合作社", 0 }, { "事务所", 0 }, { "出版社", 0 }, { "报社", 0 }, { "电视台", 0 },
     { "俱乐部", 0 }, { "组委会", 0 }, { "亚组委", 0 }, { "银行", 0 }, { "学校", 1 }, { "中心", 1 },
-    { "工作室", 1 }, { "厂", 1 }, { "研究中心", 1 },
+    { "工作室", 1 }, { "研究中心", 1 },
 };
 
 static size_t keep_of(const struct mdoc *d, size_t s, size_t e)
@@ -99,9 +100,15 @@ static void orgs(struct mdoc *d, const struct lex *div)
             size_t n = md_match(d, j, org_suffixes[q].word);
             if (!n)
                 continue;
-            /* 公司 of 有限公司 is matched by the longer suffix at its own start */
+            /* 上安电厂社区, 学院路: the word is part of a place name */
+            if (md_word(d, j + n, "社区|村|小区|路|街|大道|广场|站"))
+                break;
             size_t s = name_start(d, j, 18);
-            if (j - s < 2)
+            /* the proper name: three characters at least (期货公司, 行业协会 and
+             * 三级医院 are kinds, not names), two before the words that
+             * mostly follow a name (清华大学, 国铁集团) */
+            size_t need = md_word(d, j, "大学|学院|集团|商会|理事会|研究院|基金会|党校") ? 2 : 3;
+            if (j - s < need)
                 break;
             if (org_suffixes[q].weak) {
                 char tag;
@@ -129,7 +136,7 @@ static void divisions(struct mdoc *d, const struct lex *div)
             /* a village or town name is also often a word (新农村): take it
              * when it is not glued to the word before it */
             uint32_t p = i > 0 ? d->cp[i - 1] : 0;
-            if (m_han(p) && !md_in("省市区县镇乡村旗州盟", p) && tag == 'v')
+            if (m_han(p) && !md_in("省市区县镇乡村旗州盟道在到从于和与及的是为赴至", p) && tag == 'v')
                 continue;
         }
         md_cand(d, i, i + n, SC_MK_PLACE, 50, keep_of(d, i, i + n));
