@@ -27,13 +27,42 @@ static void load_one(struct lex *x, const char *name)
     for (const char *q = p; q < end; q++)
         lines += *q == '\n';
     x->line = malloc((lines + 1) * sizeof *x->line);
-    if (!x->line)
+    x->namelen = malloc(lines + 1);
+    if (!x->line || !x->namelen) {
+        free(x->line);
+        free(x->namelen);
+        x->line = NULL;
+        x->namelen = NULL;
         return;
+    }
     x->data = p;
     for (const char *q = p; q < end;) {
-        x->line[x->n++] = (uint32_t)(q - p);
         const char *nl = memchr(q, '\n', (size_t)(end - q));
+        const char *stop = nl ? nl : end;
+        const char *tab = memchr(q, '\t', (size_t)(stop - q));
+        size_t len = tab ? (size_t)(tab - q) : 0;
+        if (len > 0 && len < 256) {
+            x->line[x->n] = (uint32_t)(q - p);
+            x->namelen[x->n++] = (unsigned char)len;
+        }
         q = nl ? nl + 1 : end;
+    }
+    /* the range of each first character (lines are sorted, so UTF-8 order
+     * of the first character is code point order) */
+    x->first = malloc(0x10001 * sizeof *x->first);
+    if (!x->first)
+        return;
+    size_t k = 0;
+    for (uint32_t c = 0; c <= 0x10000; c++) {
+        while (k < x->n) {
+            uint32_t fc;
+            if (!sc_utf8_decode(p + x->line[k], x->namelen[k], &fc))
+                fc = 0;
+            if (fc >= c)
+                break;
+            k++;
+        }
+        x->first[c] = (uint32_t)k;
     }
 }
 
@@ -55,10 +84,8 @@ const struct lex *lex_get(const char *name)
 /* The name of line k and its length (up to the tab). */
 static const char *name_of(const struct lex *x, size_t k, size_t *len)
 {
-    const char *s = x->data + x->line[k];
-    const char *t = strchr(s, '\t');
-    *len = t ? (size_t)(t - s) : 0;
-    return s;
+    *len = x->namelen[k];
+    return x->data + x->line[k];
 }
 
 /* First line in [lo, hi) whose name's first plen bytes are >= p (cmp < 0 ->
@@ -93,8 +120,13 @@ size_t lex_longest(const struct lex *x, const struct mdoc *d, size_t i, size_t m
         if (c == '\n' || c == '\t' || blen + 4 > sizeof buf)
             break;
         blen += sc_utf8_encode(c, buf + blen);
-        lo = bound(x, lo, hi, buf, blen, 0);
-        hi = bound(x, lo, hi, buf, blen, 1);
+        if (k == 0 && x->first && c < 0x10000) {
+            lo = x->first[c];
+            hi = x->first[c + 1];
+        } else {
+            lo = bound(x, lo, hi, buf, blen, 0);
+            hi = bound(x, lo, hi, buf, blen, 1);
+        }
         if (lo >= hi)
             break;
         size_t nl;

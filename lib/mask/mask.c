@@ -60,18 +60,27 @@ void md_cand(struct mdoc *d, size_t s, size_t e, enum sc_mask_kind kind, int pri
     d->c[d->nc++] = (struct cand){ s, e, kind, prio, keep < e - s ? keep : 0 };
 }
 
+/* Code points of n bytes of UTF-8 (its lead bytes). */
+static size_t cps_of(const char *s, size_t n)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        k += ((unsigned char)s[i] & 0xC0) != 0x80;
+    return k;
+}
+
+/* UTF-8 is self-synchronising: comparing bytes at a code point's offset
+ * matches whole characters. */
+static size_t match_bytes(const struct mdoc *d, size_t i, const char *w, size_t wl)
+{
+    if (i >= d->n || wl == 0 || d->len - d->off[i] < wl || memcmp(d->text + d->off[i], w, wl))
+        return 0;
+    return cps_of(w, wl);
+}
+
 size_t md_match(const struct mdoc *d, size_t i, const char *s)
 {
-    size_t k = 0, n = strlen(s), bi = 0;
-    while (bi < n) {
-        uint32_t c;
-        size_t used = sc_utf8_decode(s + bi, n - bi, &c);
-        if (!used || i + k >= d->n || d->cp[i + k] != c)
-            return 0;
-        bi += used;
-        k++;
-    }
-    return k;
+    return match_bytes(d, i, s, strlen(s));
 }
 
 int md_in(const char *set, uint32_t c)
@@ -84,21 +93,27 @@ int md_in(const char *set, uint32_t c)
     return strstr(set, u) != NULL;
 }
 
+/* Is code point c inside the UTF-8 string s at all? A cheap filter before
+ * a word list is walked word by word. */
+static int has_char(const char *s, uint32_t c)
+{
+    char u[5];
+    size_t n = sc_utf8_encode(c, u);
+    u[n] = '\0';
+    return n > 0 && c != 0 && strstr(s, u) != NULL;
+}
+
 size_t md_word(const struct mdoc *d, size_t i, const char *words)
 {
-    char w[64];
     size_t best = 0;
-    const char *p = words;
-    while (*p) {
+    if (i >= d->n || !has_char(words, d->cp[i]))
+        return 0;
+    for (const char *p = words; *p;) {
         const char *q = strchr(p, '|');
         size_t n = q ? (size_t)(q - p) : strlen(p);
-        if (n < sizeof w) {
-            memcpy(w, p, n);
-            w[n] = '\0';
-            size_t k = md_match(d, i, w);
-            if (k > best)
-                best = k;
-        }
+        size_t k = match_bytes(d, i, p, n);
+        if (k > best)
+            best = k;
         p += n;
         if (*p == '|')
             p++;
@@ -108,17 +123,17 @@ size_t md_word(const struct mdoc *d, size_t i, const char *words)
 
 size_t md_word_before(const struct mdoc *d, size_t i, const char *words)
 {
-    char w[64];
     size_t best = 0;
-    const char *p = words;
-    while (*p) {
+    if (i == 0 || i > d->n || !has_char(words, d->cp[i - 1]))
+        return 0;
+    size_t end = d->off[i];
+    for (const char *p = words; *p;) {
         const char *q = strchr(p, '|');
         size_t n = q ? (size_t)(q - p) : strlen(p);
-        if (n < sizeof w) {
-            memcpy(w, p, n);
-            w[n] = '\0';
-            size_t k = sc_utf8_count(w, n);
-            if (k <= i && k > best && md_match(d, i - k, w))
+        if (n && n <= end && !memcmp(d->text + end - n, p, n)) {
+            size_t k = cps_of(p, n);
+            /* the match must start at a character boundary */
+            if (k <= i && d->off[i - k] == end - n && k > best)
                 best = k;
         }
         p += n;

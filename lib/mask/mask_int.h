@@ -61,8 +61,11 @@ size_t md_word_before(const struct mdoc *d, size_t i, const char *words);
 
 struct lex {
     const char *data;
-    uint32_t *line; /* start of each line */
+    uint32_t *line;         /* start of each line */
+    unsigned char *namelen; /* bytes of each line's name (up to the tab) */
     size_t n;
+    uint32_t *first; /* 0x10001 entries: lines whose name starts with code point c are
+                        [first[c], first[c + 1]) (BMP only); NULL = search them */
 };
 
 /* The lexicon of a data file ("divisions.tsv", "persons.tsv"), loaded once

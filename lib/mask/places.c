@@ -17,10 +17,10 @@
 
 /* Characters that stop a name's run to the left. */
 static const char stop_left[] = "的了在与和及是为对于从向把被将等也都就而并或之其这那个们我你他她它届第"
-                                "者以按照导致送属设立起自日内通知称指因涉嫌见还来共做好证供规定可即但"
+                                "者以即但"
                                 "，。、；：！？“”（）《》〈〉【】…—·\n ";
 static const char *const verbs =
-    "包括|复信|欢迎|勉励|支持|会见|参观|考察|走访|调研|来到|加入|成立|举办|联合|代表|来自|"
+    "按照|导致|设立|涉嫌|来到|共同|做好|保证|提供|规定|可以|应当|包括|复信|欢迎|勉励|支持|会见|参观|考察|走访|调研|来到|加入|成立|举办|联合|代表|来自|"
     "委托|授予|获得|荣获|入选|评为|认定|邀请|组织|发布|宣布|表示|显示|指导|推动|帮助|协助|"
     "服务|设立|组建|成为|作为|通过|经过|根据|依托|联手|携手|牵头|听取|收到|接到|记者|获悉|了解|意味着|"
     "获|由|到|从|向|在|与|和|同|是|让|使|请|据|经|对|给|为|被|把|将|跟";
@@ -91,10 +91,13 @@ static size_t name_start(const struct mdoc *d, size_t j, size_t maxlen)
     return s;
 }
 
+/* The first characters of the suffixes, to skip most positions at once. */
+static const char suffix_firsts[] = "有股公集大学中小幼医卫协商研基党理联促合事出报电俱组亚银工";
+
 static void orgs(struct mdoc *d, const struct lex *div)
 {
     for (size_t j = 1; j < d->n; j++) {
-        if (!m_han(d->cp[j]))
+        if (!m_han(d->cp[j]) || !md_in(suffix_firsts, d->cp[j]))
             continue;
         for (size_t q = 0; q < sizeof org_suffixes / sizeof org_suffixes[0]; q++) {
             size_t n = md_match(d, j, org_suffixes[q].word);
@@ -107,7 +110,7 @@ static void orgs(struct mdoc *d, const struct lex *div)
             /* the proper name: three characters at least (期货公司, 行业协会 and
              * 三级医院 are kinds, not names), two before the words that
              * mostly follow a name (清华大学, 国铁集团) */
-            size_t need = md_word(d, j, "大学|学院|集团|商会|理事会|研究院|基金会|党校") ? 2 : 3;
+            size_t need = md_word(d, j, "大学|学院|集团|商会|理事会|研究院|基金会|党校|组委会|亚组委") ? 2 : 3;
             if (j - s < need)
                 break;
             if (org_suffixes[q].weak) {
@@ -162,6 +165,8 @@ static void named_places(struct mdoc *d)
 {
     static const char *const sfx[] = { "小区", "公园", "广场", "机场", "花园" };
     for (size_t j = 2; j < d->n; j++) {
+        if (!md_in("小公广机花", d->cp[j]))
+            continue;
         for (size_t q = 0; q < sizeof sfx / sizeof sfx[0]; q++) {
             size_t n = md_match(d, j, sfx[q]);
             if (!n)

@@ -179,8 +179,23 @@ void rule_confusable(struct pdoc *d)
 {
     if (!kind_on(d, SC_PK_CONFUSABLE))
         return;
+    /* the first characters of the wrong forms, to skip most positions */
+    char firsts[256];
+    size_t nf = 0;
+    for (size_t e = 0; e < sizeof table / sizeof table[0] && nf + 5 < sizeof firsts; e++) {
+        uint32_t c;
+        size_t u = sc_utf8_decode(table[e].wrong, strlen(table[e].wrong), &c);
+        memcpy(firsts + nf, table[e].wrong, u);
+        nf += u;
+    }
+    firsts[nf] = '\0';
     for (size_t i = 0; i < d->n; i++) {
         if (!is_han(d->cp[i]))
+            continue;
+        char u[5];
+        size_t un = sc_utf8_encode(d->cp[i], u);
+        u[un] = '\0';
+        if (!strstr(firsts, u))
             continue;
         for (size_t e = 0; e < sizeof table / sizeof table[0]; e++) {
             const struct entry *t = &table[e];

@@ -8,7 +8,8 @@
  *    then both three-character strings around the double, xAA and AAy,
  *    occur in real text. A typed-twice character makes at least one of
  *    them a string no corpus has (努力建建设: 力建建);
- *  - given names (王丹丹), numerals (二〇二二年).
+ *  - given names (王丹丹), numerals (二〇二二年), a unit and the title of
+ *    its head (农业农村局局长).
  * The corpus is the shipped list (tools/proof-freq over the seed corpus)
  * plus the open library's own paragraphs (sc_proof_opts.count).
  */
@@ -50,6 +51,7 @@ static const char surnames[] = "王李张刘陈杨黄赵吴周徐孙马朱胡郭
                                "邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭"
                                "陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎"
                                "贺顾毛郝龚邵万钱严覃武戴莫孔向汤";
+static const char unit_ends[] = "局所院部委厅处科站队组会社行校馆厂场室团司署镇乡村";
 static const char cn_digits[] = "〇零一二三四五六七八九";
 
 static int in_set(const char *set, uint32_t c)
@@ -107,6 +109,10 @@ static void check(struct pdoc *d, const struct pline *ln, size_t i)
     if (a == 0x67D0) /* 某某 is a placeholder */
         return;
     if (is_redup(a) == 2)
+        return;
+    /* 农业农村局局长, 管理所所长: a unit's last character and the title of
+     * its head (局长, 所长, 院长 …) */
+    if (has_y && y == 0x957F /* 长 */ && in_set(unit_ends, a))
         return;
     /* 二〇二二年: digits of a year or a code */
     if (in_set(cn_digits, a) &&
