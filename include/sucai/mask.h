@@ -59,7 +59,7 @@ struct sc_mask_opts {
 };
 
 /*
- * Mask text[0..len) (valid UTF-8, at most SC_MASK_MAX_BYTES). opts may be
+ * Mask text[0..len) (valid UTF-8 without NUL, at most SC_MASK_MAX_BYTES). opts may be
  * NULL. The same entity (same kind and text) gets the same replacement
  * everywhere in the text. Release out with sc_mask_result_release, also
  * after an error.

@@ -155,6 +155,8 @@ static enum sc_err decode(struct mdoc *d, struct sc_diag *diag)
         size_t used = sc_utf8_decode(d->text + i, d->len - i, &c);
         if (!used)
             return sc_diag_set(diag, SC_EINVAL, "mask: invalid UTF-8 at byte %zu", i);
+        if (c == 0) /* the map is JSON, which cannot carry it back */
+            return sc_diag_set(diag, SC_EINVAL, "mask: a NUL byte at byte %zu", i);
         d->cp[n] = c;
         d->off[n++] = i;
         i += used;

@@ -1,6 +1,6 @@
 /*
  * libFuzzer target: 脱敏 of arbitrary text, all kinds, both placeholder
- * styles. Valid text: spans sorted, disjoint and inside the text, the
+ * styles. Invalid UTF-8 and NUL bytes are refused with a message. Valid text: spans sorted, disjoint and inside the text, the
  * masked text equal to the original outside them, and the JSON map
  * restoring the original byte for byte.
  */
@@ -17,7 +17,7 @@ static void one(const char *t, size_t size, int distinct)
     struct sc_diag d = { SC_OK, "" };
     size_t bad;
     enum sc_err e = sc_mask_run(t, size, &o, &r, &d);
-    if (!sc_utf8_valid(t, size, &bad)) {
+    if (!sc_utf8_valid(t, size, &bad) || memchr(t, '\0', size)) {
         if (e == SC_OK || d.msg[0] == '\0')
             abort();
         sc_mask_result_release(&r);
