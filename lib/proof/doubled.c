@@ -9,7 +9,8 @@
  *    occur in real text. A typed-twice character makes at least one of
  *    them a string no corpus has (努力建建设: 力建建);
  *  - given names (王丹丹), numerals (二〇二二年), a unit and the title of
- *    its head (农业农村局局长).
+ *    its head (农业农村局局长, 煤矿矿长), 一 and a reduplicated measure word
+ *    (一次次, 一件件).
  * The corpus is the shipped list (tools/proof-freq over the seed corpus)
  * plus the open library's own paragraphs (sc_proof_opts.count).
  */
@@ -24,7 +25,8 @@ static const char *const redup_always[] = {
     "步步", "个个", "代代", "家家", "户户", "样样", "件件", "村村", "声声", "句句", "匆匆",
     "悄悄", "轻轻", "慢慢", "稳稳", "早早", "远远", "满满", "浓浓", "徐徐", "缓缓", "想想",
     "听听", "说说", "谈谈", "问问", "走走", "试试", "等等", "谢谢", "哈哈", "妈妈", "爸爸",
-    "爷爷", "奶奶", "哥哥", "姐姐", "弟弟", "妹妹",
+    "爷爷", "奶奶", "哥哥", "姐姐", "弟弟", "妹妹", "聊聊", "讲讲", "逛逛", "尝尝", "学学",
+    "练练", "帮帮", "查查", "找找", "算算", "转转", "摸摸", "瞧瞧", "数数",
 };
 
 /* Reduplications right when real text has the same neighbour on one side. */
@@ -51,7 +53,8 @@ static const char surnames[] = "王李张刘陈杨黄赵吴周徐孙马朱胡郭
                                "邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭"
                                "陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎"
                                "贺顾毛郝龚邵万钱严覃武戴莫孔向汤";
-static const char unit_ends[] = "局所院部委厅处科站队组会社行校馆厂场室团司署镇乡村";
+static const char unit_ends[] = "局所院部委厅处科站队组会社行校馆厂场室团司署镇乡村矿区港";
+static const char measure_words[] = "次件组段抹个张条项座幅批名位本棵株片朵滴颗层步道排辆台架艘所家户间篇首句声串队群堆份届轮回趟遍番茬拨";
 static const char cn_digits[] = "〇零一二三四五六七八九";
 
 static int in_set(const char *set, uint32_t c)
@@ -112,7 +115,11 @@ static void check(struct pdoc *d, const struct pline *ln, size_t i)
         return;
     /* 农业农村局局长, 管理所所长: a unit's last character and the title of
      * its head (局长, 所长, 院长 …) */
-    if (has_y && y == 0x957F /* 长 */ && in_set(unit_ends, a))
+    if (has_y && (y == 0x957F /* 长 */ || (a == 0x9662 /* 院 */ && y == 0x58EB /* 士 */)) &&
+        in_set(unit_ends, a))
+        return;
+    /* 一次次, 一件件, 一组组: 一 and a reduplicated measure word */
+    if (has_x && x == 0x4E00 /* 一 */ && in_set(measure_words, a))
         return;
     /* 二〇二二年: digits of a year or a code */
     if (in_set(cn_digits, a) &&

@@ -103,6 +103,8 @@ static void test_doubled(void **state)
     none("各部部长、人民银行行长出席。加强黄河河道管理。\n", SC_PK_DOUBLED_CHAR);
     none("二〇二二年，王丹丹同志。\n", SC_PK_DOUBLED_CHAR);
     none("联系人：某某同志。\n", SC_PK_DOUBLED_CHAR);
+    none("芦岭煤矿矿长受到处分，一次次运送伤员，一件件实物模型，和群众聊聊身边的变化。\n",
+         SC_PK_DOUBLED_CHAR);
 }
 
 static void test_placeholder(void **state)
