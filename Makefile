@@ -27,8 +27,9 @@ SERVER_SRC := $(sort $(wildcard server/*.c))
 UNIT_SRC   := $(sort $(wildcard tests/unit/*/test_*.c))
 FUZZ_SRC   := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 WEB_FILES  := $(sort $(wildcard web/*))
+DATA_FILES := $(sort $(wildcard lib/*/data/*.tsv))
 
-LIB_OBJ    := $(LIB_SRC:%.c=$(BUILD)/%.o)
+LIB_OBJ    := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/data.o
 CLI_OBJ    := $(CLI_SRC:%.c=$(BUILD)/%.o) $(SERVER_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/assets.o
 UNIT_BIN   := $(UNIT_SRC:%.c=$(BUILD)/%)
 FUZZ_REPLAY:= $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/replay_%)
@@ -82,6 +83,15 @@ $(BUILD)/gen/assets.c: $(BUILD)/tools/embed $(WEB_FILES)
 $(BUILD)/gen/assets.o: $(BUILD)/gen/assets.c
 	@echo "CC $<"
 	@$(CC) $(CFLAGS) -Iserver -c $< -o $@
+
+# Data sets (lib/*/data/*.tsv) are embedded into the library (lib/base/data.h).
+$(BUILD)/gen/data.c: $(BUILD)/tools/embed $(DATA_FILES)
+	@mkdir -p $(dir $@)
+	$(BUILD)/tools/embed -t sc_datafiles -i base/data.h $@ $(DATA_FILES)
+
+$(BUILD)/gen/data.o: $(BUILD)/gen/data.c
+	@echo "CC $<"
+	@$(CC) $(CFLAGS) -c $< -o $@
 
 $(BUILD)/sucai: $(CLI_OBJ) $(BUILD)/libsucai.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)

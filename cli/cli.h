@@ -24,7 +24,7 @@ typedef int cmd_fn(struct cli *cli, int argc, char **argv);
 
 cmd_fn cmd_init, cmd_import, cmd_list, cmd_show, cmd_stats, cmd_reparse, cmd_reindex,
     cmd_boilerplate, cmd_search, cmd_serve, cmd_compile, cmd_export, cmd_user, cmd_token,
-    cmd_audit, cmd_debug;
+    cmd_audit, cmd_debug, cmd_proof, cmd_mask, cmd_fill;
 
 /* Open the library named by -L / $SUCAI_LIBRARY / default; prints the
  * error and returns NULL on failure. */
@@ -45,6 +45,11 @@ void cli_tune_memory_for_batch(void);
 
 /* Parse a non-negative integer option value; returns 0 on success. */
 int cli_parse_size(const char *s, size_t *out);
+
+/* Read a draft (a file, or "-" for stdin) of at most max bytes into out
+ * (caller releases): UTF-8 as is, other encodings and .docx decoded
+ * (cli/draft.c). */
+enum sc_err cli_read_draft(const char *path, size_t max, struct sc_buf *out, struct sc_diag *d);
 
 /* Write b to stdout (with a final newline if missing). */
 void cli_print_buf(const struct sc_buf *b);

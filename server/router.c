@@ -27,6 +27,10 @@ static const struct route_def routes[] = {
     { "/api/v1/compile", R_COMPILE, NULL, h_compile, NULL, SC_MAX_JSON_BODY },
     { "/api/v1/session", R_SESSION, NULL, h_session_post, h_session_delete, 4096 },
     { "/api/v1/me", R_ME, h_me, NULL, NULL, 0 },
+    { "/api/v1/proof", R_PROOF, NULL, h_proof, NULL, SC_MAX_WRITER_BODY },
+    { "/api/v1/mask", R_MASK, NULL, h_mask, NULL, SC_MAX_WRITER_BODY },
+    { "/api/v1/mask/restore", R_MASK_RESTORE, NULL, h_mask_restore, NULL, SC_MAX_WRITER_BODY },
+    { "/api/v1/fill", R_FILL, NULL, h_fill, NULL, SC_MAX_WRITER_BODY },
 };
 
 /* Match one integer segment at *p; advances *p. */
@@ -135,6 +139,10 @@ const char *route_name(enum route r)
         [R_COMPILE] = "compile",
         [R_SESSION] = "session",
         [R_ME] = "me",
+        [R_PROOF] = "proof",
+        [R_MASK] = "mask",
+        [R_MASK_RESTORE] = "mask_restore",
+        [R_FILL] = "fill",
         [R_BAD_PATH] = "bad_path",
     };
     return (unsigned)r < R_COUNT && names[r] ? names[r] : "other";

@@ -355,6 +355,10 @@ static const char *route_media_type(enum route r)
     switch (r) {
     case R_IMPORT: return "multipart/form-data";
     case R_COMPILE:
+    case R_PROOF:
+    case R_MASK:
+    case R_MASK_RESTORE:
+    case R_FILL:
     case R_SESSION: return "application/json";
     default: return NULL;
     }

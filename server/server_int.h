@@ -37,6 +37,10 @@ enum route {
     R_COMPILE,
     R_SESSION,
     R_ME,
+    R_PROOF,
+    R_MASK,
+    R_MASK_RESTORE,
+    R_FILL,
     R_BAD_PATH, /* undecodable or traversing path */
     R_COUNT
 };
@@ -175,7 +179,18 @@ size_t route_body_max(const struct sc_req *req);
 /* ---- handlers ---- */
 
 handler_fn h_healthz, h_metrics, h_static, h_search, h_docs, h_doc, h_section, h_stats, h_import,
-    h_compile, h_session_post, h_session_delete, h_me;
+    h_compile, h_session_post, h_session_delete, h_me, h_proof, h_mask, h_mask_restore, h_fill;
+
+/* The writer's tools (h_proof.c): the JSON object body, its "text" (at most
+ * max bytes) and "kinds" (names or one comma-separated string); each fills
+ * r with the error and returns -1 / NULL on a bad request. */
+#define SC_MAX_WRITER_BODY (12u * 1024 * 1024)
+int h_writer_body(struct sc_req *req, struct sc_json *j, struct sc_resp *r);
+const char *h_writer_text(const struct sc_json *j, const struct sc_json_node *root, size_t max,
+                          size_t *len, struct sc_resp *r);
+int h_writer_kinds(const struct sc_json *j, const struct sc_json_node *k,
+                   enum sc_err (*parse)(const char *, unsigned *, struct sc_diag *),
+                   unsigned *mask, struct sc_resp *r);
 
 /* The library's statistics, at most SC_STATS_TTL seconds old (a stale copy
  * is served while one thread recounts). Returns SC_OK or the error of the

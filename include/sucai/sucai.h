@@ -16,5 +16,7 @@
 #include "search.h"
 #include "export.h"
 #include "members.h"
+#include "proof.h"
+#include "mask.h"
 
 #endif

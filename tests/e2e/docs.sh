@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The manual cannot drift: docs/cli.md holds every command's --help verbatim.
 . "$(dirname "$0")/../lib/testlib.sh"
-for c in init import list show stats search compile export serve boilerplate reparse reindex user token audit debug; do
+for c in init import list show stats search compile export proof mask fill serve boilerplate reparse reindex user token audit debug; do
     "$SUCAI" "$c" --help >"$T_TMP/help.txt" 2>&1
     t_ok "docs/cli.md has the help of sucai $c" python3 -c '
 import sys

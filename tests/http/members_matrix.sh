@@ -209,6 +209,14 @@ for w in "${WHO[@]}"; do
         t_eq "$w: compile $fmt free text" "1 1" \
             "$(grep -c "$FREE_A" <<<"$text" | awk '{print ($1 > 0)}') $(grep -c "$FREE_B" <<<"$text" | awk '{print ($1 > 0)}')"
     done
+    # the writer's tools read the caller's own text only: open to all, no library text
+    frag="${PAID_A:0:2}"
+    for ep in proof mask fill; do
+        body=$(jq -cn --arg t "请大家来来看看${frag}，联系人：XX同志。" \
+            '{text: $t} + (if "'$ep'" == "fill" then {profile: {person: "张明"}} else {} end)')
+        t_eq "$w: $ep 200" 200 "$(req POST "/api/v1/$ep" "${AS[@]}" -H 'Content-Type: application/json' --data "$body")"
+        t_eq "$w: $ep has no library text" "0 0" "$(has "$PAID_A") $(has "$PAID_B")"
+    done
     # one document, by query (the "export" of a single document)
     st=$(req POST /api/v1/compile "${AS[@]}" -H 'Content-Type: application/json' \
         --data "{\"query\": \"紫霞流光\", \"format\": \"txt\"}")
