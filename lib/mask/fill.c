@@ -162,8 +162,8 @@ enum sc_err sc_fill_run(const char *text, size_t len, const char *profile, size_
     d.text = text ? text : "";
     d.len = len;
     if (e == SC_OK) {
-        d.cp = malloc((len + 1) * sizeof *d.cp);
-        d.off = malloc((len + 1) * sizeof *d.off);
+        d.cp = sc_malloc((len + 1) * sizeof *d.cp);
+        d.off = sc_malloc((len + 1) * sizeof *d.off);
         if (!d.cp || !d.off)
             e = sc_diag_set(diag, SC_ENOMEM, "fill: out of memory");
     }

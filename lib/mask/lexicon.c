@@ -26,8 +26,8 @@ static void load_one(struct lex *x, const char *name)
     size_t lines = 0;
     for (const char *q = p; q < end; q++)
         lines += *q == '\n';
-    x->line = malloc((lines + 1) * sizeof *x->line);
-    x->namelen = malloc(lines + 1);
+    x->line = sc_malloc((lines + 1) * sizeof *x->line);
+    x->namelen = sc_malloc(lines + 1);
     if (!x->line || !x->namelen) {
         free(x->line);
         free(x->namelen);
@@ -49,7 +49,7 @@ static void load_one(struct lex *x, const char *name)
     }
     /* the range of each first character (lines are sorted, so UTF-8 order
      * of the first character is code point order) */
-    x->first = malloc(0x10001 * sizeof *x->first);
+    x->first = sc_malloc(0x10001 * sizeof *x->first);
     if (!x->first)
         return;
     size_t k = 0;

@@ -145,8 +145,8 @@ size_t md_word_before(const struct mdoc *d, size_t i, const char *words)
 
 static enum sc_err decode(struct mdoc *d, struct sc_diag *diag)
 {
-    d->cp = malloc((d->len + 1) * sizeof *d->cp);
-    d->off = malloc((d->len + 1) * sizeof *d->off);
+    d->cp = sc_malloc((d->len + 1) * sizeof *d->cp);
+    d->off = sc_malloc((d->len + 1) * sizeof *d->off);
     if (!d->cp || !d->off)
         return sc_diag_set(diag, SC_ENOMEM, "mask: out of memory for %zu bytes", d->len);
     size_t n = 0;
@@ -190,7 +190,7 @@ static size_t resolve(struct mdoc *d)
     if (d->nc == 0)
         return 0;
     qsort(d->c, d->nc, sizeof *d->c, cmp_cand);
-    unsigned char *taken = calloc(d->n + 1, 1);
+    unsigned char *taken = sc_calloc(d->n + 1, 1);
     if (!taken) {
         d->err = SC_ENOMEM;
         return 0;
@@ -263,8 +263,8 @@ enum sc_err sc_mask_run(const char *text, size_t len, const struct sc_mask_opts 
         if (d.err != SC_OK)
             e = sc_diag_set(diag, d.err, "mask: out of memory");
         if (e == SC_OK && k) {
-            out->spans = calloc(k, sizeof *out->spans);
-            ents = calloc(k, sizeof *ents);
+            out->spans = sc_calloc(k, sizeof *out->spans);
+            ents = sc_calloc(k, sizeof *ents);
             if (!out->spans || !ents)
                 e = sc_diag_set(diag, SC_ENOMEM, "mask: out of memory");
         }

@@ -30,7 +30,7 @@ static void load(void)
     size_t lines = 0;
     for (const char *q = p; q < end; q++)
         lines += *q == '\n';
-    entries = calloc(lines + 1, sizeof *entries);
+    entries = sc_calloc(lines + 1, sizeof *entries);
     if (!entries)
         return; /* no list: every count is 0, rules stay conservative */
     while (p < end) {

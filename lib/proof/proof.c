@@ -215,8 +215,8 @@ static enum sc_err decode(struct pdoc *d, struct sc_diag *diag)
 {
     const char *t = d->text;
     size_t len = d->len;
-    d->cp = malloc((len + 1) * sizeof *d->cp);
-    d->off = malloc((len + 1) * sizeof *d->off);
+    d->cp = sc_malloc((len + 1) * sizeof *d->cp);
+    d->off = sc_malloc((len + 1) * sizeof *d->off);
     if (!d->cp || !d->off)
         return sc_diag_set(diag, SC_ENOMEM, "proof: out of memory for %zu bytes", len);
     size_t n = 0, nl = 1;
@@ -235,7 +235,7 @@ static enum sc_err decode(struct pdoc *d, struct sc_diag *diag)
     d->off[n] = len;
     d->cp[n] = 0;
     d->n = n;
-    d->lines = malloc(nl * sizeof *d->lines);
+    d->lines = sc_malloc(nl * sizeof *d->lines);
     if (!d->lines)
         return sc_diag_set(diag, SC_ENOMEM, "proof: out of memory for %zu lines", nl);
     size_t s = 0;
