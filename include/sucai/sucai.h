@@ -16,5 +16,6 @@
 #include "search.h"
 #include "export.h"
 #include "members.h"
+#include "docno.h"
 
 #endif
