@@ -66,6 +66,7 @@ struct ctx {
     size_t tfcap;
     uint8_t *tmark;  /* per document of one segment: title holds the term */
     size_t tmcap;
+    int exists;          /* only which documents match: no counts, scores or title marks */
     /* a query of one term (document mode): rank while evaluating */
     const struct sc_qnode *topk_term;
     size_t topk_k;
@@ -534,6 +535,8 @@ static int eval_char_seg(struct ctx *c, size_t si, uint32_t ch, const uint32_t *
     return rc;
 }
 
+static int exists_doc(struct tcur *t);
+
 static int eval_term_seg(struct ctx *c, size_t si, const uint32_t *cps, size_t n,
                          const struct cand *cand, struct ulist *out)
 {
@@ -583,7 +586,11 @@ static int eval_term_seg(struct ctx *c, size_t si, const uint32_t *cps, size_t n
     while (!rc && tcur_align(t, &target, cd, ncd, &ci)) {
         if (target >= seg->ndocs)
             break;
-        if (!mask || mask[gbase + target]) {
+        if ((!mask || mask[gbase + target]) && c->exists && !c->para && !c->kindmask) {
+            /* saved searches ask only whether the document matches */
+            if (exists_doc(t))
+                rc = ul_push(c, out, gbase + target, 0, 1, 0);
+        } else if (!mask || mask[gbase + target]) {
             size_t ns = verify_doc(c, t);
             if (c->err)
                 rc = -1;
@@ -864,7 +871,7 @@ static int eval_term(struct ctx *c, const struct sc_qnode *q, const struct cand 
         size_t from = out->n;
         if (eval_term_seg(c, si, cps, n, cand, out))
             return -1;
-        if (c->para || out->n == from)
+        if (c->para || out->n == from || c->exists)
             continue;
         /* the title boost: the documents whose title holds the term */
         const struct sc_seg *seg = c->snap->segs[si];
@@ -890,7 +897,8 @@ static int eval_term(struct ctx *c, const struct sc_qnode *q, const struct cand 
     }
     if (c->para && cand->units)
         ul_restrict(out, cand->units);
-    score_leaf(c, out, term_df(c, cps, n));
+    if (!c->exists)
+        score_leaf(c, out, term_df(c, cps, n));
     return 0;
 }
 
@@ -920,6 +928,10 @@ static int doc_pred(const struct sc_qnode *q, const struct sc_sdoc *d)
         return d->year >= q->year_from && d->year <= q->year_to;
     case SC_Q_SECTION:
         return (d->kinds >> q->section) & 1;
+    case SC_Q_DOCNO:
+        return q->exact ? str_eq(d->docno, q->text, q->len) : str_has(d->docno, q->text, q->len);
+    case SC_Q_DATE:
+        return d->date && d->date >= q->date_from && d->date <= q->date_to;
     default:
         return 0;
     }
@@ -1556,6 +1568,11 @@ static enum sc_err make_hits(struct ctx *c, const struct sc_textsrc *src,
         h->paragraph = c->para ? (int64_t)(uint32_t)u[i]->unit : -1;
         h->title = sc_strndup(d->title.p, d->title.len);
         h->genre = d->genre.len ? sc_strndup(d->genre.p, d->genre.len) : NULL;
+        if (d->docno.len < SC_DOCNO_MAX) {
+            memcpy(h->docno, d->docno.p, d->docno.len);
+            h->docno[d->docno.len] = '\0';
+        }
+        h->date = d->date;
         if (!h->title || (d->genre.len && !h->genre)) {
             e = SC_ENOMEM;
             break;
@@ -1744,5 +1761,63 @@ done:
     free(c.topk_h);
     sc_query_release(&q);
     out->took_ms = now_ms() - t0;
+    return e;
+}
+
+/* ---------------------------------------------------------------- saved searches */
+
+enum sc_err sc_engine_match(const struct sc_snap *snap, const struct sc_query *const *qs, size_t nq,
+                            const uint8_t *mask, sc_match_fn *fn, void *fctx,
+                            struct sc_diag *diag)
+{
+    struct sc_search_opts opts;
+    memset(&opts, 0, sizeof opts);
+    opts.mode = SC_SEARCH_DOC;
+    struct ctx c;
+    memset(&c, 0, sizeof c);
+    c.snap = snap;
+    c.opts = &opts;
+    c.diag = diag;
+    c.exists = 1;
+    struct cand cand = {mask, NULL};
+    int64_t *ids = NULL;
+    size_t cap = 0;
+    enum sc_err e = SC_OK;
+    /* one context for every query: the scratch arrays are reused */
+    for (size_t qi = 0; qi < nq && e == SC_OK; qi++) {
+        if (!qs[qi] || !qs[qi]->root)
+            continue;
+        c.kindmask = collect_kinds(qs[qi]->root);
+        c.err = SC_OK;
+        struct ulist res = {0};
+        if (eval(&c, qs[qi]->root, &cand, &res) != 0) {
+            e = c.err ? c.err : sc_diag_set(diag, SC_ENOMEM, "out of memory");
+            ul_free(&res);
+            break;
+        }
+        if (res.n > cap) {
+            int64_t *grown = sc_reallocarray(ids, res.n, sizeof *ids);
+            if (!grown) {
+                ul_free(&res);
+                e = sc_diag_set(diag, SC_ENOMEM, "out of memory");
+                break;
+            }
+            ids = grown;
+            cap = res.n;
+        }
+        size_t n = res.n;
+        for (size_t i = 0; i < n; i++)
+            ids[i] = doc_of(snap, (uint32_t)res.v[i].unit, NULL)->id;
+        ul_free(&res);
+        if (n && fn(fctx, qi, ids, n))
+            break;
+    }
+    free(ids);
+    for (size_t i = 0; i < SC_QUERY_MAX_TERM_BYTES; i++)
+        free(c.pb[i]);
+    free(c.starts);
+    free(c.cdocs);
+    free(c.tf);
+    free(c.tmark);
     return e;
 }

@@ -63,6 +63,17 @@ enum sc_err sc_engine_search_ex(const struct sc_snap *snap, const struct sc_text
                                 const struct sc_search_opts *opts, int flags,
                                 struct sc_results *out, struct sc_diag *diag);
 
+/* Saved searches: every document of snap that each query matches, in id
+ * order, with search's semantics (document mode). mask: the documents to
+ * consider, by ordinal (NULL = all). fn is called once per query with at
+ * least one match, with the ids (borrowed for the call); a non-zero return
+ * stops. The queries are parsed once by the caller; one context serves
+ * them all. */
+typedef int sc_match_fn(void *ctx, size_t qi, const int64_t *ids, size_t n);
+enum sc_err sc_engine_match(const struct sc_snap *snap, const struct sc_query *const *qs, size_t nq,
+                            const uint8_t *mask, sc_match_fn *fn, void *ctx,
+                            struct sc_diag *diag);
+
 /* Locate a global ordinal. */
 static inline size_t sc_snap_seg_of(const struct sc_snap *s, uint32_t ord)
 {

@@ -478,6 +478,12 @@ static int docreader_next(struct docreader *r, struct sc_doc *doc, struct sc_dia
     doc->level = col_text(r->d, 6);
     doc->paid_from = sqlite3_column_int64(r->d, 7);
     doc->paid_to = sqlite3_column_int64(r->d, 8);
+    /* 发文字号 and 成文日期 are derived from the text (docno.h), as the
+     * normalised text is */
+    if (doc->text) {
+        sc_docno_find(doc->text, doc->text_len, doc->docno);
+        doc->docdate = sc_docdate_find(doc->text, doc->text_len);
+    }
     /* its sections: the other scan, in step */
     size_t n = 0;
     sc_buf_reset(&r->str);
