@@ -31,6 +31,7 @@ static const struct command commands[] = {
     { "reindex", cmd_reindex, "rebuild the search index from the store" },
     { "user", cmd_user, "manage member accounts" },
     { "token", cmd_token, "manage API tokens" },
+    { "watch", cmd_watch, "saved searches (订阅): add, list, rm, show new matches" },
     { "audit", cmd_audit, "show the audit log" },
     { "debug", cmd_debug, "debug normalize|parse|decode FILE: pipeline stages, for tests" },
 };

@@ -17,5 +17,7 @@
 #include "export.h"
 #include "members.h"
 #include "docno.h"
+#include "feed.h"
+#include "watch.h"
 
 #endif

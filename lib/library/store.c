@@ -8,6 +8,7 @@
  */
 #include "store.h"
 #include "sucai/members.h"
+#include "watch/watch_int.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -162,6 +163,8 @@ enum sc_err sc_store_open(struct sc_library *lib, int create, struct sc_diag *di
             e = sc_store_exec(lib, schema_sql, diag);
         if (e == SC_OK)
             e = sc_members_schema(lib, diag);
+        if (e == SC_OK)
+            e = sc_watch_schema(lib, diag);
     }
     if (e == SC_OK) {
         /* a store that is not ours (or is corrupt) is refused here */

@@ -6,6 +6,7 @@
  * process that adds segments is noticed by a cheap stat of the manifest.
  */
 #include "library/library_int.h"
+#include "watch/watch_int.h"
 #include "search/engine.h"
 #include "sucai/gongwen.h"
 
@@ -979,6 +980,35 @@ static enum sc_err catch_up(struct sc_library *lib, unsigned how, struct sc_diag
         if (have)
             e = reload(lib, diag);
     }
+    /* saved searches are matched against what was added (and what an
+     * earlier run left, after a crash) */
+    if (e == SC_OK)
+        sc_watch_after_index(lib);
+    return e;
+}
+
+enum sc_err sc_index_tail(struct sc_library *lib, int64_t after_id, struct sc_snap **out,
+                          struct sc_diag *diag)
+{
+    *out = NULL;
+    struct sc_index *ix = lib->index;
+    if (!ix)
+        return sc_diag_set(diag, SC_EINVAL, "the library has no index attached");
+    struct manifest m;
+    enum sc_err e = manifest_read(ix->dir, &m, diag);
+    if (e == SC_ENOTFOUND)
+        return SC_OK;
+    if (e != SC_OK)
+        return e;
+    size_t k = 0;
+    for (size_t i = 0; i < m.nseg; i++)
+        if (m.seg[i].hi > after_id)
+            m.seg[k++] = m.seg[i];
+    m.nseg = k;
+    struct sc_snap *cur = snap_ref(lib);
+    e = snap_load(ix->dir, &m, cur, out, diag);
+    snap_unref(lib, cur);
+    manifest_release(&m);
     return e;
 }
 
