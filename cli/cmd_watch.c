@@ -2,6 +2,7 @@
  * sucai watch: saved searches (订阅) and the new material that matched them.
  *
  *   sucai watch add [-u USER] [--name NAME] QUERY...
+ *   sucai watch add [-u USER] --file FILE        one query per line
  *   sucai watch list [-u USER] [--json]
  *   sucai watch rm [-u USER] ID
  *   sucai watch show [-u USER] ID [--limit N] [--seen] [--json]
@@ -19,6 +20,7 @@
 
 static const char watch_usage[] =
     "usage: sucai [-L DIR] watch add [-u USER] [--name NAME] QUERY...\n"
+    "       sucai watch add [-u USER] --file FILE\n"
     "       sucai watch list [-u USER] [--json]\n"
     "       sucai watch rm [-u USER] ID\n"
     "       sucai watch show [-u USER] ID [--limit N] [--seen] [--json]\n"
@@ -32,6 +34,8 @@ static const char watch_usage[] =
     "Options:\n"
     "  -u, --user NAME   the member whose saved searches these are\n"
     "  --name NAME       a name for the saved search (default: the query)\n"
+    "  --file FILE       add one saved search per line of FILE (\"-\": stdin); a query\n"
+    "                    saved before is skipped\n"
     "  --limit N         matches shown (default 20, at most 100)\n"
     "  --seen            mark the matches as looked at\n"
     "  --revoke          stop the saved search's feed\n"
@@ -53,7 +57,8 @@ int cmd_watch(struct cli *cli, int argc, char **argv)
         {"user", required_argument, NULL, 'u'}, {"name", required_argument, NULL, 'n'},
         {"limit", required_argument, NULL, 'l'}, {"seen", no_argument, NULL, 's'},
         {"revoke", no_argument, NULL, 'r'},     {"json", no_argument, NULL, 'j'},
-        {"help", no_argument, NULL, 'h'},       {NULL, 0, NULL, 0},
+        {"help", no_argument, NULL, 'h'},       {"file", required_argument, NULL, 'f'},
+        {NULL, 0, NULL, 0},
     };
     if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
         !strcmp(argv[1], "help")) {
@@ -69,11 +74,11 @@ int cmd_watch(struct cli *cli, int argc, char **argv)
         fprintf(stderr, "sucai watch: unknown subcommand '%s'; see `sucai watch --help`\n", sub);
         return 2;
     }
-    const char *user = NULL, *name = NULL;
+    const char *user = NULL, *name = NULL, *file = NULL;
     size_t limit = 20;
     int json = 0, seen = 0, revoke = 0, c;
     optind = 1;
-    while ((c = getopt_long(argc - 1, argv + 1, "u:n:l:srjh", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc - 1, argv + 1, "u:n:l:srjhf:", opts, NULL)) != -1) {
         switch (c) {
         case 'u': user = optarg; break;
         case 'n': name = optarg; break;
@@ -84,6 +89,7 @@ int cmd_watch(struct cli *cli, int argc, char **argv)
             }
             break;
         case 's': seen = 1; break;
+        case 'f': file = optarg; break;
         case 'r': revoke = 1; break;
         case 'j': json = 1; break;
         case 'h': fputs(watch_usage, stdout); return 0;
@@ -93,7 +99,11 @@ int cmd_watch(struct cli *cli, int argc, char **argv)
     char **args = argv + 1 + optind;
     int nargs = argc - 1 - optind;
     int64_t id = 0;
-    if (!strcmp(sub, "add") && nargs < 1) {
+    if (!strcmp(sub, "add") && (file ? nargs != 0 || name : nargs < 1)) {
+        if (file) {
+            fprintf(stderr, "sucai watch add: --file takes no query and no --name\n");
+            return 2;
+        }
         fprintf(stderr, "sucai watch add: a query is needed\n");
         return 2;
     }
@@ -120,6 +130,35 @@ int cmd_watch(struct cli *cli, int argc, char **argv)
     }
     if (e != SC_OK) {
         /* the user's name was wrong: nothing else to do */
+    } else if (!strcmp(sub, "add") && file) {
+        FILE *f = strcmp(file, "-") ? fopen(file, "r") : stdin;
+        if (!f) {
+            e = sc_diag_set(&d, SC_EIO, "cannot open %s", file);
+        } else {
+            char line[SC_MAX_QUERY_BYTES + 2];
+            size_t added = 0, skipped = 0, lineno = 0;
+            while (e == SC_OK && fgets(line, sizeof line, f)) {
+                lineno++;
+                size_t n = strlen(line);
+                while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+                    line[--n] = '\0';
+                if (!n || line[0] == '#')
+                    continue;
+                struct sc_diag ld = {0};
+                enum sc_err le = sc_watch_add(lib, owner, NULL, line, NULL, &ld);
+                if (le == SC_EDUPLICATE) {
+                    skipped++;
+                } else if (le != SC_OK) {
+                    e = sc_diag_set(&d, le, "%s:%zu: %s", file, lineno, ld.msg);
+                } else {
+                    added++;
+                }
+            }
+            if (f != stdin)
+                fclose(f);
+            if (e == SC_OK)
+                sc_buf_addf(&out, "%zu saved searches added, %zu saved before", added, skipped);
+        }
     } else if (!strcmp(sub, "add")) {
         struct sc_buf q = SC_BUF_INIT;
         for (int i = 0; i < nargs; i++) {

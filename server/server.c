@@ -355,7 +355,10 @@ static const char *route_media_type(enum route r)
     switch (r) {
     case R_IMPORT: return "multipart/form-data";
     case R_COMPILE:
-    case R_SESSION: return "application/json";
+    case R_SESSION:
+    case R_WATCHES:
+    case R_FAVORITES:
+    case R_CART: return "application/json";
     default: return NULL;
     }
 }

@@ -19,5 +19,7 @@
 #include "docno.h"
 #include "feed.h"
 #include "watch.h"
+#include "quickfind.h"
+#include "shelf.h"
 
 #endif

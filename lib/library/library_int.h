@@ -36,6 +36,11 @@ void sc_index_detach(struct sc_library *lib);
  * it with sc_snap_free. */
 enum sc_err sc_index_tail(struct sc_library *lib, int64_t after_id, struct sc_snap **out,
                           struct sc_diag *diag);
+/* The current snapshot (loaded on first use, kept current as search's
+ * is), with a reference the caller gives back with sc_index_snap_put;
+ * NULL (diag set) when it cannot be loaded. */
+struct sc_snap *sc_index_snap(struct sc_library *lib, struct sc_diag *diag);
+void sc_index_snap_put(struct sc_library *lib, struct sc_snap *s);
 
 /* Store helpers (lib/library/store.c). */
 enum sc_err sc_store_exec(struct sc_library *lib, const char *sql, struct sc_diag *diag);

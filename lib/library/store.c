@@ -8,6 +8,7 @@
  */
 #include "store.h"
 #include "sucai/members.h"
+#include "shelf/shelf_int.h"
 #include "watch/watch_int.h"
 
 #include <errno.h>
@@ -165,6 +166,8 @@ enum sc_err sc_store_open(struct sc_library *lib, int create, struct sc_diag *di
             e = sc_members_schema(lib, diag);
         if (e == SC_OK)
             e = sc_watch_schema(lib, diag);
+        if (e == SC_OK)
+            e = sc_shelf_schema(lib, diag);
     }
     if (e == SC_OK) {
         /* a store that is not ours (or is corrupt) is refused here */

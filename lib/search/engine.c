@@ -204,6 +204,7 @@ void sc_snap_free(struct sc_snap *s)
 {
     if (!s)
         return;
+    sc_snap_quickfind_free(s);
     for (size_t i = 0; i < s->nseg; i++)
         sc_seg_close(s->segs[i]);
     free(s->segs);
@@ -1767,9 +1768,53 @@ done:
 /* ---------------------------------------------------------------- saved searches */
 
 enum sc_err sc_engine_match(const struct sc_snap *snap, const struct sc_query *const *qs, size_t nq,
-                            const uint8_t *mask, sc_match_fn *fn, void *fctx,
+                            int64_t after_id, sc_match_fn *fn, void *fctx,
                             struct sc_diag *diag)
 {
+    /* the first ordinal above after_id: ids ascend with ordinals */
+    uint32_t from = 0;
+    while (from < snap->ndocs) {
+        size_t si = sc_snap_seg_of(snap, from);
+        const struct sc_seg *seg = snap->segs[si];
+        if (!seg->ndocs || seg->docs[seg->ndocs - 1].id <= after_id) {
+            from = snap->base[si] + seg->ndocs;
+            continue;
+        }
+        uint32_t lo = 0, hi = seg->ndocs;
+        while (lo < hi) {
+            uint32_t m = lo + (hi - lo) / 2;
+            if (seg->docs[m].id <= after_id)
+                lo = m + 1;
+            else
+                hi = m;
+        }
+        from = snap->base[si] + lo;
+        break;
+    }
+    uint8_t *mask = NULL;
+    struct ulist units = {0};
+    struct cand cand = {NULL, NULL};
+    if (from > 0 && from < snap->ndocs) {
+        uint32_t want = snap->ndocs - from;
+        if (want * 4 < snap->ndocs) {
+            /* few of many: candidate units, which cursors seek to */
+            units.v = malloc(want * sizeof *units.v);
+            if (!units.v)
+                return sc_diag_set(diag, SC_ENOMEM, "out of memory");
+            for (uint32_t o = from; o < snap->ndocs; o++)
+                units.v[units.n++] = (struct uent){o, 0, 0, 0};
+            units.cap = want;
+            cand.units = &units;
+        } else {
+            mask = calloc(snap->ndocs, 1);
+            if (!mask)
+                return sc_diag_set(diag, SC_ENOMEM, "out of memory");
+            memset(mask + from, 1, want);
+            cand.mask = mask;
+        }
+    }
+    if (from >= snap->ndocs)
+        return SC_OK;
     struct sc_search_opts opts;
     memset(&opts, 0, sizeof opts);
     opts.mode = SC_SEARCH_DOC;
@@ -1779,7 +1824,6 @@ enum sc_err sc_engine_match(const struct sc_snap *snap, const struct sc_query *c
     c.opts = &opts;
     c.diag = diag;
     c.exists = 1;
-    struct cand cand = {mask, NULL};
     int64_t *ids = NULL;
     size_t cap = 0;
     enum sc_err e = SC_OK;
@@ -1813,6 +1857,8 @@ enum sc_err sc_engine_match(const struct sc_snap *snap, const struct sc_query *c
             break;
     }
     free(ids);
+    free(mask);
+    ul_free(&units);
     for (size_t i = 0; i < SC_QUERY_MAX_TERM_BYTES; i++)
         free(c.pb[i]);
     free(c.starts);

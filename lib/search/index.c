@@ -987,6 +987,25 @@ static enum sc_err catch_up(struct sc_library *lib, unsigned how, struct sc_diag
     return e;
 }
 
+struct sc_snap *sc_index_snap(struct sc_library *lib, struct sc_diag *diag)
+{
+    if (!lib->index) {
+        sc_diag_set(diag, SC_EINVAL, "the library has no index attached");
+        return NULL;
+    }
+    maybe_reload(lib);
+    enum sc_err e = SC_OK;
+    struct sc_snap *s = snap_get(lib, &e, diag);
+    if (!s && e == SC_OK)
+        sc_diag_set(diag, SC_ESTORE, "the index cannot be read");
+    return s;
+}
+
+void sc_index_snap_put(struct sc_library *lib, struct sc_snap *s)
+{
+    snap_unref(lib, s);
+}
+
 enum sc_err sc_index_tail(struct sc_library *lib, int64_t after_id, struct sc_snap **out,
                           struct sc_diag *diag)
 {

@@ -16,6 +16,7 @@
 #include "watch_int.h"
 
 #include "members/members_int.h"
+#include "search/codec.h"
 #include "search/engine.h"
 #include "search/query.h"
 
@@ -220,13 +221,15 @@ static int cmp_watch(const void *a, const void *b)
 }
 
 /* Store p[0..n) (documents in (from, to], sorted by document) and move
- * the mark from `from` to `to`, in one transaction. Returns 0 stored, 1
- * when the mark was not `from` any more (another process matched these
- * documents), -1 on error. */
+ * the mark from `from` to `to`, in one transaction: one row per saved
+ * search, its documents as varint deltas. Returns 0 stored, 1 when the
+ * mark was not `from` any more (another process matched these documents),
+ * -1 on error. *stored: the matches written. */
 static int store(struct sc_watcher *w, struct sc_library *lib, struct pair *p, size_t n,
-                 int64_t from, int64_t to, struct sc_diag *diag)
+                 int64_t from, int64_t to, size_t *stored, struct sc_diag *diag)
 {
     sqlite3 *db = w->db;
+    *stored = 0;
     if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
         db_fail(w, lib, diag);
         return -1;
@@ -239,36 +242,61 @@ static int store(struct sc_watcher *w, struct sc_library *lib, struct pair *p, s
             db_fail(w, lib, diag);
         return ok ? 1 : -1;
     }
-    /* in key order: each saved search's rows go to the end of its range */
     qsort(p, n, sizeof *p, cmp_watch);
-    sqlite3_stmt *ins = NULL, *cnt = NULL, *mk = NULL;
+    sqlite3_stmt *ins = NULL, *cnt = NULL, *mk = NULL, *top = NULL;
     int64_t now = (int64_t)sc_members_now();
-    ok = sqlite3_prepare_v2(db, "INSERT OR IGNORE INTO watch_hits(watch_id, doc_id, at) VALUES(?, ?, ?)",
+    ok = sqlite3_prepare_v2(db,
+                            "INSERT INTO watch_hits(watch_id, last_doc, n, docs, at) "
+                            "VALUES(?, ?, ?, ?, ?)",
                             -1, &ins, NULL) == SQLITE_OK &&
          sqlite3_prepare_v2(db,
                             "UPDATE watches SET nhits = nhits + ?2, last_hit = ?3 WHERE id = ?1", -1,
                             &cnt, NULL) == SQLITE_OK &&
          sqlite3_prepare_v2(db, "UPDATE watch_state SET value = ? WHERE key = 'mark'", -1, &mk,
-                            NULL) == SQLITE_OK;
+                            NULL) == SQLITE_OK &&
+         sqlite3_prepare_v2(db, "SELECT coalesce(max(last_doc), 0) FROM watch_hits WHERE watch_id = ?",
+                            -1, &top, NULL) == SQLITE_OK;
+    struct sc_buf blob = SC_BUF_INIT;
     for (size_t i = 0; ok && i < n;) {
-        size_t j = i, added = 0;
-        for (; ok && j < n && p[j].watch == p[i].watch; j++) {
-            sqlite3_bind_int64(ins, 1, p[j].watch);
-            sqlite3_bind_int64(ins, 2, p[j].doc);
-            sqlite3_bind_int64(ins, 3, now);
-            ok = sqlite3_step(ins) == SQLITE_DONE;
-            added += (size_t)sqlite3_changes(db);
-            sqlite3_reset(ins);
+        size_t j = i;
+        while (j < n && p[j].watch == p[i].watch)
+            j++;
+        /* a pair stored before (a repeated run) is not stored again */
+        sqlite3_bind_int64(top, 1, p[i].watch);
+        int64_t have = sqlite3_step(top) == SQLITE_ROW ? sqlite3_column_int64(top, 0) : 0;
+        sqlite3_reset(top);
+        sc_buf_reset(&blob);
+        int64_t prev = 0, k = 0;
+        for (size_t x = i; x < j; x++) {
+            if (p[x].doc <= have || p[x].doc == prev)
+                continue;
+            sc_varint_put(&blob, (uint64_t)(p[x].doc - prev));
+            prev = p[x].doc;
+            k++;
         }
-        if (ok && added) {
+        if (sc_buf_err(&blob) != SC_OK) {
+            sc_diag_set(diag, SC_ENOMEM, "out of memory storing matches");
+            ok = 0;
+            break;
+        }
+        if (k) {
+            sqlite3_bind_int64(ins, 1, p[i].watch);
+            sqlite3_bind_int64(ins, 2, prev);
+            sqlite3_bind_int64(ins, 3, k);
+            sqlite3_bind_blob(ins, 4, blob.data, (int)blob.len, SQLITE_STATIC);
+            sqlite3_bind_int64(ins, 5, now);
+            ok = sqlite3_step(ins) == SQLITE_DONE;
+            sqlite3_reset(ins);
             sqlite3_bind_int64(cnt, 1, p[i].watch);
-            sqlite3_bind_int64(cnt, 2, (int64_t)added);
+            sqlite3_bind_int64(cnt, 2, k);
             sqlite3_bind_int64(cnt, 3, now);
-            ok = sqlite3_step(cnt) == SQLITE_DONE;
+            ok = ok && sqlite3_step(cnt) == SQLITE_DONE;
             sqlite3_reset(cnt);
+            *stored += (size_t)k;
         }
         i = j;
     }
+    sc_buf_release(&blob);
     if (ok) {
         sqlite3_bind_int64(mk, 1, to);
         ok = sqlite3_step(mk) == SQLITE_DONE;
@@ -276,16 +304,19 @@ static int store(struct sc_watcher *w, struct sc_library *lib, struct pair *p, s
     sqlite3_finalize(ins);
     sqlite3_finalize(cnt);
     sqlite3_finalize(mk);
+    sqlite3_finalize(top);
     if (!ok || sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
-        db_fail(w, lib, diag);
+        if (!diag || diag->err == SC_OK)
+            db_fail(w, lib, diag);
         sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+        *stored = 0;
         return -1;
     }
     return 0;
 }
 
-/* Keep the newest SC_WATCH_HITS_KEPT matches of saved searches that have
- * twice as many (so that this runs rarely). */
+/* Keep about the newest SC_WATCH_HITS_KEPT matches (whole rows) of saved
+ * searches that have twice as many, so that this runs rarely. */
 static void prune(struct sc_watcher *w)
 {
     sqlite3_stmt *big = NULL;
@@ -299,25 +330,43 @@ static void prune(struct sc_watcher *w)
         ids[n++] = sqlite3_column_int64(big, 0);
     sqlite3_finalize(big);
     for (size_t i = 0; i < n; i++) {
-        sqlite3_stmt *st = NULL;
         if (sqlite3_exec(w->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
             return;
-        int ok = sqlite3_prepare_v2(
-                     w->db,
-                     "DELETE FROM watch_hits WHERE watch_id = ?1 AND doc_id < (SELECT doc_id FROM "
-                     "watch_hits WHERE watch_id = ?1 ORDER BY doc_id DESC LIMIT 1 OFFSET ?2)",
-                     -1, &st, NULL) == SQLITE_OK;
+        /* the last_doc below which the newest rows hold KEPT matches */
+        sqlite3_stmt *st = NULL;
+        int64_t cut = 0;
+        int ok = sqlite3_prepare_v2(w->db,
+                                    "SELECT last_doc, n FROM watch_hits WHERE watch_id = ? "
+                                    "ORDER BY last_doc DESC",
+                                    -1, &st, NULL) == SQLITE_OK;
         if (ok) {
             sqlite3_bind_int64(st, 1, ids[i]);
-            sqlite3_bind_int(st, 2, SC_WATCH_HITS_KEPT - 1);
+            int64_t sum = 0;
+            while (sqlite3_step(st) == SQLITE_ROW) {
+                sum += sqlite3_column_int64(st, 1);
+                if (sum >= SC_WATCH_HITS_KEPT) {
+                    cut = sqlite3_column_int64(st, 0);
+                    break;
+                }
+            }
+        }
+        sqlite3_finalize(st);
+        st = NULL;
+        if (ok && cut)
+            ok = sqlite3_prepare_v2(w->db,
+                                    "DELETE FROM watch_hits WHERE watch_id = ?1 AND last_doc < ?2",
+                                    -1, &st, NULL) == SQLITE_OK;
+        if (ok && st) {
+            sqlite3_bind_int64(st, 1, ids[i]);
+            sqlite3_bind_int64(st, 2, cut);
             ok = sqlite3_step(st) == SQLITE_DONE;
         }
         sqlite3_finalize(st);
         st = NULL;
         if (ok)
             ok = sqlite3_prepare_v2(w->db,
-                                    "UPDATE watches SET nhits = (SELECT count(*) FROM watch_hits "
-                                    "WHERE watch_id = ?1) WHERE id = ?1",
+                                    "UPDATE watches SET nhits = (SELECT coalesce(sum(n), 0) FROM "
+                                    "watch_hits WHERE watch_id = ?1) WHERE id = ?1",
                                     -1, &st, NULL) == SQLITE_OK;
         if (ok) {
             sqlite3_bind_int64(st, 1, ids[i]);
@@ -376,32 +425,19 @@ static enum sc_err run(struct sc_watcher *w, struct sc_library *lib, struct sc_w
             least = w->w[i].after_id;
     if (least != INT64_MAX && least > from)
         from = least;
-    uint8_t *mask = NULL;
-    int need_mask = 0;
-    for (size_t si = 0; e == SC_OK && si < snap->nseg && !need_mask; si++)
-        need_mask = snap->segs[si]->ndocs && snap->segs[si]->docs[0].id <= from;
-    if (e == SC_OK && need_mask) {
-        mask = malloc(snap->ndocs ? snap->ndocs : 1);
-        if (!mask)
-            e = sc_diag_set(diag, SC_ENOMEM, "out of memory");
-        for (size_t si = 0; mask && si < snap->nseg; si++)
-            for (uint32_t d = 0; d < snap->segs[si]->ndocs; d++)
-                mask[snap->base[si] + d] = snap->segs[si]->docs[d].id > from;
-    }
     for (size_t si = 0; si < snap->nseg; si++)
         for (uint32_t d = 0; d < snap->segs[si]->ndocs; d++)
             out->docs += snap->segs[si]->docs[d].id > mark;
     struct collect c = {w->w, from, NULL, 0, 0, 0};
     double t0 = now_ms();
     if (e == SC_OK && w->n && from < to) {
-        e = sc_engine_match(snap, w->qp, w->n, mask, on_match, &c, diag);
+        e = sc_engine_match(snap, w->qp, w->n, from, on_match, &c, diag);
         if (e == SC_OK && c.oom)
             e = sc_diag_set(diag, SC_ENOMEM, "out of memory matching saved searches");
         out->watches = (int64_t)w->n;
     }
     double t1 = now_ms();
     out->match_ms = t1 - t0;
-    free(mask);
     sc_snap_free(snap);
     if (e == SC_OK) {
         /* in transactions of whole documents: the mark moves with each */
@@ -413,14 +449,15 @@ static enum sc_err run(struct sc_watcher *w, struct sc_library *lib, struct sc_w
             while (j < c.n && j > i && c.p[j].doc == c.p[j - 1].doc)
                 j++;
             int64_t upto = j < c.n ? c.p[j - 1].doc : to;
-            int r = store(w, lib, c.p + i, j - i, cur, upto, diag);
+            size_t stored;
+            int r = store(w, lib, c.p + i, j - i, cur, upto, &stored, diag);
             if (r < 0) {
                 e = diag && diag->err ? diag->err : SC_ESTORE;
                 break;
             }
             if (r > 0)
                 break; /* another process is matching these documents */
-            out->hits += (int64_t)(j - i);
+            out->hits += (int64_t)stored;
             cur = upto;
             i = j;
         } while (i < c.n);

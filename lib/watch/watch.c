@@ -9,7 +9,9 @@
  *                document id have been looked at; nhits, last_hit: kept
  *                matches and the time of the newest; feed_hash: SHA-256 of
  *                the feed token (NULL: no feed)
- *   watch_hits   one row per (saved search, document) matched, ever once
+ *   watch_hits   the matches of one saved search in one run: the document
+ *                ids (ascending, varint deltas), their number and the
+ *                last; a (saved search, document) pair is in one row, once
  *   watch_state  'mark': the highest document id matched; 'version':
  *                bumped by every change of watches (the matcher's cache)
  */
@@ -17,6 +19,7 @@
 
 #include "feed/feed_int.h"
 #include "members/members_int.h"
+#include "search/codec.h"
 #include "search/query.h"
 #include "sucai/search.h"
 
@@ -44,9 +47,12 @@ static const char watch_sql[] =
     "  feed_hash TEXT UNIQUE);                -- SHA-256 of the feed token, NULL = none\n"
     "CREATE UNIQUE INDEX IF NOT EXISTS watches_name ON watches(coalesce(user_id, 0), name);\n"
     "CREATE TABLE IF NOT EXISTS watch_hits(\n"
-    "  watch_id INTEGER NOT NULL, doc_id INTEGER NOT NULL,\n"
-    "  at INTEGER NOT NULL,                   -- when it was matched\n"
-    "  PRIMARY KEY(watch_id, doc_id)) WITHOUT ROWID;\n"
+    "  watch_id INTEGER NOT NULL,\n"
+    "  last_doc INTEGER NOT NULL,             -- the highest id in docs\n"
+    "  n INTEGER NOT NULL,                    -- ids in docs\n"
+    "  docs BLOB NOT NULL,                    -- ascending ids as varint deltas\n"
+    "  at INTEGER NOT NULL,                   -- when they were matched\n"
+    "  PRIMARY KEY(watch_id, last_doc)) WITHOUT ROWID;\n"
     "CREATE INDEX IF NOT EXISTS sources_imported ON sources(imported_at);\n"
     "CREATE TABLE IF NOT EXISTS watch_state(key TEXT PRIMARY KEY, value INTEGER NOT NULL)\n"
     "  WITHOUT ROWID;\n"
@@ -251,8 +257,8 @@ enum sc_err sc_watch_rm(struct sc_library *lib, const struct sc_principal *owner
 
 #define LIST_COLS                                                                          \
     "w.id, w.name, w.query, w.created, w.nhits, w.last_hit, w.feed_hash IS NOT NULL, "     \
-    "u.name, (SELECT count(*) FROM watch_hits h WHERE h.watch_id = w.id AND "              \
-    "h.doc_id > w.seen_doc), w.seen_doc"
+    "u.name, (SELECT coalesce(sum(h.n), 0) FROM watch_hits h WHERE h.watch_id = w.id AND " \
+    "h.last_doc > w.seen_doc), w.seen_doc"
 
 static void watch_json(struct sc_jw *w, sqlite3_stmt *st)
 {
@@ -348,22 +354,15 @@ enum sc_err sc_watch_hits(struct sc_library *lib, const struct sc_principal *own
     sc_jw_key(&w, "watch");
     watch_json(&w, ws);
     sqlite3_finalize(ws);
-    sqlite3_stmt *st = sc_store_prepare(lib,
-                                        "SELECT doc_id, at FROM watch_hits WHERE watch_id = ?1 AND "
-                                        "(?2 = 0 OR doc_id < ?2) ORDER BY doc_id DESC LIMIT ?3",
-                                        diag);
-    if (!st)
-        return SC_ESTORE;
-    sqlite3_bind_int64(st, 1, id);
-    sqlite3_bind_int64(st, 2, before_doc > 0 ? before_doc : 0);
-    sqlite3_bind_int64(st, 3, (int64_t)limit + 1);
+    struct sc_watch_docs it;
+    e = sc_watch_docs_open(lib, id, before_doc, &it, diag);
+    if (e != SC_OK)
+        return e;
     sc_jw_key(&w, "hits");
     sc_jw_arr(&w, SC_JW_INLINE);
     size_t n = 0;
-    int64_t last = 0, more = 0;
-    int rc;
-    while (e == SC_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        int64_t doc = sqlite3_column_int64(st, 0);
+    int64_t last = 0, more = 0, doc, at;
+    while (e == SC_OK && sc_watch_docs_next(&it, &doc, &at)) {
         if (n == limit) {
             more = 1;
             break;
@@ -380,14 +379,16 @@ enum sc_err sc_watch_hits(struct sc_library *lib, const struct sc_principal *own
         sc_doc_card(&w, &d);
         sc_jw_kbool(&w, "new", doc > seen);
         char t[21];
-        sc_time_rfc3339(t, sqlite3_column_int64(st, 1));
+        sc_time_rfc3339(t, at);
         sc_jw_kstrz(&w, "matched_at", t);
         sc_jw_obj_end(&w);
         sc_doc_release(&d);
         last = doc;
         n++;
     }
-    sqlite3_finalize(st);
+    if (e == SC_OK && it.err != SC_OK)
+        e = sc_diag_set(diag, it.err, "reading the matches of saved search %lld", (long long)id);
+    sc_watch_docs_close(&it);
     sc_jw_arr_end(&w);
     if (more && last)
         sc_jw_kint(&w, "next_before", last);
@@ -399,7 +400,7 @@ enum sc_err sc_watch_hits(struct sc_library *lib, const struct sc_principal *own
     if (e == SC_OK && mark_seen) {
         sqlite3_stmt *u = sc_store_prepare(
             lib,
-            "UPDATE watches SET seen_doc = max(seen_doc, (SELECT coalesce(max(doc_id), 0) FROM "
+            "UPDATE watches SET seen_doc = max(seen_doc, (SELECT coalesce(max(last_doc), 0) FROM "
             "watch_hits WHERE watch_id = ?1)) WHERE id = ?1",
             diag);
         if (!u)
@@ -511,29 +512,111 @@ enum sc_err sc_watch_feed_atom(struct sc_library *lib, const char *token, const 
     sc_buf_release(&title);
     sc_buf_release(&sub);
     enum sc_err e = SC_OK;
-    st = sc_store_prepare(lib,
-                          "SELECT doc_id, at FROM watch_hits WHERE watch_id = ? ORDER BY doc_id DESC "
-                          "LIMIT ?",
-                          diag);
-    if (!st)
-        return SC_ESTORE;
-    sqlite3_bind_int64(st, 1, id);
-    sqlite3_bind_int(st, 2, FEED_ENTRIES);
-    while (e == SC_OK && sqlite3_step(st) == SQLITE_ROW) {
+    struct sc_watch_docs it;
+    e = sc_watch_docs_open(lib, id, 0, &it, diag);
+    if (e != SC_OK)
+        return e;
+    int64_t doc, at;
+    size_t n = 0;
+    while (e == SC_OK && n < FEED_ENTRIES && sc_watch_docs_next(&it, &doc, &at)) {
         struct sc_doc d;
-        enum sc_err ge = sc_doc_get(lib, sqlite3_column_int64(st, 0), SC_DOC_TEXT, &d, NULL);
+        enum sc_err ge = sc_doc_get(lib, doc, SC_DOC_TEXT, &d, NULL);
         if (ge == SC_ENOTFOUND)
             continue;
         if (ge != SC_OK) {
             e = sc_diag_set(diag, ge, "reading a document");
             break;
         }
-        sc_feed_entry(lib, out, &d, sqlite3_column_int64(st, 1), page);
+        sc_feed_entry(lib, out, &d, at, page);
         sc_doc_release(&d);
+        n++;
     }
-    sqlite3_finalize(st);
+    sc_watch_docs_close(&it);
     sc_atom_end(out);
     if (e == SC_OK && sc_buf_err(out) != SC_OK)
         e = sc_diag_set(diag, SC_ENOMEM, "out of memory");
     return e;
+}
+
+/* ---------------------------------------------------------------- the stored matches */
+
+enum sc_err sc_watch_docs_open(struct sc_library *lib, int64_t watch, int64_t before,
+                               struct sc_watch_docs *it, struct sc_diag *diag)
+{
+    memset(it, 0, sizeof *it);
+    it->before = before > 0 ? before : INT64_MAX;
+    it->st = sc_store_prepare(lib,
+                              /* the rows below before, and the one that may straddle it */
+                              "SELECT docs, n, at FROM watch_hits WHERE watch_id = ?1 AND "
+                              "last_doc <= coalesce((SELECT min(last_doc) FROM watch_hits WHERE "
+                              "watch_id = ?1 AND last_doc >= ?2), ?2 - 1) ORDER BY last_doc DESC",
+                              diag);
+    if (!it->st)
+        return SC_ESTORE;
+    sqlite3_bind_int64(it->st, 1, watch);
+    sqlite3_bind_int64(it->st, 2, it->before);
+    return SC_OK;
+}
+
+/* Decode the row's ids into it->ids (ascending). */
+static int load_row(struct sc_watch_docs *it)
+{
+    const uint8_t *p = sqlite3_column_blob(it->st, 0);
+    const uint8_t *end = p + sqlite3_column_bytes(it->st, 0);
+    int64_t n = sqlite3_column_int64(it->st, 1);
+    it->at = sqlite3_column_int64(it->st, 2);
+    if (n < 0 || n > 100000000)
+        return -1;
+    if ((size_t)n > it->cap) {
+        int64_t *g = sc_reallocarray(it->ids, (size_t)n, sizeof *g);
+        if (!g)
+            return -1;
+        it->ids = g;
+        it->cap = (size_t)n;
+    }
+    uint64_t v = 0, prev = 0;
+    for (int64_t i = 0; i < n; i++) {
+        size_t k = p ? sc_varint_get(p, end, &v) : 0;
+        if (!k)
+            return -1;
+        p += k;
+        prev += v;
+        it->ids[i] = (int64_t)prev;
+    }
+    it->n = (size_t)n;
+    it->i = (size_t)n;
+    return 0;
+}
+
+int sc_watch_docs_next(struct sc_watch_docs *it, int64_t *doc, int64_t *at)
+{
+    for (;;) {
+        while (it->i > 0) {
+            int64_t d = it->ids[--it->i];
+            if (d < it->before) {
+                *doc = d;
+                *at = it->at;
+                return 1;
+            }
+        }
+        if (!it->st || it->err != SC_OK)
+            return 0;
+        int rc = sqlite3_step(it->st);
+        if (rc != SQLITE_ROW) {
+            if (rc != SQLITE_DONE)
+                it->err = SC_ESTORE;
+            return 0;
+        }
+        if (load_row(it) != 0) {
+            it->err = SC_EPARSE;
+            return 0;
+        }
+    }
+}
+
+void sc_watch_docs_close(struct sc_watch_docs *it)
+{
+    sqlite3_finalize(it->st);
+    free(it->ids);
+    memset(it, 0, sizeof *it);
 }

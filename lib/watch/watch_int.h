@@ -21,9 +21,24 @@ void sc_watch_after_index(struct sc_library *lib);
 /* Free this library's matcher (sc_library_close, after the index). */
 void sc_watch_detach(struct sc_library *lib);
 
-/* Hit rows (watch_id, doc_id) per transaction when matches are stored:
- * each transaction commits the matches of a run of whole documents with
- * the mark, so an import waits for at most one of them. */
-#define SC_WATCH_TX_ROWS 20000
+/* Matches per transaction when a run stores them: each transaction
+ * commits the matches of a range of whole documents with the mark moved
+ * to its end, so an import writing meanwhile waits for one at most. */
+#define SC_WATCH_TX_ROWS 500000
+
+/* The stored matches of one saved search, newest document first (only
+ * documents below before, when before > 0). */
+struct sc_watch_docs {
+    sqlite3_stmt *st;
+    int64_t before;
+    int64_t *ids; /* the current row's, ascending; handed out from the end */
+    size_t n, i, cap;
+    int64_t at;
+    enum sc_err err; /* a read or decoding error ended the walk */
+};
+enum sc_err sc_watch_docs_open(struct sc_library *lib, int64_t watch, int64_t before,
+                               struct sc_watch_docs *it, struct sc_diag *diag);
+int sc_watch_docs_next(struct sc_watch_docs *it, int64_t *doc, int64_t *at);
+void sc_watch_docs_close(struct sc_watch_docs *it);
 
 #endif
