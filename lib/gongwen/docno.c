@@ -175,8 +175,8 @@ static enum sc_docno_kind docno_scan(const struct line *l, size_t i, size_t end,
             i = skip_space(l, i, end);
             if (i < end && is_close(l->cp[i]))
                 i = skip_space(l, i + 1, end);
-            else if (bracket || strict)
-                return SC_DOCNO_NONE;
+            else if (strict)
+                return SC_DOCNO_NONE; /* typed, "国发[2019 4号" is meant as well */
             if (i < end && l->cp[i] == 0x5E74 /* 年 */ && !strict)
                 i = skip_space(l, i + 1, end);
         }

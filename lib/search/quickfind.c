@@ -29,6 +29,7 @@
 
 #define SEP 0x1F
 #define UNI_LOW 0x1FFFFEu /* key of a single code point: cp << 21 | UNI_LOW */
+#define DOCNO_KEY (1ULL << 63) /* keys of the 发文字号 part, apart from the title's */
 #define MAX_WORDS 4
 #define MAX_QUERY_BYTES 256
 #define SCAN_BUDGET 300000 /* documents checked per word set, at most */
@@ -71,6 +72,8 @@ struct sc_quickfind {
     struct qf_unit *units;
     size_t nunits;
     char *unit_text;
+    uint32_t *dsort; /* entries with a 发文字号, by it (bytes), newest first among equals */
+    size_t ndsort;
 };
 
 static uint64_t mix(uint64_t k)
@@ -150,6 +153,7 @@ static int each_key(const char *s, size_t len, key_fn *fn, void *ctx)
 {
     uint32_t prev = 0;
     int have = 0;
+    uint64_t part = 0;
     for (size_t i = 0; i < len;) {
         uint32_t c;
         size_t k = sc_utf8_decode(s + i, len - i, &c);
@@ -159,12 +163,14 @@ static int each_key(const char *s, size_t len, key_fn *fn, void *ctx)
         }
         i += k;
         if (c == SEP || c == ' ') {
+            if (c == SEP)
+                part = DOCNO_KEY;
             have = 0;
             continue;
         }
-        if (fn(ctx, ((uint64_t)c << 21) | UNI_LOW))
+        if (fn(ctx, part | ((uint64_t)c << 21) | UNI_LOW))
             return -1;
-        if (have && fn(ctx, ((uint64_t)prev << 21) | c))
+        if (have && fn(ctx, part | ((uint64_t)prev << 21) | c))
             return -1;
         prev = c;
         have = 1;
@@ -226,6 +232,7 @@ void sc_quickfind_free(struct sc_quickfind *qf)
     free(qf->dates);
     free(qf->units);
     free(qf->unit_text);
+    free(qf->dsort);
     free(qf);
 }
 
@@ -233,7 +240,22 @@ size_t sc_quickfind_bytes(const struct sc_quickfind *qf)
 {
     return qf->toff[qf->n] + (qf->n + 1) * sizeof *qf->toff + qf->n * sizeof *qf->tlen +
            qf->nlists * sizeof *qf->lists + qf->nslot * sizeof *qf->slot + qf->npost +
-           qf->ndates * sizeof *qf->dates + qf->nunits * sizeof *qf->units;
+           qf->ndates * sizeof *qf->dates + qf->nunits * sizeof *qf->units +
+           qf->ndsort * sizeof *qf->dsort;
+}
+
+static int cmp_docno(const void *a, const void *b, void *ctx)
+{
+    const struct sc_quickfind *qf = ctx;
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    const struct sc_str *p = &qf->e[x].docno, *q = &qf->e[y].docno;
+    size_t n = p->len < q->len ? p->len : q->len;
+    int c = memcmp(p->p, q->p, n);
+    if (c)
+        return c;
+    if (p->len != q->len)
+        return p->len < q->len ? -1 : 1;
+    return (x < y) - (x > y);
 }
 
 static int build_units(struct sc_quickfind *qf)
@@ -401,6 +423,13 @@ enum sc_err sc_quickfind_new(const struct sc_qf_entry *e, size_t n, struct sc_qu
         qsort(qf->dates, qf->ndates, sizeof *qf->dates, cmp_date);
     if (!bad)
         bad = build_units(qf) != 0;
+    qf->dsort = bad ? NULL : malloc((n ? n : 1) * sizeof *qf->dsort);
+    bad |= !qf->dsort;
+    for (size_t i = 0; i < n && !bad; i++)
+        if (e[i].docno.len)
+            qf->dsort[qf->ndsort++] = (uint32_t)i;
+    if (!bad)
+        qsort_r(qf->dsort, qf->ndsort, sizeof *qf->dsort, cmp_docno, qf);
     if (bad) {
         sc_quickfind_free(qf);
         return sc_diag_set(diag, SC_ENOMEM, "out of memory building the quick-find index");
@@ -419,7 +448,7 @@ struct word {
 /* The rarest list of the words' keys; NULL when a key is missing (no
  * document can match). */
 static const struct qf_list *rarest(const struct sc_quickfind *qf, const struct word *w,
-                                    size_t nw)
+                                    size_t nw, uint64_t part)
 {
     const struct qf_list *best = NULL;
     for (size_t i = 0; i < nw; i++) {
@@ -433,7 +462,8 @@ static const struct qf_list *rarest(const struct sc_quickfind *qf, const struct 
                 c = 0xFFFD;
             }
             k += m;
-            uint64_t key = have ? ((uint64_t)prev << 21) | c : ((uint64_t)c << 21) | UNI_LOW;
+            uint64_t key =
+                part | (have ? ((uint64_t)prev << 21) | c : ((uint64_t)c << 21) | UNI_LOW);
             /* a word of one character uses its single key; longer ones their pairs */
             if (have || w[i].ncp == 1) {
                 const struct qf_list *l = find_list(qf, key);
@@ -458,8 +488,8 @@ struct found {
 static int already(const struct found *f, size_t entry)
 {
     for (size_t i = 0; i < f->n; i++)
-        if (f->h[i].entry == entry)
-            return 1;
+        if (f->h[i].entry == entry && f->h[i].kind != SC_QF_UNIT)
+            return 1; /* a unit's entry only names one of its documents */
     return 0;
 }
 
@@ -472,7 +502,7 @@ static void scan(const struct sc_quickfind *qf, const struct word *w, size_t nw,
 {
     if (!nw || !want)
         return;
-    const struct qf_list *l = rarest(qf, w, nw);
+    const struct qf_list *l = rarest(qf, w, nw, docno_part ? DOCNO_KEY : 0);
     if (!l)
         return;
     struct sc_qf_hit pre[SC_QF_LIMIT_MAX], rest[SC_QF_LIMIT_MAX];
@@ -495,9 +525,14 @@ static void scan(const struct sc_quickfind *qf, const struct word *w, size_t nw,
         size_t tl = qf->tlen[ord];
         const char *s = docno_part ? t + tl + 1 : t;
         size_t sl = docno_part ? qf->toff[ord + 1] - qf->toff[ord] - tl - 1 : tl;
-        const char *first = NULL;
+        /* the cheap test first: once the page is full only titles that
+         * start with the first word may still come in */
+        int prefix = !docno_part && sl >= w[0].len && memcmp(s, w[0].p, w[0].len) == 0;
+        if (!prefix && npre + nrest >= want)
+            continue;
+        const char *first = prefix ? s : NULL;
         int ok = 1;
-        for (size_t i = 0; i < nw && ok; i++) {
+        for (size_t i = prefix ? 1 : 0; i < nw && ok; i++) {
             const char *at = w[i].len <= sl ? memmem(s, sl, w[i].p, w[i].len) : NULL;
             ok = at != NULL && (!exact || sl == w[i].len);
             if (i == 0)
@@ -505,14 +540,17 @@ static void scan(const struct sc_quickfind *qf, const struct word *w, size_t nw,
         }
         if (!ok || already(out, ord))
             continue;
-        size_t fcp = sc_utf8_count(s, (size_t)(first - s));
+        size_t fcp = first == s ? 0 : sc_utf8_count(s, (size_t)(first - s));
         struct sc_qf_hit h = {docno_part ? SC_QF_DOCNO : SC_QF_TITLE, ord, 0, (int64_t)fcp,
                               (int64_t)(fcp + w[0].ncp)};
-        if (first == s && !docno_part)
+        if (prefix) {
             pre[npre++] = h;
-        else if (nrest < want)
+        } else if (nrest < want) {
             rest[nrest++] = h;
-        if (npre + nrest == want && !full_at)
+        } else {
+            continue;
+        }
+        if (npre + nrest >= want && !full_at)
             full_at = looked;
     }
     for (size_t i = 0; i < npre && out->n < out->cap; i++)
@@ -521,21 +559,44 @@ static void scan(const struct sc_quickfind *qf, const struct word *w, size_t nw,
         out->h[out->n++] = rest[i];
 }
 
-static size_t split_words(char *s, size_t len, struct word *w)
+static int is_space_cp(const char *s, size_t len, size_t *k)
 {
-    size_t nw = 0, i = 0;
+    uint32_t c;
+    *k = sc_utf8_decode(s, len, &c);
+    if (!*k)
+        *k = 1;
+    return c == ' ' || c == '\t' || c == 0x3000;
+}
+
+/* The words of s (at spaces, ASCII or U+3000), each normalised into buf;
+ * the words point into buf (which must not grow afterwards). */
+static size_t split_words(const char *s, size_t len, struct sc_buf *buf, struct word *w)
+{
+    size_t nw = 0, i = 0, offs[MAX_WORDS], lens[MAX_WORDS];
     while (i < len && nw < MAX_WORDS) {
-        while (i < len && s[i] == ' ')
-            i++;
+        size_t k;
+        while (i < len && is_space_cp(s + i, len - i, &k))
+            i += k;
         size_t b = i;
-        while (i < len && s[i] != ' ')
-            i++;
-        if (i > b) {
-            w[nw].p = s + b;
-            w[nw].len = i - b;
-            w[nw].ncp = sc_utf8_count(s + b, i - b);
+        while (i < len && !is_space_cp(s + i, len - i, &k))
+            i += k;
+        if (i == b)
+            continue;
+        size_t at = buf->len;
+        if (sc_normalize(s + b, i - b, buf, NULL) != SC_OK)
+            break;
+        if (buf->len > at) {
+            offs[nw] = at;
+            lens[nw] = buf->len - at;
             nw++;
         }
+    }
+    if (sc_buf_err(buf) != SC_OK)
+        return 0;
+    for (size_t j = 0; j < nw; j++) {
+        w[j].p = buf->data + offs[j];
+        w[j].len = lens[j];
+        w[j].ncp = sc_utf8_count(w[j].p, w[j].len);
     }
     return nw;
 }
@@ -562,16 +623,55 @@ enum sc_err sc_quickfind_query(const struct sc_quickfind *qf, const char *q, siz
         return sc_diag_set(diag, SC_EPARSE, "the text typed is not valid UTF-8");
     }
     struct found f = {hits, 0, limit};
-    /* a 发文字号, whole or a recognisable part of one */
+    /* a 发文字号: whole, or its start (国发〔2019〕) in the sorted numbers;
+     * another part of one (〔2019〕4号) in the numbers' own keys */
     char canon[SC_DOCNO_MAX];
     enum sc_docno_kind dk = sc_docno_canon(q, len, canon);
-    if (dk == SC_DOCNO_FULL) {
-        struct word w = {canon, strlen(canon), sc_utf8_count(canon, strlen(canon))};
-        scan(qf, &w, 1, 1, 1, limit, &f);
+    size_t cl = strlen(canon);
+    int digits = strpbrk(canon, "0123456789") != NULL;
+    int anchored = cl && strncmp(canon, "〔", 3) != 0 && strncmp(canon, "第", 3) != 0;
+    if ((dk == SC_DOCNO_FULL || (dk == SC_DOCNO_PARTIAL && digits)) && anchored) {
+        size_t lo = 0, hi = qf->ndsort;
+        while (lo < hi) { /* the first number >= canon */
+            size_t m = lo + (hi - lo) / 2;
+            const struct sc_str *x = &qf->e[qf->dsort[m]].docno;
+            size_t k = x->len < cl ? x->len : cl;
+            int c = memcmp(x->p, canon, k);
+            if (c < 0 || (c == 0 && x->len < cl))
+                lo = m + 1;
+            else
+                hi = m;
+        }
+        /* the newest `limit` of those that start so (or equal, when whole) */
+        size_t top = 0;
+        for (size_t i = lo; i < qf->ndsort && i < lo + 100000; i++) {
+            const struct sc_str *x = &qf->e[qf->dsort[i]].docno;
+            if (x->len < cl || memcmp(x->p, canon, cl) != 0)
+                break;
+            if (dk == SC_DOCNO_FULL && x->len != cl)
+                break;
+            struct sc_qf_hit h = {SC_QF_DOCNO, qf->dsort[i], 0, 0,
+                                  (int64_t)sc_utf8_count(canon, cl)};
+            size_t at = top;
+            while (at > 0 && f.h[at - 1].entry < h.entry)
+                at--;
+            if (at >= limit)
+                continue;
+            if (top < limit)
+                top++;
+            memmove(&f.h[at + 1], &f.h[at], (top - 1 - at) * sizeof *f.h);
+            f.h[at] = h;
+        }
+        f.n = top;
+    } else if (dk != SC_DOCNO_NONE && digits) {
+        struct word w = {canon, cl, sc_utf8_count(canon, cl)};
+        scan(qf, &w, 1, 1, 0, limit, &f);
     }
-    if (dk != SC_DOCNO_NONE && f.n < limit && strpbrk(canon, "0123456789")) {
-        struct word w = {canon, strlen(canon), sc_utf8_count(canon, strlen(canon))};
-        scan(qf, &w, 1, 1, 0, limit - f.n, &f);
+    if (dk == SC_DOCNO_FULL && f.n) {
+        /* a whole number typed: that is what is wanted */
+        sc_buf_release(&nq);
+        *n = f.n;
+        return SC_OK;
     }
     /* units holding what was typed (spaces and all) */
     size_t ncp = sc_utf8_count(nq.data, nq.len);
@@ -613,12 +713,15 @@ enum sc_err sc_quickfind_query(const struct sc_quickfind *qf, const char *q, siz
             if (!already(&f, qf->dates[i].ord))
                 hits[f.n++] = (struct sc_qf_hit){SC_QF_DATE, qf->dates[i].ord, 0, -1, -1};
     }
-    /* titles holding every word */
+    /* titles holding every word (split where it was typed: normalising
+     * drops the spaces between ideographs) */
+    struct sc_buf ws = SC_BUF_INIT;
     if (f.n < limit) {
         struct word w[MAX_WORDS];
-        size_t nw = split_words(nq.data, nq.len, w);
+        size_t nw = split_words(q, len, &ws, w);
         scan(qf, w, nw, 0, 0, limit - f.n, &f);
     }
+    sc_buf_release(&ws);
     sc_buf_release(&nq);
     *n = f.n;
     return SC_OK;
