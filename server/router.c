@@ -41,6 +41,7 @@ static const struct route_def routes[] = {
     { "/api/v1/near", R_NEAR, h_near, NULL, NULL, 0 },
     { "/api/v1/docs/#/near", R_DOC_NEAR, h_doc_near, NULL, NULL, 0 },
     { "/api/v1/suggest", R_SUGGEST, h_suggest, NULL, NULL, 0 },
+    { "/api/v1/outline-stats", R_OUTLINE_STATS, h_outline_stats, NULL, NULL, 0 },
 };
 
 /* Match one integer segment at *p; advances *p. */

@@ -20,6 +20,7 @@
 #include "feed.h"
 #include "watch.h"
 #include "quickfind.h"
+#include "skeleton.h"
 #include "shelf.h"
 
 #endif

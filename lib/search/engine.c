@@ -205,6 +205,7 @@ void sc_snap_free(struct sc_snap *s)
     if (!s)
         return;
     sc_snap_quickfind_free(s);
+    sc_snap_skeleton_free(s);
     for (size_t i = 0; i < s->nseg; i++)
         sc_seg_close(s->segs[i]);
     free(s->segs);

@@ -38,7 +38,11 @@ struct sc_snap {
     /* 一键快速查找 over this snapshot, built on first use (quickfind.c) */
     struct sc_quickfind *qf;
     struct sc_qf_entry *qf_entries;
+    /* 提纲's interned headings, built on first use (skeleton.c) */
+    struct sc_skel_cache *skel;
 };
+
+void sc_snap_skeleton_free(struct sc_snap *s);
 
 /* Free a snapshot's quick-find structure (sc_snap_free calls it). */
 void sc_snap_quickfind_free(struct sc_snap *s);
