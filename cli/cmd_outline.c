@@ -93,6 +93,7 @@ int cmd_outline(struct cli *cli, int argc, char **argv)
         {NULL, 0, NULL, 0},
     };
     struct sc_skeleton_opts o = {0};
+    o.entitled = 1; /* the operator sees every heading */
     int json = 0, c;
     size_t v;
     optind = 1;

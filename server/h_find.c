@@ -65,6 +65,7 @@ void h_outline_stats(struct sc_req *req, struct sc_resp *r)
     o.headings = (size_t)hd;
     o.exclude = ex;
     o.doc = doc;
+    o.entitled = req_may(req, SC_ACT_READ_PAID);
     struct sc_diag d = {0};
     enum sc_err e = sc_outline_stats_json(req->srv->lib, &o, &r->body, &d);
     if (e != SC_OK) {

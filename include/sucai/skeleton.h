@@ -36,6 +36,8 @@ struct sc_skeleton_opts {
     int64_t doc;        /* also report this document's own level-1 keys, 0 = none */
     size_t skeletons;   /* how many skeletons (default 10, at most 50) */
     size_t headings;    /* how many headings (default 20, at most 100) */
+    int entitled;       /* the caller may read paid text: headings inside paid
+                         * parts count too (else they are left out) */
 };
 
 /*
@@ -47,7 +49,8 @@ struct sc_skeleton_opts {
  * 1-based place among the level-1 headings), "subheadings": [{"key",
  * "label", "count", "share"}]}], "doc": {"id", "keys"} when asked,
  * "took_ms"}. Shares are of "outlined". Only headings and titles are
- * shown (public), never body text. SC_EPARSE for a bad query; SC_EINVAL
+ * shown, never body text; for a caller not entitled to paid text the
+ * headings inside paid parts are left out of every count and list. SC_EPARSE for a bad query; SC_EINVAL
  * without a genre.
  */
 enum sc_err sc_outline_stats_json(struct sc_library *lib, const struct sc_skeleton_opts *o,

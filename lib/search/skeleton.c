@@ -41,7 +41,15 @@ struct sk_clu {
 struct sk_sec {
     uint32_t var;
     uint8_t level; /* 1 or 2 */
+    uint8_t paid;  /* the heading lies in the document's paid part */
 };
+
+/* May a caller see a heading (paid: it lies in a paid part)? The one place
+ * 提纲 decides what of paid text an answer may show. */
+static int heading_shown(int entitled, int paid)
+{
+    return entitled || !paid;
+}
 
 struct sc_skel_cache {
     struct sc_buf strs;
@@ -190,7 +198,9 @@ static enum sc_err build(const struct sc_snap *s, struct sc_skel_cache **out, st
                     c->secs = ns;
                     c->capsecs = nc;
                 }
-                c->secs[c->nsecs++] = (struct sk_sec){(uint32_t)v, x->level};
+                int paid = doc->paid_from >= 0 && (int64_t)x->ostart >= doc->paid_from &&
+                           (doc->paid_to < 0 || (int64_t)x->ostart < doc->paid_to);
+                c->secs[c->nsecs++] = (struct sk_sec){(uint32_t)v, x->level, (uint8_t)paid};
             }
         }
     c->dstart[ord] = (uint32_t)c->nsecs;
@@ -218,6 +228,7 @@ struct pairc {
     uint64_t key;  /* (top index + 1) << 32 | child cluster; 0 = empty */
     uint32_t count; /* documents */
     uint32_t last;  /* the last document counted (ordinal + 1) */
+    uint32_t var;   /* the child's heading as the newest document writes it */
 };
 
 static double now_ms(void)
@@ -372,7 +383,7 @@ enum sc_err sc_outline_stats_json(struct sc_library *lib, const struct sc_skelet
             ndocs++;
             uint32_t place = 0;
             for (uint32_t k = c->dstart[ord]; k < c->dstart[ord + 1]; k++) {
-                if (c->secs[k].level != 1)
+                if (c->secs[k].level != 1 || !heading_shown(o->entitled, c->secs[k].paid))
                     continue;
                 place++;
                 uint32_t v = c->secs[k].var, cl = c->var[v].cluster;
@@ -438,6 +449,8 @@ enum sc_err sc_outline_stats_json(struct sc_library *lib, const struct sc_skelet
         size_t n = 0;
         uint32_t parent = 0; /* top index + 1 of the level-1 heading we are under */
         for (uint32_t k = c->dstart[od]; k < c->dstart[od + 1]; k++) {
+            if (!heading_shown(o->entitled, c->secs[k].paid))
+                continue;
             uint32_t cl = c->var[c->secs[k].var].cluster;
             if (c->secs[k].level == 1) {
                 parent = topi[cl];
@@ -471,6 +484,7 @@ enum sc_err sc_outline_stats_json(struct sc_library *lib, const struct sc_skelet
                 h = (h + 1) & (npc - 1);
             if (!pc[h].key) {
                 pc[h].key = key;
+                pc[h].var = c->secs[k].var;
                 usedpc++;
             }
             /* counted once per document */
@@ -586,7 +600,7 @@ enum sc_err sc_outline_stats_json(struct sc_library *lib, const struct sc_skelet
             sc_jw_knum(&w, "share", outlined ? (double)df[cl] / (double)outlined : 0, 3);
             sc_jw_knum(&w, "position", df[cl] ? (double)possum[cl] / df[cl] : 0, 1);
             /* its usual sub-headings: the children counted under it */
-            uint32_t subc[SUBS_SHOWN], subn[SUBS_SHOWN];
+            uint32_t subc[SUBS_SHOWN], subn[SUBS_SHOWN], subv[SUBS_SHOWN];
             size_t ns = 0;
             for (size_t h = 0; h < npc; h++) {
                 if (!pc[h].key || (pc[h].key >> 32) != i + 1)
@@ -601,22 +615,18 @@ enum sc_err sc_outline_stats_json(struct sc_library *lib, const struct sc_skelet
                     ns++;
                 memmove(&subc[at + 1], &subc[at], (ns - 1 - at) * sizeof *subc);
                 memmove(&subn[at + 1], &subn[at], (ns - 1 - at) * sizeof *subn);
+                memmove(&subv[at + 1], &subv[at], (ns - 1 - at) * sizeof *subv);
                 subc[at] = child;
                 subn[at] = cnt;
+                subv[at] = pc[h].var;
             }
             sc_jw_key(&w, "subheadings");
             sc_jw_arr(&w, SC_JW_INLINE);
             for (size_t k = 0; k < ns; k++) {
                 sc_jw_obj(&w, SC_JW_INLINE);
                 sc_jw_kstr(&w, "key", c->strs.data + c->clu[subc[k]].off, c->clu[subc[k]].len);
-                /* a sub-heading's label: its key's first variant seen */
-                sc_buf_reset(&lab);
-                for (size_t v = 0; v < c->nvar; v++)
-                    if (c->var[v].cluster == subc[k]) {
-                        sc_buf_add(&lab, c->strs.data + c->var[v].off, c->var[v].len);
-                        break;
-                    }
-                sc_jw_kstr(&w, "label", lab.data, lab.len);
+                /* a sub-heading's label: as its newest document writes it */
+                sc_jw_kstr(&w, "label", c->strs.data + c->var[subv[k]].off, c->var[subv[k]].len);
                 sc_jw_kint(&w, "count", subn[k]);
                 sc_jw_knum(&w, "share", df[cl] ? (double)subn[k] / df[cl] : 0, 3);
                 sc_jw_obj_end(&w);
@@ -635,7 +645,7 @@ enum sc_err sc_outline_stats_json(struct sc_library *lib, const struct sc_skelet
                 if (docid[od] != o->doc)
                     continue;
                 for (uint32_t k = c->dstart[od]; k < c->dstart[od + 1]; k++) {
-                    if (c->secs[k].level != 1)
+                    if (c->secs[k].level != 1 || !heading_shown(o->entitled, c->secs[k].paid))
                         continue;
                     const struct sk_clu *x = &c->clu[c->var[c->secs[k].var].cluster];
                     sc_jw_str(&w, c->strs.data + x->off, x->len);
