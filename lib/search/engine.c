@@ -1132,6 +1132,26 @@ static int eval_and(struct ctx *c, const struct sc_qnode *q, const struct cand *
             }
         cc.mask = own;
     }
+    /* saved searches: a filter that leaves few documents (genre:, year:)
+     * gives them as candidates, which cursors seek to, instead of a mask
+     * the cursors read through */
+    struct ulist own_units = {0};
+    if (own && c->exists && !cand->units) {
+        const struct sc_snap *s = c->snap;
+        size_t allowed = 0;
+        for (uint32_t g = 0; g < s->ndocs; g++)
+            allowed += own[g];
+        if (allowed * 4 < s->ndocs) {
+            if (ul_reserve(c, &own_units, allowed ? allowed : 1)) {
+                free(own);
+                return -1;
+            }
+            for (uint32_t g = 0; g < s->ndocs; g++)
+                if (own[g])
+                    own_units.v[own_units.n++] = (struct uent){g, 0, 0, 0};
+            cc.units = &own_units;
+        }
+    }
     int rc = 0;
     if (!npos) {
         rc = universe(c, preds, npred, cand, out);
@@ -1180,6 +1200,7 @@ static int eval_and(struct ctx *c, const struct sc_qnode *q, const struct cand *
         ul_free(&l);
     }
     free(own);
+    ul_free(&own_units);
     return rc;
 }
 

@@ -226,7 +226,8 @@ static int cmp_watch(const void *a, const void *b)
  * mark was not `from` any more (another process matched these documents),
  * -1 on error. *stored: the matches written. */
 static int store(struct sc_watcher *w, struct sc_library *lib, struct pair *p, size_t n,
-                 int64_t from, int64_t to, size_t *stored, struct sc_diag *diag)
+                 int sorted_by_watch, int64_t from, int64_t to, size_t *stored,
+                 struct sc_diag *diag)
 {
     sqlite3 *db = w->db;
     *stored = 0;
@@ -242,7 +243,8 @@ static int store(struct sc_watcher *w, struct sc_library *lib, struct pair *p, s
             db_fail(w, lib, diag);
         return ok ? 1 : -1;
     }
-    qsort(p, n, sizeof *p, cmp_watch);
+    if (!sorted_by_watch)
+        qsort(p, n, sizeof *p, cmp_watch);
     sqlite3_stmt *ins = NULL, *cnt = NULL, *mk = NULL, *top = NULL;
     int64_t now = (int64_t)sc_members_now();
     ok = sqlite3_prepare_v2(db,
@@ -440,8 +442,11 @@ static enum sc_err run(struct sc_watcher *w, struct sc_library *lib, struct sc_w
     out->match_ms = t1 - t0;
     sc_snap_free(snap);
     if (e == SC_OK) {
-        /* in transactions of whole documents: the mark moves with each */
-        qsort(c.p, c.n, sizeof *c.p, cmp_doc);
+        /* in transactions of whole documents, the mark moving with each
+         * (the pairs come by saved search; a run small enough for one
+         * transaction needs no sorting by document) */
+        if (c.n > SC_WATCH_TX_ROWS)
+            qsort(c.p, c.n, sizeof *c.p, cmp_doc);
         size_t i = 0;
         int64_t cur = mark;
         do {
@@ -450,7 +455,8 @@ static enum sc_err run(struct sc_watcher *w, struct sc_library *lib, struct sc_w
                 j++;
             int64_t upto = j < c.n ? c.p[j - 1].doc : to;
             size_t stored;
-            int r = store(w, lib, c.p + i, j - i, cur, upto, &stored, diag);
+            int r = store(w, lib, c.p + i, j - i, c.n <= SC_WATCH_TX_ROWS, cur, upto, &stored,
+                          diag);
             if (r < 0) {
                 e = diag && diag->err ? diag->err : SC_ESTORE;
                 break;

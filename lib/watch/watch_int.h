@@ -24,7 +24,7 @@ void sc_watch_detach(struct sc_library *lib);
 /* Matches per transaction when a run stores them: each transaction
  * commits the matches of a range of whole documents with the mark moved
  * to its end, so an import writing meanwhile waits for one at most. */
-#define SC_WATCH_TX_ROWS 500000
+#define SC_WATCH_TX_ROWS 2000000
 
 /* The stored matches of one saved search, newest document first (only
  * documents below before, when before > 0). */
