@@ -34,6 +34,7 @@ RES=$BD/results-watch
 L=$BD/lib-watch-run
 mkdir -p "$RES"
 [ -x "$SUCAI" ] || { echo "bench: $SUCAI not built (make)"; exit 2; }
+[ -x /usr/bin/time ] || { echo "bench: /usr/bin/time is needed (apt-get install time)"; exit 2; }
 if [ ! -d "$CORPUS/docs" ]; then
     echo "bench: $CORPUS/docs is missing: run make bench once (it builds the corpus)"; exit 2
 fi
@@ -57,22 +58,28 @@ echo "base: $("$SUCAI" -L "$BASE" stats --json | $PY -c 'import json,sys; d=json
 echo "new:  $NDOCS documents, $NCHARS characters; $N saved searches"
 
 fresh() { rm -rf "$L"; cp -a "$BASE" "$L"; sync; }
+# the import, timed: wall seconds to $1_w, CPU seconds (user + system) to $1_c
+timed_import() {
+    local out=$RES/time.$$
+    /usr/bin/time -f '%e %U %S' -o "$out" "$@" >/dev/null
+    read -r w u s <"$out"
+    TW=$w
+    TC=$($PY -c "print($u + $s)")
+}
 secs() { date +%s.%N; }
 median() { $PY -c 'import statistics,sys; print("%.2f" % statistics.median(float(x) for x in sys.argv[1:]))' "$@"; }
 
-plain=() watched=() match=() store=() hits=() wmatch=() wstore=() whits=()
+plain=() watched=() cplain=() cwatched=() match=() store=() hits=() wmatch=() wstore=() whits=()
 for run in $(seq 1 "$RUNS"); do
     fresh
-    t0=$(secs)
-    "$SUCAI" -L "$L" import --quiet "$NEW" >/dev/null
-    plain+=("$($PY -c "print($(secs) - $t0)")")
+    timed_import "$SUCAI" -L "$L" import --quiet "$NEW"
+    plain+=("$TW"); cplain+=("$TC")
 
     fresh
     "$SUCAI" -L "$L" watch add --file "$RES/queries.txt" >/dev/null
     sync
-    t0=$(secs)
-    "$SUCAI" -L "$L" import --quiet "$NEW" >/dev/null
-    watched+=("$($PY -c "print($(secs) - $t0)")")
+    timed_import "$SUCAI" -L "$L" import --quiet "$NEW"
+    watched+=("$TW"); cwatched+=("$TC")
     got=$(sqlite3 "$L/library.db" 'SELECT coalesce(sum(n), 0) FROM watch_hits' 2>/dev/null || echo "?")
 
     for kind in real worst; do
@@ -87,7 +94,7 @@ for run in $(seq 1 "$RUNS"); do
         if [ $kind = real ]; then match+=("$a"); store+=("$b"); hits=("$c"); [ "$got" = "$c" ] || echo "# note: run $run stored $got matches during the import, $c when matched alone"
         else wmatch+=("$a"); wstore+=("$b"); whits=("$c"); fi
     done
-    echo "# run $run: import ${plain[-1]} s plain, ${watched[-1]} s with saved searches; match ${match[-1]} + ${store[-1]} s (worst ${wmatch[-1]} + ${wstore[-1]} s)"
+    echo "# run $run: import ${plain[-1]} s (${cplain[-1]} s CPU) plain, ${watched[-1]} s (${cwatched[-1]} s CPU) with saved searches; match ${match[-1]} + ${store[-1]} s (worst ${wmatch[-1]} + ${wstore[-1]} s)"
 done
 rm -rf "$L"
 tp=$(median "${plain[@]}")
@@ -95,7 +102,10 @@ tw=$(median "${watched[@]}")
 echo
 echo "import of $NDOCS new documents ($NCHARS characters), median of $RUNS:"
 echo "  without saved searches   $tp s"
+cp_=$(median "${cplain[@]}")
+cw_=$(median "${cwatched[@]}")
 echo "  with $N               $tw s   throughput $($PY -c "print('%.0f %%' % (100 * $tp / $tw))") of the import without them (goal >= 80 %)"
+echo "  CPU (user + system)      $cp_ s without, $cw_ s with: $($PY -c "print('%.0f %%' % (100 * $cp_ / $cw_))") (on a shared host the steadier figure)"
 echo "matching alone, $N saved searches x $NDOCS documents:"
 echo "  realistic mix  engine $(median "${match[@]}") s + store $(median "${store[@]}") s, ${hits[0]} matches (goal <= 5 s)"
 echo "  worst case     engine $(median "${wmatch[@]}") s + store $(median "${wstore[@]}") s, ${whits[0]} matches"
