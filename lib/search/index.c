@@ -983,7 +983,7 @@ static enum sc_err catch_up(struct sc_library *lib, unsigned how, struct sc_diag
     /* saved searches are matched against what was added (and what an
      * earlier run left, after a crash) */
     if (e == SC_OK)
-        sc_watch_after_index(lib);
+        sc_watch_after_index(lib, (how & CATCH_ALONE) != 0);
     return e;
 }
 

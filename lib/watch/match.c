@@ -42,6 +42,7 @@ struct sc_watcher {
     struct sc_watch_run sum;
     enum sc_err err;
     struct sc_diag diag;
+    double last_run; /* start of the last automatic run (monotonic ms) */
 };
 
 static pthread_mutex_t create_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -489,7 +490,7 @@ static void add_run(struct sc_watch_run *sum, const struct sc_watch_run *r)
     sum->store_ms += r->store_ms;
 }
 
-void sc_watch_after_index(struct sc_library *lib)
+void sc_watch_after_index(struct sc_library *lib, int background)
 {
     if (lib->flags & SC_LIBRARY_READONLY)
         return;
@@ -501,6 +502,12 @@ void sc_watch_after_index(struct sc_library *lib)
     if (!w)
         return;
     pthread_mutex_lock(&w->lock);
+    double t = now_ms();
+    if (background && t - w->last_run < SC_WATCH_BG_INTERVAL_MS) {
+        pthread_mutex_unlock(&w->lock);
+        return;
+    }
+    w->last_run = t;
     struct sc_watch_run r;
     struct sc_diag d = {0};
     enum sc_err e = run(w, lib, &r, &d);

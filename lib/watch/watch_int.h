@@ -14,9 +14,15 @@
 enum sc_err sc_watch_schema(struct sc_library *lib, struct sc_diag *diag);
 
 /* The index added documents (called by lib/search/index.c after each
- * catch-up, with its write lock held): match them now. Errors are kept
- * for sc_watch_stats; the mark stays, so the next catch-up tries again. */
-void sc_watch_after_index(struct sc_library *lib);
+ * catch-up, with its write lock held): match them now. background: the
+ * catch-ups an import makes as it goes, which match at most every
+ * SC_WATCH_BG_INTERVAL_MS (a run's fixed cost — every query looked up in
+ * the new segments, one transaction — is paid a few times per import, not
+ * at every build); the catch-up that ends an import, or opens a library,
+ * always matches. Errors are kept for sc_watch_stats; the mark stays, so
+ * the next catch-up tries again. */
+#define SC_WATCH_BG_INTERVAL_MS 3000.0
+void sc_watch_after_index(struct sc_library *lib, int background);
 
 /* Free this library's matcher (sc_library_close, after the index). */
 void sc_watch_detach(struct sc_library *lib);
