@@ -139,20 +139,25 @@ static void report(const char *what, double *ms, size_t n)
            ms[n / 2], ms[n * 95 / 100], ms[n * 99 / 100], ms[n - 1], n);
 }
 
-static const char *const UNITS[] = {"河北省", "山西省", "江苏省", "浙江省", "安徽省", "福建省",
-                                    "山东省", "河南省", "湖北省", "湖南省", "广东省", "四川省"};
-static const char *const CITIES[] = {"石家庄市", "太原市", "苏州市", "宁波市", "合肥市", "泉州市",
-                                     "潍坊市", "洛阳市", "宜昌市", "株洲市", "佛山市", "绵阳市"};
-static const char *const DEPTS[] = {"教育局", "财政局", "发展和改革委员会", "卫生健康委员会",
-                                    "住房和城乡建设局", "农业农村局", "市场监督管理局", "民政局",
-                                    "交通运输局", "应急管理局", "自然资源局", "人民政府办公室"};
-static const char *const THEMES[] = {"安全生产", "优化营商环境", "乡村振兴", "党风廉政建设",
-                                     "数字政府建设", "生态环境保护", "基层治理", "作风建设",
-                                     "招商引资", "法治政府建设", "政务公开", "防汛抗旱",
-                                     "科技创新", "人才工作", "耕地保护", "城市更新", "就业创业"};
-static const char *const GENRES[] = {"工作总结", "工作计划", "实施方案", "工作要点", "调研报告",
-                                     "述职报告", "自查报告", "整改方案", "情况汇报"};
-static const char *const ABBR[] = {"冀", "晋", "苏", "浙", "皖", "闽", "鲁", "豫", "鄂", "湘", "粤", "川"};
+static const char *const UNITS[] = { "河北省", "山西省", "江苏省", "浙江省", "安徽省", "福建省",
+                                     "山东省", "河南省", "湖北省", "湖南省", "广东省", "四川省" };
+static const char *const CITIES[] = {
+    "石家庄市", "太原市", "苏州市", "宁波市", "合肥市", "泉州市",
+    "潍坊市",   "洛阳市", "宜昌市", "株洲市", "佛山市", "绵阳市"
+};
+static const char *const DEPTS[] = { "教育局",         "财政局",           "发展和改革委员会",
+                                     "卫生健康委员会", "住房和城乡建设局", "农业农村局",
+                                     "市场监督管理局", "民政局",           "交通运输局",
+                                     "应急管理局",     "自然资源局",       "人民政府办公室" };
+static const char *const THEMES[] = { "安全生产",     "优化营商环境", "乡村振兴", "党风廉政建设",
+                                      "数字政府建设", "生态环境保护", "基层治理", "作风建设",
+                                      "招商引资",     "法治政府建设", "政务公开", "防汛抗旱",
+                                      "科技创新",     "人才工作",     "耕地保护", "城市更新",
+                                      "就业创业" };
+static const char *const GENRES[] = { "工作总结", "工作计划", "实施方案", "工作要点", "调研报告",
+                                      "述职报告", "自查报告", "整改方案", "情况汇报" };
+static const char *const ABBR[] = { "冀", "晋", "苏", "浙", "皖", "闽",
+                                    "鲁", "豫", "鄂", "湘", "粤", "川" };
 
 static void synthetic(struct titles *T, size_t n)
 {
@@ -174,8 +179,8 @@ static void synthetic(struct titles *T, size_t n)
         if (rnd() % 3 == 0)
             snprintf(docno, sizeof docno, "%s政办发〔%d〕%d号", ABBR[p], year,
                      (int)(1 + rnd() % 300));
-        int32_t date = rnd() % 2 ? year * 10000 + (int)(1 + rnd() % 12) * 100 + (int)(1 + rnd() % 28)
-                                  : 0;
+        int32_t date =
+            rnd() % 2 ? year * 10000 + (int)(1 + rnd() % 12) * 100 + (int)(1 + rnd() % 28) : 0;
         add(T, title, docno, unit, date);
     }
 }
@@ -201,7 +206,7 @@ static long rss_mb(void)
 int main(int argc, char **argv)
 {
     size_t nq = 5000;
-    struct titles T = {0};
+    struct titles T = { 0 };
     double *ms = calloc(nq, sizeof *ms);
     char q[512];
     if (argc == 3 && !strcmp(argv[1], "--synthetic")) {
@@ -209,12 +214,17 @@ int main(int argc, char **argv)
         synthetic(&T, n);
         struct sc_qf_entry *e = calloc(T.n, sizeof *e);
         for (size_t i = 0; i < T.n; i++)
-            e[i] = (struct sc_qf_entry){(int64_t)i + 1, sc_str_c(T.t[i]), sc_str_c(T.docno[i]),
-                                        sc_str_c(T.unit[i]), sc_str_c(""), 0, T.date[i]};
+            e[i] = (struct sc_qf_entry){ (int64_t)i + 1,
+                                         sc_str_c(T.t[i]),
+                                         sc_str_c(T.docno[i]),
+                                         sc_str_c(T.unit[i]),
+                                         sc_str_c(""),
+                                         0,
+                                         T.date[i] };
         long before = rss_mb();
         double t0 = now_ms();
         struct sc_quickfind *qf;
-        struct sc_diag d = {0};
+        struct sc_diag d = { 0 };
         if (sc_quickfind_new(e, T.n, &qf, &d) != SC_OK) {
             fprintf(stderr, "build: %s\n", d.msg);
             return 2;
@@ -241,12 +251,12 @@ int main(int argc, char **argv)
         return 2;
     }
     struct sc_library *lib;
-    struct sc_diag d = {0};
+    struct sc_diag d = { 0 };
     if (sc_library_open(argv[1], SC_LIBRARY_READONLY, &lib, &d) != SC_OK) {
         fprintf(stderr, "%s\n", d.msg);
         return 2;
     }
-    struct collect c = {&T};
+    struct collect c = { &T };
     if (sc_doc_foreach(lib, 0, SC_DOC_TEXT, from_lib, &c, &d) != SC_OK) {
         fprintf(stderr, "%s\n", d.msg);
         return 2;

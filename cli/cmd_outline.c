@@ -35,9 +35,10 @@ static double num(const struct sc_json *j, const struct sc_json_node *n, const c
     return x && x->type == SC_JSON_NUM ? x->num : 0;
 }
 
-static const char *const CN[] = {"一", "二", "三", "四", "五", "六", "七", "八", "九", "十",
-                                  "十一", "十二", "十三", "十四", "十五", "十六", "十七", "十八",
-                                  "十九", "二十", "二十一", "二十二", "二十三", "二十四"};
+static const char *const CN[] = { "一",   "二",   "三",     "四",     "五",     "六",
+                                  "七",   "八",   "九",     "十",     "十一",   "十二",
+                                  "十三", "十四", "十五",   "十六",   "十七",   "十八",
+                                  "十九", "二十", "二十一", "二十二", "二十三", "二十四" };
 
 static void render(const struct sc_json *j, struct sc_buf *out)
 {
@@ -87,12 +88,15 @@ static int parse_n(const char *s, size_t max, size_t *out)
 int cmd_outline(struct cli *cli, int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"json", no_argument, NULL, 'j'},      {"skeletons", required_argument, NULL, 's'},
-        {"headings", required_argument, NULL, 'H'}, {"exclude", required_argument, NULL, 'x'},
-        {"doc", required_argument, NULL, 'd'}, {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
+        { "json", no_argument, NULL, 'j' },
+        { "skeletons", required_argument, NULL, 's' },
+        { "headings", required_argument, NULL, 'H' },
+        { "exclude", required_argument, NULL, 'x' },
+        { "doc", required_argument, NULL, 'd' },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
     };
-    struct sc_skeleton_opts o = {0};
+    struct sc_skeleton_opts o = { 0 };
     o.entitled = 1; /* the operator sees every heading */
     int json = 0, c;
     size_t v;
@@ -146,7 +150,7 @@ int cmd_outline(struct cli *cli, int argc, char **argv)
         sc_buf_release(&q);
         return 2;
     }
-    struct sc_diag d = {0};
+    struct sc_diag d = { 0 };
     struct sc_buf out = SC_BUF_INIT;
     enum sc_err e = sc_outline_stats_json(lib, &o, &out, &d);
     sc_library_close(lib);

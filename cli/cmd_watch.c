@@ -54,11 +54,15 @@ static int parse_id(const char *s, int64_t *out)
 int cmd_watch(struct cli *cli, int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"user", required_argument, NULL, 'u'}, {"name", required_argument, NULL, 'n'},
-        {"limit", required_argument, NULL, 'l'}, {"seen", no_argument, NULL, 's'},
-        {"revoke", no_argument, NULL, 'r'},     {"json", no_argument, NULL, 'j'},
-        {"help", no_argument, NULL, 'h'},       {"file", required_argument, NULL, 'f'},
-        {NULL, 0, NULL, 0},
+        { "user", required_argument, NULL, 'u' },
+        { "name", required_argument, NULL, 'n' },
+        { "limit", required_argument, NULL, 'l' },
+        { "seen", no_argument, NULL, 's' },
+        { "revoke", no_argument, NULL, 'r' },
+        { "json", no_argument, NULL, 'j' },
+        { "help", no_argument, NULL, 'h' },
+        { "file", required_argument, NULL, 'f' },
+        { NULL, 0, NULL, 0 },
     };
     if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
         !strcmp(argv[1], "help")) {
@@ -66,7 +70,7 @@ int cmd_watch(struct cli *cli, int argc, char **argv)
         return argc < 2 ? 2 : 0;
     }
     const char *sub = argv[1];
-    static const char *const subs[] = {"add", "list", "rm", "show", "feed", "run"};
+    static const char *const subs[] = { "add", "list", "rm", "show", "feed", "run" };
     int known = 0;
     for (size_t i = 0; i < sizeof subs / sizeof subs[0]; i++)
         known |= !strcmp(sub, subs[i]);
@@ -120,7 +124,7 @@ int cmd_watch(struct cli *cli, int argc, char **argv)
     struct sc_library *lib = cli_open_library(cli, 0);
     if (!lib)
         return 2;
-    struct sc_diag d = {0};
+    struct sc_diag d = { 0 };
     struct sc_buf out = SC_BUF_INIT;
     struct sc_principal who, *owner = NULL;
     enum sc_err e = SC_OK;
@@ -144,7 +148,7 @@ int cmd_watch(struct cli *cli, int argc, char **argv)
                     line[--n] = '\0';
                 if (!n || line[0] == '#')
                     continue;
-                struct sc_diag ld = {0};
+                struct sc_diag ld = { 0 };
                 enum sc_err le = sc_watch_add(lib, owner, NULL, line, NULL, &ld);
                 if (le == SC_EDUPLICATE) {
                     skipped++;

@@ -1,14 +1,13 @@
 /*
  * The member's daily library, over HTTP:
- *   GET  /api/v1/updates                 今日更新 (JSON): since= genre= level= topic= limit= before=
- *   GET  /api/v1/feeds/updates           the same as Atom (ETag, If-None-Match -> 304)
- *   GET  /api/v1/feeds/watch?token=…     a saved search's private Atom feed
- *   GET  /api/v1/watches                 my saved searches;  POST: save one {"name", "query"}
- *   GET  /api/v1/watches/{id}            its matches (limit= before=); DELETE removes it
- *   POST /api/v1/watches/{id}/seen       I have looked: nothing is new
- *   POST /api/v1/watches/{id}/feed       a new feed token;  DELETE revokes it
- * Updates and feeds are public (titles, metadata and the free opening of
- * each document, never paid text); saved searches need an account.
+ *   GET  /api/v1/updates                 今日更新 (JSON): since= genre= level= topic= limit=
+ * before= GET  /api/v1/feeds/updates           the same as Atom (ETag, If-None-Match -> 304) GET
+ * /api/v1/feeds/watch?token=…     a saved search's private Atom feed GET  /api/v1/watches my saved
+ * searches;  POST: save one {"name", "query"} GET  /api/v1/watches/{id}            its matches
+ * (limit= before=); DELETE removes it POST /api/v1/watches/{id}/seen       I have looked: nothing
+ * is new POST /api/v1/watches/{id}/feed       a new feed token;  DELETE revokes it Updates and
+ * feeds are public (titles, metadata and the free opening of each document, never paid text); saved
+ * searches need an account.
  */
 #include "server_int.h"
 
@@ -89,7 +88,7 @@ void h_updates(struct sc_req *req, struct sc_resp *r)
     struct sc_updates_opts o;
     if (updates_opts(req, r, &o, 20) != 0)
         return;
-    struct sc_diag d = {0};
+    struct sc_diag d = { 0 };
     enum sc_err e = sc_updates_json(req->srv->lib, &o, &r->body, &d);
     if (e != SC_OK) {
         resp_sc_error(r, e, &d);
@@ -140,7 +139,7 @@ void h_feed_updates(struct sc_req *req, struct sc_resp *r)
         return;
     if (!req_param(req, "since") && !req_param(req, "days"))
         o.since = 0; /* a feed lists the newest, however old */
-    struct sc_diag d = {0};
+    struct sc_diag d = { 0 };
     enum sc_err e = sc_updates_atom(req->srv->lib, &o, "/api/v1/feeds/updates", "/", &r->body, &d);
     if (e != SC_OK) {
         resp_sc_error(r, e, &d);
@@ -152,8 +151,9 @@ void h_feed_updates(struct sc_req *req, struct sc_resp *r)
 void h_feed_watch(struct sc_req *req, struct sc_resp *r)
 {
     const char *tok = req_param(req, "token");
-    struct sc_diag d = {0};
-    enum sc_err e = sc_watch_feed_atom(req->srv->lib, tok, "/api/v1/feeds/watch", "/", &r->body, &d);
+    struct sc_diag d = { 0 };
+    enum sc_err e =
+        sc_watch_feed_atom(req->srv->lib, tok, "/api/v1/feeds/watch", "/", &r->body, &d);
     if (e != SC_OK) {
         resp_sc_error(r, e, &d);
         return;
@@ -177,7 +177,7 @@ void h_watches(struct sc_req *req, struct sc_resp *r)
     const struct sc_principal *p = member(req, r);
     if (!p)
         return;
-    struct sc_diag d = {0};
+    struct sc_diag d = { 0 };
     struct sc_buf list = SC_BUF_INIT;
     enum sc_err e = sc_watch_list(req->srv->lib, p, 1, &list, &d);
     if (e != SC_OK) {
@@ -207,7 +207,7 @@ void h_watches_post(struct sc_req *req, struct sc_resp *r)
     if (!p)
         return;
     struct sc_json j;
-    struct sc_diag d = {0};
+    struct sc_diag d = { 0 };
     if (sc_json_parse(&j, req->body.data, req->body.len, HTTP_MAX_JSON_NODES, &d) != SC_OK) {
         resp_error(r, 400, "bad_json", "%s", d.msg);
         sc_json_release(&j);
@@ -217,7 +217,8 @@ void h_watches_post(struct sc_req *req, struct sc_resp *r)
     const char *query = sc_json_string(&j, sc_json_get(&j, root, "query"), NULL);
     const char *name = sc_json_string(&j, sc_json_get(&j, root, "name"), NULL);
     if (!query) {
-        resp_error(r, 400, "bad_request", "give the query to save: {\"query\": \"…\", \"name\": \"…\"}");
+        resp_error(r, 400, "bad_request",
+                   "give the query to save: {\"query\": \"…\", \"name\": \"…\"}");
         sc_json_release(&j);
         return;
     }
@@ -254,8 +255,9 @@ void h_watch(struct sc_req *req, struct sc_resp *r)
         resp_error(r, 400, "bad_request", "before must be a document id");
         return;
     }
-    struct sc_diag d = {0};
-    enum sc_err e = sc_watch_hits(req->srv->lib, p, req->id, (size_t)limit, before, 0, &r->body, &d);
+    struct sc_diag d = { 0 };
+    enum sc_err e =
+        sc_watch_hits(req->srv->lib, p, req->id, (size_t)limit, before, 0, &r->body, &d);
     if (e != SC_OK) {
         resp_sc_error(r, e, &d);
         return;
@@ -280,7 +282,7 @@ void h_watch_delete(struct sc_req *req, struct sc_resp *r)
     const struct sc_principal *p = member(req, r);
     if (!p)
         return;
-    struct sc_diag d = {0};
+    struct sc_diag d = { 0 };
     enum sc_err e = sc_watch_rm(req->srv->lib, p, req->id, &d);
     if (e != SC_OK)
         resp_sc_error(r, e, &d);
@@ -293,7 +295,7 @@ void h_watch_seen(struct sc_req *req, struct sc_resp *r)
     const struct sc_principal *p = member(req, r);
     if (!p)
         return;
-    struct sc_diag d = {0};
+    struct sc_diag d = { 0 };
     struct sc_buf tmp = SC_BUF_INIT;
     enum sc_err e = sc_watch_hits(req->srv->lib, p, req->id, 0, 0, 1, &tmp, &d);
     sc_buf_release(&tmp);
@@ -308,7 +310,7 @@ void h_watch_feed(struct sc_req *req, struct sc_resp *r)
     const struct sc_principal *p = member(req, r);
     if (!p)
         return;
-    struct sc_diag d = {0};
+    struct sc_diag d = { 0 };
     char *tok = NULL;
     enum sc_err e = sc_watch_feed_token(req->srv->lib, p, req->id, &tok, &d);
     if (e != SC_OK) {
@@ -336,7 +338,7 @@ void h_watch_feed_delete(struct sc_req *req, struct sc_resp *r)
     const struct sc_principal *p = member(req, r);
     if (!p)
         return;
-    struct sc_diag d = {0};
+    struct sc_diag d = { 0 };
     enum sc_err e = sc_watch_feed_revoke(req->srv->lib, p, req->id, &d);
     if (e != SC_OK)
         resp_sc_error(r, e, &d);

@@ -24,7 +24,7 @@ void h_suggest(struct sc_req *req, struct sc_resp *r)
         resp_error(r, 400, "query_too_long", "type at most 256 bytes");
         return;
     }
-    struct sc_diag d = {0};
+    struct sc_diag d = { 0 };
     enum sc_err e = sc_suggest_json(req->srv->lib, q ? q : "", (size_t)limit, &r->body, &d);
     if (e != SC_OK) {
         resp_sc_error(r, e, &d);
@@ -50,7 +50,7 @@ static int opt_int(struct sc_req *req, struct sc_resp *r, const char *name, int6
 
 void h_outline_stats(struct sc_req *req, struct sc_resp *r)
 {
-    struct sc_skeleton_opts o = {0};
+    struct sc_skeleton_opts o = { 0 };
     o.genre = req_param(req, "genre");
     o.query = req_param(req, "q");
     int64_t sk = 0, hd = 0, ex = 0, doc = 0;
@@ -66,7 +66,7 @@ void h_outline_stats(struct sc_req *req, struct sc_resp *r)
     o.exclude = ex;
     o.doc = doc;
     o.entitled = req_may(req, SC_ACT_READ_PAID);
-    struct sc_diag d = {0};
+    struct sc_diag d = { 0 };
     enum sc_err e = sc_outline_stats_json(req->srv->lib, &o, &r->body, &d);
     if (e != SC_OK) {
         resp_sc_error(r, e, &d);

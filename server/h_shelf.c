@@ -69,7 +69,7 @@ void h_favorites(struct sc_req *req, struct sc_resp *r)
     int64_t limit, before;
     if (!p || page_params(req, r, &limit, &before) != 0)
         return;
-    struct sc_diag d = {0};
+    struct sc_diag d = { 0 };
     done(r, sc_fav_list(req->srv->lib, p, (size_t)limit, before, &r->body, &d), &d);
 }
 
@@ -77,7 +77,7 @@ void h_favorites(struct sc_req *req, struct sc_resp *r)
 static int64_t body_id(struct sc_req *req, struct sc_resp *r, const char *key)
 {
     struct sc_json j;
-    struct sc_diag d = {0};
+    struct sc_diag d = { 0 };
     int64_t id = -1;
     if (sc_json_parse(&j, req->body.data, req->body.len, HTTP_MAX_JSON_NODES, &d) != SC_OK)
         resp_error(r, 400, "bad_json", "%s", d.msg);
@@ -97,7 +97,7 @@ void h_favorites_post(struct sc_req *req, struct sc_resp *r)
     int64_t id = body_id(req, r, "doc");
     if (id < 0)
         return;
-    struct sc_diag d = {0};
+    struct sc_diag d = { 0 };
     enum sc_err e = sc_fav_add(req->srv->lib, p, id, &d);
     if (e == SC_OK)
         ok_body(r);
@@ -109,7 +109,7 @@ void h_favorite_delete(struct sc_req *req, struct sc_resp *r)
     const struct sc_principal *p = member(req, r);
     if (!p)
         return;
-    struct sc_diag d = {0};
+    struct sc_diag d = { 0 };
     enum sc_err e = sc_fav_rm(req->srv->lib, p, req->id, &d);
     if (e == SC_OK)
         ok_body(r);
@@ -122,7 +122,7 @@ void h_history(struct sc_req *req, struct sc_resp *r)
     int64_t limit, before;
     if (!p || page_params(req, r, &limit, &before) != 0)
         return;
-    struct sc_diag d = {0};
+    struct sc_diag d = { 0 };
     done(r, sc_history_list(req->srv->lib, p, (size_t)limit, before, &r->body, &d), &d);
 }
 
@@ -131,7 +131,7 @@ void h_history_delete(struct sc_req *req, struct sc_resp *r)
     const struct sc_principal *p = member(req, r);
     if (!p)
         return;
-    struct sc_diag d = {0};
+    struct sc_diag d = { 0 };
     enum sc_err e = sc_history_clear(req->srv->lib, p, &d);
     if (e == SC_OK)
         ok_body(r);
@@ -143,7 +143,7 @@ void h_cart(struct sc_req *req, struct sc_resp *r)
     const struct sc_principal *p = member(req, r);
     if (!p)
         return;
-    struct sc_diag d = {0};
+    struct sc_diag d = { 0 };
     done(r, sc_cart_get(req->srv->lib, p, &r->body, &d), &d);
 }
 
@@ -153,7 +153,7 @@ void h_cart_post(struct sc_req *req, struct sc_resp *r)
     if (!p)
         return;
     struct sc_json j;
-    struct sc_diag d = {0};
+    struct sc_diag d = { 0 };
     if (sc_json_parse(&j, req->body.data, req->body.len, HTTP_MAX_JSON_NODES, &d) != SC_OK) {
         resp_error(r, 400, "bad_json", "%s", d.msg);
         sc_json_release(&j);
@@ -189,7 +189,7 @@ void h_cart_delete(struct sc_req *req, struct sc_resp *r)
     const struct sc_principal *p = member(req, r);
     if (!p)
         return;
-    struct sc_diag d = {0};
+    struct sc_diag d = { 0 };
     enum sc_err e = sc_cart_set(req->srv->lib, p, NULL, 0, NULL, &d);
     if (e == SC_OK)
         ok_body(r);
@@ -198,7 +198,7 @@ void h_cart_delete(struct sc_req *req, struct sc_resp *r)
 
 void h_doc_near(struct sc_req *req, struct sc_resp *r)
 {
-    struct sc_diag d = {0};
+    struct sc_diag d = { 0 };
     done(r, sc_near_json(req->srv->lib, req->id, &r->body, &d), &d);
 }
 
@@ -219,7 +219,7 @@ void h_near(struct sc_req *req, struct sc_resp *r)
         v = *end ? end + 1 : end;
     }
     int64_t counts[NEAR_IDS_MAX];
-    struct sc_diag d = {0};
+    struct sc_diag d = { 0 };
     enum sc_err e = sc_near_counts(req->srv->lib, ids, n, counts, &d);
     if (e != SC_OK) {
         resp_sc_error(r, e, &d);

@@ -193,9 +193,9 @@ size_t route_body_max(const struct sc_req *req);
 handler_fn h_healthz, h_metrics, h_static, h_search, h_docs, h_doc, h_section, h_stats, h_import,
     h_compile, h_session_post, h_session_delete, h_me;
 handler_fn h_updates, h_feed_updates, h_feed_watch, h_watches, h_watches_post, h_watch,
-    h_watch_delete, h_watch_seen, h_watch_feed, h_watch_feed_delete, h_favorites,
-    h_favorites_post, h_favorite_delete, h_history, h_history_delete, h_cart, h_cart_post,
-    h_cart_delete, h_near, h_doc_near, h_suggest, h_outline_stats;
+    h_watch_delete, h_watch_seen, h_watch_feed, h_watch_feed_delete, h_favorites, h_favorites_post,
+    h_favorite_delete, h_history, h_history_delete, h_cart, h_cart_post, h_cart_delete, h_near,
+    h_doc_near, h_suggest, h_outline_stats;
 
 /* The library's statistics, at most SC_STATS_TTL seconds old (a stale copy
  * is served while one thread recounts). Returns SC_OK or the error of the

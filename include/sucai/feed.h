@@ -19,7 +19,7 @@
  * since the epoch, written as RFC 3339 UTC. Strings may be NULL where the
  * comment says so. */
 struct sc_atom_feed {
-    const char *id;        /* a permanent IRI: sc_uuid_urn */
+    const char *id; /* a permanent IRI: sc_uuid_urn */
     const char *title;
     const char *subtitle;  /* may be NULL */
     const char *self;      /* the feed's own URL (rel="self"); may be NULL */
@@ -31,11 +31,11 @@ struct sc_atom_feed {
 struct sc_atom_entry {
     const char *id; /* permanent IRI */
     const char *title;
-    const char *link;    /* rel="alternate"; an entry without content needs one */
-    int64_t updated;     /* when the entry came (or changed) */
-    int64_t published;   /* 0 = none */
-    const char *summary; /* plain text; may be NULL */
-    const char *author;  /* may be NULL: the feed's author stands */
+    const char *link;              /* rel="alternate"; an entry without content needs one */
+    int64_t updated;               /* when the entry came (or changed) */
+    int64_t published;             /* 0 = none */
+    const char *summary;           /* plain text; may be NULL */
+    const char *author;            /* may be NULL: the feed's author stands */
     const char *const *categories; /* terms; NULL entries skipped */
     size_t ncategories;
 };
@@ -77,7 +77,7 @@ struct sc_updates_opts {
     const char *genre; /* filters, NULL = any */
     const char *level;
     const char *topic;
-    size_t limit;      /* documents listed, at most SC_MAX_LIMIT (0 = counts only) */
+    size_t limit; /* documents listed, at most SC_MAX_LIMIT (0 = counts only) */
 };
 
 /* JSON of the updates (GET /api/v1/updates): {"since": ISO 8601, "total",

@@ -52,10 +52,10 @@ enum sc_qf_kind {
 
 struct sc_qf_hit {
     enum sc_qf_kind kind;
-    size_t entry;        /* index into the entries */
-    int64_t count;       /* SC_QF_UNIT: documents of that unit */
-    int64_t from, to;    /* the part of the title (SC_QF_TITLE, first word) or of the
-                          * 发文字号 (SC_QF_DOCNO) that matched, code points; -1 none */
+    size_t entry;     /* index into the entries */
+    int64_t count;    /* SC_QF_UNIT: documents of that unit */
+    int64_t from, to; /* the part of the title (SC_QF_TITLE, first word) or of the
+                       * 发文字号 (SC_QF_DOCNO) that matched, code points; -1 none */
 };
 
 /* Suggestions for what was typed (q[0..len), at most 256 bytes used),
@@ -74,7 +74,7 @@ enum sc_err sc_quickfind_query(const struct sc_quickfind *qf, const char *q, siz
  * null, "count" (units), "query": a search that finds it (units:
  * unit:"…"; numbers: docno:"…")}]}. The structure is built once per
  * index snapshot (on the first suggestion after the index changed). */
-enum sc_err sc_suggest_json(struct sc_library *lib, const char *q, size_t limit,
-                            struct sc_buf *out, struct sc_diag *diag);
+enum sc_err sc_suggest_json(struct sc_library *lib, const char *q, size_t limit, struct sc_buf *out,
+                            struct sc_diag *diag);
 
 #endif

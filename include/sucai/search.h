@@ -55,8 +55,8 @@ struct sc_hit {
     char *section;              /* para mode: section path of the paragraph */
     int year;
     char *genre;
-    char docno[SC_DOCNO_MAX];   /* 发文字号, "" = none */
-    int32_t date;               /* 成文日期 YYYYMMDD, 0 = unknown */
+    char docno[SC_DOCNO_MAX]; /* 发文字号, "" = none */
+    int32_t date;             /* 成文日期 YYYYMMDD, 0 = unknown */
     struct sc_snippet *snippets;
     size_t nsnippets;
 };

@@ -17,9 +17,9 @@
 #include "members.h"
 
 #define SC_SHELF_FAVORITES_MAX 2000 /* favourites per account */
-#define SC_SHELF_HISTORY_KEPT 500   /* documents in the reading history (the newest) */
-#define SC_SHELF_CART_MAX 500       /* documents in the cart */
-#define SC_SHELF_PAGE_MAX 100
+#define SC_SHELF_HISTORY_KEPT  500  /* documents in the reading history (the newest) */
+#define SC_SHELF_CART_MAX      500  /* documents in the cart */
+#define SC_SHELF_PAGE_MAX      100
 
 /* Add document doc to p's favourites (again: no change). SC_ENOTFOUND for
  * a document that does not exist, SC_ELIMIT beyond SC_SHELF_FAVORITES_MAX. */

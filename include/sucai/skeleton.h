@@ -30,14 +30,14 @@ size_t sc_heading_key(const char *heading, size_t len, char out[SC_HEADING_KEY_M
 size_t sc_heading_label_len(const char *heading, size_t len);
 
 struct sc_skeleton_opts {
-    const char *genre;  /* 文种 (required) */
-    const char *query;  /* a search query narrowing the documents (NULL = all of the genre) */
-    int64_t exclude;    /* a document left out (leave-one-out), 0 = none */
-    int64_t doc;        /* also report this document's own level-1 keys, 0 = none */
-    size_t skeletons;   /* how many skeletons (default 10, at most 50) */
-    size_t headings;    /* how many headings (default 20, at most 100) */
-    int entitled;       /* the caller may read paid text: headings inside paid
-                         * parts count too (else they are left out) */
+    const char *genre; /* 文种 (required) */
+    const char *query; /* a search query narrowing the documents (NULL = all of the genre) */
+    int64_t exclude;   /* a document left out (leave-one-out), 0 = none */
+    int64_t doc;       /* also report this document's own level-1 keys, 0 = none */
+    size_t skeletons;  /* how many skeletons (default 10, at most 50) */
+    size_t headings;   /* how many headings (default 20, at most 100) */
+    int entitled;      /* the caller may read paid text: headings inside paid
+                        * parts count too (else they are left out) */
 };
 
 /*
@@ -50,8 +50,8 @@ struct sc_skeleton_opts {
  * "label", "count", "share"}]}], "doc": {"id", "keys"} when asked,
  * "took_ms"}. Shares are of "outlined". Only headings and titles are
  * shown, never body text; for a caller not entitled to paid text the
- * headings inside paid parts are left out of every count and list. SC_EPARSE for a bad query; SC_EINVAL
- * without a genre.
+ * headings inside paid parts are left out of every count and list. SC_EPARSE for a bad query;
+ * SC_EINVAL without a genre.
  */
 enum sc_err sc_outline_stats_json(struct sc_library *lib, const struct sc_skeleton_opts *o,
                                   struct sc_buf *out, struct sc_diag *diag);

@@ -24,7 +24,7 @@
 #include "library.h"
 #include "members.h"
 
-#define SC_WATCH_NAME_MAX 64   /* bytes of a name */
+#define SC_WATCH_NAME_MAX  64   /* bytes of a name */
 #define SC_WATCH_HITS_KEPT 1000 /* matches kept per saved search (the newest) */
 
 /* How many one may keep: sc_watch_limit (members.h). */
@@ -35,9 +35,8 @@
  * "" for the query itself (cut to fit). Documents imported from now on are
  * new to it. SC_EDENIED for anonymous owners, SC_ELIMIT beyond
  * sc_watch_limit. *id (may be NULL) receives its number. */
-enum sc_err sc_watch_add(struct sc_library *lib, const struct sc_principal *owner,
-                         const char *name, const char *query, int64_t *id,
-                         struct sc_diag *diag);
+enum sc_err sc_watch_add(struct sc_library *lib, const struct sc_principal *owner, const char *name,
+                         const char *query, int64_t *id, struct sc_diag *diag);
 /* Remove saved search id of owner (NULL: any). SC_ENOTFOUND if there is
  * none of theirs by that number. Its matches and feed go with it. */
 enum sc_err sc_watch_rm(struct sc_library *lib, const struct sc_principal *owner, int64_t id,
@@ -85,8 +84,7 @@ struct sc_watch_run {
 /* Match the documents the index holds beyond the mark now (an import does
  * it by itself; this is for the operator and the benchmark). *run (may be
  * NULL) says what was done; run->docs == 0 when nothing was pending. */
-enum sc_err sc_watch_match(struct sc_library *lib, struct sc_watch_run *run,
-                           struct sc_diag *diag);
+enum sc_err sc_watch_match(struct sc_library *lib, struct sc_watch_run *run, struct sc_diag *diag);
 /* The figures of this process's matching runs so far, summed, and the
  * first error of an automatic run (SC_OK if none) with its message. */
 enum sc_err sc_watch_stats(struct sc_library *lib, struct sc_watch_run *sum, struct sc_diag *diag);

@@ -71,9 +71,9 @@ enum sc_err sc_library_uuid(struct sc_library *lib, char out[37], struct sc_diag
         r[8] = (unsigned char)((r[8] & 0x3F) | 0x80);
         char u[37];
         snprintf(u, sizeof u,
-                 "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", r[0],
-                 r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], r[11], r[12], r[13],
-                 r[14], r[15]);
+                 "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", r[0], r[1],
+                 r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], r[11], r[12], r[13], r[14],
+                 r[15]);
         sqlite3_stmt *st =
             sc_store_prepare(lib, "INSERT OR IGNORE INTO meta(key, value) VALUES('uuid', ?)", diag);
         if (!st)
@@ -110,7 +110,7 @@ void sc_feed_doc_urn(struct sc_library *lib, int64_t id, char out[SC_UUID_URN_LE
 
 /* ---------------------------------------------------------------- a document as listed */
 
-#define SUMMARY_CP 160
+#define SUMMARY_CP        160
 #define UPDATES_MAX_LIMIT 100 /* documents per page, as search's SC_MAX_LIMIT */
 
 void sc_doc_card(struct sc_jw *w, const struct sc_doc *d)
@@ -144,10 +144,10 @@ void sc_doc_card(struct sc_jw *w, const struct sc_doc *d)
 
 /* The filters every statement below shares, as SQL over d (documents) and
  * s (sources), with ?1 since (text), ?2 genre, ?3 level, ?4 topic. */
-#define FILTER_SQL                                                                       \
-    " FROM documents d JOIN sources s ON s.id = d.source_id"                             \
-    " WHERE s.imported_at >= ?1 AND (?2 IS NULL OR d.genre = ?2)"                         \
-    " AND (?3 IS NULL OR d.level = ?3)"                                                  \
+#define FILTER_SQL                                                \
+    " FROM documents d JOIN sources s ON s.id = d.source_id"      \
+    " WHERE s.imported_at >= ?1 AND (?2 IS NULL OR d.genre = ?2)" \
+    " AND (?3 IS NULL OR d.level = ?3)"                           \
     " AND (?4 IS NULL OR EXISTS (SELECT 1 FROM json_each(d.topics) WHERE value = ?4))"
 
 static void utc_text(int64_t t, char out[21])
@@ -164,7 +164,7 @@ static sqlite3_stmt *filtered(struct sc_library *lib, const char *sql,
     char since[21];
     utc_text(o->since, since);
     sqlite3_bind_text(st, 1, since, -1, SQLITE_TRANSIENT);
-    const char *f[3] = {o->genre, o->level, o->topic};
+    const char *f[3] = { o->genre, o->level, o->topic };
     for (int i = 0; i < 3; i++)
         if (f[i] && *f[i])
             sqlite3_bind_text(st, 2 + i, f[i], -1, SQLITE_TRANSIENT);
@@ -190,22 +190,24 @@ struct dayrow {
 static enum sc_err write_days(struct sc_library *lib, const struct sc_updates_opts *o,
                               struct sc_jw *w, int64_t *total, struct sc_diag *diag)
 {
-    sqlite3_stmt *dg = filtered(lib,
-                                "SELECT date(s.imported_at, 'localtime') AS day, d.genre, count(*)" FILTER_SQL
-                                " GROUP BY day, d.genre ORDER BY day DESC, 3 DESC, 2",
-                                o, diag);
+    sqlite3_stmt *dg =
+        filtered(lib,
+                 "SELECT date(s.imported_at, 'localtime') AS day, d.genre, count(*)" FILTER_SQL
+                 " GROUP BY day, d.genre ORDER BY day DESC, 3 DESC, 2",
+                 o, diag);
     if (!dg)
         return SC_ESTORE;
     /* topics need the json_each join in the FROM clause */
-    sqlite3_stmt *dt = filtered(lib,
-                  "SELECT date(s.imported_at, 'localtime') AS day, j.value, count(*)"
-                  " FROM documents d JOIN sources s ON s.id = d.source_id, json_each(d.topics) j"
-                  " WHERE s.imported_at >= ?1 AND (?2 IS NULL OR d.genre = ?2)"
-                  " AND (?3 IS NULL OR d.level = ?3)"
-                  " AND (?4 IS NULL OR EXISTS (SELECT 1 FROM json_each(d.topics) WHERE value = ?4))"
-                  " AND json_valid(d.topics)"
-                  " GROUP BY day, j.value ORDER BY day DESC, 3 DESC, 2",
-                  o, diag);
+    sqlite3_stmt *dt =
+        filtered(lib,
+                 "SELECT date(s.imported_at, 'localtime') AS day, j.value, count(*)"
+                 " FROM documents d JOIN sources s ON s.id = d.source_id, json_each(d.topics) j"
+                 " WHERE s.imported_at >= ?1 AND (?2 IS NULL OR d.genre = ?2)"
+                 " AND (?3 IS NULL OR d.level = ?3)"
+                 " AND (?4 IS NULL OR EXISTS (SELECT 1 FROM json_each(d.topics) WHERE value = ?4))"
+                 " AND json_valid(d.topics)"
+                 " GROUP BY day, j.value ORDER BY day DESC, 3 DESC, 2",
+                 o, diag);
     if (!dt) {
         sqlite3_finalize(dg);
         return SC_ESTORE;
@@ -234,11 +236,11 @@ static enum sc_err write_days(struct sc_library *lib, const struct sc_updates_op
             sc_jw_raw(w, genres.data, genres.len);
             sc_jw_key(w, "topics");
             sc_jw_arr(w, SC_JW_INLINE);
-            while (trow == SQLITE_ROW &&
-                   strcmp((const char *)sqlite3_column_text(dt, 0), cur) > 0)
+            while (trow == SQLITE_ROW && strcmp((const char *)sqlite3_column_text(dt, 0), cur) > 0)
                 trow = sqlite3_step(dt); /* days with topics only cannot happen; skip */
             size_t nt = 0;
-            while (trow == SQLITE_ROW && strcmp((const char *)sqlite3_column_text(dt, 0), cur) == 0) {
+            while (trow == SQLITE_ROW &&
+                   strcmp((const char *)sqlite3_column_text(dt, 0), cur) == 0) {
                 if (nt++ < 20) {
                     sc_jw_obj(w, SC_JW_INLINE);
                     sc_jw_kstrz(w, "value", (const char *)sqlite3_column_text(dt, 1));
@@ -280,9 +282,8 @@ static enum sc_err write_days(struct sc_library *lib, const struct sc_updates_op
 
 /* The ids (and import times) of the page, newest first; *more when there
  * are further documents. */
-static enum sc_err page_ids(struct sc_library *lib, const struct sc_updates_opts *o,
-                            int64_t **ids, int64_t **ats, size_t *n, int *more,
-                            struct sc_diag *diag)
+static enum sc_err page_ids(struct sc_library *lib, const struct sc_updates_opts *o, int64_t **ids,
+                            int64_t **ats, size_t *n, int *more, struct sc_diag *diag)
 {
     *ids = *ats = NULL;
     *n = 0;
@@ -419,14 +420,15 @@ enum sc_err sc_updates_atom(struct sc_library *lib, const struct sc_updates_opts
     sc_uuid_urn(fid, seed, strlen(seed));
     struct sc_buf title = SC_BUF_INIT;
     sc_buf_adds(&title, "今日更新");
-    const char *f[3] = {o->genre, o->level, o->topic};
+    const char *f[3] = { o->genre, o->level, o->topic };
     for (int i = 0; i < 3; i++)
         if (f[i] && *f[i]) {
             sc_buf_adds(&title, " · ");
             sc_buf_adds(&title, f[i]);
         }
-    struct sc_atom_feed feed = {fid, title.data, "新入库的公文素材", self, alternate,
-                                n ? ats[0] : (int64_t)time(NULL), "sucai"};
+    struct sc_atom_feed feed = { fid,    title.data, "新入库的公文素材",
+                                 self,   alternate,  n ? ats[0] : (int64_t)time(NULL),
+                                 "sucai" };
     sc_atom_begin(out, &feed);
     for (size_t i = 0; i < n && e == SC_OK; i++) {
         struct sc_doc d;
@@ -460,7 +462,7 @@ void sc_feed_entry(struct sc_library *lib, struct sc_buf *out, const struct sc_d
         sc_buf_adds(&sum, sum.len ? " （全文含会员内容）" : "（会员内容）");
     /* the reader of the page the feed follows: /#doc=ID */
     sc_buf_addf(&link, "%s#doc=%lld", page && *page ? page : "/", (long long)d->id);
-    const char *cats[3] = {d->genre, d->level, NULL};
+    const char *cats[3] = { d->genre, d->level, NULL };
     int64_t pub = 0;
     if (sc_date_valid(d->docdate)) {
         struct tm tm;
@@ -470,8 +472,8 @@ void sc_feed_entry(struct sc_library *lib, struct sc_buf *out, const struct sc_d
         tm.tm_mday = d->docdate % 100;
         pub = (int64_t)timegm(&tm);
     }
-    struct sc_atom_entry e = {id,        d->title, link.data, at,   pub,
-                              sum.len ? sum.data : NULL, d->unit, cats, 2};
+    struct sc_atom_entry e = { id,      d->title, link.data, at, pub, sum.len ? sum.data : NULL,
+                               d->unit, cats,     2 };
     sc_atom_add(out, &e);
     sc_buf_release(&sum);
     sc_buf_release(&link);

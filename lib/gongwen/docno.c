@@ -9,9 +9,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#define LINE_MAX_CP 96   /* longer lines are neither 字号 nor 落款 lines */
-#define HEAD_LINES 14    /* 版头 lines searched for the 字号 (title included) */
-#define TAIL_LINES 12    /* 落款 lines searched for the date */
+#define LINE_MAX_CP   96 /* longer lines are neither 字号 nor 落款 lines */
+#define HEAD_LINES    14 /* 版头 lines searched for the 字号 (title included) */
+#define TAIL_LINES    12 /* 落款 lines searched for the date */
 #define PREFIX_MAX_CP 20 /* 机关代字 + 发/函/字…: "国办发", "X政办发", "中华人民共和国国务院令" */
 
 struct line {
@@ -67,7 +67,7 @@ static int is_digit(uint32_t c)
 
 static int is_open(uint32_t c)
 {
-    static const uint32_t o[] = {0x3014, '[', 0x3010, '(', 0xFE5D, 0x3016, 0x2045};
+    static const uint32_t o[] = { 0x3014, '[', 0x3010, '(', 0xFE5D, 0x3016, 0x2045 };
     for (size_t i = 0; i < sizeof o / sizeof o[0]; i++)
         if (c == o[i])
             return 1;
@@ -76,7 +76,7 @@ static int is_open(uint32_t c)
 
 static int is_close(uint32_t c)
 {
-    static const uint32_t o[] = {0x3015, ']', 0x3011, ')', 0xFE5E, 0x3017, 0x2046};
+    static const uint32_t o[] = { 0x3015, ']', 0x3011, ')', 0xFE5E, 0x3017, 0x2046 };
     for (size_t i = 0; i < sizeof o / sizeof o[0]; i++)
         if (c == o[i])
             return 1;
@@ -314,7 +314,7 @@ int sc_docno_find(const char *text, size_t len, char out[SC_DOCNO_MAX])
 
 static int days_in(int y, int m)
 {
-    static const int d[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    static const int d[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
     if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
         return 29;
     return d[m - 1];
@@ -336,8 +336,8 @@ void sc_date_format(int32_t ymd, char out[11])
 
 static int cn_digit(uint32_t c)
 {
-    static const uint32_t d[] = {0x3007, 0x4E00, 0x4E8C, 0x4E09, 0x56DB,
-                                 0x4E94, 0x516D, 0x4E03, 0x516B, 0x4E5D};
+    static const uint32_t d[] = { 0x3007, 0x4E00, 0x4E8C, 0x4E09, 0x56DB,
+                                  0x4E94, 0x516D, 0x4E03, 0x516B, 0x4E5D };
     if (c == 0x96F6 || c == 0x25CB || c == 'O') /* 零 ○, and the O typed for 〇 */
         return 0;
     for (int i = 0; i < 10; i++)
@@ -445,9 +445,9 @@ static int32_t tail_date(const struct line *l)
 /* Does l end with one of the words of a law's dating line (通过, 公布 …)? */
 static int ends_with_enactment(const struct line *l)
 {
-    static const uint32_t w[][2] = {{0x901A, 0x8FC7}, {0x6279, 0x51C6}, {0x516C, 0x5E03},
-                                    {0x53D1, 0x5E03}, {0x65BD, 0x884C}, {0x4FEE, 0x6B63},
-                                    {0x4FEE, 0x8BA2}, {0x5370, 0x53D1}};
+    static const uint32_t w[][2] = { { 0x901A, 0x8FC7 }, { 0x6279, 0x51C6 }, { 0x516C, 0x5E03 },
+                                     { 0x53D1, 0x5E03 }, { 0x65BD, 0x884C }, { 0x4FEE, 0x6B63 },
+                                     { 0x4FEE, 0x8BA2 }, { 0x5370, 0x53D1 } };
     size_t n = l->n;
     if (n >= 1 && l->cp[n - 1] == ')')
         n--;
@@ -534,7 +534,7 @@ static int typed_date(const struct line *l, size_t *i, size_t end, int32_t *from
     while (k < end && is_digit(l->cp[k]))
         k++;
     size_t nd = k - d0;
-    int v[3] = {0, 0, 0};
+    int v[3] = { 0, 0, 0 };
     int parts = 0;
     if (nd == 8) {
         for (size_t j = d0; j < d0 + 8; j++) {

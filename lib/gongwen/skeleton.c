@@ -4,12 +4,12 @@
  * and a heading that names its section type outright (the strong phrases
  * of the kind table in kind.c) and says little else stands for that type.
  */
-#include "gongwen_int.h"
 #include "sucai/skeleton.h"
+#include "gongwen_int.h"
 
 #include <string.h>
 
-#define MAX_CP 120
+#define MAX_CP         120
 #define GENERIC_MAX_CP 10 /* a heading longer than this says more than its type */
 
 static int cn_num(uint32_t c)
@@ -56,11 +56,11 @@ static size_t label_len(const uint32_t *cp, size_t n)
 static int dropped(uint32_t c)
 {
     /* particles, punctuation, spaces */
-    static const uint32_t drop[] = {0x7684, 0x548C, 0x4E0E, 0x53CA, 0x7B49, 0x3001, 0xFF0C, 0x3002,
-                                    0xFF1B, 0xFF1A, 0xFF01, 0xFF1F, ',',    '.',    ';',    ':',
-                                    '!',    '?',    ' ',    0x3000, 0x201C, 0x201D, 0x2018, 0x2019,
-                                    0x300A, 0x300B, '"',    '\'',   0xFF08, 0xFF09, '(',    ')',
-                                    0x2014, 0x2026, '-',    0xB7,   '\t'};
+    static const uint32_t drop[] = { 0x7684, 0x548C, 0x4E0E, 0x53CA, 0x7B49, 0x3001, 0xFF0C, 0x3002,
+                                     0xFF1B, 0xFF1A, 0xFF01, 0xFF1F, ',',    '.',    ';',    ':',
+                                     '!',    '?',    ' ',    0x3000, 0x201C, 0x201D, 0x2018, 0x2019,
+                                     0x300A, 0x300B, '"',    '\'',   0xFF08, 0xFF09, '(',    ')',
+                                     0x2014, 0x2026, '-',    0xB7,   '\t' };
     for (size_t i = 0; i < sizeof drop / sizeof drop[0]; i++)
         if (c == drop[i])
             return 1;
@@ -71,7 +71,7 @@ size_t sc_heading_label_len(const char *heading, size_t len)
 {
     if (!heading)
         return 0;
-    uint32_t cp[24] = {0};
+    uint32_t cp[24] = { 0 };
     size_t bytes[25], n = 0, i = 0;
     while (i < len && n < 24) {
         bytes[n] = i;
@@ -92,7 +92,7 @@ size_t sc_heading_key(const char *heading, size_t len, char out[SC_HEADING_KEY_M
     out[0] = '\0';
     if (!heading)
         return 0;
-    uint32_t cp[MAX_CP] = {0};
+    uint32_t cp[MAX_CP] = { 0 };
     size_t n = 0;
     for (size_t i = 0; i < len && n < MAX_CP;) {
         size_t k = gw_decode(heading + i, len - i, &cp[n]);

@@ -7,8 +7,8 @@
  * before that file or after it.
  */
 #include "store.h"
-#include "sucai/members.h"
 #include "shelf/shelf_int.h"
+#include "sucai/members.h"
 #include "watch/watch_int.h"
 
 #include <errno.h>

@@ -66,7 +66,7 @@ struct ctx {
     size_t tfcap;
     uint8_t *tmark;  /* per document of one segment: title holds the term */
     size_t tmcap;
-    int exists;          /* only which documents match: no counts, scores or title marks */
+    int exists; /* only which documents match: no counts, scores or title marks */
     /* a query of one term (document mode): rank while evaluating */
     const struct sc_qnode *topk_term;
     size_t topk_k;
@@ -932,8 +932,7 @@ static int doc_pred(const struct sc_qnode *q, const struct sc_sdoc *d)
         return (d->kinds >> q->section) & 1;
     case SC_Q_DOCNO:
         return q->exact ? str_eq(d->docno, q->text, q->len) : str_has(d->docno, q->text, q->len);
-    case SC_Q_DATE:
-        return d->date && d->date >= q->date_from && d->date <= q->date_to;
+    case SC_Q_DATE: return d->date && d->date >= q->date_from && d->date <= q->date_to;
     default:
         return 0;
     }
@@ -1135,7 +1134,7 @@ static int eval_and(struct ctx *c, const struct sc_qnode *q, const struct cand *
     /* saved searches: a filter that leaves few documents (genre:, year:)
      * gives them as candidates, which cursors seek to, instead of a mask
      * the cursors read through */
-    struct ulist own_units = {0};
+    struct ulist own_units = { 0 };
     if (own && c->exists && !cand->units) {
         const struct sc_snap *s = c->snap;
         size_t allowed = 0;
@@ -1148,7 +1147,7 @@ static int eval_and(struct ctx *c, const struct sc_qnode *q, const struct cand *
             }
             for (uint32_t g = 0; g < s->ndocs; g++)
                 if (own[g])
-                    own_units.v[own_units.n++] = (struct uent){g, 0, 0, 0};
+                    own_units.v[own_units.n++] = (struct uent){ g, 0, 0, 0 };
             cc.units = &own_units;
         }
     }
@@ -1790,8 +1789,7 @@ done:
 /* ---------------------------------------------------------------- saved searches */
 
 enum sc_err sc_engine_match(const struct sc_snap *snap, const struct sc_query *const *qs, size_t nq,
-                            int64_t after_id, sc_match_fn *fn, void *fctx,
-                            struct sc_diag *diag)
+                            int64_t after_id, sc_match_fn *fn, void *fctx, struct sc_diag *diag)
 {
     /* the first ordinal above after_id: ids ascend with ordinals */
     uint32_t from = 0;
@@ -1814,8 +1812,8 @@ enum sc_err sc_engine_match(const struct sc_snap *snap, const struct sc_query *c
         break;
     }
     uint8_t *mask = NULL;
-    struct ulist units = {0};
-    struct cand cand = {NULL, NULL};
+    struct ulist units = { 0 };
+    struct cand cand = { NULL, NULL };
     if (from > 0 && from < snap->ndocs) {
         uint32_t want = snap->ndocs - from;
         if (want * 4 < snap->ndocs) {
@@ -1824,7 +1822,7 @@ enum sc_err sc_engine_match(const struct sc_snap *snap, const struct sc_query *c
             if (!units.v)
                 return sc_diag_set(diag, SC_ENOMEM, "out of memory");
             for (uint32_t o = from; o < snap->ndocs; o++)
-                units.v[units.n++] = (struct uent){o, 0, 0, 0};
+                units.v[units.n++] = (struct uent){ o, 0, 0, 0 };
             units.cap = want;
             cand.units = &units;
         } else {
@@ -1855,7 +1853,7 @@ enum sc_err sc_engine_match(const struct sc_snap *snap, const struct sc_query *c
             continue;
         c.kindmask = collect_kinds(qs[qi]->root);
         c.err = SC_OK;
-        struct ulist res = {0};
+        struct ulist res = { 0 };
         if (eval(&c, qs[qi]->root, &cand, &res) != 0) {
             e = c.err ? c.err : sc_diag_set(diag, SC_ENOMEM, "out of memory");
             ul_free(&res);

@@ -85,8 +85,7 @@ enum sc_err sc_engine_search_ex(const struct sc_snap *snap, const struct sc_text
  * instead of reading the postings of the others. */
 typedef int sc_match_fn(void *ctx, size_t qi, const int64_t *ids, size_t n);
 enum sc_err sc_engine_match(const struct sc_snap *snap, const struct sc_query *const *qs, size_t nq,
-                            int64_t after_id, sc_match_fn *fn, void *ctx,
-                            struct sc_diag *diag);
+                            int64_t after_id, sc_match_fn *fn, void *ctx, struct sc_diag *diag);
 
 /* Locate a global ordinal. */
 static inline size_t sc_snap_seg_of(const struct sc_snap *s, uint32_t ord)

@@ -6,9 +6,9 @@
  * process that adds segments is noticed by a cheap stat of the manifest.
  */
 #include "library/library_int.h"
-#include "watch/watch_int.h"
 #include "search/engine.h"
 #include "sucai/gongwen.h"
+#include "watch/watch_int.h"
 
 #include <dirent.h>
 #include <errno.h>

@@ -93,8 +93,8 @@ static enum sc_err fail(struct parser *p, enum sc_err err, const char *fmt, ...)
     return err;
 }
 
-static const char *const field_names[] = {"title", "genre", "year",    "unit",
-                                          "level", "section", "docno", "date"};
+static const char *const field_names[] = { "title", "genre",   "year",  "unit",
+                                           "level", "section", "docno", "date" };
 
 /* Read a "..." at the cursor (which is on the quote). */
 static enum sc_err lex_quoted(struct parser *p, const char **s, size_t *slen)

@@ -12,8 +12,8 @@
  * a common one fills the page at once. Dates are a sorted array; units a
  * table of the distinct normalised units with their counts.
  */
-#include "search/engine.h"
 #include "search/codec.h"
+#include "search/engine.h"
 
 #include "library/library_int.h"
 #include "sucai/docno.h"
@@ -27,14 +27,14 @@
 #include <string.h>
 #include <time.h>
 
-#define SEP 0x1F
-#define UNI_LOW 0x1FFFFEu /* key of a single code point: cp << 21 | UNI_LOW */
-#define DOCNO_KEY (1ULL << 63) /* keys of the 发文字号 part, apart from the title's */
-#define MAX_WORDS 4
+#define SEP             0x1F
+#define UNI_LOW         0x1FFFFEu    /* key of a single code point: cp << 21 | UNI_LOW */
+#define DOCNO_KEY       (1ULL << 63) /* keys of the 发文字号 part, apart from the title's */
+#define MAX_WORDS       4
 #define MAX_QUERY_BYTES 256
-#define SCAN_BUDGET 300000 /* documents checked per word set, at most */
-#define PREFIX_LOOK 4000   /* documents checked beyond a full page, for titles starting so */
-#define UNITS_SHOWN 3
+#define SCAN_BUDGET     300000 /* documents checked per word set, at most */
+#define PREFIX_LOOK     4000   /* documents checked beyond a full page, for titles starting so */
+#define UNITS_SHOWN     3
 
 struct qf_list {
     uint64_t key;
@@ -58,9 +58,9 @@ struct qf_unit {
 struct sc_quickfind {
     const struct sc_qf_entry *e;
     size_t n;
-    char *text; /* the search texts, one after another */
-    uint64_t *toff;  /* n + 1 offsets */
-    uint32_t *tlen;  /* bytes of the title part of each text */
+    char *text;     /* the search texts, one after another */
+    uint64_t *toff; /* n + 1 offsets */
+    uint32_t *tlen; /* bytes of the title part of each text */
     struct qf_list *lists;
     size_t nlists;
     uint32_t *slot; /* hash: list index + 1, 0 = empty */
@@ -140,7 +140,7 @@ static int count_key(struct sc_quickfind *qf, uint64_t key, uint32_t ord, size_t
         qf->lists = nl;
         *cap = nc;
     }
-    qf->lists[qf->nlists] = (struct qf_list){key, 0, 1, ord};
+    qf->lists[qf->nlists] = (struct qf_list){ key, 0, 1, ord };
     qf->slot[h] = (uint32_t)++qf->nlists;
     if (qf->nlists * 2 > qf->nslot)
         return grow_hash(qf);
@@ -193,8 +193,8 @@ static int count_cb(void *ctx, uint64_t key)
 struct fill_ctx {
     struct sc_quickfind *qf;
     uint32_t ord;
-    uint32_t *tmp;  /* postings, uint32, list after list */
-    uint64_t *pos;  /* per list: next free slot in tmp */
+    uint32_t *tmp; /* postings, uint32, list after list */
+    uint64_t *pos; /* per list: next free slot in tmp */
 };
 
 static int fill_cb(void *ctx, uint64_t key)
@@ -325,7 +325,7 @@ static int build_units(struct sc_quickfind *qf)
             qf->units = nn;
             cap = nc;
         }
-        qf->units[qf->nunits] = (struct qf_unit){all.len, (uint32_t)u[i].len, u[i].ord, 1};
+        qf->units[qf->nunits] = (struct qf_unit){ all.len, (uint32_t)u[i].len, u[i].ord, 1 };
         sc_buf_add(&all, u[i].norm, u[i].len);
         slot[at] = (uint32_t)++qf->nunits;
     }
@@ -374,7 +374,7 @@ enum sc_err sc_quickfind_new(const struct sc_qf_entry *e, size_t n, struct sc_qu
     /* pass 1: the keys and their document counts */
     size_t cap = 0;
     for (size_t i = 0; i < n && !bad; i++) {
-        struct count_ctx c = {qf, (uint32_t)i, &cap};
+        struct count_ctx c = { qf, (uint32_t)i, &cap };
         bad = each_key(qf->text + qf->toff[i], qf->toff[i + 1] - qf->toff[i], count_cb, &c) != 0;
     }
     /* pass 2: the postings, newest first (entries taken from the last) */
@@ -391,7 +391,7 @@ enum sc_err sc_quickfind_new(const struct sc_qf_entry *e, size_t n, struct sc_qu
         qf->lists[l].last = UINT32_MAX;
     }
     for (size_t i = n; i-- > 0 && !bad;) {
-        struct fill_ctx f = {qf, (uint32_t)i, tmp, pos};
+        struct fill_ctx f = { qf, (uint32_t)i, tmp, pos };
         bad = each_key(qf->text + qf->toff[i], qf->toff[i + 1] - qf->toff[i], fill_cb, &f) != 0;
     }
     /* varint gaps, descending */
@@ -418,7 +418,7 @@ enum sc_err sc_quickfind_new(const struct sc_qf_entry *e, size_t n, struct sc_qu
     bad |= !qf->dates;
     for (size_t i = 0; i < n && !bad; i++)
         if (sc_date_valid(e[i].date))
-            qf->dates[qf->ndates++] = (struct qf_date){e[i].date, (uint32_t)i};
+            qf->dates[qf->ndates++] = (struct qf_date){ e[i].date, (uint32_t)i };
     if (!bad)
         qsort(qf->dates, qf->ndates, sizeof *qf->dates, cmp_date);
     if (!bad)
@@ -447,8 +447,8 @@ struct word {
 
 /* The rarest list of the words' keys; NULL when a key is missing (no
  * document can match). */
-static const struct qf_list *rarest(const struct sc_quickfind *qf, const struct word *w,
-                                    size_t nw, uint64_t part)
+static const struct qf_list *rarest(const struct sc_quickfind *qf, const struct word *w, size_t nw,
+                                    uint64_t part)
 {
     const struct qf_list *best = NULL;
     for (size_t i = 0; i < nw; i++) {
@@ -484,7 +484,6 @@ struct found {
     size_t n, cap;
 };
 
-
 static int already(const struct found *f, size_t entry)
 {
     for (size_t i = 0; i < f->n; i++)
@@ -519,7 +518,8 @@ static void scan(const struct sc_quickfind *qf, const struct word *w, size_t nw,
         p += m;
         ord = k ? ord - (uint32_t)v : (uint32_t)v;
         looked++;
-        if (npre >= want || (npre + nrest >= want && (docno_part || looked > full_at + PREFIX_LOOK)))
+        if (npre >= want ||
+            (npre + nrest >= want && (docno_part || looked > full_at + PREFIX_LOOK)))
             break;
         const char *t = qf->text + qf->toff[ord];
         size_t tl = qf->tlen[ord];
@@ -541,8 +541,8 @@ static void scan(const struct sc_quickfind *qf, const struct word *w, size_t nw,
         if (!ok || already(out, ord))
             continue;
         size_t fcp = first == s ? 0 : sc_utf8_count(s, (size_t)(first - s));
-        struct sc_qf_hit h = {docno_part ? SC_QF_DOCNO : SC_QF_TITLE, ord, 0, (int64_t)fcp,
-                              (int64_t)(fcp + w[0].ncp)};
+        struct sc_qf_hit h = { docno_part ? SC_QF_DOCNO : SC_QF_TITLE, ord, 0, (int64_t)fcp,
+                               (int64_t)(fcp + w[0].ncp) };
         if (prefix) {
             pre[npre++] = h;
         } else if (nrest < want) {
@@ -622,7 +622,7 @@ enum sc_err sc_quickfind_query(const struct sc_quickfind *qf, const char *q, siz
         sc_buf_release(&nq);
         return sc_diag_set(diag, SC_EPARSE, "the text typed is not valid UTF-8");
     }
-    struct found f = {hits, 0, limit};
+    struct found f = { hits, 0, limit };
     /* a 发文字号: whole, or its start (国发〔2019〕) in the sorted numbers;
      * another part of one (〔2019〕4号) in the numbers' own keys */
     char canon[SC_DOCNO_MAX];
@@ -650,8 +650,8 @@ enum sc_err sc_quickfind_query(const struct sc_quickfind *qf, const char *q, siz
                 break;
             if (dk == SC_DOCNO_FULL && x->len != cl)
                 break;
-            struct sc_qf_hit h = {SC_QF_DOCNO, qf->dsort[i], 0, 0,
-                                  (int64_t)sc_utf8_count(canon, cl)};
+            struct sc_qf_hit h = { SC_QF_DOCNO, qf->dsort[i], 0, 0,
+                                   (int64_t)sc_utf8_count(canon, cl) };
             size_t at = top;
             while (at > 0 && f.h[at - 1].entry < h.entry)
                 at--;
@@ -664,7 +664,7 @@ enum sc_err sc_quickfind_query(const struct sc_quickfind *qf, const char *q, siz
         }
         f.n = top;
     } else if (dk != SC_DOCNO_NONE && digits) {
-        struct word w = {canon, cl, sc_utf8_count(canon, cl)};
+        struct word w = { canon, cl, sc_utf8_count(canon, cl) };
         scan(qf, &w, 1, 1, 0, limit, &f);
     }
     if (dk == SC_DOCNO_FULL && f.n) {
@@ -694,7 +694,7 @@ enum sc_err sc_quickfind_query(const struct sc_quickfind *qf, const char *q, siz
         }
         for (size_t i = 0; i < nb && f.n < limit; i++) {
             const struct qf_unit *x = &qf->units[best[i]];
-            hits[f.n++] = (struct sc_qf_hit){SC_QF_UNIT, x->newest, x->count, -1, -1};
+            hits[f.n++] = (struct sc_qf_hit){ SC_QF_UNIT, x->newest, x->count, -1, -1 };
         }
     }
     /* a date narrower than a year: the documents of that day or month */
@@ -711,7 +711,7 @@ enum sc_err sc_quickfind_query(const struct sc_quickfind *qf, const char *q, siz
         }
         for (size_t i = lo; i < qf->ndates && qf->dates[i].date >= d0 && f.n < limit; i++)
             if (!already(&f, qf->dates[i].ord))
-                hits[f.n++] = (struct sc_qf_hit){SC_QF_DATE, qf->dates[i].ord, 0, -1, -1};
+                hits[f.n++] = (struct sc_qf_hit){ SC_QF_DATE, qf->dates[i].ord, 0, -1, -1 };
     }
     /* titles holding every word (split where it was typed: normalising
      * drops the spaces between ideographs) */
@@ -746,10 +746,13 @@ static enum sc_err snap_quickfind(struct sc_snap *s, struct sc_quickfind **out,
             for (size_t si = 0; si < s->nseg; si++)
                 for (uint32_t d = 0; d < s->segs[si]->ndocs; d++) {
                     const struct sc_sdoc *x = &s->segs[si]->docs[d];
-                    ent[k++] = (struct sc_qf_entry){
-                        x->id, {x->title.p, x->title.len}, {x->docno.p, x->docno.len},
-                        {x->unit.p, x->unit.len},          {x->genre.p, x->genre.len},
-                        x->year,                           x->date};
+                    ent[k++] = (struct sc_qf_entry){ x->id,
+                                                     { x->title.p, x->title.len },
+                                                     { x->docno.p, x->docno.len },
+                                                     { x->unit.p, x->unit.len },
+                                                     { x->genre.p, x->genre.len },
+                                                     x->year,
+                                                     x->date };
                 }
             e = sc_quickfind_new(ent, k, &s->qf, diag);
             if (e == SC_OK)
@@ -786,8 +789,8 @@ static double now_ms(void)
     return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
 }
 
-enum sc_err sc_suggest_json(struct sc_library *lib, const char *q, size_t limit,
-                            struct sc_buf *out, struct sc_diag *diag)
+enum sc_err sc_suggest_json(struct sc_library *lib, const char *q, size_t limit, struct sc_buf *out,
+                            struct sc_diag *diag)
 {
     double t0 = now_ms();
     if (!q)
@@ -813,7 +816,7 @@ enum sc_err sc_suggest_json(struct sc_library *lib, const char *q, size_t limit,
         sc_jw_kstr(&w, "q", q, len);
         sc_jw_key(&w, "suggestions");
         sc_jw_arr(&w, SC_JW_INLINE);
-        static const char *const kinds[] = {"docno", "date", "title", "unit"};
+        static const char *const kinds[] = { "docno", "date", "title", "unit" };
         for (size_t i = 0; i < n; i++) {
             const struct sc_qf_entry *x = &s->qf_entries[hits[i].entry];
             sc_jw_obj(&w, SC_JW_INLINE);
@@ -847,8 +850,8 @@ enum sc_err sc_suggest_json(struct sc_library *lib, const char *q, size_t limit,
             struct sc_str shown = hits[i].kind == SC_QF_DOCNO ? x->docno : x->title;
             size_t tcp = sc_utf8_count(shown.p, shown.len);
             const char *nt = qf->text + qf->toff[hits[i].entry];
-            size_t ncp = hits[i].kind == SC_QF_DOCNO ? tcp
-                                                      : sc_utf8_count(nt, qf->tlen[hits[i].entry]);
+            size_t ncp =
+                hits[i].kind == SC_QF_DOCNO ? tcp : sc_utf8_count(nt, qf->tlen[hits[i].entry]);
             if (hits[i].from >= 0 && ncp == tcp && hits[i].kind != SC_QF_DATE) {
                 sc_jw_key(&w, "match");
                 sc_jw_arr(&w, SC_JW_INLINE);

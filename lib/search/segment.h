@@ -11,7 +11,7 @@
 #include "sucai/library.h"
 #include "search/codec.h"
 
-#define SC_SEG_MAGIC "SCIDX004"
+#define SC_SEG_MAGIC   "SCIDX004"
 #define SC_SEG_VERSION 4
 #define SC_PAIR_END 0x1FFFFFu /* second half of the pair of a paragraph's last character */
 #define SC_SKIP_BLOCK 128

@@ -26,8 +26,8 @@
 
 #define COMMON_SHARE 0.05
 #define SKEL_MAX_LEN 24 /* clusters in one skeleton, at most */
-#define EXAMPLES 3
-#define SUBS_SHOWN 5
+#define EXAMPLES     3
+#define SUBS_SHOWN   5
 
 struct sk_var {
     uint32_t off, len; /* display text in strs */
@@ -133,7 +133,7 @@ static int64_t intern(struct sc_skel_cache *c, int kind, const char *p, size_t n
             c->clu = x;
             c->capclu = nc;
         }
-        c->clu[c->nclu] = (struct sk_clu){(uint32_t)c->strs.len, (uint32_t)n};
+        c->clu[c->nclu] = (struct sk_clu){ (uint32_t)c->strs.len, (uint32_t)n };
     } else {
         if (c->nvar == c->capvar) {
             size_t nc = c->capvar ? c->capvar * 2 : 1024;
@@ -143,7 +143,7 @@ static int64_t intern(struct sc_skel_cache *c, int kind, const char *p, size_t n
             c->var = x;
             c->capvar = nc;
         }
-        c->var[c->nvar] = (struct sk_var){(uint32_t)c->strs.len, (uint32_t)n, cluster};
+        c->var[c->nvar] = (struct sk_var){ (uint32_t)c->strs.len, (uint32_t)n, cluster };
     }
     sc_buf_add(&c->strs, p, n);
     if (sc_buf_err(&c->strs) != SC_OK)
@@ -157,7 +157,7 @@ static int64_t intern(struct sc_skel_cache *c, int kind, const char *p, size_t n
 static struct sc_str heading_of(const struct sc_ssec *s)
 {
     size_t k = sc_heading_label_len(s->name.p, s->name.len);
-    return (struct sc_str){s->name.p + k, s->name.len - k};
+    return (struct sc_str){ s->name.p + k, s->name.len - k };
 }
 
 static enum sc_err build(const struct sc_snap *s, struct sc_skel_cache **out, struct sc_diag *diag)
@@ -200,12 +200,12 @@ static enum sc_err build(const struct sc_snap *s, struct sc_skel_cache **out, st
                 }
                 int paid = doc->paid_from >= 0 && (int64_t)x->ostart >= doc->paid_from &&
                            (doc->paid_to < 0 || (int64_t)x->ostart < doc->paid_to);
-                c->secs[c->nsecs++] = (struct sk_sec){(uint32_t)v, x->level, (uint8_t)paid};
+                c->secs[c->nsecs++] = (struct sk_sec){ (uint32_t)v, x->level, (uint8_t)paid };
             }
         }
     c->dstart[ord] = (uint32_t)c->nsecs;
     if (bad) {
-        struct sc_snap tmp = {0};
+        struct sc_snap tmp = { 0 };
         tmp.skel = c;
         sc_snap_skeleton_free(&tmp);
         return sc_diag_set(diag, SC_ENOMEM, "out of memory reading the headings");
@@ -225,7 +225,7 @@ struct skel {
 };
 
 struct pairc {
-    uint64_t key;  /* (top index + 1) << 32 | child cluster; 0 = empty */
+    uint64_t key;   /* (top index + 1) << 32 | child cluster; 0 = empty */
     uint32_t count; /* documents */
     uint32_t last;  /* the last document counted (ordinal + 1) */
     uint32_t var;   /* the child's heading as the newest document writes it */
@@ -330,7 +330,7 @@ enum sc_err sc_outline_stats_json(struct sc_library *lib, const struct sc_skelet
                             : sc_query_parse(qs.data, qs.len, &q, diag);
         if (e == SC_OK) {
             const struct sc_query *qp = &q;
-            struct idset ids = {0};
+            struct idset ids = { 0 };
             e = sc_engine_match(s, &qp, 1, 0, add_ids, &ids, diag);
             if (e == SC_OK && ids.oom)
                 e = sc_diag_set(diag, SC_ENOMEM, "out of memory");
@@ -523,7 +523,7 @@ enum sc_err sc_outline_stats_json(struct sc_library *lib, const struct sc_skelet
                 capseq = nc;
             }
             memcpy(seqs + nseq, seq, n * sizeof *seq);
-            sk[nskel++] = (struct skel){hv, (uint32_t)nseq, (uint32_t)n, 0, {0}, 0};
+            sk[nskel++] = (struct skel){ hv, (uint32_t)nseq, (uint32_t)n, 0, { 0 }, 0 };
             nseq += n;
         }
         sk[i].count++;

@@ -120,7 +120,8 @@ enum sc_err sc_fav_add(struct sc_library *lib, const struct sc_principal *p, int
         SC_SHELF_FAVORITES_MAX)
         return sc_diag_set(diag, SC_ELIMIT, "at most %d favourites; remove some first",
                            SC_SHELF_FAVORITES_MAX);
-    return exec_ud(lib, "INSERT OR IGNORE INTO favorites(user_id, doc_id, added) VALUES(?1, ?2, ?3)",
+    return exec_ud(lib,
+                   "INSERT OR IGNORE INTO favorites(user_id, doc_id, added) VALUES(?1, ?2, ?3)",
                    p->user_id, doc, 1, NULL, diag);
 }
 
@@ -143,8 +144,8 @@ enum sc_err sc_fav_which(struct sc_library *lib, const struct sc_principal *p, c
     memset(out, 0, n * sizeof *out);
     if (!sc_may(p, SC_ACT_SHELF) || sc_shelf_schema(lib, NULL) != SC_OK)
         return SC_OK;
-    sqlite3_stmt *st = sc_store_prepare(
-        lib, "SELECT 1 FROM favorites WHERE user_id = ?1 AND doc_id = ?2", diag);
+    sqlite3_stmt *st =
+        sc_store_prepare(lib, "SELECT 1 FROM favorites WHERE user_id = ?1 AND doc_id = ?2", diag);
     if (!st)
         return SC_ESTORE;
     for (size_t i = 0; i < n; i++) {
@@ -160,8 +161,7 @@ enum sc_err sc_fav_which(struct sc_library *lib, const struct sc_principal *p, c
 /* A page of a shelf list: rows (doc_id, time[, times]) newest first. */
 static enum sc_err list_page(struct sc_library *lib, int64_t user, const char *count_sql,
                              const char *page_sql, const char *time_key, const char *times_key,
-                             size_t limit, int64_t before, struct sc_buf *out,
-                             struct sc_diag *diag)
+                             size_t limit, int64_t before, struct sc_buf *out, struct sc_diag *diag)
 {
     if (limit > SC_SHELF_PAGE_MAX)
         limit = SC_SHELF_PAGE_MAX;
@@ -271,7 +271,8 @@ enum sc_err sc_history_clear(struct sc_library *lib, const struct sc_principal *
                              struct sc_diag *diag)
 {
     enum sc_err e = ready(lib, p, 1, diag);
-    sqlite3_stmt *st = e == SC_OK ? sc_store_prepare(lib, "DELETE FROM history WHERE user_id = ?", diag) : NULL;
+    sqlite3_stmt *st =
+        e == SC_OK ? sc_store_prepare(lib, "DELETE FROM history WHERE user_id = ?", diag) : NULL;
     if (e != SC_OK || !st)
         return e != SC_OK ? e : SC_ESTORE;
     sqlite3_bind_int64(st, 1, p->user_id);
@@ -314,11 +315,11 @@ enum sc_err sc_cart_set(struct sc_library *lib, const struct sc_principal *p, co
         sc_buf_release(&b);
         return sc_diag_set(diag, SC_ENOMEM, "out of memory");
     }
-    sqlite3_stmt *st = sc_store_prepare(
-        lib,
-        "INSERT INTO carts(user_id, ids, updated) VALUES(?1, ?2, ?3) "
-        "ON CONFLICT(user_id) DO UPDATE SET ids = ?2, updated = ?3",
-        diag);
+    sqlite3_stmt *st =
+        sc_store_prepare(lib,
+                         "INSERT INTO carts(user_id, ids, updated) VALUES(?1, ?2, ?3) "
+                         "ON CONFLICT(user_id) DO UPDATE SET ids = ?2, updated = ?3",
+                         diag);
     if (!st) {
         sc_buf_release(&b);
         return SC_ESTORE;
@@ -399,9 +400,9 @@ enum sc_err sc_cart_get(struct sc_library *lib, const struct sc_principal *p, st
 /* ---------------------------------------------------------------- near duplicates */
 
 /* The linked documents of id, with the similarity of each link. */
-#define NEAR_SQL                                                                               \
-    "SELECT x.id, CASE WHEN x.dup_of = d.id THEN x.similarity WHEN d.dup_of = x.id THEN "      \
-    "d.similarity ELSE NULL END FROM documents d JOIN documents x ON x.id != d.id AND "        \
+#define NEAR_SQL                                                                              \
+    "SELECT x.id, CASE WHEN x.dup_of = d.id THEN x.similarity WHEN d.dup_of = x.id THEN "     \
+    "d.similarity ELSE NULL END FROM documents d JOIN documents x ON x.id != d.id AND "       \
     "(x.dup_of = d.id OR x.id = d.dup_of OR (d.dup_of IS NOT NULL AND x.dup_of = d.dup_of)) " \
     "WHERE d.id = ?1 ORDER BY x.id"
 

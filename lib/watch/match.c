@@ -200,7 +200,7 @@ static int on_match(void *ctx, size_t qi, const int64_t *ids, size_t n)
             c->p = np;
             c->cap = nc;
         }
-        c->p[c->n++] = (struct pair){ids[i], q->id};
+        c->p[c->n++] = (struct pair){ ids[i], q->id };
     }
     return 0;
 }
@@ -248,17 +248,18 @@ static int store(struct sc_watcher *w, struct sc_library *lib, struct pair *p, s
         qsort(p, n, sizeof *p, cmp_watch);
     sqlite3_stmt *ins = NULL, *cnt = NULL, *mk = NULL, *top = NULL;
     int64_t now = (int64_t)sc_members_now();
-    ok = sqlite3_prepare_v2(db,
-                            "INSERT INTO watch_hits(watch_id, last_doc, n, docs, at) "
-                            "VALUES(?, ?, ?, ?, ?)",
-                            -1, &ins, NULL) == SQLITE_OK &&
-         sqlite3_prepare_v2(db,
-                            "UPDATE watches SET nhits = nhits + ?2, last_hit = ?3 WHERE id = ?1", -1,
-                            &cnt, NULL) == SQLITE_OK &&
-         sqlite3_prepare_v2(db, "UPDATE watch_state SET value = ? WHERE key = 'mark'", -1, &mk,
-                            NULL) == SQLITE_OK &&
-         sqlite3_prepare_v2(db, "SELECT coalesce(max(last_doc), 0) FROM watch_hits WHERE watch_id = ?",
-                            -1, &top, NULL) == SQLITE_OK;
+    ok =
+        sqlite3_prepare_v2(db,
+                           "INSERT INTO watch_hits(watch_id, last_doc, n, docs, at) "
+                           "VALUES(?, ?, ?, ?, ?)",
+                           -1, &ins, NULL) == SQLITE_OK &&
+        sqlite3_prepare_v2(db, "UPDATE watches SET nhits = nhits + ?2, last_hit = ?3 WHERE id = ?1",
+                           -1, &cnt, NULL) == SQLITE_OK &&
+        sqlite3_prepare_v2(db, "UPDATE watch_state SET value = ? WHERE key = 'mark'", -1, &mk,
+                           NULL) == SQLITE_OK &&
+        sqlite3_prepare_v2(db,
+                           "SELECT coalesce(max(last_doc), 0) FROM watch_hits WHERE watch_id = ?",
+                           -1, &top, NULL) == SQLITE_OK;
     struct sc_buf blob = SC_BUF_INIT;
     for (size_t i = 0; ok && i < n;) {
         size_t j = i;
@@ -431,7 +432,7 @@ static enum sc_err run(struct sc_watcher *w, struct sc_library *lib, struct sc_w
     for (size_t si = 0; si < snap->nseg; si++)
         for (uint32_t d = 0; d < snap->segs[si]->ndocs; d++)
             out->docs += snap->segs[si]->docs[d].id > mark;
-    struct collect c = {w->w, from, NULL, 0, 0, 0};
+    struct collect c = { w->w, from, NULL, 0, 0, 0 };
     double t0 = now_ms();
     if (e == SC_OK && w->n && from < to) {
         e = sc_engine_match(snap, w->qp, w->n, from, on_match, &c, diag);
@@ -456,8 +457,8 @@ static enum sc_err run(struct sc_watcher *w, struct sc_library *lib, struct sc_w
                 j++;
             int64_t upto = j < c.n ? c.p[j - 1].doc : to;
             size_t stored;
-            int r = store(w, lib, c.p + i, j - i, c.n <= SC_WATCH_TX_ROWS, cur, upto, &stored,
-                          diag);
+            int r =
+                store(w, lib, c.p + i, j - i, c.n <= SC_WATCH_TX_ROWS, cur, upto, &stored, diag);
             if (r < 0) {
                 e = diag && diag->err ? diag->err : SC_ESTORE;
                 break;
@@ -509,7 +510,7 @@ void sc_watch_after_index(struct sc_library *lib, int background)
     }
     w->last_run = t;
     struct sc_watch_run r;
-    struct sc_diag d = {0};
+    struct sc_diag d = { 0 };
     enum sc_err e = run(w, lib, &r, &d);
     add_run(&w->sum, &r);
     if (e != SC_OK && w->err == SC_OK) {

@@ -28,10 +28,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define FEED_PREFIX "swf_"
+#define FEED_PREFIX    "swf_"
 #define FEED_TOKEN_LEN (4 + SC_SECRET_HEX)
-#define FEED_ENTRIES 50
-#define MAX_HITS_PAGE 100
+#define FEED_ENTRIES   50
+#define MAX_HITS_PAGE  100
 
 static const char watch_sql[] =
     "CREATE TABLE IF NOT EXISTS watches(\n"
@@ -97,7 +97,8 @@ static enum sc_err ready(struct sc_library *lib, int write, struct sc_diag *diag
 
 static void bump_version(struct sc_library *lib)
 {
-    (void)sc_store_exec(lib, "UPDATE watch_state SET value = value + 1 WHERE key = 'version'", NULL);
+    (void)sc_store_exec(lib, "UPDATE watch_state SET value = value + 1 WHERE key = 'version'",
+                        NULL);
 }
 
 /* owner_id: the owner's account, 0 for the operator (NULL owner). */
@@ -134,8 +135,8 @@ static void default_name(const char *query, char out[SC_WATCH_NAME_MAX + 1])
     out[n] = '\0';
 }
 
-enum sc_err sc_watch_add(struct sc_library *lib, const struct sc_principal *owner,
-                         const char *name, const char *query, int64_t *id, struct sc_diag *diag)
+enum sc_err sc_watch_add(struct sc_library *lib, const struct sc_principal *owner, const char *name,
+                         const char *query, int64_t *id, struct sc_diag *diag)
 {
     if (id)
         *id = 0;
@@ -167,7 +168,8 @@ enum sc_err sc_watch_add(struct sc_library *lib, const struct sc_principal *owne
         return e;
     int64_t uid = owner_id(owner);
     if (owner) {
-        sqlite3_stmt *c = sc_store_prepare(lib, "SELECT count(*) FROM watches WHERE user_id = ?", diag);
+        sqlite3_stmt *c =
+            sc_store_prepare(lib, "SELECT count(*) FROM watches WHERE user_id = ?", diag);
         if (!c)
             return SC_ESTORE;
         sqlite3_bind_int64(c, 1, uid);
@@ -175,8 +177,7 @@ enum sc_err sc_watch_add(struct sc_library *lib, const struct sc_principal *owne
         sqlite3_finalize(c);
         int lim = sc_watch_limit(owner);
         if (have >= lim)
-            return sc_diag_set(diag, SC_ELIMIT,
-                               "%s may keep %d saved searches; remove one first",
+            return sc_diag_set(diag, SC_ELIMIT, "%s may keep %d saved searches; remove one first",
                                sc_tier_name(owner->tier), lim);
     }
     /* new to it: what is imported from now on (one statement: the id and
@@ -338,7 +339,8 @@ enum sc_err sc_watch_hits(struct sc_library *lib, const struct sc_principal *own
     if (limit > MAX_HITS_PAGE)
         limit = MAX_HITS_PAGE;
     sqlite3_stmt *ws = sc_store_prepare(
-        lib, "SELECT " LIST_COLS " FROM watches w LEFT JOIN users u ON u.id = w.user_id WHERE w.id = ?",
+        lib,
+        "SELECT " LIST_COLS " FROM watches w LEFT JOIN users u ON u.id = w.user_id WHERE w.id = ?",
         diag);
     if (!ws)
         return SC_ESTORE;
@@ -429,7 +431,8 @@ static enum sc_err set_feed(struct sc_library *lib, const struct sc_principal *o
         e = owned(lib, owner, id, diag);
     if (e != SC_OK)
         return e;
-    sqlite3_stmt *st = sc_store_prepare(lib, "UPDATE watches SET feed_hash = ?2 WHERE id = ?1", diag);
+    sqlite3_stmt *st =
+        sc_store_prepare(lib, "UPDATE watches SET feed_hash = ?2 WHERE id = ?1", diag);
     if (!st)
         return SC_ESTORE;
     sqlite3_bind_int64(st, 1, id);
@@ -500,14 +503,14 @@ enum sc_err sc_watch_feed_atom(struct sc_library *lib, const char *token, const 
     sc_buf_adds(&sub, (const char *)sqlite3_column_text(st, 2));
     sc_buf_adds(&sub, "”的文档");
     int64_t updated = sqlite3_column_type(st, 4) == SQLITE_NULL ? sqlite3_column_int64(st, 3)
-                                                                 : sqlite3_column_int64(st, 4);
+                                                                : sqlite3_column_int64(st, 4);
     sqlite3_finalize(st);
     char u[37], seed[96], fid[SC_UUID_URN_LEN];
     if (sc_library_uuid(lib, u, NULL) != SC_OK)
         snprintf(u, sizeof u, "%s", "no-id");
     snprintf(seed, sizeof seed, "%s/watch/%lld", u, (long long)id);
     sc_uuid_urn(fid, seed, strlen(seed));
-    struct sc_atom_feed feed = {fid, title.data, sub.data, self, page, updated, "sucai"};
+    struct sc_atom_feed feed = { fid, title.data, sub.data, self, page, updated, "sucai" };
     sc_atom_begin(out, &feed);
     sc_buf_release(&title);
     sc_buf_release(&sub);

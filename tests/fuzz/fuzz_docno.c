@@ -18,8 +18,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         abort();
     char again[SC_DOCNO_MAX];
     /* a canonical number reads back as itself */
-    if (out[0] && (sc_docno_canon(out, strlen(out), again) != SC_DOCNO_FULL ||
-                   strcmp(out, again) != 0))
+    if (out[0] &&
+        (sc_docno_canon(out, strlen(out), again) != SC_DOCNO_FULL || strcmp(out, again) != 0))
         abort();
     int32_t d = sc_docdate_find(s, size);
     if (d && !sc_date_valid(d))
@@ -28,7 +28,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (k == SC_DOCNO_NONE && out[0])
         abort();
     int32_t from, to;
-    struct sc_diag diag = {0};
+    struct sc_diag diag = { 0 };
     if (sc_date_range_parse(s, size, &from, &to, &diag) == SC_OK &&
         (!sc_date_valid(from) || !sc_date_valid(to) || from > to))
         abort();

@@ -4,11 +4,11 @@
  * version-8 UUIDs, RFC 3339 times, a well-formed feed (expat), and the
  * free summary that stops where the paid part begins.
  */
+#include <cmocka.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <cmocka.h>
 
 #include <expat.h>
 #include <string.h>
@@ -39,8 +39,8 @@ static void ids_and_times(void **state)
     assert_string_not_equal(a, c);
     assert_int_equal(strlen(a), 45);
     assert_int_equal(strncmp(a, "urn:uuid:", 9), 0);
-    assert_int_equal(a[9 + 14], '8');                     /* version 8 */
-    assert_non_null(strchr("89ab", a[9 + 19]));           /* variant 10 */
+    assert_int_equal(a[9 + 14], '8');           /* version 8 */
+    assert_non_null(strchr("89ab", a[9 + 19])); /* variant 10 */
     char t[21];
     sc_time_rfc3339(t, 1700000000);
     assert_string_equal(t, "2023-11-14T22:13:20Z");
@@ -68,13 +68,14 @@ static void a_feed(void **state)
 {
     (void)state;
     struct sc_buf b = SC_BUF_INIT;
-    struct sc_atom_feed f = {"urn:uuid:x", "今日更新 & <更多>", NULL, "/feed?a=1&b=2", "/", 1700000000, NULL};
+    struct sc_atom_feed f = { "urn:uuid:x", "今日更新 & <更多>", NULL, "/feed?a=1&b=2",
+                              "/",          1700000000,          NULL };
     sc_atom_begin(&b, &f);
-    const char *cats[] = {"通知", NULL, ""};
-    struct sc_atom_entry e = {"urn:uuid:y", "标题\x02", "/#doc=1", 1700000000, 1600000000,
-                              "摘要 <b>", "XX局", cats, 3};
+    const char *cats[] = { "通知", NULL, "" };
+    struct sc_atom_entry e = { "urn:uuid:y", "标题\x02", "/#doc=1", 1700000000, 1600000000,
+                               "摘要 <b>",   "XX局",     cats,      3 };
     sc_atom_add(&b, &e);
-    struct sc_atom_entry e2 = {"urn:uuid:z", NULL, NULL, 1, 0, NULL, NULL, NULL, 0};
+    struct sc_atom_entry e2 = { "urn:uuid:z", NULL, NULL, 1, 0, NULL, NULL, NULL, 0 };
     sc_atom_add(&b, &e2);
     sc_atom_end(&b);
     assert_int_equal(sc_buf_err(&b), SC_OK);

@@ -18,10 +18,11 @@ static void typed_spellings(void **state)
 {
     (void)state;
     char o[SC_DOCNO_MAX];
-    const char *same[] = {"国发〔2019〕4号", "国发[2019]4号", "国发［2019］4号", "国发2019 4号",
-                          "国发 2019 4 号", "国发【2019】04号", "国发(2019)4号", "国发（2019）4号",
-                          "国发〔2019〕4", "国发2019年4号", "国发２０１９　４号", "国发20194号",
-                          "国发〔２０１９〕第4号"};
+    const char *same[] = { "国发〔2019〕4号",      "国发[2019]4号",      "国发［2019］4号",
+                           "国发2019 4号",         "国发 2019 4 号",     "国发【2019】04号",
+                           "国发(2019)4号",        "国发（2019）4号",    "国发〔2019〕4",
+                           "国发2019年4号",        "国发２０１９　４号", "国发20194号",
+                           "国发〔２０１９〕第4号" };
     for (size_t i = 0; i < sizeof same / sizeof same[0]; i++) {
         assert_int_equal(canon(same[i], o), SC_DOCNO_FULL);
         assert_string_equal(o, "国发〔2019〕4号");
@@ -40,15 +41,24 @@ static void typed_spellings(void **state)
     assert_int_equal(canon("国办发", o), SC_DOCNO_PARTIAL);
     assert_string_equal(o, "国办发");
     /* not numbers */
-    const char *no[] = {"", "   ", "关于印发，方案", "2019年3月5日", "国发〔19〕4号", "国发〔2019〕4号文",
-                        "国发〔2019〕4号，", "《国发〔2019〕4号》", "国发〔2019〕第号", "国发〔3000〕4号"};
+    const char *no[] = { "",
+                         "   ",
+                         "关于印发，方案",
+                         "2019年3月5日",
+                         "国发〔19〕4号",
+                         "国发〔2019〕4号文",
+                         "国发〔2019〕4号，",
+                         "《国发〔2019〕4号》",
+                         "国发〔2019〕第号",
+                         "国发〔3000〕4号" };
     for (size_t i = 0; i < sizeof no / sizeof no[0]; i++) {
         assert_int_equal(canon(no[i], o), SC_DOCNO_NONE);
         assert_string_equal(o, "");
     }
     assert_int_equal(sc_docno_canon(NULL, 0, o), SC_DOCNO_NONE);
     /* a prefix longer than any issuer's */
-    assert_int_equal(canon("一二三四五六七八九十一二三四五六七八九十一〔2019〕4号", o), SC_DOCNO_NONE);
+    assert_int_equal(canon("一二三四五六七八九十一二三四五六七八九十一〔2019〕4号", o),
+                     SC_DOCNO_NONE);
     /* a line too long to be a number is not one, and out stays in bounds */
     char big[2048];
     memset(big, 'A', sizeof big - 1);
@@ -65,10 +75,13 @@ static void own_number(void **state)
 {
     (void)state;
     char o[SC_DOCNO_MAX];
-    assert_int_equal(find("国务院关于X的意见\n国务院关于\nX的意见\n国发〔2019〕5号\n各省、自治区：\n正文。", o), 1);
+    assert_int_equal(
+        find("国务院关于X的意见\n国务院关于\nX的意见\n国发〔2019〕5号\n各省、自治区：\n正文。", o),
+        1);
     assert_string_equal(o, "国发〔2019〕5号");
     /* with the signer of a 上行文 */
-    assert_int_equal(find("关于X的请示\nX政发〔2023〕12号        签发人：张三\n市政府：\n正文。", o), 1);
+    assert_int_equal(
+        find("关于X的请示\nX政发〔2023〕12号        签发人：张三\n市政府：\n正文。", o), 1);
     assert_string_equal(o, "X政发〔2023〕12号");
     /* in parentheses under the title of a 汇编 article */
     assert_int_equal(find("关于X的通知\n（国办发〔2018〕3号）\n各省：", o), 1);
@@ -78,9 +91,10 @@ static void own_number(void **state)
     assert_int_equal(find("X条例\n中华人民共和国国务院令第708号\n", o), 1);
     assert_string_equal(o, "中华人民共和国国务院令第708号");
     /* a citation in the body is not the document's number */
-    assert_int_equal(find("关于X的意见\n各省：\n按照《关于Y的意见》（国发〔2015〕43号）要求，现提出如下意见。",
-                          o),
-                     0);
+    assert_int_equal(
+        find("关于X的意见\n各省：\n按照《关于Y的意见》（国发〔2015〕43号）要求，现提出如下意见。",
+             o),
+        0);
     assert_string_equal(o, "");
     /* the title line itself is never the number; nor a number too far down */
     assert_int_equal(find("国发〔2019〕5号\n正文", o), 0);
@@ -103,17 +117,19 @@ static int32_t date_of(const char *text)
 static void dates_in_text(void **state)
 {
     (void)state;
-    assert_int_equal(date_of("标题\n正文。\n国务院\n2019年1月27日\n（此件公开发布）\n扫一扫在手机打开当前页"),
-                     20190127);
+    assert_int_equal(
+        date_of("标题\n正文。\n国务院\n2019年1月27日\n（此件公开发布）\n扫一扫在手机打开当前页"),
+        20190127);
     assert_int_equal(date_of("标题\n正文。\nX市人民政府办公室    2023年12月5日"), 20231205);
     assert_int_equal(date_of("标题\n正文。\n二〇一九年一月二十七日"), 20190127);
     assert_int_equal(date_of("标题\n正文。\n二○二三年十二月三十一日"), 20231231);
     assert_int_equal(date_of("标题\n正文。\n（2023年3月1日）"), 20230301);
     /* under the title: a speech, a regulation */
     assert_int_equal(date_of("在X会议上的讲话\n（2023年2月1日）\n同志们：\n正文。"), 20230201);
-    assert_int_equal(date_of("X条例\n（2019年3月28日X省第十三届人民代表大会常务委员会第十次会议通过）\n"
-                             "第一条 为了……，制定本条例。"),
-                     20190328);
+    assert_int_equal(
+        date_of("X条例\n（2019年3月28日X省第十三届人民代表大会常务委员会第十次会议通过）\n"
+                "第一条 为了……，制定本条例。"),
+        20190328);
     /* a sentence that ends with a date is not a 落款 */
     assert_int_equal(date_of("标题\n工作开展至2019年1月27日。"), 0);
     assert_int_equal(date_of("标题\n截至目前，已完成2019年1月27日"), 0);
@@ -134,34 +150,36 @@ static void typed_dates(void **state)
         const char *s;
         int32_t from, to;
     } ok[] = {
-        {"2019-01-27", 20190127, 20190127},
-        {"2019/1/27", 20190127, 20190127},
-        {"2019.1.27", 20190127, 20190127},
-        {"20190127", 20190127, 20190127},
-        {"2019年1月27日", 20190127, 20190127},
-        {"2019-02", 20190201, 20190228},
-        {"2020-02", 20200201, 20200229},
-        {"2019年2月", 20190201, 20190228},
-        {"2019", 20190101, 20191231},
-        {"2019年", 20190101, 20191231},
-        {"2019-01..2019-03", 20190101, 20190331},
-        {"2019..2020", 20190101, 20201231},
-        {"2019.01..2019.02", 20190101, 20190228},
-        {"2019-01-27 .. 2019-02-03", 20190127, 20190203},
-        {"２０１９－０１－２７", 20190127, 20190127},
+        { "2019-01-27", 20190127, 20190127 },
+        { "2019/1/27", 20190127, 20190127 },
+        { "2019.1.27", 20190127, 20190127 },
+        { "20190127", 20190127, 20190127 },
+        { "2019年1月27日", 20190127, 20190127 },
+        { "2019-02", 20190201, 20190228 },
+        { "2020-02", 20200201, 20200229 },
+        { "2019年2月", 20190201, 20190228 },
+        { "2019", 20190101, 20191231 },
+        { "2019年", 20190101, 20191231 },
+        { "2019-01..2019-03", 20190101, 20190331 },
+        { "2019..2020", 20190101, 20201231 },
+        { "2019.01..2019.02", 20190101, 20190228 },
+        { "2019-01-27 .. 2019-02-03", 20190127, 20190203 },
+        { "２０１９－０１－２７", 20190127, 20190127 },
     };
     for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
         int32_t f, t;
-        struct sc_diag d = {0};
+        struct sc_diag d = { 0 };
         assert_int_equal(sc_date_range_parse(ok[i].s, strlen(ok[i].s), &f, &t, &d), SC_OK);
         assert_int_equal(f, ok[i].from);
         assert_int_equal(t, ok[i].to);
     }
-    const char *bad[] = {"", "x", "19-01-27", "2019-13", "2019-02-30", "2019-01-27..", "2019..2018",
-                         "2019-01-27x", "1800", "2019-1-2-3"};
+    const char *bad[] = { "",           "x",           "19-01-27",
+                          "2019-13",    "2019-02-30",  "2019-01-27..",
+                          "2019..2018", "2019-01-27x", "1800",
+                          "2019-1-2-3" };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         int32_t f, t;
-        struct sc_diag d = {0};
+        struct sc_diag d = { 0 };
         assert_int_equal(sc_date_range_parse(bad[i], strlen(bad[i]), &f, &t, &d), SC_EPARSE);
         assert_true(strstr(d.msg, "date") != NULL);
     }

@@ -18,8 +18,8 @@ static const char *key(const char *h)
 static void clusters(void **state)
 {
     (void)state;
-    const char *problems[] = {"二、存在的问题", "存在问题", "问题与不足", "（二）存在的不足",
-                              "三、困难和问题", "主要问题"};
+    const char *problems[] = { "二、存在的问题",   "存在问题",       "问题与不足",
+                               "（二）存在的不足", "三、困难和问题", "主要问题" };
     for (size_t i = 0; i < sizeof problems / sizeof problems[0]; i++)
         assert_string_equal(key(problems[i]), "#problems");
     assert_string_equal(key("三、下一步工作打算"), "#plans");
@@ -28,7 +28,8 @@ static void clusters(void **state)
     assert_string_equal(key("一、基本情况"), "#overview");
     assert_string_equal(key("二、主要成效"), "#results");
     /* a heading that says more than its type keeps its text */
-    assert_string_equal(key("二、存在的问题及下一步整改措施和工作打算"), "存在问题下一步整改措施工作打算");
+    assert_string_equal(key("二、存在的问题及下一步整改措施和工作打算"),
+                        "存在问题下一步整改措施工作打算");
     assert_string_equal(key("三、加强组织领导，确保落实"), "加强组织领导确保落实");
     assert_string_equal(key("1.强化督导"), "强化督导");
     assert_string_equal(key("（1）压实责任"), "压实责任");
@@ -39,8 +40,9 @@ static void clusters(void **state)
     assert_string_equal(key("“三个一”工程"), "三个一工程");
     /* nothing left */
     assert_string_equal(key("一、"), "");
-    assert_int_equal(sc_heading_key("（一）。", strlen("（一）。"), (char[SC_HEADING_KEY_MAX]){0}), 0);
-    assert_int_equal(sc_heading_key(NULL, 0, (char[SC_HEADING_KEY_MAX]){0}), 0);
+    assert_int_equal(
+        sc_heading_key("（一）。", strlen("（一）。"), (char[SC_HEADING_KEY_MAX]){ 0 }), 0);
+    assert_int_equal(sc_heading_key(NULL, 0, (char[SC_HEADING_KEY_MAX]){ 0 }), 0);
     /* a very long heading is cut, never overrun */
     char big[2000] = "一、";
     for (int i = 0; i < 300; i++)

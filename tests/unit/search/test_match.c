@@ -12,11 +12,11 @@
  * 300 files) size the run; the corpus part is skipped when ../shared is
  * absent, the constructed part always runs.
  */
+#include <cmocka.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <cmocka.h>
 
 #include "search_fixture.h"
 #include "sucai/text.h"
@@ -81,7 +81,7 @@ static void got_release(struct got *g)
  * through in full. */
 static int64_t *search_new(struct fixture *f, const char *q, int64_t mark, size_t *n)
 {
-    struct sc_search_opts o = {0};
+    struct sc_search_opts o = { 0 };
     o.query = q;
     o.mode = SC_SEARCH_DOC;
     o.limit = SC_MAX_LIMIT;
@@ -90,7 +90,7 @@ static int64_t *search_new(struct fixture *f, const char *q, int64_t mark, size_
     size_t k = 0;
     for (;;) {
         struct sc_results r;
-        struct sc_diag d = {0};
+        struct sc_diag d = { 0 };
         enum sc_err e = sc_engine_search(f->snap, NULL, &o, &r, &d);
         if (e != SC_OK) {
             sc_results_release(&r);
@@ -145,7 +145,7 @@ static size_t check_queries(struct fixture *f, struct sc_snap *snap, int masked,
     assert_non_null(parsed);
     assert_non_null(pp);
     for (size_t i = 0; i < nq; i++) {
-        struct sc_diag d = {0};
+        struct sc_diag d = { 0 };
         if (sc_query_parse(qs[i], strlen(qs[i]), &parsed[i], &d) == SC_OK)
             pp[i] = &parsed[i];
     }
@@ -206,9 +206,19 @@ static void constructed(void **state)
     }
     struct fixture f;
     assert_int_equal(fixture_build(&f, docs, 6, 2), 0); /* ids 1 3 5 | 7 9 11 */
-    const char *qs[] = {"安全生产", "乡村振兴 安全", "隐患 | 营商", "-安全生产", "year:2024-2025",
-                  "genre:通知 隐患", "section:问题", "section:问题 隐患", "(安全 | 振兴) -通知",
-                  "龘龘", "稳", "通知", "\"放管服改革\""};
+    const char *qs[] = { "安全生产",
+                         "乡村振兴 安全",
+                         "隐患 | 营商",
+                         "-安全生产",
+                         "year:2024-2025",
+                         "genre:通知 隐患",
+                         "section:问题",
+                         "section:问题 隐患",
+                         "(安全 | 振兴) -通知",
+                         "龘龘",
+                         "稳",
+                         "通知",
+                         "\"放管服改革\"" };
     size_t nq = sizeof qs / sizeof qs[0];
     /* the new documents are the second segment */
     struct sc_snap *tail = tail_snap(&f, 1);
@@ -229,7 +239,7 @@ static void constructed(void **state)
     assert_int_equal(g.ids[0][0], 11);
     got_release(&g);
     /* a NULL query (did not parse) is skipped; a callback that stops stops */
-    const struct sc_query *two[] = {NULL, &q};
+    const struct sc_query *two[] = { NULL, &q };
     got_init(&g, 2);
     assert_int_equal(sc_engine_match(tail, two, 2, 0, collect, &g, NULL), SC_OK);
     assert_int_equal(g.n[0], 0);
@@ -311,7 +321,7 @@ static void corpus_property(void **state)
     struct sc_doc *docs = calloc(want ? want : 1, sizeof *docs);
     struct odoc *orc = calloc(want ? want : 1, sizeof *orc);
     size_t nd = 0, step = want ? nn / want : 1;
-    static const char *genres[] = {"通知", "工作总结", "讲话"};
+    static const char *genres[] = { "通知", "工作总结", "讲话" };
     for (size_t i = 0; i < want; i++) {
         char path[1024];
         snprintf(path, sizeof path, "%s/%s", dir, names[i * step]);

@@ -7,11 +7,11 @@
  * what is nowhere; limits and empty input; and, against a brute-force
  * scan, every title suggestion holds every word typed.
  */
+#include <cmocka.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <cmocka.h>
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,14 +23,18 @@ static const struct {
     const char *title, *docno, *unit;
     int32_t date;
 } D[] = {
-    {"国务院关于在市场监管领域全面推行部门联合“双随机、一公开”监管的意见", "国发〔2019〕5号", "国务院", 20190127},
-    {"国务院办公厅关于加强三级公立医院绩效考核工作的意见", "国办发〔2019〕4号", "国务院办公厅", 20190126},
-    {"国务院办公厅关于有效发挥政府性融资担保基金作用的指导意见", "国办发〔2019〕6号", "国务院办公厅", 20190122},
-    {"XX县2023年安全生产工作总结", "", "XX县应急管理局", 20231220},
-    {"关于XX县2023年安全生产工作的情况报告", "X政发〔2023〕14号", "XX县人民政府", 20231105},
-    {"乡村振兴工作总结", "", "", 0},
-    {"国务院关于促进综合保税区高水平开放高质量发展的若干意见", "国发〔2019〕3号", "国务院", 20190125},
-    {"国务院关于2018年度国家科学技术奖励的决定", "国发〔2018〕44号", "国务院", 20181228},
+    { "国务院关于在市场监管领域全面推行部门联合“双随机、一公开”监管的意见", "国发〔2019〕5号",
+      "国务院", 20190127 },
+    { "国务院办公厅关于加强三级公立医院绩效考核工作的意见", "国办发〔2019〕4号", "国务院办公厅",
+      20190126 },
+    { "国务院办公厅关于有效发挥政府性融资担保基金作用的指导意见", "国办发〔2019〕6号",
+      "国务院办公厅", 20190122 },
+    { "XX县2023年安全生产工作总结", "", "XX县应急管理局", 20231220 },
+    { "关于XX县2023年安全生产工作的情况报告", "X政发〔2023〕14号", "XX县人民政府", 20231105 },
+    { "乡村振兴工作总结", "", "", 0 },
+    { "国务院关于促进综合保税区高水平开放高质量发展的若干意见", "国发〔2019〕3号", "国务院",
+      20190125 },
+    { "国务院关于2018年度国家科学技术奖励的决定", "国发〔2018〕44号", "国务院", 20181228 },
 };
 #define N (sizeof D / sizeof D[0])
 
@@ -41,8 +45,13 @@ static int setup(void **state)
 {
     (void)state;
     for (size_t i = 0; i < N; i++)
-        E[i] = (struct sc_qf_entry){(int64_t)i + 1, sc_str_c(D[i].title), sc_str_c(D[i].docno),
-                                    sc_str_c(D[i].unit), sc_str_c(""), 0, D[i].date};
+        E[i] = (struct sc_qf_entry){ (int64_t)i + 1,
+                                     sc_str_c(D[i].title),
+                                     sc_str_c(D[i].docno),
+                                     sc_str_c(D[i].unit),
+                                     sc_str_c(""),
+                                     0,
+                                     D[i].date };
     return sc_quickfind_new(E, N, &QF, NULL) == SC_OK ? 0 : -1;
 }
 
@@ -130,8 +139,8 @@ static void titles_units_dates(void **state)
 static void against_scan(void **state)
 {
     (void)state;
-    static const char *qs[] = {"意见", "国务院 意见", "关于", "工作", "2019", "县", "总结 工作",
-                               "加强", "发展", "高质量 开放"};
+    static const char *qs[] = { "意见", "国务院 意见", "关于", "工作", "2019",
+                                "县",   "总结 工作",   "加强", "发展", "高质量 开放" };
     for (size_t i = 0; i < sizeof qs / sizeof qs[0]; i++) {
         struct sc_qf_hit h[SC_QF_LIMIT_MAX];
         size_t n;

@@ -5,11 +5,11 @@
  * repeats, unknown ids, the limit, another login sees it), anonymous
  * callers refused, and near duplicates from the links the import records.
  */
+#include <cmocka.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <cmocka.h>
 
 #include <ftw.h>
 #include <stdio.h>
@@ -74,7 +74,7 @@ static int setup(void **state)
     snprintf(t->path, sizeof t->path, "%s/lib", t->dir);
     sc_members_fast_hash = 1;
     sc_members_clock = clock_fn;
-    struct sc_diag d = {0};
+    struct sc_diag d = { 0 };
     if (sc_library_open(t->path, SC_LIBRARY_CREATE, &t->lib, &d) != SC_OK ||
         sc_user_add(t->lib, NULL, "ann", "password1", SC_TIER_FREE, 0, 0, &d) != SC_OK ||
         sc_user_add(t->lib, NULL, "ben", "password2", SC_TIER_VIP, 0, 0, &d) != SC_OK ||
@@ -118,12 +118,12 @@ static int64_t jint(const char *json, const char *key)
 static void favourites(void **state)
 {
     struct t *t = *state;
-    struct sc_diag d = {0};
+    struct sc_diag d = { 0 };
     assert_int_equal(sc_fav_add(t->lib, &t->a, t->d1, &d), SC_OK);
     assert_int_equal(sc_fav_add(t->lib, &t->a, t->d1, &d), SC_OK); /* again: no change */
     assert_int_equal(sc_fav_add(t->lib, &t->a, t->d3, &d), SC_OK);
     assert_int_equal(sc_fav_add(t->lib, &t->a, 9999, &d), SC_ENOTFOUND);
-    struct sc_principal anon = {0};
+    struct sc_principal anon = { 0 };
     assert_int_equal(sc_fav_add(t->lib, &anon, t->d1, NULL), SC_EDENIED);
     struct sc_buf b = SC_BUF_INIT;
     assert_int_equal(sc_fav_list(t->lib, &t->a, 10, 0, &b, &d), SC_OK);
@@ -144,7 +144,7 @@ static void favourites(void **state)
     assert_int_equal(sc_fav_list(t->lib, &t->b, 10, 0, &b, &d), SC_OK);
     assert_int_equal(jint(b.data, "total"), 0);
     sc_buf_release(&b);
-    int64_t ids[3] = {t->d1, t->d2, t->d3};
+    int64_t ids[3] = { t->d1, t->d2, t->d3 };
     int has[3];
     assert_int_equal(sc_fav_which(t->lib, &t->a, ids, 3, has, NULL), SC_OK);
     assert_true(has[0] && !has[1] && has[2]);
@@ -174,7 +174,7 @@ static void history(void **state)
 static void cart(void **state)
 {
     struct t *t = *state;
-    int64_t ids[] = {t->d3, t->d1, 777, t->d3, t->d2};
+    int64_t ids[] = { t->d3, t->d1, 777, t->d3, t->d2 };
     size_t dropped = 9;
     assert_int_equal(sc_cart_set(t->lib, &t->a, ids, 5, &dropped, NULL), SC_OK);
     assert_int_equal(dropped, 1);
@@ -197,16 +197,17 @@ static void cart(void **state)
     int64_t *many = calloc(SC_SHELF_CART_MAX + 1, sizeof *many);
     for (size_t i = 0; i <= SC_SHELF_CART_MAX; i++)
         many[i] = t->d1;
-    assert_int_equal(sc_cart_set(t->lib, &t->a, many, SC_SHELF_CART_MAX + 1, NULL, NULL), SC_ELIMIT);
+    assert_int_equal(sc_cart_set(t->lib, &t->a, many, SC_SHELF_CART_MAX + 1, NULL, NULL),
+                     SC_ELIMIT);
     free(many);
-    struct sc_principal anon = {0};
+    struct sc_principal anon = { 0 };
     assert_int_equal(sc_cart_get(t->lib, &anon, &b, NULL), SC_EDENIED);
 }
 
 static void near(void **state)
 {
     struct t *t = *state;
-    int64_t ids[3] = {t->d1, t->d2, t->d3}, n[3];
+    int64_t ids[3] = { t->d1, t->d2, t->d3 }, n[3];
     assert_int_equal(sc_near_counts(t->lib, ids, 3, n, NULL), SC_OK);
     assert_int_equal(n[0], 1);
     assert_int_equal(n[1], 1);

@@ -7,11 +7,11 @@
  * (a valid Atom document without paid text; a revoked token opens
  * nothing), and a read-only library.
  */
+#include <cmocka.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <cmocka.h>
 
 #include <expat.h>
 #include <ftw.h>
@@ -44,7 +44,7 @@ static int setup(void **state)
     if (!t || !mkdtemp(t->dir))
         return -1;
     snprintf(t->path, sizeof t->path, "%s/lib", t->dir);
-    struct sc_diag d = {0};
+    struct sc_diag d = { 0 };
     sc_members_fast_hash = 1;
     if (sc_library_open(t->path, SC_LIBRARY_CREATE, &t->lib, &d) != SC_OK ||
         sc_user_add(t->lib, NULL, "alice", "password1", SC_TIER_FREE, 0, 0, &d) != SC_OK ||
@@ -70,7 +70,7 @@ static int teardown(void **state)
 static void import(struct sc_library *lib, const char *name, const char *text)
 {
     struct sc_import_summary sum;
-    struct sc_diag d = {0};
+    struct sc_diag d = { 0 };
     assert_int_equal(sc_import_bytes(lib, name, text, strlen(text), NULL, &sum, &d), SC_OK);
     assert_int_equal(sum.imported, 1);
     assert_int_equal(sc_index_sync(lib, 1, &d), SC_OK);
@@ -107,7 +107,7 @@ static int64_t new_of(struct sc_library *lib, const struct sc_principal *owner, 
 static void saving(void **state)
 {
     struct t *t = *state;
-    struct sc_diag d = {0};
+    struct sc_diag d = { 0 };
     int64_t id;
     assert_int_equal(sc_watch_add(t->lib, &t->alice, "农村", "乡村振兴 genre:工作总结", &id, &d),
                      SC_OK);
@@ -138,7 +138,7 @@ static void saving(void **state)
     assert_int_equal(sc_watch_add(t->lib, &t->alice, NULL, "第四", NULL, &d), SC_ELIMIT);
     assert_non_null(strstr(d.msg, "free may keep 3"));
     /* anonymous callers keep none */
-    struct sc_principal anon = {0};
+    struct sc_principal anon = { 0 };
     assert_int_equal(sc_watch_add(t->lib, &anon, NULL, "x", NULL, NULL), SC_EDENIED);
     /* one member cannot see, remove or read another's */
     assert_int_equal(sc_watch_rm(t->lib, &t->bob, 1, NULL), SC_ENOTFOUND);
@@ -153,12 +153,13 @@ static void saving(void **state)
 
 static const char doc_a[] = "关于乡村振兴工作的通知\n各乡镇：\n推进乡村振兴，发展特色产业。\n";
 static const char doc_b[] = "安全生产工作总结\n一、基本情况\n安全生产形势平稳。\n";
-static const char doc_paid[] = "乡村振兴专题报告\n免费部分说明背景。\n##paidbegin##\n付费部分：乡村振兴的秘密做法。\n##paidend##\n";
+static const char doc_paid[] =
+    "乡村振兴专题报告\n免费部分说明背景。\n##paidbegin##\n付费部分：乡村振兴的秘密做法。\n##paidend##\n";
 
 static void matching(void **state)
 {
     struct t *t = *state;
-    struct sc_diag d = {0};
+    struct sc_diag d = { 0 };
     import(t->lib, "old.txt", "乡村振兴旧文\n早已入库的乡村振兴材料。\n");
     int64_t w1, w2, w3;
     assert_int_equal(sc_watch_add(t->lib, &t->bob, "振兴", "乡村振兴", &w1, &d), SC_OK);
@@ -266,7 +267,7 @@ static void check_atom(const char *xml, size_t len, int entries)
 static void feed(void **state)
 {
     struct t *t = *state;
-    struct sc_diag d = {0};
+    struct sc_diag d = { 0 };
     int64_t w;
     assert_int_equal(sc_watch_add(t->lib, &t->bob, "振兴", "乡村振兴", &w, &d), SC_OK);
     import(t->lib, "a.txt", doc_a);
@@ -317,10 +318,10 @@ static void updates(void **state)
     import(t->lib, "a.txt", doc_a);
     import(t->lib, "b.txt", doc_b);
     import(t->lib, "p.txt", doc_paid);
-    struct sc_updates_opts o = {0};
+    struct sc_updates_opts o = { 0 };
     o.limit = 2;
     struct sc_buf b = SC_BUF_INIT;
-    struct sc_diag d = {0};
+    struct sc_diag d = { 0 };
     assert_int_equal(sc_updates_json(t->lib, &o, &b, &d), SC_OK);
     struct sc_json j;
     assert_int_equal(sc_json_parse(&j, b.data, b.len, 0, &d), SC_OK);
@@ -350,7 +351,7 @@ static void read_only(void **state)
 {
     struct t *t = *state;
     sc_library_close(t->lib);
-    struct sc_diag d = {0};
+    struct sc_diag d = { 0 };
     assert_int_equal(sc_library_open(t->path, SC_LIBRARY_READONLY, &t->lib, &d), SC_OK);
     struct sc_buf b = SC_BUF_INIT;
     assert_int_equal(sc_watch_list(t->lib, NULL, 1, &b, &d), SC_OK);
