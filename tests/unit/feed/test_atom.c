@@ -4,11 +4,12 @@
  * version-8 UUIDs, RFC 3339 times, a well-formed feed (expat), and the
  * free summary that stops where the paid part begins.
  */
-#include <cmocka.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include <cmocka.h>
 
 #include <expat.h>
 #include <string.h>

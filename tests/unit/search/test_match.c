@@ -12,11 +12,12 @@
  * 300 files) size the run; the corpus part is skipped when ../shared is
  * absent, the constructed part always runs.
  */
-#include <cmocka.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include <cmocka.h>
 
 #include "search_fixture.h"
 #include "sucai/text.h"

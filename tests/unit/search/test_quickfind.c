@@ -7,11 +7,12 @@
  * what is nowhere; limits and empty input; and, against a brute-force
  * scan, every title suggestion holds every word typed.
  */
-#include <cmocka.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include <cmocka.h>
 
 #include <stdio.h>
 #include <stdlib.h>

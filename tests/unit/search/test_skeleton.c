@@ -5,11 +5,12 @@
  * document, a query narrowing the documents, leave-one-out (exclude, doc),
  * paid headings left out for callers not entitled, and the errors.
  */
-#include <cmocka.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include <cmocka.h>
 
 #include <ftw.h>
 #include <stdio.h>

@@ -5,11 +5,12 @@
  * repeats, unknown ids, the limit, another login sees it), anonymous
  * callers refused, and near duplicates from the links the import records.
  */
-#include <cmocka.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include <cmocka.h>
 
 #include <ftw.h>
 #include <stdio.h>

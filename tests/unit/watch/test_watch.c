@@ -7,11 +7,12 @@
  * (a valid Atom document without paid text; a revoked token opens
  * nothing), and a read-only library.
  */
-#include <cmocka.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include <cmocka.h>
 
 #include <expat.h>
 #include <ftw.h>
