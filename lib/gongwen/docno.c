@@ -329,9 +329,21 @@ int sc_date_valid(int32_t ymd)
 void sc_date_format(int32_t ymd, char out[11])
 {
     out[0] = '\0';
-    if (sc_date_valid(ymd))
-        snprintf(out, 11, "%04d-%02d-%02d", (int)(ymd / 10000) % 10000, (int)(ymd / 100 % 100),
-                 (int)(ymd % 100));
+    if (!sc_date_valid(ymd))
+        return;
+    /* digits by hand: a valid date is always 10 characters */
+    unsigned v[3] = {(unsigned)(ymd / 10000), (unsigned)(ymd / 100 % 100), (unsigned)(ymd % 100)};
+    out[0] = (char)('0' + v[0] / 1000 % 10);
+    out[1] = (char)('0' + v[0] / 100 % 10);
+    out[2] = (char)('0' + v[0] / 10 % 10);
+    out[3] = (char)('0' + v[0] % 10);
+    out[4] = '-';
+    out[5] = (char)('0' + v[1] / 10);
+    out[6] = (char)('0' + v[1] % 10);
+    out[7] = '-';
+    out[8] = (char)('0' + v[2] / 10);
+    out[9] = (char)('0' + v[2] % 10);
+    out[10] = '\0';
 }
 
 static int cn_digit(uint32_t c)

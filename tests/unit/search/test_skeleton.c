@@ -59,7 +59,7 @@ static int setup(void **state)
             "XX县%d局2023年工作总结\n一、%s\n（一）强化组织领导\n做了很多工作%d。\n（二）狠抓落实\n成效明显。\n"
             "二、%s\n问题不少。\n三、下一步打算\n继续努力%s。\n",
             i, h1[i], i, h2[i], i == 3 ? "安全生产" : "");
-        char n[16];
+        char n[32];
         snprintf(n, sizeof n, "s%d.txt", i);
         add(n, t);
     }
