@@ -106,6 +106,11 @@ $(BUILD)/fuzz/replay_%: tests/fuzz/%.c tests/fuzz/replay.c $(BUILD)/libsucai-all
 
 unit: $(UNIT_BIN)
 
+# Benchmark programs (bench/*.c) use the public API only.
+$(BUILD)/bench/%: bench/%.c $(BUILD)/libsucai.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libsucai.a $(LDLIBS)
+
 test check: $(BUILD)/sucai $(UNIT_BIN) $(FUZZ_REPLAY)
 	BUILD=$(BUILD) tests/run
 

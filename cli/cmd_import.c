@@ -141,15 +141,26 @@ int cmd_import(struct cli *cli, int argc, char **argv)
     snprintf(detail, sizeof detail, "%zu files imported (%zu documents), %zu duplicates, %zu refused",
              sum.imported, sum.docs, sum.duplicates, sum.refused);
     sc_audit(lib, NULL, "import", detail, "cli");
+    /* saved searches were matched as the documents were committed */
+    struct sc_watch_run wr;
+    struct sc_diag wd = { 0 };
+    enum sc_err we = sc_watch_stats(lib, &wr, &wd);
     sc_library_close(lib);
     double s = seconds_since(&ui.t0);
-    if (!ui.json && !ui.quiet)
+    if (!ui.json && !ui.quiet) {
         fprintf(stderr,
                 "imported %zu file%s (%zu document%s), %zu duplicate%s, %zu refused; "
                 "%.1f MB in %.1f s\n",
                 sum.imported, sum.imported == 1 ? "" : "s", sum.docs, sum.docs == 1 ? "" : "s",
                 sum.duplicates, sum.duplicates == 1 ? "" : "s", sum.refused,
                 (double)sum.bytes / 1e6, s);
+        if (wr.watches && wr.docs)
+            fprintf(stderr, "saved searches: %lld new matches for %lld saved searches (%.1f s)\n",
+                    (long long)wr.hits, (long long)wr.watches,
+                    (wr.match_ms + wr.store_ms) / 1000.0);
+    }
+    if (we != SC_OK)
+        cli_fail(cli, we, "import: matching saved searches", &wd);
     if (e != SC_OK) {
         cli_fail(cli, e, "import", &d);
         return 2;

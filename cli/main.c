@@ -34,6 +34,8 @@ static const struct command commands[] = {
     { "reindex", cmd_reindex, "rebuild the search index from the store" },
     { "user", cmd_user, "manage member accounts" },
     { "token", cmd_token, "manage API tokens" },
+    { "watch", cmd_watch, "saved searches (订阅): add, list, rm, show new matches" },
+    { "outline-stats", cmd_outline, "提纲: the usual level-1 skeletons of a 文种" },
     { "audit", cmd_audit, "show the audit log" },
     { "debug", cmd_debug, "debug normalize|parse|decode FILE: pipeline stages, for tests" },
 };

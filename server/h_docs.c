@@ -117,6 +117,10 @@ void h_doc(struct sc_req *req, struct sc_resp *r)
     sc_doc_json(&r->body, &doc, req_may(req, SC_ACT_READ_PAID));
     sc_buf_addc(&r->body, '\n');
     sc_doc_release(&doc);
+    /* a member's reading history follows what the reader opens (HEAD too
+     * is a read; a failure to record costs the reader nothing) */
+    if (req_may(req, SC_ACT_SHELF))
+        (void)sc_history_add(req->srv->lib, req_who(req), req->id, NULL);
 }
 
 void h_section(struct sc_req *req, struct sc_resp *r)

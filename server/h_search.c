@@ -1,6 +1,6 @@
 /*
  * GET /api/v1/search: q, mode=doc|para, limit, offset, facets=0|1 and the
- * filter parameters genre= year= level= section= unit= title=, which are
+ * filter parameters genre= year= level= section= unit= title= docno= date=, which are
  * appended to the query as fields (a repeated parameter is an OR of its
  * values). The answer is sc_results_json() plus the effective query and
  * the paging, so the page can show "第 21–40 条，共 N 条".
@@ -10,7 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const filter_fields[] = { "genre", "year", "level", "section", "unit", "title" };
+static const char *const filter_fields[] = { "genre", "year",  "level", "section",
+                                             "unit",  "title", "docno", "date" };
 
 /* Append the filter parameters as query fields; SC_EPARSE names a bad one. */
 static enum sc_err add_filters(struct sc_req *req, struct sc_buf *q, int *nfilters,

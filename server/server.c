@@ -359,7 +359,10 @@ static const char *route_media_type(enum route r)
     case R_MASK:
     case R_MASK_RESTORE:
     case R_FILL:
-    case R_SESSION: return "application/json";
+    case R_SESSION:
+    case R_WATCHES:
+    case R_FAVORITES:
+    case R_CART: return "application/json";
     default: return NULL;
     }
 }

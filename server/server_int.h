@@ -41,6 +41,22 @@ enum route {
     R_MASK,
     R_MASK_RESTORE,
     R_FILL,
+    /* the member's daily library (h_daily.c, h_shelf.c, h_find.c) */
+    R_UPDATES,
+    R_FEED_UPDATES,
+    R_FEED_WATCH,
+    R_WATCHES,
+    R_WATCH,
+    R_WATCH_SEEN,
+    R_WATCH_FEED,
+    R_FAVORITES,
+    R_FAVORITE,
+    R_HISTORY,
+    R_CART,
+    R_NEAR,
+    R_DOC_NEAR,
+    R_SUGGEST,
+    R_OUTLINE_STATS,
     R_BAD_PATH, /* undecodable or traversing path */
     R_COUNT
 };
@@ -180,6 +196,10 @@ size_t route_body_max(const struct sc_req *req);
 
 handler_fn h_healthz, h_metrics, h_static, h_search, h_docs, h_doc, h_section, h_stats, h_import,
     h_compile, h_session_post, h_session_delete, h_me, h_proof, h_mask, h_mask_restore, h_fill;
+handler_fn h_updates, h_feed_updates, h_feed_watch, h_watches, h_watches_post, h_watch,
+    h_watch_delete, h_watch_seen, h_watch_feed, h_watch_feed_delete, h_favorites, h_favorites_post,
+    h_favorite_delete, h_history, h_history_delete, h_cart, h_cart_post, h_cart_delete, h_near,
+    h_doc_near, h_suggest, h_outline_stats;
 
 /* The writer's tools (h_proof.c): the JSON object body, its "text" (at most
  * max bytes) and "kinds" (names or one comma-separated string); each fills

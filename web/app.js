@@ -20,6 +20,13 @@
 
   const $ = (id) => document.getElementById(id);
 
+  /* Extensions (daily.js: 今日更新, saved searches, quick find, 提纲, the
+   * shelf) register here: routes(path, params) returns true when it shows
+   * the view; hits(list, data) after results; doc(d, article) after the
+   * reader; me(me) after who-am-I; cart() after the cart changed. */
+  const hooks = { routes: [], hits: [], doc: [], me: [], cart: [] };
+  const runHooks = (name, ...args) => { for (const f of hooks[name]) { try { f(...args); } catch (e) { console.error(e); } } };
+
   /* ---- DOM building (text only) ---- */
 
   function el(tag, attrs, ...kids) {
@@ -263,8 +270,8 @@
   }
 
   function show(view) {
-    for (const v of ['search', 'reader', 'cart', 'import'])
-      $('view-' + v).hidden = v !== view;
+    for (const m of document.querySelectorAll('main.view'))
+      m.hidden = m.id !== 'view-' + view;
     document.body.dataset.view = view;
   }
 
@@ -279,6 +286,8 @@
       renderCart();
     } else if (path === '/import') {
       show('import');
+    } else if (hooks.routes.some((r) => r(path, params))) {
+      /* an extension's view */
     } else {
       show('search');
       state.q = params.get('q') || '';
@@ -408,6 +417,7 @@
     }
     data.hits.forEach((h, i) => ol.append(renderHit(h, i)));
     renderPager(data.total);
+    runHooks('hits', ol, data);
   }
 
   function docLink(h) {
@@ -599,6 +609,7 @@
     }
     if (my !== docSeq) return;
     renderDoc(d, q, at === null || at === '' ? -1 : Number(at));
+    runHooks('doc', d, art);
   }
 
   function sourceLine(d) {
@@ -836,10 +847,11 @@
     }
   }
 
-  function saveCart() {
+  function saveCart(quiet) {
     localStorage.setItem('sucai.cart', JSON.stringify(state.cart));
     $('cart-count').textContent = String(state.cart.length);
     for (const b of document.querySelectorAll('button.add')) syncCartButton(b);
+    if (!quiet) runHooks('cart');
   }
 
   function inCart(id) { return state.cart.some((x) => x.id === id); }
@@ -1023,6 +1035,7 @@
       state.me = null;
     }
     renderWho();
+    runHooks('me', state.me);
   }
 
   function renderWho() {
@@ -1059,6 +1072,7 @@
       $('login-pass').value = '';
       $('login').close();
       renderWho();
+      runHooks('me', state.me);
       cache.clear();
       toast('欢迎，' + state.me.user);
       route();
@@ -1125,7 +1139,15 @@
     if (ev.key === 'sucai.cart') { state.cart = loadCart(); saveCart(); if (document.body.dataset.view === 'cart') renderCart(); }
   });
 
-  saveCart();
-  loadMe();
+  window.sucaiApp = {
+    hooks, api, el, clear, toast, explain, show, route, go, state, fmtNum, fmtChars, marked,
+    cartButton, saveCart, loadCart, renderCart, ApiError,
+    /* the search box: put a query in it and search */
+    search(q) { $('q').value = q; state.q = q; state.offset = 0; go(); },
+  };
+  saveCart(true);
   route();
+  /* the extensions load after this file (defer keeps the order) and hook in
+   * before the principal arrives */
+  setTimeout(loadMe, 0);
 })();

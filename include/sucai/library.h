@@ -8,6 +8,7 @@
 #define SUCAI_LIBRARY_H
 
 #include "base.h"
+#include "docno.h"
 #include "gongwen.h"
 
 struct sc_library; /* opaque */
@@ -54,6 +55,10 @@ struct sc_doc {
     int64_t paid_to;   /* -1 = to the end */
     int64_t dup_of;    /* 0 = none */
     double similarity; /* with dup_of */
+    /* 发文字号 (canonical, "" = none) and 成文日期 (YYYYMMDD, 0 = unknown):
+     * derived from the text (include/sucai/docno.h), set when it is loaded */
+    char docno[SC_DOCNO_MAX];
+    int32_t docdate;
     struct sc_section *sections;
     size_t nsections;
 };
@@ -75,7 +80,8 @@ enum sc_err sc_doc_foreach(struct sc_library *lib, int64_t after_id, int flags, 
 /* JSON object of a document's metadata (the `sucai list --json` fields). */
 void sc_doc_json_meta(struct sc_buf *b, const struct sc_doc *doc);
 /* The full JSON object of a document (`sucai show --json`, GET /api/v1/docs/{id}):
- * the metadata fields plus "source": {"file", "part"}, "text", "normalized",
+ * the metadata fields plus "source": {"file", "part"}, "docno" (发文字号 or
+ * null), "date" (成文日期 "YYYY-MM-DD" or null), "text", "normalized",
  * "outline", "locked". The doc must be loaded with SC_DOC_TEXT|SC_DOC_OUTLINE.
  * When entitled is 0, the paid range of the text is withheld: "text" holds
  * only the free part(s), with "withheld": [start, end] in code points of

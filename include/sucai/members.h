@@ -43,11 +43,17 @@ enum sc_action {
     SC_ACT_DOWNLOAD,  /* compile / export (quota-limited) */
     SC_ACT_IMPORT,    /* upload documents */
     SC_ACT_ADMIN,     /* users, tokens, boilerplate review */
+    SC_ACT_SHELF,     /* keep things on the server: favourites, history, the 汇编
+                       * cart, saved searches (sc_watch_limit of them) */
 };
 
 /* The entitlement table (issue: members). 1 = allowed. Downloads also
  * need sc_quota_take. */
 int sc_may(const struct sc_principal *p, enum sc_action a);
+
+/* Saved searches a principal may keep: anonymous 0, free 3, vip 30,
+ * svip 100, editors and admins 300. */
+int sc_watch_limit(const struct sc_principal *p);
 
 /* Downloads per day for a principal; -1 = unlimited, 0 = none. */
 int sc_quota_daily(const struct sc_library *lib, const struct sc_principal *p);
@@ -210,7 +216,8 @@ enum sc_err sc_audit_list(struct sc_library *lib, size_t limit, int json, struct
 
 /* Append {"user": name|null, "tier", "tier_expires" (ISO 8601 UTC or null),
  * "roles": [...], "entitled": bool (may read paid parts), "may": {"search",
- * "read_paid", "download", "import", "admin"}, "downloads_per_day" and
+ * "read_paid", "download", "import", "admin", "shelf"}, "saved_searches"
+ * (sc_watch_limit), "downloads_per_day" and
  * "downloads_left" (null = unlimited), "csrf" (only if csrf is non-NULL)}. */
 void sc_principal_json(struct sc_library *lib, struct sc_buf *b, const struct sc_principal *p,
                        const char *csrf);

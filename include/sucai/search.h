@@ -7,12 +7,16 @@
  * Query syntax: terms separated by spaces are ANDed; "…" quotes a term with
  * spaces; A | B or A OR B; -term excludes; ( ) group. Fields: title:…
  * genre:… year:2023 year:2019-2023 unit:… level:… section:问题|做法|成效|
- * 打算|情况|其他 (or English kind names).
+ * 打算|情况|其他 (or English kind names), docno:国发〔2019〕4号 (发文字号 in
+ * any typed spelling; a part such as docno:国发2019 matches as a
+ * substring), date:2019-01-27 / date:2019-01 / date:2019 / date:A..B
+ * (成文日期).
  */
 #ifndef SUCAI_SEARCH_H
 #define SUCAI_SEARCH_H
 
 #include "base.h"
+#include "docno.h"
 #include "library.h"
 
 #define SC_MAX_QUERY_BYTES 1024
@@ -51,6 +55,8 @@ struct sc_hit {
     char *section;              /* para mode: section path of the paragraph */
     int year;
     char *genre;
+    char docno[SC_DOCNO_MAX]; /* 发文字号, "" = none */
+    int32_t date;             /* 成文日期 YYYYMMDD, 0 = unknown */
     struct sc_snippet *snippets;
     size_t nsnippets;
 };

@@ -81,6 +81,10 @@ static enum sc_err doc_from_row(sqlite3_stmt *st, int flags, struct sc_doc *doc)
     if (flags & SC_DOC_TEXT) {
         doc->text = sc_column_dup(st, 15, &oom);
         doc->text_len = (size_t)sqlite3_column_bytes(st, 15);
+        if (doc->text) {
+            sc_docno_find(doc->text, doc->text_len, doc->docno);
+            doc->docdate = sc_docdate_find(doc->text, doc->text_len);
+        }
     }
     if (oom) {
         sc_doc_release(doc);
@@ -296,6 +300,12 @@ void sc_doc_json(struct sc_buf *b, const struct sc_doc *d, int entitled)
         return;
     b->len--; /* reopen the object: drop the closing brace */
     /* the metadata's "source" is the file name; here it is {"file", "part"} */
+    sc_buf_adds(b, ", \"docno\": ");
+    sc_json_strz(b, d->docno[0] ? d->docno : NULL);
+    char date[11];
+    sc_date_format(d->docdate, date);
+    sc_buf_adds(b, ", \"date\": ");
+    sc_json_strz(b, date[0] ? date : NULL);
     sc_buf_adds(b, ", \"source\": {\"file\": ");
     sc_json_strz(b, d->source_file);
     sc_buf_addf(b, ", \"part\": %d}", d->part);

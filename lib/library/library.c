@@ -3,6 +3,7 @@
  * <dir>/index/ (the search index, attached by lib/search/).
  */
 #include "store.h"
+#include "watch/watch_int.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -48,6 +49,7 @@ static void library_free(struct sc_library *lib)
     if (!lib)
         return;
     sc_index_detach(lib);
+    sc_watch_detach(lib);
     sqlite3_close(lib->db);
     pthread_mutex_destroy(&lib->index_lock);
     free(lib->db_path);

@@ -11,6 +11,8 @@
 #include <sqlite3.h>
 
 struct sc_index;   /* lib/search/: the search index attached to a library */
+struct sc_watcher; /* lib/watch/: the saved-search matcher */
+struct sc_snap;    /* lib/search/engine.h */
 
 struct sc_library {
     char *dir;            /* library folder (owned) */
@@ -19,6 +21,7 @@ struct sc_library {
     int flags;            /* enum sc_library_flags */
     struct sc_index *index;
     pthread_mutex_t index_lock; /* guards index swaps and catch-up */
+    struct sc_watcher *watcher; /* made on first use */
 };
 
 /* Attach/detach the search index (lib/search/). sc_index_attach opens the
@@ -26,6 +29,18 @@ struct sc_library {
  * catches up any lag (unless the library is read-only). */
 enum sc_err sc_index_attach(struct sc_library *lib, struct sc_diag *diag);
 void sc_index_detach(struct sc_library *lib);
+/* A snapshot of the index's segments that hold documents with ids above
+ * after_id (sharing the current snapshot's segments when it is loaded),
+ * with maxid = the highest id the index covers; *out is NULL when the
+ * index holds no segment. For the saved-search matcher; the caller frees
+ * it with sc_snap_free. */
+enum sc_err sc_index_tail(struct sc_library *lib, int64_t after_id, struct sc_snap **out,
+                          struct sc_diag *diag);
+/* The current snapshot (loaded on first use, kept current as search's
+ * is), with a reference the caller gives back with sc_index_snap_put;
+ * NULL (diag set) when it cannot be loaded. */
+struct sc_snap *sc_index_snap(struct sc_library *lib, struct sc_diag *diag);
+void sc_index_snap_put(struct sc_library *lib, struct sc_snap *s);
 
 /* Store helpers (lib/library/store.c). */
 enum sc_err sc_store_exec(struct sc_library *lib, const char *sql, struct sc_diag *diag);

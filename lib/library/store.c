@@ -8,7 +8,9 @@
  */
 #include "store.h"
 #include "base/alloc.h"
+#include "shelf/shelf_int.h"
 #include "sucai/members.h"
+#include "watch/watch_int.h"
 
 #include <errno.h>
 #include <malloc.h>
@@ -205,6 +207,10 @@ enum sc_err sc_store_open(struct sc_library *lib, int create, struct sc_diag *di
             e = sc_store_exec(lib, schema_sql, diag);
         if (e == SC_OK)
             e = sc_members_schema(lib, diag);
+        if (e == SC_OK)
+            e = sc_watch_schema(lib, diag);
+        if (e == SC_OK)
+            e = sc_shelf_schema(lib, diag);
     }
     if (e == SC_OK) {
         /* a store that is not ours (or is corrupt) is refused here */

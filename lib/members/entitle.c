@@ -16,6 +16,8 @@
  * | downloads per day               |  0   |  3*  | 30  | 200  |   oo   |  oo   |
  * | import                          |  N   |  N   |  N  |  N   |   Y    |   Y   |
  * | users, tokens, boilerplate      |  N   |  N   |  N  |  N   |   N    |   Y   |
+ * | shelf: favourites, history, cart|  N   |  Y   |  Y  |  Y   |   Y    |   Y   |
+ * | saved searches (sc_watch_limit) |  0   |  3   | 30  | 100  |  300   |  300  |
  *  * free users download the free parts only (the caller passes
  *    entitled = sc_may(p, SC_ACT_READ_PAID) to compile/export).
  * The tier in a principal is already the effective one (an expired vip is
@@ -36,8 +38,18 @@ int sc_may(const struct sc_principal *p, enum sc_action a)
     case SC_ACT_DOWNLOAD: return p->all_entitled || known;
     case SC_ACT_IMPORT: return staff;
     case SC_ACT_ADMIN: return known && (p->roles & SC_ROLE_ADMIN);
+    case SC_ACT_SHELF: return known && p->user_id > 0; /* needs an account to keep it */
     }
     return 0;
+}
+
+int sc_watch_limit(const struct sc_principal *p)
+{
+    if (!sc_may(p, SC_ACT_SHELF))
+        return 0;
+    if (p->roles & (SC_ROLE_EDITOR | SC_ROLE_ADMIN))
+        return 300;
+    return p->tier >= SC_TIER_SVIP ? 100 : p->tier == SC_TIER_VIP ? 30 : 3;
 }
 
 static const int default_quota[] = {
@@ -192,11 +204,12 @@ void sc_principal_json(struct sc_library *lib, struct sc_buf *b, const struct sc
     sc_buf_addf(
         b,
         ",\"entitled\":%s,\"may\":{\"search\":%s,\"read_paid\":%s,\"download\":%s,"
-        "\"import\":%s,\"admin\":%s}",
+        "\"import\":%s,\"admin\":%s,\"shelf\":%s},\"saved_searches\":%d",
         sc_may(p, SC_ACT_READ_PAID) ? "true" : "false", sc_may(p, SC_ACT_SEARCH) ? "true" : "false",
         sc_may(p, SC_ACT_READ_PAID) ? "true" : "false",
         sc_may(p, SC_ACT_DOWNLOAD) ? "true" : "false", sc_may(p, SC_ACT_IMPORT) ? "true" : "false",
-        sc_may(p, SC_ACT_ADMIN) ? "true" : "false");
+        sc_may(p, SC_ACT_ADMIN) ? "true" : "false", sc_may(p, SC_ACT_SHELF) ? "true" : "false",
+        sc_watch_limit(p));
     sc_buf_adds(b, ",\"downloads_per_day\":");
     json_limit(b, sc_quota_daily(lib, p));
     sc_buf_adds(b, ",\"downloads_left\":");

@@ -66,6 +66,7 @@ struct ctx {
     size_t tfcap;
     uint8_t *tmark;  /* per document of one segment: title holds the term */
     size_t tmcap;
+    int exists; /* only which documents match: no counts, scores or title marks */
     /* a query of one term (document mode): rank while evaluating */
     const struct sc_qnode *topk_term;
     size_t topk_k;
@@ -203,6 +204,8 @@ void sc_snap_free(struct sc_snap *s)
 {
     if (!s)
         return;
+    sc_snap_quickfind_free(s);
+    sc_snap_skeleton_free(s);
     for (size_t i = 0; i < s->nseg; i++)
         sc_seg_close(s->segs[i]);
     free(s->segs);
@@ -534,6 +537,8 @@ static int eval_char_seg(struct ctx *c, size_t si, uint32_t ch, const uint32_t *
     return rc;
 }
 
+static int exists_doc(struct tcur *t);
+
 static int eval_term_seg(struct ctx *c, size_t si, const uint32_t *cps, size_t n,
                          const struct cand *cand, struct ulist *out)
 {
@@ -583,7 +588,11 @@ static int eval_term_seg(struct ctx *c, size_t si, const uint32_t *cps, size_t n
     while (!rc && tcur_align(t, &target, cd, ncd, &ci)) {
         if (target >= seg->ndocs)
             break;
-        if (!mask || mask[gbase + target]) {
+        if ((!mask || mask[gbase + target]) && c->exists && !c->para && !c->kindmask) {
+            /* saved searches ask only whether the document matches */
+            if (exists_doc(t))
+                rc = ul_push(c, out, gbase + target, 0, 1, 0);
+        } else if (!mask || mask[gbase + target]) {
             size_t ns = verify_doc(c, t);
             if (c->err)
                 rc = -1;
@@ -864,7 +873,7 @@ static int eval_term(struct ctx *c, const struct sc_qnode *q, const struct cand 
         size_t from = out->n;
         if (eval_term_seg(c, si, cps, n, cand, out))
             return -1;
-        if (c->para || out->n == from)
+        if (c->para || out->n == from || c->exists)
             continue;
         /* the title boost: the documents whose title holds the term */
         const struct sc_seg *seg = c->snap->segs[si];
@@ -890,7 +899,8 @@ static int eval_term(struct ctx *c, const struct sc_qnode *q, const struct cand 
     }
     if (c->para && cand->units)
         ul_restrict(out, cand->units);
-    score_leaf(c, out, term_df(c, cps, n));
+    if (!c->exists)
+        score_leaf(c, out, term_df(c, cps, n));
     return 0;
 }
 
@@ -920,6 +930,9 @@ static int doc_pred(const struct sc_qnode *q, const struct sc_sdoc *d)
         return d->year >= q->year_from && d->year <= q->year_to;
     case SC_Q_SECTION:
         return (d->kinds >> q->section) & 1;
+    case SC_Q_DOCNO:
+        return q->exact ? str_eq(d->docno, q->text, q->len) : str_has(d->docno, q->text, q->len);
+    case SC_Q_DATE: return d->date && d->date >= q->date_from && d->date <= q->date_to;
     default:
         return 0;
     }
@@ -1118,6 +1131,26 @@ static int eval_and(struct ctx *c, const struct sc_qnode *q, const struct cand *
             }
         cc.mask = own;
     }
+    /* saved searches: a filter that leaves few documents (genre:, year:)
+     * gives them as candidates, which cursors seek to, instead of a mask
+     * the cursors read through */
+    struct ulist own_units = { 0 };
+    if (own && c->exists && !cand->units) {
+        const struct sc_snap *s = c->snap;
+        size_t allowed = 0;
+        for (uint32_t g = 0; g < s->ndocs; g++)
+            allowed += own[g];
+        if (allowed * 4 < s->ndocs) {
+            if (ul_reserve(c, &own_units, allowed ? allowed : 1)) {
+                free(own);
+                return -1;
+            }
+            for (uint32_t g = 0; g < s->ndocs; g++)
+                if (own[g])
+                    own_units.v[own_units.n++] = (struct uent){ g, 0, 0, 0 };
+            cc.units = &own_units;
+        }
+    }
     int rc = 0;
     if (!npos) {
         rc = universe(c, preds, npred, cand, out);
@@ -1166,6 +1199,7 @@ static int eval_and(struct ctx *c, const struct sc_qnode *q, const struct cand *
         ul_free(&l);
     }
     free(own);
+    ul_free(&own_units);
     return rc;
 }
 
@@ -1556,6 +1590,11 @@ static enum sc_err make_hits(struct ctx *c, const struct sc_textsrc *src,
         h->paragraph = c->para ? (int64_t)(uint32_t)u[i]->unit : -1;
         h->title = sc_strndup(d->title.p, d->title.len);
         h->genre = d->genre.len ? sc_strndup(d->genre.p, d->genre.len) : NULL;
+        if (d->docno.len < SC_DOCNO_MAX) {
+            memcpy(h->docno, d->docno.p, d->docno.len);
+            h->docno[d->docno.len] = '\0';
+        }
+        h->date = d->date;
         if (!h->title || (d->genre.len && !h->genre)) {
             e = SC_ENOMEM;
             break;
@@ -1744,5 +1783,107 @@ done:
     free(c.topk_h);
     sc_query_release(&q);
     out->took_ms = now_ms() - t0;
+    return e;
+}
+
+/* ---------------------------------------------------------------- saved searches */
+
+enum sc_err sc_engine_match(const struct sc_snap *snap, const struct sc_query *const *qs, size_t nq,
+                            int64_t after_id, sc_match_fn *fn, void *fctx, struct sc_diag *diag)
+{
+    /* the first ordinal above after_id: ids ascend with ordinals */
+    uint32_t from = 0;
+    while (from < snap->ndocs) {
+        size_t si = sc_snap_seg_of(snap, from);
+        const struct sc_seg *seg = snap->segs[si];
+        if (!seg->ndocs || seg->docs[seg->ndocs - 1].id <= after_id) {
+            from = snap->base[si] + seg->ndocs;
+            continue;
+        }
+        uint32_t lo = 0, hi = seg->ndocs;
+        while (lo < hi) {
+            uint32_t m = lo + (hi - lo) / 2;
+            if (seg->docs[m].id <= after_id)
+                lo = m + 1;
+            else
+                hi = m;
+        }
+        from = snap->base[si] + lo;
+        break;
+    }
+    uint8_t *mask = NULL;
+    struct ulist units = { 0 };
+    struct cand cand = { NULL, NULL };
+    if (from > 0 && from < snap->ndocs) {
+        uint32_t want = snap->ndocs - from;
+        if (want * 4 < snap->ndocs) {
+            /* few of many: candidate units, which cursors seek to */
+            units.v = sc_malloc(want * sizeof *units.v);
+            if (!units.v)
+                return sc_diag_set(diag, SC_ENOMEM, "out of memory");
+            for (uint32_t o = from; o < snap->ndocs; o++)
+                units.v[units.n++] = (struct uent){ o, 0, 0, 0 };
+            units.cap = want;
+            cand.units = &units;
+        } else {
+            mask = sc_calloc(snap->ndocs, 1);
+            if (!mask)
+                return sc_diag_set(diag, SC_ENOMEM, "out of memory");
+            memset(mask + from, 1, want);
+            cand.mask = mask;
+        }
+    }
+    if (from >= snap->ndocs)
+        return SC_OK;
+    struct sc_search_opts opts;
+    memset(&opts, 0, sizeof opts);
+    opts.mode = SC_SEARCH_DOC;
+    struct ctx c;
+    memset(&c, 0, sizeof c);
+    c.snap = snap;
+    c.opts = &opts;
+    c.diag = diag;
+    c.exists = 1;
+    int64_t *ids = NULL;
+    size_t cap = 0;
+    enum sc_err e = SC_OK;
+    /* one context for every query: the scratch arrays are reused */
+    for (size_t qi = 0; qi < nq && e == SC_OK; qi++) {
+        if (!qs[qi] || !qs[qi]->root)
+            continue;
+        c.kindmask = collect_kinds(qs[qi]->root);
+        c.err = SC_OK;
+        struct ulist res = { 0 };
+        if (eval(&c, qs[qi]->root, &cand, &res) != 0) {
+            e = c.err ? c.err : sc_diag_set(diag, SC_ENOMEM, "out of memory");
+            ul_free(&res);
+            break;
+        }
+        if (res.n > cap) {
+            int64_t *grown = sc_reallocarray(ids, res.n, sizeof *ids);
+            if (!grown) {
+                ul_free(&res);
+                e = sc_diag_set(diag, SC_ENOMEM, "out of memory");
+                break;
+            }
+            ids = grown;
+            cap = res.n;
+        }
+        size_t n = res.n;
+        for (size_t i = 0; i < n; i++)
+            ids[i] = doc_of(snap, (uint32_t)res.v[i].unit, NULL)->id;
+        ul_free(&res);
+        if (n && fn(fctx, qi, ids, n))
+            break;
+    }
+    free(ids);
+    free(mask);
+    ul_free(&units);
+    for (size_t i = 0; i < SC_QUERY_MAX_TERM_BYTES; i++)
+        free(c.pb[i]);
+    free(c.starts);
+    free(c.cdocs);
+    free(c.tf);
+    free(c.tmark);
     return e;
 }

@@ -8,6 +8,7 @@
 
 #include "search/query.h"
 #include "search/segment.h"
+#include "sucai/quickfind.h"
 #include "sucai/search.h"
 
 /* An immutable, reference-counted set of segments in id order. */
@@ -34,7 +35,17 @@ struct sc_snap {
     struct sc_facet_key *fkey;
     struct sc_str32 genre_name[SC_FACET_NAMES], level_name[SC_FACET_NAMES];
     size_t ngenre_name, nlevel_name; /* names [1, n) are used */
+    /* 一键快速查找 over this snapshot, built on first use (quickfind.c) */
+    struct sc_quickfind *qf;
+    struct sc_qf_entry *qf_entries;
+    /* 提纲's interned headings, built on first use (skeleton.c) */
+    struct sc_skel_cache *skel;
 };
+
+void sc_snap_skeleton_free(struct sc_snap *s);
+
+/* Free a snapshot's quick-find structure (sc_snap_free calls it). */
+void sc_snap_quickfind_free(struct sc_snap *s);
 
 /* Take ownership of segs[0..n) (sorted by id range) and build a snapshot
  * with refs = 1. */
@@ -62,6 +73,19 @@ enum sc_err sc_engine_search(const struct sc_snap *snap, const struct sc_textsrc
 enum sc_err sc_engine_search_ex(const struct sc_snap *snap, const struct sc_textsrc *src,
                                 const struct sc_search_opts *opts, int flags,
                                 struct sc_results *out, struct sc_diag *diag);
+
+/* Saved searches: every document of snap with an id above after_id that
+ * each query matches, in id order, with search's semantics (document
+ * mode): the same documents as search over the whole snapshot, restricted
+ * to those ids. fn is called once per query with at least one match, with
+ * the ids (borrowed for the call); a non-zero return stops. qs[i] may be
+ * NULL (skipped). The queries are parsed once by the caller; one context
+ * serves them all. When the documents asked for are a small part of the
+ * snapshot (a merged segment), cursors seek to them with their skips
+ * instead of reading the postings of the others. */
+typedef int sc_match_fn(void *ctx, size_t qi, const int64_t *ids, size_t n);
+enum sc_err sc_engine_match(const struct sc_snap *snap, const struct sc_query *const *qs, size_t nq,
+                            int64_t after_id, sc_match_fn *fn, void *ctx, struct sc_diag *diag);
 
 /* Locate a global ordinal. */
 static inline size_t sc_snap_seg_of(const struct sc_snap *s, uint32_t ord)

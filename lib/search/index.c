@@ -8,6 +8,7 @@
 #include "library/library_int.h"
 #include "search/engine.h"
 #include "sucai/gongwen.h"
+#include "watch/watch_int.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -482,6 +483,12 @@ static int docreader_next(struct docreader *r, struct sc_doc *doc, struct sc_dia
     doc->level = col_text(r->d, 6);
     doc->paid_from = sqlite3_column_int64(r->d, 7);
     doc->paid_to = sqlite3_column_int64(r->d, 8);
+    /* 发文字号 and 成文日期 are derived from the text (docno.h), as the
+     * normalised text is */
+    if (doc->text) {
+        sc_docno_find(doc->text, doc->text_len, doc->docno);
+        doc->docdate = sc_docdate_find(doc->text, doc->text_len);
+    }
     /* its sections: the other scan, in step */
     size_t n = 0;
     sc_buf_reset(&r->str);
@@ -977,6 +984,54 @@ static enum sc_err catch_up(struct sc_library *lib, unsigned how, struct sc_diag
         if (have)
             e = reload(lib, diag);
     }
+    /* saved searches are matched against what was added (and what an
+     * earlier run left, after a crash) */
+    if (e == SC_OK)
+        sc_watch_after_index(lib, (how & CATCH_ALONE) != 0);
+    return e;
+}
+
+struct sc_snap *sc_index_snap(struct sc_library *lib, struct sc_diag *diag)
+{
+    if (!lib->index) {
+        sc_diag_set(diag, SC_EINVAL, "the library has no index attached");
+        return NULL;
+    }
+    maybe_reload(lib);
+    enum sc_err e = SC_OK;
+    struct sc_snap *s = snap_get(lib, &e, diag);
+    if (!s && e == SC_OK)
+        sc_diag_set(diag, SC_ESTORE, "the index cannot be read");
+    return s;
+}
+
+void sc_index_snap_put(struct sc_library *lib, struct sc_snap *s)
+{
+    snap_unref(lib, s);
+}
+
+enum sc_err sc_index_tail(struct sc_library *lib, int64_t after_id, struct sc_snap **out,
+                          struct sc_diag *diag)
+{
+    *out = NULL;
+    struct sc_index *ix = lib->index;
+    if (!ix)
+        return sc_diag_set(diag, SC_EINVAL, "the library has no index attached");
+    struct manifest m;
+    enum sc_err e = manifest_read(ix->dir, &m, diag);
+    if (e == SC_ENOTFOUND)
+        return SC_OK;
+    if (e != SC_OK)
+        return e;
+    size_t k = 0;
+    for (size_t i = 0; i < m.nseg; i++)
+        if (m.seg[i].hi > after_id)
+            m.seg[k++] = m.seg[i];
+    m.nseg = k;
+    struct sc_snap *cur = snap_ref(lib);
+    e = snap_load(ix->dir, &m, cur, out, diag);
+    snap_unref(lib, cur);
+    manifest_release(&m);
     return e;
 }
 

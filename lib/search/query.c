@@ -5,6 +5,7 @@
  */
 #include "search/query.h"
 
+#include "sucai/docno.h"
 #include "sucai/gongwen.h"
 #include "sucai/text.h"
 
@@ -92,7 +93,8 @@ static enum sc_err fail(struct parser *p, enum sc_err err, const char *fmt, ...)
     return err;
 }
 
-static const char *const field_names[] = {"title", "genre", "year", "unit", "level", "section"};
+static const char *const field_names[] = { "title", "genre",   "year",  "unit",
+                                           "level", "section", "docno", "date" };
 
 /* Read a "..." at the cursor (which is on the quote). */
 static enum sc_err lex_quoted(struct parser *p, const char **s, size_t *slen)
@@ -322,6 +324,37 @@ static struct sc_qnode *parse_field(struct parser *p)
         }
         n->year_from = a;
         n->year_to = b;
+    } else if (strcmp(f, "docno") == 0) {
+        n = node_new(p, SC_Q_DOCNO);
+        if (!n)
+            return NULL;
+        char canon[SC_DOCNO_MAX];
+        enum sc_docno_kind k = sc_docno_canon(lx->s, lx->slen, canon);
+        if (k == SC_DOCNO_NONE) {
+            fail(p, SC_EPARSE,
+                 "bad docno '%.*s' at character %zu (use docno:国发〔2019〕4号, docno:国发2019, "
+                 "docno:〔2019〕4号; quote one with spaces)",
+                 (int)(lx->slen > 64 ? 64 : lx->slen), lx->s, lx->vpos);
+            node_free(n);
+            return NULL;
+        }
+        n->exact = k == SC_DOCNO_FULL;
+        if (set_text(p, n, canon, strlen(canon), lx->vpos, 0) != SC_OK) {
+            node_free(n);
+            return NULL;
+        }
+    } else if (strcmp(f, "date") == 0) {
+        n = node_new(p, SC_Q_DATE);
+        if (!n)
+            return NULL;
+        if (sc_date_range_parse(lx->s, lx->slen, &n->date_from, &n->date_to, NULL) != SC_OK) {
+            fail(p, SC_EPARSE,
+                 "bad date '%.*s' at character %zu (use date:2019-01-27, date:2019-01, "
+                 "date:2019 or date:2019-01..2019-03)",
+                 (int)(lx->slen > 64 ? 64 : lx->slen), lx->s, lx->vpos);
+            node_free(n);
+            return NULL;
+        }
     } else if (strcmp(f, "section") == 0) {
         n = node_new(p, SC_Q_SECTION);
         if (!n)
@@ -573,6 +606,17 @@ static void dump(struct sc_buf *b, const struct sc_qnode *n)
     case SC_Q_SECTION:
         sc_buf_addf(b, "section:%s", sc_kind_name((enum sc_section_kind)n->section));
         return;
+    case SC_Q_DOCNO:
+        sc_buf_adds(b, n->exact ? "docno:" : "docno~");
+        sc_json_str(b, n->text, n->len);
+        return;
+    case SC_Q_DATE: {
+        char a[11], z[11];
+        sc_date_format(n->date_from, a);
+        sc_date_format(n->date_to, z);
+        sc_buf_addf(b, "date:%s..%s", a, z);
+        return;
+    }
     case SC_Q_TITLE:
     case SC_Q_GENRE:
     case SC_Q_UNIT:

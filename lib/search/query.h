@@ -25,6 +25,8 @@ enum sc_qkind {
     SC_Q_UNIT,    /* text: substring of the unit */
     SC_Q_LEVEL,   /* text: exact level */
     SC_Q_SECTION, /* kind */
+    SC_Q_DOCNO,   /* text: canonical 发文字号 (exact) or a part of one (substring) */
+    SC_Q_DATE,    /* 成文日期 in date_from..date_to (YYYYMMDD) */
 };
 
 struct sc_qnode {
@@ -34,6 +36,8 @@ struct sc_qnode {
     size_t ncp;        /* code points of text */
     int year_from, year_to;
     int section;       /* enum sc_section_kind for SC_Q_SECTION */
+    int exact;         /* SC_Q_DOCNO: a whole number, compared whole */
+    int32_t date_from, date_to;
     struct sc_qnode **kids;
     size_t nkids;
 };

@@ -66,6 +66,12 @@ void sc_results_json(struct sc_buf *b, const struct sc_results *r, enum sc_searc
             sc_buf_adds(b, "null");
         sc_buf_adds(b, ", \"genre\": ");
         sc_json_strz(b, h->genre);
+        sc_buf_adds(b, ", \"docno\": ");
+        sc_json_strz(b, h->docno[0] ? h->docno : NULL);
+        char date[11];
+        sc_date_format(h->date, date);
+        sc_buf_adds(b, ", \"date\": ");
+        sc_json_strz(b, date[0] ? date : NULL);
         if (mode == SC_SEARCH_PARA) {
             sc_buf_addf(b, ", \"paragraph\": %lld, \"section\": ", (long long)h->paragraph);
             sc_json_strz(b, h->section ? h->section : "");

@@ -378,6 +378,8 @@ enum sc_err sc_segbuild_add(struct sc_segbuild *sb, const struct sc_doc *doc, st
     put_strz(d, doc->genre);
     put_strz(d, doc->level);
     put_strz(d, doc->unit);
+    put_strz(d, doc->docno);
+    sc_varint_put(d, doc->docdate > 0 ? (uint64_t)doc->docdate : 0);
     sc_varint_put(d, n);
     sc_varint_put(d, len);
     int64_t pf = doc->paid_from, pt = doc->paid_to;
@@ -1185,6 +1187,8 @@ static int parse_doc(struct sc_sdoc *d, struct rd *r)
     d->genre = rd_str(r);
     d->level = rd_str(r);
     d->unit = rd_str(r);
+    d->docno = rd_str(r);
+    d->date = (int32_t)rd_var(r);
     d->norm_len = (uint32_t)rd_var(r);
     d->orig_len = (uint32_t)rd_var(r);
     d->paid_from = (int64_t)rd_var(r) - 1;

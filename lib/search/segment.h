@@ -11,8 +11,8 @@
 #include "sucai/library.h"
 #include "search/codec.h"
 
-#define SC_SEG_MAGIC "SCIDX003"
-#define SC_SEG_VERSION 3
+#define SC_SEG_MAGIC   "SCIDX004"
+#define SC_SEG_VERSION 4
 #define SC_PAIR_END 0x1FFFFFu /* second half of the pair of a paragraph's last character */
 #define SC_SKIP_BLOCK 128
 
@@ -69,6 +69,8 @@ struct sc_sdoc {
     int64_t id;
     int year;
     struct sc_str32 title, title_norm, genre, level, unit;
+    struct sc_str32 docno;           /* 发文字号, canonical ("" = none) */
+    int32_t date;                    /* 成文日期 YYYYMMDD, 0 = unknown */
     uint32_t norm_len;               /* normalised code points, '\n' included */
     uint32_t orig_len;               /* original bytes */
     int64_t paid_from, paid_to;      /* original code points; -1 = none / to end */

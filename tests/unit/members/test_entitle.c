@@ -56,12 +56,18 @@ static struct sc_principal make(enum who w)
 }
 
 /* The issue's table, row by row. */
-static const int want[NWHO][5] = {
-    /*                search read_paid download import admin */
-    [ANON] = { 1, 0, 0, 0, 0 },       [FREE] = { 1, 0, 1, 0, 0 },
-    [VIP] = { 1, 1, 1, 0, 0 },        [SVIP] = { 1, 1, 1, 0, 0 },
-    [EDITOR] = { 1, 1, 1, 1, 0 },     [ADMIN] = { 1, 1, 1, 1, 1 },
-    [EDITOR_VIP] = { 1, 1, 1, 1, 0 }, [ALL_ENTITLED] = { 1, 1, 1, 0, 0 },
+static const int want[NWHO][6] = {
+    /*                search read_paid download import admin shelf */
+    [ANON] = { 1, 0, 0, 0, 0, 0 },       [FREE] = { 1, 0, 1, 0, 0, 1 },
+    [VIP] = { 1, 1, 1, 0, 0, 1 },        [SVIP] = { 1, 1, 1, 0, 0, 1 },
+    [EDITOR] = { 1, 1, 1, 1, 0, 1 },     [ADMIN] = { 1, 1, 1, 1, 1, 1 },
+    [EDITOR_VIP] = { 1, 1, 1, 1, 0, 1 }, [ALL_ENTITLED] = { 1, 1, 1, 0, 0, 0 },
+};
+/* saved searches kept: anonymous callers (also on a private server) have
+ * no account to keep them in */
+static const int want_watches[NWHO] = {
+    [ANON] = 0,     [FREE] = 3,    [VIP] = 30,         [SVIP] = 100,
+    [EDITOR] = 300, [ADMIN] = 300, [EDITOR_VIP] = 300, [ALL_ENTITLED] = 0,
 };
 static const int want_quota[NWHO] = {
     [ANON] = 0,    [FREE] = 3,   [VIP] = 30,        [SVIP] = 200,
@@ -72,10 +78,11 @@ static void may_matrix(void **state)
 {
     (void)state;
     static const enum sc_action acts[] = { SC_ACT_SEARCH, SC_ACT_READ_PAID, SC_ACT_DOWNLOAD,
-                                           SC_ACT_IMPORT, SC_ACT_ADMIN };
+                                           SC_ACT_IMPORT, SC_ACT_ADMIN,     SC_ACT_SHELF };
     for (int w = 0; w < NWHO; w++) {
         struct sc_principal p = make((enum who)w);
-        for (int a = 0; a < 5; a++) {
+        assert_int_equal(sc_watch_limit(&p), want_watches[w]);
+        for (int a = 0; a < 6; a++) {
             if (sc_may(&p, acts[a]) != want[w][a])
                 fail_msg("who %d action %d: got %d want %d", w, a, sc_may(&p, acts[a]), want[w][a]);
         }
@@ -93,6 +100,11 @@ static void may_matrix(void **state)
     assert_int_equal(sc_may(&forged, SC_ACT_IMPORT), 0);
     assert_int_equal(sc_may(&forged, SC_ACT_READ_PAID), 0);
     assert_int_equal(sc_quota_daily(NULL, &forged), 0);
+    /* a tier without an account keeps nothing on the server */
+    forged.tier = SC_TIER_SVIP;
+    assert_int_equal(sc_may(&forged, SC_ACT_SHELF), 0);
+    assert_int_equal(sc_watch_limit(&forged), 0);
+    assert_int_equal(sc_watch_limit(NULL), 0);
 }
 
 static void expired_tier_is_free(void **state)
@@ -179,7 +191,8 @@ static void principal_json(void **state)
     assert_string_equal(b.data, "{\"user\":null,\"tier\":\"anonymous\",\"tier_expires\":null,"
                                 "\"roles\":[],\"entitled\":false,\"may\":{\"search\":true,"
                                 "\"read_paid\":false,\"download\":false,\"import\":false,"
-                                "\"admin\":false},\"downloads_per_day\":0,\"downloads_left\":0}");
+                                "\"admin\":false,\"shelf\":false},\"saved_searches\":0,"
+                                "\"downloads_per_day\":0,\"downloads_left\":0}");
     sc_buf_reset(&b);
     struct sc_principal p;
     sc_principal_from_row(&p, 7, "a\"b", "vip", 1700000000 + 86400, SC_ROLE_EDITOR, 1700000000);

@@ -77,6 +77,11 @@ static int setup(void **state)
         DOCS[2].paid_to = (int64_t)sc_utf8_count(t2, pe);
     }
     DOCS[3] = mkdoc(7, "丁", "丁\n依法\n行政\n哈哈哈哈哈");
+    snprintf(DOCS[0].docno, sizeof DOCS[0].docno, "%s", "甲发改〔2023〕12号");
+    DOCS[0].docdate = 20231205;
+    snprintf(DOCS[1].docno, sizeof DOCS[1].docno, "%s", "乙政发〔2024〕3号");
+    DOCS[1].docdate = 20240110;
+    snprintf(DOCS[3].docno, sizeof DOCS[3].docno, "%s", "X乙政发〔2024〕3号");
     return fixture_build(&F, DOCS, 4, 2);
 }
 
@@ -174,6 +179,31 @@ static void test_fields(void **state)
     assert_int_equal(count_of("强化监督 section:问题", 0), 0);
     assert_int_equal(count_of("section:problems", 0), 1);
     assert_int_equal(count_of("依法行政 section:问题", 1), 1);
+    /* 发文字号: a whole number is compared whole, a part as a substring */
+    assert_int_equal(count_of("docno:乙政发〔2024〕3号", 0), 1);
+    assert_int_equal(count_of("docno:\"乙政发 2024 3号\"", 0), 1);
+    assert_int_equal(count_of("docno:乙政发[2024]3", 0), 1);
+    assert_int_equal(count_of("docno:〔2024〕3号", 0), 2);
+    assert_int_equal(count_of("docno:甲发改2023", 0), 1);
+    assert_int_equal(count_of("docno:〔2023〕1号", 0), 0);
+    assert_int_equal(count_of("-docno:〔2024〕", 0), 2);
+    /* 成文日期: documents without one never match */
+    assert_int_equal(count_of("date:2023", 0), 1);
+    assert_int_equal(count_of("date:2023-12-05", 0), 1);
+    assert_int_equal(count_of("date:2023-12-06", 0), 0);
+    assert_int_equal(count_of("date:2023..2024", 0), 2);
+    assert_int_equal(count_of("date:2024-01 依法行政", 0), 1);
+    assert_int_equal(count_of("-date:2000..2100", 0), 2);
+    struct sc_results r;
+    assert_int_equal(fixture_search(&F, "docno:乙政发〔2024〕3号", 0, 10, 1, &r, NULL), SC_OK);
+    assert_int_equal(r.nhits, 1);
+    assert_string_equal(r.hits[0].docno, "乙政发〔2024〕3号");
+    assert_int_equal(r.hits[0].date, 20240110);
+    struct sc_buf b = SC_BUF_INIT;
+    sc_results_json(&b, &r, SC_SEARCH_DOC);
+    assert_non_null(strstr(b.data, "\"docno\": \"乙政发〔2024〕3号\", \"date\": \"2024-01-10\""));
+    sc_buf_release(&b);
+    sc_results_release(&r);
 }
 
 static void test_paragraph_mode(void **state)

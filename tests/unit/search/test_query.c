@@ -64,6 +64,16 @@ static void test_trees(void **state)
     check("时间:2023", "\"时间:2023\"");
     check("（一）", "\"(一)\"");
     check("a|b", "(or \"a\" \"b\")");
+    /* 发文字号 in any of its typed spellings reads as the canonical number */
+    check("docno:国发〔2019〕4号", "docno:\"国发〔2019〕4号\"");
+    check("docno:国发[2019]4号", "docno:\"国发〔2019〕4号\"");
+    check("docno:\"国发2019 4号\"", "docno:\"国发〔2019〕4号\"");
+    check("docno:国发2019", "docno~\"国发〔2019〕\"");
+    check("docno:〔2019〕4号", "docno~\"〔2019〕4号\"");
+    check("date:2019-01-27", "date:2019-01-27..2019-01-27");
+    check("date:2019-02 工作", "(and date:2019-02-01..2019-02-28 \"工作\")");
+    check("date:2019..2020", "date:2019-01-01..2020-12-31");
+    check("DATE:2019", "date:2019-01-01..2019-12-31");
 }
 
 static void test_errors(void **state)
@@ -79,6 +89,9 @@ static void test_errors(void **state)
     bad("year:20x3", SC_EPARSE, "bad year '20x3' at character 6");
     bad("year:2023-2019", SC_EPARSE, "bad year");
     bad("section:外星", SC_EPARSE, "unknown section kind '外星' at character 9");
+    bad("docno:关于，通知", SC_EPARSE, "bad docno '关于，通知' at character 7");
+    bad("date:2019-13", SC_EPARSE, "bad date '2019-13' at character 6");
+    bad("date:2019-02..2019-01", SC_EPARSE, "bad date");
     bad("title:", SC_EPARSE, "empty value for title: at character 1");
     bad("\"\u200b\"", SC_EPARSE, "empty term at character 1");
     bad("a \xff", SC_EPARSE, "invalid UTF-8 at character 3");

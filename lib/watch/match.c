@@ -1,0 +1,554 @@
+/*
+ * The matcher: after the index has added documents, every saved query is
+ * run by the engine (sc_engine_match) over the segments that hold the
+ * documents above the mark, and the matches are stored with the new mark.
+ *
+ * Exactly once: matches and the mark are written in the same transaction,
+ * after checking that the mark is still the one the run started from (a
+ * second process matching the same documents finds it moved and stops).
+ * A run writes its matches in transactions of whole documents (at most
+ * SC_WATCH_TX_ROWS rows each, each moving the mark to its last document),
+ * so an import writing at the same time waits for one of them at most.
+ *
+ * The matcher reads and writes through a connection of its own: the
+ * library's connection may be inside an import's transaction.
+ */
+#include "watch_int.h"
+
+#include "members/members_int.h"
+#include "search/codec.h"
+#include "search/engine.h"
+#include "search/query.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+struct wq {
+    int64_t id, after_id;
+    struct sc_query q;
+    int ok; /* parsed */
+};
+
+struct sc_watcher {
+    pthread_mutex_t lock; /* one run at a time */
+    sqlite3 *db;          /* read-write, this matcher's own */
+    struct wq *w;         /* the saved queries, parsed, by id */
+    const struct sc_query **qp;
+    size_t n;
+    int64_t version; /* of watch_state when w was read; -1 = never */
+    struct sc_watch_run sum;
+    enum sc_err err;
+    struct sc_diag diag;
+    double last_run; /* start of the last automatic run (monotonic ms) */
+};
+
+static pthread_mutex_t create_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static double now_ms(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
+}
+
+static struct sc_watcher *watcher(struct sc_library *lib)
+{
+    pthread_mutex_lock(&create_lock);
+    if (!lib->watcher) {
+        struct sc_watcher *w = sc_calloc(1, sizeof *w);
+        if (w) {
+            pthread_mutex_init(&w->lock, NULL);
+            w->version = -1;
+            lib->watcher = w;
+        }
+    }
+    struct sc_watcher *w = lib->watcher;
+    pthread_mutex_unlock(&create_lock);
+    return w;
+}
+
+static void queries_free(struct sc_watcher *w)
+{
+    for (size_t i = 0; i < w->n; i++)
+        sc_query_release(&w->w[i].q);
+    free(w->w);
+    free(w->qp);
+    w->w = NULL;
+    w->qp = NULL;
+    w->n = 0;
+    w->version = -1;
+}
+
+void sc_watch_detach(struct sc_library *lib)
+{
+    struct sc_watcher *w = lib->watcher;
+    if (!w)
+        return;
+    queries_free(w);
+    sqlite3_close(w->db);
+    pthread_mutex_destroy(&w->lock);
+    free(w);
+    lib->watcher = NULL;
+}
+
+static enum sc_err db_fail(struct sc_watcher *w, struct sc_library *lib, struct sc_diag *diag)
+{
+    return sc_diag_set(diag, SC_ESTORE, "%s: %s", lib->db_path,
+                       w->db ? sqlite3_errmsg(w->db) : "cannot open");
+}
+
+static int64_t db_int(sqlite3 *db, const char *sql, int *ok)
+{
+    sqlite3_stmt *st = NULL;
+    int64_t v = 0;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
+        *ok = 0;
+    } else {
+        int rc = sqlite3_step(st);
+        if (rc == SQLITE_ROW)
+            v = sqlite3_column_int64(st, 0);
+        else if (rc != SQLITE_DONE)
+            *ok = 0;
+    }
+    sqlite3_finalize(st);
+    return v;
+}
+
+/* Read the saved queries again when they changed. */
+static enum sc_err load_queries(struct sc_watcher *w, struct sc_library *lib, int64_t version,
+                                struct sc_diag *diag)
+{
+    if (version == w->version)
+        return SC_OK;
+    queries_free(w);
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(w->db, "SELECT id, after_id, query FROM watches ORDER BY id", -1, &st,
+                           NULL) != SQLITE_OK)
+        return db_fail(w, lib, diag);
+    enum sc_err e = SC_OK;
+    size_t cap = 0;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (w->n == cap) {
+            size_t nc = cap ? cap * 2 : 64;
+            struct wq *nw = sc_reallocarray(w->w, nc, sizeof *nw);
+            if (!nw) {
+                e = sc_diag_set(diag, SC_ENOMEM, "out of memory");
+                break;
+            }
+            w->w = nw;
+            cap = nc;
+        }
+        struct wq *q = &w->w[w->n++];
+        memset(q, 0, sizeof *q);
+        q->id = sqlite3_column_int64(st, 0);
+        q->after_id = sqlite3_column_int64(st, 1);
+        const char *text = (const char *)sqlite3_column_text(st, 2);
+        size_t len = (size_t)sqlite3_column_bytes(st, 2);
+        /* a query saved by an older parser that no longer parses is skipped */
+        q->ok = text && sc_query_parse(text, len, &q->q, NULL) == SC_OK && q->q.root;
+    }
+    if (e == SC_OK && rc != SQLITE_DONE)
+        e = db_fail(w, lib, diag);
+    sqlite3_finalize(st);
+    if (e == SC_OK && w->n) {
+        w->qp = sc_calloc(w->n, sizeof *w->qp);
+        if (!w->qp)
+            e = sc_diag_set(diag, SC_ENOMEM, "out of memory");
+    }
+    if (e != SC_OK) {
+        queries_free(w);
+        return e;
+    }
+    for (size_t i = 0; i < w->n; i++)
+        w->qp[i] = w->w[i].ok ? &w->w[i].q : NULL;
+    w->version = version;
+    return SC_OK;
+}
+
+/* The matches of a run: (document, watch) pairs. */
+struct pair {
+    int64_t doc, watch;
+};
+
+struct collect {
+    const struct wq *w;
+    int64_t from;
+    struct pair *p;
+    size_t n, cap;
+    int oom;
+};
+
+static int on_match(void *ctx, size_t qi, const int64_t *ids, size_t n)
+{
+    struct collect *c = ctx;
+    const struct wq *q = &c->w[qi];
+    int64_t after = q->after_id > c->from ? q->after_id : c->from;
+    for (size_t i = 0; i < n; i++) {
+        if (ids[i] <= after)
+            continue; /* not new to this saved search */
+        if (c->n == c->cap) {
+            size_t nc = c->cap ? c->cap * 2 : 4096;
+            struct pair *np = sc_reallocarray(c->p, nc, sizeof *np);
+            if (!np) {
+                c->oom = 1;
+                return 1;
+            }
+            c->p = np;
+            c->cap = nc;
+        }
+        c->p[c->n++] = (struct pair){ ids[i], q->id };
+    }
+    return 0;
+}
+
+static int cmp_doc(const void *a, const void *b)
+{
+    const struct pair *x = a, *y = b;
+    if (x->doc != y->doc)
+        return x->doc < y->doc ? -1 : 1;
+    return (x->watch > y->watch) - (x->watch < y->watch);
+}
+
+static int cmp_watch(const void *a, const void *b)
+{
+    const struct pair *x = a, *y = b;
+    if (x->watch != y->watch)
+        return x->watch < y->watch ? -1 : 1;
+    return (x->doc > y->doc) - (x->doc < y->doc);
+}
+
+/* Store p[0..n) (documents in (from, to], sorted by document) and move
+ * the mark from `from` to `to`, in one transaction: one row per saved
+ * search, its documents as varint deltas. Returns 0 stored, 1 when the
+ * mark was not `from` any more (another process matched these documents),
+ * -1 on error. *stored: the matches written. */
+static int store(struct sc_watcher *w, struct sc_library *lib, struct pair *p, size_t n,
+                 int sorted_by_watch, int64_t from, int64_t to, size_t *stored,
+                 struct sc_diag *diag)
+{
+    sqlite3 *db = w->db;
+    *stored = 0;
+    if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
+        db_fail(w, lib, diag);
+        return -1;
+    }
+    int ok = 1;
+    int64_t mark = db_int(db, "SELECT value FROM watch_state WHERE key = 'mark'", &ok);
+    if (!ok || mark != from) {
+        sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+        if (!ok)
+            db_fail(w, lib, diag);
+        return ok ? 1 : -1;
+    }
+    if (!sorted_by_watch)
+        qsort(p, n, sizeof *p, cmp_watch);
+    sqlite3_stmt *ins = NULL, *cnt = NULL, *mk = NULL, *top = NULL;
+    int64_t now = (int64_t)sc_members_now();
+    ok =
+        sqlite3_prepare_v2(db,
+                           "INSERT INTO watch_hits(watch_id, last_doc, n, docs, at) "
+                           "VALUES(?, ?, ?, ?, ?)",
+                           -1, &ins, NULL) == SQLITE_OK &&
+        sqlite3_prepare_v2(db, "UPDATE watches SET nhits = nhits + ?2, last_hit = ?3 WHERE id = ?1",
+                           -1, &cnt, NULL) == SQLITE_OK &&
+        sqlite3_prepare_v2(db, "UPDATE watch_state SET value = ? WHERE key = 'mark'", -1, &mk,
+                           NULL) == SQLITE_OK &&
+        sqlite3_prepare_v2(db,
+                           "SELECT coalesce(max(last_doc), 0) FROM watch_hits WHERE watch_id = ?",
+                           -1, &top, NULL) == SQLITE_OK;
+    struct sc_buf blob = SC_BUF_INIT;
+    for (size_t i = 0; ok && i < n;) {
+        size_t j = i;
+        while (j < n && p[j].watch == p[i].watch)
+            j++;
+        /* a pair stored before (a repeated run) is not stored again */
+        sqlite3_bind_int64(top, 1, p[i].watch);
+        int64_t have = sqlite3_step(top) == SQLITE_ROW ? sqlite3_column_int64(top, 0) : 0;
+        sqlite3_reset(top);
+        sc_buf_reset(&blob);
+        int64_t prev = 0, k = 0;
+        for (size_t x = i; x < j; x++) {
+            if (p[x].doc <= have || p[x].doc == prev)
+                continue;
+            sc_varint_put(&blob, (uint64_t)(p[x].doc - prev));
+            prev = p[x].doc;
+            k++;
+        }
+        if (sc_buf_err(&blob) != SC_OK) {
+            sc_diag_set(diag, SC_ENOMEM, "out of memory storing matches");
+            ok = 0;
+            break;
+        }
+        if (k) {
+            sqlite3_bind_int64(ins, 1, p[i].watch);
+            sqlite3_bind_int64(ins, 2, prev);
+            sqlite3_bind_int64(ins, 3, k);
+            sqlite3_bind_blob(ins, 4, blob.data, (int)blob.len, SQLITE_STATIC);
+            sqlite3_bind_int64(ins, 5, now);
+            ok = sqlite3_step(ins) == SQLITE_DONE;
+            sqlite3_reset(ins);
+            sqlite3_bind_int64(cnt, 1, p[i].watch);
+            sqlite3_bind_int64(cnt, 2, k);
+            sqlite3_bind_int64(cnt, 3, now);
+            ok = ok && sqlite3_step(cnt) == SQLITE_DONE;
+            sqlite3_reset(cnt);
+            *stored += (size_t)k;
+        }
+        i = j;
+    }
+    sc_buf_release(&blob);
+    if (ok) {
+        sqlite3_bind_int64(mk, 1, to);
+        ok = sqlite3_step(mk) == SQLITE_DONE;
+    }
+    sqlite3_finalize(ins);
+    sqlite3_finalize(cnt);
+    sqlite3_finalize(mk);
+    sqlite3_finalize(top);
+    if (!ok || sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+        if (!diag || diag->err == SC_OK)
+            db_fail(w, lib, diag);
+        sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+        *stored = 0;
+        return -1;
+    }
+    return 0;
+}
+
+/* Keep about the newest SC_WATCH_HITS_KEPT matches (whole rows) of saved
+ * searches that have twice as many, so that this runs rarely. */
+static void prune(struct sc_watcher *w)
+{
+    sqlite3_stmt *big = NULL;
+    if (sqlite3_prepare_v2(w->db, "SELECT id FROM watches WHERE nhits > ?", -1, &big, NULL) !=
+        SQLITE_OK)
+        return;
+    sqlite3_bind_int(big, 1, 2 * SC_WATCH_HITS_KEPT);
+    int64_t ids[64];
+    size_t n = 0;
+    while (n < 64 && sqlite3_step(big) == SQLITE_ROW)
+        ids[n++] = sqlite3_column_int64(big, 0);
+    sqlite3_finalize(big);
+    for (size_t i = 0; i < n; i++) {
+        if (sqlite3_exec(w->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+            return;
+        /* the last_doc below which the newest rows hold KEPT matches */
+        sqlite3_stmt *st = NULL;
+        int64_t cut = 0;
+        int ok = sqlite3_prepare_v2(w->db,
+                                    "SELECT last_doc, n FROM watch_hits WHERE watch_id = ? "
+                                    "ORDER BY last_doc DESC",
+                                    -1, &st, NULL) == SQLITE_OK;
+        if (ok) {
+            sqlite3_bind_int64(st, 1, ids[i]);
+            int64_t sum = 0;
+            while (sqlite3_step(st) == SQLITE_ROW) {
+                sum += sqlite3_column_int64(st, 1);
+                if (sum >= SC_WATCH_HITS_KEPT) {
+                    cut = sqlite3_column_int64(st, 0);
+                    break;
+                }
+            }
+        }
+        sqlite3_finalize(st);
+        st = NULL;
+        if (ok && cut)
+            ok = sqlite3_prepare_v2(w->db,
+                                    "DELETE FROM watch_hits WHERE watch_id = ?1 AND last_doc < ?2",
+                                    -1, &st, NULL) == SQLITE_OK;
+        if (ok && st) {
+            sqlite3_bind_int64(st, 1, ids[i]);
+            sqlite3_bind_int64(st, 2, cut);
+            ok = sqlite3_step(st) == SQLITE_DONE;
+        }
+        sqlite3_finalize(st);
+        st = NULL;
+        if (ok)
+            ok = sqlite3_prepare_v2(w->db,
+                                    "UPDATE watches SET nhits = (SELECT coalesce(sum(n), 0) FROM "
+                                    "watch_hits WHERE watch_id = ?1) WHERE id = ?1",
+                                    -1, &st, NULL) == SQLITE_OK;
+        if (ok) {
+            sqlite3_bind_int64(st, 1, ids[i]);
+            ok = sqlite3_step(st) == SQLITE_DONE;
+        }
+        sqlite3_finalize(st);
+        sqlite3_exec(w->db, ok ? "COMMIT" : "ROLLBACK", NULL, NULL, NULL);
+    }
+}
+
+static enum sc_err open_db(struct sc_watcher *w, struct sc_library *lib, struct sc_diag *diag)
+{
+    if (w->db)
+        return SC_OK;
+    if (sqlite3_open_v2(lib->db_path, &w->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) !=
+        SQLITE_OK) {
+        enum sc_err e = db_fail(w, lib, diag);
+        sqlite3_close(w->db);
+        w->db = NULL;
+        return e;
+    }
+    /* an import commits every 50 ms; a long one may hold the lock longer */
+    sqlite3_busy_timeout(w->db, 60000);
+    return SC_OK;
+}
+
+/* One run (w->lock held). */
+static enum sc_err run(struct sc_watcher *w, struct sc_library *lib, struct sc_watch_run *out,
+                       struct sc_diag *diag)
+{
+    memset(out, 0, sizeof *out);
+    enum sc_err e = open_db(w, lib, diag);
+    if (e != SC_OK)
+        return e;
+    int ok = 1;
+    int64_t mark = db_int(w->db, "SELECT value FROM watch_state WHERE key = 'mark'", &ok);
+    int64_t version = db_int(w->db, "SELECT value FROM watch_state WHERE key = 'version'", &ok);
+    if (!ok)
+        return SC_OK; /* no tables: a library that never had saved searches */
+    struct sc_snap *snap = NULL;
+    e = sc_index_tail(lib, mark, &snap, diag);
+    if (e != SC_OK || !snap)
+        return e;
+    int64_t to = snap->maxid;
+    out->from_id = mark;
+    out->to_id = to;
+    if (to <= mark) {
+        sc_snap_free(snap);
+        return SC_OK;
+    }
+    e = load_queries(w, lib, version, diag);
+    /* documents at or below every saved search's start are new to none */
+    int64_t from = mark, least = INT64_MAX;
+    for (size_t i = 0; e == SC_OK && i < w->n; i++)
+        if (w->w[i].after_id < least)
+            least = w->w[i].after_id;
+    if (least != INT64_MAX && least > from)
+        from = least;
+    for (size_t si = 0; si < snap->nseg; si++)
+        for (uint32_t d = 0; d < snap->segs[si]->ndocs; d++)
+            out->docs += snap->segs[si]->docs[d].id > mark;
+    struct collect c = { w->w, from, NULL, 0, 0, 0 };
+    double t0 = now_ms();
+    if (e == SC_OK && w->n && from < to) {
+        e = sc_engine_match(snap, w->qp, w->n, from, on_match, &c, diag);
+        if (e == SC_OK && c.oom)
+            e = sc_diag_set(diag, SC_ENOMEM, "out of memory matching saved searches");
+        out->watches = (int64_t)w->n;
+    }
+    double t1 = now_ms();
+    out->match_ms = t1 - t0;
+    sc_snap_free(snap);
+    if (e == SC_OK) {
+        /* in transactions of whole documents, the mark moving with each
+         * (the pairs come by saved search; a run small enough for one
+         * transaction needs no sorting by document) */
+        if (c.n > SC_WATCH_TX_ROWS)
+            qsort(c.p, c.n, sizeof *c.p, cmp_doc);
+        size_t i = 0;
+        int64_t cur = mark;
+        do {
+            size_t j = i + SC_WATCH_TX_ROWS < c.n ? i + SC_WATCH_TX_ROWS : c.n;
+            while (j < c.n && j > i && c.p[j].doc == c.p[j - 1].doc)
+                j++;
+            int64_t upto = j < c.n ? c.p[j - 1].doc : to;
+            size_t stored;
+            int r =
+                store(w, lib, c.p + i, j - i, c.n <= SC_WATCH_TX_ROWS, cur, upto, &stored, diag);
+            if (r < 0) {
+                e = diag && diag->err ? diag->err : SC_ESTORE;
+                break;
+            }
+            if (r > 0)
+                break; /* another process is matching these documents */
+            out->hits += (int64_t)stored;
+            cur = upto;
+            i = j;
+        } while (i < c.n);
+        if (e == SC_OK)
+            prune(w);
+    }
+    out->store_ms = now_ms() - t1;
+    free(c.p);
+    return e;
+}
+
+static void add_run(struct sc_watch_run *sum, const struct sc_watch_run *r)
+{
+    if (!r->docs)
+        return;
+    if (!sum->docs)
+        sum->from_id = r->from_id;
+    sum->to_id = r->to_id;
+    sum->docs += r->docs;
+    sum->watches = r->watches;
+    sum->hits += r->hits;
+    sum->match_ms += r->match_ms;
+    sum->store_ms += r->store_ms;
+}
+
+void sc_watch_after_index(struct sc_library *lib, int background)
+{
+    if (lib->flags & SC_LIBRARY_READONLY)
+        return;
+    /* benchmarks and tests time the matching alone (sc_watch_match) */
+    const char *defer = getenv("SUCAI_WATCH_DEFER");
+    if (defer && !strcmp(defer, "1"))
+        return;
+    struct sc_watcher *w = watcher(lib);
+    if (!w)
+        return;
+    pthread_mutex_lock(&w->lock);
+    double t = now_ms();
+    if (background && t - w->last_run < SC_WATCH_BG_INTERVAL_MS) {
+        pthread_mutex_unlock(&w->lock);
+        return;
+    }
+    w->last_run = t;
+    struct sc_watch_run r;
+    struct sc_diag d = { 0 };
+    enum sc_err e = run(w, lib, &r, &d);
+    add_run(&w->sum, &r);
+    if (e != SC_OK && w->err == SC_OK) {
+        w->err = e;
+        w->diag = d;
+    }
+    pthread_mutex_unlock(&w->lock);
+}
+
+enum sc_err sc_watch_match(struct sc_library *lib, struct sc_watch_run *out, struct sc_diag *diag)
+{
+    struct sc_watch_run r;
+    memset(&r, 0, sizeof r);
+    if (lib->flags & SC_LIBRARY_READONLY)
+        return sc_diag_set(diag, SC_EDENIED, "%s: the library is open read-only", lib->db_path);
+    struct sc_watcher *w = watcher(lib);
+    if (!w)
+        return sc_diag_set(diag, SC_ENOMEM, "out of memory");
+    pthread_mutex_lock(&w->lock);
+    enum sc_err e = run(w, lib, &r, diag);
+    add_run(&w->sum, &r);
+    pthread_mutex_unlock(&w->lock);
+    if (out)
+        *out = r;
+    return e;
+}
+
+enum sc_err sc_watch_stats(struct sc_library *lib, struct sc_watch_run *sum, struct sc_diag *diag)
+{
+    memset(sum, 0, sizeof *sum);
+    struct sc_watcher *w = watcher(lib);
+    if (!w)
+        return SC_OK;
+    pthread_mutex_lock(&w->lock);
+    *sum = w->sum;
+    enum sc_err e = w->err;
+    if (e != SC_OK && diag)
+        sc_diag_set(diag, e, "%s", w->diag.msg);
+    pthread_mutex_unlock(&w->lock);
+    return e;
+}
