@@ -129,9 +129,10 @@ size_t sc_heading_key(const char *heading, size_t len, char out[SC_HEADING_KEY_M
     text[at] = '\0';
     if (!at)
         return 0;
-    /* the type is judged on the heading as written (问题与不足) */
+    /* the type is judged on the heading as written (问题与不足), by the
+     * kind table's own entry (GW_BACK: 主要工作 is work whatever the 文种) */
     int strong = 0;
-    enum sc_section_kind kind = gw_kind_of_heading(orig, oat, GW_BOTH, &strong);
+    enum sc_section_kind kind = gw_kind_of_heading(orig, oat, GW_BACK, &strong);
     if (strong && kind != SC_KIND_OTHER && ncp <= GENERIC_MAX_CP) {
         out[0] = '#';
         size_t kl = strlen(sc_kind_name(kind));
