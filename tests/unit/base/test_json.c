@@ -3,11 +3,12 @@
  * allocation failure) and the reader (values, escapes, limits, errors),
  * and a round trip of one through the other.
  */
-#include <cmocka.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include <cmocka.h>
 
 #include <math.h>
 #include <stdlib.h>
