@@ -1271,6 +1271,28 @@ enum sc_err sc_search(struct sc_library *lib, const struct sc_search_opts *opts,
     return e;
 }
 
+struct sc_snap *sc_index_snap_take(struct sc_library *lib, enum sc_err *err,
+                                   struct sc_diag *diag)
+{
+    *err = SC_OK;
+    if (!lib || !lib->index) {
+        *err = sc_diag_set(diag, SC_EINVAL, "the library has no index attached");
+        return NULL;
+    }
+    maybe_reload(lib);
+    struct sc_snap *s = snap_get(lib, err, diag);
+    if (*err != SC_OK) {
+        snap_unref(lib, s);
+        return NULL;
+    }
+    return s;
+}
+
+void sc_index_snap_give(struct sc_library *lib, struct sc_snap *s)
+{
+    snap_unref(lib, s);
+}
+
 int64_t sc_index_lag(struct sc_library *lib)
 {
     enum sc_err e = SC_OK;
