@@ -14,6 +14,7 @@
 #include "gongwen.h"
 #include "library.h"
 #include "search.h"
+#include "check.h"
 #include "export.h"
 #include "members.h"
 
