@@ -220,4 +220,10 @@ static inline int sc_pcur_pos_next(struct sc_pcur *c, uint32_t *pos)
 }
 void sc_pcur_pos_close(struct sc_pcur *c);
 
+/* Every posting of a cursor still before its first document, as
+ * (hi + doc) << 32 | position, appended to *out (grown with realloc; *cap
+ * its room): the whole list in one pass, for readers that want all of it.
+ * -1 when out of memory (*out still owned by the caller). */
+int sc_pcur_decode_all(struct sc_pcur *c, uint64_t hi, uint64_t **out, size_t *n, size_t *cap);
+
 #endif

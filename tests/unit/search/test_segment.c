@@ -451,6 +451,36 @@ static void test_empty_first(void **state)
     sc_seg_close(seg);
 }
 
+/* sc_pcur_decode_all gives every list exactly as a cursor walks it. */
+static void test_decode_all(void **state)
+{
+    (void)state;
+    static uint64_t want[400000];
+    size_t lists = 0;
+    for (size_t s = 0; s < F.snap->nseg; s++) {
+        const struct sc_seg *seg = F.snap->segs[s];
+        for (size_t e = 0; e < seg->npairs; e++) {
+            size_t n = list_positions(seg, seg->dict[e].key, want, 400000);
+            struct sc_pcur c;
+            assert_int_equal(sc_pcur_init(&c, seg, e), SC_OK);
+            uint64_t *got = NULL;
+            size_t ng = 1, cap = 0; /* appends after what is there */
+            got = malloc(sizeof *got);
+            assert_non_null(got);
+            cap = 1;
+            got[0] = 42;
+            assert_int_equal(sc_pcur_decode_all(&c, 7, &got, &ng, &cap), 0);
+            assert_int_equal(ng, n + 1);
+            assert_int_equal(got[0], 42);
+            for (size_t i = 0; i < n; i++)
+                assert_true(got[i + 1] == want[i] + ((uint64_t)7 << 32));
+            free(got);
+            lists++;
+        }
+    }
+    assert_true(lists > 100);
+}
+
 /* The text store holds every document's original code points: check them
  * against the UTF-8 they came from. */
 static void check_text(const struct sc_seg *seg, const struct sc_doc *docs, size_t n)
@@ -557,6 +587,7 @@ int main(void)
         cmocka_unit_test(test_title_index),
         cmocka_unit_test(test_builder_reuse), cmocka_unit_test(test_list_extremes),
         cmocka_unit_test(test_empty_first),   cmocka_unit_test(test_text_store),
+        cmocka_unit_test(test_decode_all),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
