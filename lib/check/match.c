@@ -98,6 +98,8 @@ struct anchor {
     uint32_t q1, q2; /* pair positions in the draft; q2 == q1 for a single */
     uint32_t left;   /* windows not yet covered */
     uint64_t cost;
+    uint32_t wfirst, wlast; /* the first and last window it serves */
+    uint32_t q3;     /* a third pair inside all of them, or UINT32_MAX */
 };
 
 /* The matches found so far, by (document ordinal, diagonal): open
@@ -149,6 +151,7 @@ struct ctx {
     uint8_t *lstate;       /* per key: 0 not tried, 1 cached, 2 not cached */
     size_t cached;
     const int32_t *ent;    /* per key and segment: dictionary entry or -1 */
+    const int32_t *kidq;   /* per draft pair position: key index */
     const uint64_t *kcost;
     /* candidates gathered so that their text is fetched together */
     struct cand cbuf[CBUF];
@@ -459,39 +462,17 @@ static const uint64_t *list_of(struct ctx *c, int32_t k, uint32_t *n)
         return NULL;
     }
     c->lstate[k] = 2;
-    size_t nseg = c->snap->nseg, cnt = 0, cap = 64;
-    uint64_t *v = malloc(cap * sizeof *v);
-    if (!v) {
-        c->oom = 1;
-        return NULL;
-    }
+    size_t nseg = c->snap->nseg, cnt = 0, cap = 0;
+    uint64_t *v = NULL;
     for (size_t s = 0; s < nseg; s++) {
         int32_t e = c->ent[(size_t)k * nseg + s];
         struct sc_pcur cur;
         if (e < 0 || sc_pcur_init(&cur, c->snap->segs[s], (size_t)e) != SC_OK)
             continue;
-        uint64_t base = c->snap->base[s];
-        while (sc_pcur_next(&cur)) {
-            if (cnt + cur.tf > cap) {
-                size_t ncap = (cnt + cur.tf) * 2;
-                uint64_t *nv = sc_reallocarray(v, ncap, sizeof *nv);
-                if (!nv) {
-                    free(v);
-                    c->oom = 1;
-                    return NULL;
-                }
-                v = nv;
-                cap = ncap;
-            }
-            if (grow_pos(&c->pa, &c->capa, cur.tf)) {
-                free(v);
-                c->oom = 1;
-                return NULL;
-            }
-            sc_pcur_positions(&cur, c->pa);
-            uint64_t hi = (base + cur.doc) << 32;
-            for (uint32_t t = 0; t < cur.tf; t++)
-                v[cnt++] = hi | c->pa[t];
+        if (sc_pcur_decode_all(&cur, c->snap->base[s], &v, &cnt, &cap)) {
+            free(v);
+            c->oom = 1;
+            return NULL;
         }
     }
     c->lists[k] = v;
@@ -514,9 +495,9 @@ static inline uint32_t seg_from(const struct sc_snap *snap, uint32_t s, uint32_t
  * dist after an occurrence of the first, by a merge (galloping through the
  * longer list). */
 static void run_lists(struct ctx *c, const uint64_t *a, uint32_t na, const uint64_t *b,
-                      uint32_t nb, uint32_t dist)
+                      uint32_t nb, uint32_t dist, const uint64_t *f, uint32_t nf, int64_t fdist)
 {
-    uint32_t s = 0, i = 0, j = 0;
+    uint32_t s = 0, i = 0, j = 0, h = 0;
     while (i < na && j < nb && !c->oom) {
         uint64_t want = a[i] + dist;
         if (b[j] < want) {
@@ -547,6 +528,17 @@ static void run_lists(struct ctx *c, const uint64_t *a, uint32_t na, const uint6
             }
             i = lo;
         } else {
+            if (f) { /* the third pair: the filter's list is walked forward */
+                uint64_t fw = (uint64_t)((int64_t)a[i] + fdist);
+                while (h < nf && f[h] < fw)
+                    h++;
+                if (h == nf)
+                    break;
+                if (f[h] != fw || (uint32_t)(fw >> 32) != (uint32_t)(a[i] >> 32)) {
+                    i++, j++;
+                    continue;
+                }
+            }
             uint32_t g = (uint32_t)(a[i] >> 32);
             s = seg_from(c->snap, s, g);
             push(c, s, g - c->snap->base[s], (uint32_t)a[i]);
@@ -575,7 +567,12 @@ static void run_anchor(struct ctx *c, const struct anchor *an, int32_t k1, int32
                 push(c, s, g - c->snap->base[s], (uint32_t)la[i]);
             }
         } else {
-            run_lists(c, la, na, lb, nb, dist);
+            uint32_t nf = 0;
+            /* only a list decoded already: decoding one for the filter
+             * costs more than the candidates it would drop */
+            int32_t k3 = an->q3 != UINT32_MAX ? c->kidq[an->q3] : -1;
+            const uint64_t *lf = k3 >= 0 && c->lstate[k3] == 1 ? list_of(c, k3, &nf) : NULL;
+            run_lists(c, la, na, lb, nb, dist, lf, nf, (int64_t)an->q3 - (int64_t)an->q1);
         }
         flush(c);
         return;
@@ -734,6 +731,7 @@ enum sc_err ck_find(const struct sc_snap *snap, const struct ck_draft *d, size_t
     c.lstate = calloc(nu ? nu : 1, 1);
     c.ent = ent;
     c.kcost = kcost;
+    c.kidq = kid;
     if (!c.an || !c.lists || !c.nlist || !c.lstate)
         goto oom;
     for (size_t a = 0; a < n; a++)
@@ -779,11 +777,27 @@ enum sc_err ck_find(const struct sc_snap *snap, const struct ck_draft *d, size_t
             }
         if (ai < c.nan) {
             c.an[ai].left++;
+            c.an[ai].wlast = (uint32_t)a;
         } else {
             uint64_t cost = kcost[kid[q1]] + (q2 != q1 ? kcost[kid[q2]] : 0);
-            c.an[c.nan++] = (struct anchor){q1, q2, 1, cost};
+            c.an[c.nan++] =
+                (struct anchor){q1, q2, 1, cost, (uint32_t)a, (uint32_t)a, UINT32_MAX};
         }
         c.win_anchor[a] = (uint32_t)ai;
+    }
+    /* a third pair for each anchor, inside every window it serves, apart
+     * from the other two: a candidate without it at its offset cannot be
+     * an occurrence of any of them, and is dropped before its text is read */
+    for (size_t i = 0; i < c.nan; i++) {
+        struct anchor *an = &c.an[i];
+        if (an->q2 == an->q1)
+            continue;
+        for (uint32_t q = an->wlast; q + 1 < an->wfirst + min; q++) {
+            if ((q + 1 >= an->q1 && q <= an->q1 + 1) || (q + 1 >= an->q2 && q <= an->q2 + 1))
+                continue;
+            if (an->q3 == UINT32_MAX || kcost[kid[q]] < kcost[kid[an->q3]])
+                an->q3 = q;
+        }
     }
     out->st.anchors = c.nan;
     order = malloc((c.nan ? c.nan : 1) * sizeof *order);
