@@ -27,6 +27,8 @@ static const struct route_def routes[] = {
     { "/api/v1/compile", R_COMPILE, NULL, h_compile, NULL, SC_MAX_JSON_BODY },
     { "/api/v1/session", R_SESSION, NULL, h_session_post, h_session_delete, 4096 },
     { "/api/v1/me", R_ME, h_me, NULL, NULL, 0 },
+    { "/api/v1/check", R_CHECK, NULL, h_check, NULL, SC_MAX_CHECK_BODY },
+    { "/api/v1/check/compare", R_CHECK_COMPARE, NULL, h_check_compare, NULL, SC_MAX_CHECK_BODY },
 };
 
 /* Match one integer segment at *p; advances *p. */
@@ -135,6 +137,8 @@ const char *route_name(enum route r)
         [R_COMPILE] = "compile",
         [R_SESSION] = "session",
         [R_ME] = "me",
+        [R_CHECK] = "check",
+        [R_CHECK_COMPARE] = "check_compare",
         [R_BAD_PATH] = "bad_path",
     };
     return (unsigned)r < R_COUNT && names[r] ? names[r] : "other";

@@ -22,6 +22,7 @@
 #define SC_MAX_DROPPED_BODY (8u * 1024 * 1024) /* drained past a limit before closing */
 #define SC_LOG_PATH_MAX     200                /* bytes of the path kept for the access log */
 #define SC_SESSION_COOKIE   "sucai_session"
+#define SC_MAX_CHECK_BODY   (16u * 1024 * 1024) /* a draft: JSON text or an uploaded file */
 
 enum route {
     R_NOT_FOUND = 0,
@@ -37,6 +38,8 @@ enum route {
     R_COMPILE,
     R_SESSION,
     R_ME,
+    R_CHECK,
+    R_CHECK_COMPARE,
     R_BAD_PATH, /* undecodable or traversing path */
     R_COUNT
 };
@@ -175,7 +178,7 @@ size_t route_body_max(const struct sc_req *req);
 /* ---- handlers ---- */
 
 handler_fn h_healthz, h_metrics, h_static, h_search, h_docs, h_doc, h_section, h_stats, h_import,
-    h_compile, h_session_post, h_session_delete, h_me;
+    h_compile, h_session_post, h_session_delete, h_me, h_check, h_check_compare;
 
 /* The library's statistics, at most SC_STATS_TTL seconds old (a stale copy
  * is served while one thread recounts). Returns SC_OK or the error of the
