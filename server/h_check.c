@@ -13,6 +13,11 @@
  * check JSON of text with the other draft as its source, and "other": the
  * same for the other draft.
  *
+ * POST /api/v1/draft: an uploaded draft ("file": .txt in any encoding import
+ * reads, .docx, .md) as the text the checks would see: {"name", "text",
+ * "chars"}, for pages that hold one draft for several tools. No quota: it
+ * returns the caller's own text.
+ *
  * Anyone may check, within a daily quota (sc_check_quota_take; anonymous
  * callers by address); a failed check gives it back. Matches in paid parts
  * are reported to everyone; their text only to callers who may read paid
@@ -375,4 +380,75 @@ void h_check(struct sc_req *req, struct sc_resp *r)
 void h_check_compare(struct sc_req *req, struct sc_resp *r)
 {
     check(req, r, 1);
+}
+
+struct one_file {
+    struct sc_resp *r;
+    struct sc_buf *text;
+    char *name;
+    int n, failed;
+};
+
+static int on_draft_part(void *ctx, const struct http_part *p)
+{
+    struct one_file *f = ctx;
+    if (!p->filename || strcmp(p->name, "file") != 0)
+        return 0;
+    if (f->n++) {
+        resp_error(f->r, 400, "too_many_files", "upload one draft");
+        f->failed = 1;
+        return 1;
+    }
+    if (!p->filename[0] || !(f->name = sc_strdup(p->filename))) {
+        resp_error(f->r, 400, "bad_draft", "unusable file name");
+        f->failed = 1;
+        return 1;
+    }
+    if (take_draft(p->filename, p->filename, p->data, p->len, f->text, f->r)) {
+        f->failed = 1;
+        return 1;
+    }
+    return 0;
+}
+
+void h_draft(struct sc_req *req, struct sc_resp *r)
+{
+    if (req->body_over) {
+        resp_error(r, 413, "too_large", "the request is larger than %zu bytes", req->body_max);
+        return;
+    }
+    const char *ct = req_header(req, "Content-Type");
+    struct sc_buf boundary = SC_BUF_INIT, text = SC_BUF_INIT;
+    if (!ct || !http_media_type_is(ct, "multipart/form-data") ||
+        http_header_param(ct, strlen(ct), "boundary", &boundary) != 1 || boundary.len == 0) {
+        sc_buf_release(&boundary);
+        resp_error(r, 400, "bad_request", "upload the draft as multipart/form-data, field \"file\"");
+        return;
+    }
+    struct one_file f = { r, &text, NULL, 0, 0 };
+    struct sc_diag d = { 0 };
+    enum sc_err e = http_multipart_parse(req->body.data, req->body.len, boundary.data,
+                                         boundary.len, on_draft_part, &f, &d);
+    sc_buf_release(&boundary);
+    if (!f.failed) {
+        if (e != SC_OK)
+            resp_error(r, 400, "bad_multipart", "%s", d.msg);
+        else if (!f.n)
+            resp_error(r, 400, "no_files", "upload the draft as a file in the form field \"file\"");
+        else {
+            resp_json(r);
+            struct sc_jw w;
+            sc_jw_init(&w, &r->body);
+            sc_jw_obj(&w, SC_JW_INLINE);
+            sc_jw_kstrz(&w, "name", f.name);
+            sc_jw_kint(&w, "chars", (int64_t)sc_utf8_count(text.data, text.len));
+            sc_jw_kstr(&w, "text", text.data, text.len);
+            sc_jw_obj_end(&w);
+            if (sc_jw_finish(&w) != SC_OK)
+                r->body.failed = 1;
+            sc_buf_addc(&r->body, '\n');
+        }
+    }
+    free(f.name);
+    sc_buf_release(&text);
 }

@@ -29,6 +29,7 @@ static const struct route_def routes[] = {
     { "/api/v1/me", R_ME, h_me, NULL, NULL, 0 },
     { "/api/v1/check", R_CHECK, NULL, h_check, NULL, SC_MAX_CHECK_BODY },
     { "/api/v1/check/compare", R_CHECK_COMPARE, NULL, h_check_compare, NULL, SC_MAX_CHECK_BODY },
+    { "/api/v1/draft", R_DRAFT, NULL, h_draft, NULL, SC_MAX_CHECK_BODY },
 };
 
 /* Match one integer segment at *p; advances *p. */
@@ -139,6 +140,7 @@ const char *route_name(enum route r)
         [R_ME] = "me",
         [R_CHECK] = "check",
         [R_CHECK_COMPARE] = "check_compare",
+        [R_DRAFT] = "draft",
         [R_BAD_PATH] = "bad_path",
     };
     return (unsigned)r < R_COUNT && names[r] ? names[r] : "other";

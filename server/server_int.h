@@ -40,6 +40,7 @@ enum route {
     R_ME,
     R_CHECK,
     R_CHECK_COMPARE,
+    R_DRAFT,
     R_BAD_PATH, /* undecodable or traversing path */
     R_COUNT
 };
@@ -178,7 +179,7 @@ size_t route_body_max(const struct sc_req *req);
 /* ---- handlers ---- */
 
 handler_fn h_healthz, h_metrics, h_static, h_search, h_docs, h_doc, h_section, h_stats, h_import,
-    h_compile, h_session_post, h_session_delete, h_me, h_check, h_check_compare;
+    h_compile, h_session_post, h_session_delete, h_me, h_check, h_check_compare, h_draft;
 
 /* The library's statistics, at most SC_STATS_TTL seconds old (a stale copy
  * is served while one thread recounts). Returns SC_OK or the error of the
