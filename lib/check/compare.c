@@ -215,7 +215,8 @@ static enum sc_err compare_one(const struct ck_draft *a, const struct ck_draft *
     }
     if (e != SC_OK)
         goto done;
-    qsort(m, nm, sizeof *m, cmatch_cmp);
+    if (nm)
+        qsort(m, nm, sizeof *m, cmatch_cmp);
     size_t nsp = 0;
     for (size_t i = 0; i < nm;) {
         uint32_t de = m[i].de;

@@ -210,6 +210,14 @@ for w in "${WHO[@]}"; do
         t_eq "$w: check report leaks nothing beyond the draft" 0 "$(unzip -p "$T_TMP/body" word/document.xml | grep -c 只有会员可以阅读)"
     fi
 
+    # the 写作台's other endpoints answer with the caller's own drafts only
+    printf '我的稿件：（一）建立素材台账。\n' >"$T_TMP/mine.txt"
+    t_eq "$w: draft upload 200" 200 "$(req POST /api/v1/draft "${AS[@]}" -F "file=@$T_TMP/mine.txt")"
+    t_eq "$w: draft upload is the caller's text, nothing else" "0 1" "$(has "$PAID_A") $(has 我的稿件)"
+    t_eq "$w: compare two drafts 200" 200 "$(req POST /api/v1/check/compare "${AS[@]}" -H 'Content-Type: application/json' \
+        --data "$(jq -cn --arg a "甲：这是付费独家内容${PAID_A}的开头" --arg b "乙：这是付费独家内容${PAID_A}" '{text: $a, other: $b}')")"
+    t_eq "$w: compare leaks nothing of the library's paid part" 0 "$(has 只有会员可以阅读)"
+
     for fmt in txt md docx; do
         st=$(req POST /api/v1/compile "${AS[@]}" -H 'Content-Type: application/json' \
             --data "{\"ids\": [$A, $B], \"format\": \"$fmt\"}")
