@@ -114,7 +114,7 @@ enum sc_err sc_check(struct sc_library *lib, const char *text, size_t len,
     if (e != SC_OK)
         e = sc_diag_set(diag, e, "out of memory checking the draft");
     if (e == SC_OK && snap)
-        e = ck_find(snap, &d, o.min, &m, diag);
+        e = ck_find(snap, &d, o.min, CK_PIECES, &m, diag);
     if (e == SC_OK) {
         if (snap)
             e = ck_report(snap, &d, &m, &o, out, diag);

@@ -45,14 +45,18 @@ struct ck_matches {
 };
 
 /*
- * Every maximal common substring of at least min code points between the
- * draft and a paragraph of a document of snap. Each is found once per
+ * Maximal common substrings of at least min code points between the draft
+ * and the paragraphs of the documents of snap, each found once per
  * (document, alignment); matches from different documents may overlap.
- * Their union is exactly the draft's copied stretches. out is zeroed
- * first; free it with ck_matches_release.
+ * Their union is exactly the draft's copied stretches, and every document
+ * holding a whole stretch has its match. In a stretch found in fewer than
+ * `pieces` documents (0: none), every document holding a piece of at least
+ * min of it has its matches too. out is zeroed first; free it with
+ * ck_matches_release.
  */
+#define CK_PIECES 5 /* sc_check's `pieces`: complete sources below 5 documents */
 enum sc_err ck_find(const struct sc_snap *snap, const struct ck_draft *d, size_t min,
-                    struct ck_matches *out, struct sc_diag *diag);
+                    size_t pieces, struct ck_matches *out, struct sc_diag *diag);
 void ck_matches_release(struct ck_matches *m);
 
 /* Normalised position -> original code point of a document (the

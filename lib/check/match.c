@@ -100,6 +100,7 @@ struct anchor {
     uint64_t cost;
     uint32_t wfirst, wlast; /* the first and last window it serves */
     uint32_t q3;     /* a third pair inside all of them, or UINT32_MAX */
+    int ran;
 };
 
 /* The matches found so far, by (document ordinal, diagonal): open
@@ -636,6 +637,19 @@ static void run_anchor(struct ctx *c, const struct anchor *an, int32_t k1, int32
     flush(c);
 }
 
+static int match_by_start(const void *x, const void *y, void *ctx)
+{
+    const struct ck_match *m = ctx;
+    uint32_t a = m[*(const uint32_t *)x].ds, b = m[*(const uint32_t *)y].ds;
+    return a < b ? -1 : a > b;
+}
+
+static int u64_cmp(const void *x, const void *y)
+{
+    uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
+    return a < b ? -1 : a > b;
+}
+
 static int anchor_cmp(const void *x, const void *y)
 {
     const struct anchor *a = *(const struct anchor *const *)x, *b = *(const struct anchor *const *)y;
@@ -645,7 +659,7 @@ static int anchor_cmp(const void *x, const void *y)
 }
 
 enum sc_err ck_find(const struct sc_snap *snap, const struct ck_draft *d, size_t min,
-                    struct ck_matches *out, struct sc_diag *diag)
+                    size_t pieces, struct ck_matches *out, struct sc_diag *diag)
 {
     memset(out, 0, sizeof *out);
     if (min < 2)
@@ -781,7 +795,7 @@ enum sc_err ck_find(const struct sc_snap *snap, const struct ck_draft *d, size_t
         } else {
             uint64_t cost = kcost[kid[q1]] + (q2 != q1 ? kcost[kid[q2]] : 0);
             c.an[c.nan++] =
-                (struct anchor){q1, q2, 1, cost, (uint32_t)a, (uint32_t)a, UINT32_MAX};
+                (struct anchor){q1, q2, 1, cost, (uint32_t)a, (uint32_t)a, UINT32_MAX, 0};
         }
         c.win_anchor[a] = (uint32_t)ai;
     }
@@ -809,12 +823,59 @@ enum sc_err ck_find(const struct sc_snap *snap, const struct ck_draft *d, size_t
     double t2 = now_ms();
     out->st.ms_anchors = t2 - t1;
     for (size_t i = 0; i < c.nan && !c.oom; i++) {
-        const struct anchor *an = order[i];
+        struct anchor *an = order[i];
         if (!an->left)
             continue;
+        an->ran = 1;
         out->st.anchors_run++;
         out->st.list_bytes += an->cost;
         run_anchor(&c, an, kid[an->q1], kid[an->q2]);
+    }
+    /* The copied stretches are now exact. Every document holding a piece
+     * of one holds some window of it: in a stretch found in fewer than
+     * `pieces` documents, the anchors of its windows not run yet find the
+     * documents the first pass did not need to (a stretch in more is
+     * 常用表述, whose sources are the documents holding all of it). */
+    if (pieces && out->n && !c.oom) {
+        size_t nm = out->n;
+        uint32_t *ord = malloc(nm * sizeof *ord);
+        uint64_t *seen_doc = malloc(nm * sizeof *seen_doc);
+        if (!ord || !seen_doc) {
+            free(ord);
+            free(seen_doc);
+            goto oom;
+        }
+        for (size_t i = 0; i < nm; i++)
+            ord[i] = (uint32_t)i;
+        qsort_r(ord, nm, sizeof *ord, match_by_start, out->m);
+        for (size_t i = 0; i < nm && !c.oom;) {
+            uint32_t ds = out->m[ord[i]].ds, de = out->m[ord[i]].de;
+            size_t j = i, nd = 0;
+            while (j < nm && out->m[ord[j]].ds <= de) {
+                const struct ck_match *mm = &out->m[ord[j]];
+                if (mm->de > de)
+                    de = mm->de;
+                seen_doc[nd++] = (uint64_t)c.snap->base[mm->seg] + mm->doc;
+                j++;
+            }
+            qsort(seen_doc, nd, sizeof *seen_doc, u64_cmp);
+            size_t distinct = 0;
+            for (size_t k = 0; k < nd; k++)
+                distinct += !k || seen_doc[k] != seen_doc[k - 1];
+            for (size_t a = ds; distinct < pieces && a + min <= de && !c.oom; a++) {
+                uint32_t ai = c.win_anchor[a];
+                if (ai == UINT32_MAX || c.an[ai].ran)
+                    continue;
+                struct anchor *an = &c.an[ai];
+                an->ran = 1;
+                out->st.anchors_run++;
+                out->st.list_bytes += an->cost;
+                run_anchor(&c, an, kid[an->q1], kid[an->q2]);
+            }
+            i = j;
+        }
+        free(ord);
+        free(seen_doc);
     }
     out->st.ms_run = now_ms() - t2;
     if (c.oom)

@@ -70,7 +70,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         struct ck_matches m;
         struct sc_check_result r;
         memset(&r, 0, sizeof r);
-        if (ck_find(SNAP, &d, o.min, &m, NULL) == SC_OK &&
+        if (ck_find(SNAP, &d, o.min, CK_PIECES, &m, NULL) == SC_OK &&
             ck_report(SNAP, &d, &m, &o, &r, NULL) == SC_OK) {
             struct sc_buf b = SC_BUF_INIT;
             struct sc_jw w;

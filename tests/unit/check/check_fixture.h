@@ -82,7 +82,7 @@ static inline enum sc_err ckfix_check(struct ckfix *f, const char *text, size_t 
     enum sc_err e = ck_draft_init(&d, text, len);
     if (e != SC_OK)
         return e;
-    e = ck_find(f->snap, &d, oo.min, &m, &dg);
+    e = ck_find(f->snap, &d, oo.min, CK_PIECES, &m, &dg);
     if (e == SC_OK)
         e = ck_report(f->snap, &d, &m, &oo, r, &dg);
     r->stats = (struct sc_check_stats){m.st.keys,       m.st.windows,     m.st.anchors,

@@ -259,7 +259,7 @@ static char *norm_of(const char *s, size_t a, size_t b)
 }
 
 /* what the property test went through, so that a weak run shows */
-static size_t T_SPANS, T_MULTI, T_PAID, T_WITHHELD, T_NONIDENT, T_STITCHED;
+static size_t T_COMPLETE, T_SPANS, T_MULTI, T_PAID, T_WITHHELD, T_NONIDENT, T_STITCHED;
 
 static void check_one(struct ckfix *f, const char *draft, size_t len, size_t min, size_t common,
                       int entitled)
@@ -307,6 +307,20 @@ static void check_one(struct ckfix *f, const char *draft, size_t len, size_t min
             assert_int_equal(sp->docs, full);
         else
             assert_true(sp->docs >= 1 && sp->docs <= pieces);
+        /* in fewer than CK_PIECES documents: every document holding a
+         * piece is a source */
+        if (pieces < CK_PIECES) {
+            assert_int_equal(sp->nsources, pieces);
+            for (size_t dd = 0; dd < NDOC; dd++) {
+                int any = 0, listed = 0;
+                for (size_t x = i; x < j && !any; x++)
+                    any = or.holds[x][dd];
+                for (size_t q = 0; q < sp->nsources; q++)
+                    listed |= sp->sources[q].id == DOCS[dd].id;
+                assert_int_equal(any, listed);
+            }
+            T_COMPLETE++;
+        }
         T_SPANS++;
         T_MULTI += full > 1;
         T_STITCHED += !full;
@@ -377,9 +391,9 @@ static void test_property(void **state)
         ckfix_release(&f);
         free_library();
     }
-    print_message("%zu spans (%zu in several documents, %zu pieced together), %zu paid sources "
-                  "(%zu withheld), %zu across a dropped character\n",
-                  T_SPANS, T_MULTI, T_STITCHED, T_PAID, T_WITHHELD, T_NONIDENT);
+    print_message("%zu spans (%zu in several documents, %zu pieced together, %zu with every "
+                  "source), %zu paid sources (%zu withheld), %zu across a dropped character\n",
+                  T_SPANS, T_MULTI, T_STITCHED, T_COMPLETE, T_PAID, T_WITHHELD, T_NONIDENT);
     assert_true(T_SPANS > 500 && T_MULTI > 50 && T_STITCHED > 10 && T_WITHHELD > 10 &&
                 T_NONIDENT > 10);
 }
