@@ -1940,40 +1940,34 @@ int sc_pcur_decode_all(struct sc_pcur *c, uint64_t hi, uint64_t **out, size_t *n
 {
     if (c->i >= 0)
         return 0;
-    /* the doc stream first (gaps and counts), so the room is known */
     struct sc_bitr dr = c->dr, pr = c->pr;
-    uint64_t total = 0;
-    uint32_t doc = 0;
-    for (uint32_t i = 0; i < c->ndocs; i++) {
-        (void)sc_bitr_rice(&dr, c->kd);
-        total += sc_bitr_gamma(&dr);
-    }
-    if (total > UINT32_MAX)
-        return -1;
-    if (*n + total > *cap) {
-        size_t nc = (*n + (size_t)total) * 2;
-        uint64_t *no = sc_reallocarray(*out, nc, sizeof *no);
-        if (!no)
-            return -1;
-        *out = no;
-        *cap = nc;
-    }
-    uint64_t *o = *out + *n;
     const unsigned kd = c->kd, kp = c->kp;
-    dr = c->dr;
+    uint64_t *o = *out, *end = *out + *cap;
+    size_t at = *n;
+    uint32_t doc = 0;
     for (uint32_t i = 0; i < c->ndocs; i++) {
         uint32_t gap = (uint32_t)sc_bitr_rice(&dr, kd);
         doc = i == 0 ? gap : doc + 1 + gap;
         uint32_t tf = (uint32_t)sc_bitr_gamma(&dr);
-        uint64_t h = (hi + doc) << 32;
+        if ((size_t)(end - (o + at)) < tf) { /* one pass: room grows as it is needed */
+            size_t nc = (at + tf) * 2 + 64;
+            uint64_t *no = sc_reallocarray(o, nc, sizeof *no);
+            if (!no)
+                return -1;
+            *out = o = no;
+            *cap = nc;
+            end = o + nc;
+        }
+        uint64_t h = (hi + doc) << 32, *w = o + at;
         uint32_t p = 0;
         for (uint32_t t = 0; t < tf; t++) {
             uint32_t v = (uint32_t)sc_bitr_rice(&pr, kp);
             p = t == 0 ? v : p + 1 + v;
-            *o++ = h | p;
+            w[t] = h | p;
         }
+        at += tf;
     }
-    *n = (size_t)(o - *out);
+    *n = at;
     c->eof = 1;
     return 0;
 }
