@@ -111,6 +111,6 @@ fs = glob.glob(sys.argv[1] + "/seg-*.sx")
 assert fs
 for f in fs:
     h = open(f, "rb").read(12)
-    assert h[:8] == b"SCIDX003" and struct.unpack("<I", h[8:])[0] == 3, (f, h)
+    assert h[:8] == b"SCIDX004" and struct.unpack("<I", h[8:])[0] == 4, (f, h)
 ' "$L/index"
 t_done

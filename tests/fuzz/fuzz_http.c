@@ -9,6 +9,7 @@
  * server/ is not part of libsucai, so the parser file is included here.
  */
 #include "../../server/http.c"
+#include "sucai/json.h"
 
 #include <assert.h>
 
