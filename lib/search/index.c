@@ -76,6 +76,7 @@ struct sc_index {
 };
 
 static void readers_close(struct sc_index *ix);
+static int seg_file_current(const char *path);
 
 static double now_ms(void)
 {
@@ -318,6 +319,17 @@ static enum sc_err reload(struct sc_library *lib, struct sc_diag *diag)
     if (e != SC_OK)
         return e == SC_EPARSE ? sc_diag_set(diag, e, "%s/" MANIFEST ": damaged", ix->dir) : e;
     remember_manifest(ix);
+    /* segments of another format version: only a writer rebuilds them, so
+     * a read-only process (list, show) sees no index rather than failing */
+    for (size_t i = 0; i < m.nseg; i++) {
+        char *p = path_join(ix->dir, m.seg[i].name);
+        int current = p && seg_file_current(p);
+        free(p);
+        if (!current) {
+            manifest_release(&m);
+            return SC_OK;
+        }
+    }
     struct sc_snap *old = snap_ref(lib), *s;
     e = snap_load(ix->dir, &m, old, &s, diag);
     snap_unref(lib, old);
