@@ -119,6 +119,7 @@ static int from_json(struct sc_req *req, struct check_in *in, int compare, struc
     struct sc_json j;
     struct sc_diag d = { 0 };
     if (sc_json_parse(&j, req->body.data, req->body.len, HTTP_MAX_JSON_NODES, &d) != SC_OK) {
+        sc_json_release(&j);
         resp_error(r, 400, "bad_json", "%s", d.msg);
         return -1;
     }
