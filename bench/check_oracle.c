@@ -29,8 +29,8 @@ struct draft {
     uint32_t *cp;    /* normalised */
     uint32_t *obyte; /* original byte of each */
     size_t n;
-    uint8_t *cov;    /* per normalised position */
-    int64_t **docs;  /* per window start: documents holding it (grown) */
+    uint8_t *cov;   /* per normalised position */
+    int64_t **docs; /* per window start: documents holding it (grown) */
     uint32_t *ndocs, *capdocs;
 };
 
@@ -72,29 +72,29 @@ static uint32_t *decode(const char *s, size_t len, size_t *n)
 }
 
 /* Calls fn(pos, hash) for every window of MIN inside one paragraph. */
-#define WINDOWS(cp, n, ...)                                                                   \
-    do {                                                                                      \
-        uint64_t h_ = 0, pw_ = 1;                                                             \
-        for (size_t k_ = 1; k_ < MIN; k_++)                                                   \
-            pw_ *= MUL;                                                                       \
-        size_t run_ = 0;                                                                      \
-        for (size_t i_ = 0; i_ < (n); i_++) {                                                 \
-            if ((cp)[i_] == '\n') {                                                           \
-                run_ = 0;                                                                     \
-                h_ = 0;                                                                       \
-                continue;                                                                     \
-            }                                                                                 \
-            if (run_ == MIN)                                                                  \
-                h_ -= mix((cp)[i_ - MIN]) * pw_;                                              \
-            else                                                                              \
-                run_++;                                                                       \
-            h_ = h_ * MUL + mix((cp)[i_]);                                                    \
-            if (run_ == MIN) {                                                                \
-                size_t POS = i_ + 1 - MIN;                                                    \
-                uint64_t HASH = h_;                                                           \
-                __VA_ARGS__;                                                                       \
-            }                                                                                 \
-        }                                                                                     \
+#define WINDOWS(cp, n, ...)                      \
+    do {                                         \
+        uint64_t h_ = 0, pw_ = 1;                \
+        for (size_t k_ = 1; k_ < MIN; k_++)      \
+            pw_ *= MUL;                          \
+        size_t run_ = 0;                         \
+        for (size_t i_ = 0; i_ < (n); i_++) {    \
+            if ((cp)[i_] == '\n') {              \
+                run_ = 0;                        \
+                h_ = 0;                          \
+                continue;                        \
+            }                                    \
+            if (run_ == MIN)                     \
+                h_ -= mix((cp)[i_ - MIN]) * pw_; \
+            else                                 \
+                run_++;                          \
+            h_ = h_ * MUL + mix((cp)[i_]);       \
+            if (run_ == MIN) {                   \
+                size_t POS = i_ + 1 - MIN;       \
+                uint64_t HASH = h_;              \
+                __VA_ARGS__;                     \
+            }                                    \
+        }                                        \
     } while (0)
 
 static void add_doc(struct draft *d, size_t pos, int64_t id)
@@ -134,7 +134,7 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < ND; i++) {
         struct draft *d = &D[i];
         d->name = argv[i + 3];
-        struct sc_diag dg = {0};
+        struct sc_diag dg = { 0 };
         if (sc_read_file(d->name, 64 << 20, &d->text, &d->len, &dg) != SC_OK) {
             fprintf(stderr, "check_oracle: %s: %s\n", d->name, dg.msg);
             return 2;
@@ -169,7 +169,7 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < ND; i++)
         WINDOWS(D[i].cp, D[i].n, {
             size_t s = (size_t)(HASH ^ (HASH >> 29)) & MASK;
-            W[NW] = (struct win){HASH, (uint32_t)i, (uint32_t)POS, HEAD[s]};
+            W[NW] = (struct win){ HASH, (uint32_t)i, (uint32_t)POS, HEAD[s] };
             HEAD[s] = (uint32_t)++NW;
         });
 
@@ -241,7 +241,8 @@ int main(int argc, char **argv)
                 nids += d->ndocs[x];
             }
             qsort(ids, nids, sizeof *ids, cmp64);
-            sc_buf_addf(&o, "%s{\"start\": %zu, \"end\": %zu, \"sources\": [", first ? "" : ", ", s, e);
+            sc_buf_addf(&o, "%s{\"start\": %zu, \"end\": %zu, \"sources\": [", first ? "" : ", ", s,
+                        e);
             for (size_t x = 0, k = 0; x < nids; x++)
                 if (!x || ids[x] != ids[x - 1])
                     sc_buf_addf(&o, "%s{\"id\": %lld}", k++ ? ", " : "", (long long)ids[x]);

@@ -20,34 +20,35 @@ struct check_cli {
 
 static void usage(void)
 {
-    printf("usage: sucai [-L DIR] check [--json] [--min N] [--common N] [--sources N]\n"
-           "                         [--entitled] [--text] [--docx OUT] FILE|-\n"
-           "       sucai check [--json] [--min N] --with OTHER FILE|-\n"
-           "       sucai [-L DIR] check --batch [--json] ... < list-of-files\n\n"
-           "查重: which stretches of a draft already stand in the library, and where.\n"
-           "A span is a stretch of at least --min characters (default %d) that stands,\n"
-           "after the search normalisation (full-width folded, Latin lower-cased,\n"
-           "zero-width characters and spaces between ideographs dropped), inside one\n"
-           "paragraph of a library document; every such stretch is reported. Spans that\n"
-           "stand in at least --common documents (default %d) are 常用表述: listed, but\n"
-           "not counted in the 总重复率 (copied characters / all characters).\n\n"
-           "  FILE          .txt (UTF-8 as it is; GBK, UTF-16 converted), .docx or .md;\n"
-           "                - reads standard input (at most %d characters)\n"
-           "  --min N       shortest span (%d to %d)\n"
-           "  --common N    documents that make a span 常用表述\n"
-           "  --sources N   sources listed per span (default %d, at most %d)\n"
-           "  --entitled    show the text of sources in paid ranges\n"
-           "  --json        {\"chars\", \"overlap\", \"spans\": [{\"start\", \"end\", \"common\",\n"
-           "                \"docs\", \"sources\": [{\"id\", \"title\", \"paragraph\", \"section\",\n"
-           "                \"start\", \"end\", \"paid\", \"text\"}]}], \"sections\": [{\"heading\",\n"
-           "                \"start\", \"end\", \"overlap\"}]}; offsets in code points of FILE\n"
-           "  --text        add the draft's text to --json (always there when FILE was\n"
-           "                converted: .docx, .md, another encoding)\n"
-           "  --docx OUT    also write the report as a .docx with the spans highlighted\n"
-           "  --with OTHER  compare FILE with the draft OTHER instead of the library\n"
-           "  --batch       read one file name per line from stdin, answer one line each\n",
-           SC_CHECK_MIN, SC_CHECK_COMMON, SC_CHECK_MAX_CHARS, SC_CHECK_MIN_LO, SC_CHECK_MIN_HI,
-           SC_CHECK_SOURCES, SC_CHECK_SOURCES_MAX);
+    printf(
+        "usage: sucai [-L DIR] check [--json] [--min N] [--common N] [--sources N]\n"
+        "                         [--entitled] [--text] [--docx OUT] FILE|-\n"
+        "       sucai check [--json] [--min N] --with OTHER FILE|-\n"
+        "       sucai [-L DIR] check --batch [--json] ... < list-of-files\n\n"
+        "查重: which stretches of a draft already stand in the library, and where.\n"
+        "A span is a stretch of at least --min characters (default %d) that stands,\n"
+        "after the search normalisation (full-width folded, Latin lower-cased,\n"
+        "zero-width characters and spaces between ideographs dropped), inside one\n"
+        "paragraph of a library document; every such stretch is reported. Spans that\n"
+        "stand in at least --common documents (default %d) are 常用表述: listed, but\n"
+        "not counted in the 总重复率 (copied characters / all characters).\n\n"
+        "  FILE          .txt (UTF-8 as it is; GBK, UTF-16 converted), .docx or .md;\n"
+        "                - reads standard input (at most %d characters)\n"
+        "  --min N       shortest span (%d to %d)\n"
+        "  --common N    documents that make a span 常用表述\n"
+        "  --sources N   sources listed per span (default %d, at most %d)\n"
+        "  --entitled    show the text of sources in paid ranges\n"
+        "  --json        {\"chars\", \"overlap\", \"spans\": [{\"start\", \"end\", \"common\",\n"
+        "                \"docs\", \"sources\": [{\"id\", \"title\", \"paragraph\", \"section\",\n"
+        "                \"start\", \"end\", \"paid\", \"text\"}]}], \"sections\": [{\"heading\",\n"
+        "                \"start\", \"end\", \"overlap\"}]}; offsets in code points of FILE\n"
+        "  --text        add the draft's text to --json (always there when FILE was\n"
+        "                converted: .docx, .md, another encoding)\n"
+        "  --docx OUT    also write the report as a .docx with the spans highlighted\n"
+        "  --with OTHER  compare FILE with the draft OTHER instead of the library\n"
+        "  --batch       read one file name per line from stdin, answer one line each\n",
+        SC_CHECK_MIN, SC_CHECK_COMMON, SC_CHECK_MAX_CHARS, SC_CHECK_MIN_LO, SC_CHECK_MIN_HI,
+        SC_CHECK_SOURCES, SC_CHECK_SOURCES_MAX);
 }
 
 /* The draft from a file (or stdin for "-"); converted says it is not the
@@ -114,8 +115,8 @@ static void excerpt(struct sc_buf *b, const char *t, size_t s, size_t e, size_t 
     }
 }
 
-static void human(struct sc_buf *b, const char *text, size_t len,
-                  const struct sc_check_result *r, const struct check_cli *cc)
+static void human(struct sc_buf *b, const char *text, size_t len, const struct sc_check_result *r,
+                  const struct check_cli *cc)
 {
     sc_buf_addf(b, "总重复率 %.1f%%  (%zu of %zu characters copied", r->overlap * 100.0, r->copied,
                 r->chars);
@@ -139,8 +140,8 @@ static void human(struct sc_buf *b, const char *text, size_t len,
                 continue;
             if (!header++)
                 sc_buf_adds(b, pass ? "\n常用表述\n" : "\n");
-            size_t cs = sc_utf8_count(text, sp->start), ce = cs + sc_utf8_count(text + sp->start,
-                                                                               sp->end - sp->start);
+            size_t cs = sc_utf8_count(text, sp->start),
+                   ce = cs + sc_utf8_count(text + sp->start, sp->end - sp->start);
             sc_buf_addf(b, "[%zu-%zu] %s", cs, ce, open);
             excerpt(b, text, sp->start, sp->end, 60);
             sc_buf_addf(b, "%s\n", close);
@@ -195,8 +196,8 @@ static enum sc_err one(struct sc_library *lib, struct check_cli *cc, const char 
     if (e == SC_OK && cc->with) {
         e = read_draft(cc->with, &other, &oconv, diag);
         if (e == SC_OK)
-            e = sc_check_compare(text.data, text.len, other.data, other.len, &cc->o, path,
-                                 cc->with, &r, NULL, diag);
+            e = sc_check_compare(text.data, text.len, other.data, other.len, &cc->o, path, cc->with,
+                                 &r, NULL, diag);
     } else if (e == SC_OK) {
         e = sc_check(lib, text.data, text.len, &cc->o, &r, diag);
     }
@@ -241,7 +242,7 @@ static int batch(struct cli *cli, struct sc_library *lib, struct check_cli *cc)
         if (n == 0)
             continue;
         sc_buf_reset(&out);
-        struct sc_diag d = {0};
+        struct sc_diag d = { 0 };
         enum sc_err e = one(lib, cc, line, &out, &d);
         if (e != SC_OK) {
             sc_buf_reset(&out);
@@ -280,12 +281,17 @@ static int size_opt(struct cli *cli, const char *name, size_t lo, size_t hi, siz
 int cmd_check(struct cli *cli, int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"json", no_argument, NULL, 'j'},        {"min", required_argument, NULL, 'm'},
-        {"common", required_argument, NULL, 'c'}, {"sources", required_argument, NULL, 's'},
-        {"entitled", no_argument, NULL, 'e'},    {"text", no_argument, NULL, 't'},
-        {"docx", required_argument, NULL, 'd'},  {"with", required_argument, NULL, 'w'},
-        {"batch", no_argument, NULL, 'b'},       {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
+        { "json", no_argument, NULL, 'j' },
+        { "min", required_argument, NULL, 'm' },
+        { "common", required_argument, NULL, 'c' },
+        { "sources", required_argument, NULL, 's' },
+        { "entitled", no_argument, NULL, 'e' },
+        { "text", no_argument, NULL, 't' },
+        { "docx", required_argument, NULL, 'd' },
+        { "with", required_argument, NULL, 'w' },
+        { "batch", no_argument, NULL, 'b' },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
     };
     struct check_cli cc;
     memset(&cc, 0, sizeof cc);
@@ -334,7 +340,7 @@ int cmd_check(struct cli *cli, int argc, char **argv)
         status = batch(cli, lib, &cc);
     } else {
         struct sc_buf out = SC_BUF_INIT;
-        struct sc_diag d = {0};
+        struct sc_diag d = { 0 };
         const char *path = argv[optind];
         enum sc_err e = one(lib, &cc, path, &out, &d);
         if (e == SC_OK && sc_buf_err(&out) != SC_OK)

@@ -45,8 +45,8 @@ static void check_in_release(struct check_in *in)
 }
 
 /* An option value (JSON number or form field text) into *out in [lo, hi]. */
-static int opt_num(const char *name, const char *s, int64_t num, int is_num, int64_t lo,
-                   int64_t hi, size_t *out, struct sc_resp *r)
+static int opt_num(const char *name, const char *s, int64_t num, int is_num, int64_t lo, int64_t hi,
+                   size_t *out, struct sc_resp *r)
 {
     int64_t v = num;
     if ((!is_num && (!s || http_parse_int(s, lo, hi, &v) != 0)) || v < lo || v > hi) {
@@ -72,8 +72,8 @@ static int opt_format(const char *f, struct check_in *in, struct sc_resp *r)
 }
 
 /* One option by name (from JSON or a form field). 1 if name is not one. */
-static int set_option(struct check_in *in, const char *name, const char *s, int64_t num,
-                      int is_num, struct sc_resp *r)
+static int set_option(struct check_in *in, const char *name, const char *s, int64_t num, int is_num,
+                      struct sc_resp *r)
 {
     if (!strcmp(name, "min"))
         return opt_num("min", s, num, is_num, SC_CHECK_MIN_LO, SC_CHECK_MIN_HI, &in->o.min, r);
@@ -82,7 +82,8 @@ static int set_option(struct check_in *in, const char *name, const char *s, int6
     if (!strcmp(name, "sources"))
         return opt_num("sources", s, num, is_num, 1, SC_CHECK_SOURCES_MAX, &in->o.max_sources, r);
     if (!strcmp(name, "format"))
-        return s ? opt_format(s, in, r) : (resp_error(r, 400, "bad_request", "format must be a string"), -1);
+        return s ? opt_format(s, in, r)
+                 : (resp_error(r, 400, "bad_request", "format must be a string"), -1);
     if (!strcmp(name, "title")) {
         if (!s || strlen(s) > 200) {
             resp_error(r, 400, "bad_request", "title must be a string of at most 200 bytes");
@@ -148,7 +149,8 @@ static int from_json(struct sc_req *req, struct check_in *in, int compare, struc
         }
         const char *s = m->type == SC_JSON_STR ? sc_json_string(&j, m, NULL) : NULL;
         int64_t num = 0;
-        int is_num = m->type == SC_JSON_NUM && sc_json_int(m, INT64_MIN / 2, INT64_MAX / 2, &num) == 0;
+        int is_num =
+            m->type == SC_JSON_NUM && sc_json_int(m, INT64_MIN / 2, INT64_MAX / 2, &num) == 0;
         if (m->type == SC_JSON_NUM && !is_num)
             num = -1; /* not whole: out of every range */
         int k = set_option(in, key, s, num, m->type == SC_JSON_NUM, r);
@@ -160,8 +162,9 @@ static int from_json(struct sc_req *req, struct check_in *in, int compare, struc
         }
     }
     if (!text || (compare && !other)) {
-        resp_error(r, 400, "bad_request", compare ? "give the drafts: text and other"
-                                                  : "give the draft: text (or upload a file)");
+        resp_error(r, 400, "bad_request",
+                   compare ? "give the drafts: text and other"
+                           : "give the draft: text (or upload a file)");
         goto out;
     }
     if (take_draft("text", "draft.txt", text, tl, &in->text, r) ||
@@ -244,8 +247,8 @@ static int from_multipart(struct sc_req *req, const char *ct, struct check_in *i
     }
     struct parts ps = { in, r, compare, 0, 0 };
     struct sc_diag d = { 0 };
-    enum sc_err e = http_multipart_parse(req->body.data, req->body.len, boundary.data,
-                                         boundary.len, on_part, &ps, &d);
+    enum sc_err e = http_multipart_parse(req->body.data, req->body.len, boundary.data, boundary.len,
+                                         on_part, &ps, &d);
     sc_buf_release(&boundary);
     if (ps.failed)
         return -1;
@@ -423,13 +426,14 @@ void h_draft(struct sc_req *req, struct sc_resp *r)
     if (!ct || !http_media_type_is(ct, "multipart/form-data") ||
         http_header_param(ct, strlen(ct), "boundary", &boundary) != 1 || boundary.len == 0) {
         sc_buf_release(&boundary);
-        resp_error(r, 400, "bad_request", "upload the draft as multipart/form-data, field \"file\"");
+        resp_error(r, 400, "bad_request",
+                   "upload the draft as multipart/form-data, field \"file\"");
         return;
     }
     struct one_file f = { r, &text, NULL, 0, 0 };
     struct sc_diag d = { 0 };
-    enum sc_err e = http_multipart_parse(req->body.data, req->body.len, boundary.data,
-                                         boundary.len, on_draft_part, &f, &d);
+    enum sc_err e = http_multipart_parse(req->body.data, req->body.len, boundary.data, boundary.len,
+                                         on_draft_part, &f, &d);
     sc_buf_release(&boundary);
     if (!f.failed) {
         if (e != SC_OK)

@@ -17,12 +17,12 @@
 #include "json.h"
 #include "library.h"
 
-#define SC_CHECK_MAX_CHARS 200000 /* longest draft, in code points */
-#define SC_CHECK_MIN 13           /* default shortest span */
-#define SC_CHECK_MIN_LO 5         /* shortest --min accepted */
-#define SC_CHECK_MIN_HI 1000
-#define SC_CHECK_COMMON 50        /* default: a span in this many documents is 常用表述 */
-#define SC_CHECK_SOURCES 10       /* default sources listed per span */
+#define SC_CHECK_MAX_CHARS   200000 /* longest draft, in code points */
+#define SC_CHECK_MIN         13     /* default shortest span */
+#define SC_CHECK_MIN_LO      5      /* shortest --min accepted */
+#define SC_CHECK_MIN_HI      1000
+#define SC_CHECK_COMMON      50 /* default: a span in this many documents is 常用表述 */
+#define SC_CHECK_SOURCES     10 /* default sources listed per span */
 #define SC_CHECK_SOURCES_MAX 100
 
 struct sc_check_opts {
@@ -33,8 +33,8 @@ struct sc_check_opts {
 };
 
 struct sc_check_source {
-    int64_t id;                    /* document id (0 when comparing two drafts) */
-    char *title;                   /* owned */
+    int64_t id;  /* document id (0 when comparing two drafts) */
+    char *title; /* owned */
     int year;
     int64_t paragraph;             /* 0-based paragraph of the document (0 is the title) */
     char *section;                 /* section path, "" if none; owned */
@@ -46,11 +46,11 @@ struct sc_check_source {
 };
 
 struct sc_check_span {
-    size_t start, end; /* bytes of the draft, end exclusive */
-    int common;        /* 常用表述: stands in at least opts.common documents */
-    int64_t docs;      /* documents holding the span in full; for a span pieced
-                        * together from several sources, the documents found
-                        * holding a piece of it */
+    size_t start, end;               /* bytes of the draft, end exclusive */
+    int common;                      /* 常用表述: stands in at least opts.common documents */
+    int64_t docs;                    /* documents holding the span in full; for a span pieced
+                                      * together from several sources, the documents found
+                                      * holding a piece of it */
     struct sc_check_source *sources; /* best first, at most opts.max_sources */
     size_t nsources;
 };
@@ -77,15 +77,15 @@ struct sc_check_stats {
 };
 
 struct sc_check_result {
-    size_t chars;          /* code points of the draft, line breaks included */
-    size_t copied, common; /* code points inside copied / common spans */
-    double overlap;        /* copied / chars: the 总重复率 */
+    size_t chars;                /* code points of the draft, line breaks included */
+    size_t copied, common;       /* code points inside copied / common spans */
+    double overlap;              /* copied / chars: the 总重复率 */
     struct sc_check_span *spans; /* in draft order, disjoint */
     size_t nspans;
     struct sc_check_section *sections; /* the draft's own outline, in order */
     size_t nsections;
     double took_ms;
-    int64_t ndocs;         /* documents checked against */
+    int64_t ndocs; /* documents checked against */
     struct sc_check_stats stats;
 };
 
@@ -134,7 +134,7 @@ void sc_check_result_release(struct sc_check_result *r);
  * each span and section on a line of its own (else all on one line).
  * Written as one value into w.
  */
-#define SC_CHECK_JSON_TEXT 1
+#define SC_CHECK_JSON_TEXT  1
 #define SC_CHECK_JSON_LINES 2
 void sc_check_json(struct sc_jw *w, const char *text, size_t len, const struct sc_check_result *r,
                    const struct sc_check_opts *opts, int flags);

@@ -44,8 +44,7 @@ enum sc_err sc_check_draft(const char *name, const void *data, size_t len, struc
     if (e == SC_OK) {
         size_t n = sc_utf8_count(out->data, out->len);
         if (n > SC_CHECK_MAX_CHARS)
-            e = sc_diag_set(diag, SC_ELIMIT,
-                            "draft too long (%zu characters; the limit is %d)", n,
+            e = sc_diag_set(diag, SC_ELIMIT, "draft too long (%zu characters; the limit is %d)", n,
                             SC_CHECK_MAX_CHARS);
     }
     if (e != SC_OK)
@@ -84,8 +83,8 @@ static enum sc_err check_text(const char *text, size_t len, struct sc_diag *diag
         return sc_diag_set(diag, SC_EPARSE, "draft: not valid UTF-8 at byte %zu", bad);
     size_t n = len ? sc_utf8_count(text, len) : 0;
     if (n > SC_CHECK_MAX_CHARS)
-        return sc_diag_set(diag, SC_ELIMIT, "draft too long (%zu characters; the limit is %d)",
-                           n, SC_CHECK_MAX_CHARS);
+        return sc_diag_set(diag, SC_ELIMIT, "draft too long (%zu characters; the limit is %d)", n,
+                           SC_CHECK_MAX_CHARS);
     return SC_OK;
 }
 
@@ -122,10 +121,10 @@ enum sc_err sc_check(struct sc_library *lib, const char *text, size_t len,
             e = sc_diag_set(diag, e, "out of memory checking the draft");
     }
     out->ndocs = snap ? snap->ndocs : 0;
-    out->stats = (struct sc_check_stats){m.st.keys,       m.st.windows,     m.st.anchors,
-                                         m.st.anchors_run, m.st.list_bytes, m.st.candidates,
-                                         m.st.extended,    m.n,             m.st.ms_keys,
-                                         m.st.ms_anchors,  m.st.ms_run};
+    out->stats =
+        (struct sc_check_stats){ m.st.keys,       m.st.windows,    m.st.anchors,  m.st.anchors_run,
+                                 m.st.list_bytes, m.st.candidates, m.st.extended, m.n,
+                                 m.st.ms_keys,    m.st.ms_anchors, m.st.ms_run };
     ck_matches_release(&m);
     ck_draft_release(&d);
     sc_index_snap_give(lib, snap);

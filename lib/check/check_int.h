@@ -14,8 +14,8 @@
 struct ck_draft {
     const char *text; /* the draft as submitted (borrowed) */
     size_t len;
-    uint32_t *cp;     /* n normalised code points */
-    uint32_t *obyte;  /* n + 1: byte offset in text of each; obyte[n] = len */
+    uint32_t *cp;    /* n normalised code points */
+    uint32_t *obyte; /* n + 1: byte offset in text of each; obyte[n] = len */
     size_t n;
 };
 
@@ -55,8 +55,8 @@ struct ck_matches {
  * ck_matches_release.
  */
 #define CK_PIECES 5 /* sc_check's `pieces`: complete sources below 5 documents */
-enum sc_err ck_find(const struct sc_snap *snap, const struct ck_draft *d, size_t min,
-                    size_t pieces, struct ck_matches *out, struct sc_diag *diag);
+enum sc_err ck_find(const struct sc_snap *snap, const struct ck_draft *d, size_t min, size_t pieces,
+                    struct ck_matches *out, struct sc_diag *diag);
 void ck_matches_release(struct ck_matches *m);
 
 /* Normalised position -> original code point of a document (the

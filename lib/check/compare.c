@@ -78,12 +78,12 @@ static int wtab_build(struct wtab *t, const struct ck_draft *b, size_t min, uint
     if (!t->head || !t->w)
         return -1;
     t->mask = slots - 1;
-    struct witer it = {b, min, 0, 0, pw, 0};
+    struct witer it = { b, min, 0, 0, pw, 0 };
     size_t start;
     uint64_t h;
     while (next_window(&it, &start, &h)) {
         size_t s = (size_t)(h ^ (h >> 29)) & t->mask;
-        t->w[t->n] = (struct hwin){h, (uint32_t)start, t->head[s]};
+        t->w[t->n] = (struct hwin){ h, (uint32_t)start, t->head[s] };
         t->head[s] = (uint32_t)++t->n;
     }
     return 0;
@@ -167,7 +167,7 @@ static enum sc_err compare_one(const struct ck_draft *a, const struct ck_draft *
     }
     size_t plo = 0, phi = 0, start;
     uint64_t h;
-    struct witer it = {a, min, 0, 0, pw, 0};
+    struct witer it = { a, min, 0, 0, pw, 0 };
     while (e == SC_OK && next_window(&it, &start, &h)) {
         if (start >= phi) { /* the paragraph of a the window is in */
             plo = start;
@@ -185,7 +185,8 @@ static enum sc_err compare_one(const struct ck_draft *a, const struct ck_draft *
             /* a match on this diagonal found from an earlier window */
             int known = 0;
             for (size_t x = nm; x-- > 0 && m[x].de > start;)
-                if (m[x].ds <= start && (int64_t)m[x].bs - m[x].ds == (int64_t)w->pos - (int64_t)start) {
+                if (m[x].ds <= start &&
+                    (int64_t)m[x].bs - m[x].ds == (int64_t)w->pos - (int64_t)start) {
                     known = 1;
                     break;
                 }
@@ -210,7 +211,7 @@ static enum sc_err compare_one(const struct ck_draft *a, const struct ck_draft *
                 m = nn;
                 cap = nc;
             }
-            m[nm++] = (struct cmatch){(uint32_t)ds, (uint32_t)i, (uint32_t)bs};
+            m[nm++] = (struct cmatch){ (uint32_t)ds, (uint32_t)i, (uint32_t)bs };
         }
     }
     if (e != SC_OK)
@@ -310,8 +311,8 @@ enum sc_err sc_check_compare(const char *a, size_t alen, const char *b, size_t b
     if (o.min < SC_CHECK_MIN_LO || o.min > SC_CHECK_MIN_HI)
         return sc_diag_set(diag, SC_EINVAL, "check: --min must be %d to %d (got %zu)",
                            SC_CHECK_MIN_LO, SC_CHECK_MIN_HI, o.min);
-    const char *txt[2] = {a ? a : "", b ? b : ""};
-    size_t len[2] = {a ? alen : 0, b ? blen : 0};
+    const char *txt[2] = { a ? a : "", b ? b : "" };
+    size_t len[2] = { a ? alen : 0, b ? blen : 0 };
     for (int i = 0; i < 2; i++) {
         size_t bad = 0;
         if (len[i] && !sc_utf8_valid(txt[i], len[i], &bad))

@@ -156,7 +156,8 @@ static void document_xml(struct sc_buf *b, const char *text, size_t len,
             sc_buf_addf(&t, "　来源：%s", s->title ? s->title : "");
             if (s->section && *s->section)
                 sc_buf_addf(&t, " › %s", s->section);
-            sc_buf_addf(&t, "（第 %lld 段）%s", (long long)s->paragraph, s->paid ? "（会员内容）" : "");
+            sc_buf_addf(&t, "（第 %lld 段）%s", (long long)s->paragraph,
+                        s->paid ? "（会员内容）" : "");
             para(b, t.data, 0, 0);
         }
     }
@@ -195,9 +196,9 @@ enum sc_err sc_check_docx(const char *text, size_t len, const struct sc_check_re
         const char *name;
         const char *data;
         size_t len;
-    } parts[] = {{"[Content_Types].xml", CONTENT_TYPES, sizeof CONTENT_TYPES - 1},
-                 {"_rels/.rels", RELS, sizeof RELS - 1},
-                 {"word/document.xml", doc.data, doc.len}};
+    } parts[] = { { "[Content_Types].xml", CONTENT_TYPES, sizeof CONTENT_TYPES - 1 },
+                  { "_rels/.rels", RELS, sizeof RELS - 1 },
+                  { "word/document.xml", doc.data, doc.len } };
     enum sc_err e = SC_OK;
     zip_error_t ze;
     zip_error_init(&ze);
@@ -216,8 +217,7 @@ enum sc_err sc_check_docx(const char *text, size_t len, const struct sc_check_re
         if (!src || zip_file_add(za, parts[k].name, src, ZIP_FL_ENC_UTF_8) < 0) {
             if (src)
                 zip_source_free(src);
-            e = sc_diag_set(diag, SC_ENOMEM, "report: %s: %s", parts[k].name,
-                            zip_strerror(za));
+            e = sc_diag_set(diag, SC_ENOMEM, "report: %s: %s", parts[k].name, zip_strerror(za));
         }
     }
     if (e != SC_OK) {

@@ -34,7 +34,7 @@ void sc_check_json(struct sc_jw *w, const char *text, size_t len, const struct s
                    const struct sc_check_opts *opts, int flags)
 {
     enum sc_jw_style lines = flags & SC_CHECK_JSON_LINES ? SC_JW_LINES : SC_JW_INLINE;
-    struct cpindex x = {NULL, 0, {text, len, 0, 0}};
+    struct cpindex x = { NULL, 0, { text, len, 0, 0 } };
     size_t ncp = sc_utf8_count(text, len);
     x.start = malloc((ncp + 1) * sizeof *x.start);
     if (x.start) { /* else the linear cursor (slower, same answers) */

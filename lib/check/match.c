@@ -99,7 +99,7 @@ struct anchor {
     uint32_t left;   /* windows not yet covered */
     uint64_t cost;
     uint32_t wfirst, wlast; /* the first and last window it serves */
-    uint32_t q3;     /* a third pair inside all of them, or UINT32_MAX */
+    uint32_t q3;            /* a third pair inside all of them, or UINT32_MAX */
     int ran;
 };
 
@@ -107,27 +107,27 @@ struct anchor {
  * addressing, so a lookup is mostly one probe into a table that holds only
  * matches (a few thousand). */
 struct dent {
-    uint32_t g1;    /* document ordinal + 1; 0 = empty */
+    uint32_t g1; /* document ordinal + 1; 0 = empty */
     uint32_t ds, de;
-    int64_t diag;   /* library position - draft position */
+    int64_t diag; /* library position - draft position */
 };
 
 struct cand {
     uint32_t si, doc, x;
 };
-#define CBUF 64
-#define CACHE_LIST (64u << 10)
+#define CBUF        64
+#define CACHE_LIST  (64u << 10)
 #define CACHE_TOTAL ((size_t)64 << 20)
 
 /* The library paragraph being compared, in normalised code points. */
 struct lpara {
     const struct sc_seg *seg;
     uint32_t doc, para;
-    uint32_t ns, ne;       /* normalised range */
+    uint32_t ns, ne; /* normalised range */
     const struct sc_stext *t;
-    uint64_t obase;        /* code of position ns (one for one paragraphs) */
+    uint64_t obase; /* code of position ns (one for one paragraphs) */
     int ident;
-    uint32_t *buf;         /* other paragraphs: their normalised code points */
+    uint32_t *buf; /* other paragraphs: their normalised code points */
     size_t cap;
     int valid;
 };
@@ -136,9 +136,9 @@ struct ctx {
     const struct sc_snap *snap;
     const struct ck_draft *d;
     size_t min;
-    uint32_t *plo, *phi;   /* per draft position: its paragraph [lo, hi) */
-    uint32_t *covered;     /* per window start: covered (1) */
-    uint32_t *win_anchor;  /* per window start: anchor index, UINT32_MAX none */
+    uint32_t *plo, *phi;  /* per draft position: its paragraph [lo, hi) */
+    uint32_t *covered;    /* per window start: covered (1) */
+    uint32_t *win_anchor; /* per window start: anchor index, UINT32_MAX none */
     struct anchor *an;
     size_t nan;
     struct dent *ht;
@@ -149,17 +149,17 @@ struct ctx {
      * CACHE_TOTAL bytes are held, are read through cursors instead */
     uint64_t **lists;
     uint32_t *nlist;
-    uint8_t *lstate;       /* per key: 0 not tried, 1 cached, 2 not cached */
+    uint8_t *lstate; /* per key: 0 not tried, 1 cached, 2 not cached */
     size_t cached;
-    const int32_t *ent;    /* per key and segment: dictionary entry or -1 */
-    const int32_t *kidq;   /* per draft pair position: key index */
+    const int32_t *ent;  /* per key and segment: dictionary entry or -1 */
+    const int32_t *kidq; /* per draft pair position: key index */
     const uint64_t *kcost;
     /* candidates gathered so that their text is fetched together */
     struct cand cbuf[CBUF];
     size_t ncand;
     uint32_t cand_q;
     struct lpara lp;
-    uint32_t *pa, *pb;     /* positions of a document in two lists */
+    uint32_t *pa, *pb; /* positions of a document in two lists */
     size_t capa, capb;
     struct ck_matches *out;
     int oom;
@@ -206,7 +206,7 @@ static int remember(struct ctx *c, uint32_t g, int64_t diag, uint32_t ds, uint32
     size_t h = dhash(g, diag) & c->hmask;
     while (c->ht[h].g1)
         h = (h + 1) & c->hmask;
-    c->ht[h] = (struct dent){g + 1, ds, de, diag};
+    c->ht[h] = (struct dent){ g + 1, ds, de, diag };
     c->hn++;
     return 0;
 }
@@ -299,8 +299,8 @@ static void cover(struct ctx *c, uint32_t ds, uint32_t de)
 
 static int extend_para(struct ctx *c, const struct sc_seg *seg, uint32_t doc, uint32_t para,
                        uint32_t q, uint32_t x, uint32_t *pds, uint32_t *pde, uint32_t *pls);
-static void record(struct ctx *c, uint32_t g, int64_t diag, uint32_t si, uint32_t doc,
-                   uint32_t q, uint32_t ds, uint32_t de, uint32_t ls);
+static void record(struct ctx *c, uint32_t g, int64_t diag, uint32_t si, uint32_t doc, uint32_t q,
+                   uint32_t ds, uint32_t de, uint32_t ls);
 
 /* A candidate: draft position q stands at normalised position x of
  * (segment si, doc). Extend to the maximal match on that diagonal. */
@@ -404,16 +404,17 @@ static inline void push(struct ctx *c, uint32_t si, uint32_t doc, uint32_t x)
     const struct sc_seg *seg = c->snap->segs[si];
     __builtin_prefetch(seg->text.codes + (seg->text.start[doc] + x) * seg->text.width);
     if (c->ht)
-        __builtin_prefetch(&c->ht[dhash(c->snap->base[si] + doc, (int64_t)x - c->cand_q) & c->hmask]);
-    c->cbuf[c->ncand++] = (struct cand){si, doc, x};
+        __builtin_prefetch(
+            &c->ht[dhash(c->snap->base[si] + doc, (int64_t)x - c->cand_q) & c->hmask]);
+    c->cbuf[c->ncand++] = (struct cand){ si, doc, x };
     if (c->ncand == CBUF)
         flush(c);
 }
 
 /* A stretch found by extension: remembered for its diagonal, and a match
  * if it is long enough. */
-static void record(struct ctx *c, uint32_t g, int64_t diag, uint32_t si, uint32_t doc,
-                   uint32_t q, uint32_t ds, uint32_t de, uint32_t ls)
+static void record(struct ctx *c, uint32_t g, int64_t diag, uint32_t si, uint32_t doc, uint32_t q,
+                   uint32_t ds, uint32_t de, uint32_t ls)
 {
     /* only matches are remembered: a stretch too short to be one is seldom
      * met again, and the chains stay short */
@@ -434,7 +435,7 @@ static void record(struct ctx *c, uint32_t g, int64_t diag, uint32_t si, uint32_
         o->m = nm;
         o->cap = ncap;
     }
-    o->m[o->n++] = (struct ck_match){ds, de, ls, si, doc};
+    o->m[o->n++] = (struct ck_match){ ds, de, ls, si, doc };
     cover(c, ds, de);
 }
 
@@ -458,7 +459,8 @@ static const uint64_t *list_of(struct ctx *c, int32_t k, uint32_t *n)
         *n = c->nlist[k];
         return c->lists[k];
     }
-    if (c->lstate[k] == 2 || c->kcost[k] > CACHE_LIST || c->cached + c->kcost[k] * 8 > CACHE_TOTAL) {
+    if (c->lstate[k] == 2 || c->kcost[k] > CACHE_LIST ||
+        c->cached + c->kcost[k] * 8 > CACHE_TOTAL) {
         c->lstate[k] = 2;
         return NULL;
     }
@@ -495,8 +497,8 @@ static inline uint32_t seg_from(const struct sc_snap *snap, uint32_t s, uint32_t
 /* An anchor over two decoded lists: the occurrences of the second pair
  * dist after an occurrence of the first, by a merge (galloping through the
  * longer list). */
-static void run_lists(struct ctx *c, const uint64_t *a, uint32_t na, const uint64_t *b,
-                      uint32_t nb, uint32_t dist, const uint64_t *f, uint32_t nf, int64_t fdist)
+static void run_lists(struct ctx *c, const uint64_t *a, uint32_t na, const uint64_t *b, uint32_t nb,
+                      uint32_t dist, const uint64_t *f, uint32_t nf, int64_t fdist)
 {
     uint32_t s = 0, i = 0, j = 0, h = 0;
     while (i < na && j < nb && !c->oom) {
@@ -652,14 +654,15 @@ static int u64_cmp(const void *x, const void *y)
 
 static int anchor_cmp(const void *x, const void *y)
 {
-    const struct anchor *a = *(const struct anchor *const *)x, *b = *(const struct anchor *const *)y;
+    const struct anchor *a = *(const struct anchor *const *)x,
+                        *b = *(const struct anchor *const *)y;
     if (a->cost != b->cost)
         return a->cost < b->cost ? -1 : 1;
     return a->q1 < b->q1 ? -1 : a->q1 > b->q1;
 }
 
-enum sc_err ck_find(const struct sc_snap *snap, const struct ck_draft *d, size_t min,
-                    size_t pieces, struct ck_matches *out, struct sc_diag *diag)
+enum sc_err ck_find(const struct sc_snap *snap, const struct ck_draft *d, size_t min, size_t pieces,
+                    struct ck_matches *out, struct sc_diag *diag)
 {
     memset(out, 0, sizeof *out);
     if (min < 2)
@@ -674,10 +677,10 @@ enum sc_err ck_find(const struct sc_snap *snap, const struct ck_draft *d, size_t
     c.min = min;
     c.out = out;
     struct kq *kq = malloc(n * sizeof *kq);
-    int32_t *kid = malloc(n * sizeof *kid);   /* per pair position: key index, -1 none */
-    size_t nu = 0;                            /* distinct keys */
-    uint64_t *kcost = NULL;                   /* per key: list bytes over all segments */
-    int32_t *ent = NULL;                      /* per key and segment: entry, -1 */
+    int32_t *kid = malloc(n * sizeof *kid); /* per pair position: key index, -1 none */
+    size_t nu = 0;                          /* distinct keys */
+    uint64_t *kcost = NULL;                 /* per key: list bytes over all segments */
+    int32_t *ent = NULL;                    /* per key and segment: entry, -1 */
     struct anchor **order = NULL;
     c.plo = malloc(n * sizeof *c.plo);
     c.phi = malloc(n * sizeof *c.phi);
@@ -704,8 +707,8 @@ enum sc_err ck_find(const struct sc_snap *snap, const struct ck_draft *d, size_t
             c.plo[j] = c.phi[j] = (uint32_t)j;
         }
         for (size_t k = i; k + 1 < j; k++)
-            kq[nk++] = (struct kq){sc_pair_key(N[k] & SC_PAIR_END, N[k + 1] & SC_PAIR_END),
-                                   (uint32_t)k};
+            kq[nk++] =
+                (struct kq){ sc_pair_key(N[k] & SC_PAIR_END, N[k + 1] & SC_PAIR_END), (uint32_t)k };
         i = j + 1;
     }
     for (size_t i = 0; i < n; i++)
@@ -795,7 +798,7 @@ enum sc_err ck_find(const struct sc_snap *snap, const struct ck_draft *d, size_t
         } else {
             uint64_t cost = kcost[kid[q1]] + (q2 != q1 ? kcost[kid[q2]] : 0);
             c.an[c.nan++] =
-                (struct anchor){q1, q2, 1, cost, (uint32_t)a, (uint32_t)a, UINT32_MAX, 0};
+                (struct anchor){ q1, q2, 1, cost, (uint32_t)a, (uint32_t)a, UINT32_MAX, 0 };
         }
         c.win_anchor[a] = (uint32_t)ai;
     }

@@ -153,9 +153,9 @@ static enum source_view source_view(const struct sc_check_opts *o, int paid)
 
 struct group { /* the matches of one span in one document */
     uint32_t seg, doc;
-    size_t best;  /* index of its longest match */
+    size_t best; /* index of its longest match */
     uint32_t len;
-    int full;     /* some match covers the whole span */
+    int full; /* some match covers the whole span */
     int paid;
     int64_t id;
 };
@@ -190,7 +190,6 @@ static int group_doc_cmp(const void *x, const void *y)
         return a->seg < b->seg ? -1 : 1;
     return a->doc < b->doc ? -1 : a->doc > b->doc;
 }
-
 
 static enum sc_err make_source(const struct sc_snap *snap, const struct ck_draft *d,
                                const struct ck_match *m, int paid, const struct sc_check_opts *o,
@@ -263,8 +262,9 @@ static enum sc_err span_sources(const struct sc_snap *snap, const struct ck_draf
     size_t ng = 0;
     for (size_t i = 0; i < k; i++) {
         const struct ck_match *m = &mm->m[idx[i]];
-        g[ng++] = (struct group){m->seg, m->doc, idx[i], m->de - m->ds,
-                                 m->ds == sds && m->de == sde, 0, 0};
+        g[ng++] =
+            (struct group){ m->seg, m->doc, idx[i], m->de - m->ds, m->ds == sds && m->de == sde,
+                            0,      0 };
     }
     qsort(g, ng, sizeof *g, group_doc_cmp);
     size_t nd = 0;

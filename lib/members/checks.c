@@ -41,8 +41,9 @@ int sc_check_quota_daily(const struct sc_library *lib, const struct sc_principal
     char key[32];
     snprintf(key, sizeof key, "check.%s", sc_tier_name(p->tier));
     sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(lib->db, "SELECT CAST(value AS INTEGER) FROM member_settings WHERE key = ?1",
-                           -1, &st, NULL) == SQLITE_OK) {
+    if (sqlite3_prepare_v2(lib->db,
+                           "SELECT CAST(value AS INTEGER) FROM member_settings WHERE key = ?1", -1,
+                           &st, NULL) == SQLITE_OK) {
         sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
         if (sqlite3_step(st) == SQLITE_ROW) {
             sqlite3_int64 v = sqlite3_column_int64(st, 0);
@@ -139,8 +140,7 @@ void sc_check_quota_give_back(struct sc_library *lib, const struct sc_principal 
     sqlite3_finalize(st);
 }
 
-int sc_check_quota_remaining(struct sc_library *lib, const struct sc_principal *p,
-                             const char *addr)
+int sc_check_quota_remaining(struct sc_library *lib, const struct sc_principal *p, const char *addr)
 {
     int limit = sc_check_quota_daily(lib, p);
     if (limit <= 0)
@@ -168,7 +168,8 @@ enum sc_err sc_check_quota_set(struct sc_library *lib, const struct sc_principal
     if (e != SC_OK)
         return e;
     if (tier > SC_TIER_SVIP)
-        return sc_diag_set(diag, SC_EINVAL, "check quotas are set for anonymous, free, vip or svip");
+        return sc_diag_set(diag, SC_EINVAL,
+                           "check quotas are set for anonymous, free, vip or svip");
     if (n < 0 || n > MAX_CHECKS)
         return sc_diag_set(diag, SC_EINVAL, "a daily check quota is 0 to %d", MAX_CHECKS);
     char key[32], val[16];

@@ -63,8 +63,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     }
     /* the first byte picks the options */
-    struct sc_check_opts o = {5 + (size ? data[0] % 12 : 8), 1 + (size > 1 ? data[1] % 3 : 0), 3,
-                              size > 2 && (data[2] & 1)};
+    struct sc_check_opts o = { 5 + (size ? data[0] % 12 : 8), 1 + (size > 1 ? data[1] % 3 : 0), 3,
+                               size > 2 && (data[2] & 1) };
     struct ck_draft d;
     if (ck_draft_init(&d, text.data, text.len) == SC_OK) {
         struct ck_matches m;
@@ -86,8 +86,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     size_t half = sc_utf8_offset(text.data, text.len, sc_utf8_count(text.data, text.len) / 2);
     struct sc_check_result a, b;
-    if (sc_check_compare(text.data, half, text.data + half, text.len - half, &o, "甲", "乙", &a,
-                         &b, NULL) == SC_OK) {
+    if (sc_check_compare(text.data, half, text.data + half, text.len - half, &o, "甲", "乙", &a, &b,
+                         NULL) == SC_OK) {
         sc_check_result_release(&a);
         sc_check_result_release(&b);
     }

@@ -31,7 +31,7 @@ static inline int ckfix_build(struct ckfix *f, struct sc_doc *docs, size_t n, si
         per = 1;
     for (size_t start = 0; start < n && ns < 16; start += per) {
         struct sc_segbuild *sb;
-        struct sc_diag d = {0};
+        struct sc_diag d = { 0 };
         if (sc_segbuild_new(&sb) != SC_OK)
             return -1;
         for (size_t i = start; i < n && i < start + per; i++)
@@ -71,7 +71,7 @@ static inline enum sc_err ckfix_check(struct ckfix *f, const char *text, size_t 
     memset(r, 0, sizeof *r);
     struct ck_draft d;
     struct ck_matches m;
-    struct sc_diag dg = {0};
+    struct sc_diag dg = { 0 };
     struct sc_check_opts oo = *o;
     if (!oo.min)
         oo.min = SC_CHECK_MIN;
@@ -85,9 +85,17 @@ static inline enum sc_err ckfix_check(struct ckfix *f, const char *text, size_t 
     e = ck_find(f->snap, &d, oo.min, CK_PIECES, &m, &dg);
     if (e == SC_OK)
         e = ck_report(f->snap, &d, &m, &oo, r, &dg);
-    r->stats = (struct sc_check_stats){m.st.keys,       m.st.windows,     m.st.anchors,
-                                       m.st.anchors_run, m.st.list_bytes, m.st.candidates,
-                                       m.st.extended,    m.n,             0, 0, 0};
+    r->stats = (struct sc_check_stats){ m.st.keys,
+                                        m.st.windows,
+                                        m.st.anchors,
+                                        m.st.anchors_run,
+                                        m.st.list_bytes,
+                                        m.st.candidates,
+                                        m.st.extended,
+                                        m.n,
+                                        0,
+                                        0,
+                                        0 };
     ck_matches_release(&m);
     ck_draft_release(&d);
     return e;

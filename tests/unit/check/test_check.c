@@ -11,11 +11,11 @@
  * equals the draft's stretch it names. Then the options, the paywall and
  * the report's totals.
  */
+#include <cmocka.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <cmocka.h>
 
 #include "check_fixture.h"
 #include "sucai/ingest.h"
@@ -46,7 +46,10 @@ static void add_random(struct sc_buf *b, size_t n)
         sc_buf_adds(b, ALPHA[rnd(NALPHA)]);
 }
 
-enum { NDOC = 24, MAXPARA = 8 };
+enum {
+    NDOC = 24,
+    MAXPARA = 8
+};
 static struct sc_doc DOCS[NDOC];
 static char *TEXT[NDOC], *TITLE[NDOC];
 /* every library paragraph (original text), to copy from */
@@ -175,7 +178,7 @@ static uint32_t *cps_of(const char *s, size_t len, size_t *n)
 }
 
 struct oracle {
-    uint8_t *cov;          /* per normalised draft position */
+    uint8_t *cov;           /* per normalised draft position */
     uint8_t (*holds)[NDOC]; /* per normalised draft position: doc has a piece covering it */
 };
 
@@ -264,17 +267,17 @@ static size_t T_COMPLETE, T_SPANS, T_MULTI, T_PAID, T_WITHHELD, T_NONIDENT, T_ST
 static void check_one(struct ckfix *f, const char *draft, size_t len, size_t min, size_t common,
                       int entitled)
 {
-    struct sc_check_opts o = {min, common, 100, entitled};
+    struct sc_check_opts o = { min, common, 100, entitled };
     struct sc_check_result r;
     assert_int_equal(ckfix_check(f, draft, len, &o, &r), SC_OK);
     struct ck_draft d;
     assert_int_equal(ck_draft_init(&d, draft, len), SC_OK);
-    struct oracle or;
-    oracle_run(d.cp, d.n, min, &or);
+    struct oracle or ;
+    oracle_run(d.cp, d.n, min, & or);
     /* the oracle's spans, as bytes of the draft */
     size_t k = 0, copied = 0, ncommon = 0;
     for (size_t i = 0; i < d.n;) {
-        if (!or.cov[i]) {
+        if (! or.cov[i]) {
             i++;
             continue;
         }
@@ -355,7 +358,8 @@ static void check_one(struct ckfix *f, const char *draft, size_t len, size_t min
             assert_int_equal(src->paid, paid);
             T_PAID += paid;
             T_WITHHELD += !src->text;
-            T_NONIDENT += memchr(doc->text + a, ' ', b - a) || memmem(doc->text + a, b - a, "\xe2\x80\x8b", 3);
+            T_NONIDENT += memchr(doc->text + a, ' ', b - a) ||
+                          memmem(doc->text + a, b - a, "\xe2\x80\x8b", 3);
             if (paid && !entitled)
                 assert_null(src->text);
             else
@@ -377,7 +381,7 @@ static void check_one(struct ckfix *f, const char *draft, size_t len, size_t min
 static void test_property(void **state)
 {
     (void)state;
-    static const size_t mins[] = {5, 8, 13, 20};
+    static const size_t mins[] = { 5, 8, 13, 20 };
     for (size_t round = 0; round < 6; round++) {
         make_library();
         struct ckfix f;
@@ -412,7 +416,7 @@ static void test_exact_copy(void **state)
     sc_buf_adds(&b, p);
     sc_buf_adds(&b, "\n");
     sc_buf_adds(&b, p);
-    struct sc_check_opts o = {13, 1000, 5, 1};
+    struct sc_check_opts o = { 13, 1000, 5, 1 };
     struct sc_check_result r;
     assert_int_equal(ckfix_check(&f, b.data, b.len, &o, &r), SC_OK);
     assert_true(r.nspans >= 2);
@@ -424,8 +428,8 @@ static void test_exact_copy(void **state)
     assert_true(r.overlap > 0.5);
     sc_check_result_release(&r);
     /* nothing of a text the library does not have */
-    assert_int_equal(ckfix_check(&f, "完全不相干的文字内容没有重复", strlen("完全不相干的文字内容没有重复"),
-                                 &o, &r),
+    assert_int_equal(ckfix_check(&f, "完全不相干的文字内容没有重复",
+                                 strlen("完全不相干的文字内容没有重复"), &o, &r),
                      SC_OK);
     assert_int_equal(r.nspans, 0);
     assert_true(r.overlap == 0.0);
@@ -446,7 +450,7 @@ static void test_draft(void **state)
 {
     (void)state;
     struct sc_buf out = SC_BUF_INIT;
-    struct sc_diag d = {0};
+    struct sc_diag d = { 0 };
     const char crlf[] = "\xef\xbb\xbf第一段\r\n第二段";
     assert_int_equal(sc_check_draft("a.txt", crlf, sizeof crlf - 1, &out, &d), SC_OK);
     assert_int_equal(out.len, sizeof crlf - 1);
@@ -457,23 +461,22 @@ static void test_draft(void **state)
     assert_int_equal(sc_check_draft("b.txt", gbk, sizeof gbk - 1, &out, &d), SC_OK);
     assert_string_equal(out.data, "发展改革工作推进全面加强");
     /* empty, blank, binary: refused as import refuses them */
-    d = (struct sc_diag){0};
+    d = (struct sc_diag){ 0 };
     assert_int_equal(sc_check_draft("c.txt", "", 0, &out, &d), SC_EPARSE);
     assert_non_null(strstr(d.msg, "empty"));
     assert_int_equal(out.len, 0);
-    d = (struct sc_diag){0};
+    d = (struct sc_diag){ 0 };
     assert_int_equal(sc_check_draft("c.txt", " \n\t ", 4, &out, &d), SC_EPARSE);
-    d = (struct sc_diag){0};
+    d = (struct sc_diag){ 0 };
     assert_int_equal(sc_check_draft("d.txt", "ab\0cd", 5, &out, &d), SC_EPARSE);
     assert_non_null(strstr(d.msg, "binary"));
-    d = (struct sc_diag){0};
-    assert_int_equal(sc_check_draft("e.pdf", "%PDF-1.4 xxxxxxxx", 17, &out, &d),
-                     SC_EUNSUPPORTED);
+    d = (struct sc_diag){ 0 };
+    assert_int_equal(sc_check_draft("e.pdf", "%PDF-1.4 xxxxxxxx", 17, &out, &d), SC_EUNSUPPORTED);
     /* too long */
     struct sc_buf big = SC_BUF_INIT;
     for (size_t i = 0; i <= SC_CHECK_MAX_CHARS; i++)
         sc_buf_adds(&big, "字");
-    d = (struct sc_diag){0};
+    d = (struct sc_diag){ 0 };
     assert_int_equal(sc_check_draft("f.txt", big.data, big.len, &out, &d), SC_ELIMIT);
     assert_non_null(strstr(d.msg, "200000"));
     assert_int_equal(out.len, 0);
@@ -491,7 +494,7 @@ static void test_json(void **state)
     struct sc_buf b = SC_BUF_INIT;
     sc_buf_adds(&b, "𠮷前言\n");
     sc_buf_adds(&b, PARA[5]);
-    struct sc_check_opts o = {13, 50, 3, 0};
+    struct sc_check_opts o = { 13, 50, 3, 0 };
     struct sc_check_result r;
     assert_int_equal(ckfix_check(&f, b.data, b.len, &o, &r), SC_OK);
     assert_true(r.nspans >= 1);
@@ -516,12 +519,12 @@ static void test_json(void **state)
     /* the span starts after "𠮷前言\n": 4 code points, 11 bytes */
     assert_true((size_t)start == sc_utf8_count(b.data, r.spans[0].start));
     assert_true(start >= 4);
-    const char *keys[] = {"end", "common", "docs", "sources"};
+    const char *keys[] = { "end", "common", "docs", "sources" };
     for (size_t i = 0; i < 4; i++)
         assert_non_null(sc_json_get(&j, s0, keys[i]));
     const struct sc_json_node *src = sc_json_first(&j, sc_json_get(&j, s0, "sources"));
     assert_non_null(src);
-    const char *skeys[] = {"id", "title", "paragraph", "section", "start", "end", "paid"};
+    const char *skeys[] = { "id", "title", "paragraph", "section", "start", "end", "paid" };
     for (size_t i = 0; i < 7; i++)
         assert_non_null(sc_json_get(&j, src, skeys[i]));
     size_t tl;
@@ -583,7 +586,7 @@ static void test_compare(void **state)
         }
         free(b0);
         char *b = sc_buf_take(&bb, &lb);
-        struct sc_check_opts o = {min, 0, 100, 0};
+        struct sc_check_opts o = { min, 0, 100, 0 };
         struct sc_check_result ra, rb;
         assert_int_equal(sc_check_compare(a, la, b, lb, &o, "甲稿", "乙稿", &ra, &rb, NULL), SC_OK);
         struct ck_draft da, db;
@@ -610,8 +613,8 @@ static void test_compare(void **state)
                 assert_string_equal(src->title, side ? "甲稿" : "乙稿");
                 size_t s0 = sc_utf8_offset(y->text, y->len, (size_t)src->start);
                 size_t s1 = sc_utf8_offset(y->text, y->len, (size_t)src->end);
-                char *ls = norm_of(y->text, s0, s1), *ds = norm_of(x->text, src->draft_start,
-                                                                   src->draft_end);
+                char *ls = norm_of(y->text, s0, s1),
+                     *ds = norm_of(x->text, src->draft_start, src->draft_end);
                 assert_string_equal(ls, ds);
                 assert_memory_equal(y->text + s0, src->text, s1 - s0);
                 free(ls);
@@ -634,20 +637,19 @@ static void test_compare(void **state)
     /* a draft with itself: one span per paragraph that is long enough */
     const char *self = "发展改革工作推进全面加强建设\n短句";
     struct sc_check_result r;
-    struct sc_check_opts o = {0};
-    assert_int_equal(sc_check_compare(self, strlen(self), self, strlen(self), &o, NULL, NULL, &r,
-                                      NULL, NULL),
-                     SC_OK);
+    struct sc_check_opts o = { 0 };
+    assert_int_equal(
+        sc_check_compare(self, strlen(self), self, strlen(self), &o, NULL, NULL, &r, NULL, NULL),
+        SC_OK);
     assert_int_equal(r.nspans, 1);
     assert_int_equal(r.spans[0].start, 0);
     assert_int_equal(r.spans[0].end, strlen("发展改革工作推进全面加强建设"));
     sc_check_result_release(&r);
     /* refusals name the draft */
-    struct sc_diag d = {0};
-    assert_int_equal(sc_check_compare("a\xff", 2, "b", 1, &o, NULL, NULL, &r, NULL, &d),
-                     SC_EPARSE);
+    struct sc_diag d = { 0 };
+    assert_int_equal(sc_check_compare("a\xff", 2, "b", 1, &o, NULL, NULL, &r, NULL, &d), SC_EPARSE);
     assert_non_null(strstr(d.msg, "draft 1"));
-    d = (struct sc_diag){0};
+    d = (struct sc_diag){ 0 };
     o.min = 3;
     assert_int_equal(sc_check_compare("a", 1, "b", 1, &o, NULL, NULL, &r, NULL, &d), SC_EINVAL);
     assert_non_null(strstr(d.msg, "--min"));
@@ -667,7 +669,7 @@ static void test_docx(void **state)
     sc_buf_adds(&b, PARA[2]);
     sc_buf_adds(&b, "\n");
     sc_buf_adds(&b, PARA[7]);
-    struct sc_check_opts o = {8, 2, 3, 0};
+    struct sc_check_opts o = { 8, 2, 3, 0 };
     struct sc_check_result r;
     assert_int_equal(ckfix_check(&f, b.data, b.len, &o, &r), SC_OK);
     assert_true(r.nspans >= 2);
@@ -675,7 +677,7 @@ static void test_docx(void **state)
     assert_int_equal(sc_check_docx(b.data, b.len, &r, "稿件", &doc, NULL), SC_OK);
     struct sc_ingested in;
     sc_ingested_init(&in);
-    struct sc_diag d = {0};
+    struct sc_diag d = { 0 };
     assert_int_equal(sc_ingest_bytes("report.docx", doc.data, doc.len, &in, &d), SC_OK);
     assert_non_null(strstr(in.text.data, "查重报告：稿件"));
     assert_non_null(strstr(in.text.data, "报告<标题>&"));
@@ -691,12 +693,9 @@ static void test_docx(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_property),
-        cmocka_unit_test(test_exact_copy),
-        cmocka_unit_test(test_draft),
-        cmocka_unit_test(test_json),
-        cmocka_unit_test(test_compare),
-        cmocka_unit_test(test_docx),
+        cmocka_unit_test(test_property), cmocka_unit_test(test_exact_copy),
+        cmocka_unit_test(test_draft),    cmocka_unit_test(test_json),
+        cmocka_unit_test(test_compare),  cmocka_unit_test(test_docx),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
