@@ -11,11 +11,12 @@
  * equals the draft's stretch it names. Then the options, the paywall and
  * the report's totals.
  */
-#include <cmocka.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include <cmocka.h>
 
 #include "check_fixture.h"
 #include "sucai/ingest.h"
