@@ -1942,21 +1942,20 @@ int sc_pcur_decode_all(struct sc_pcur *c, uint64_t hi, uint64_t **out, size_t *n
         return 0;
     struct sc_bitr dr = c->dr, pr = c->pr;
     const unsigned kd = c->kd, kp = c->kp;
-    uint64_t *o = *out, *end = *out + *cap;
-    size_t at = *n;
+    uint64_t *o = *out;
+    size_t at = *n, room = *cap;
     uint32_t doc = 0;
     for (uint32_t i = 0; i < c->ndocs; i++) {
         uint32_t gap = (uint32_t)sc_bitr_rice(&dr, kd);
         doc = i == 0 ? gap : doc + 1 + gap;
         uint32_t tf = (uint32_t)sc_bitr_gamma(&dr);
-        if ((size_t)(end - (o + at)) < tf) { /* one pass: room grows as it is needed */
+        if (room - at < tf) { /* one pass: room grows as it is needed */
             size_t nc = (at + tf) * 2 + 64;
             uint64_t *no = sc_reallocarray(o, nc, sizeof *no);
             if (!no)
                 return -1;
             *out = o = no;
-            *cap = nc;
-            end = o + nc;
+            *cap = room = nc;
         }
         uint64_t h = (hi + doc) << 32, *w = o + at;
         uint32_t p = 0;
