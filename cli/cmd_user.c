@@ -9,6 +9,7 @@
  *   sucai user passwd NAME [--password-file F]
  *   sucai user list [--json]
  *   sucai user quota [TIER N]
+ *   sucai user check-quota [TIER N]
  *
  * Passwords come from --password-file (its first line), else from the
  * terminal without echo (asked twice), else the first line of stdin.
@@ -33,7 +34,9 @@ static const char user_usage[] =
     "       sucai user disable NAME | enable NAME\n"
     "       sucai user passwd NAME [--password-file F]\n"
     "       sucai user list [--json]\n"
-    "       sucai user quota [TIER N]               (daily downloads per tier)\n\n"
+    "       sucai user quota [TIER N]               (daily downloads per tier)\n"
+    "       sucai user check-quota [TIER N]         (daily 查重 checks per tier; TIER may\n"
+    "                                                be anonymous: counted per address)\n\n"
     "--days N makes a vip/svip tier expire N days from now (default: never); an\n"
     "expired vip/svip counts as free. Passwords are read from --password-file (first\n"
     "line), else from the terminal without echo, else from the first line of stdin.\n";
@@ -171,6 +174,19 @@ static void tier_line(struct sc_library *lib, struct sc_buf *out, const char *na
     }
 }
 
+static int check_quota_show(struct sc_library *lib)
+{
+    static const enum sc_tier tiers[] = { SC_TIER_ANON, SC_TIER_FREE, SC_TIER_VIP, SC_TIER_SVIP };
+    for (size_t i = 0; i < sizeof tiers / sizeof tiers[0]; i++) {
+        struct sc_principal p = { 0 };
+        p.tier = tiers[i];
+        printf("%-9s %d checks per day\n", sc_tier_name(tiers[i]),
+               sc_check_quota_daily(lib, &p));
+    }
+    printf("editor, admin: unlimited\n");
+    return 0;
+}
+
 static int quota_show(struct sc_library *lib)
 {
     static const enum sc_tier tiers[] = { SC_TIER_FREE, SC_TIER_VIP, SC_TIER_SVIP };
@@ -233,13 +249,13 @@ int cmd_user(struct cli *cli, int argc, char **argv)
     int is_add = !strcmp(sub, "add"), is_passwd = !strcmp(sub, "passwd");
     int known = is_add || is_passwd || !strcmp(sub, "set-tier") || !strcmp(sub, "set-roles") ||
                 !strcmp(sub, "disable") || !strcmp(sub, "enable") || !strcmp(sub, "list") ||
-                !strcmp(sub, "quota");
+                !strcmp(sub, "quota") || !strcmp(sub, "check-quota");
     if (!known) {
         fprintf(stderr, "sucai user: unknown subcommand '%s'; see `sucai user --help`\n", sub);
         return 2;
     }
     if (!strcmp(sub, "list")    ? need_args(nargs, 0, sub)
-        : !strcmp(sub, "quota") ? (nargs != 0 && need_args(nargs, 2, sub))
+        : !strcmp(sub, "quota") || !strcmp(sub, "check-quota") ? (nargs != 0 && need_args(nargs, 2, sub))
         : !strcmp(sub, "set-tier") || !strcmp(sub, "set-roles") ? need_args(nargs, 2, sub)
                                                                 : need_args(nargs, 1, sub))
         return 2;
@@ -308,6 +324,25 @@ int cmd_user(struct cli *cli, int argc, char **argv)
                 e = sc_quota_set(lib, NULL, tier, (int)n, &d);
                 if (e == SC_OK)
                     sc_buf_addf(&out, "%s: %zu downloads per day", sc_tier_name(tier), n);
+            }
+        }
+    } else if (!strcmp(sub, "check-quota")) {
+        if (nargs == 0) {
+            rc = check_quota_show(lib);
+        } else {
+            size_t n;
+            if (strcmp(args[0], "anonymous") == 0)
+                tier = SC_TIER_ANON;
+            else if (parse_tier(args[0], &tier) != 0)
+                rc = 2;
+            if (rc == 0 && (cli_parse_size(args[1], &n) != 0 || n > 1000000)) {
+                fprintf(stderr, "sucai user check-quota: wants a number 0..1000000\n");
+                rc = 2;
+            }
+            if (rc == 0) {
+                e = sc_check_quota_set(lib, NULL, tier, (int)n, &d);
+                if (e == SC_OK)
+                    sc_buf_addf(&out, "%s: %zu checks per day", sc_tier_name(tier), n);
             }
         }
     }

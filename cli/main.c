@@ -23,6 +23,7 @@ static const struct command commands[] = {
     { "show", cmd_show, "show one document: metadata, outline, text" },
     { "stats", cmd_stats, "documents, characters, sources, refused files, size" },
     { "search", cmd_search, "exact search (精准搜索)" },
+    { "check", cmd_check, "查重: which stretches of a draft stand in the library, and where" },
     { "compile", cmd_compile, "compile documents into a 汇编 (.docx .txt .md)" },
     { "export", cmd_export, "export one document (.docx .txt .md)" },
     { "proof", cmd_proof, "proofread a 公文 draft (校对): numbering, punctuation, forms, words" },

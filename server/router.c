@@ -46,6 +46,9 @@ static const struct route_def routes[] = {
     { "/api/v1/docs/#/near", R_DOC_NEAR, h_doc_near, NULL, NULL, 0 },
     { "/api/v1/suggest", R_SUGGEST, h_suggest, NULL, NULL, 0 },
     { "/api/v1/outline-stats", R_OUTLINE_STATS, h_outline_stats, NULL, NULL, 0 },
+    { "/api/v1/check", R_CHECK, NULL, h_check, NULL, SC_MAX_CHECK_BODY },
+    { "/api/v1/check/compare", R_CHECK_COMPARE, NULL, h_check_compare, NULL, SC_MAX_CHECK_BODY },
+    { "/api/v1/draft", R_DRAFT, NULL, h_draft, NULL, SC_MAX_CHECK_BODY },
 };
 
 /* Match one integer segment at *p; advances *p. */
@@ -173,6 +176,9 @@ const char *route_name(enum route r)
         [R_DOC_NEAR] = "doc_near",
         [R_SUGGEST] = "suggest",
         [R_OUTLINE_STATS] = "outline_stats",
+        [R_CHECK] = "check",
+        [R_CHECK_COMPARE] = "check_compare",
+        [R_DRAFT] = "draft",
         [R_BAD_PATH] = "bad_path",
     };
     return (unsigned)r < R_COUNT && names[r] ? names[r] : "other";

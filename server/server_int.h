@@ -22,6 +22,7 @@
 #define SC_MAX_DROPPED_BODY (8u * 1024 * 1024) /* drained past a limit before closing */
 #define SC_LOG_PATH_MAX     200                /* bytes of the path kept for the access log */
 #define SC_SESSION_COOKIE   "sucai_session"
+#define SC_MAX_CHECK_BODY   (16u * 1024 * 1024) /* a draft: JSON text or an uploaded file */
 
 enum route {
     R_NOT_FOUND = 0,
@@ -57,6 +58,9 @@ enum route {
     R_DOC_NEAR,
     R_SUGGEST,
     R_OUTLINE_STATS,
+    R_CHECK,
+    R_CHECK_COMPARE,
+    R_DRAFT,
     R_BAD_PATH, /* undecodable or traversing path */
     R_COUNT
 };
@@ -195,7 +199,8 @@ size_t route_body_max(const struct sc_req *req);
 /* ---- handlers ---- */
 
 handler_fn h_healthz, h_metrics, h_static, h_search, h_docs, h_doc, h_section, h_stats, h_import,
-    h_compile, h_session_post, h_session_delete, h_me, h_proof, h_mask, h_mask_restore, h_fill;
+    h_compile, h_session_post, h_session_delete, h_me, h_proof, h_mask, h_mask_restore, h_fill,
+    h_check, h_check_compare, h_draft;
 handler_fn h_updates, h_feed_updates, h_feed_watch, h_watches, h_watches_post, h_watch,
     h_watch_delete, h_watch_seen, h_watch_feed, h_watch_feed_delete, h_favorites, h_favorites_post,
     h_favorite_delete, h_history, h_history_delete, h_cart, h_cart_post, h_cart_delete, h_near,

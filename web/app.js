@@ -280,7 +280,7 @@
     let m;
     if ((m = /^\/doc\/(\d+)$/.exec(path))) {
       show('reader');
-      openDoc(Number(m[1]), params.get('q') || '', params.get('at'));
+      openDoc(Number(m[1]), params.get('q') || '', params.get('at'), params.get('hl'));
     } else if (path === '/cart') {
       show('cart');
       renderCart();
@@ -594,7 +594,7 @@
 
   let docSeq = 0;
 
-  async function openDoc(id, q, at) {
+  async function openDoc(id, q, at, hl) {
     const my = ++docSeq;
     const art = clear($('doc'));
     clear($('outline'));
@@ -608,7 +608,10 @@
       return;
     }
     if (my !== docSeq) return;
-    renderDoc(d, q, at === null || at === '' ? -1 : Number(at));
+    /* hl=START-END: a stretch to highlight (code points of the text), as
+     * the 写作台's 查重 links to a source */
+    const m = /^(\d+)-(\d+)$/.exec(hl || '');
+    renderDoc(d, q, at === null || at === '' ? -1 : Number(at), m ? [Number(m[1]), Number(m[2])] : null);
     runHooks('doc', d, art);
   }
 
@@ -640,7 +643,7 @@
     return state.copySource ? text + '\n' + sourceLine(d) : text;
   }
 
-  function renderDoc(d, q, at) {
+  function renderDoc(d, q, at, hl) {
     const art = clear($('doc'));
     document.title = d.title + ' · 素材库';
     const terms = queryTerms(q);
@@ -718,6 +721,10 @@
       if (isTitle) return; /* the title is the page's h1 */
       const p = el('p', { class: 'para', dataset: { start: String(full), i: String(paras.length) } });
       const ranges = findTerms(line, terms);
+      if (hl && hl[0] < full + len && hl[1] > full) {
+        ranges.push([Math.max(0, hl[0] - full), Math.min(len, hl[1] - full)]);
+        ranges.sort((x, y) => x[0] - y[0]);
+      }
       const lead = heading ? headingLength(line, heading.s) : 0;
       if (lead > 0) {
         const chars = Array.from(line);

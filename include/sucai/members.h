@@ -45,6 +45,7 @@ enum sc_action {
     SC_ACT_ADMIN,     /* users, tokens, boilerplate review */
     SC_ACT_SHELF,     /* keep things on the server: favourites, history, the 汇编
                        * cart, saved searches (sc_watch_limit of them) */
+    SC_ACT_CHECK,     /* 查重 of a draft (quota-limited: sc_check_quota_take) */
 };
 
 /* The entitlement table (issue: members). 1 = allowed. Downloads also
@@ -198,6 +199,29 @@ int sc_quota_remaining(struct sc_library *lib, const struct sc_principal *p);
 /* Set the daily limit of a tier (free, vip, svip); n >= 0. Audited. */
 enum sc_err sc_quota_set(struct sc_library *lib, const struct sc_principal *actor,
                          enum sc_tier tier, int n, struct sc_diag *diag);
+
+/* ---- daily 查重 quotas ----
+ * Checks of drafts per LOCAL calendar day: members per account, anonymous
+ * callers per client address. Defaults: anonymous 5, free 20, vip 200,
+ * svip 1000; editors, admins and --all-entitled are unlimited. */
+
+/* Checks per day for p; -1 = unlimited. */
+int sc_check_quota_daily(const struct sc_library *lib, const struct sc_principal *p);
+/* Take one check for p calling from addr, atomically. *remaining (may be
+ * NULL) is what is left today, -1 = unlimited. SC_ELIMIT "daily check
+ * limit (N) reached" when used up. */
+enum sc_err sc_check_quota_take(struct sc_library *lib, const struct sc_principal *p,
+                                const char *addr, int *remaining, struct sc_diag *diag);
+/* Give back a check taken when the check then failed. */
+void sc_check_quota_give_back(struct sc_library *lib, const struct sc_principal *p,
+                              const char *addr);
+/* Checks left today: -1 unlimited. */
+int sc_check_quota_remaining(struct sc_library *lib, const struct sc_principal *p,
+                             const char *addr);
+/* Set the daily checks of a tier (anonymous, free, vip, svip); n >= 0.
+ * Audited. */
+enum sc_err sc_check_quota_set(struct sc_library *lib, const struct sc_principal *actor,
+                               enum sc_tier tier, int n, struct sc_diag *diag);
 
 /* ---- audit log ---- */
 

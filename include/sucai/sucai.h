@@ -8,6 +8,7 @@
 #define SUCAI_VERSION "0.1.0"
 
 #include "base.h"
+#include "check.h"
 #include "docno.h"
 #include "export.h"
 #include "feed.h"

@@ -23,4 +23,13 @@
  */
 enum sc_err sc_normalize(const char *text, size_t len, struct sc_buf *out, uint32_t **map);
 
+/*
+ * Rules 1 and 2 for one code point (the part of the normalisation that
+ * maps characters one for one): full-width forms and U+3000 folded,
+ * A-Z lower-cased; anything else returned as it is. Where a text has no
+ * zero-width characters and no spaces between ideographs, its normal form
+ * is this applied to each code point.
+ */
+uint32_t sc_fold_cp(uint32_t c);
+
 #endif

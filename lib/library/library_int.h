@@ -42,6 +42,15 @@ enum sc_err sc_index_tail(struct sc_library *lib, int64_t after_id, struct sc_sn
 struct sc_snap *sc_index_snap(struct sc_library *lib, struct sc_diag *diag);
 void sc_index_snap_put(struct sc_library *lib, struct sc_snap *s);
 
+/* The current index snapshot (lib/search/engine.h) with a reference for the
+ * caller, for readers of the index other than search (lib/check/): NULL
+ * when the index is empty or failed to load (*err says which). Give it
+ * back with sc_index_snap_give. */
+struct sc_snap;
+struct sc_snap *sc_index_snap_take(struct sc_library *lib, enum sc_err *err,
+                                   struct sc_diag *diag);
+void sc_index_snap_give(struct sc_library *lib, struct sc_snap *s);
+
 /* Store helpers (lib/library/store.c). */
 enum sc_err sc_store_exec(struct sc_library *lib, const char *sql, struct sc_diag *diag);
 /* Highest document id in the store (0 if none). */

@@ -18,8 +18,12 @@
  * | users, tokens, boilerplate      |  N   |  N   |  N  |  N   |   N    |   Y   |
  * | shelf: favourites, history, cart|  N   |  Y   |  Y  |  Y   |   Y    |   Y   |
  * | saved searches (sc_watch_limit) |  0   |  3   | 30  | 100  |  300   |  300  |
+ * | 查重 checks per day (a draft)   |  5†  |  20  | 200 | 1000 |   oo   |  oo   |
  *  * free users download the free parts only (the caller passes
  *    entitled = sc_may(p, SC_ACT_READ_PAID) to compile/export).
+ *  † anonymous checks are counted per client address; a check reports
+ *    matches in paid parts (title, section path, position) to everyone,
+ *    their text only to callers who may read paid parts.
  * The tier in a principal is already the effective one (an expired vip is
  * free). --all-entitled (a private server) opens reading and downloading to
  * everyone, without limit, but not import or administration: those stay
@@ -39,6 +43,7 @@ int sc_may(const struct sc_principal *p, enum sc_action a)
     case SC_ACT_IMPORT: return staff;
     case SC_ACT_ADMIN: return known && (p->roles & SC_ROLE_ADMIN);
     case SC_ACT_SHELF: return known && p->user_id > 0; /* needs an account to keep it */
+    case SC_ACT_CHECK: return 1; /* within sc_check_quota_daily */
     }
     return 0;
 }

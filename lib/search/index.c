@@ -77,6 +77,7 @@ struct sc_index {
 };
 
 static void readers_close(struct sc_index *ix);
+static int seg_file_current(const char *path);
 
 static double now_ms(void)
 {
@@ -319,6 +320,17 @@ static enum sc_err reload(struct sc_library *lib, struct sc_diag *diag)
     if (e != SC_OK)
         return e == SC_EPARSE ? sc_diag_set(diag, e, "%s/" MANIFEST ": damaged", ix->dir) : e;
     remember_manifest(ix);
+    /* segments of another format version: only a writer rebuilds them, so
+     * a read-only process (list, show) sees no index rather than failing */
+    for (size_t i = 0; i < m.nseg; i++) {
+        char *p = path_join(ix->dir, m.seg[i].name);
+        int current = p && seg_file_current(p);
+        free(p);
+        if (!current) {
+            manifest_release(&m);
+            return SC_OK;
+        }
+    }
     struct sc_snap *old = snap_ref(lib), *s;
     e = snap_load(ix->dir, &m, old, &s, diag);
     snap_unref(lib, old);
@@ -1328,6 +1340,28 @@ enum sc_err sc_search(struct sc_library *lib, const struct sc_search_opts *opts,
     reader_give(lib, r);
     snap_unref(lib, s);
     return e;
+}
+
+struct sc_snap *sc_index_snap_take(struct sc_library *lib, enum sc_err *err,
+                                   struct sc_diag *diag)
+{
+    *err = SC_OK;
+    if (!lib || !lib->index) {
+        *err = sc_diag_set(diag, SC_EINVAL, "the library has no index attached");
+        return NULL;
+    }
+    maybe_reload(lib);
+    struct sc_snap *s = snap_get(lib, err, diag);
+    if (*err != SC_OK) {
+        snap_unref(lib, s);
+        return NULL;
+    }
+    return s;
+}
+
+void sc_index_snap_give(struct sc_library *lib, struct sc_snap *s)
+{
+    snap_unref(lib, s);
 }
 
 int64_t sc_index_lag(struct sc_library *lib)

@@ -3,7 +3,7 @@
  * (mmap, dictionary lookups, posting cursors). The format is described in
  * docs/internals/index.md; in short:
  *
- *   header | postings | dictionary | document tables | document offsets
+ *   header | postings | dictionary | document tables | document offsets | text
  *
  * A posting list: varints kd, kp, doc-stream bytes, skip count; skip
  * entries; the doc stream (per doc: Rice gap, gamma tf); the position stream
@@ -31,6 +31,7 @@ struct seg_header {
     uint64_t npairs;
     uint64_t off_post, len_post, off_dict, off_docs, len_docs, off_docidx;
     uint64_t total_norm, total_para, file_size;
+    uint64_t off_text, len_text;
 };
 
 /* ---------------------------------------------------------------- build */
@@ -81,6 +82,12 @@ struct sc_segbuild {
     struct sc_big skey_m, sid_m, tkey_m, tid_m, cnt_m, start_m, dict_m, rec_m;
     uint8_t *post;
     size_t postcap;
+    /* the text store (struct sc_stext): codes of every document's original
+     * text, the first code of each document (ndocs + 1) */
+    struct sc_big text_m;
+    uint64_t ntext, *tstart;
+    uint32_t twidth, nesc;
+    uint32_t esc[SC_TEXT_MAXESC];
     /* scratch */
     uint32_t *cps, *ob;
     size_t capcps;
@@ -109,11 +116,14 @@ enum sc_err sc_segbuild_new(struct sc_segbuild **out)
     sb->dstart = sc_malloc(1024 * sizeof *sb->dstart);
     sb->capdocs = 1023;
     sb->docoff = sc_malloc(1024 * sizeof *sb->docoff);
-    if (table_alloc(sb, (size_t)1 << 16) || !sb->dstart || !sb->docoff) {
+    sb->tstart = sc_malloc(1024 * sizeof *sb->tstart);
+    sb->twidth = 2;
+    if (table_alloc(sb, (size_t)1 << 16) || !sb->dstart || !sb->docoff || !sb->tstart) {
         sc_segbuild_free(sb);
         return SC_ENOMEM;
     }
     sb->dstart[0] = 0;
+    sb->tstart[0] = 0;
     sc_buf_init(&sb->docs);
     *out = sb;
     return SC_OK;
@@ -125,12 +135,13 @@ void sc_segbuild_free(struct sc_segbuild *sb)
         return;
     struct sc_big *big[] = {&sb->slots_m, &sb->ids_m, &sb->keys_m, &sb->skey_m, &sb->sid_m,
                             &sb->tkey_m,  &sb->tid_m, &sb->cnt_m,  &sb->start_m, &sb->dict_m,
-                            &sb->rec_m};
+                            &sb->rec_m, &sb->text_m};
     for (size_t i = 0; i < sizeof big / sizeof *big; i++)
         sc_big_release(big[i]);
     free(sb->dstart);
     sc_buf_release(&sb->docs);
     free(sb->docoff);
+    free(sb->tstart);
     free(sb->cps);
     free(sb->ob);
     free(sb->ocp_byte);
@@ -148,6 +159,10 @@ void sc_segbuild_reset(struct sc_segbuild *sb)
     sb->dstart[0] = 0;
     sc_buf_reset(&sb->docs);
     sb->total_norm = sb->total_para = 0;
+    sb->ntext = 0;
+    sb->tstart[0] = 0;
+    sb->twidth = 2;
+    sb->nesc = 0;
 }
 
 void sc_segbuild_nosync(struct sc_segbuild *sb)
@@ -284,6 +299,74 @@ static inline uint32_t utf8_next(const unsigned char *p, size_t *k)
     return ((c & 0x07u) << 18) | ((p[1] & 0x3Fu) << 12) | ((p[2] & 0x3Fu) << 6) | (p[3] & 0x3Fu);
 }
 
+/* ---- the text store */
+
+/* Widen the codes so far from 2 to 4 bytes (more code points beyond
+ * U+FFFF than escapes). */
+static int text_widen(struct sc_segbuild *sb)
+{
+    if (sc_big_reserve_n(&sb->text_m, sb->ntext + 1, 4, 0))
+        return -1;
+    uint8_t *t = sb->text_m.p;
+    for (uint64_t i = sb->ntext; i-- > 0;) {
+        uint16_t c;
+        memcpy(&c, t + i * 2, 2);
+        uint32_t cp = c;
+        if ((uint32_t)c - 0xD800u < 0x800u)
+            cp = sb->esc[c - 0xD800u];
+        memcpy(t + i * 4, &cp, 4);
+    }
+    sb->twidth = 4;
+    return 0;
+}
+
+/* The width-2 code of cp, -1 when the escapes are used up. */
+static int64_t text_code16(struct sc_segbuild *sb, uint32_t cp)
+{
+    if (cp < 0x10000 && (cp < 0xD800 || cp > 0xDFFF))
+        return cp;
+    for (uint32_t k = 0; k < sb->nesc; k++)
+        if (sb->esc[k] == cp)
+            return 0xD800 + k;
+    if (sb->nesc == SC_TEXT_MAXESC)
+        return -1;
+    sb->esc[sb->nesc] = cp;
+    return 0xD800 + sb->nesc++;
+}
+
+/* Append the codes of text[0..len): one per byte that is not a UTF-8
+ * continuation byte (the count the paragraph tables use), U+FFFD where the
+ * sequence is not valid. */
+static int text_add(struct sc_segbuild *sb, const char *text, size_t len, uint32_t nocp)
+{
+    uint64_t t0 = sb->ntext;
+    if (sc_big_reserve_n(&sb->text_m, sb->ntext + nocp + 1, sb->twidth, 0))
+        return -1;
+    for (size_t i = 0; i < len; i++) {
+        if (((unsigned char)text[i] & 0xC0) == 0x80)
+            continue;
+        uint32_t cp = (unsigned char)text[i];
+        if (cp >= 0x80 && !sc_utf8_decode(text + i, len - i, &cp))
+            cp = 0xFFFD;
+        if (sb->twidth == 2) {
+            int64_t c = text_code16(sb, cp);
+            if (c < 0) {
+                if (text_widen(sb) ||
+                    sc_big_reserve_n(&sb->text_m, sb->ntext + nocp + 1, 4, 0)) {
+                    sb->ntext = t0;
+                    return -1;
+                }
+            } else {
+                uint16_t c16 = (uint16_t)c;
+                memcpy((uint8_t *)sb->text_m.p + sb->ntext++ * 2, &c16, 2);
+                continue;
+            }
+        }
+        memcpy((uint8_t *)sb->text_m.p + sb->ntext++ * 4, &cp, 4);
+    }
+    return 0;
+}
+
 enum sc_err sc_segbuild_add(struct sc_segbuild *sb, const struct sc_doc *doc, struct sc_diag *diag)
 {
     if (sb->ndocs && doc->id <= sb->last_id)
@@ -362,6 +445,10 @@ enum sc_err sc_segbuild_add(struct sc_segbuild *sb, const struct sc_doc *doc, st
         if (!ns)
             goto oom;
         sb->dstart = ns;
+        uint64_t *ts = sc_reallocarray(sb->tstart, nc + 1, sizeof *ts);
+        if (!ts)
+            goto oom;
+        sb->tstart = ts;
         sb->capdocs = nc;
     }
     sb->docoff[sb->ndocs] = d->len;
@@ -457,8 +544,9 @@ enum sc_err sc_segbuild_add(struct sc_segbuild *sb, const struct sc_doc *doc, st
         sc_buf_add(d, sec->label ? sec->label : "", ll);
         sc_buf_add(d, sec->heading ? sec->heading : "", hl);
     }
-    if (sc_buf_err(d) != SC_OK)
+    if (sc_buf_err(d) != SC_OK || text_add(sb, text, len, nocp))
         goto oom;
+    sb->tstart[sb->ndocs + 1] = sb->ntext;
     sb->nids += n;
     sb->total_norm += n;
     sb->ndocs++;
@@ -693,14 +781,108 @@ static enum sc_err write_all(int fd, const void *p, size_t n, const char *path,
     return SC_OK;
 }
 
+/* The text section to write: the output's width and escapes, the start of
+ * each document's codes, and the codes as runs taken from the builder or
+ * from merged segments (each run with the width and escapes it is coded
+ * in; a run coded differently from the output is recoded on the way). */
+struct text_run {
+    const uint8_t *codes;
+    uint64_t n;
+    uint32_t width, nesc;
+    const uint32_t *esc;
+};
+
+struct text_out {
+    uint32_t width, nesc;
+    const uint32_t *esc;
+    const uint64_t *start; /* ndocs + 1 */
+    const struct text_run *run;
+    size_t nrun;
+};
+
+static uint64_t text_ncodes(const struct text_out *tx)
+{
+    uint64_t n = 0;
+    for (size_t i = 0; i < tx->nrun; i++)
+        n += tx->run[i].n;
+    return n;
+}
+
+static uint64_t text_section_len(const struct text_out *tx, uint32_t ndocs)
+{
+    uint64_t head = 16 + (uint64_t)tx->nesc * 4;
+    head += (8 - (head & 7)) % 8;
+    uint64_t body = text_ncodes(tx) * tx->width;
+    return head + ((uint64_t)ndocs + 1) * 8 + body + (8 - (body & 7)) % 8;
+}
+
+static enum sc_err write_text(int fd, const struct text_out *tx, uint32_t ndocs,
+                              const char *path, struct sc_diag *diag)
+{
+    static const uint8_t zero[8];
+    uint32_t head[4] = {tx->width, tx->nesc, 0, 0};
+    uint64_t nc = text_ncodes(tx);
+    memcpy(&head[2], &nc, 8);
+    enum sc_err e = write_all(fd, head, sizeof head, path, diag);
+    if (e == SC_OK && tx->nesc)
+        e = write_all(fd, tx->esc, (size_t)tx->nesc * 4, path, diag);
+    if (e == SC_OK)
+        e = write_all(fd, zero, (8 - ((16 + (uint64_t)tx->nesc * 4) & 7)) % 8, path, diag);
+    if (e == SC_OK)
+        e = write_all(fd, tx->start, ((size_t)ndocs + 1) * 8, path, diag);
+    uint8_t *buf = NULL;
+    enum { BLOCK = 32768 };
+    for (size_t r = 0; r < tx->nrun && e == SC_OK; r++) {
+        const struct text_run *run = &tx->run[r];
+        if (run->width == tx->width &&
+            (run->width == 4 || (run->esc == tx->esc && run->nesc == tx->nesc))) {
+            e = write_all(fd, run->codes, run->n * run->width, path, diag);
+            continue;
+        }
+        if (!buf && !(buf = sc_malloc((size_t)BLOCK * 4)))
+            return sc_diag_set(diag, SC_ENOMEM, "out of memory writing the index");
+        struct sc_stext in = {.width = run->width, .nesc = run->nesc, .esc = run->esc,
+                              .codes = run->codes, .ncodes = run->n};
+        /* the run's escapes in the output's code */
+        uint16_t remap[SC_TEXT_MAXESC];
+        for (uint32_t k = 0; k < run->nesc && tx->width == 2; k++) {
+            remap[k] = 0xFFFD;
+            for (uint32_t j = 0; j < tx->nesc; j++)
+                if (tx->esc[j] == run->esc[k])
+                    remap[k] = (uint16_t)(0xD800 + j);
+        }
+        for (uint64_t i = 0; i < run->n && e == SC_OK;) {
+            size_t m = run->n - i < BLOCK ? (size_t)(run->n - i) : BLOCK;
+            for (size_t j = 0; j < m; j++) {
+                if (tx->width == 4) {
+                    uint32_t cp = sc_stext_cp(&in, i + j);
+                    memcpy(buf + j * 4, &cp, 4);
+                } else { /* a width-2 run with other escapes */
+                    uint16_t c;
+                    memcpy(&c, run->codes + (i + j) * 2, 2);
+                    if ((uint32_t)c - 0xD800u < 0x800u)
+                        c = (uint32_t)c - 0xD800u < run->nesc ? remap[c - 0xD800u] : 0xFFFD;
+                    memcpy(buf + j * 2, &c, 2);
+                }
+            }
+            e = write_all(fd, buf, m * tx->width, path, diag);
+            i += m;
+        }
+    }
+    free(buf);
+    if (e == SC_OK)
+        e = write_all(fd, zero, (8 - ((nc * tx->width) & 7)) % 8, path, diag);
+    return e;
+}
+
 /* Write a segment file: header, postings (post[0..npost) of which the
  * lists' dictionary is dict[0..nd)), padding, dictionary, document tables
- * and their offsets; via path.tmp, fsync and rename. */
+ * and their offsets, the text store; via path.tmp, fsync and rename. */
 static enum sc_err write_segment(const char *path, const struct bw *post, size_t npost,
                                  const struct sc_dentry *dict, size_t nd, const uint8_t *docs,
                                  size_t docs_len, const uint64_t *docoff, uint32_t ndocs,
-                                 uint64_t total_norm, uint64_t total_para, int durable,
-                                 struct sc_diag *diag)
+                                 uint64_t total_norm, uint64_t total_para,
+                                 const struct text_out *tx, int durable, struct sc_diag *diag)
 {
     struct sc_buf tmp = SC_BUF_INIT;
     sc_buf_addf(&tmp, "%s.tmp", path);
@@ -737,7 +919,9 @@ static enum sc_err write_segment(const char *path, const struct bw *post, size_t
     h.len_docs = docs_len;
     size_t padd = (8 - ((h.off_docs + h.len_docs) & 7)) % 8;
     h.off_docidx = h.off_docs + h.len_docs + padd;
-    h.file_size = h.off_docidx + (uint64_t)ndocs * sizeof *docoff;
+    h.off_text = h.off_docidx + (uint64_t)ndocs * sizeof *docoff;
+    h.len_text = text_section_len(tx, ndocs);
+    h.file_size = h.off_text + h.len_text;
     if (e == SC_OK)
         e = write_all(fd, &h, sizeof h, tmp.data, diag);
     for (size_t i = 0; i < npost && e == SC_OK; i++)
@@ -752,6 +936,8 @@ static enum sc_err write_segment(const char *path, const struct bw *post, size_t
         e = write_all(fd, pad, padd, tmp.data, diag);
     if (e == SC_OK && ndocs)
         e = write_all(fd, docoff, ndocs * sizeof *docoff, tmp.data, diag);
+    if (e == SC_OK)
+        e = write_text(fd, tx, ndocs, tmp.data, diag);
     if (e == SC_OK && durable && fsync(fd) != 0)
         e = sc_diag_set(diag, SC_EIO, "cannot sync %s: %s", tmp.data, strerror(errno));
     if (close(fd) != 0 && e == SC_OK)
@@ -874,10 +1060,12 @@ enum sc_err sc_segbuild_write(struct sc_segbuild *sb, const char *path, struct s
         if (encode_list(&l, rec + a, (size_t)(b - a), &out, &dict[i].ndocs))
             e = sc_diag_set(diag, SC_ENOMEM, "out of memory writing the index");
     }
+    struct text_run run = {sb->text_m.p, sb->ntext, sb->twidth, sb->nesc, sb->esc};
+    struct text_out tx = {sb->twidth, sb->twidth == 2 ? sb->nesc : 0, sb->esc, sb->tstart, &run, 1};
     if (e == SC_OK)
         e = write_segment(path, &out, 1, dict, nid, (const uint8_t *)sb->docs.data, sb->docs.len,
-                          sb->docoff, sb->ndocs, sb->total_norm, sb->total_para, !sb->nosync,
-                          diag);
+                          sb->docoff, sb->ndocs, sb->total_norm, sb->total_para, &tx,
+                          !sb->nosync, diag);
 done:
     sb->post = out.p; /* kept for the next build */
     sb->postcap = out.cap;
@@ -1005,8 +1193,10 @@ enum sc_err sc_seg_merge(struct sc_seg *const *in, size_t n, const char *path, i
     struct merge_part part[2];
     memset(part, 0, sizeof part);
     struct sc_buf docs = SC_BUF_INIT;
-    uint64_t *docoff = NULL;
+    uint64_t *docoff = NULL, *tstart = NULL;
     struct sc_dentry *dict = NULL;
+    struct text_run *truns = NULL;
+    uint32_t mesc[SC_TEXT_MAXESC]; /* the output's escapes */
     if (!base)
         return sc_diag_set(diag, SC_ENOMEM, "out of memory");
     uint64_t nd = 0, total_norm = 0, total_para = 0;
@@ -1100,10 +1290,44 @@ enum sc_err sc_seg_merge(struct sc_seg *const *in, size_t n, const char *path, i
         }
         dict[part[0].nd + i].off += (uint32_t)part[0].out.len;
     }
+    /* the texts: concatenated, in one width; width 2 when every input is
+     * and their escapes together fit */
+    tstart = sc_malloc((nd + 1) * sizeof *tstart);
+    truns = sc_malloc((n ? n : 1) * sizeof *truns);
+    if (!tstart || !truns) {
+        e = sc_diag_set(diag, SC_ENOMEM, "out of memory");
+        goto done;
+    }
+    uint32_t width = 2, nesc = 0;
+    uint64_t tbase = 0;
+    for (size_t s = 0; s < n; s++) {
+        const struct sc_stext *t = &in[s]->text;
+        truns[s] = (struct text_run){t->codes, t->ncodes, t->width, t->nesc, t->esc};
+        for (uint32_t i = 0; i < in[s]->ndocs; i++)
+            tstart[base[s] + i] = tbase + t->start[i];
+        tbase += t->ncodes;
+        if (t->width == 4)
+            width = 4;
+        for (uint32_t k = 0; k < t->nesc && width == 2; k++) {
+            uint32_t j = 0;
+            while (j < nesc && mesc[j] != t->esc[k])
+                j++;
+            if (j == nesc) {
+                if (nesc == SC_TEXT_MAXESC)
+                    width = 4;
+                else
+                    mesc[nesc++] = t->esc[k];
+            }
+        }
+    }
+    tstart[nd] = tbase;
+    struct text_out tx = {width, width == 2 ? nesc : 0, mesc, tstart, truns, n};
     struct bw post[2] = {part[0].out, part[1].out};
     e = write_segment(path, post, (size_t)nparts, dict, ndict, (const uint8_t *)docs.data,
-                      docs.len, docoff, (uint32_t)nd, total_norm, total_para, 1, diag);
+                      docs.len, docoff, (uint32_t)nd, total_norm, total_para, &tx, 1, diag);
 done:
+    free(tstart);
+    free(truns);
     for (int p = 0; p < 2; p++) {
         free(part[p].out.p);
         free(part[p].dict);
@@ -1161,6 +1385,9 @@ static void seg_free(struct sc_seg *seg)
     }
     free(seg->tkey);
     free(seg->tdoc);
+    free(seg->text.ident);
+    free(seg->text.pfirst);
+    free(seg->text.point);
     if (seg->map)
         munmap((void *)seg->map, seg->size);
     free(seg->path);
@@ -1216,7 +1443,7 @@ static int parse_doc(struct sc_sdoc *d, struct rd *r)
     /* sentinel: as if a '\n' followed the last paragraph */
     d->para[np].norm = d->norm_len + 1;
     d->para[np].orig_byte = d->orig_len + 1;
-    d->para[np].orig_cp = 0; /* unused */
+    d->para[np].orig_cp = 0; /* set from the text store (text_doc_ok) */
     d->para[np].ident = 0;
     uint64_t ns = rd_var(r);
     if (r->bad || ns > (uint64_t)(r->end - r->p))
@@ -1238,6 +1465,109 @@ static int parse_doc(struct sc_sdoc *d, struct rd *r)
             d->kinds |= 1u << s->kind;
     }
     return r->bad ? -1 : 0;
+}
+
+/* The text section at p[0..len) for ndocs documents: 0 if well formed. */
+static int text_open(struct sc_stext *t, const uint8_t *p, uint64_t len, uint32_t ndocs)
+{
+    uint32_t head[4];
+    if (len < 16)
+        return -1;
+    memcpy(head, p, 16);
+    memcpy(&t->ncodes, &head[2], 8);
+    t->width = head[0];
+    t->nesc = head[1];
+    if ((t->width != 2 && t->width != 4) || t->nesc > SC_TEXT_MAXESC ||
+        (t->width == 4 && t->nesc))
+        return -1;
+    uint64_t off = 16 + (uint64_t)t->nesc * 4;
+    off += (8 - (off & 7)) % 8;
+    if (off + ((uint64_t)ndocs + 1) * 8 > len || t->ncodes > (len - off) / t->width)
+        return -1;
+    t->esc = (const uint32_t *)(p + 16);
+    t->start = (const uint64_t *)(p + off);
+    off += ((uint64_t)ndocs + 1) * 8;
+    uint64_t body = t->ncodes * t->width;
+    if (off + body + (8 - (body & 7)) % 8 != len)
+        return -1;
+    t->codes = p + off;
+    if (t->start[0] != 0 || t->start[ndocs] != t->ncodes)
+        return -1;
+    for (uint32_t i = 0; i < ndocs; i++)
+        if (t->start[i + 1] < t->start[i])
+            return -1;
+    return 0;
+}
+
+/* A document's paragraph table fits its ncodes original code points; the
+ * sentinel entry gets the end. */
+static int text_doc_ok(struct sc_sdoc *d, uint64_t ncodes)
+{
+    if (ncodes >= UINT32_MAX)
+        return 0;
+    for (uint32_t i = 0; i < d->npara; i++)
+        if (d->para[i].orig_cp > ncodes || (i && d->para[i].orig_cp < d->para[i - 1].orig_cp))
+            return 0;
+    d->para[d->npara].orig_cp = (uint32_t)ncodes + 1; /* as if a '\n' followed */
+    for (uint32_t i = 0; i < d->npara; i++)
+        if (d->para[i].norm > d->para[i].orig_cp)
+            return 0; /* normalising never adds code points */
+    return 1;
+}
+
+/* The text points of every document (struct sc_tpoint). */
+static int text_points(struct sc_seg *seg)
+{
+    struct sc_stext *t = &seg->text;
+    uint32_t nd = seg->ndocs;
+    t->ident = sc_malloc(nd ? nd : 1);
+    t->pfirst = sc_malloc(((size_t)nd + 1) * sizeof *t->pfirst);
+    if (!t->ident || !t->pfirst)
+        return -1;
+    size_t np = 0, cap = 0;
+    for (uint32_t i = 0; i < nd; i++) {
+        const struct sc_sdoc *d = &seg->docs[i];
+        t->pfirst[i] = (uint32_t)np;
+        int ident = t->start[i + 1] - t->start[i] == d->norm_len;
+        for (uint32_t p = 0; ident && p < d->npara; p++)
+            ident = d->para[p].ident && d->para[p].orig_cp == d->para[p].norm;
+        t->ident[i] = (uint8_t)ident;
+        if (ident)
+            continue;
+        size_t first = np;
+        for (uint32_t p = 0; p < d->npara; p++) {
+            uint32_t shift = d->para[p].orig_cp - d->para[p].norm, id = d->para[p].ident;
+            if (np > first && id && t->point[np - 1].ident && t->point[np - 1].shift == shift)
+                continue;
+            if (np == cap) {
+                size_t ncap = cap ? cap * 2 : 64;
+                struct sc_tpoint *n = sc_reallocarray(t->point, ncap, sizeof *n);
+                if (!n || ncap >= UINT32_MAX)
+                    return -1;
+                t->point = n;
+                cap = ncap;
+            }
+            t->point[np++] = (struct sc_tpoint){d->para[p].norm, p, shift, id};
+        }
+    }
+    t->pfirst[nd] = (uint32_t)np;
+    return 0;
+}
+
+enum sc_err sc_seg_text_utf8(const struct sc_seg *seg, uint32_t d, uint64_t from, uint64_t to,
+                             struct sc_buf *out)
+{
+    if (d >= seg->ndocs)
+        return SC_OK;
+    const struct sc_stext *t = &seg->text;
+    uint64_t a = t->start[d], n = t->start[d + 1] - a;
+    if (to > n)
+        to = n;
+    for (uint64_t i = from; i < to; i++) {
+        char u[4];
+        sc_buf_add(out, u, sc_utf8_encode(sc_stext_cp(t, a + i), u));
+    }
+    return sc_buf_err(out);
 }
 
 /* The (pair key, doc) entries of every normalised title, sorted. */
@@ -1357,7 +1687,9 @@ enum sc_err sc_seg_open(const char *path, struct sc_seg **out, struct sc_diag *d
         h.npairs > sz / sizeof(struct sc_dentry) ||
         h.off_dict + h.npairs * sizeof(struct sc_dentry) != h.off_docs ||
         h.off_docs + h.len_docs > h.off_docidx || h.off_docidx > sz ||
-        (uint64_t)h.ndocs * 8 != sz - h.off_docidx || (h.off_dict & 7) || (h.off_docidx & 7)) {
+        h.off_text > sz || (uint64_t)h.ndocs * 8 != h.off_text - h.off_docidx ||
+        h.len_text != sz - h.off_text || (h.off_dict & 7) || (h.off_docidx & 7) ||
+        text_open(&seg->text, seg->map + h.off_text, h.len_text, h.ndocs) != 0) {
         seg_free(seg);
         return sc_diag_set(diag, SC_EPARSE, "%s: damaged index segment (run `sucai reindex`)",
                            path);
@@ -1388,12 +1720,13 @@ enum sc_err sc_seg_open(const char *path, struct sc_seg **out, struct sc_diag *d
             return sc_diag_set(diag, SC_EPARSE, "%s: damaged document table", path);
         }
         struct rd r = {seg->map + h.off_docs + doff[i], seg->map + h.off_docs + h.len_docs, 0};
-        if (parse_doc(&seg->docs[i], &r) != 0) {
+        if (parse_doc(&seg->docs[i], &r) != 0 ||
+            !text_doc_ok(&seg->docs[i], seg->text.start[i + 1] - seg->text.start[i])) {
             seg_free(seg);
             return sc_diag_set(diag, SC_EPARSE, "%s: damaged document table", path);
         }
     }
-    if (title_index(seg) != 0) {
+    if (title_index(seg) != 0 || text_points(seg) != 0) {
         seg_free(seg);
         return sc_diag_set(diag, SC_ENOMEM, "out of memory");
     }
@@ -1605,4 +1938,39 @@ void sc_pcur_positions(struct sc_pcur *c, uint32_t *out)
     }
     c->pr = r;
     c->pos_done = 1;
+}
+
+int sc_pcur_decode_all(struct sc_pcur *c, uint64_t hi, uint64_t **out, size_t *n, size_t *cap)
+{
+    if (c->i >= 0)
+        return 0;
+    struct sc_bitr dr = c->dr, pr = c->pr;
+    const unsigned kd = c->kd, kp = c->kp;
+    uint64_t *o = *out;
+    size_t at = *n, room = *cap;
+    uint32_t doc = 0;
+    for (uint32_t i = 0; i < c->ndocs; i++) {
+        uint32_t gap = (uint32_t)sc_bitr_rice(&dr, kd);
+        doc = i == 0 ? gap : doc + 1 + gap;
+        uint32_t tf = (uint32_t)sc_bitr_gamma(&dr);
+        if (room - at < tf) { /* one pass: room grows as it is needed */
+            size_t nc = (at + tf) * 2 + 64;
+            uint64_t *no = sc_reallocarray(o, nc, sizeof *no);
+            if (!no)
+                return -1;
+            *out = o = no;
+            *cap = room = nc;
+        }
+        uint64_t h = (hi + doc) << 32, *w = o + at;
+        uint32_t p = 0;
+        for (uint32_t t = 0; t < tf; t++) {
+            uint32_t v = (uint32_t)sc_bitr_rice(&pr, kp);
+            p = t == 0 ? v : p + 1 + v;
+            w[t] = h | p;
+        }
+        at += tf;
+    }
+    *n = at;
+    c->eof = 1;
+    return 0;
 }

@@ -11,8 +11,8 @@
 #include "sucai/library.h"
 #include "search/codec.h"
 
-#define SC_SEG_MAGIC   "SCIDX004"
-#define SC_SEG_VERSION 4
+#define SC_SEG_MAGIC   "SCIDX005"
+#define SC_SEG_VERSION 5
 #define SC_PAIR_END 0x1FFFFFu /* second half of the pair of a paragraph's last character */
 #define SC_SKIP_BLOCK 128
 
@@ -82,6 +82,55 @@ struct sc_sdoc {
     uint32_t kinds;                  /* bit set of the section kinds present */
 };
 
+/*
+ * The text store of a segment: every document's original text as fixed-width
+ * codes, one per code point ('\n' included), so that code point i of a
+ * document is one load (the paragraph tables give each paragraph's first
+ * original code point). Width 2: a code is the code point itself below
+ * U+10000; code 0xD800 + k (never a code point of valid text) stands for
+ * esc[k], the segment's k-th code point beyond U+FFFF. Width 4: the code
+ * point itself (a segment with more than SC_TEXT_MAXESC of them).
+ */
+#define SC_TEXT_MAXESC 2048u
+
+/* From normalised position norm of a document on (up to the next point),
+ * normalised position i is code i + shift of its text; a point with ident
+ * 0 is one paragraph (para) that is not one for one (the normaliser dropped
+ * zero-width characters or spaces between ideographs in it). */
+struct sc_tpoint {
+    uint32_t norm, para, shift, ident;
+};
+
+struct sc_stext {
+    uint32_t width;        /* bytes a code: 2 or 4 */
+    uint32_t nesc;
+    const uint32_t *esc;   /* nesc code points */
+    const uint64_t *start; /* ndocs + 1: first code of each document */
+    const uint8_t *codes;
+    uint64_t ncodes;
+    /* made on open, for readers that go from normalised positions to the
+     * text (查重): per document 1 when normalised position i is code i
+     * (nearly every document), else its points pfirst[d] .. pfirst[d + 1] */
+    uint8_t *ident;
+    uint32_t *pfirst;      /* ndocs + 1 */
+    struct sc_tpoint *point;
+};
+
+/* Code point at code index i (i < ncodes). */
+static inline uint32_t sc_stext_cp(const struct sc_stext *t, uint64_t i)
+{
+    if (t->width == 4) {
+        uint32_t c;
+        memcpy(&c, t->codes + i * 4, 4);
+        return c;
+    }
+    uint16_t c;
+    memcpy(&c, t->codes + i * 2, 2);
+    if ((uint32_t)c - 0xD800u < 0x800u)
+        return (uint32_t)c - 0xD800u < t->nesc ? t->esc[c - 0xD800u] : 0xFFFDu;
+    return c;
+}
+
 struct sc_dentry {
     uint64_t key;
     uint32_t ndocs;
@@ -107,6 +156,7 @@ struct sc_seg {
     uint64_t *tkey;
     uint32_t *tdoc;
     size_t ntitle;
+    struct sc_stext text;    /* the original texts (mapped) */
 };
 
 enum sc_err sc_seg_open(const char *path, struct sc_seg **out, struct sc_diag *diag);
@@ -123,6 +173,11 @@ void sc_seg_range(const struct sc_seg *seg, uint64_t lo, uint64_t hi, size_t *fi
  * entries [*first, *end) of seg->tdoc (sorted by key, then doc). */
 void sc_seg_title_range(const struct sc_seg *seg, uint64_t lo, uint64_t hi, size_t *first,
                         size_t *end);
+
+/* Original code points [from, to) of document ordinal d appended to out
+ * as UTF-8 (clipped to the document). SC_ENOMEM on allocation failure. */
+enum sc_err sc_seg_text_utf8(const struct sc_seg *seg, uint32_t d, uint64_t from, uint64_t to,
+                             struct sc_buf *out);
 
 /* Paragraph of a normalised position (binary search). */
 uint32_t sc_sdoc_para_of(const struct sc_sdoc *d, uint32_t pos);
@@ -166,5 +221,11 @@ static inline int sc_pcur_pos_next(struct sc_pcur *c, uint32_t *pos)
     return 1;
 }
 void sc_pcur_pos_close(struct sc_pcur *c);
+
+/* Every posting of a cursor still before its first document, as
+ * (hi + doc) << 32 | position, appended to *out (grown with realloc; *cap
+ * its room): the whole list in one pass, for readers that want all of it.
+ * -1 when out of memory (*out still owned by the caller). */
+int sc_pcur_decode_all(struct sc_pcur *c, uint64_t hi, uint64_t **out, size_t *n, size_t *cap);
 
 #endif

@@ -13,7 +13,7 @@ static int is_zero_width(uint32_t c)
     return (c >= 0x200B && c <= 0x200D) || c == 0x2060 || c == 0xFEFF;
 }
 
-static uint32_t fold(uint32_t c)
+uint32_t sc_fold_cp(uint32_t c)
 {
     if (c >= 0xFF01 && c <= 0xFF5E)
         c -= 0xFEE0;
@@ -120,14 +120,14 @@ enum sc_err sc_normalize(const char *text, size_t len, struct sc_buf *out, uint3
             i += k;
             continue;
         }
-        uint32_t c = fold(cp);
+        uint32_t c = sc_fold_cp(cp);
         if (is_space(c) && sc_is_cjk(prev)) {
             size_t j = i + k;
             uint32_t after = 0;
             while (j < len) {
                 uint32_t cj;
                 size_t kj = next_cp(text, len, j, &cj);
-                if (!is_zero_width(cj) && !is_space(after = fold(cj)))
+                if (!is_zero_width(cj) && !is_space(after = sc_fold_cp(cj)))
                     break;
                 after = 0;
                 j += kj;

@@ -5,6 +5,9 @@
 # cases: session fixation, CSRF, expired and disabled sessions, login
 # throttling, token revocation, parameter tampering and the quota race.
 #
+# 查重 (POST /api/v1/check) reports matches in paid parts to everyone and
+# their text only to the entitled.
+#
 # Two test documents carry unique strings in their paid parts (one paid
 # part in the middle, one running to the end) and in their free parts.
 . "$(dirname "$0")/../lib/testlib.sh"
@@ -88,6 +91,7 @@ fi
 s user quota free 1000 >/dev/null
 s user quota vip 1000 >/dev/null
 s user quota svip 1000 >/dev/null
+for t in anonymous free vip svip; do s user check-quota $t 1000 >/dev/null; done
 TOK_VIC=$(s token create vic | awk '{w=$NF} END {print w}')
 TOK_REV=$(s token create sam | awk '{w=$NF} END {print w}')
 TOK_DIS=$(s token create dis | awk '{w=$NF} END {print w}')
@@ -188,6 +192,31 @@ for w in "${WHO[@]}"; do
         done
         t_eq "$w: sections of $d hold paid text iff entitled" "$e" "$got"
     done
+
+    # 查重 of a draft that copies the start of A's paid sentence: the match
+    # is reported to everyone (title, section path, paid: true), the
+    # source's text only to the entitled, and nothing of the paid paragraph
+    # beyond the draft's own words to anyone
+    st=$(req POST /api/v1/check "${AS[@]}" -H 'Content-Type: application/json' \
+        --data "$(jq -cn --arg t "稿件中写道：（一）建立素材台账。这是付费独家内容${PAID_A}" '{text: $t}')")
+    t_eq "$w: check 200" 200 "$st"
+    t_eq "$w: check reports the paid match" 1 "$(jq '[.spans[].sources[] | select(.paid)] | length | if . > 0 then 1 else 0 end' "$T_TMP/body")"
+    t_eq "$w: check names the paid source" 1 "$(jq '[.spans[].sources[] | select(.paid and (.title | contains("素材管理工作的通知")) and (.section | length > 0))] | length | if . > 0 then 1 else 0 end' "$T_TMP/body")"
+    t_eq "$w: check gives the paid source's text iff entitled" "$e" "$(jq '[.spans[].sources[] | select(.paid) | .text | select(. != null)] | length | if . > 0 then 1 else 0 end' "$T_TMP/body")"
+    t_eq "$w: check leaks nothing of the paid part beyond the draft" 0 "$(has 只有会员可以阅读)"
+    t_eq "$w: check report (docx) 200" 200 "$(req POST /api/v1/check "${AS[@]}" -H 'Content-Type: application/json' \
+        --data "$(jq -cn --arg t "稿件中写道：（一）建立素材台账。这是付费独家内容${PAID_A}" '{text: $t, format: "docx"}')")"
+    if command -v unzip >/dev/null; then
+        t_eq "$w: check report leaks nothing beyond the draft" 0 "$(unzip -p "$T_TMP/body" word/document.xml | grep -c 只有会员可以阅读)"
+    fi
+
+    # the 写作台's other endpoints answer with the caller's own drafts only
+    printf '我的稿件：（一）建立素材台账。\n' >"$T_TMP/mine.txt"
+    t_eq "$w: draft upload 200" 200 "$(req POST /api/v1/draft "${AS[@]}" -F "file=@$T_TMP/mine.txt")"
+    t_eq "$w: draft upload is the caller's text, nothing else" "0 1" "$(has "$PAID_A") $(has 我的稿件)"
+    t_eq "$w: compare two drafts 200" 200 "$(req POST /api/v1/check/compare "${AS[@]}" -H 'Content-Type: application/json' \
+        --data "$(jq -cn --arg a "甲：这是付费独家内容${PAID_A}的开头" --arg b "乙：这是付费独家内容${PAID_A}" '{text: $a, other: $b}')")"
+    t_eq "$w: compare leaks nothing of the library's paid part" 0 "$(has 只有会员可以阅读)"
 
     for fmt in txt md docx; do
         st=$(req POST /api/v1/compile "${AS[@]}" -H 'Content-Type: application/json' \

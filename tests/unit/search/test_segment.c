@@ -5,7 +5,9 @@
  * flag that lets snippets skip a second normalisation, the title pair
  * index, files of another format version refused on open, and lists at
  * the coder's extremes (gaps that need long unary runs, a document
- * frequency that needs a long gamma code, a pair table that grows).
+ * frequency that needs a long gamma code, a pair table that grows), and the
+ * text store (every original code point back, through merges and in both
+ * code widths).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -449,6 +451,134 @@ static void test_empty_first(void **state)
     sc_seg_close(seg);
 }
 
+/* sc_pcur_decode_all gives every list exactly as a cursor walks it. */
+static void test_decode_all(void **state)
+{
+    (void)state;
+    static uint64_t want[400000];
+    size_t lists = 0;
+    for (size_t s = 0; s < F.snap->nseg; s++) {
+        const struct sc_seg *seg = F.snap->segs[s];
+        for (size_t e = 0; e < seg->npairs; e++) {
+            size_t n = list_positions(seg, seg->dict[e].key, want, 400000);
+            struct sc_pcur c;
+            assert_int_equal(sc_pcur_init(&c, seg, e), SC_OK);
+            uint64_t *got = NULL;
+            size_t ng = 1, cap = 0; /* appends after what is there */
+            got = malloc(sizeof *got);
+            assert_non_null(got);
+            cap = 1;
+            got[0] = 42;
+            assert_int_equal(sc_pcur_decode_all(&c, 7, &got, &ng, &cap), 0);
+            assert_int_equal(ng, n + 1);
+            assert_int_equal(got[0], 42);
+            for (size_t i = 0; i < n; i++)
+                assert_true(got[i + 1] == want[i] + ((uint64_t)7 << 32));
+            free(got);
+            lists++;
+        }
+    }
+    assert_true(lists > 100);
+}
+
+/* The text store holds every document's original code points: check them
+ * against the UTF-8 they came from. */
+static void check_text(const struct sc_seg *seg, const struct sc_doc *docs, size_t n)
+{
+    assert_int_equal(seg->ndocs, n);
+    for (size_t i = 0; i < n; i++) {
+        const char *t = docs[i].text ? docs[i].text : "";
+        size_t len = docs[i].text ? docs[i].text_len : 0, k = 0;
+        uint64_t a = seg->text.start[i];
+        for (size_t b = 0; b < len;) {
+            uint32_t cp;
+            size_t w = sc_utf8_decode(t + b, len - b, &cp);
+            assert_true(w > 0);
+            assert_true(a + k < seg->text.start[i + 1]);
+            assert_int_equal(sc_stext_cp(&seg->text, a + k), cp);
+            b += w;
+            k++;
+        }
+        assert_int_equal(seg->text.start[i + 1] - a, k);
+        /* the paragraph table points into it */
+        const struct sc_sdoc *d = &seg->docs[i];
+        for (uint32_t p = 1; p < d->npara; p++)
+            assert_int_equal(sc_stext_cp(&seg->text, a + d->para[p].orig_cp - 1), '\n');
+        struct sc_buf u = SC_BUF_INIT;
+        assert_int_equal(sc_seg_text_utf8(seg, (uint32_t)i, 0, k, &u), SC_OK);
+        assert_int_equal(u.len, len);
+        assert_memory_equal(u.data, t, len);
+        sc_buf_release(&u);
+    }
+}
+
+static void test_text_store(void **state)
+{
+    (void)state;
+    /* beyond U+FFFF (escapes), full-width forms, a zero-width space; the
+     * third builder gets more distinct code points beyond U+FFFF than
+     * there are escapes, so it widens to 4 bytes a code */
+    enum { N = 6 };
+    static struct sc_doc docs[N];
+    char *texts[N];
+    for (size_t i = 0; i < N; i++) {
+        struct sc_buf b = SC_BUF_INIT;
+        sc_buf_addf(&b, "标题%zu\n正文（一）ＡＢＣ\xe2\x80\x8b𠮷%zu\n", i, i);
+        size_t extra = i == 4 ? SC_TEXT_MAXESC + 10 : 3;
+        for (size_t k = 0; k < extra; k++) {
+            char u[4];
+            sc_buf_add(&b, u, sc_utf8_encode((uint32_t)(0x20000 + i * 7 + k), u));
+        }
+        sc_buf_adds(&b, "\n末段");
+        memset(&docs[i], 0, sizeof docs[i]);
+        docs[i].id = (int64_t)i + 1;
+        docs[i].text = texts[i] = sc_buf_take(&b, &docs[i].text_len);
+        docs[i].paid_from = docs[i].paid_to = -1;
+    }
+    struct sc_seg *seg[3];
+    char path[4][128];
+    struct sc_diag dg = {0};
+    for (size_t s = 0; s < 3; s++) {
+        struct sc_segbuild *sb;
+        assert_int_equal(sc_segbuild_new(&sb), SC_OK);
+        for (size_t i = 2 * s; i < 2 * s + 2; i++)
+            assert_int_equal(sc_segbuild_add(sb, &docs[i], &dg), SC_OK);
+        snprintf(path[s], sizeof path[s], "%s/text-%zu.sx", F.dir, s);
+        assert_int_equal(sc_segbuild_write(sb, path[s], &dg), SC_OK);
+        sc_segbuild_free(sb);
+        assert_int_equal(sc_seg_open(path[s], &seg[s], &dg), SC_OK);
+        check_text(seg[s], docs + 2 * s, 2);
+    }
+    assert_int_equal(seg[0]->text.width, 2);
+    assert_int_equal(seg[2]->text.width, 4);
+    /* merged: the first two keep width 2 with their escapes recoded */
+    struct sc_seg *m;
+    snprintf(path[3], sizeof path[3], "%s/text-m.sx", F.dir);
+    assert_int_equal(sc_seg_merge(seg, 2, path[3], 2, &dg), SC_OK);
+    assert_int_equal(sc_seg_open(path[3], &m, &dg), SC_OK);
+    assert_int_equal(m->text.width, 2);
+    check_text(m, docs, 4);
+    sc_seg_close(m);
+    assert_int_equal(sc_seg_merge(seg, 3, path[3], 1, &dg), SC_OK);
+    assert_int_equal(sc_seg_open(path[3], &m, &dg), SC_OK);
+    assert_int_equal(m->text.width, 4);
+    check_text(m, docs, 6);
+    sc_seg_close(m);
+    for (size_t s = 0; s < 3; s++)
+        sc_seg_close(seg[s]);
+    /* a damaged text section is refused */
+    FILE *fp = fopen(path[0], "r+b");
+    assert_non_null(fp);
+    assert_int_equal(fseek(fp, -8, SEEK_END), 0);
+    assert_int_equal(fwrite("\xff\xff\xff\xff\xff\xff\xff\xff", 8, 1, fp), 1);
+    assert_int_equal(fseek(fp, 0, SEEK_END), 0);
+    assert_int_equal(fwrite("x", 1, 1, fp), 1);
+    fclose(fp);
+    assert_int_equal(sc_seg_open(path[0], &m, &dg), SC_EPARSE);
+    for (size_t i = 0; i < N; i++)
+        free(texts[i]);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -456,7 +586,8 @@ int main(void)
         cmocka_unit_test(test_identity_flag), cmocka_unit_test(test_highlights),
         cmocka_unit_test(test_title_index),
         cmocka_unit_test(test_builder_reuse), cmocka_unit_test(test_list_extremes),
-        cmocka_unit_test(test_empty_first),
+        cmocka_unit_test(test_empty_first),   cmocka_unit_test(test_text_store),
+        cmocka_unit_test(test_decode_all),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
