@@ -70,6 +70,8 @@ static void human(struct sc_buf *b, const struct sc_results *r, const struct sea
     int para = sc->o.mode == SC_SEARCH_PARA;
     sc_buf_addf(b, "%lld %s (%.1f ms)\n", (long long)r->total, para ? "paragraphs" : "documents",
                 r->took_ms);
+    if (r->paid_only)
+        sc_buf_addf(b, "(%lld of them found only in the paid part)\n", (long long)r->paid_only);
     for (size_t i = 0; i < r->nhits; i++) {
         const struct sc_hit *h = &r->hits[i];
         sc_buf_addf(b, "\n%zu. %s%s%s  [#%lld", sc->o.offset + i + 1, sc->color ? "\033[1m" : "",
@@ -78,8 +80,11 @@ static void human(struct sc_buf *b, const struct sc_results *r, const struct sea
             sc_buf_addf(b, ", %d", h->year);
         if (h->genre)
             sc_buf_addf(b, ", %s", h->genre);
-        sc_buf_addf(b, ", score %.2f, %lld matches%s]\n", h->score, (long long)h->count,
-                    h->paid ? ", paid" : "");
+        if (h->paid_only)
+            sc_buf_adds(b, ", found in the paid part]\n   [付费内容，开通会员后可见]\n");
+        else
+            sc_buf_addf(b, ", score %.2f, %lld matches%s]\n", h->score, (long long)h->count,
+                        h->paid ? ", paid" : "");
         if (para)
             sc_buf_addf(b, "   paragraph %lld%s%s\n", (long long)h->paragraph,
                         h->section && *h->section ? " · " : "", h->section ? h->section : "");
@@ -230,6 +235,10 @@ int cmd_search(struct cli *cli, int argc, char **argv)
         sc_buf_release(&q);
         return 2;
     }
+    /* the operator sees what a reader would, and nothing is counted */
+    struct sc_caller who;
+    sc_caller_operator(lib, sc.o.entitled, &who);
+    sc.o.caller = &who;
     int status;
     if (sc.batch) {
         status = batch(cli, lib, &sc);

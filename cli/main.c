@@ -32,6 +32,7 @@ static const struct command commands[] = {
     { "user", cmd_user, "manage member accounts" },
     { "token", cmd_token, "manage API tokens" },
     { "audit", cmd_audit, "show the audit log" },
+    { "config", cmd_config, "show or set the library's settings (paid teaser, allowances)" },
     { "debug", cmd_debug, "debug normalize|parse|decode FILE: pipeline stages, for tests" },
 };
 

@@ -56,7 +56,12 @@ static const char members_sql[] =
     "  user_name TEXT,\n"
     "  action TEXT NOT NULL,\n"
     "  detail TEXT,\n"
-    "  addr TEXT);\n";
+    "  addr TEXT);\n"
+    "CREATE TABLE IF NOT EXISTS paid_answers(\n"
+    "  key TEXT NOT NULL,                     -- 'u:' user id, 'a:' address, '*' all anonymous\n"
+    "  day TEXT NOT NULL,                     -- local date YYYY-MM-DD\n"
+    "  n INTEGER NOT NULL,                    -- answers with paid matches given\n"
+    "  PRIMARY KEY(key, day)) WITHOUT ROWID;\n";
 
 time_t (*sc_members_clock)(void);
 int sc_members_fast_hash;
@@ -68,12 +73,13 @@ time_t sc_members_now(void)
 
 static int have_tables(struct sc_library *lib)
 {
-    /* audit_log is created last: if it exists, so does the rest */
+    /* paid_answers is created last: if it exists, so does the rest (a
+     * library made before it gets it with the same idempotent script) */
     sqlite3_stmt *st = NULL;
     int yes = 0;
     if (sqlite3_prepare_v2(lib->db,
                            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND "
-                           "name = 'audit_log'",
+                           "name = 'paid_answers'",
                            -1, &st, NULL) == SQLITE_OK)
         yes = sqlite3_step(st) == SQLITE_ROW;
     sqlite3_finalize(st);

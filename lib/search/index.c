@@ -7,6 +7,7 @@
  */
 #include "library/library_int.h"
 #include "search/engine.h"
+#include "sucai/members.h"
 #include "sucai/gongwen.h"
 
 #include <dirent.h>
@@ -1263,11 +1264,25 @@ enum sc_err sc_search(struct sc_library *lib, const struct sc_search_opts *opts,
         sc_snap_free(empty);
         return e;
     }
+    /* the paid rule: an answer that may depend on paid text takes one from
+     * the caller's allowance before it is computed, whatever it says */
+    int flags = 0;
+    int64_t left = -1;
+    const char *why = "";
+    int needs = !opts->entitled && sc_engine_needs_paid(s, opts->query);
+    if (needs && opts->caller && sc_paid_take(lib, opts->caller, &left, &why))
+        flags |= SC_ENGINE_PAID_MATCHES;
+    else if (needs && !opts->caller)
+        why = "paid parts are not searched for this request";
     struct reader *r = opts->limit ? reader_take(lib) : NULL;
     struct sc_textsrc src = {reader_read, r};
-    enum sc_err e = sc_engine_search(s, r ? &src : NULL, opts, out, diag);
+    enum sc_err e = sc_engine_search_ex(s, r ? &src : NULL, opts, flags, out, diag);
     reader_give(lib, r);
     snap_unref(lib, s);
+    if (e == SC_OK && !opts->entitled) {
+        out->paid_left = needs ? left : sc_paid_left(lib, opts->caller);
+        out->paid_why = out->paid == SC_PAID_FREE_ONLY ? why : "";
+    }
     return e;
 }
 
