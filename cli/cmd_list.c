@@ -126,7 +126,9 @@ int cmd_show(struct cli *cli, int argc, char **argv)
                    "Metadata of document ID; --text adds the text, --outline prints the\n"
                    "heading tree, --json prints one object with metadata, source, text,\n"
                    "normalized and outline (offsets count code points of text). --free\n"
-                   "shows what an unentitled reader gets (paid part withheld).\n");
+                   "shows what a reader who may not read paid text gets: the paid part\n"
+                   "withheld from the text and the metadata, and the outline without the\n"
+                   "sections whose heading is paid (unless `sucai config paid.headings 1`).\n");
             return 0;
         default: return 2;
         }

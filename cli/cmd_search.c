@@ -31,12 +31,15 @@ static void usage(void)
            "  overview, other): match only inside sections of that kind\n\n"
            "  --para        one hit per matching paragraph, with its section path\n"
            "  --limit N     hits to show (default 20, at most %d); --offset N skips\n"
-           "  --entitled    show snippets from the paid part too\n"
+           "  --entitled    answer as a reader who may read paid text (it counts and shows);\n"
+           "                without it, what one who may not gets: paid parts do not match\n"
+           "                or show, documents found only there are listed as such\n"
            "  --count       print only the number of matching documents (paragraphs)\n"
            "  --json        {\"total\", \"took_ms\", \"hits\": [{\"id\", \"title\", \"score\", "
            "\"count\",\n"
-           "                \"paid\", \"snippets\": [{\"text\", \"highlights\", \"start\", "
-           "\"section\"}]}]}\n"
+           "                \"paid\", \"paid_only\", \"snippets\": [{\"text\", \"highlights\", "
+           "\"start\",\n"
+           "                \"section\"}]}], \"paid_parts\"}\n"
            "  --facets      add facet counts (genre, year, level, section kind) to --json\n"
            "  --batch       read one query per line from stdin, answer one line each\n",
            SC_MAX_LIMIT);

@@ -220,7 +220,7 @@ enum sc_err sc_audit_list(struct sc_library *lib, size_t limit, int json, struct
  * not multiply them). */
 #define SC_PAID_ANSWERS_FREE     100  /* per signed-in account and day (setting paid.free) */
 #define SC_PAID_ANSWERS_ADDR     30   /* per anonymous address and day (paid.anon) */
-#define SC_PAID_ANSWERS_ANON_ALL 2000 /* all anonymous callers together per day (paid.anon_all) */
+#define SC_PAID_ANSWERS_ANON_ALL 1000 /* all anonymous callers together per day (paid.anon_all) */
 
 /* Who asks a question whose answer may depend on paid text. */
 struct sc_caller {
