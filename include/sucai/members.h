@@ -119,13 +119,23 @@ enum sc_err sc_user_list(struct sc_library *lib, int json, struct sc_buf *out,
 #define SC_SESSION_MAX_SECONDS  (30 * 24 * 3600)
 #define SC_SECRET_HEX           64 /* length of a session id or CSRF token */
 
-/* Login throttling (per account name and per client address, held in the
- * store so it works across processes): after SC_LOGIN_FREE_FAILURES failed
- * logins for a name (SC_LOGIN_FREE_FAILURES_ADDR for an address) within a
- * day, each further attempt must wait 30 s, doubling per failure, at most
- * an hour. A successful login clears the name's failures. */
+/* Login throttling (held in the store so it works across processes), over
+ * the failures of the last day:
+ *  - per name at one address (IPv4, IPv6 /64): after SC_LOGIN_FREE_FAILURES,
+ *    each further attempt from there must wait 30 s, doubling per failure,
+ *    at most an hour (SC_ELIMIT);
+ *  - per address, whatever the names: the same after
+ *    SC_LOGIN_FREE_FAILURES_ADDR;
+ *  - per name from all addresses: after SC_LOGIN_SLOW_FAILURES, every
+ *    attempt for the name is slowed by SC_LOGIN_SLOW_MS, doubling per
+ *    SC_LOGIN_SLOW_FAILURES more, at most SC_LOGIN_SLOW_MAX_MS, and never
+ *    refused: guessing from elsewhere cannot lock the owner out.
+ * A successful login clears the name's failures at that address. */
 #define SC_LOGIN_FREE_FAILURES      5
 #define SC_LOGIN_FREE_FAILURES_ADDR 20
+#define SC_LOGIN_SLOW_FAILURES      100
+#define SC_LOGIN_SLOW_MS            1000
+#define SC_LOGIN_SLOW_MAX_MS        8000
 
 struct sc_login_result {
     char session_id[SC_SECRET_HEX + 1]; /* for the cookie; not stored */

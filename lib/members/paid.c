@@ -10,7 +10,6 @@
  */
 #include "members_int.h"
 
-#include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -121,45 +120,6 @@ enum sc_err sc_settings_list(struct sc_library *lib, int json, struct sc_buf *ou
     return sc_buf_err(out);
 }
 
-/* The address's counter key: "a:" and IPv4 (also IPv4-mapped IPv6), or
- * the IPv6 /64; "a:?" for anything else (all such callers share one). */
-static void net_key(const char *addr, char out[64])
-{
-    unsigned char b[16];
-    char s[INET6_ADDRSTRLEN];
-    snprintf(out, 64, "a:?");
-    if (!addr || !*addr)
-        return;
-    if (inet_pton(AF_INET, addr, b) == 1 && inet_ntop(AF_INET, b, s, sizeof s)) {
-        snprintf(out, 64, "a:%s", s);
-        return;
-    }
-    char tmp[INET6_ADDRSTRLEN + 1];
-    size_t n = strlen(addr);
-    /* "[::1]" and a zone ("fe80::1%eth0") are not addresses for inet_pton */
-    if (addr[0] == '[' && n >= 2 && addr[n - 1] == ']') {
-        addr++;
-        n -= 2;
-    }
-    if (n >= sizeof tmp)
-        return;
-    memcpy(tmp, addr, n);
-    tmp[n] = '\0';
-    char *pct = strchr(tmp, '%');
-    if (pct)
-        *pct = '\0';
-    if (inet_pton(AF_INET6, tmp, b) != 1)
-        return;
-    static const unsigned char mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
-    if (!memcmp(b, mapped, 12) && inet_ntop(AF_INET, b + 12, s, sizeof s)) {
-        snprintf(out, 64, "a:%s", s);
-        return;
-    }
-    memset(b + 8, 0, 8);
-    if (inet_ntop(AF_INET6, b, s, sizeof s))
-        snprintf(out, 64, "a:%s/64", s);
-}
-
 void sc_view_of(struct sc_library *lib, const struct sc_principal *p, struct sc_view *out)
 {
     out->entitled = sc_may(p, SC_ACT_READ_PAID);
@@ -174,7 +134,7 @@ void sc_caller_init(struct sc_library *lib, const struct sc_principal *p, const 
     if (p && p->user_id > 0 && p->tier != SC_TIER_ANON)
         out->user_id = p->user_id;
     else
-        net_key(addr, out->net);
+        sc_addr_key(addr, out->net);
 }
 
 void sc_caller_operator(struct sc_library *lib, int entitled, struct sc_caller *out)

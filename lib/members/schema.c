@@ -8,6 +8,7 @@
  */
 #include "members_int.h"
 
+#include <arpa/inet.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
@@ -193,4 +194,41 @@ void sc_time_text(struct sc_buf *b, int64_t t)
     char s[32];
     fmt_utc(t, s);
     sc_buf_adds(b, s);
+}
+
+void sc_addr_key(const char *addr, char out[64])
+{
+    unsigned char b[16];
+    char s[INET6_ADDRSTRLEN];
+    snprintf(out, 64, "a:?");
+    if (!addr || !*addr)
+        return;
+    if (inet_pton(AF_INET, addr, b) == 1 && inet_ntop(AF_INET, b, s, sizeof s)) {
+        snprintf(out, 64, "a:%s", s);
+        return;
+    }
+    char tmp[INET6_ADDRSTRLEN + 1];
+    size_t n = strlen(addr);
+    /* "[::1]" and a zone ("fe80::1%eth0") are not addresses for inet_pton */
+    if (addr[0] == '[' && n >= 2 && addr[n - 1] == ']') {
+        addr++;
+        n -= 2;
+    }
+    if (n >= sizeof tmp)
+        return;
+    memcpy(tmp, addr, n);
+    tmp[n] = '\0';
+    char *pct = strchr(tmp, '%');
+    if (pct)
+        *pct = '\0';
+    if (inet_pton(AF_INET6, tmp, b) != 1)
+        return;
+    static const unsigned char mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+    if (!memcmp(b, mapped, 12) && inet_ntop(AF_INET, b + 12, s, sizeof s)) {
+        snprintf(out, 64, "a:%s", s);
+        return;
+    }
+    memset(b + 8, 0, 8);
+    if (inet_ntop(AF_INET6, b, s, sizeof s))
+        snprintf(out, 64, "a:%s/64", s);
 }

@@ -361,6 +361,19 @@ t_ok "Retry-After given" test "$(header Retry-After)" -ge 1
 login bru
 t_eq "throttled even with the right password" 429 "$ST"
 t_eq "throttle message" "too many attempts" "$(jbody .error.message | cut -c1-17)"
+# an attacker elsewhere cannot lock a member out: guesses for sam from
+# other addresses are throttled there; sam at home gets in
+for a in 127.0.0.2 127.0.0.3 127.0.0.4; do
+    for i in 1 2 3 4 5 6 7; do
+        st=$(req POST /api/v1/session --interface "$a" -H 'Content-Type: application/json' \
+            --data '{"name": "sam", "password": "wrong-password"}')
+    done
+    t_eq "guessing sam from $a is throttled there" 429 "$st"
+done
+t_eq "... with the right password too, from there" 429 \
+    "$(req POST /api/v1/session --interface 127.0.0.2 -H 'Content-Type: application/json' --data '{"name": "sam", "password": "pass-sam-word"}')"
+login sam
+t_eq "sam from home is not locked out" 200 "$ST"
 
 # ---- token revocation (while the server runs) ----
 t_eq "token before revocation" vic "$(req GET /api/v1/me -H "Authorization: Bearer $TOK_VIC" >/dev/null; jbody .user)"
