@@ -790,6 +790,7 @@ int sc_serve(const struct sc_serve_opts *opts)
 out:
     if (d)
         MHD_stop_daemon(d);
+    sc_library_close(srv->import_lib);
     sc_library_close(srv->lib);
     assets_release(srv);
     server_fixed_free(srv->healthz);

@@ -85,6 +85,12 @@ struct sc_server {
     struct asset_meta *assets;   /* parallel to sc_assets[] */
     void *healthz;               /* prebuilt response (struct MHD_Response) */
     pthread_mutex_t import_lock; /* one upload imports at a time */
+    /* Uploads import through a library handle of their own, opened on the
+     * first upload (guarded by import_lock): an import holds a transaction
+     * open on its connection, and on the shared one other threads' logins,
+     * sessions and audit rows would land inside it and be rolled back
+     * with it. */
+    struct sc_library *import_lib;
     /* library statistics, cached: counting them scans the store */
     pthread_mutex_t stats_lock;
     struct sc_stats stats;
