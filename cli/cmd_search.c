@@ -238,6 +238,15 @@ int cmd_search(struct cli *cli, int argc, char **argv)
         sc_buf_release(&q);
         return 2;
     }
+    /* a stale index still answers (reading never writes); say so */
+    char stale[512];
+    sc_index_stale(lib, stale, sizeof stale);
+    int64_t lag = stale[0] ? sc_index_lag(lib) : 0;
+    if (lag > 0)
+        fprintf(stderr,
+                "%s: search: %lld documents are not searched yet: the index could not be "
+                "brought up to date (%s)\n",
+                cli->prog, (long long)lag, stale);
     /* the operator sees what a reader would, and nothing is counted */
     struct sc_caller who;
     sc_caller_operator(lib, sc.o.entitled, &who);

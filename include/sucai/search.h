@@ -122,5 +122,10 @@ int64_t sc_index_bytes(struct sc_library *lib);
 
 /* Documents in the store that searches do not see yet (0 when caught up). */
 int64_t sc_index_lag(struct sc_library *lib);
+/* Why the index could not be brought up to date when the library was
+ * opened or last synced (e.g. "cannot write ...: disk full (...)"), or ""
+ * (into out[0..cap)). Searches then answer from the index as it was:
+ * reading never needs to write. */
+void sc_index_stale(struct sc_library *lib, char *out, size_t cap);
 
 #endif

@@ -1652,14 +1652,10 @@ static int hterm_find(struct ctx *c, struct hterm *ht, uint32_t doc)
         sc_pcur_positions(cur, ht->cpos + ht->ncpos);
         ht->ncpos += cur->tf;
     }
-    /* the per-list runs, merged (insertion: few and nearly sorted) */
-    uint32_t *p = ht->cpos;
-    for (size_t i = 1; i < ht->ncpos; i++)
-        for (size_t j = i; j > 0 && p[j] < p[j - 1]; j--) {
-            uint32_t t = p[j];
-            p[j] = p[j - 1];
-            p[j - 1] = t;
-        }
+    /* the per-list runs, merged: a character that follows itself by many
+     * others in a long document makes many interleaved runs */
+    if (ht->ncpos > 1)
+        qsort(ht->cpos, ht->ncpos, sizeof *ht->cpos, cmp_u32);
     return 0;
 }
 
