@@ -136,8 +136,14 @@ static enum sc_err run_compile(void *ctx, struct sc_library *lib,
                                struct sc_compile_info *info, struct sc_diag *diag)
 {
     struct compile_ctx *c = ctx;
-    if (c->query)
-        return sc_compile_query(lib, c->query, c->limit, opts, out, info, diag);
+    if (c->query) {
+        /* the operator's --free preview: paid parts match, nothing counted */
+        struct sc_caller who;
+        sc_caller_operator(lib, opts->entitled, &who);
+        struct sc_compile_opts o = *opts;
+        o.caller = &who;
+        return sc_compile_query(lib, c->query, c->limit, &o, out, info, diag);
+    }
     return sc_compile_ids(lib, c->ids, c->nids, opts, out, info, diag);
 }
 

@@ -84,11 +84,12 @@ static int on_file(void *ctx, const struct sc_import_result *r)
     if (r->status == SC_IMPORT_REFUSED) {
         if (ui->bar)
             fputc('\n', stderr);
-        fprintf(stderr, "sucai import: %s: %s\n", r->file, r->reason);
+        /* the form docs/cli.md gives every error: sucai: WHAT: reason */
+        fprintf(stderr, "sucai: %s: %s\n", r->file, r->reason);
     } else if (r->status == SC_IMPORT_DUPLICATE && !ui->quiet) {
         if (ui->bar)
             fputc('\n', stderr);
-        fprintf(stderr, "sucai import: %s: duplicate, nothing added (%s)\n", r->file, r->reason);
+        fprintf(stderr, "sucai: %s: duplicate, nothing added (%s)\n", r->file, r->reason);
     }
     return 0;
 }

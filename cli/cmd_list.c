@@ -82,16 +82,25 @@ int cmd_list(struct cli *cli, int argc, char **argv)
     return 0;
 }
 
-/* The outline as an indented tree, with each section's kind. */
-static void print_outline(const struct sc_doc *d)
+/* The outline as an indented tree, with each section's kind: the sections
+ * the cut shows, and a line for those it leaves out. */
+static void print_outline(const struct sc_doc *d, const struct sc_cut *cut)
 {
+    size_t left = 0;
     for (size_t i = 0; i < d->nsections; i++) {
         const struct sc_section *s = &d->sections[i];
+        if (!sc_cut_section_shown(cut, s)) {
+            left++;
+            continue;
+        }
         printf("%*s%s%s  [%s]%s%s\n", (s->level - 1) * 2, "", s->label, s->heading,
                sc_kind_name(s->kind), s->fault ? "  ! " : "", s->fault ? s->fault : "");
         for (size_t k = 0; k < s->npoints; k++)
-            printf("%*s· %s\n", s->level * 2, "", s->points[k].label);
+            if (cut->headings || sc_cut_visible(cut, s->points[k].start, s->points[k].start + 1))
+                printf("%*s· %s\n", s->level * 2, "", s->points[k].label);
     }
+    if (left)
+        printf("[付费部分另有 %zu 个章节]\n", left);
 }
 
 int cmd_show(struct cli *cli, int argc, char **argv)
@@ -117,7 +126,9 @@ int cmd_show(struct cli *cli, int argc, char **argv)
                    "Metadata of document ID; --text adds the text, --outline prints the\n"
                    "heading tree, --json prints one object with metadata, source, text,\n"
                    "normalized and outline (offsets count code points of text). --free\n"
-                   "shows what an unentitled reader gets (paid part withheld).\n");
+                   "shows what a reader who may not read paid text gets: the paid part\n"
+                   "withheld from the text and the metadata, and the outline without the\n"
+                   "sections whose heading is paid (unless `sucai config paid.headings 1`).\n");
             return 0;
         default: return 2;
         }
@@ -138,12 +149,18 @@ int cmd_show(struct cli *cli, int argc, char **argv)
     struct sc_doc doc;
     struct sc_diag d = { 0 };
     enum sc_err e = sc_doc_get(lib, id, SC_DOC_TEXT | SC_DOC_OUTLINE, &doc, &d);
+    /* --free: what a reader who may not read paid text gets */
+    struct sc_caller who;
+    if (e == SC_OK)
+        sc_caller_operator(lib, entitled, &who);
     sc_library_close(lib);
     if (e != SC_OK)
         return cli_fail(cli, e, "show", &d);
+    struct sc_cut cut;
+    int locked = sc_doc_cut(&doc, &who.view, &cut);
     if (json) {
         struct sc_buf b = SC_BUF_INIT;
-        sc_doc_json(&b, &doc, entitled);
+        sc_doc_json(&b, &doc, &who.view);
         if (b.failed) {
             sc_doc_release(&doc);
             return cli_fail(cli, SC_ENOMEM, "show", NULL);
@@ -152,7 +169,7 @@ int cmd_show(struct cli *cli, int argc, char **argv)
         sc_buf_release(&b);
     } else if (outline && !text) {
         printf("%s\n", doc.title);
-        print_outline(&doc);
+        print_outline(&doc, &cut);
     } else {
         printf("id:        %lld\ntitle:     %s\nsource:    %s (part %d)\nchars:     %lld\n",
                (long long)doc.id, doc.title, doc.source_file, doc.part, (long long)doc.chars);
@@ -170,13 +187,29 @@ int cmd_show(struct cli *cli, int argc, char **argv)
         }
         if (doc.dup_of)
             printf("dup_of:    %lld (similarity %.3f)\n", (long long)doc.dup_of, doc.similarity);
-        printf("sections:  %zu\n", doc.nsections);
+        size_t nshown = 0;
+        for (size_t i = 0; i < doc.nsections; i++)
+            nshown += sc_cut_section_shown(&cut, &doc.sections[i]);
+        if (nshown < doc.nsections)
+            printf("sections:  %zu (and %zu in the paid part)\n", nshown, doc.nsections - nshown);
+        else
+            printf("sections:  %zu\n", doc.nsections);
+        if (locked)
+            printf("withheld:  %lld to %lld (the paid part; --free)\n", (long long)cut.from,
+                   (long long)cut.to);
         if (outline)
-            print_outline(&doc);
+            print_outline(&doc, &cut);
         if (text) {
+            struct sc_buf t = SC_BUF_INIT;
+            sc_doc_text_shown(&t, &doc, &who.view);
+            if (sc_buf_err(&t) != SC_OK) {
+                sc_doc_release(&doc);
+                return cli_fail(cli, SC_ENOMEM, "show", NULL);
+            }
             printf("\n");
-            fwrite(doc.text, 1, doc.text_len, stdout);
+            fwrite(t.data, 1, t.len, stdout);
             printf("\n");
+            sc_buf_release(&t);
         }
     }
     sc_doc_release(&doc);

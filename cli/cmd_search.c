@@ -34,12 +34,15 @@ static void usage(void)
            "  date:2019-01..2019-03 (成文日期)\n\n"
            "  --para        one hit per matching paragraph, with its section path\n"
            "  --limit N     hits to show (default 20, at most %d); --offset N skips\n"
-           "  --entitled    show snippets from the paid part too\n"
+           "  --entitled    answer as a reader who may read paid text (it counts and shows);\n"
+           "                without it, what one who may not gets: paid parts do not match\n"
+           "                or show, documents found only there are listed as such\n"
            "  --count       print only the number of matching documents (paragraphs)\n"
            "  --json        {\"total\", \"took_ms\", \"hits\": [{\"id\", \"title\", \"score\", "
            "\"count\",\n"
-           "                \"paid\", \"snippets\": [{\"text\", \"highlights\", \"start\", "
-           "\"section\"}]}]}\n"
+           "                \"paid\", \"paid_only\", \"snippets\": [{\"text\", \"highlights\", "
+           "\"start\",\n"
+           "                \"section\"}]}], \"paid_parts\"}\n"
            "  --facets      add facet counts (genre, year, level, section kind) to --json\n"
            "  --batch       read one query per line from stdin, answer one line each\n",
            SC_MAX_LIMIT);
@@ -73,6 +76,8 @@ static void human(struct sc_buf *b, const struct sc_results *r, const struct sea
     int para = sc->o.mode == SC_SEARCH_PARA;
     sc_buf_addf(b, "%lld %s (%.1f ms)\n", (long long)r->total, para ? "paragraphs" : "documents",
                 r->took_ms);
+    if (r->paid_only)
+        sc_buf_addf(b, "(%lld of them found only in the paid part)\n", (long long)r->paid_only);
     for (size_t i = 0; i < r->nhits; i++) {
         const struct sc_hit *h = &r->hits[i];
         sc_buf_addf(b, "\n%zu. %s%s%s  [#%lld", sc->o.offset + i + 1, sc->color ? "\033[1m" : "",
@@ -81,8 +86,11 @@ static void human(struct sc_buf *b, const struct sc_results *r, const struct sea
             sc_buf_addf(b, ", %d", h->year);
         if (h->genre)
             sc_buf_addf(b, ", %s", h->genre);
-        sc_buf_addf(b, ", score %.2f, %lld matches%s]\n", h->score, (long long)h->count,
-                    h->paid ? ", paid" : "");
+        if (h->paid_only)
+            sc_buf_adds(b, ", found in the paid part]\n   [付费内容，开通会员后可见]\n");
+        else
+            sc_buf_addf(b, ", score %.2f, %lld matches%s]\n", h->score, (long long)h->count,
+                        h->paid ? ", paid" : "");
         if (para)
             sc_buf_addf(b, "   paragraph %lld%s%s\n", (long long)h->paragraph,
                         h->section && *h->section ? " · " : "", h->section ? h->section : "");
@@ -233,6 +241,19 @@ int cmd_search(struct cli *cli, int argc, char **argv)
         sc_buf_release(&q);
         return 2;
     }
+    /* a stale index still answers (reading never writes); say so */
+    char stale[512];
+    sc_index_stale(lib, stale, sizeof stale);
+    int64_t lag = stale[0] ? sc_index_lag(lib) : 0;
+    if (lag > 0)
+        fprintf(stderr,
+                "%s: search: %lld documents are not searched yet: the index could not be "
+                "brought up to date (%s)\n",
+                cli->prog, (long long)lag, stale);
+    /* the operator sees what a reader would, and nothing is counted */
+    struct sc_caller who;
+    sc_caller_operator(lib, sc.o.entitled, &who);
+    sc.o.caller = &who;
     int status;
     if (sc.batch) {
         status = batch(cli, lib, &sc);

@@ -38,6 +38,7 @@ static const struct command commands[] = {
     { "watch", cmd_watch, "saved searches (订阅): add, list, rm, show new matches" },
     { "outline-stats", cmd_outline, "提纲: the usual level-1 skeletons of a 文种" },
     { "audit", cmd_audit, "show the audit log" },
+    { "config", cmd_config, "show or set the library's settings (paid teaser, allowances)" },
     { "debug", cmd_debug, "debug normalize|parse|decode FILE: pipeline stages, for tests" },
 };
 

@@ -141,6 +141,9 @@ void h_compile(struct sc_req *req, struct sc_resp *r)
         taken = 1;
     }
     opts.entitled = req_may(req, SC_ACT_READ_PAID);
+    struct sc_caller caller;
+    sc_caller_init(req->srv->lib, req_who(req), req_addr(req), &caller);
+    opts.caller = &caller;
     opts.created = time(NULL);
     out.max = COMPILE_MAX_OUTPUT;
     if (ids)

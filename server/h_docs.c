@@ -113,8 +113,10 @@ void h_doc(struct sc_req *req, struct sc_resp *r)
         resp_sc_error(r, e, &d);
         return;
     }
+    struct sc_view v;
+    sc_view_of(req->srv->lib, req_who(req), &v);
     resp_json(r);
-    sc_doc_json(&r->body, &doc, req_may(req, SC_ACT_READ_PAID));
+    sc_doc_json(&r->body, &doc, &v);
     sc_buf_addc(&r->body, '\n');
     sc_doc_release(&doc);
     /* a member's reading history follows what the reader opens (HEAD too
@@ -132,58 +134,20 @@ void h_section(struct sc_req *req, struct sc_resp *r)
         resp_sc_error(r, e, &d);
         return;
     }
-    if (req->n < 0 || (uint64_t)req->n >= doc.nsections) {
-        resp_error(r, 404, "not_found", "document %lld has %zu sections (0..%zu)",
-                   (long long)req->id, doc.nsections, doc.nsections ? doc.nsections - 1 : 0);
-        sc_doc_release(&doc);
+    struct sc_view v;
+    sc_view_of(req->srv->lib, req_who(req), &v);
+    struct sc_buf b = SC_BUF_INIT;
+    e = sc_section_json(&b, &doc, req->n, &v, &d);
+    sc_doc_release(&doc);
+    if (e != SC_OK) {
+        sc_buf_release(&b);
+        resp_sc_error(r, e, &d);
         return;
     }
-    const struct sc_section *s = &doc.sections[req->n];
-    const char *text = doc.text ? doc.text : "";
-    size_t len = doc.text ? doc.text_len : 0;
-    int64_t start = s->start, end = s->end;
-    /* the part of the section that lies in the paid range, if withheld */
-    int64_t wa = 0, wb = 0;
-    if (doc.paid_from >= 0 && !req_may(req, SC_ACT_READ_PAID)) {
-        int64_t pt = doc.paid_to >= 0 ? doc.paid_to : INT64_MAX;
-        wa = start > doc.paid_from ? start : doc.paid_from;
-        wb = end < pt ? end : pt;
-        if (wb < wa)
-            wa = wb = 0;
-    }
     resp_json(r);
-    struct sc_buf *b = &r->body;
-    sc_buf_addf(b, "{\"doc\": %lld, \"n\": %lld, \"title\": ", (long long)doc.id,
-                (long long)req->n);
-    sc_json_strz(b, doc.title);
-    sc_buf_adds(b, ", \"section\": ");
-    size_t mark = b->len;
-    sc_sections_json(b, s, 1);
-    if (!b->failed && b->len >= mark + 2) { /* [ {...} ] -> {...} */
-        memmove(b->data + mark, b->data + mark + 1, b->len - mark - 2);
-        b->len -= 2;
-        b->data[b->len] = '\0';
-    }
-    size_t a0 = sc_utf8_offset(text, len, (size_t)start);
-    size_t a1 = sc_utf8_offset(text, len, (size_t)end);
-    if (wb > wa) {
-        size_t w0 = sc_utf8_offset(text, len, (size_t)wa);
-        size_t w1 = sc_utf8_offset(text, len, (size_t)wb);
-        struct sc_buf shown = SC_BUF_INIT;
-        sc_buf_add(&shown, text + a0, w0 - a0);
-        sc_buf_add(&shown, text + w1, a1 - w1);
-        sc_buf_addf(b, ", \"locked\": true, \"withheld\": [%lld, %lld], \"text\": ", (long long)wa,
-                    (long long)wb);
-        sc_json_str(b, shown.data, shown.len);
-        if (shown.failed)
-            b->failed = 1;
-        sc_buf_release(&shown);
-    } else {
-        sc_buf_adds(b, ", \"locked\": false, \"text\": ");
-        sc_json_str(b, text + a0, a1 > a0 ? a1 - a0 : 0);
-    }
-    sc_buf_adds(b, "}\n");
-    sc_doc_release(&doc);
+    sc_buf_add(&r->body, b.data, b.len);
+    sc_buf_addc(&r->body, '\n');
+    sc_buf_release(&b);
 }
 
 void h_stats(struct sc_req *req, struct sc_resp *r)

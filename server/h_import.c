@@ -3,7 +3,8 @@
  * (editors only). Each file goes through sc_import_bytes() like a file given
  * to `sucai import`; the answer lists one result per file in the form of
  * `sucai import --json` ({"file", "status", "docs", "reason", "bytes"}) and
- * a summary. Uploads are imported one at a time (the store has one writer).
+ * a summary. Uploads are imported one at a time (the store has one writer),
+ * through the server's import handle: a connection of their own.
  */
 #include "server_int.h"
 
@@ -117,6 +118,8 @@ void h_import(struct sc_req *req, struct sc_resp *r)
     struct sc_import_opts opts = { on_file, &rc, NULL };
     struct sc_import_summary total = { 0 };
     pthread_mutex_lock(&req->srv->import_lock);
+    if (!req->srv->import_lib)
+        e = sc_library_open(sc_library_dir(req->srv->lib), 0, &req->srv->import_lib, &d);
     for (size_t i = 0; i < u.n && e == SC_OK; i++) {
         if (!u.v[i].name[0]) {
             result_json(&rc, "", "refused", NULL, 0, "unusable file name", u.v[i].len);
@@ -125,7 +128,8 @@ void h_import(struct sc_req *req, struct sc_resp *r)
         }
         struct sc_import_summary sum = { 0 };
         struct sc_diag fd = { 0 };
-        e = sc_import_bytes(req->srv->lib, u.v[i].name, u.v[i].data, u.v[i].len, &opts, &sum, &fd);
+        e = sc_import_bytes(req->srv->import_lib, u.v[i].name, u.v[i].data, u.v[i].len, &opts,
+                            &sum, &fd);
         if (e != SC_OK) {
             d = fd;
             break;

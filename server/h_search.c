@@ -119,6 +119,10 @@ void h_search(struct sc_req *req, struct sc_resp *r)
     opts.offset = (size_t)offset;
     opts.facets = parse_flag(req_param(req, "facets"), 1);
     opts.entitled = req_may(req, SC_ACT_READ_PAID);
+    /* who asks, for the paid rule's daily allowance */
+    struct sc_caller caller;
+    sc_caller_init(req->srv->lib, req_who(req), req_addr(req), &caller);
+    opts.caller = &caller;
 
     /* the user's query, then the filters: "(q) genre:"…" year:2023" */
     struct sc_buf full = SC_BUF_INIT;
@@ -169,6 +173,7 @@ void h_search(struct sc_req *req, struct sc_resp *r)
             o2.query = q;
             o2.limit = 0;
             o2.facets = 0;
+            o2.caller = NULL; /* only the error is wanted: nothing counted */
             enum sc_err e2 = sc_search(req->srv->lib, &o2, &r2, &d2);
             sc_results_release(&r2);
             if (e2 == SC_EPARSE || e2 == SC_ELIMIT)

@@ -422,8 +422,7 @@ static void run_handler(struct sc_req *req, handler_fn *h, struct sc_resp *r)
     h(req, r);
 }
 
-static struct sc_req *req_new(struct sc_server *srv, struct MHD_Connection *c, const char *url,
-                              const char *method)
+static struct sc_req *req_alloc(struct sc_server *srv, struct MHD_Connection *c)
 {
     struct sc_req *req = sc_calloc(1, sizeof *req);
     if (!req)
@@ -431,6 +430,37 @@ static struct sc_req *req_new(struct sc_server *srv, struct MHD_Connection *c, c
     clock_gettime(CLOCK_MONOTONIC, &req->t0);
     req->srv = srv;
     req->conn = c;
+    req->uri_len = SIZE_MAX;
+    atomic_fetch_add_explicit(&srv->metrics.in_flight, 1, memory_order_relaxed);
+    return req;
+}
+
+/* MHD hands the request line out as C strings, so a NUL byte the client
+ * put in the URI would silently cut it short. This callback sees the URI
+ * before MHD splits off the query, up to its first NUL; on_access compares
+ * that length with the span the request line occupies. */
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
+{
+    struct sc_req *req = req_alloc(cls, c);
+    if (req)
+        req->uri_len = strlen(uri);
+    return req;
+}
+
+/* Did the request's URI hold a NUL byte? MHD keeps the request line in
+ * one buffer: the URI starts at url and ends just before the NUL that
+ * replaced the space before the version. */
+static int uri_has_nul(const struct sc_req *req, const char *url, const char *version)
+{
+    if (req->uri_len == SIZE_MAX || !url || !version || version <= url ||
+        version - url > 1 << 20)
+        return 0;
+    return req->uri_len < (size_t)(version - url - 1);
+}
+
+static void req_start(struct sc_req *req, const char *url, const char *method)
+{
+    req->started = 1;
     req->method = parse_method(method);
     req->method_name = req->method == M_OTHER ? "OTHER" : method;
     sc_buf_init(&req->body);
@@ -440,8 +470,6 @@ static struct sc_req *req_new(struct sc_server *srv, struct MHD_Connection *c, c
     for (size_t i = 0; i < keep; i++) /* the log shows the path as sent, printable only */
         req->log_path[i] = (url[i] > 0x20 && url[i] < 0x7f) ? url[i] : '?';
     req->log_path[keep] = '\0';
-    atomic_fetch_add_explicit(&srv->metrics.in_flight, 1, memory_order_relaxed);
-    return req;
 }
 
 /*
@@ -456,14 +484,16 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *c, const char
                                  const char *method, const char *version, const char *upload,
                                  size_t *upload_size, void **con_cls)
 {
-    (void)version;
     struct sc_server *srv = cls;
     struct sc_req *req = *con_cls;
     if (!req) {
-        req = req_new(srv, c, url, method);
+        req = req_alloc(srv, c);
         if (!req)
             return MHD_NO;
         *con_cls = req;
+    }
+    if (!req->started) {
+        req_start(req, url, method);
         struct sc_resp *r = &req->pending;
         /* the path, then the query */
         struct sc_buf path = SC_BUF_INIT;
@@ -472,10 +502,17 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *c, const char
         req->path = sc_buf_take(&path, NULL);
         if (e == SC_ENOMEM || !req->path)
             return MHD_NO;
+        if (e == SC_OK && uri_has_nul(req, url, version))
+            e = sc_diag_set(&d, SC_EINVAL, "the path holds a NUL byte");
         handler_fn *h = NULL;
         if (e != SC_OK) {
             req->route = R_BAD_PATH;
             resp_error(r, 400, "bad_path", "%s", d.msg);
+            req->has_pending = 1;
+        } else if (!strcmp(version, MHD_HTTP_VERSION_1_1) && !req_header(req, "Host")) {
+            /* RFC 9112 3.2: a server MUST answer 400 to an HTTP/1.1
+             * request without Host */
+            resp_error(r, 400, "bad_request", "an HTTP/1.1 request needs a Host header");
             req->has_pending = 1;
         } else {
             h = route_find(req);
@@ -559,8 +596,10 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
         gmtime_r(&now, &tm);
         strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%SZ", &tm);
         /* one fprintf = one write on unbuffered stderr: lines never interleave */
-        fprintf(stderr, "%s %s %s %s %d %llu %.2fms\n", ts, req_addr(req), req->method_name,
-                req->log_path, req->status, (unsigned long long)req->bytes, (double)us / 1000.0);
+        /* a request refused by libmicrohttpd itself never started */
+        fprintf(stderr, "%s %s %s %s %d %llu %.2fms\n", ts, req_addr(req),
+                req->method_name ? req->method_name : "-", req->started ? req->log_path : "-",
+                req->status, (unsigned long long)req->bytes, (double)us / 1000.0);
     }
     resp_release(&req->pending);
     http_params_release(&req->params);
@@ -717,6 +756,7 @@ int sc_serve(const struct sc_serve_opts *opts)
                          MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u,
                          MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
                          MHD_OPTION_UNESCAPE_CALLBACK, unescape_none, NULL,
+                         MHD_OPTION_URI_LOG_CALLBACK, on_uri, srv,
                          MHD_OPTION_END);
     /* clang-format on */
     if (!d) {
@@ -757,6 +797,7 @@ int sc_serve(const struct sc_serve_opts *opts)
 out:
     if (d)
         MHD_stop_daemon(d);
+    sc_library_close(srv->import_lib);
     sc_library_close(srv->lib);
     assets_release(srv);
     server_fixed_free(srv->healthz);

@@ -109,6 +109,12 @@ struct sc_server {
     struct asset_meta *assets;   /* parallel to sc_assets[] */
     void *healthz;               /* prebuilt response (struct MHD_Response) */
     pthread_mutex_t import_lock; /* one upload imports at a time */
+    /* Uploads import through a library handle of their own, opened on the
+     * first upload (guarded by import_lock): an import holds a transaction
+     * open on its connection, and on the shared one other threads' logins,
+     * sessions and audit rows would land inside it and be rolled back
+     * with it. */
+    struct sc_library *import_lib;
     /* library statistics, cached: counting them scans the store */
     pthread_mutex_t stats_lock;
     struct sc_stats stats;
@@ -166,6 +172,8 @@ struct sc_req {
     struct sc_principal who;
     char session[SC_SECRET_HEX + 1]; /* the session id from the cookie, "" if none */
     int via_cookie;                  /* principal came from a session cookie (needs CSRF) */
+    int started;    /* on_access has set the request up */
+    size_t uri_len; /* the URI up to its first NUL (SIZE_MAX: unknown) */
 };
 
 /* Request helpers (server.c). */

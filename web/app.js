@@ -408,6 +408,14 @@
       const a = data.offset + 1, b = data.offset + data.hits.length;
       s.append(el('span', { class: 'range', text: '　第 ' + a + '–' + b + ' 条' }));
     }
+    const pp = data.paid_parts;
+    if (pp && pp.searched === false) {
+      s.append(el('div', { class: 'paid-note', id: 'paid-note',
+        text: '今天在付费部分中搜索的次数已用完，结果只含免费内容' +
+          (state.me && state.me.user ? '。' : '；登录后可获得更多次数。') }));
+    } else if (pp && pp.only > 0) {
+      s.append(el('span', { class: 'range', text: '　其中 ' + fmtNum(pp.only) + ' 篇在付费部分找到' }));
+    }
     renderFacets(data.facets || {});
     const ol = clear($('hits'));
     state.hits = data.hits;
@@ -436,10 +444,18 @@
     if (h.genre) meta.append(el('span', { class: 'tag', text: h.genre }));
     if (h.year) meta.append(el('span', { class: 'tag', text: h.year + '年' }));
     if (state.mode === 'para' && h.section) meta.append(el('span', { class: 'path', text: h.section }));
-    meta.append(el('span', { class: 'count', text: '命中 ' + h.count + ' 处' }));
-    if (h.paid) meta.append(el('span', { class: 'tag paid', text: '含付费内容' }));
+    if (h.paid_only) {
+      meta.append(el('span', { class: 'tag paid', text: '付费部分有匹配' }));
+    } else {
+      meta.append(el('span', { class: 'count', text: '命中 ' + h.count + ' 处' }));
+      if (h.paid) meta.append(el('span', { class: 'tag paid', text: '含付费内容' }));
+    }
     const add = cartButton(h);
     li.append(el('div', { class: 'hit-head' }, title, add), meta);
+    if (h.paid_only) {
+      li.append(el('p', { class: 'snippet paid' }, el('span', { class: 'lock' },
+        el('i', { class: 'lock-icon', 'aria-hidden': 'true' }), '在付费部分找到，开通会员后可见')));
+    }
     for (const sn of h.snippets || []) {
       const p = el('p', { class: 'snippet' + (sn.paid ? ' paid' : '') });
       if (sn.text === null || sn.text === undefined) {
@@ -688,7 +704,8 @@
     const lockBlock = () => el('div', { class: 'locked', id: 'locked' },
       el('i', { class: 'lock-icon', 'aria-hidden': 'true' }),
       el('strong', { text: '付费内容' }),
-      el('span', { text: '此处约 ' + fmtNum(wh[1] - wh[0]) + ' 字，开通会员后阅读。' }),
+      el('span', { text: '此处约 ' + fmtNum(wh[1] - wh[0]) + ' 字' +
+        (d.paid_sections ? '、' + fmtNum(d.paid_sections) + ' 个章节' : '') + '，开通会员后阅读。' }),
       state.me && state.me.user ? null : el('button', { type: 'button', class: 'link', text: '登录', onclick: openLogin }));
 
     lines.forEach((line, idx) => {

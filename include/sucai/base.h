@@ -34,6 +34,9 @@ enum sc_err {
 
 /* Short English name of an error ("out of memory", "parse error" ...). Static. */
 const char *sc_strerror(enum sc_err err);
+/* strerror(errnum), but a full disk (ENOSPC, EDQUOT) reads "disk full (...)",
+ * so that every message about it says so. Static string. */
+const char *sc_strerrno(int errnum);
 
 /* Exit status for the CLI: 0 ok, 1 refused input, 2 usage or library error. */
 int sc_err_exit_code(enum sc_err err);

@@ -21,6 +21,7 @@
 
 #include "base.h"
 #include "library.h"
+#include "members.h"
 
 #define SC_MAX_COMPILE_DOCS  1000 /* documents in one 汇编 */
 #define SC_MAX_COMPILE_TITLE 600  /* bytes of a title given by the caller */
@@ -42,6 +43,9 @@ struct sc_compile_opts {
     int64_t created;   /* Unix time written to docProps/core.xml and the zip
                         * entries; 0 = none (entries get a fixed time, so
                         * the same input gives the same bytes) */
+    const struct sc_caller *caller; /* sc_compile_query, not entitled: who asks (the
+                                     * paid rule's allowance); NULL = paid parts do not
+                                     * match */
 };
 
 /* What the compilation computed (optional out-parameter). Release with

@@ -77,16 +77,77 @@ typedef int sc_doc_fn(void *ctx, const struct sc_doc *doc);
 enum sc_err sc_doc_foreach(struct sc_library *lib, int64_t after_id, int flags, sc_doc_fn *fn,
                            void *ctx, struct sc_diag *diag);
 
+/* ---- the paid cut: what part of a text a caller may see ----
+ * One rule for every path that shows or matches text (the reader, its
+ * sections, search matches and snippets, section paths, export;
+ * docs/internals/members.md, "the paid rule"):
+ *  - a document's paid range [paid_from, paid_to) (paid_to -1 = to the
+ *    end) is withheld from a caller who may not read paid text;
+ *  - the title line (the first line of the text) is public and never
+ *    withheld; an empty range withholds nothing;
+ *  - a span of text is visible only when it lies wholly outside the
+ *    withheld range (a match that reaches one character into it is a paid
+ *    match);
+ *  - a section whose heading line meets the withheld range is a paid
+ *    section: its heading, kind and place are withheld too, unless the
+ *    library shows paid headings as a teaser (setting paid.headings).
+ */
+struct sc_view {
+    int entitled; /* may read paid text (sc_may SC_ACT_READ_PAID): sees everything */
+    int headings; /* paid section headings shown as a teaser */
+};
+
+/* The cut on plain numbers, in whatever unit the caller counts (code
+ * points of the text, or the index's normalised code points): the paid
+ * range, the start of the body (the first unit after the title line; len
+ * when there is no body) and the length of the text. Sets [*from, *to) to
+ * the withheld units and returns 1, or sets both to 0 and returns 0 when
+ * nothing is withheld. */
+int sc_paid_cut(int64_t paid_from, int64_t paid_to, int64_t body, int64_t len, int64_t *from,
+                int64_t *to);
+/* The cut of one document for one view, in code points of doc->text. */
+struct sc_cut {
+    int64_t from, to; /* withheld [from, to); from == to: nothing is withheld */
+    int64_t line;     /* start of the line holding `from`: a section starting in
+                       * [line, to) has its heading in the withheld range */
+    int headings;     /* the view sees paid headings (teaser) */
+};
+/* The cut of a document loaded with SC_DOC_TEXT for view v (NULL = may
+ * not read paid text, no teaser). Returns 1 when something is withheld. */
+int sc_doc_cut(const struct sc_doc *doc, const struct sc_view *v, struct sc_cut *out);
+/* Is [a, b) wholly outside the withheld range? */
+static inline int sc_cut_visible(const struct sc_cut *c, int64_t a, int64_t b)
+{
+    return c->from == c->to || b <= c->from || a >= c->to;
+}
+/* Does the view see section s (its heading, kind and place)? */
+static inline int sc_cut_section_shown(const struct sc_cut *c, const struct sc_section *s)
+{
+    return c->from == c->to || c->headings || s->start < c->line || s->start >= c->to;
+}
+
 /* JSON object of a document's metadata (the `sucai list --json` fields). */
 void sc_doc_json_meta(struct sc_buf *b, const struct sc_doc *doc);
 /* The full JSON object of a document (`sucai show --json`, GET /api/v1/docs/{id}):
  * the metadata fields plus "source": {"file", "part"}, "docno" (发文字号 or
  * null), "date" (成文日期 "YYYY-MM-DD" or null), "text", "normalized",
  * "outline", "locked". The doc must be loaded with SC_DOC_TEXT|SC_DOC_OUTLINE.
- * When entitled is 0, the paid range of the text is withheld: "text" holds
- * only the free part(s), with "withheld": [start, end] in code points of
- * the full text, and "locked": true. */
-void sc_doc_json(struct sc_buf *b, const struct sc_doc *doc, int entitled);
+ * For a view that may not read paid text, the paid range is withheld:
+ * "text" holds only the free part(s), "withheld": [start, end] gives the
+ * code points of the full text left out, "locked" is true, "outline" holds
+ * only the sections the view sees (offsets inside the withheld range moved
+ * to its start) and "paid_sections" counts the sections left out. */
+void sc_doc_json(struct sc_buf *b, const struct sc_doc *doc, const struct sc_view *v);
+/* Section n of the outline view v sees, with its text (GET
+ * /api/v1/docs/{id}/sections/{n}): {"doc", "n", "title", "section",
+ * "locked", "text"} and "withheld": [start, end] for the part of the
+ * section left out. SC_ENOTFOUND (naming the sections there are) for an n
+ * past that outline. */
+enum sc_err sc_section_json(struct sc_buf *b, const struct sc_doc *doc, int64_t n,
+                            const struct sc_view *v, struct sc_diag *diag);
+/* The text view v may read, as sc_doc_json's "text" (the free parts, for
+ * a view that may not read paid text): appended to out. */
+void sc_doc_text_shown(struct sc_buf *out, const struct sc_doc *doc, const struct sc_view *v);
 /* Outline as a JSON array (the `outline` field of `sucai show --json`). */
 void sc_sections_json(struct sc_buf *b, const struct sc_section *s, size_t n);
 

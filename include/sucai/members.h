@@ -126,13 +126,23 @@ enum sc_err sc_user_list(struct sc_library *lib, int json, struct sc_buf *out,
 #define SC_SESSION_MAX_SECONDS  (30 * 24 * 3600)
 #define SC_SECRET_HEX           64 /* length of a session id or CSRF token */
 
-/* Login throttling (per account name and per client address, held in the
- * store so it works across processes): after SC_LOGIN_FREE_FAILURES failed
- * logins for a name (SC_LOGIN_FREE_FAILURES_ADDR for an address) within a
- * day, each further attempt must wait 30 s, doubling per failure, at most
- * an hour. A successful login clears the name's failures. */
+/* Login throttling (held in the store so it works across processes), over
+ * the failures of the last day:
+ *  - per name at one address (IPv4, IPv6 /64): after SC_LOGIN_FREE_FAILURES,
+ *    each further attempt from there must wait 30 s, doubling per failure,
+ *    at most an hour (SC_ELIMIT);
+ *  - per address, whatever the names: the same after
+ *    SC_LOGIN_FREE_FAILURES_ADDR;
+ *  - per name from all addresses: after SC_LOGIN_SLOW_FAILURES, every
+ *    attempt for the name is slowed by SC_LOGIN_SLOW_MS, doubling per
+ *    SC_LOGIN_SLOW_FAILURES more, at most SC_LOGIN_SLOW_MAX_MS, and never
+ *    refused: guessing from elsewhere cannot lock the owner out.
+ * A successful login clears the name's failures at that address. */
 #define SC_LOGIN_FREE_FAILURES      5
 #define SC_LOGIN_FREE_FAILURES_ADDR 20
+#define SC_LOGIN_SLOW_FAILURES      100
+#define SC_LOGIN_SLOW_MS            1000
+#define SC_LOGIN_SLOW_MAX_MS        8000
 
 struct sc_login_result {
     char session_id[SC_SECRET_HEX + 1]; /* for the cookie; not stored */
@@ -235,6 +245,68 @@ enum sc_err sc_audit(struct sc_library *lib, const struct sc_principal *p, const
  * "addr"} or text lines. */
 enum sc_err sc_audit_list(struct sc_library *lib, size_t limit, int json, struct sc_buf *out,
                           struct sc_diag *diag);
+
+/* ---- the paid rule: what an unentitled caller may learn of paid text ----
+ * (docs/internals/members.md, "the paid rule"). Answers computed for a
+ * caller who may not read paid text are computed on the text the caller
+ * sees (sc_doc_cut): paid ranges do not match, count or rank. While the
+ * caller's daily allowance lasts, one answer may in addition say, for each
+ * document, whether its paid part matches (one bit per document and
+ * answer, no counts, places or text); each such answer takes one from the
+ * allowance whatever it says, because a "no" tells as much as a "yes".
+ * Allowances are counted in the store per LOCAL day: per account for
+ * signed-in callers, per address (IPv4 /32, IPv6 /64) for anonymous ones,
+ * and for all anonymous callers together (so that changing addresses does
+ * not multiply them). */
+#define SC_PAID_ANSWERS_FREE     100  /* per signed-in account and day (setting paid.free) */
+#define SC_PAID_ANSWERS_ADDR     30   /* per anonymous address and day (paid.anon) */
+#define SC_PAID_ANSWERS_ANON_ALL 1000 /* all anonymous callers together per day (paid.anon_all) */
+
+/* Who asks a question whose answer may depend on paid text. */
+struct sc_caller {
+    struct sc_view view; /* entitled, and whether paid headings are shown */
+    int unmetered;       /* the command line: paid matches with no allowance to count */
+    int64_t user_id;     /* signed in: the account's allowance; 0 = anonymous */
+    char net[64];        /* anonymous: the address's allowance key ("" = none) */
+};
+
+/* The caller for principal p asking from addr (the server; addr may be
+ * NULL). Reads the library's paid.headings setting. */
+void sc_caller_init(struct sc_library *lib, const struct sc_principal *p, const char *addr,
+                    struct sc_caller *out);
+/* The operator at the command line, seeing what a reader who may (entitled
+ * = 1) or may not (0) read paid text would see; nothing is counted. */
+void sc_caller_operator(struct sc_library *lib, int entitled, struct sc_caller *out);
+/* The view of the reader only (no allowance): entitled per sc_may, headings
+ * per the setting. */
+void sc_view_of(struct sc_library *lib, const struct sc_principal *p, struct sc_view *out);
+
+/* Take one answer with paid matches from c's allowances. Returns 1 when
+ * granted (*left: answers left today, -1 = not counted), 0 when not: the
+ * allowance is used up, the caller has none, or the store cannot count it
+ * (*why: a static reason for the answer). Never called for entitled
+ * callers. */
+int sc_paid_take(struct sc_library *lib, const struct sc_caller *c, int64_t *left,
+                 const char **why);
+/* Answers with paid matches left today for c without taking one (-1 = not
+ * counted). */
+int64_t sc_paid_left(struct sc_library *lib, const struct sc_caller *c);
+
+/* ---- settings (`sucai config`) ----
+ * paid.headings  0|1   show the headings of paid sections as a teaser (default 0)
+ * paid.free      N     answers with paid matches per signed-in account and day
+ * paid.anon      N     ... per anonymous address and day
+ * paid.anon_all  N     ... for all anonymous callers together per day
+ * quota.free, quota.vip, quota.svip   daily downloads (also `sucai user quota`) */
+/* Set a setting (checked: name known, value in range). Audited. */
+enum sc_err sc_setting_set(struct sc_library *lib, const struct sc_principal *actor,
+                           const char *key, const char *value, struct sc_diag *diag);
+/* The settings with their current values: JSON object when json, else
+ * "key value" lines. */
+enum sc_err sc_settings_list(struct sc_library *lib, int json, struct sc_buf *out,
+                             struct sc_diag *diag);
+/* A setting's value as a number (def when unset or unreadable). */
+int64_t sc_setting_int(struct sc_library *lib, const char *key, int64_t def);
 
 /* ---- GET /api/v1/me ---- */
 

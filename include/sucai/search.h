@@ -18,6 +18,7 @@
 #include "base.h"
 #include "docno.h"
 #include "library.h"
+#include "members.h"
 
 #define SC_MAX_QUERY_BYTES 1024
 #define SC_MAX_LIMIT 100
@@ -34,6 +35,12 @@ struct sc_search_opts {
     size_t offset;
     int entitled;           /* caller may see text of paid ranges */
     int facets;             /* compute facet counts (genre, year, level, kind) */
+    /* For a caller who is not entitled: who asks (sc_caller_init, or
+     * sc_caller_operator at the command line). While the caller's daily
+     * allowance lasts, documents whose paid part matches are found (as
+     * paid_only hits); NULL: paid ranges never match. Also decides whether
+     * section paths show paid headings. */
+    const struct sc_caller *caller;
 };
 
 struct sc_snippet {
@@ -42,7 +49,8 @@ struct sc_snippet {
     int64_t (*highlights)[2];   /* [start, end) cp offsets relative to the window */
     size_t nhighlights;
     char *section;              /* section path, e.g. "二、存在的问题 › （一）…"; may be "" */
-    int paid;                   /* window lies in the paid range */
+    int paid;                   /* window touches the paid range (for a caller who is not
+                                 * entitled, the text stops at it) */
 };
 
 struct sc_hit {
@@ -51,6 +59,9 @@ struct sc_hit {
     double score;
     int64_t count;              /* matches of the query's terms in the doc / paragraph */
     int paid;                   /* some match lies in the paid range */
+    int paid_only;              /* found only in the paid part, for a caller who is not
+                                 * entitled: score, count, paragraph, section and snippets
+                                 * are withheld (0, -1, "", none) */
     int64_t paragraph;          /* para mode: 0-based paragraph index, else -1 */
     char *section;              /* para mode: section path of the paragraph */
     int year;
@@ -71,13 +82,27 @@ struct sc_facets {
     size_t ngenre, nyear, nlevel, nkind;
 };
 
+/* How paid text entered an answer (docs/internals/members.md, "the paid rule"). */
+enum sc_paid_answer {
+    SC_PAID_READ = 0,  /* entitled: paid text counts like free text */
+    SC_PAID_FOUND,     /* not entitled: matched on the free text, and documents found only
+                        * in their paid part are paid_only hits */
+    SC_PAID_FREE_ONLY, /* not entitled: paid parts were not searched (allowance used up,
+                        * or no caller); only free text matched */
+};
+
 struct sc_results {
-    int64_t total;    /* exact number of matching documents (or paragraphs) */
+    int64_t total;    /* exact number of matching documents (or paragraphs), in the text the
+                       * caller may search (paid_only hits included) */
     double took_ms;   /* inside the engine */
     struct sc_hit *hits;
     size_t nhits;
     struct sc_facets facets;
     int has_facets;   /* facets were asked for (opts.facets) */
+    enum sc_paid_answer paid;
+    int64_t paid_only;  /* paid_only hits counted in total */
+    int64_t paid_left;  /* answers with paid parts searched left today; -1 = not counted */
+    const char *paid_why; /* static: why paid parts were not searched ("" otherwise) */
 };
 
 /* Run a query. Malformed queries give SC_EPARSE with a message that names
@@ -103,5 +128,10 @@ int64_t sc_index_bytes(struct sc_library *lib);
 
 /* Documents in the store that searches do not see yet (0 when caught up). */
 int64_t sc_index_lag(struct sc_library *lib);
+/* Why the index could not be brought up to date when the library was
+ * opened or last synced (e.g. "cannot write ...: disk full (...)"), or ""
+ * (into out[0..cap)). Searches then answer from the index as it was:
+ * reading never needs to write. */
+void sc_index_stale(struct sc_library *lib, char *out, size_t cap);
 
 #endif

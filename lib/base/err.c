@@ -1,6 +1,7 @@
 /*
  * Error names, exit codes and the diagnostic record (see base.h).
  */
+#include <errno.h>
 #include "sucai/base.h"
 
 #include <stdio.h>
@@ -56,4 +57,13 @@ void sc_diag_clear(struct sc_diag *diag)
         return;
     diag->err = SC_OK;
     diag->msg[0] = '\0';
+}
+
+const char *sc_strerrno(int errnum)
+{
+    if (errnum == ENOSPC)
+        return "disk full (no space left on device)";
+    if (errnum == EDQUOT)
+        return "disk full (disk quota exceeded)";
+    return strerror(errnum);
 }

@@ -206,7 +206,7 @@ static enum sc_err make_source(const struct sc_snap *snap, const struct ck_draft
     memcpy(src->title, sd->title.p, sd->title.len);
     src->title[sd->title.len] = '\0';
     src->paragraph = sc_sdoc_para_of(sd, m->ls);
-    src->section = sc_section_path(sd, m->ls);
+    src->section = sc_section_path(sd, NULL, m->ls);
     if (!src->section)
         return SC_ENOMEM;
     uint32_t len = m->de - m->ds;

@@ -80,6 +80,7 @@ enum sc_err sc_compile_query(struct sc_library *lib, const char *query, size_t l
     so.mode = SC_SEARCH_DOC;
     so.limit = limit;
     so.entitled = opts ? opts->entitled : 0;
+    so.caller = opts ? opts->caller : NULL;
     struct sc_results res;
     memset(&res, 0, sizeof res);
     enum sc_err err = sc_search(lib, &so, &res, diag);

@@ -226,12 +226,17 @@ static enum sc_err plan_doc(struct sc_ex_plan *p, size_t di, const struct sc_doc
         qsort(secs, nsec, sizeof *secs, sec_cmp);
     }
 
-    /* the paid range, for a caller who is not entitled */
+    /* the paid range, for a caller who is not entitled (the library's cut) */
     int64_t pf = -1, pt = INT64_MAX;
-    if (!entitled && d->paid_from >= 0 && (d->paid_to < 0 || d->paid_to > d->paid_from)) {
-        pf = d->paid_from < body_cp ? body_cp : d->paid_from;
-        if (d->paid_to >= 0)
-            pt = d->paid_to;
+    struct sc_doc dl = *d;
+    dl.text_len = tl;
+    struct sc_view view = { entitled, 0 };
+    struct sc_cut cut;
+    if (sc_doc_cut(&dl, &view, &cut)) {
+        pf = cut.from < body_cp ? body_cp : cut.from;
+        pt = cut.to;
+        if (pf >= pt)
+            pf = -1, pt = INT64_MAX;
     }
     int64_t omitted = pf >= 0 ? count_chars(t, tl, pf, pt) : 0;
     int noted = omitted == 0;

@@ -649,6 +649,10 @@ static void events_inside(struct ctx *c, struct art *s, size_t i, int64_t para)
     const struct line *l = &c->lines[i];
     size_t lo, hi;
     ev_range(c, i, &lo, &hi);
+    /* events are in offset order: count on from the previous one, so that
+     * many markers in one long line stay linear */
+    uint32_t at = l->off;
+    int64_t pos = para;
     for (size_t e = lo; e < hi; e++) {
         if (c->ev[e].off < l->raw)
             continue;
@@ -657,7 +661,10 @@ static void events_inside(struct ctx *c, struct art *s, size_t i, int64_t para)
             off = l->off;
         if (off > l->off + l->len)
             off = l->off + l->len;
-        int64_t pos = para + (int64_t)gw_count(c->src + l->off, off - l->off);
+        if (off > at) {
+            pos += (int64_t)gw_count(c->src + at, off - at);
+            at = off;
+        }
         paid_event(c, s, c->ev[e].begin, pos);
     }
 }

@@ -23,6 +23,7 @@ enum {
 struct md {
     struct sc_buf *out;
     struct sc_buf mask; /* one mark per byte of the current line */
+    struct sc_buf match; /* uint32 per byte of the current line: see line_scan */
     char *title;        /* first level-1 heading */
     char *fm_title;     /* front matter "title:" */
     int nomem;
@@ -59,41 +60,141 @@ static void set_title(struct md *m, char **slot, const char *s, size_t n)
 
 /* ---- inline markup ------------------------------------------------------- */
 
-/* Index of the ']' matching the '[' at s[i], or n. */
-static size_t match_bracket(const char *s, const unsigned char *mk, size_t i, size_t n)
+#define NO_MATCH UINT32_MAX
+
+/*
+ * What one line's inline markup needs to look ahead for, found in one pass
+ * so that no construct scans the rest of the line again (a line of 100,000
+ * '[' took 13 s that way): the ']' matching each '[' and the ')' closing
+ * each '(' (the first place where the depth counted from it is back to 0,
+ * a backslash hiding the next byte; NO_MATCH when there is none), where
+ * the last "-->" and the last quotes are, and which backtick run lengths
+ * occur again later.
+ */
+struct line_scan {
+    const uint32_t *match;    /* per byte; meaningful at '[' and '(' */
+    size_t last_comment_end;  /* index of the last "-->", or SIZE_MAX */
+    size_t last_quote[2];     /* of the last '"' and '\'', or SIZE_MAX */
+    /* backtick runs: open addressing from run length to the start of its
+     * last occurrence (len 0 = empty slot) */
+    struct { uint32_t len, last; } *ticks;
+    size_t nticks; /* slots, a power of two */
+};
+
+/* Pair the brackets and the parentheses of s[0..n) with two stacks kept
+ * inside match[] itself (an open entry holds the previous open until its
+ * match replaces it). */
+static void pair_up(const char *s, size_t n, uint32_t *match)
 {
-    int depth = 0;
-    for (size_t j = i; j < n; j++) {
-        if (mk[j] != M_KEEP)
-            continue;
-        if (s[j] == '\\' && j + 1 < n) {
+    uint32_t top[2] = { NO_MATCH, NO_MATCH }; /* '[' and '(' */
+    for (size_t j = 0; j < n; j++) {
+        char c = s[j];
+        if (c == '\\' && j + 1 < n) {
             j++;
-        } else if (s[j] == '[') {
-            depth++;
-        } else if (s[j] == ']') {
-            if (--depth == 0)
-                return j;
+        } else if (c == '[' || c == '(') {
+            int k = c == '(';
+            match[j] = top[k];
+            top[k] = (uint32_t)j;
+        } else if (c == ']' || c == ')') {
+            int k = c == ')';
+            if (top[k] != NO_MATCH) {
+                uint32_t o = top[k];
+                top[k] = match[o];
+                match[o] = (uint32_t)j;
+            }
         }
     }
-    return n;
+    for (int k = 0; k < 2; k++)
+        while (top[k] != NO_MATCH) {
+            uint32_t o = top[k];
+            top[k] = match[o];
+            match[o] = NO_MATCH;
+        }
+}
+
+static size_t tick_slot(const struct line_scan *ls, uint32_t len)
+{
+    size_t h = (len * 2654435761u) & (ls->nticks - 1);
+    while (ls->ticks[h].len && ls->ticks[h].len != len)
+        h = (h + 1) & (ls->nticks - 1);
+    return h;
+}
+
+/* Fill ls for s[0..n); -1 when memory runs out. */
+static int line_scan_init(struct md *m, const char *s, size_t n, struct line_scan *ls)
+{
+    memset(ls, 0, sizeof *ls);
+    ls->last_comment_end = ls->last_quote[0] = ls->last_quote[1] = SIZE_MAX;
+    size_t runs = 0;
+    for (size_t j = 0; j < n; j++) {
+        if (s[j] == '"')
+            ls->last_quote[0] = j;
+        else if (s[j] == '\'')
+            ls->last_quote[1] = j;
+        else if (s[j] == '`' && (j == 0 || s[j - 1] != '`'))
+            runs++;
+        else if (s[j] == '-' && j + 3 <= n && s[j + 1] == '-' && s[j + 2] == '>')
+            ls->last_comment_end = j;
+    }
+    if (memchr(s, '[', n) || memchr(s, '(', n)) {
+        sc_buf_reset(&m->match);
+        if (sc_buf_grow(&m->match, n * sizeof(uint32_t)) != SC_OK)
+            return -1;
+        uint32_t *match = (uint32_t *)(void *)m->match.data;
+        pair_up(s, n, match);
+        ls->match = match;
+    }
+    if (runs > 1) {
+        size_t cap = 16;
+        while (cap < 2 * runs)
+            cap *= 2;
+        ls->ticks = sc_calloc(cap, sizeof *ls->ticks);
+        if (!ls->ticks)
+            return -1;
+        ls->nticks = cap;
+        for (size_t j = 0; j < n;) {
+            if (s[j] != '`') {
+                j++;
+                continue;
+            }
+            size_t e = j;
+            while (e < n && s[e] == '`')
+                e++;
+            size_t h = tick_slot(ls, (uint32_t)(e - j));
+            ls->ticks[h].len = (uint32_t)(e - j);
+            ls->ticks[h].last = (uint32_t)j;
+            j = e;
+        }
+    }
+    return 0;
+}
+
+static void line_scan_release(struct line_scan *ls)
+{
+    free(ls->ticks);
+}
+
+/* Index of the ']' matching the '[' at s[i], or n. */
+static size_t match_bracket(const struct line_scan *ls, size_t i, size_t n)
+{
+    uint32_t j = ls->match ? ls->match[i] : NO_MATCH;
+    return j == NO_MATCH ? n : j;
 }
 
 /* Index of the ')' closing a link destination that starts at s[i] == '(',
  * or n. Parentheses may nest once or twice in URLs. */
-static size_t match_paren(const char *s, size_t i, size_t n)
+static size_t match_paren(const struct line_scan *ls, size_t i, size_t n)
 {
-    int depth = 0;
-    for (size_t j = i; j < n; j++) {
-        if (s[j] == '\\' && j + 1 < n) {
-            j++;
-        } else if (s[j] == '(') {
-            depth++;
-        } else if (s[j] == ')') {
-            if (--depth == 0)
-                return j;
-        }
-    }
-    return n;
+    return match_bracket(ls, i, n);
+}
+
+/* Does a run of len backticks occur again after position after? */
+static int ticks_again(const struct line_scan *ls, size_t len, size_t after)
+{
+    if (!ls->ticks || len > UINT32_MAX)
+        return 0;
+    size_t h = tick_slot(ls, (uint32_t)len);
+    return ls->ticks[h].len == len && ls->ticks[h].last > after;
 }
 
 static int html_tag_name(const char *s, size_t n)
@@ -125,10 +226,13 @@ static int html_tag_name(const char *s, size_t n)
 
 /* Length of an HTML tag, comment or autolink at s[i] == '<' on this line,
  * or 0. *autolink is set for <http://...>, whose text we keep. */
-static size_t html_at(const char *s, size_t i, size_t n, int *autolink)
+static size_t html_at(const struct line_scan *ls, const char *s, size_t i, size_t n,
+                      int *autolink)
 {
     *autolink = 0;
     if (i + 4 <= n && memcmp(s + i, "<!--", 4) == 0) {
+        if (ls->last_comment_end == SIZE_MAX || ls->last_comment_end < i + 4)
+            return 0; /* no "-->" after it */
         for (size_t j = i + 4; j + 3 <= n; j++)
             if (memcmp(s + j, "-->", 3) == 0)
                 return j + 3 - i;
@@ -159,6 +263,9 @@ static size_t html_at(const char *s, size_t i, size_t n, int *autolink)
     /* attributes are ASCII outside quotes: "<b 且 c>" is not a tag */
     while (j < n && s[j] != '>' && s[j] != '<') {
         if (s[j] == '"' || s[j] == '\'') {
+            size_t last = ls->last_quote[s[j] == '\''];
+            if (last == SIZE_MAX || last <= j)
+                return 0; /* not closed on this line */
             const char *q = memchr(s + j + 1, s[j], n - j - 1);
             if (!q)
                 return 0;
@@ -293,6 +400,12 @@ static void inline_md(struct md *m, const char *s, size_t n, struct sc_buf *o)
     }
     unsigned char *mk = (unsigned char *)m->mask.data;
     memset(mk, M_KEEP, n);
+    struct line_scan ls;
+    if (line_scan_init(m, s, n, &ls)) {
+        line_scan_release(&ls);
+        m->nomem = 1;
+        return;
+    }
     for (size_t i = 0; i < n;) {
         char c = s[i];
         if (mk[i] != M_KEEP) {
@@ -306,6 +419,8 @@ static void inline_md(struct md *m, const char *s, size_t n, struct sc_buf *o)
             while (k < n && s[k] == '`')
                 k++;
             size_t run = k - i, j = k, close = n;
+            if (!ticks_again(&ls, run, i))
+                j = n; /* no closer anywhere after it */
             while (j < n) {
                 if (s[j] != '`') {
                     j++;
@@ -329,12 +444,12 @@ static void inline_md(struct md *m, const char *s, size_t n, struct sc_buf *o)
             memset(mk + close, M_DROP, run);
             i = close + run;
         } else if (c == '!' && i + 1 < n && s[i + 1] == '[') {
-            size_t rb = match_bracket(s, mk, i + 1, n);
+            size_t rb = match_bracket(&ls, i + 1, n);
             size_t end = n;
             if (rb < n && rb + 1 < n && s[rb + 1] == '(')
-                end = match_paren(s, rb + 1, n);
+                end = match_paren(&ls, rb + 1, n);
             else if (rb < n && rb + 1 < n && s[rb + 1] == '[')
-                end = match_bracket(s, mk, rb + 1, n);
+                end = match_bracket(&ls, rb + 1, n);
             if (end < n) { /* images go, alt text and all */
                 memset(mk + i, M_DROP, end + 1 - i);
                 i = end + 1;
@@ -342,12 +457,12 @@ static void inline_md(struct md *m, const char *s, size_t n, struct sc_buf *o)
                 i++;
             }
         } else if (c == '[') {
-            size_t rb = match_bracket(s, mk, i, n);
+            size_t rb = match_bracket(&ls, i, n);
             size_t end = n;
             if (rb < n && rb + 1 < n && s[rb + 1] == '(')
-                end = match_paren(s, rb + 1, n);
+                end = match_paren(&ls, rb + 1, n);
             else if (rb < n && rb + 1 < n && s[rb + 1] == '[')
-                end = match_bracket(s, mk, rb + 1, n);
+                end = match_bracket(&ls, rb + 1, n);
             if (end < n) { /* [text](url) and [text][ref] -> text */
                 mk[i] = M_DROP;
                 memset(mk + rb, M_DROP, end + 1 - rb);
@@ -355,7 +470,7 @@ static void inline_md(struct md *m, const char *s, size_t n, struct sc_buf *o)
             i++;
         } else if (c == '<') {
             int autolink;
-            size_t len = html_at(s, i, n, &autolink);
+            size_t len = html_at(&ls, s, i, n, &autolink);
             if (len && autolink) {
                 mk[i] = M_DROP;
                 mk[i + len - 1] = M_DROP;
@@ -368,6 +483,7 @@ static void inline_md(struct md *m, const char *s, size_t n, struct sc_buf *o)
             i++;
         }
     }
+    line_scan_release(&ls);
     emphasis(s, mk, n);
     for (size_t i = 0; i < n;) {
         if (mk[i] == M_DROP) {
@@ -533,6 +649,7 @@ enum sc_err sc_ingest_markdown(const char *src, size_t len, struct sc_buf *out, 
     memset(&m, 0, sizeof m);
     m.out = out;
     sc_buf_init(&m.mask);
+    sc_buf_init(&m.match);
     m.last_blank = 1;
     char fence = 0;
     size_t fence_len = 0;
@@ -699,6 +816,7 @@ enum sc_err sc_ingest_markdown(const char *src, size_t len, struct sc_buf *out, 
         end_line(&m, at, 1);
     }
     sc_buf_release(&m.mask);
+    sc_buf_release(&m.match);
     /* no trailing blank line */
     while (out->len >= 2 && out->data[out->len - 1] == '\n' && out->data[out->len - 2] == '\n')
         out->data[--out->len] = '\0';

@@ -266,34 +266,64 @@ void sc_doc_json_meta(struct sc_buf *b, const struct sc_doc *d)
     sc_buf_addc(b, '}');
 }
 
-void sc_sections_json(struct sc_buf *b, const struct sc_section *s, size_t n)
+/* An offset of a shown section or point, moved out of the withheld range. */
+static int64_t cut_pos(const struct sc_cut *c, int64_t v)
 {
-    sc_buf_addc(b, '[');
-    for (size_t i = 0; i < n; i++) {
-        sc_buf_adds(b, i ? ", {\"level\": " : "{\"level\": ");
-        sc_buf_addf(b, "%d, \"label\": ", s[i].level);
-        sc_json_strz(b, s[i].label);
-        sc_buf_adds(b, ", \"heading\": ");
-        sc_json_strz(b, s[i].heading);
-        sc_buf_addf(b, ", \"kind\": \"%s\", \"start\": %lld, \"end\": %lld", sc_kind_name(s[i].kind),
-                    (long long)s[i].start, (long long)s[i].end);
-        if (s[i].fault) {
-            sc_buf_adds(b, ", \"fault\": ");
-            sc_json_strz(b, s[i].fault);
-        }
-        sc_buf_adds(b, ", \"points\": [");
-        for (size_t k = 0; k < s[i].npoints; k++) {
-            sc_buf_adds(b, k ? ", {\"label\": " : "{\"label\": ");
-            sc_json_strz(b, s[i].points[k].label);
-            sc_buf_addf(b, ", \"start\": %lld, \"end\": %lld}", (long long)s[i].points[k].start,
-                        (long long)s[i].points[k].end);
-        }
-        sc_buf_adds(b, "]}");
-    }
-    sc_buf_addc(b, ']');
+    return c && c->from != c->to && v > c->from && v < c->to ? c->from : v;
 }
 
-void sc_doc_json(struct sc_buf *b, const struct sc_doc *d, int entitled)
+static void section_json(struct sc_buf *b, const struct sc_section *s, const struct sc_cut *c)
+{
+    sc_buf_addf(b, "{\"level\": %d, \"label\": ", s->level);
+    sc_json_strz(b, s->label);
+    sc_buf_adds(b, ", \"heading\": ");
+    sc_json_strz(b, s->heading);
+    sc_buf_addf(b, ", \"kind\": \"%s\", \"start\": %lld, \"end\": %lld", sc_kind_name(s->kind),
+                (long long)cut_pos(c, s->start), (long long)cut_pos(c, s->end));
+    if (s->fault) {
+        sc_buf_adds(b, ", \"fault\": ");
+        sc_json_strz(b, s->fault);
+    }
+    sc_buf_adds(b, ", \"points\": [");
+    size_t k = 0;
+    for (size_t i = 0; i < s->npoints; i++) {
+        const struct sc_point *pt = &s->points[i];
+        /* a point whose label lies in the withheld range is paid text */
+        if (c && !sc_cut_visible(c, pt->start, pt->start + 1) && !c->headings)
+            continue;
+        sc_buf_adds(b, k++ ? ", {\"label\": " : "{\"label\": ");
+        sc_json_strz(b, pt->label);
+        sc_buf_addf(b, ", \"start\": %lld, \"end\": %lld}", (long long)cut_pos(c, pt->start),
+                    (long long)cut_pos(c, pt->end));
+    }
+    sc_buf_adds(b, "]}");
+}
+
+/* The outline the cut shows; returns the number of sections left out. */
+static size_t outline_json(struct sc_buf *b, const struct sc_section *s, size_t n,
+                           const struct sc_cut *c)
+{
+    size_t shown = 0, left = 0;
+    sc_buf_addc(b, '[');
+    for (size_t i = 0; i < n; i++) {
+        if (c && !sc_cut_section_shown(c, &s[i])) {
+            left++;
+            continue;
+        }
+        if (shown++)
+            sc_buf_adds(b, ", ");
+        section_json(b, &s[i], c);
+    }
+    sc_buf_addc(b, ']');
+    return left;
+}
+
+void sc_sections_json(struct sc_buf *b, const struct sc_section *s, size_t n)
+{
+    outline_json(b, s, n, NULL);
+}
+
+void sc_doc_json(struct sc_buf *b, const struct sc_doc *d, const struct sc_view *v)
 {
     sc_doc_json_meta(b, d);
     if (b->failed)
@@ -309,33 +339,84 @@ void sc_doc_json(struct sc_buf *b, const struct sc_doc *d, int entitled)
     sc_buf_adds(b, ", \"source\": {\"file\": ");
     sc_json_strz(b, d->source_file);
     sc_buf_addf(b, ", \"part\": %d}", d->part);
-    size_t len = d->text ? d->text_len : 0;
-    const char *text = d->text ? d->text : "";
-    int locked = !entitled && d->paid_from >= 0;
-    struct sc_buf shown = SC_BUF_INIT;
-    if (locked) {
-        size_t from = sc_utf8_offset(text, len, (size_t)d->paid_from);
-        size_t to = d->paid_to >= 0 ? sc_utf8_offset(text, len, (size_t)d->paid_to) : len;
-        if (to < from)
-            to = from;
-        sc_buf_add(&shown, text, from);
-        sc_buf_add(&shown, text + to, len - to);
-        sc_buf_addf(b, ", \"locked\": true, \"withheld\": [%lld, %lld]", (long long)d->paid_from,
-                    (long long)(d->paid_to >= 0 ? d->paid_to : (int64_t)sc_utf8_count(text, len)));
-    } else {
-        sc_buf_add(&shown, text, len);
+    struct sc_cut cut;
+    int locked = sc_doc_cut(d, v, &cut);
+    if (locked)
+        sc_buf_addf(b, ", \"locked\": true, \"withheld\": [%lld, %lld]", (long long)cut.from,
+                    (long long)cut.to);
+    else
         sc_buf_adds(b, ", \"locked\": false");
-    }
+    struct sc_buf shown = SC_BUF_INIT;
+    sc_doc_text_shown(&shown, d, v);
     struct sc_buf norm = SC_BUF_INIT;
-    if (sc_normalize(shown.data, shown.len, &norm, NULL) != SC_OK)
+    if (shown.failed || sc_normalize(shown.data, shown.len, &norm, NULL) != SC_OK)
         b->failed = 1;
     sc_buf_adds(b, ", \"text\": ");
     sc_json_str(b, shown.data, shown.len);
     sc_buf_adds(b, ", \"normalized\": ");
     sc_json_str(b, norm.data, norm.len);
     sc_buf_adds(b, ", \"outline\": ");
-    sc_sections_json(b, d->sections, d->nsections);
+    size_t left = outline_json(b, d->sections, d->nsections, locked ? &cut : NULL);
+    if (locked)
+        sc_buf_addf(b, ", \"paid_sections\": %zu", left);
     sc_buf_addc(b, '}');
     sc_buf_release(&shown);
     sc_buf_release(&norm);
+}
+
+enum sc_err sc_section_json(struct sc_buf *b, const struct sc_doc *d, int64_t n,
+                            const struct sc_view *v, struct sc_diag *diag)
+{
+    struct sc_cut cut;
+    int locked = sc_doc_cut(d, v, &cut);
+    /* n counts the sections this view sees */
+    const struct sc_section *s = NULL;
+    size_t seen = 0;
+    for (size_t i = 0; i < d->nsections; i++) {
+        if (locked && !sc_cut_section_shown(&cut, &d->sections[i]))
+            continue;
+        if (n >= 0 && seen == (uint64_t)n)
+            s = &d->sections[i];
+        seen++;
+    }
+    if (!s)
+        return sc_diag_set(diag, SC_ENOTFOUND, "document %lld has %zu sections (0..%zu)",
+                           (long long)d->id, seen, seen ? seen - 1 : 0);
+    const char *text = d->text ? d->text : "";
+    size_t len = d->text ? d->text_len : 0;
+    int64_t start = s->start, end = s->end;
+    /* the part of the section inside the withheld range */
+    int64_t wa = 0, wb = 0;
+    if (locked) {
+        wa = start > cut.from ? start : cut.from;
+        wb = end < cut.to ? end : cut.to;
+        if (wb <= wa)
+            wa = wb = 0;
+    }
+    sc_buf_addf(b, "{\"doc\": %lld, \"n\": %lld, \"title\": ", (long long)d->id, (long long)n);
+    sc_json_strz(b, d->title);
+    sc_buf_adds(b, ", \"section\": ");
+    section_json(b, s, locked ? &cut : NULL);
+    size_t a0 = sc_utf8_offset(text, len, (size_t)start);
+    size_t a1 = sc_utf8_offset(text, len, (size_t)end);
+    if (a1 < a0)
+        a1 = a0;
+    if (wb > wa) {
+        size_t w0 = sc_utf8_offset(text, len, (size_t)wa);
+        size_t w1 = sc_utf8_offset(text, len, (size_t)wb);
+        struct sc_buf shown = SC_BUF_INIT;
+        sc_buf_add(&shown, text + a0, w0 - a0);
+        sc_buf_add(&shown, text + w1, a1 - w1);
+        sc_buf_addf(b, ", \"locked\": true, \"withheld\": [%lld, %lld], \"text\": ", (long long)wa,
+                    (long long)wb);
+        sc_json_str(b, shown.data, shown.len);
+        if (shown.failed)
+            b->failed = 1;
+        sc_buf_release(&shown);
+    } else {
+        sc_buf_adds(b, ", \"locked\": false, \"text\": ");
+        sc_json_str(b, text + a0, a1 - a0);
+    }
+    sc_buf_addc(b, '}');
+    return b->failed ? sc_diag_set(diag, SC_ENOMEM, "out of memory") : SC_OK;
 }

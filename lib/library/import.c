@@ -264,6 +264,7 @@ struct importer {
     double tx_start_ms;
     uint64_t tx_bytes;
     size_t tx_sims; /* im->sims.n at BEGIN, to forget a rollback */
+    int full;       /* a statement of the open transaction failed for lack of space */
     struct pending *pend;
     size_t npend, cappend;
 };
@@ -626,7 +627,18 @@ static enum sc_err tx_commit(struct importer *im, struct sc_diag *diag)
     if (!im->in_tx)
         return SC_OK;
     struct sc_diag d = { 0 };
-    enum sc_err e = sc_store_exec(im->lib, "COMMIT", &d);
+    enum sc_err e;
+    if (sqlite3_get_autocommit(im->lib->db)) {
+        /* SQLite undid the transaction itself (a full disk, an I/O error):
+         * say why, not "cannot commit - no transaction is active" */
+        e = sc_diag_set(&d, SC_ESTORE,
+                        im->full ? "%s: disk full (no space left for the store)"
+                                 : "%s: the store undid the transaction after an error",
+                        im->lib->db_path);
+    } else {
+        e = sc_store_exec(im->lib, "COMMIT", &d);
+    }
+    im->full = 0;
     if (e != SC_OK) {
         sc_store_exec(im->lib, "ROLLBACK", NULL);
         im->sims.n = im->tx_sims; /* forget what the rollback undid */
@@ -714,6 +726,8 @@ static enum sc_err store_prepared(struct importer *im, struct sc_prepared *p,
         new_docs++;
     }
     int all_dup = e == SC_OK && new_docs == 0;
+    if (e != SC_OK && sc_store_full(lib))
+        im->full = 1;
     if (in_savepoint && (e != SC_OK || all_dup))
         sc_store_exec(lib, "ROLLBACK TO file", NULL);
     if (in_savepoint)

@@ -78,8 +78,19 @@ enum sc_err sc_store_exec(struct sc_library *lib, const char *sql, struct sc_dia
     return SC_OK;
 }
 
+int sc_store_full(struct sc_library *lib)
+{
+    int rc = sqlite3_extended_errcode(lib->db);
+    int en = sqlite3_system_errno(lib->db);
+    return (rc & 0xff) == SQLITE_FULL ||
+           ((rc & 0xff) == SQLITE_IOERR && (en == ENOSPC || en == EDQUOT));
+}
+
 enum sc_err sc_store_fail(struct sc_library *lib, struct sc_diag *diag)
 {
+    if (sc_store_full(lib))
+        return sc_diag_set(diag, SC_ESTORE, "%s: disk full (no space left for the store)",
+                           lib->db_path);
     return sc_diag_set(diag, SC_ESTORE, "%s: %s", lib->db_path, sqlite3_errmsg(lib->db));
 }
 

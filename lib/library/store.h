@@ -9,7 +9,10 @@
 
 /* Open lib->db at lib->db_path; create = make the file and schema. */
 enum sc_err sc_store_open(struct sc_library *lib, int create, struct sc_diag *diag);
-/* Record sqlite3_errmsg in diag; returns SC_ESTORE. */
+/* Did the last statement fail for lack of space (SQLITE_FULL, ENOSPC)? */
+int sc_store_full(struct sc_library *lib);
+/* Record sqlite3_errmsg in diag ("disk full" when it was that); returns
+ * SC_ESTORE. */
 enum sc_err sc_store_fail(struct sc_library *lib, struct sc_diag *diag);
 /* Prepare a statement; NULL (with diag set) on error. Caller finalizes. */
 sqlite3_stmt *sc_store_prepare(struct sc_library *lib, const char *sql, struct sc_diag *diag);

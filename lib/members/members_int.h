@@ -14,6 +14,8 @@
  * and midnights. Not thread-safe to change while others run. */
 extern time_t (*sc_members_clock)(void);
 time_t sc_members_now(void);
+/* How a slowed login waits (nanosleep); tests count instead. */
+extern void (*sc_members_sleep_ms)(unsigned ms);
 
 /* Password hashing cost: Argon2id with libsodium's INTERACTIVE limits, or
  * its MIN limits when sc_members_fast_hash is set or $SUCAI_PWHASH_FAST is
@@ -37,6 +39,12 @@ enum sc_err sc_check_password(const char *password, struct sc_diag *diag);
 
 /* 64 hex digits of fresh randomness (256 bits). */
 void sc_random_hex(char out[SC_SECRET_HEX + 1]);
+
+/* The counter key of a client address (allowances, login throttling):
+ * "a:" and the IPv4 address (also for IPv4-mapped IPv6), or "a:" and the
+ * IPv6 /64 ("a:2001:db8:1:2::/64"); "a:?" for anything else (all such
+ * callers share one counter). */
+void sc_addr_key(const char *addr, char out[64]);
 
 /* Local date of t as YYYY-MM-DD (the key of the download counters). */
 void sc_local_day(time_t t, char out[16]);

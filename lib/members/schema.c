@@ -8,6 +8,7 @@
  */
 #include "members_int.h"
 
+#include <arpa/inet.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
@@ -56,7 +57,12 @@ static const char members_sql[] =
     "  user_name TEXT,\n"
     "  action TEXT NOT NULL,\n"
     "  detail TEXT,\n"
-    "  addr TEXT);\n";
+    "  addr TEXT);\n"
+    "CREATE TABLE IF NOT EXISTS paid_answers(\n"
+    "  key TEXT NOT NULL,                     -- 'u:' user id, 'a:' address, '*' all anonymous\n"
+    "  day TEXT NOT NULL,                     -- local date YYYY-MM-DD\n"
+    "  n INTEGER NOT NULL,                    -- answers with paid matches given\n"
+    "  PRIMARY KEY(key, day)) WITHOUT ROWID;\n";
 
 time_t (*sc_members_clock)(void);
 int sc_members_fast_hash;
@@ -68,12 +74,13 @@ time_t sc_members_now(void)
 
 static int have_tables(struct sc_library *lib)
 {
-    /* audit_log is created last: if it exists, so does the rest */
+    /* paid_answers is created last: if it exists, so does the rest (a
+     * library made before it gets it with the same idempotent script) */
     sqlite3_stmt *st = NULL;
     int yes = 0;
     if (sqlite3_prepare_v2(lib->db,
                            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND "
-                           "name = 'audit_log'",
+                           "name = 'paid_answers'",
                            -1, &st, NULL) == SQLITE_OK)
         yes = sqlite3_step(st) == SQLITE_ROW;
     sqlite3_finalize(st);
@@ -187,4 +194,41 @@ void sc_time_text(struct sc_buf *b, int64_t t)
     char s[32];
     fmt_utc(t, s);
     sc_buf_adds(b, s);
+}
+
+void sc_addr_key(const char *addr, char out[64])
+{
+    unsigned char b[16];
+    char s[INET6_ADDRSTRLEN];
+    snprintf(out, 64, "a:?");
+    if (!addr || !*addr)
+        return;
+    if (inet_pton(AF_INET, addr, b) == 1 && inet_ntop(AF_INET, b, s, sizeof s)) {
+        snprintf(out, 64, "a:%s", s);
+        return;
+    }
+    char tmp[INET6_ADDRSTRLEN + 1];
+    size_t n = strlen(addr);
+    /* "[::1]" and a zone ("fe80::1%eth0") are not addresses for inet_pton */
+    if (addr[0] == '[' && n >= 2 && addr[n - 1] == ']') {
+        addr++;
+        n -= 2;
+    }
+    if (n >= sizeof tmp)
+        return;
+    memcpy(tmp, addr, n);
+    tmp[n] = '\0';
+    char *pct = strchr(tmp, '%');
+    if (pct)
+        *pct = '\0';
+    if (inet_pton(AF_INET6, tmp, b) != 1)
+        return;
+    static const unsigned char mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+    if (!memcmp(b, mapped, 12) && inet_ntop(AF_INET, b + 12, s, sizeof s)) {
+        snprintf(out, 64, "a:%s", s);
+        return;
+    }
+    memset(b + 8, 0, 8);
+    if (inet_ntop(AF_INET6, b, s, sizeof s))
+        snprintf(out, 64, "a:%s/64", s);
 }

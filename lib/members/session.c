@@ -8,17 +8,21 @@
  * turned back into the id.
  *
  * Throttling: every login attempt first records a failure row for the
- * name and for the address (one INSERT each, atomic), then looks at the
- * rows recorded before it. Parallel guesses therefore see each other and
- * cannot all slip under the limit. A correct password deletes the name's
- * rows and its own address row; refused attempts delete their rows (they
- * tested nothing). See members.h for the back-off rule.
+ * name at its address, for the address, and for the name from anywhere
+ * (one INSERT each, atomic), then looks at the rows recorded before it.
+ * Parallel guesses therefore see each other and cannot all slip under a
+ * limit. The first two keys refuse with a back-off; the name's own key
+ * only slows every attempt for it (a refusal there would let anyone lock
+ * the account's owner out). A correct password deletes the rows of the
+ * name at that address and its own rows; refused attempts delete their
+ * rows (they tested nothing). See members.h for the rule.
  */
 #include "members_int.h"
 
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #define WINDOW       86400 /* failures older than a day are forgotten */
 #define BACKOFF_BASE 30    /* seconds after the first failure over the limit */
@@ -106,10 +110,10 @@ static void prune(struct sc_library *lib, time_t now)
     sqlite3_finalize(st);
 }
 
-/* Seconds this attempt must still wait, judged by the failures for key
- * recorded before row `mine` (0 = go ahead; -1 = store error). */
-static int64_t wait_for(struct sc_library *lib, const char *key, int64_t mine, int free_failures,
-                        time_t now)
+/* Failures for key in the last day recorded before row `mine` (and the
+ * time of the latest); -1 on a store error. */
+static int64_t failures(struct sc_library *lib, const char *key, int64_t mine, time_t now,
+                        int64_t *last)
 {
     sqlite3_stmt *st = sc_store_prepare(lib,
                                         "SELECT count(*), max(at) FROM login_failures "
@@ -120,12 +124,24 @@ static int64_t wait_for(struct sc_library *lib, const char *key, int64_t mine, i
     sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, (int64_t)now - WINDOW);
     sqlite3_bind_int64(st, 3, mine);
-    int64_t n = 0, last = 0;
+    int64_t n = 0;
+    *last = 0;
     if (sqlite3_step(st) == SQLITE_ROW) {
         n = sqlite3_column_int64(st, 0);
-        last = sqlite3_column_int64(st, 1);
+        *last = sqlite3_column_int64(st, 1);
     }
     sqlite3_finalize(st);
+    return n;
+}
+
+/* Seconds this attempt must still wait, judged by the failures for key
+ * recorded before row `mine` (0 = go ahead; -1 = store error). */
+static int64_t wait_for(struct sc_library *lib, const char *key, int64_t mine, int free_failures,
+                        time_t now)
+{
+    int64_t last, n = failures(lib, key, mine, now, &last);
+    if (n < 0)
+        return -1;
     if (n < free_failures)
         return 0;
     int64_t over = n - free_failures, delay = BACKOFF_BASE;
@@ -135,6 +151,29 @@ static int64_t wait_for(struct sc_library *lib, const char *key, int64_t mine, i
         delay = BACKOFF_MAX;
     int64_t until = last + delay;
     return until > (int64_t)now ? until - (int64_t)now : 0;
+}
+
+static void real_sleep_ms(unsigned ms)
+{
+    struct timespec ts = { (time_t)(ms / 1000), (long)(ms % 1000) * 1000000L };
+    while (nanosleep(&ts, &ts) != 0)
+        ;
+}
+
+void (*sc_members_sleep_ms)(unsigned ms) = real_sleep_ms;
+
+/* The slowing of an attempt for a name that failed n times from anywhere
+ * in the last day: none under SC_LOGIN_SLOW_FAILURES, then
+ * SC_LOGIN_SLOW_MS doubling per SC_LOGIN_SLOW_FAILURES more, at most
+ * SC_LOGIN_SLOW_MAX_MS. */
+static unsigned slow_ms(int64_t n)
+{
+    if (n < SC_LOGIN_SLOW_FAILURES)
+        return 0;
+    unsigned ms = SC_LOGIN_SLOW_MS;
+    for (int64_t k = n / SC_LOGIN_SLOW_FAILURES - 1; k > 0 && ms < SC_LOGIN_SLOW_MAX_MS; k--)
+        ms *= 2;
+    return ms < SC_LOGIN_SLOW_MAX_MS ? ms : SC_LOGIN_SLOW_MAX_MS;
 }
 
 /* ---- login ---- */
@@ -260,9 +299,10 @@ enum sc_err sc_login(struct sc_library *lib, const char *name, const char *passw
         password = "";
     time_t now = sc_members_now();
 
-    /* the throttle keys: the name as SQLite's NOCASE compares it, and the
-     * address; an over-long name cannot be a user and is keyed as given */
-    char ukey[80], akey[80];
+    /* the throttle keys: the name (as SQLite's NOCASE compares it) from
+     * anywhere, the address (IPv4, IPv6 /64), and the name at the address;
+     * an over-long name cannot be a user and is keyed as given */
+    char ukey[80], akey[72], pkey[160];
     size_t nlen = strnlen(name, 64);
     snprintf(ukey, sizeof ukey, "u:");
     for (size_t i = 0; i < nlen && i + 3 < sizeof ukey; i++) {
@@ -270,22 +310,30 @@ enum sc_err sc_login(struct sc_library *lib, const char *name, const char *passw
         ukey[i + 2] = c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
         ukey[i + 3] = '\0';
     }
-    int has_addr = addr && *addr;
-    snprintf(akey, sizeof akey, "a:%.64s", has_addr ? addr : "");
+    char net[64];
+    sc_addr_key(addr, net);
+    snprintf(akey, sizeof akey, "%s", net);
+    snprintf(pkey, sizeof pkey, "p:%s|%s", ukey + 2, net + 2);
 
     int64_t urow = add_failure(lib, ukey, now);
-    int64_t arow = has_addr ? add_failure(lib, akey, now) : 0;
-    if (!urow || (has_addr && !arow)) {
+    int64_t arow = add_failure(lib, akey, now);
+    int64_t prow = add_failure(lib, pkey, now);
+    if (!urow || !arow || !prow) {
         delete_rowid(lib, urow);
         delete_rowid(lib, arow);
+        delete_rowid(lib, prow);
         return sc_store_fail(lib, diag);
     }
-    int64_t wait = wait_for(lib, ukey, urow, SC_LOGIN_FREE_FAILURES, now);
-    if (wait == 0 && has_addr)
+    int64_t wait = wait_for(lib, pkey, prow, SC_LOGIN_FREE_FAILURES, now);
+    if (wait == 0)
         wait = wait_for(lib, akey, arow, SC_LOGIN_FREE_FAILURES_ADDR, now);
+    int64_t last, named = wait == 0 ? failures(lib, ukey, urow, now, &last) : 0;
+    if (named < 0)
+        wait = -1;
     if (wait != 0) {
         delete_rowid(lib, urow);
         delete_rowid(lib, arow);
+        delete_rowid(lib, prow);
         if (wait < 0)
             return sc_store_fail(lib, diag);
         struct sc_buf d = SC_BUF_INIT;
@@ -296,6 +344,12 @@ enum sc_err sc_login(struct sc_library *lib, const char *name, const char *passw
                            (long long)wait);
     }
 
+    /* a name guessed at from many addresses: every attempt for it is
+     * slowed, none refused */
+    unsigned slow = slow_ms(named);
+    if (slow)
+        sc_members_sleep_ms(slow);
+
     struct user_row u;
     memset(&u, 0, sizeof u);
     if (sc_check_name(name, NULL) == SC_OK) {
@@ -303,6 +357,7 @@ enum sc_err sc_login(struct sc_library *lib, const char *name, const char *passw
         if (e != SC_OK) {
             delete_rowid(lib, urow);
             delete_rowid(lib, arow);
+            delete_rowid(lib, prow);
             return e;
         }
     }
@@ -318,8 +373,11 @@ enum sc_err sc_login(struct sc_library *lib, const char *name, const char *passw
         sc_buf_release(&d);
         return sc_diag_set(diag, SC_EDENIED, "wrong name or password");
     }
-    /* the password was right: this attempt was not a failure */
-    clear_key(lib, ukey, now);
+    /* the password was right: this attempt was not a failure, nor were the
+     * name's at this address; the address's and the name's from elsewhere
+     * stay (one's own account cannot reset them) */
+    clear_key(lib, pkey, now);
+    delete_rowid(lib, urow);
     delete_rowid(lib, arow);
     if (u.disabled) {
         sc_audit(lib, &u.p, "login_refused", "disabled", addr);

@@ -25,6 +25,12 @@
 #include <string.h>
 #include <time.h>
 
+/* A document found only in its paid part, for a caller who may not read
+ * it: ranked after every other hit, by year and id; in paragraph mode its
+ * unit names no paragraph. */
+#define PAID_ONLY_SCORE (-2.0)
+#define PARA_NONE UINT32_MAX
+
 #define BM25_K1 1.2
 #define BM25_B 0.75
 #define TITLE_BOOST 2.0
@@ -53,6 +59,10 @@ struct ctx {
     const struct sc_search_opts *opts;
     int para;            /* paragraph mode */
     uint32_t kindmask;   /* section: restriction, 0 = none */
+    int vis;             /* matches in withheld ranges do not count (a caller who may not
+                          * read paid text) */
+    int paid_matches;    /* ... and documents whose paid part matches are found */
+    int hide;            /* ... and sections whose heading is withheld do not exist */
     struct sc_diag *diag;
     enum sc_err err;
     /* scratch, reused across terms */
@@ -178,11 +188,18 @@ enum sc_err sc_snap_new(struct sc_seg **segs, size_t n, struct sc_snap **out)
     }
     s->base[n] = ord;
     s->ndocs = ord;
-    s->fkey = sc_malloc((ord ? ord : 1) * sizeof *s->fkey);
-    if (!s->fkey) {
-        free(s->segs);
-        free(s->base);
-        free(s);
+    size_t no = ord ? ord : 1;
+    s->fkey = sc_malloc(no * sizeof *s->fkey);
+    s->wf = sc_malloc(no * sizeof *s->wf);
+    s->wt = sc_malloc(no * sizeof *s->wt);
+    s->wline = sc_malloc(no * sizeof *s->wline);
+    s->paidmask = sc_calloc(no, 1);
+    s->seg_npaid = sc_calloc(n ? n : 1, sizeof *s->seg_npaid);
+    if (!s->fkey || !s->wf || !s->wt || !s->wline || !s->paidmask || !s->seg_npaid) {
+        for (size_t i = 0; i < n; i++)
+            s->segs[i] = NULL; /* the caller still owns them */
+        s->nseg = 0;
+        sc_snap_free(s);
         return SC_ENOMEM;
     }
     s->ngenre_name = s->nlevel_name = 1;
@@ -195,6 +212,26 @@ enum sc_err sc_snap_new(struct sc_seg **segs, size_t n, struct sc_snap **out)
             fk->level = lastl = facet_name_id(s->level_name, &s->nlevel_name, d->level, lastl);
             fk->year = d->year > 0 && d->year < 65536 ? (uint16_t)d->year : 0;
             fk->kinds = d->kinds;
+            /* the paid cut in normalised code points (the rule of sc_paid_cut) */
+            uint32_t g = s->base[i] + k;
+            int64_t f = 0, t = 0;
+            uint32_t body = d->npara > 1 ? d->para[1].norm : d->norm_len;
+            sc_paid_cut(d->npaid_from < d->npaid_to ? (int64_t)d->npaid_from : -1, d->npaid_to,
+                        body, d->norm_len, &f, &t);
+            s->wf[g] = (uint32_t)f;
+            s->wt[g] = (uint32_t)t;
+            s->wline[g] = f < t ? d->para[sc_sdoc_para_of(d, (uint32_t)f)].norm : 0;
+            if (f < t) {
+                s->paidmask[g] = 1;
+                s->npaid++;
+                s->seg_npaid[i]++;
+            }
+            struct sc_seen seen;
+            sc_snap_seen(s, g, 1, &seen);
+            fk->kinds_shown = 0;
+            for (uint32_t x = 0; x < d->nsec; x++)
+                if (d->sec[x].kind < 32 && sc_seen_section(&seen, d->sec[x].nstart))
+                    fk->kinds_shown |= 1u << d->sec[x].kind;
         }
     *out = s;
     return SC_OK;
@@ -211,6 +248,11 @@ void sc_snap_free(struct sc_snap *s)
     free(s->segs);
     free(s->base);
     free(s->fkey);
+    free(s->wf);
+    free(s->wt);
+    free(s->wline);
+    free(s->paidmask);
+    free(s->seg_npaid);
     free(s);
 }
 
@@ -229,16 +271,42 @@ static inline uint32_t unit_ord(const struct ctx *c, uint64_t unit)
 
 /* ---------------------------------------------------------------- kinds */
 
-int sc_in_kinds(const struct sc_sdoc *d, uint32_t s, uint32_t e, uint32_t mask)
+int sc_in_kinds(const struct sc_sdoc *d, const struct sc_seen *seen, uint32_t s, uint32_t e,
+                uint32_t mask)
 {
     if (!(d->kinds & mask))
         return 0;
     for (uint32_t i = 0; i < d->nsec; i++) {
         const struct sc_ssec *sec = &d->sec[i];
-        if ((mask >> sec->kind) & 1 && sec->nstart <= s && e <= sec->nend)
+        if ((mask >> sec->kind) & 1 && sec->nstart <= s && e <= sec->nend &&
+            sc_seen_section(seen, sec->nstart))
             return 1;
     }
     return 0;
+}
+
+/* What this evaluation sees of document g (NULL: everything). */
+static const struct sc_seen *seen_of(const struct ctx *c, uint32_t g, struct sc_seen *buf)
+{
+    if (!c->vis || !c->snap->paidmask[g])
+        return NULL;
+    sc_snap_seen(c->snap, g, c->hide, buf);
+    return buf;
+}
+
+/* Keep the starts st[0..ns) of a term of tlen code points that document g
+ * shows this evaluation; returns how many are left. */
+static size_t keep_visible(const struct ctx *c, uint32_t g, uint32_t *st, size_t ns, size_t tlen)
+{
+    struct sc_seen sb;
+    const struct sc_seen *v = seen_of(c, g, &sb);
+    if (!v)
+        return ns;
+    size_t w = 0;
+    for (size_t i = 0; i < ns; i++)
+        if (sc_seen_visible(v, st[i], (uint32_t)tlen))
+            st[w++] = st[i];
+    return w;
 }
 
 /* ---------------------------------------------------------------- terms */
@@ -373,10 +441,13 @@ static int tcur_align(struct tcur *t, uint32_t *target, const uint32_t *cd, size
 static int emit_starts(struct ctx *c, struct ulist *out, uint32_t gord, const struct sc_sdoc *d,
                        uint32_t *st, size_t ns, size_t tlen)
 {
+    ns = keep_visible(c, gord, st, ns, tlen);
     if (c->kindmask) {
+        struct sc_seen sb;
+        const struct sc_seen *v = seen_of(c, gord, &sb);
         size_t w = 0;
         for (size_t i = 0; i < ns; i++)
-            if (sc_in_kinds(d, st[i], st[i] + (uint32_t)tlen, c->kindmask))
+            if (sc_in_kinds(d, v, st[i], st[i] + (uint32_t)tlen, c->kindmask))
                 st[w++] = st[i];
         ns = w;
     }
@@ -461,7 +532,7 @@ static int eval_char_seg(struct ctx *c, size_t si, uint32_t ch, const uint32_t *
             if (cur.doc < seg->ndocs)
                 tf[cur.doc] += cur.tf;
     }
-    int need_pos = c->para || c->kindmask;
+    int need_pos = c->para || c->kindmask || (c->vis && c->snap->seg_npaid[si]);
     if (!need_pos) {
         if (cd) {
             for (size_t i = 0; i < ncd; i++)
@@ -538,6 +609,17 @@ static int eval_char_seg(struct ctx *c, size_t si, uint32_t ch, const uint32_t *
 }
 
 static int exists_doc(struct tcur *t);
+/* The visible occurrences of a two-character term in the current document
+ * of cur (global ordinal g): its tf, unless g withholds something. */
+static uint32_t vis_tf(struct ctx *c, struct sc_pcur *cur, uint32_t g)
+{
+    if (!c->vis || !c->snap->paidmask[g])
+        return cur->tf;
+    if (grow_u32(c, &c->pb[0], &c->pcap[0], cur->tf))
+        return 0;
+    sc_pcur_positions(cur, c->pb[0]);
+    return (uint32_t)keep_visible(c, g, c->pb[0], cur->tf, 2);
+}
 
 static int eval_term_seg(struct ctx *c, size_t si, const uint32_t *cps, size_t n,
                          const struct cand *cand, struct ulist *out)
@@ -566,8 +648,11 @@ static int eval_term_seg(struct ctx *c, size_t si, const uint32_t *cps, size_t n
             for (size_t i = 0; i < ncd && !rc; i++) {
                 if (!sc_pcur_seek(cur, cd[i]))
                     break;
-                if (cur->doc == cd[i] && (!mask || mask[gbase + cd[i]]))
-                    rc = ul_push(c, out, gbase + cur->doc, 0, cur->tf, 0);
+                if (cur->doc == cd[i] && (!mask || mask[gbase + cd[i]])) {
+                    uint32_t tf = vis_tf(c, cur, gbase + cur->doc);
+                    if (tf)
+                        rc = ul_push(c, out, gbase + cur->doc, 0, tf, 0);
+                }
             }
         } else {
             if (ul_reserve(c, out, out->n + cur->ndocs)) {
@@ -577,10 +662,15 @@ static int eval_term_seg(struct ctx *c, size_t si, const uint32_t *cps, size_t n
             while (sc_pcur_next(cur)) {
                 if (cur->doc >= seg->ndocs)
                     break;
-                if (!mask || mask[gbase + cur->doc])
-                    out->v[out->n++] = (struct uent){gbase + cur->doc, 0, cur->tf, 0};
+                if (!mask || mask[gbase + cur->doc]) {
+                    uint32_t tf = vis_tf(c, cur, gbase + cur->doc);
+                    if (tf)
+                        out->v[out->n++] = (struct uent){gbase + cur->doc, 0, tf, 0};
+                }
             }
         }
+        if (c->err)
+            rc = -1;
         goto done;
     }
     uint32_t target = 0;
@@ -650,6 +740,76 @@ static double term_df(const struct ctx *c, const uint32_t *cps, size_t n)
         df += m;
     }
     return df;
+}
+
+/* Documents of list e of segment si with a visible occurrence of its pair
+ * (plen code points of it count: 1 for a one-character term). */
+static uint32_t list_vis_docs(struct ctx *c, size_t si, size_t e, size_t plen)
+{
+    const struct sc_seg *seg = c->snap->segs[si];
+    uint32_t gbase = c->snap->base[si], n = 0;
+    struct sc_pcur cur;
+    if (sc_pcur_init(&cur, seg, e) != SC_OK)
+        return 0;
+    while (sc_pcur_next(&cur)) {
+        if (cur.doc >= seg->ndocs)
+            break;
+        uint32_t g = gbase + cur.doc;
+        if (!c->snap->paidmask[g]) {
+            n++;
+            continue;
+        }
+        if (grow_u32(c, &c->pb[0], &c->pcap[0], cur.tf))
+            return n;
+        sc_pcur_positions(&cur, c->pb[0]);
+        n += keep_visible(c, g, c->pb[0], cur.tf, plen) > 0;
+    }
+    return n;
+}
+
+/* term_df for a caller who may not read paid text: the same estimate on
+ * the text that caller sees (the fewest documents with a visible
+ * occurrence of one of the term's pairs), so that no score depends on
+ * paid text. Segments without paid ranges answer from the dictionary. */
+static double term_df_vis(struct ctx *c, const uint32_t *cps, size_t n)
+{
+    double df = 0;
+    for (size_t si = 0; si < c->snap->nseg && n; si++) {
+        const struct sc_seg *seg = c->snap->segs[si];
+        uint32_t np = c->snap->seg_npaid[si];
+        double m;
+        if (n == 1) {
+            size_t f, e;
+            sc_seg_range(seg, sc_pair_key(cps[0], 0), sc_pair_key(cps[0], SC_PAIR_END), &f, &e);
+            m = 0;
+            for (size_t x = f; x < e && m < seg->ndocs; x++)
+                m += np ? list_vis_docs(c, si, x, 1) : seg->dict[x].ndocs;
+        } else {
+            uint32_t offs[SC_QUERY_MAX_TERM_BYTES];
+            size_t k = pair_offsets(n, offs);
+            m = seg->ndocs;
+            for (size_t j = 0; j < k && m > 0; j++) {
+                int64_t en = sc_seg_find(seg, sc_pair_key(cps[offs[j]], cps[offs[j] + 1]));
+                double nd = en < 0 ? 0 : seg->dict[en].ndocs;
+                /* a list of nd documents has at least nd - np visible ones:
+                 * when that is not below the least so far, it cannot be less */
+                if (en >= 0 && np && nd - np < m)
+                    nd = list_vis_docs(c, si, (size_t)en, 2);
+                if (nd < m)
+                    m = nd;
+            }
+        }
+        if (m > seg->ndocs)
+            m = seg->ndocs;
+        df += m;
+    }
+    return df;
+}
+
+/* The df that scores a leaf: what the caller can see. */
+static double leaf_df(struct ctx *c, const uint32_t *cps, size_t n)
+{
+    return c->vis && c->snap->npaid ? term_df_vis(c, cps, n) : term_df(c, cps, n);
 }
 
 /* Mark in c->tmark the documents of segment seg whose title holds the
@@ -808,7 +968,7 @@ static void topk_add(struct ctx *c, double score)
 static int eval_term_topk(struct ctx *c, const struct sc_qnode *q, const uint32_t *cps, size_t n,
                           struct ulist *out)
 {
-    struct bm25 b = bm25_of(c, term_df(c, cps, n));
+    struct bm25 b = bm25_of(c, leaf_df(c, cps, n));
     struct tcur *t = sc_malloc(sizeof *t);
     if (!t)
         return oom(c);
@@ -833,12 +993,17 @@ static int eval_term_topk(struct ctx *c, const struct sc_qnode *q, const uint32_
                     if (t->cur[j].tf < tfub)
                         tfub = t->cur[j].tf;
                 double boost = c->tmark[target] ? TITLE_BOOST : 1.0;
-                if (c->topk_n == c->topk_k &&
+                /* a document withholding text from this caller is counted in
+                 * full: its first occurrence may be a withheld one */
+                int withholds = c->vis && c->snap->paidmask[gbase + target];
+                if (c->topk_n == c->topk_k && !withholds &&
                     bm25(&b, tfub, d->norm_len) * boost < c->topk_h[0]) {
                     if (exists_doc(t))
                         rc = ul_push(c, out, gbase + target, -1.0, 1, 0);
                 } else {
                     size_t ns = verify_doc(c, t);
+                    if (!c->err)
+                        ns = keep_visible(c, gbase + target, c->starts, ns, n);
                     if (c->err) {
                         rc = -1;
                     } else if (ns) {
@@ -900,7 +1065,7 @@ static int eval_term(struct ctx *c, const struct sc_qnode *q, const struct cand 
     if (c->para && cand->units)
         ul_restrict(out, cand->units);
     if (!c->exists)
-        score_leaf(c, out, term_df(c, cps, n));
+        score_leaf(c, out, leaf_df(c, cps, n));
     return 0;
 }
 
@@ -915,7 +1080,8 @@ static int str_has(struct sc_str32 s, const char *t, size_t len)
 }
 
 /* Field predicates on a document. */
-static int doc_pred(const struct sc_qnode *q, const struct sc_sdoc *d)
+static int doc_pred(const struct ctx *c, const struct sc_qnode *q, const struct sc_sdoc *d,
+                    uint32_t g)
 {
     switch (q->kind) {
     case SC_Q_TITLE:
@@ -929,7 +1095,7 @@ static int doc_pred(const struct sc_qnode *q, const struct sc_sdoc *d)
     case SC_Q_YEAR:
         return d->year >= q->year_from && d->year <= q->year_to;
     case SC_Q_SECTION:
-        return (d->kinds >> q->section) & 1;
+        return ((c->hide ? c->snap->fkey[g].kinds_shown : d->kinds) >> q->section) & 1;
     case SC_Q_DOCNO:
         return q->exact ? str_eq(d->docno, q->text, q->len) : str_has(d->docno, q->text, q->len);
     case SC_Q_DATE: return d->date && d->date >= q->date_from && d->date <= q->date_to;
@@ -947,12 +1113,15 @@ static int is_pred(const struct sc_qnode *q)
 static int unit_pred(const struct ctx *c, const struct sc_qnode *q, uint64_t unit)
 {
     const struct sc_sdoc *d = doc_of(c->snap, unit_ord(c, unit), NULL);
-    if (!doc_pred(q, d))
+    uint32_t g = unit_ord(c, unit);
+    if (!doc_pred(c, q, d, g))
         return 0;
     if (c->para && q->kind == SC_Q_SECTION) {
         uint32_t p = (uint32_t)unit;
         uint32_t s = d->para[p].norm, e = d->para[p + 1].norm - 1;
-        return sc_in_kinds(d, s, e > s ? e : s, 1u << q->section);
+        struct sc_seen sb;
+        return sc_in_kinds(d, c->hide ? seen_of(c, g, &sb) : NULL, s, e > s ? e : s,
+                           1u << q->section);
     }
     return 1;
 }
@@ -986,7 +1155,7 @@ static int universe(struct ctx *c, const struct sc_qnode *const *preds, size_t n
                 continue;
             int dok = 1;
             for (size_t i = 0; i < npred && dok; i++)
-                dok = doc_pred(preds[i], &seg->docs[d]);
+                dok = doc_pred(c, preds[i], &seg->docs[d], g);
             if (!dok)
                 continue;
             uint32_t np = c->para ? seg->docs[d].npara : 1;
@@ -1126,7 +1295,7 @@ static int eval_and(struct ctx *c, const struct sc_qnode *q, const struct cand *
                 uint32_t g = s->base[si] + d;
                 int ok = !cand->mask || cand->mask[g];
                 for (size_t p = 0; p < npred && ok; p++)
-                    ok = doc_pred(preds[p], &s->segs[si]->docs[d]);
+                    ok = doc_pred(c, preds[p], &s->segs[si]->docs[d], g);
                 own[g] = (uint8_t)ok;
             }
         cc.mask = own;
@@ -1368,13 +1537,17 @@ static int make_facets(struct ctx *c, const struct ulist *l, struct sc_facets *f
         level_n[fk->level]++;
         if (fk->year >= FACET_YEAR_MIN && fk->year <= FACET_YEAR_MAX)
             years[fk->year - FACET_YEAR_MIN]++;
-        uint32_t kinds = fk->kinds;
-        if (c->para && kinds) {
+        uint32_t kinds = c->hide ? fk->kinds_shown : fk->kinds;
+        if (c->para && kinds && (uint32_t)u == PARA_NONE) {
+            kinds = 0; /* a paid part found: its sections are not told */
+        } else if (c->para && kinds) {
             const struct sc_sdoc *d = doc_of(c->snap, ord, NULL);
             uint32_t s = d->para[(uint32_t)u].norm;
+            struct sc_seen sb;
+            const struct sc_seen *v = c->hide ? seen_of(c, ord, &sb) : NULL;
             kinds = 0;
             for (uint32_t k = 0; k < SC_KIND_COUNT; k++)
-                if ((d->kinds >> k) & 1 && sc_in_kinds(d, s, s, 1u << k))
+                if ((d->kinds >> k) & 1 && sc_in_kinds(d, v, s, s, 1u << k))
                     kinds |= 1u << k;
         }
         for (uint32_t k = 0; kinds && k < SC_KIND_COUNT; k++)
@@ -1512,14 +1685,10 @@ static int hterm_find(struct ctx *c, struct hterm *ht, uint32_t doc)
         sc_pcur_positions(cur, ht->cpos + ht->ncpos);
         ht->ncpos += cur->tf;
     }
-    /* the per-list runs, merged (insertion: few and nearly sorted) */
-    uint32_t *p = ht->cpos;
-    for (size_t i = 1; i < ht->ncpos; i++)
-        for (size_t j = i; j > 0 && p[j] < p[j - 1]; j--) {
-            uint32_t t = p[j];
-            p[j] = p[j - 1];
-            p[j - 1] = t;
-        }
+    /* the per-list runs, merged: a character that follows itself by many
+     * others in a long document makes many interleaved runs */
+    if (ht->ncpos > 1)
+        qsort(ht->cpos, ht->ncpos, sizeof *ht->cpos, cmp_u32);
     return 0;
 }
 
@@ -1583,11 +1752,12 @@ static enum sc_err make_hits(struct ctx *c, const struct sc_textsrc *src,
         size_t si;
         const struct sc_sdoc *d = doc_of(c->snap, ho[k].ord, &si);
         uint32_t local = ho[k].ord - c->snap->base[si];
+        int paid_only = u[i]->score == PAID_ONLY_SCORE;
         h->id = d->id;
-        h->score = u[i]->score;
-        h->count = u[i]->count;
+        h->score = paid_only ? 0 : u[i]->score;
+        h->count = paid_only ? -1 : (int64_t)u[i]->count;
         h->year = d->year;
-        h->paragraph = c->para ? (int64_t)(uint32_t)u[i]->unit : -1;
+        h->paragraph = c->para && !paid_only ? (int64_t)(uint32_t)u[i]->unit : -1;
         h->title = sc_strndup(d->title.p, d->title.len);
         h->genre = d->genre.len ? sc_strndup(d->genre.p, d->genre.len) : NULL;
         if (d->docno.len < SC_DOCNO_MAX) {
@@ -1599,8 +1769,17 @@ static enum sc_err make_hits(struct ctx *c, const struct sc_textsrc *src,
             e = SC_ENOMEM;
             break;
         }
+        if (paid_only) {
+            /* found in the paid part: that it is found, and nothing else */
+            h->paid = h->paid_only = 1;
+            continue;
+        }
+        /* the cut of this document; what this caller sees of it */
+        struct sc_seen cut;
+        sc_snap_seen(c->snap, ho[k].ord, c->hide, &cut);
+        const struct sc_seen *seen = c->vis ? &cut : NULL;
         if (c->para) {
-            h->section = sc_section_path(d, d->para[h->paragraph].norm);
+            h->section = sc_section_path(d, seen, d->para[h->paragraph].norm);
             if (!h->section) {
                 e = SC_ENOMEM;
                 break;
@@ -1622,11 +1801,21 @@ static enum sc_err make_hits(struct ctx *c, const struct sc_textsrc *src,
             }
             /* keep those in the section kinds asked for; note paid matches */
             size_t w = from;
+            uint32_t tl = (uint32_t)ht[t].n;
             for (size_t x = from; x < hp.n; x++) {
                 uint32_t p = hp.pos[x];
-                if (c->kindmask && !sc_in_kinds(d, p, p + (uint32_t)ht[t].n, c->kindmask))
+                if (c->vis && !sc_seen_visible(&cut, p, tl)) {
+                    /* withheld: the paid part of a document found in its free
+                     * text also matches (told only while paid parts are
+                     * searched for this caller) */
+                    if (c->paid_matches && !c->para &&
+                        (!c->kindmask || sc_in_kinds(d, NULL, p, p + tl, c->kindmask)))
+                        h->paid = 1;
                     continue;
-                if (d->npaid_from < d->npaid_to && p >= d->npaid_from && p < d->npaid_to &&
+                }
+                if (c->kindmask && !sc_in_kinds(d, seen, p, p + tl, c->kindmask))
+                    continue;
+                if (!c->vis && !sc_seen_visible(&cut, p, tl) &&
                     (!c->para || sc_sdoc_para_of(d, p) == (uint32_t)h->paragraph))
                     h->paid = 1;
                 hp.pos[w] = p;
@@ -1638,7 +1827,7 @@ static enum sc_err make_hits(struct ctx *c, const struct sc_textsrc *src,
         if (e != SC_OK)
             break;
         e = sc_snippets_make(d, src, qt, nterms, hp.pos, hp.which, hp.n, h->paragraph,
-                             c->kindmask, c->opts->entitled, h);
+                             c->kindmask, seen, h);
     }
 out:
     if (ht)
@@ -1652,6 +1841,90 @@ out:
     free(hp.pos);
     free(hp.which);
     return e;
+}
+
+static void ctx_release(struct ctx *c)
+{
+    for (size_t i = 0; i < SC_QUERY_MAX_TERM_BYTES; i++)
+        free(c->pb[i]);
+    free(c->starts);
+    free(c->cdocs);
+    free(c->tf);
+    free(c->tmark);
+    free(c->topk_h);
+    memset(c, 0, sizeof *c);
+}
+
+static int has_term(const struct sc_qnode *q)
+{
+    if (!q)
+        return 0;
+    if (q->kind == SC_Q_TERM)
+        return 1;
+    for (size_t i = 0; i < q->nkids; i++)
+        if (has_term(q->kids[i]))
+            return 1;
+    return 0;
+}
+
+int sc_engine_needs_paid(const struct sc_snap *snap, const char *query)
+{
+    if (!snap || !snap->npaid || !query)
+        return 0;
+    size_t len = strlen(query);
+    if (len > SC_MAX_QUERY_BYTES)
+        return 0;
+    struct sc_query q;
+    int yes = sc_query_parse(query, len, &q, NULL) == SC_OK && has_term(q.root);
+    sc_query_release(&q);
+    return yes;
+}
+
+/* The documents found only in their paid part (res holds what the
+ * caller's own text matched): the query evaluated again on the documents
+ * that withhold something, with their paid text, less the units already
+ * found; each becomes one unit of score PAID_ONLY_SCORE appended to res. */
+static int paid_only(struct ctx *c, const struct sc_qnode *root, struct ulist *res,
+                     size_t *nfound)
+{
+    struct ctx f;
+    memset(&f, 0, sizeof f);
+    f.snap = c->snap;
+    f.opts = c->opts;
+    f.para = c->para;
+    f.kindmask = c->kindmask;
+    f.diag = c->diag;
+    struct cand pm = {c->snap->paidmask, NULL};
+    struct ulist full = {0};
+    int rc = eval(&f, root, &pm, &full);
+    enum sc_err err = f.err;
+    ctx_release(&f);
+    if (rc) {
+        ul_free(&full);
+        c->err = err ? err : sc_diag_set(c->diag, SC_ENOMEM, "out of memory");
+        return -1;
+    }
+    /* res is sorted by unit; so is full */
+    size_t n0 = res->n, j = 0;
+    uint32_t last = UINT32_MAX;
+    for (size_t i = 0; i < full.n && !rc; i++) {
+        uint64_t u = full.v[i].unit;
+        while (j < n0 && res->v[j].unit < u)
+            j++;
+        if (j < n0 && res->v[j].unit == u)
+            continue;
+        uint32_t ord = unit_ord(c, u);
+        if (c->para) {
+            if (ord == last)
+                continue; /* one unit per document: its paid part */
+            last = ord;
+            u = ((uint64_t)ord << 32) | PARA_NONE;
+        }
+        rc = ul_push(c, res, u, PAID_ONLY_SCORE, 0, 0);
+    }
+    *nfound = res->n - n0;
+    ul_free(&full);
+    return rc;
 }
 
 static double now_ms(void)
@@ -1701,6 +1974,14 @@ enum sc_err sc_engine_search_ex(const struct sc_snap *snap, const struct sc_text
     c.para = opts->mode == SC_SEARCH_PARA;
     c.kindmask = collect_kinds(q.root);
     c.diag = diag;
+    c.vis = !opts->entitled;
+    c.hide = c.vis && !(opts->caller && opts->caller->view.headings);
+    c.paid_matches = c.vis && (flags & SC_ENGINE_PAID_MATCHES) && snap->npaid && has_term(q.root);
+    out->paid = !c.vis                                               ? SC_PAID_READ
+                : c.paid_matches || !snap->npaid || !has_term(q.root) ? SC_PAID_FOUND
+                                                                      : SC_PAID_FREE_ONLY;
+    out->paid_left = -1;
+    out->paid_why = "";
     struct ulist res = {0};
     struct cand all = {NULL, NULL};
     if (!c.para && q.root->kind == SC_Q_TERM && opts->limit && !(flags & SC_ENGINE_EXHAUSTIVE)) {
@@ -1712,6 +1993,14 @@ enum sc_err sc_engine_search_ex(const struct sc_snap *snap, const struct sc_text
     if (eval(&c, q.root, &all, &res) != 0) {
         e = c.err ? c.err : sc_diag_set(diag, SC_ENOMEM, "out of memory");
         goto done;
+    }
+    if (c.paid_matches) {
+        size_t np = 0;
+        if (paid_only(&c, q.root, &res, &np)) {
+            e = c.err ? c.err : sc_diag_set(diag, SC_ENOMEM, "out of memory");
+            goto done;
+        }
+        out->paid_only = (int64_t)np;
     }
     out->total = (int64_t)res.n;
     if (opts->facets) {
@@ -1774,15 +2063,11 @@ enum sc_err sc_engine_search_ex(const struct sc_snap *snap, const struct sc_text
     }
 done:
     ul_free(&res);
-    for (size_t i = 0; i < SC_QUERY_MAX_TERM_BYTES; i++)
-        free(c.pb[i]);
-    free(c.starts);
-    free(c.cdocs);
-    free(c.tf);
-    free(c.tmark);
-    free(c.topk_h);
+    ctx_release(&c);
     sc_query_release(&q);
     out->took_ms = now_ms() - t0;
+    if (!opts->entitled && snap->npaid)
+        out->took_ms = ceil(out->took_ms); /* no fine clock on work over paid text */
     return e;
 }
 

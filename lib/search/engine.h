@@ -17,8 +17,9 @@
 
 struct sc_facet_key {
     uint8_t genre, level;
-    uint16_t year;  /* 0 unknown */
-    uint32_t kinds; /* section kinds present */
+    uint16_t year;        /* 0 unknown */
+    uint32_t kinds;       /* section kinds present */
+    uint32_t kinds_shown; /* ... among sections whose heading is not withheld */
 };
 
 struct sc_snap {
@@ -40,12 +41,46 @@ struct sc_snap {
     struct sc_qf_entry *qf_entries;
     /* 提纲's interned headings, built on first use (skeleton.c) */
     struct sc_skel_cache *skel;
+    /* the paid cut (sc_paid_cut) per document ordinal, in normalised code
+     * points: matches in [wf, wt) are withheld from callers who may not
+     * read paid text (wf == wt: nothing), and a section starting in
+     * [wline, wt) has its heading there */
+    uint32_t *wf, *wt, *wline;
+    uint8_t *paidmask;  /* 1 where something is withheld */
+    uint32_t npaid;     /* documents with something withheld */
+    uint32_t *seg_npaid; /* ... per segment */
 };
 
 void sc_snap_skeleton_free(struct sc_snap *s);
 
 /* Free a snapshot's quick-find structure (sc_snap_free calls it). */
 void sc_snap_quickfind_free(struct sc_snap *s);
+
+/* What one caller sees of one document (NULL everywhere = everything):
+ * positions in [wf, wt) are withheld, and with hide the sections whose
+ * heading starts in [line, wt) do not exist for it. */
+struct sc_seen {
+    uint32_t wf, wt, line;
+    int hide;
+};
+static inline void sc_snap_seen(const struct sc_snap *s, uint32_t ord, int hide,
+                                struct sc_seen *out)
+{
+    out->wf = s->wf[ord];
+    out->wt = s->wt[ord];
+    out->line = s->wline[ord];
+    out->hide = hide;
+}
+/* Is [p, p + n) (normalised) visible to seen? */
+static inline int sc_seen_visible(const struct sc_seen *v, uint32_t p, uint32_t n)
+{
+    return !v || v->wf == v->wt || (uint64_t)p + n <= v->wf || p >= v->wt;
+}
+/* Does seen see a section starting at nstart? */
+static inline int sc_seen_section(const struct sc_seen *v, uint32_t nstart)
+{
+    return !v || !v->hide || v->wf == v->wt || nstart < v->line || nstart >= v->wt;
+}
 
 /* Take ownership of segs[0..n) (sorted by id range) and build a snapshot
  * with refs = 1. */
@@ -68,8 +103,15 @@ enum sc_err sc_engine_search(const struct sc_snap *snap, const struct sc_textsrc
                              struct sc_diag *diag);
 /* The same with flags: SC_ENGINE_EXHAUSTIVE scores every unit in full
  * (no pruning of a one-term query against the best k so far); the tests
- * check that both give the same page. */
+ * check that both give the same page. SC_ENGINE_PAID_MATCHES: for a caller
+ * who is not entitled, find the documents whose paid part matches (the
+ * caller's allowance granted this answer). */
 #define SC_ENGINE_EXHAUSTIVE 1
+#define SC_ENGINE_PAID_MATCHES 2
+/* Would the answer to query depend on paid text for a caller who is not
+ * entitled (the snapshot has paid ranges and the query has a term)? 0 for
+ * a query that does not parse. */
+int sc_engine_needs_paid(const struct sc_snap *snap, const char *query);
 enum sc_err sc_engine_search_ex(const struct sc_snap *snap, const struct sc_textsrc *src,
                                 const struct sc_search_opts *opts, int flags,
                                 struct sc_results *out, struct sc_diag *diag);
@@ -110,13 +152,19 @@ struct sc_qterm {
     size_t len, ncp;
     uint32_t *cps;
 };
+/* seen: what the caller sees of d (NULL: an entitled caller, everything);
+ * for any other caller every position given is visible, and the windows
+ * stop at the withheld range. */
 enum sc_err sc_snippets_make(const struct sc_sdoc *d, const struct sc_textsrc *src,
                              const struct sc_qterm *terms, size_t nterms, const uint32_t *pos,
                              const uint8_t *which, size_t npos, int64_t para, uint32_t kindmask,
-                             int entitled, struct sc_hit *hit);
-/* The section path of normalised position pos ("" if none); malloc'd. */
-char *sc_section_path(const struct sc_sdoc *d, uint32_t pos);
-/* Does [s, e) (normalised) lie inside a section of a kind in mask? */
-int sc_in_kinds(const struct sc_sdoc *d, uint32_t s, uint32_t e, uint32_t mask);
+                             const struct sc_seen *seen, struct sc_hit *hit);
+/* The section path of normalised position pos ("" if none), of the
+ * sections seen sees; malloc'd. */
+char *sc_section_path(const struct sc_sdoc *d, const struct sc_seen *seen, uint32_t pos);
+/* Does [s, e) (normalised) lie inside a section seen sees of a kind in
+ * mask? */
+int sc_in_kinds(const struct sc_sdoc *d, const struct sc_seen *seen, uint32_t s, uint32_t e,
+                uint32_t mask);
 
 #endif

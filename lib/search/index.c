@@ -7,6 +7,7 @@
  */
 #include "library/library_int.h"
 #include "search/engine.h"
+#include "sucai/members.h"
 #include "sucai/gongwen.h"
 #include "watch/watch_int.h"
 
@@ -74,10 +75,21 @@ struct sc_index {
     ino_t ino;
     off_t msize;
     double last_check, last_sync;
+    /* why the last catch-up failed ("" when it did not); searches then
+     * run on the index as it was, and the next sync tries again */
+    char stale[512];
+    pthread_mutex_t stale_lock;
 };
 
 static void readers_close(struct sc_index *ix);
 static int seg_file_current(const char *path);
+
+static void set_stale(struct sc_index *ix, const char *why)
+{
+    pthread_mutex_lock(&ix->stale_lock);
+    snprintf(ix->stale, sizeof ix->stale, "%s", why ? why : "");
+    pthread_mutex_unlock(&ix->stale_lock);
+}
 
 static double now_ms(void)
 {
@@ -189,7 +201,7 @@ static enum sc_err manifest_write(const char *dir, const struct manifest *m, str
     }
     int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0) {
-        e = sc_diag_set(diag, SC_EIO, "cannot write %s: %s", tmp, strerror(errno));
+        e = sc_diag_set(diag, SC_EIO, "cannot write %s: %s", tmp, sc_strerrno(errno));
         goto out;
     }
     ssize_t w = write(fd, b.data, b.len);
@@ -197,7 +209,7 @@ static enum sc_err manifest_write(const char *dir, const struct manifest *m, str
     if (close(fd) != 0)
         bad = 1;
     if (bad || rename(tmp, path) != 0) {
-        e = sc_diag_set(diag, SC_EIO, "cannot write %s: %s", path, strerror(errno));
+        e = sc_diag_set(diag, SC_EIO, "cannot write %s: %s", path, sc_strerrno(errno));
         unlink(tmp);
         goto out;
     }
@@ -1085,7 +1097,8 @@ static void *bg_main(void *arg)
         pthread_mutex_unlock(&ix->bg_lock);
         pthread_mutex_lock(&ix->write_lock);
         struct sc_diag d = {0};
-        (void)catch_up(lib, CATCH_ALONE, &d); /* an error shows at the flush that ends the import */
+        /* an error shows at the flush that ends the import */
+        set_stale(ix, catch_up(lib, CATCH_ALONE, &d) == SC_OK ? "" : d.msg);
         ix->last_sync = now_ms();
         pthread_mutex_unlock(&ix->write_lock);
         pthread_mutex_lock(&ix->bg_lock);
@@ -1111,11 +1124,12 @@ enum sc_err sc_index_attach(struct sc_library *lib, struct sc_diag *diag)
     pthread_mutex_init(&ix->reload_lock, NULL);
     pthread_mutex_init(&ix->text_lock, NULL);
     pthread_mutex_init(&ix->bg_lock, NULL);
+    pthread_mutex_init(&ix->stale_lock, NULL);
     pthread_cond_init(&ix->bg_cond, NULL);
     lib->index = ix;
     int ro = lib->flags & SC_LIBRARY_READONLY;
     if (!ro && mkdir(ix->dir, 0777) != 0 && errno != EEXIST) {
-        enum sc_err e = sc_diag_set(diag, SC_EIO, "cannot create %s: %s", ix->dir, strerror(errno));
+        enum sc_err e = sc_diag_set(diag, SC_EIO, "cannot create %s: %s", ix->dir, sc_strerrno(errno));
         sc_index_detach(lib);
         return e;
     }
@@ -1124,9 +1138,18 @@ enum sc_err sc_index_attach(struct sc_library *lib, struct sc_diag *diag)
         e = reload(lib, diag);
     } else {
         pthread_mutex_lock(&ix->write_lock);
-        e = catch_up(lib, 0, diag);
+        struct sc_diag cd = { 0 };
+        e = catch_up(lib, 0, &cd);
         ix->last_sync = now_ms();
         pthread_mutex_unlock(&ix->write_lock);
+        if (e != SC_OK && e != SC_ENOMEM) {
+            /* reading must not need writing (a full disk, a read-only
+             * folder): go on with the index as it is, behind the store */
+            set_stale(ix, cd.msg);
+            e = reload(lib, diag);
+        } else if (e != SC_OK) {
+            sc_diag_set(diag, e, "%s", cd.msg);
+        }
     }
     if (e != SC_OK) {
         sc_index_detach(lib);
@@ -1162,6 +1185,7 @@ void sc_index_detach(struct sc_library *lib)
     pthread_mutex_destroy(&ix->reload_lock);
     pthread_mutex_destroy(&ix->text_lock);
     pthread_mutex_destroy(&ix->bg_lock);
+    pthread_mutex_destroy(&ix->stale_lock);
     pthread_cond_destroy(&ix->bg_cond);
     free(ix->dir);
     free(ix);
@@ -1197,7 +1221,11 @@ enum sc_err sc_index_sync(struct sc_library *lib, int force, struct sc_diag *dia
     pthread_mutex_lock(&ix->write_lock);
     enum sc_err e = SC_OK;
     if (force || now_ms() - ix->last_sync >= SYNC_DEFER_MS) {
-        e = catch_up(lib, 0, diag);
+        struct sc_diag cd = { 0 };
+        e = catch_up(lib, 0, &cd);
+        set_stale(ix, e == SC_OK ? "" : cd.msg);
+        if (e != SC_OK)
+            sc_diag_set(diag, e, "%s", cd.msg);
         ix->last_sync = now_ms();
     }
     if (force) {
@@ -1334,11 +1362,25 @@ enum sc_err sc_search(struct sc_library *lib, const struct sc_search_opts *opts,
         sc_snap_free(empty);
         return e;
     }
+    /* the paid rule: an answer that may depend on paid text takes one from
+     * the caller's allowance before it is computed, whatever it says */
+    int flags = 0;
+    int64_t left = -1;
+    const char *why = "";
+    int needs = !opts->entitled && sc_engine_needs_paid(s, opts->query);
+    if (needs && opts->caller && sc_paid_take(lib, opts->caller, &left, &why))
+        flags |= SC_ENGINE_PAID_MATCHES;
+    else if (needs && !opts->caller)
+        why = "paid parts are not searched for this request";
     struct reader *r = opts->limit ? reader_take(lib) : NULL;
     struct sc_textsrc src = {reader_read, r};
-    enum sc_err e = sc_engine_search(s, r ? &src : NULL, opts, out, diag);
+    enum sc_err e = sc_engine_search_ex(s, r ? &src : NULL, opts, flags, out, diag);
     reader_give(lib, r);
     snap_unref(lib, s);
+    if (e == SC_OK && !opts->entitled) {
+        out->paid_left = needs ? left : sc_paid_left(lib, opts->caller);
+        out->paid_why = out->paid == SC_PAID_FREE_ONLY ? why : "";
+    }
     return e;
 }
 
@@ -1362,6 +1404,19 @@ struct sc_snap *sc_index_snap_take(struct sc_library *lib, enum sc_err *err,
 void sc_index_snap_give(struct sc_library *lib, struct sc_snap *s)
 {
     snap_unref(lib, s);
+}
+
+void sc_index_stale(struct sc_library *lib, char *out, size_t cap)
+{
+    if (!cap)
+        return;
+    out[0] = '\0';
+    struct sc_index *ix = lib ? lib->index : NULL;
+    if (!ix)
+        return;
+    pthread_mutex_lock(&ix->stale_lock);
+    snprintf(out, cap, "%s", ix->stale);
+    pthread_mutex_unlock(&ix->stale_lock);
 }
 
 int64_t sc_index_lag(struct sc_library *lib)

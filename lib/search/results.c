@@ -58,8 +58,12 @@ void sc_results_json(struct sc_buf *b, const struct sc_results *r, enum sc_searc
         const struct sc_hit *h = &r->hits[i];
         sc_buf_addf(b, "%s{\"id\": %lld, \"title\": ", i ? ", " : "", (long long)h->id);
         sc_json_strz(b, h->title);
-        sc_buf_addf(b, ", \"score\": %.4f, \"count\": %lld, \"paid\": %s, \"year\": ", h->score,
-                    (long long)h->count, h->paid ? "true" : "false");
+        if (h->paid_only)
+            sc_buf_adds(b, ", \"score\": null, \"count\": null");
+        else
+            sc_buf_addf(b, ", \"score\": %.4f, \"count\": %lld", h->score, (long long)h->count);
+        sc_buf_addf(b, ", \"paid\": %s, \"paid_only\": %s, \"year\": ", h->paid ? "true" : "false",
+                    h->paid_only ? "true" : "false");
         if (h->year > 0)
             sc_buf_addf(b, "%d", h->year);
         else
@@ -73,7 +77,10 @@ void sc_results_json(struct sc_buf *b, const struct sc_results *r, enum sc_searc
         sc_buf_adds(b, ", \"date\": ");
         sc_json_strz(b, date[0] ? date : NULL);
         if (mode == SC_SEARCH_PARA) {
-            sc_buf_addf(b, ", \"paragraph\": %lld, \"section\": ", (long long)h->paragraph);
+            if (h->paragraph >= 0)
+                sc_buf_addf(b, ", \"paragraph\": %lld, \"section\": ", (long long)h->paragraph);
+            else
+                sc_buf_adds(b, ", \"paragraph\": null, \"section\": ");
             sc_json_strz(b, h->section ? h->section : "");
         }
         sc_buf_adds(b, ", \"snippets\": [");
@@ -92,6 +99,20 @@ void sc_results_json(struct sc_buf *b, const struct sc_results *r, enum sc_searc
         sc_buf_adds(b, "]}");
     }
     sc_buf_addc(b, ']');
+    /* how paid text entered the answer (docs/internals/members.md) */
+    sc_buf_addf(b, ", \"paid_parts\": {\"readable\": %s, \"searched\": %s, \"only\": %lld, ",
+                r->paid == SC_PAID_READ ? "true" : "false",
+                r->paid == SC_PAID_FREE_ONLY ? "false" : "true", (long long)r->paid_only);
+    if (r->paid_left >= 0)
+        sc_buf_addf(b, "\"left\": %lld", (long long)r->paid_left);
+    else
+        sc_buf_adds(b, "\"left\": null");
+    if (r->paid == SC_PAID_FREE_ONLY) {
+        sc_buf_adds(b, ", \"note\": ");
+        sc_json_strz(b, r->paid_why && *r->paid_why ? r->paid_why
+                                                    : "paid parts were not searched");
+    }
+    sc_buf_addc(b, '}');
     if (r->has_facets) {
         sc_buf_adds(b, ", \"facets\": {");
         facet_json(b, "genre", r->facets.genre, r->facets.ngenre, 1);

@@ -773,7 +773,7 @@ static enum sc_err write_all(int fd, const void *p, size_t n, const char *path,
         if (w < 0) {
             if (errno == EINTR)
                 continue;
-            return sc_diag_set(diag, SC_EIO, "cannot write %s: %s", path, strerror(errno));
+            return sc_diag_set(diag, SC_EIO, "cannot write %s: %s", path, sc_strerrno(errno));
         }
         c += w;
         n -= (size_t)w;
@@ -891,7 +891,7 @@ static enum sc_err write_segment(const char *path, const struct bw *post, size_t
     int fd = open(tmp.data, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0) {
         enum sc_err e =
-            sc_diag_set(diag, SC_EIO, "cannot create %s: %s", tmp.data, strerror(errno));
+            sc_diag_set(diag, SC_EIO, "cannot create %s: %s", tmp.data, sc_strerrno(errno));
         sc_buf_release(&tmp);
         return e;
     }
@@ -939,11 +939,11 @@ static enum sc_err write_segment(const char *path, const struct bw *post, size_t
     if (e == SC_OK)
         e = write_text(fd, tx, ndocs, tmp.data, diag);
     if (e == SC_OK && durable && fsync(fd) != 0)
-        e = sc_diag_set(diag, SC_EIO, "cannot sync %s: %s", tmp.data, strerror(errno));
+        e = sc_diag_set(diag, SC_EIO, "cannot sync %s: %s", tmp.data, sc_strerrno(errno));
     if (close(fd) != 0 && e == SC_OK)
-        e = sc_diag_set(diag, SC_EIO, "cannot write %s: %s", tmp.data, strerror(errno));
+        e = sc_diag_set(diag, SC_EIO, "cannot write %s: %s", tmp.data, sc_strerrno(errno));
     if (e == SC_OK && rename(tmp.data, path) != 0)
-        e = sc_diag_set(diag, SC_EIO, "cannot rename %s: %s", tmp.data, strerror(errno));
+        e = sc_diag_set(diag, SC_EIO, "cannot rename %s: %s", tmp.data, sc_strerrno(errno));
     if (e != SC_OK)
         unlink(tmp.data);
     sc_buf_release(&tmp);

@@ -4,8 +4,10 @@
  * its highlights in code points of the ORIGINAL text. Only the chosen
  * paragraphs are read from the store (a byte range of the document) and
  * normalised again (with the offset map), so the cost does not grow with
- * the document. Text from the paid range is withheld from
- * callers who are not entitled to it.
+ * the document. For a caller who may not read paid text, every match
+ * given is in the free text, windows stop at the withheld range (the cut
+ * of sc_paid_cut, in original code points here) and section paths leave
+ * out paid sections.
  */
 #include "search/engine.h"
 
@@ -19,13 +21,13 @@
 #define MAX_SNIPPETS 3
 #define PATH_SEP " \xe2\x80\xba " /* " › " */
 
-char *sc_section_path(const struct sc_sdoc *d, uint32_t pos)
+char *sc_section_path(const struct sc_sdoc *d, const struct sc_seen *seen, uint32_t pos)
 {
     struct sc_buf b = SC_BUF_INIT;
     int last_level = 0;
     for (uint32_t i = 0; i < d->nsec; i++) {
         const struct sc_ssec *s = &d->sec[i];
-        if (s->nstart > pos || pos >= s->nend)
+        if (s->nstart > pos || pos >= s->nend || !sc_seen_section(seen, s->nstart))
             continue;
         if (s->level && s->level <= last_level)
             continue; /* a sibling range overlapping oddly: keep the first */
@@ -53,8 +55,9 @@ static int cmp_run(const void *x, const void *y)
 static enum sc_err window(const struct sc_sdoc *d, const char *pt, size_t plen,
                           const struct sc_qterm *terms, size_t nterms, const uint32_t *pos,
                           const uint8_t *which, size_t npos, uint32_t p, uint32_t kindmask,
-                          int entitled, struct sc_snippet *sn)
+                          const struct sc_seen *seen, struct sc_snippet *sn)
 {
+    int entitled = seen == NULL;
     uint32_t pcp = d->para[p].orig_cp;
     uint32_t pnorm = d->para[p].norm;
     struct sc_buf nb = SC_BUF_INIT;
@@ -102,11 +105,12 @@ static enum sc_err window(const struct sc_sdoc *d, const char *pt, size_t plen,
             off = s + 1;
             while (off < nb.len && ((unsigned char)hay[off] & 0xC0) == 0x80)
                 off++;
-            if (kindmask) {
-                uint32_t ns = pnorm + (uint32_t)sc_utf8_count(hay, s);
-                if (!sc_in_kinds(d, ns, ns + (uint32_t)terms[t].ncp, kindmask))
-                    continue;
-            }
+            uint32_t ns = pnorm + (uint32_t)sc_utf8_count(hay, s);
+            /* a caller who may not read paid text is shown free matches only */
+            if (!sc_seen_visible(seen, ns, (uint32_t)terms[t].ncp))
+                continue;
+            if (kindmask && !sc_in_kinds(d, seen, ns, ns + (uint32_t)terms[t].ncp, kindmask))
+                continue;
             if (nruns == cap) {
                 size_t nc = cap ? cap * 2 : 16;
                 struct run *nr = sc_reallocarray(runs, nc, sizeof *nr);
@@ -140,12 +144,13 @@ static enum sc_err window(const struct sc_sdoc *d, const char *pt, size_t plen,
         nruns = w + 1;
     }
     uint32_t ncp = (uint32_t)sc_utf8_count(pt, plen);
-    /* the paid range, relative to the paragraph */
-    int64_t pf = -1, pe = -1;
+    /* the paid range (the cut), relative to the paragraph */
+    int64_t pf = -1, pe = -1, cf, ct;
     int has_paid = 0; /* the paid range overlaps this paragraph */
-    if (d->paid_from >= 0) {
-        pf = d->paid_from - (int64_t)pcp;
-        pe = (d->paid_to >= 0 ? d->paid_to : (int64_t)pcp + ncp + 1) - (int64_t)pcp;
+    if (sc_paid_cut(d->paid_from, d->paid_to, d->npara > 1 ? d->para[1].orig_cp : INT64_MAX,
+                    INT64_MAX, &cf, &ct)) {
+        pf = cf - (int64_t)pcp;
+        pe = ct - (int64_t)pcp;
         if (pf < 0) /* paid from an earlier paragraph on */
             pf = 0;
         has_paid = pe > 0 && pf < (int64_t)ncp;
@@ -190,7 +195,7 @@ static enum sc_err window(const struct sc_sdoc *d, const char *pt, size_t plen,
         }
     }
     sn->start = (int64_t)pcp + ws;
-    sn->section = sc_section_path(d, pnorm);
+    sn->section = sc_section_path(d, seen, pnorm);
     if (!sn->section) {
         e = SC_ENOMEM;
         goto out;
@@ -263,8 +268,9 @@ static int cmp_pinfo(const void *x, const void *y, void *arg)
 enum sc_err sc_snippets_make(const struct sc_sdoc *d, const struct sc_textsrc *src,
                              const struct sc_qterm *terms, size_t nterms, const uint32_t *pos,
                              const uint8_t *which, size_t npos, int64_t para, uint32_t kindmask,
-                             int entitled, struct sc_hit *hit)
+                             const struct sc_seen *seen, struct sc_hit *hit)
 {
+    int entitled = seen == NULL;
     uint32_t chosen[MAX_SNIPPETS];
     size_t nchosen = 0;
     if (para >= 0) {
@@ -278,8 +284,7 @@ enum sc_err sc_snippets_make(const struct sc_sdoc *d, const struct sc_textsrc *s
             pi[i].para = sc_sdoc_para_of(d, pos[i]);
             pi[i].mask = 1ull << (which[i] & 63);
             pi[i].count = 1;
-            pi[i].paid = d->npaid_from < d->npaid_to && pos[i] >= d->npaid_from &&
-                         pos[i] < d->npaid_to;
+            pi[i].paid = seen && !sc_seen_visible(seen, pos[i], 1);
         }
         qsort(pi, npos, sizeof *pi, cmp_pos_para);
         size_t w = 0;
@@ -339,7 +344,7 @@ enum sc_err sc_snippets_make(const struct sc_sdoc *d, const struct sc_textsrc *s
             break;
         }
         hit->nsnippets++;
-        e = window(d, buf, plen, terms, nterms, pos, which, npos, p, kindmask, entitled,
+        e = window(d, buf, plen, terms, nterms, pos, which, npos, p, kindmask, seen,
                    &hit->snippets[hit->nsnippets - 1]);
     }
     if (buf != small)

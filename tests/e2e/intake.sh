@@ -112,6 +112,7 @@ t_ok ".doc refusal says how to convert" grep -q 'old.doc.*docx' "$T_TMP/bad.json
 s import "$B/empty.txt" 2>"$T_TMP/plain.err"; rc=$?
 t_eq "plain refusal exits 1" 1 "$rc"
 t_ok "plain refusal names the file and the reason" grep -q "empty.txt: .*empty" "$T_TMP/plain.err"
+t_ok "plain refusal has the form docs/cli.md gives (sucai: FILE: reason)" grep -q "^sucai: $B/empty.txt: " "$T_TMP/plain.err"
 t_eq "refused files are counted in stats" 1 "$(s stats --json | python3 -c 'import json,sys; print(int(json.load(sys.stdin)["refused"] >= 11))')"
 
 s stats --json >"$T_TMP/stats.json"

@@ -70,7 +70,9 @@ t_eq "limit=100 accepted" 200 "$(req GET '/api/v1/search?q=XX&limit=100')"
 t_eq "paid hit" 200 "$(req GET '/api/v1/search?q=%E4%B9%A1%E6%9D%91%E6%95%B0%E5%AD%97%E8%B5%8B%E8%83%BD')"
 t_eq "paid hit found" 1 "$(jbody .total)"
 t_eq "paid hit flagged" true "$(jbody '.hits[0].paid')"
-t_eq "paid snippet withheld" "null" "$(jbody '[.hits[0].snippets[].text] | unique | map(tostring) | join(",")')"
+t_eq "paid hit found only in its paid part" true "$(jbody '.hits[0].paid_only')"
+t_eq "paid hit: no snippet, count or score" "0 null null" "$(jbody '"\(.hits[0].snippets | length) \(.hits[0].count) \(.hits[0].score)"')"
+t_eq "paid parts were searched" "true false 1" "$(jbody '"\(.paid_parts.searched) \(.paid_parts.readable) \(.paid_parts.only)"')"
 
 # ---- documents ----
 t_eq "docs list" 200 "$(req GET /api/v1/docs)"

@@ -9,7 +9,13 @@
 # their text only to the entitled.
 #
 # Two test documents carry unique strings in their paid parts (one paid
-# part in the middle, one running to the end) and in their free parts.
+# part in the middle, one running to the end) and in their free parts; a
+# third has free text after its paid part that lies under paid headings.
+# Every caller's answers are also checked for paid section headings
+# (withheld unless entitled). Last, the oracle attack: paid text rebuilt
+# one character at a time from search totals ("…X" | "…Y" | … with
+# limit=0, halving), from one address, from many addresses and as a free
+# user, must learn no more than the daily allowances allow.
 . "$(dirname "$0")/../lib/testlib.sh"
 . "$(dirname "$0")/lib.sh"
 http_need_tools
@@ -57,14 +63,30 @@ XX区XX办
 2023年12月20日
 EOF
 
+PAID_C=锦绣河山万里长 # the paid text the attack goes after (doc C)
+FREE_C=碧水蓝天     # free text of doc C, after its paid part, under paid headings
+cat >"$T_TMP/docs/XX县2024年素材工作要点.txt" <<EOF
+XX县2024年素材工作要点
+
+一、总体思路
+坚持问题导向，公开部分写到春风化雨##paidbegin##${PAID_C}，后面都是会员内容。
+二、核心举措
+（一）付费章节标题甲
+付费部分的正文内容。
+##paidend##
+继续落实上述举措，公开的收尾段落${FREE_C}。
+EOF
+
 LIB="$T_TMP/lib"
 s() { "$SUCAI" -L "$LIB" "$@"; }
 t_ok "library" s init
 t_ok "import the paid test documents" s import --quiet "$T_TMP/docs"
 A=$(s list --json | jq '.[] | select(.title | contains("素材管理工作的通知")) | .id')
 B=$(s list --json | jq '.[] | select(.title | contains("素材工作总结")) | .id')
+C=$(s list --json | jq '.[] | select(.title | contains("素材工作要点")) | .id')
 t_ok "doc A has a paid part in the middle" test "$(s list --json | jq ".[] | select(.id == $A) | .paid_to")" -gt 0
 t_ok "doc B has a paid part to the end" test "$(s list --json | jq ".[] | select(.id == $B) | .paid_from")" -gt 0
+t_ok "doc C has a paid part in the middle" test "$(s list --json | jq ".[] | select(.id == $C) | .paid_to")" -gt 0
 
 adduser() { # NAME TIER [ARGS]
     local n=$1 t=$2; shift 2
@@ -92,6 +114,10 @@ s user quota free 1000 >/dev/null
 s user quota vip 1000 >/dev/null
 s user quota svip 1000 >/dev/null
 for t in anonymous free vip svip; do s user check-quota $t 1000 >/dev/null; done
+# ... and many searches: the attack at the end sets its own allowances
+s config paid.free 100000 >/dev/null
+s config paid.anon 100000 >/dev/null
+s config paid.anon_all 100000 >/dev/null
 TOK_VIC=$(s token create vic | awk '{w=$NF} END {print w}')
 TOK_REV=$(s token create sam | awk '{w=$NF} END {print w}')
 TOK_DIS=$(s token create dis | awk '{w=$NF} END {print w}')
@@ -174,7 +200,7 @@ for w in "${WHO[@]}"; do
     t_eq "$w: counts for all" 1 "$(jbody .total)"
 
     t_eq "$w: list 200" 200 "$(req GET "/api/v1/docs?limit=100" "${AS[@]}")"
-    t_eq "$w: list shows titles" 2 "$(jbody '.docs | length')"
+    t_eq "$w: list shows titles" 3 "$(jbody '.docs | length')"
     t_eq "$w: list has no paid text" "0 0" "$(has "$PAID_A") $(has "$PAID_B")"
 
     for d in A B; do
@@ -217,6 +243,33 @@ for w in "${WHO[@]}"; do
     t_eq "$w: compare two drafts 200" 200 "$(req POST /api/v1/check/compare "${AS[@]}" -H 'Content-Type: application/json' \
         --data "$(jq -cn --arg a "甲：这是付费独家内容${PAID_A}的开头" --arg b "乙：这是付费独家内容${PAID_A}" '{text: $a, other: $b}')")"
     t_eq "$w: compare leaks nothing of the library's paid part" 0 "$(has 只有会员可以阅读)"
+    # paid section headings: in the reader's outline, its sections, search paths
+    req GET "/api/v1/docs/$A" "${AS[@]}" >/dev/null
+    t_eq "$w: outline A: paid headings iff entitled" "$e $e" "$(has 重点任务) $(has 建立素材台账)"
+    t_eq "$w: outline A: free headings for all" "1 1" "$(has 总体要求) $(has 工作要求)"
+    t_eq "$w: outline A: counts the paid sections iff not entitled" \
+        "$([ "$e" = 1 ] && echo null || echo 3)" "$(jbody '.paid_sections')"
+    req GET "/api/v1/docs/$B" "${AS[@]}" >/dev/null
+    t_eq "$w: outline B: paid headings iff entitled" "$e $e" "$(has 创新方式) $(has 下一步打算)"
+    req GET "/api/v1/docs/$C" "${AS[@]}" >/dev/null
+    t_eq "$w: outline C: paid headings iff entitled" "$e $e" "$(has 核心举措) $(has 付费章节标题甲)"
+    nc=$(jbody '.outline | length')
+    got=0
+    for i in $(seq 0 $((nc - 1))); do
+        req GET "/api/v1/docs/$C/sections/$i" "${AS[@]}" >/dev/null
+        [ "$(has 核心举措)$(has 付费章节标题甲)$(has "$PAID_C")" != 000 ] && got=1
+    done
+    t_eq "$w: sections of C show paid headings or text iff entitled" "$e" "$got"
+    t_eq "$w: the caller's outline is all there is" 404 "$(req GET "/api/v1/docs/$C/sections/$nc" "${AS[@]}")"
+    for mode in doc para; do
+        req GET "/api/v1/search?q=$(enc "$FREE_C")&mode=$mode" "${AS[@]}" >/dev/null
+        t_eq "$w: search $mode free text under paid headings found" 1 "$(jbody .total)"
+        t_eq "$w: search $mode section paths name paid headings iff entitled" "$e $e" \
+            "$(has 核心举措) $(has 付费章节标题甲)"
+        req GET "/api/v1/search?q=$(enc 素材)&mode=$mode&limit=100" "${AS[@]}" >/dev/null
+        [ "$e" = 0 ] && t_eq "$w: search $mode broad query: no paid headings" "0 0 0 0" \
+            "$(has 重点任务) $(has 创新方式) $(has 核心举措) $(has 下一步打算)"
+    done
 
     for fmt in txt md docx; do
         st=$(req POST /api/v1/compile "${AS[@]}" -H 'Content-Type: application/json' \
@@ -411,6 +464,19 @@ t_ok "Retry-After given" test "$(header Retry-After)" -ge 1
 login bru
 t_eq "throttled even with the right password" 429 "$ST"
 t_eq "throttle message" "too many attempts" "$(jbody .error.message | cut -c1-17)"
+# an attacker elsewhere cannot lock a member out: guesses for sam from
+# other addresses are throttled there; sam at home gets in
+for a in 127.0.0.2 127.0.0.3 127.0.0.4; do
+    for i in 1 2 3 4 5 6 7; do
+        st=$(req POST /api/v1/session --interface "$a" -H 'Content-Type: application/json' \
+            --data '{"name": "sam", "password": "wrong-password"}')
+    done
+    t_eq "guessing sam from $a is throttled there" 429 "$st"
+done
+t_eq "... with the right password too, from there" 429 \
+    "$(req POST /api/v1/session --interface 127.0.0.2 -H 'Content-Type: application/json' --data '{"name": "sam", "password": "pass-sam-word"}')"
+login sam
+t_eq "sam from home is not locked out" 200 "$ST"
 
 # ---- token revocation (while the server runs) ----
 t_eq "token before revocation" vic "$(req GET /api/v1/me -H "Authorization: Bearer $TOK_VIC" >/dev/null; jbody .user)"
@@ -451,4 +517,82 @@ t_eq "audit holds no password" 0 "$(grep -c -e 'pass-[a-z]*-word' -e wrong-passw
 
 stop_server
 t_eq "clean shutdown" 0 "$SERVER_EXIT"
+
+# ---- the oracle: paid text rebuilt from search totals ----
+# Doc C's free text ends 春风化雨 and its paid part goes on ${PAID_C}. The
+# attacker extends the known text: for candidate next characters it asks
+# "风化雨X1" | "风化雨X2" | … (title= isolates the document, limit=0) and
+# keeps the half whose total is not 0. 32 candidates: 5 answers a character.
+# A fresh library, so that the allowances below start from nothing.
+ALPHA=(锦 绣 河 山 万 里 长 春 秋 冬 夏 东 南 西 北 中 金 木 水 火 土 日 月 星 天 地 人 和 风 云 雷 电)
+ALIB="$T_TMP/alib"
+"$SUCAI" -L "$ALIB" init >/dev/null
+"$SUCAI" -L "$ALIB" import --quiet "$T_TMP/docs" >/dev/null
+echo "pass-fay-word" | "$SUCAI" -L "$ALIB" user add fay --tier free >/dev/null
+echo "pass-vic-word" | "$SUCAI" -L "$ALIB" user add vic --tier vip >/dev/null
+"$SUCAI" -L "$ALIB" config paid.anon 20 >/dev/null
+"$SUCAI" -L "$ALIB" config paid.anon_all 45 >/dev/null
+"$SUCAI" -L "$ALIB" config paid.free 25 >/dev/null
+start_server "$ALIB" || { echo "not ok - attack server start"; exit 1; }
+login fay
+login vic
+
+# attack ADDR... : prints how many characters of PAID_C it recovered, one
+# caller spread over the addresses given in turn ("fay" or "vic": that
+# session, from 127.0.0.1). ASKED (requests) is left in $T_TMP/asked.
+attack() {
+    local addrs=("$@") ctx="风化雨" right=0 asked=0 step n h i q st a
+    local cand
+    for step in $(seq 0 $((${#PAID_C} - 1))); do
+        cand=("${ALPHA[@]}")
+        n=${#cand[@]}
+        while [ "$n" -gt 1 ]; do
+            h=$((n / 2))
+            q=""
+            for ((i = 0; i < h; i++)); do q+="${q:+ | }\"$ctx${cand[$i]}\""; done
+            a=${addrs[$((asked % ${#addrs[@]}))]}
+            case $a in
+            fay | vic) st=$(req GET "/api/v1/search?q=$(enc "$q")&title=$(enc 素材工作要点)&limit=0" -b "$T_TMP/jar.$a") ;;
+            *) st=$(req GET "/api/v1/search?q=$(enc "$q")&title=$(enc 素材工作要点)&limit=0" --interface "$a") ;;
+            esac
+            asked=$((asked + 1))
+            [ "$st" = 200 ] || break 2
+            if [ "$(jbody .total)" -gt 0 ]; then
+                cand=("${cand[@]:0:$h}"); n=$h
+            else
+                cand=("${cand[@]:$h}"); n=$((n - h))
+            fi
+        done
+        [ "${cand[0]}" = "${PAID_C:$step:1}" ] || break
+        right=$((right + 1))
+        ctx="${ctx:1}${cand[0]}"
+    done
+    echo "$asked" >"$T_TMP/asked"
+    echo "$right"
+}
+
+got=$(attack 127.0.0.2)
+echo "# one address: $got of ${#PAID_C} characters in $(cat "$T_TMP/asked") requests"
+t_ok "attack from one address learns at most its allowance (20 answers: 4 characters, +1 guessed): got $got" test "$got" -le 5
+t_eq "past the allowance the answer says paid parts were not searched" "false" "$(jbody .paid_parts.searched)"
+t_ok "... and why" test -n "$(jbody '.paid_parts.note // empty')"
+req GET "/api/v1/search?q=$(enc "风化雨${PAID_C:0:1}")&title=$(enc 素材工作要点)&limit=0" --interface 127.0.0.2 >/dev/null
+t_eq "past the allowance a paid match counts nothing" 0 "$(jbody .total)"
+req GET "/api/v1/search?q=$(enc 春风化雨)&limit=0" --interface 127.0.0.2 >/dev/null
+t_eq "... while free text still matches" 1 "$(jbody .total)"
+addrs=()
+for i in $(seq 3 40); do addrs+=("127.0.0.$i"); done
+got=$(attack "${addrs[@]}")
+echo "# 38 addresses: $got of ${#PAID_C} characters in $(cat "$T_TMP/asked") requests"
+t_ok "changing addresses does not multiply it (45 for all visitors, 20 of them spent): got $got" test "$got" -le 6
+req GET "/api/v1/search?q=$(enc "风化雨${PAID_C:0:1}")&title=$(enc 素材工作要点)&limit=0" --interface 127.0.0.99 >/dev/null
+t_eq "a new address finds the visitors' allowance used up" "0 false" "$(jbody '"\(.total) \(.paid_parts.searched)"')"
+got=$(attack fay)
+echo "# a free account: $got of ${#PAID_C} characters in $(cat "$T_TMP/asked") requests"
+t_ok "a free account learns at most its allowance (25 answers: 5 characters, +1 guessed): got $got" test "$got" -le 6
+t_eq "the free account's answer says so" "false" "$(jbody .paid_parts.searched)"
+got=$(attack vic)
+t_eq "an entitled caller is not limited (it reads the text anyway)" "${#PAID_C}" "$got"
+t_eq "... and its answers count paid text" "true true" "$(jbody '"\(.paid_parts.searched) \(.paid_parts.readable)"')"
+stop_server
 t_done

@@ -114,7 +114,7 @@ static void import_and_read_back(void **state)
     assert_int_equal(doc.paid_from, -1);
     assert_true(doc.nsections >= 3);
     struct sc_buf b = SC_BUF_INIT;
-    sc_doc_json(&b, &doc, 1);
+    sc_doc_json(&b, &doc, &(struct sc_view){ 1, 0 });
     assert_non_null(strstr(b.data, "\"source\": {\"file\": \"a.txt\", \"part\": 1}"));
     assert_non_null(strstr(b.data, "\"outline\": [{\"level\": 1"));
     assert_non_null(strstr(b.data, "\"locked\": false"));
@@ -204,12 +204,12 @@ static void paid_text_is_withheld_in_json(void **state)
     assert_true(doc.paid_from > 0);
     assert_null(strstr(doc.text, "##paid"));
     struct sc_buf b = SC_BUF_INIT;
-    sc_doc_json(&b, &doc, 0);
+    sc_doc_json(&b, &doc, &(struct sc_view){ 0, 0 });
     assert_null(strstr(b.data, "秘密"));
     assert_non_null(strstr(b.data, "\"locked\": true"));
     assert_non_null(strstr(b.data, "免费的第一段"));
     sc_buf_reset(&b);
-    sc_doc_json(&b, &doc, 1);
+    sc_doc_json(&b, &doc, &(struct sc_view){ 1, 0 });
     assert_non_null(strstr(b.data, "秘密"));
     sc_buf_release(&b);
     sc_doc_release(&doc);

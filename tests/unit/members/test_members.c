@@ -311,35 +311,44 @@ static void throttle_and_backoff(void **state)
     struct sc_diag d = { 0 };
     for (int i = 0; i < SC_LOGIN_FREE_FAILURES; i++)
         assert_int_equal(sc_login(t->lib, "amy", "bad guess", "10.0.0.1", &r, NULL), SC_EDENIED);
-    /* now refused, even with the right password, and from another address */
-    assert_int_equal(sc_login(t->lib, "amy", "correct horse", "10.0.0.2", &r, &d), SC_ELIMIT);
+    /* refused from that address, even with the right password */
+    assert_int_equal(sc_login(t->lib, "amy", "correct horse", "10.0.0.1", &r, &d), SC_ELIMIT);
     assert_string_equal(d.msg, "too many attempts, try again in 30 s");
     assert_int_equal(has_audit(t->lib, "login_refused", "name=amy (throttled)"), 1);
     /* refused attempts are not counted as failures */
-    assert_int_equal(q_int(t->lib, "SELECT count(*) FROM login_failures WHERE key = 'u:amy'"),
-                     SC_LOGIN_FREE_FAILURES);
+    assert_int_equal(
+        q_int(t->lib, "SELECT count(*) FROM login_failures WHERE key = 'p:amy|10.0.0.1'"),
+        SC_LOGIN_FREE_FAILURES);
+    /* the owner elsewhere is not locked out */
+    assert_int_equal(sc_login(t->lib, "amy", "correct horse", "10.0.0.2", &r, NULL), SC_OK);
     fake_now += 10;
     sc_diag_clear(&d);
-    assert_int_equal(sc_login(t->lib, "amy", "correct horse", NULL, &r, &d), SC_ELIMIT);
+    assert_int_equal(sc_login(t->lib, "amy", "correct horse", "10.0.0.1", &r, &d), SC_ELIMIT);
     assert_string_equal(d.msg, "too many attempts, try again in 20 s");
     /* after the wait one more guess; a failure doubles the wait */
     fake_now += 20;
-    assert_int_equal(sc_login(t->lib, "amy", "bad guess", NULL, &r, NULL), SC_EDENIED);
+    assert_int_equal(sc_login(t->lib, "amy", "bad guess", "10.0.0.1", &r, NULL), SC_EDENIED);
     sc_diag_clear(&d);
-    assert_int_equal(sc_login(t->lib, "amy", "correct horse", NULL, &r, &d), SC_ELIMIT);
+    assert_int_equal(sc_login(t->lib, "amy", "correct horse", "10.0.0.1", &r, &d), SC_ELIMIT);
     assert_string_equal(d.msg, "too many attempts, try again in 60 s");
     fake_now += 60;
-    assert_int_equal(sc_login(t->lib, "amy", "bad guess", NULL, &r, NULL), SC_EDENIED);
+    assert_int_equal(sc_login(t->lib, "amy", "bad guess", "10.0.0.1", &r, NULL), SC_EDENIED);
     sc_diag_clear(&d);
-    assert_int_equal(sc_login(t->lib, "amy", "correct horse", NULL, &r, &d), SC_ELIMIT);
+    assert_int_equal(sc_login(t->lib, "amy", "correct horse", "10.0.0.1", &r, &d), SC_ELIMIT);
     assert_string_equal(d.msg, "too many attempts, try again in 120 s");
-    /* the name is what counts, case-insensitively */
-    assert_int_equal(sc_login(t->lib, "AMY", "correct horse", NULL, &r, NULL), SC_ELIMIT);
-    /* after the wait the right password works and clears the count */
+    /* the name is what counts, case-insensitively; one IPv6 /64 is one address */
+    assert_int_equal(sc_login(t->lib, "AMY", "correct horse", "10.0.0.1", &r, NULL), SC_ELIMIT);
+    for (int i = 0; i < SC_LOGIN_FREE_FAILURES; i++)
+        assert_int_equal(sc_login(t->lib, "amy", "bad guess", "2001:db8::1", &r, NULL),
+                         SC_EDENIED);
+    assert_int_equal(sc_login(t->lib, "amy", "correct horse", "2001:db8::ffff", &r, NULL),
+                     SC_ELIMIT);
+    /* after the wait the right password works and clears that address's count */
     fake_now += 120;
-    assert_int_equal(sc_login(t->lib, "amy", "correct horse", NULL, &r, NULL), SC_OK);
-    assert_int_equal(q_int(t->lib, "SELECT count(*) FROM login_failures WHERE key = 'u:amy'"), 0);
-    assert_int_equal(sc_login(t->lib, "amy", "bad guess", NULL, &r, NULL), SC_EDENIED);
+    assert_int_equal(sc_login(t->lib, "amy", "correct horse", "10.0.0.1", &r, NULL), SC_OK);
+    assert_int_equal(
+        q_int(t->lib, "SELECT count(*) FROM login_failures WHERE key = 'p:amy|10.0.0.1'"), 0);
+    assert_int_equal(sc_login(t->lib, "amy", "bad guess", "10.0.0.1", &r, NULL), SC_EDENIED);
 
     /* unknown names are throttled the same way (nothing to learn) */
     for (int i = 0; i < SC_LOGIN_FREE_FAILURES; i++)
@@ -349,14 +358,63 @@ static void throttle_and_backoff(void **state)
     /* the wait is capped at an hour */
     q_exec(t->lib, "DELETE FROM login_failures");
     for (int i = 0; i < 20; i++)
-        q_exec(t->lib, "INSERT INTO login_failures VALUES('u:amy', 1700000000)");
+        q_exec(t->lib, "INSERT INTO login_failures VALUES('p:amy|10.0.0.1', 1700000000)");
     fake_now = 1700000000;
     sc_diag_clear(&d);
-    assert_int_equal(sc_login(t->lib, "amy", "correct horse", NULL, &r, &d), SC_ELIMIT);
+    assert_int_equal(sc_login(t->lib, "amy", "correct horse", "10.0.0.1", &r, &d), SC_ELIMIT);
     assert_string_equal(d.msg, "too many attempts, try again in 3600 s");
     /* failures older than a day are forgotten */
     fake_now += 86400 + 1;
-    assert_int_equal(sc_login(t->lib, "amy", "correct horse", NULL, &r, NULL), SC_OK);
+    assert_int_equal(sc_login(t->lib, "amy", "correct horse", "10.0.0.1", &r, NULL), SC_OK);
+}
+
+static unsigned SLEPT, SLOWED;
+static void count_sleep(unsigned ms)
+{
+    SLEPT += ms;
+    SLOWED++;
+}
+
+/* Guessing one name from many addresses: each address is throttled, the
+ * name's own count only slows every attempt for it, and the owner still
+ * gets in. */
+static void throttle_distributed(void **state)
+{
+    struct tlib *t = *state;
+    add_user(t->lib, "amy", SC_TIER_FREE, 0, 0);
+    void (*saved)(unsigned) = sc_members_sleep_ms;
+    sc_members_sleep_ms = count_sleep;
+    SLEPT = SLOWED = 0;
+    struct sc_login_result r;
+    char addr[32];
+    int denied = 0, limited = 0;
+    for (int a = 0; a < 2 * SC_LOGIN_SLOW_FAILURES / SC_LOGIN_FREE_FAILURES + 10; a++) {
+        snprintf(addr, sizeof addr, "198.51.%d.%d", a / 200, a % 200);
+        for (int i = 0; i < SC_LOGIN_FREE_FAILURES + 2; i++) {
+            enum sc_err e = sc_login(t->lib, "amy", "bad guess", addr, &r, NULL);
+            denied += e == SC_EDENIED;
+            limited += e == SC_ELIMIT;
+        }
+    }
+    /* every address got its five, no more */
+    assert_int_equal(denied, (2 * SC_LOGIN_SLOW_FAILURES / SC_LOGIN_FREE_FAILURES + 10) *
+                                 SC_LOGIN_FREE_FAILURES);
+    assert_int_equal(limited, (2 * SC_LOGIN_SLOW_FAILURES / SC_LOGIN_FREE_FAILURES + 10) * 2);
+    /* past SC_LOGIN_SLOW_FAILURES from anywhere, attempts were slowed */
+    assert_true(SLOWED >= (unsigned)SC_LOGIN_SLOW_FAILURES);
+    assert_true(SLEPT >= (unsigned)SC_LOGIN_SLOW_FAILURES * SC_LOGIN_SLOW_MS);
+    /* the owner, from home: slowed, not refused */
+    unsigned before = SLOWED;
+    assert_int_equal(sc_login(t->lib, "amy", "correct horse", "203.0.113.5", &r, NULL), SC_OK);
+    assert_int_equal(SLOWED, before + 1);
+    /* the slowing is capped */
+    q_exec(t->lib, "DELETE FROM login_failures");
+    for (int i = 0; i < 20 * SC_LOGIN_SLOW_FAILURES; i++)
+        q_exec(t->lib, "INSERT INTO login_failures VALUES('u:amy', 1700000000)");
+    SLEPT = SLOWED = 0;
+    assert_int_equal(sc_login(t->lib, "amy", "correct horse", "203.0.113.5", &r, NULL), SC_OK);
+    assert_int_equal(SLEPT, SC_LOGIN_SLOW_MAX_MS);
+    sc_members_sleep_ms = saved;
 }
 
 static void throttle_per_address(void **state)
@@ -394,7 +452,7 @@ static void *guess(void *arg)
     struct sc_login_result r;
     pthread_barrier_wait(g->go);
     for (int i = 0; i < 6; i++) {
-        enum sc_err e = sc_login(g->lib, "amy", "bad guess", NULL, &r, NULL);
+        enum sc_err e = sc_login(g->lib, "amy", "bad guess", "10.1.1.1", &r, NULL);
         if (e == SC_EDENIED)
             g->denied++;
         else if (e == SC_ELIMIT)
@@ -645,6 +703,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(unknown_user_timing, tlib_setup, tlib_teardown),
         cmocka_unit_test_setup_teardown(throttle_and_backoff, tlib_setup, tlib_teardown),
         cmocka_unit_test_setup_teardown(throttle_per_address, tlib_setup, tlib_teardown),
+        cmocka_unit_test_setup_teardown(throttle_distributed, tlib_setup, tlib_teardown),
         cmocka_unit_test_setup_teardown(throttle_parallel, tlib_setup, tlib_teardown),
         cmocka_unit_test_setup_teardown(disabled_user, tlib_setup, tlib_teardown),
         cmocka_unit_test_setup_teardown(change_password, tlib_setup, tlib_teardown),

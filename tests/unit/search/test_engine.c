@@ -262,19 +262,55 @@ static void test_snippet_offsets(void **state)
     sc_results_release(&r);
 }
 
+/* A caller who may not read paid text: matched on the free text; the paid
+ * part counts only while the caller's allowance grants it, and then only
+ * as "found in the paid part". */
+static enum sc_err search_unentitled(const char *q, int para, size_t limit, int flags,
+                                     struct sc_results *r)
+{
+    struct sc_search_opts o = {0};
+    o.query = q;
+    o.mode = para ? SC_SEARCH_PARA : SC_SEARCH_DOC;
+    o.limit = limit;
+    struct sc_diag d = {0};
+    return sc_engine_search_ex(F.snap, &(struct sc_textsrc){fixture_read, &F}, &o, flags, r, &d);
+}
+
 static void test_paid(void **state)
 {
     (void)state;
     struct sc_results r;
     struct sc_diag d = {0};
-    assert_int_equal(fixture_search(&F, "具体做法", 0, 10, 0, &r, &d), SC_OK);
-    assert_int_equal(r.total, 1);
-    assert_true(r.hits[0].paid);
-    assert_int_equal(r.hits[0].nsnippets, 1);
-    assert_null(r.hits[0].snippets[0].text);
-    assert_true(r.hits[0].snippets[0].paid);
+    /* no allowance: the paid part does not match at all */
+    assert_int_equal(search_unentitled("具体做法", 0, 10, 0, &r), SC_OK);
+    assert_int_equal(r.total, 0);
+    assert_int_equal(r.paid, SC_PAID_FREE_ONLY);
     sc_results_release(&r);
+    /* granted: found, and nothing else told */
+    assert_int_equal(search_unentitled("具体做法", 0, 10, SC_ENGINE_PAID_MATCHES, &r), SC_OK);
+    assert_int_equal(r.total, 1);
+    assert_int_equal(r.paid_only, 1);
+    assert_int_equal(r.paid, SC_PAID_FOUND);
+    assert_true(r.hits[0].paid);
+    assert_true(r.hits[0].paid_only);
+    assert_int_equal(r.hits[0].count, -1);
+    assert_int_equal(r.hits[0].nsnippets, 0);
+    struct sc_buf b = SC_BUF_INIT;
+    sc_results_json(&b, &r, SC_SEARCH_DOC);
+    assert_null(strstr(b.data, "具体做法"));
+    assert_non_null(strstr(b.data, "\"count\": null"));
+    sc_buf_release(&b);
+    sc_results_release(&r);
+    /* paragraph mode: one unit for the paid part, no paragraph named */
+    assert_int_equal(search_unentitled("具体做法", 1, 10, SC_ENGINE_PAID_MATCHES, &r), SC_OK);
+    assert_int_equal(r.total, 1);
+    assert_true(r.hits[0].paid_only);
+    assert_int_equal(r.hits[0].paragraph, -1);
+    sc_results_release(&r);
+    /* entitled: as any text */
     assert_int_equal(fixture_search(&F, "具体做法", 0, 10, 1, &r, &d), SC_OK);
+    assert_int_equal(r.paid, SC_PAID_READ);
+    assert_false(r.hits[0].paid_only);
     assert_non_null(r.hits[0].snippets[0].text);
     assert_non_null(strstr(r.hits[0].snippets[0].text, "具体做法"));
     sc_results_release(&r);
@@ -283,6 +319,25 @@ static void test_paid(void **state)
     assert_false(r.hits[0].paid);
     assert_non_null(r.hits[0].snippets[0].text);
     assert_null(strstr(r.hits[0].snippets[0].text, "付费部分"));
+    sc_results_release(&r);
+    /* counts and ranks come from the free text: 依法行政 is free in 1 and 2
+     * and paid in 5 */
+    assert_int_equal(search_unentitled("依法行政", 0, 10, 0, &r), SC_OK);
+    assert_int_equal(r.total, 2);
+    for (size_t h = 0; h < r.nhits; h++)
+        assert_true(r.hits[h].id != 5);
+    sc_results_release(&r);
+    assert_int_equal(search_unentitled("依法行政", 0, 10, SC_ENGINE_PAID_MATCHES, &r), SC_OK);
+    assert_int_equal(r.total, 3);
+    assert_int_equal(r.hits[2].id, 5); /* found only in its paid part: ranked last */
+    assert_true(r.hits[2].paid_only);
+    sc_results_release(&r);
+    /* a NOT on a paid word: the free text has none of it */
+    assert_int_equal(search_unentitled("情况 -具体做法", 0, 10, 0, &r), SC_OK);
+    int found5 = 0;
+    for (size_t h = 0; h < r.nhits; h++)
+        found5 |= r.hits[h].id == 5;
+    assert_true(found5);
     sc_results_release(&r);
 }
 

@@ -6,6 +6,14 @@
  * must be equal and every returned id must match; the same index merged
  * into one segment from its postings must give the same counts.
  *
+ * A third of the documents have a paid range (from a random place, to the
+ * end or to a later place). An entitled caller's answers are those of the
+ * full text. For a caller who may not read paid text the oracle blanks the
+ * withheld characters (the library's cut, mapped as the index maps it):
+ * counts must be those of that text, and with paid matches granted the
+ * documents found only in their paid part must be exactly those the full
+ * text adds.
+ *
  * SUCAI_PROPERTY_QUERIES (default 200) and SUCAI_PROPERTY_DOCS (default
  * 300 files) size the run; skipped when ../shared is absent.
  */
@@ -26,7 +34,7 @@ struct odoc {
 };
 
 static struct sc_doc *DOCS;
-static struct odoc *ORC;
+static struct odoc *ORC, *ORV; /* full normalised text; with withheld characters blanked */
 static size_t NDOCS;
 static struct fixture F, M; /* three segments; the same merged into one */
 static int HAVE;
@@ -76,6 +84,7 @@ static int setup(void **state)
         want = nn;
     DOCS = calloc(want ? want : 1, sizeof *DOCS);
     ORC = calloc(want ? want : 1, sizeof *ORC);
+    ORV = calloc(want ? want : 1, sizeof *ORV);
     /* every k-th file, so the sample spans the corpus */
     size_t step = want ? nn / want : 1;
     for (size_t i = 0; i < want; i++) {
@@ -94,9 +103,37 @@ static int setup(void **state)
         doc->year = 2015 + (int)(i % 10);
         doc->paid_from = -1;
         doc->paid_to = -1;
+        int64_t ncp = (int64_t)sc_utf8_count(data, len);
+        if (i % 3 == 1 && ncp > 4) {
+            /* anywhere from the title on (the title itself stays free) */
+            doc->paid_from = (int64_t)(rnd() % (uint64_t)ncp);
+            if (rnd() % 2)
+                doc->paid_to = doc->paid_from + 1 + (int64_t)(rnd() % (uint64_t)(ncp - doc->paid_from));
+        }
         struct sc_buf nb = SC_BUF_INIT;
-        sc_normalize(data, len, &nb, NULL);
+        uint32_t *map = NULL;
+        sc_normalize(data, len, &nb, &map);
         ORC[NDOCS].norm = sc_buf_take(&nb, &ORC[NDOCS].len);
+        /* the visible text: normalised characters from withheld original
+         * bytes become U+E000, which no term holds ('\n' stays: paragraphs
+         * are structure) */
+        struct sc_cut cut;
+        struct sc_buf vb = SC_BUF_INIT;
+        int cutting = sc_doc_cut(doc, NULL, &cut);
+        size_t bf = cutting ? sc_utf8_offset(data, len, (size_t)cut.from) : 0;
+        size_t bt = cutting ? sc_utf8_offset(data, len, (size_t)cut.to) : 0;
+        for (size_t b = 0; b < ORC[NDOCS].len;) {
+            size_t k = 1;
+            while (b + k < ORC[NDOCS].len && ((unsigned char)ORC[NDOCS].norm[b + k] & 0xC0) == 0x80)
+                k++;
+            if (cutting && ORC[NDOCS].norm[b] != '\n' && map[b] >= bf && map[b] < bt)
+                sc_buf_adds(&vb, "\xee\x80\x80");
+            else
+                sc_buf_add(&vb, ORC[NDOCS].norm + b, k);
+            b += k;
+        }
+        ORV[NDOCS].norm = sc_buf_take(&vb, &ORV[NDOCS].len);
+        free(map);
         NDOCS++;
     }
     for (size_t i = 0; i < nn; i++)
@@ -127,9 +164,11 @@ static int teardown(void **state)
         free(DOCS[i].text);
         free(DOCS[i].title);
         free(ORC[i].norm);
+        free(ORV[i].norm);
     }
     free(DOCS);
     free(ORC);
+    free(ORV);
     return 0;
 }
 
@@ -367,10 +406,151 @@ static void test_pruned_ranking(void **state)
     assert_int_equal(bad, 0);
 }
 
+/* Paragraphs that match q in the full text but not in the visible one. */
+static int paid_adds_para(const struct odoc *full, const struct odoc *vis, const struct oq *q)
+{
+    const char *p = full->norm, *pe = full->norm + full->len;
+    const char *v = vis->norm, *ve = vis->norm + vis->len;
+    for (;;) {
+        const char *nl = memchr(p, '\n', (size_t)(pe - p));
+        const char *vl = memchr(v, '\n', (size_t)(ve - v));
+        struct odoc a = {(char *)p, nl ? (size_t)(nl - p) : (size_t)(pe - p)};
+        struct odoc b = {(char *)v, vl ? (size_t)(vl - v) : (size_t)(ve - v)};
+        int64_t na, nb;
+        doc_match(&a, q, &na);
+        doc_match(&b, q, &nb);
+        if (na && !nb)
+            return 1;
+        if (!nl || !vl)
+            return 0;
+        p = nl + 1;
+        v = vl + 1;
+    }
+}
+
+static enum sc_err search_flags(const struct fixture *f, const char *q, int para, size_t limit,
+                                int entitled, int flags, struct sc_results *r)
+{
+    struct sc_search_opts o = {0};
+    o.query = q;
+    o.mode = para ? SC_SEARCH_PARA : SC_SEARCH_DOC;
+    o.limit = limit;
+    o.entitled = entitled;
+    struct sc_diag d = {0};
+    return sc_engine_search_ex(f->snap, NULL, &o, flags, r, &d);
+}
+
+static void test_random_queries_unentitled(void **state)
+{
+    (void)state;
+    if (!HAVE)
+        skip();
+    assert_true(F.snap->npaid > 0);
+    size_t nq = env_size("SUCAI_PROPERTY_QUERIES", 200);
+    size_t bad = 0, differ = 0;
+    for (size_t qi = 0; qi < nq; qi++) {
+        char t[2][64], x[64];
+        struct oq q = {0};
+        unsigned shape = (unsigned)(rnd() % 6);
+        q.nand = shape < 4 ? 1 : 2;
+        int ok = 0;
+        for (size_t i = 0; i < q.nand; i++) {
+            ok |= pick_term(t[i], sizeof t[i], 0);
+            q.and_t[i] = t[i];
+            q.and_l[i] = strlen(t[i]);
+        }
+        if (shape == 3) {
+            ok |= pick_term(x, sizeof x, 0);
+            q.not_t = x;
+            q.not_l = strlen(x);
+        }
+        if (ok)
+            continue;
+        char qs[256];
+        size_t w = 0;
+        for (size_t i = 0; i < q.nand; i++)
+            w += (size_t)snprintf(qs + w, sizeof qs - w, "%s%s", i ? " " : "", t[i]);
+        if (q.not_t)
+            w += (size_t)snprintf(qs + w, sizeof qs - w, " -%s", x);
+        int64_t vis_docs = 0, vis_paras = 0, adds_docs = 0, adds_para_docs = 0;
+        char *vmatch = calloc(NDOCS, 1), *amatch = calloc(NDOCS, 1);
+        for (size_t d = 0; d < NDOCS; d++) {
+            int64_t np, nf;
+            int v = doc_match(&ORV[d], &q, &np);
+            int fm = doc_match(&ORC[d], &q, &nf);
+            vmatch[d] = (char)v;
+            vis_docs += v;
+            vis_paras += np;
+            if (fm && !v) {
+                amatch[d] = 1;
+                adds_docs++;
+            }
+            adds_para_docs += !q.not_t && paid_adds_para(&ORC[d], &ORV[d], &q);
+        }
+        differ += adds_docs > 0;
+        struct sc_results r;
+        for (int m = 0; m < 2; m++) {
+            const struct fixture *f = m ? &M : &F;
+            if (search_flags(f, qs, 0, 100, 0, 0, &r) != SC_OK || r.total != vis_docs) {
+                fprintf(stderr, "unentitled %s: got %lld, want %lld\n", qs, (long long)r.total,
+                        (long long)vis_docs);
+                bad++;
+            }
+            for (size_t h = 0; h < r.nhits; h++) {
+                size_t idx = (size_t)(r.hits[h].id - 1) / 3;
+                if (idx >= NDOCS || !vmatch[idx] || r.hits[h].paid_only) {
+                    fprintf(stderr, "unentitled %s: id %lld is not a free match\n", qs,
+                            (long long)r.hits[h].id);
+                    bad++;
+                }
+            }
+            sc_results_release(&r);
+            if (search_flags(f, qs, 0, 100, 0, SC_ENGINE_PAID_MATCHES, &r) != SC_OK ||
+                r.total != vis_docs + adds_docs || r.paid_only != adds_docs) {
+                fprintf(stderr, "granted %s: got %lld (%lld paid only), want %lld + %lld\n", qs,
+                        (long long)r.total, (long long)r.paid_only, (long long)vis_docs,
+                        (long long)adds_docs);
+                bad++;
+            }
+            for (size_t h = 0; h < r.nhits; h++) {
+                size_t idx = (size_t)(r.hits[h].id - 1) / 3;
+                const char *want = r.hits[h].paid_only ? amatch : vmatch;
+                if (idx >= NDOCS || !want[idx]) {
+                    fprintf(stderr, "granted %s: id %lld wrongly %s\n", qs,
+                            (long long)r.hits[h].id, r.hits[h].paid_only ? "paid only" : "free");
+                    bad++;
+                }
+            }
+            sc_results_release(&r);
+            if (!q.not_t) {
+                if (search_flags(f, qs, 1, 0, 0, 0, &r) != SC_OK || r.total != vis_paras) {
+                    fprintf(stderr, "unentitled para %s: got %lld, want %lld\n", qs,
+                            (long long)r.total, (long long)vis_paras);
+                    bad++;
+                }
+                sc_results_release(&r);
+                if (search_flags(f, qs, 1, 0, 0, SC_ENGINE_PAID_MATCHES, &r) != SC_OK ||
+                    r.total != vis_paras + adds_para_docs) {
+                    fprintf(stderr, "granted para %s: got %lld, want %lld + %lld\n", qs,
+                            (long long)r.total, (long long)vis_paras, (long long)adds_para_docs);
+                    bad++;
+                }
+                sc_results_release(&r);
+            }
+        }
+        free(vmatch);
+        free(amatch);
+    }
+    /* the paid ranges made a difference often enough to test something */
+    assert_true(differ * 10 >= nq);
+    assert_int_equal(bad, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_random_queries),
+        cmocka_unit_test(test_random_queries_unentitled),
         cmocka_unit_test(test_pruned_ranking),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
