@@ -314,28 +314,28 @@ done
 # favourites, history, cart. Lists and feeds never carry paid text, for
 # anyone; 提纲 leaves out the headings of paid parts for those not entitled;
 # the shelf needs an account.
-PAID_C=银杏紫檀九号 # in the paid part of doc C, imported after the searches are saved
-FREE_C=丹枫迎秋
+PAID_D=银杏紫檀九号 # in the paid part of doc D, imported after the searches are saved
+FREE_D=丹枫迎秋
 declare -A ACCT=([anon]=0 [fay]=1 [vic]=1 [sam]=1 [eve]=1 [ada]=1 [old]=1 [tok_vic]=1 [tok_rev]=0 [dis]=0 [tok_dis]=0)
 for w in fay vic; do
     as "$w"
     t_eq "$w: save a search on the paid words of a coming document" 201 \
-        "$(req POST /api/v1/watches "${AS[@]}" -H 'Content-Type: application/json' --data "{\"query\": \"银杏紫檀 | $FREE_C\"}")"
+        "$(req POST /api/v1/watches "${AS[@]}" -H 'Content-Type: application/json' --data "{\"query\": \"银杏紫檀 | $FREE_D\"}")"
 done
 mkdir -p "$T_TMP/docs2"
-printf '%s\n' "XX区2024年素材管理工作总结" "" "今年以来素材工作稳步推进，公开部分写有${FREE_C}。" "##paidbegin##" \
-    "一、付费独家做法" "具体经验是${PAID_C}，仅供会员阅读。" "##paidend##" >"$T_TMP/docs2/XX区2024年素材管理工作总结.txt"
-t_ok "import doc C with a paid part" s import --quiet "$T_TMP/docs2"
-C=$(s list --json | jq '.[] | select(.title | contains("素材管理工作总结")) | .id')
+printf '%s\n' "XX区2024年素材管理工作总结" "" "今年以来素材工作稳步推进，公开部分写有${FREE_D}。" "##paidbegin##" \
+    "一、付费独家做法" "具体经验是${PAID_D}，仅供会员阅读。" "##paidend##" >"$T_TMP/docs2/XX区2024年素材管理工作总结.txt"
+t_ok "import doc D with a paid part" s import --quiet "$T_TMP/docs2"
+D=$(s list --json | jq '.[] | select(.title | contains("素材管理工作总结")) | .id')
 GA=$(s list --json | jq -r ".[] | select(.id == $A) | .genre")
-GC=$(s list --json | jq -r ".[] | select(.id == $C) | .genre")
-nopaid() { echo "$(has "$PAID_A") $(has "$PAID_B") $(has "$PAID_C")"; }
+GD=$(s list --json | jq -r ".[] | select(.id == $D) | .genre")
+nopaid() { echo "$(has "$PAID_A") $(has "$PAID_B") $(has "$PAID_D")"; }
 for w in "${WHO[@]}"; do
     as "$w"
     e=${ENT[$w]}
     t_eq "$w: updates 200" 200 "$(req GET '/api/v1/updates?limit=100' "${AS[@]}")"
     t_eq "$w: updates carry no paid text" "0 0 0" "$(nopaid)"
-    t_eq "$w: updates show the free opening" 1 "$(has "$FREE_C")"
+    t_eq "$w: updates show the free opening" 1 "$(has "$FREE_D")"
     t_eq "$w: the updates feed 200" 200 "$(req GET '/api/v1/feeds/updates' "${AS[@]}")"
     t_eq "$w: the feed carries no paid text" "0 0 0" "$(nopaid)"
     t_eq "$w: suggest 200" 200 "$(req GET "/api/v1/suggest?q=$(enc 素材)&limit=50" "${AS[@]}")"
@@ -343,7 +343,7 @@ for w in "${WHO[@]}"; do
     t_eq "$w: outline-stats 200" 200 "$(req GET "/api/v1/outline-stats?genre=$(enc "$GA")&headings=100" "${AS[@]}")"
     t_eq "$w: 提纲 shows the paid part's heading iff entitled" "$e" "$(has 重点任务)"
     t_eq "$w: 提纲 carries no paid body text" "0 0 0" "$(nopaid)"
-    req GET "/api/v1/outline-stats?genre=$(enc "$GC")&headings=100" "${AS[@]}" >/dev/null
+    req GET "/api/v1/outline-stats?genre=$(enc "$GD")&headings=100" "${AS[@]}" >/dev/null
     t_eq "$w: 提纲 of C's genre: its paid heading iff entitled" "$e" "$(has 付费独家做法)"
     t_eq "$w: near duplicates 200" 200 "$(req GET "/api/v1/docs/$A/near" "${AS[@]}")"
     t_eq "$w: near: no paid text" "0 0 0" "$(nopaid)"
@@ -361,19 +361,19 @@ for w in "${WHO[@]}"; do
     req GET "/api/v1/docs/$B" "${AS[@]}" >/dev/null
     t_eq "$w: history 200" 200 "$(req GET /api/v1/history "${AS[@]}")"
     t_eq "$w: history lists B, no paid text" "1 0 0 0" "$(jbody "[.items[].id] | index($B) != null | if . then 1 else 0 end") $(nopaid)"
-    t_eq "$w: cart set" 200 "$(req POST /api/v1/cart "${AS[@]}" -H 'Content-Type: application/json' --data "{\"ids\": [$A, $B, $C]}")"
+    t_eq "$w: cart set" 200 "$(req POST /api/v1/cart "${AS[@]}" -H 'Content-Type: application/json' --data "{\"ids\": [$A, $B, $D]}")"
     t_eq "$w: cart carries no paid text" "0 0 0" "$(nopaid)"
     t_eq "$w: watches 200" 200 "$(req GET /api/v1/watches "${AS[@]}")"
     wid=$(jbody '.watches[0].id // empty')
     if [ -n "$wid" ]; then
         t_eq "$w: the saved search found C" 200 "$(req GET "/api/v1/watches/$wid" "${AS[@]}")"
-        t_eq "$w: C among its matches" 1 "$(jbody "[.hits[].id] | index($C) != null | if . then 1 else 0 end")"
+        t_eq "$w: C among its matches" 1 "$(jbody "[.hits[].id] | index($D) != null | if . then 1 else 0 end")"
         t_eq "$w: matches carry no paid text" "0 0 0" "$(nopaid)"
         t_eq "$w: its feed" 201 "$(req POST "/api/v1/watches/$wid/feed" "${AS[@]}")"
         url=$(jbody .url)
         t_eq "$w: the feed 200" 200 "$(req GET "$url")"
         t_eq "$w: the private feed carries no paid text (vip or not)" "0 0 0" "$(nopaid)"
-        t_eq "$w: but the free opening" 1 "$(has "$FREE_C")"
+        t_eq "$w: but the free opening" 1 "$(has "$FREE_D")"
     fi
 done
 
