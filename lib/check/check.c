@@ -4,7 +4,7 @@
  */
 #include "check/check_int.h"
 
-#include "library/library_int.h"
+#include "search/index.h"
 #include "sucai/ingest.h"
 
 #include <stdlib.h>

@@ -6,7 +6,7 @@
 #ifndef SC_FEED_INT_H
 #define SC_FEED_INT_H
 
-#include "library/store.h"
+#include "store/handle.h"
 #include "sucai/feed.h"
 #include "sucai/json.h"
 

@@ -74,26 +74,26 @@ enum sc_err sc_library_uuid(struct sc_library *lib, char out[37], struct sc_diag
                  "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", r[0], r[1],
                  r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], r[11], r[12], r[13], r[14],
                  r[15]);
-        sqlite3_stmt *st =
-            sc_store_prepare(lib, "INSERT OR IGNORE INTO meta(key, value) VALUES('uuid', ?)", diag);
+        struct sc_stmt *st =
+            sc_store_prepare(lib->db, "INSERT OR IGNORE INTO meta(key, value) VALUES('uuid', ?)", diag);
         if (!st)
             return SC_ESTORE;
-        sqlite3_bind_text(st, 1, u, -1, SQLITE_TRANSIENT);
-        int rc = sqlite3_step(st);
-        sqlite3_finalize(st);
-        if (rc != SQLITE_DONE)
-            return sc_store_fail(lib, diag);
+        sc_stmt_bind_text_copy(st, 1, u, -1);
+        int rc = sc_stmt_step(st);
+        sc_stmt_finalize(st);
+        if (rc != SC_STORE_DONE)
+            return sc_store_fail(lib->db, diag);
     }
-    sqlite3_stmt *st = sc_store_prepare(lib, "SELECT value FROM meta WHERE key = 'uuid'", diag);
+    struct sc_stmt *st = sc_store_prepare(lib->db, "SELECT value FROM meta WHERE key = 'uuid'", diag);
     if (!st)
         return SC_ESTORE;
     enum sc_err e = SC_ENOTFOUND;
-    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_bytes(st, 0) == 36) {
-        memcpy(out, sqlite3_column_text(st, 0), 36);
+    if (sc_stmt_step(st) == SC_STORE_ROW && sc_stmt_column_bytes(st, 0) == 36) {
+        memcpy(out, sc_stmt_column_text(st, 0), 36);
         out[36] = '\0';
         e = SC_OK;
     }
-    sqlite3_finalize(st);
+    sc_stmt_finalize(st);
     if (e != SC_OK)
         sc_diag_set(diag, e, "%s: the library has no id yet (it is read-only)", lib->db_path);
     return e;
@@ -155,19 +155,19 @@ static void utc_text(int64_t t, char out[21])
     sc_time_rfc3339(out, t < 0 ? 0 : t);
 }
 
-static sqlite3_stmt *filtered(struct sc_library *lib, const char *sql,
+static struct sc_stmt *filtered(struct sc_library *lib, const char *sql,
                               const struct sc_updates_opts *o, struct sc_diag *diag)
 {
-    sqlite3_stmt *st = sc_store_prepare(lib, sql, diag);
+    struct sc_stmt *st = sc_store_prepare(lib->db, sql, diag);
     if (!st)
         return NULL;
     char since[21];
     utc_text(o->since, since);
-    sqlite3_bind_text(st, 1, since, -1, SQLITE_TRANSIENT);
+    sc_stmt_bind_text_copy(st, 1, since, -1);
     const char *f[3] = { o->genre, o->level, o->topic };
     for (int i = 0; i < 3; i++)
         if (f[i] && *f[i])
-            sqlite3_bind_text(st, 2 + i, f[i], -1, SQLITE_TRANSIENT);
+            sc_stmt_bind_text_copy(st, 2 + i, f[i], -1);
     return st;
 }
 
@@ -190,7 +190,7 @@ struct dayrow {
 static enum sc_err write_days(struct sc_library *lib, const struct sc_updates_opts *o,
                               struct sc_jw *w, int64_t *total, struct sc_diag *diag)
 {
-    sqlite3_stmt *dg =
+    struct sc_stmt *dg =
         filtered(lib,
                  "SELECT date(s.imported_at, 'localtime') AS day, d.genre, count(*)" FILTER_SQL
                  " GROUP BY day, d.genre ORDER BY day DESC, 3 DESC, 2",
@@ -198,7 +198,7 @@ static enum sc_err write_days(struct sc_library *lib, const struct sc_updates_op
     if (!dg)
         return SC_ESTORE;
     /* topics need the json_each join in the FROM clause */
-    sqlite3_stmt *dt =
+    struct sc_stmt *dt =
         filtered(lib,
                  "SELECT date(s.imported_at, 'localtime') AS day, j.value, count(*)"
                  " FROM documents d JOIN sources s ON s.id = d.source_id, json_each(d.topics) j"
@@ -209,7 +209,7 @@ static enum sc_err write_days(struct sc_library *lib, const struct sc_updates_op
                  " GROUP BY day, j.value ORDER BY day DESC, 3 DESC, 2",
                  o, diag);
     if (!dt) {
-        sqlite3_finalize(dg);
+        sc_stmt_finalize(dg);
         return SC_ESTORE;
     }
     enum sc_err e = SC_OK;
@@ -218,14 +218,14 @@ static enum sc_err write_days(struct sc_library *lib, const struct sc_updates_op
     sc_jw_arr(w, SC_JW_INLINE);
     char cur[11] = "";
     int open = 0, rc;
-    int trow = sqlite3_step(dt);
+    int trow = sc_stmt_step(dt);
     /* per day: the genre rows give the count; then that day's topic rows */
     struct sc_buf genres = SC_BUF_INIT;
     int64_t daycount = 0;
     struct sc_jw gw;
     for (;;) {
-        rc = sqlite3_step(dg);
-        const char *day = rc == SQLITE_ROW ? (const char *)sqlite3_column_text(dg, 0) : NULL;
+        rc = sc_stmt_step(dg);
+        const char *day = rc == SC_STORE_ROW ? sc_stmt_column_text(dg, 0) : NULL;
         if (open && (!day || strcmp(day, cur) != 0)) {
             /* close the day: count, genres, topics */
             sc_jw_obj(w, SC_JW_INLINE);
@@ -236,18 +236,18 @@ static enum sc_err write_days(struct sc_library *lib, const struct sc_updates_op
             sc_jw_raw(w, genres.data, genres.len);
             sc_jw_key(w, "topics");
             sc_jw_arr(w, SC_JW_INLINE);
-            while (trow == SQLITE_ROW && strcmp((const char *)sqlite3_column_text(dt, 0), cur) > 0)
-                trow = sqlite3_step(dt); /* days with topics only cannot happen; skip */
+            while (trow == SC_STORE_ROW && strcmp(sc_stmt_column_text(dt, 0), cur) > 0)
+                trow = sc_stmt_step(dt); /* days with topics only cannot happen; skip */
             size_t nt = 0;
-            while (trow == SQLITE_ROW &&
-                   strcmp((const char *)sqlite3_column_text(dt, 0), cur) == 0) {
+            while (trow == SC_STORE_ROW &&
+                   strcmp(sc_stmt_column_text(dt, 0), cur) == 0) {
                 if (nt++ < 20) {
                     sc_jw_obj(w, SC_JW_INLINE);
-                    sc_jw_kstrz(w, "value", (const char *)sqlite3_column_text(dt, 1));
-                    sc_jw_kint(w, "count", sqlite3_column_int64(dt, 2));
+                    sc_jw_kstrz(w, "value", sc_stmt_column_text(dt, 1));
+                    sc_jw_kint(w, "count", sc_stmt_column_int64(dt, 2));
                     sc_jw_obj_end(w);
                 }
-                trow = sqlite3_step(dt);
+                trow = sc_stmt_step(dt);
             }
             sc_jw_arr_end(w);
             sc_jw_obj_end(w);
@@ -263,20 +263,20 @@ static enum sc_err write_days(struct sc_library *lib, const struct sc_updates_op
             daycount = 0;
             open = 1;
         }
-        int64_t n = sqlite3_column_int64(dg, 2);
+        int64_t n = sc_stmt_column_int64(dg, 2);
         daycount += n;
         *total += n;
         sc_jw_obj(&gw, SC_JW_INLINE);
-        sc_jw_kstrz(&gw, "value", (const char *)sqlite3_column_text(dg, 1));
+        sc_jw_kstrz(&gw, "value", sc_stmt_column_text(dg, 1));
         sc_jw_kint(&gw, "count", n);
         sc_jw_obj_end(&gw);
     }
-    if (rc != SQLITE_DONE)
-        e = sc_store_fail(lib, diag);
+    if (rc != SC_STORE_DONE)
+        e = sc_store_fail(lib->db, diag);
     sc_jw_arr_end(w);
     sc_buf_release(&genres);
-    sqlite3_finalize(dg);
-    sqlite3_finalize(dt);
+    sc_stmt_finalize(dg);
+    sc_stmt_finalize(dt);
     return e;
 }
 
@@ -291,32 +291,32 @@ static enum sc_err page_ids(struct sc_library *lib, const struct sc_updates_opts
     size_t limit = o->limit > UPDATES_MAX_LIMIT ? UPDATES_MAX_LIMIT : o->limit;
     if (!limit)
         return SC_OK;
-    sqlite3_stmt *st = filtered(lib,
+    struct sc_stmt *st = filtered(lib,
                                 "SELECT d.id, s.imported_at" FILTER_SQL
                                 " AND (?5 = 0 OR d.id < ?5) ORDER BY d.id DESC LIMIT ?6",
                                 o, diag);
     if (!st)
         return SC_ESTORE;
-    sqlite3_bind_int64(st, 5, o->before_id > 0 ? o->before_id : 0);
-    sqlite3_bind_int64(st, 6, (int64_t)limit + 1);
+    sc_stmt_bind_int64(st, 5, o->before_id > 0 ? o->before_id : 0);
+    sc_stmt_bind_int64(st, 6, (int64_t)limit + 1);
     *ids = sc_malloc((limit + 1) * sizeof **ids);
     *ats = sc_malloc((limit + 1) * sizeof **ats);
     enum sc_err e = SC_OK;
     if (!*ids || !*ats)
         e = sc_diag_set(diag, SC_ENOMEM, "out of memory");
     int rc;
-    while (e == SC_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+    while (e == SC_OK && (rc = sc_stmt_step(st)) == SC_STORE_ROW) {
         if (*n == limit) {
             *more = 1;
             break;
         }
-        (*ids)[*n] = sqlite3_column_int64(st, 0);
-        (*ats)[*n] = parse_utc((const char *)sqlite3_column_text(st, 1));
+        (*ids)[*n] = sc_stmt_column_int64(st, 0);
+        (*ats)[*n] = parse_utc(sc_stmt_column_text(st, 1));
         (*n)++;
     }
-    if (e == SC_OK && !*more && rc != SQLITE_DONE)
-        e = sc_store_fail(lib, diag);
-    sqlite3_finalize(st);
+    if (e == SC_OK && !*more && rc != SC_STORE_DONE)
+        e = sc_store_fail(lib->db, diag);
+    sc_stmt_finalize(st);
     if (e != SC_OK) {
         free(*ids);
         free(*ats);
@@ -390,11 +390,11 @@ enum sc_err sc_updates_json(struct sc_library *lib, const struct sc_updates_opts
 
 int64_t sc_updates_newest(struct sc_library *lib, const struct sc_updates_opts *o)
 {
-    sqlite3_stmt *st = filtered(lib, "SELECT max(s.imported_at)" FILTER_SQL, o, NULL);
+    struct sc_stmt *st = filtered(lib, "SELECT max(s.imported_at)" FILTER_SQL, o, NULL);
     int64_t t = 0;
-    if (st && sqlite3_step(st) == SQLITE_ROW)
-        t = parse_utc((const char *)sqlite3_column_text(st, 0));
-    sqlite3_finalize(st);
+    if (st && sc_stmt_step(st) == SC_STORE_ROW)
+        t = parse_utc(sc_stmt_column_text(st, 0));
+    sc_stmt_finalize(st);
     return t;
 }
 

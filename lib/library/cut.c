@@ -7,7 +7,7 @@
  * withheld range, and a section whose heading line meets it is a paid
  * section.
  */
-#include "store.h"
+#include "library_int.h"
 
 #include <string.h>
 

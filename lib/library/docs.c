@@ -2,24 +2,12 @@
  * Reading documents back from the store: one by id, or all in id order,
  * with their outline; and their JSON forms for the CLI and the server.
  */
-#include "store.h"
+#include "library_int.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #include "sucai/text.h"
-
-char *sc_column_dup(sqlite3_stmt *st, int col, int *oom)
-{
-    if (sqlite3_column_type(st, col) == SQLITE_NULL)
-        return NULL;
-    const char *s = (const char *)sqlite3_column_text(st, col);
-    int n = sqlite3_column_bytes(st, col);
-    char *p = s ? sc_strndup(s, (size_t)n) : NULL;
-    if (!p)
-        *oom = 1;
-    return p;
-}
 
 void sc_doc_release(struct sc_doc *doc)
 {
@@ -41,7 +29,7 @@ void sc_doc_release(struct sc_doc *doc)
 #define DOC_TEXT(flags) (((flags) & SC_DOC_TEXT) ? "d.text " : "NULL ")
 
 /* SELECT DOC_COLUMNS ... WHERE where; the text column only when wanted. */
-static sqlite3_stmt *prepare_docs(struct sc_library *lib, int flags, const char *where,
+static struct sc_stmt *prepare_docs(struct sc_library *lib, int flags, const char *where,
                                   struct sc_diag *diag)
 {
     struct sc_buf sql = SC_BUF_INIT;
@@ -49,38 +37,38 @@ static sqlite3_stmt *prepare_docs(struct sc_library *lib, int flags, const char 
                 "SELECT " DOC_COLUMNS "%s FROM documents d JOIN sources s ON s.id = d.source_id "
                 "WHERE %s",
                 DOC_TEXT(flags), where);
-    sqlite3_stmt *st = NULL;
+    struct sc_stmt *st = NULL;
     if (sql.failed)
         sc_diag_set(diag, SC_ENOMEM, "out of memory");
     else
-        st = sc_store_prepare(lib, sql.data, diag);
+        st = sc_store_prepare(lib->db, sql.data, diag);
     sc_buf_release(&sql);
     return st;
 }
 
 /* Fill doc from a row of DOC_COLUMNS; text only when wanted. */
-static enum sc_err doc_from_row(sqlite3_stmt *st, int flags, struct sc_doc *doc)
+static enum sc_err doc_from_row(struct sc_stmt *st, int flags, struct sc_doc *doc)
 {
     int oom = 0;
     memset(doc, 0, sizeof *doc);
-    doc->id = sqlite3_column_int64(st, 0);
+    doc->id = sc_stmt_column_int64(st, 0);
     doc->title = sc_column_dup(st, 1, &oom);
-    doc->chars = sqlite3_column_int64(st, 2);
-    doc->source_id = sqlite3_column_int64(st, 3);
+    doc->chars = sc_stmt_column_int64(st, 2);
+    doc->source_id = sc_stmt_column_int64(st, 3);
     doc->source_file = sc_column_dup(st, 4, &oom);
-    doc->part = sqlite3_column_int(st, 5);
+    doc->part = sc_stmt_column_int(st, 5);
     doc->genre = sc_column_dup(st, 6, &oom);
-    doc->year = sqlite3_column_int(st, 7);
+    doc->year = sc_stmt_column_int(st, 7);
     doc->unit = sc_column_dup(st, 8, &oom);
     doc->level = sc_column_dup(st, 9, &oom);
     doc->topics_json = sc_column_dup(st, 10, &oom);
-    doc->paid_from = sqlite3_column_int64(st, 11);
-    doc->paid_to = sqlite3_column_int64(st, 12);
-    doc->dup_of = sqlite3_column_int64(st, 13);
-    doc->similarity = sqlite3_column_double(st, 14);
+    doc->paid_from = sc_stmt_column_int64(st, 11);
+    doc->paid_to = sc_stmt_column_int64(st, 12);
+    doc->dup_of = sc_stmt_column_int64(st, 13);
+    doc->similarity = sc_stmt_column_double(st, 14);
     if (flags & SC_DOC_TEXT) {
         doc->text = sc_column_dup(st, 15, &oom);
-        doc->text_len = (size_t)sqlite3_column_bytes(st, 15);
+        doc->text_len = (size_t)sc_stmt_column_bytes(st, 15);
         if (doc->text) {
             sc_docno_find(doc->text, doc->text_len, doc->docno);
             doc->docdate = sc_docdate_find(doc->text, doc->text_len);
@@ -96,25 +84,24 @@ static enum sc_err doc_from_row(sqlite3_stmt *st, int flags, struct sc_doc *doc)
 static enum sc_err load_sections(struct sc_library *lib, struct sc_doc *doc,
                                  struct sc_diag *diag)
 {
-    sqlite3_stmt *st = sc_store_prepare(
-        lib,
+    struct sc_stmt *st = sc_store_prepare(lib->db,
         "SELECT n, level, label, heading, kind, start, end, fault FROM sections "
         "WHERE doc_id = ? ORDER BY n",
         diag);
-    sqlite3_stmt *pt = sc_store_prepare(lib,
+    struct sc_stmt *pt = sc_store_prepare(lib->db,
                                         "SELECT label, start, end FROM points "
                                         "WHERE doc_id = ? AND section_n = ? ORDER BY n",
                                         diag);
     if (!st || !pt) {
-        sqlite3_finalize(st);
-        sqlite3_finalize(pt);
+        sc_stmt_finalize(st);
+        sc_stmt_finalize(pt);
         return SC_ESTORE;
     }
     enum sc_err e = SC_OK;
     int oom = 0, rc;
     size_t cap = 0;
-    sqlite3_bind_int64(st, 1, doc->id);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    sc_stmt_bind_int64(st, 1, doc->id);
+    while ((rc = sc_stmt_step(st)) == SC_STORE_ROW) {
         if (doc->nsections == cap) {
             size_t ncap = cap ? cap * 2 : 8;
             struct sc_section *ns = sc_reallocarray(doc->sections, ncap, sizeof *ns);
@@ -127,21 +114,21 @@ static enum sc_err load_sections(struct sc_library *lib, struct sc_doc *doc,
         }
         struct sc_section *s = &doc->sections[doc->nsections++];
         memset(s, 0, sizeof *s);
-        int n = sqlite3_column_int(st, 0);
-        s->level = sqlite3_column_int(st, 1);
+        int n = sc_stmt_column_int(st, 0);
+        s->level = sc_stmt_column_int(st, 1);
         s->label = sc_column_dup(st, 2, &oom);
         s->heading = sc_column_dup(st, 3, &oom);
-        const char *kind = (const char *)sqlite3_column_text(st, 4);
+        const char *kind = sc_stmt_column_text(st, 4);
         int k = kind ? sc_kind_parse(kind, strlen(kind)) : -1;
         s->kind = k < 0 ? SC_KIND_OTHER : (enum sc_section_kind)k;
-        s->start = sqlite3_column_int64(st, 5);
-        s->end = sqlite3_column_int64(st, 6);
+        s->start = sc_stmt_column_int64(st, 5);
+        s->end = sc_stmt_column_int64(st, 6);
         s->fault = sc_column_dup(st, 7, &oom);
-        sqlite3_reset(pt);
-        sqlite3_bind_int64(pt, 1, doc->id);
-        sqlite3_bind_int(pt, 2, n);
+        sc_stmt_reset(pt);
+        sc_stmt_bind_int64(pt, 1, doc->id);
+        sc_stmt_bind_int(pt, 2, n);
         size_t pcap = 0;
-        while (sqlite3_step(pt) == SQLITE_ROW) {
+        while (sc_stmt_step(pt) == SC_STORE_ROW) {
             if (s->npoints == pcap) {
                 size_t ncap = pcap ? pcap * 2 : 4;
                 struct sc_point *np = sc_reallocarray(s->points, ncap, sizeof *np);
@@ -154,21 +141,21 @@ static enum sc_err load_sections(struct sc_library *lib, struct sc_doc *doc,
             }
             struct sc_point *p = &s->points[s->npoints++];
             p->label = sc_column_dup(pt, 0, &oom);
-            p->start = sqlite3_column_int64(pt, 1);
-            p->end = sqlite3_column_int64(pt, 2);
+            p->start = sc_stmt_column_int64(pt, 1);
+            p->end = sc_stmt_column_int64(pt, 2);
         }
         if (oom) {
             e = SC_ENOMEM;
             break;
         }
     }
-    if (e == SC_OK && rc != SQLITE_DONE && rc != SQLITE_ROW)
-        e = sc_store_fail(lib, diag);
+    if (e == SC_OK && rc != SC_STORE_DONE && rc != SC_STORE_ROW)
+        e = sc_store_fail(lib->db, diag);
     if (e == SC_ENOMEM)
         sc_diag_set(diag, e, "out of memory reading the outline of document %lld",
                     (long long)doc->id);
-    sqlite3_finalize(st);
-    sqlite3_finalize(pt);
+    sc_stmt_finalize(st);
+    sc_stmt_finalize(pt);
     return e;
 }
 
@@ -176,22 +163,22 @@ enum sc_err sc_doc_get(struct sc_library *lib, int64_t id, int flags, struct sc_
                        struct sc_diag *diag)
 {
     memset(out, 0, sizeof *out);
-    sqlite3_stmt *st = prepare_docs(lib, flags, "d.id = ?", diag);
+    struct sc_stmt *st = prepare_docs(lib, flags, "d.id = ?", diag);
     if (!st)
         return SC_ESTORE;
-    sqlite3_bind_int64(st, 1, id);
+    sc_stmt_bind_int64(st, 1, id);
     enum sc_err e;
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
+    int rc = sc_stmt_step(st);
+    if (rc == SC_STORE_ROW) {
         e = doc_from_row(st, flags, out);
         if (e != SC_OK)
             sc_diag_set(diag, e, "out of memory reading document %lld", (long long)id);
-    } else if (rc == SQLITE_DONE) {
+    } else if (rc == SC_STORE_DONE) {
         e = sc_diag_set(diag, SC_ENOTFOUND, "no document %lld", (long long)id);
     } else {
-        e = sc_store_fail(lib, diag);
+        e = sc_store_fail(lib->db, diag);
     }
-    sqlite3_finalize(st);
+    sc_stmt_finalize(st);
     if (e == SC_OK && (flags & SC_DOC_OUTLINE))
         e = load_sections(lib, out, diag);
     if (e != SC_OK)
@@ -202,13 +189,13 @@ enum sc_err sc_doc_get(struct sc_library *lib, int64_t id, int flags, struct sc_
 enum sc_err sc_doc_foreach(struct sc_library *lib, int64_t after_id, int flags, sc_doc_fn *fn,
                            void *ctx, struct sc_diag *diag)
 {
-    sqlite3_stmt *st = prepare_docs(lib, flags, "d.id > ? ORDER BY d.id", diag);
+    struct sc_stmt *st = prepare_docs(lib, flags, "d.id > ? ORDER BY d.id", diag);
     if (!st)
         return SC_ESTORE;
-    sqlite3_bind_int64(st, 1, after_id);
+    sc_stmt_bind_int64(st, 1, after_id);
     enum sc_err e = SC_OK;
     int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((rc = sc_stmt_step(st)) == SC_STORE_ROW) {
         struct sc_doc doc;
         e = doc_from_row(st, flags, &doc);
         if (e != SC_OK) {
@@ -222,9 +209,9 @@ enum sc_err sc_doc_foreach(struct sc_library *lib, int64_t after_id, int flags, 
         if (stop)
             break;
     }
-    if (e == SC_OK && rc != SQLITE_DONE && rc != SQLITE_ROW)
-        e = sc_store_fail(lib, diag);
-    sqlite3_finalize(st);
+    if (e == SC_OK && rc != SC_STORE_DONE && rc != SC_STORE_ROW)
+        e = sc_store_fail(lib->db, diag);
+    sc_stmt_finalize(st);
     return e;
 }
 

@@ -9,7 +9,7 @@
  * with its reason; the batch goes on.
  */
 #include "import_int.h"
-#include "store.h"
+#include "library_int.h"
 #include "sucai/search.h"
 #include "sucai/text.h"
 
@@ -76,13 +76,13 @@ static enum sc_err simtab_load(struct sc_library *lib, struct simtab *t, struct 
 {
     if (t->loaded)
         return SC_OK;
-    sqlite3_stmt *st = sc_store_prepare(lib, "SELECT id, simhash FROM documents", diag);
+    struct sc_stmt *st = sc_store_prepare(lib->db, "SELECT id, simhash FROM documents", diag);
     if (!st)
         return SC_ESTORE;
     struct id_hash *v = NULL;
     size_t n = 0, cap = 0;
     enum sc_err e = SC_OK;
-    while (e == SC_OK && sqlite3_step(st) == SQLITE_ROW) {
+    while (e == SC_OK && sc_stmt_step(st) == SC_STORE_ROW) {
         if (n == cap) {
             size_t ncap = cap ? cap * 2 : 1024;
             struct id_hash *nv = sc_reallocarray(v, ncap, sizeof *nv);
@@ -93,11 +93,11 @@ static enum sc_err simtab_load(struct sc_library *lib, struct simtab *t, struct 
             v = nv;
             cap = ncap;
         }
-        v[n].id = sqlite3_column_int64(st, 0);
-        v[n].hash = (uint64_t)sqlite3_column_int64(st, 1);
+        v[n].id = sc_stmt_column_int64(st, 0);
+        v[n].hash = (uint64_t)sc_stmt_column_int64(st, 1);
         n++;
     }
-    sqlite3_finalize(st);
+    sc_stmt_finalize(st);
     if (e == SC_OK && n)
         qsort(v, n, sizeof *v, cmp_id);
     for (size_t i = 0; e == SC_OK && i < n; i++)
@@ -111,15 +111,15 @@ static enum sc_err simtab_load(struct sc_library *lib, struct simtab *t, struct 
 /* Normalised text of a stored document (for the similarity check). */
 static enum sc_err stored_norm(struct sc_library *lib, int64_t id, struct sc_buf *out)
 {
-    sqlite3_stmt *st = sc_store_prepare(lib, "SELECT text FROM documents WHERE id = ?", NULL);
+    struct sc_stmt *st = sc_store_prepare(lib->db, "SELECT text FROM documents WHERE id = ?", NULL);
     if (!st)
         return SC_ESTORE;
-    sqlite3_bind_int64(st, 1, id);
+    sc_stmt_bind_int64(st, 1, id);
     enum sc_err e = SC_ENOTFOUND;
-    if (sqlite3_step(st) == SQLITE_ROW)
-        e = sc_normalize((const char *)sqlite3_column_text(st, 0),
-                         (size_t)sqlite3_column_bytes(st, 0), out, NULL);
-    sqlite3_finalize(st);
+    if (sc_stmt_step(st) == SC_STORE_ROW)
+        e = sc_normalize(sc_stmt_column_text(st, 0),
+                         (size_t)sc_stmt_column_bytes(st, 0), out, NULL);
+    sc_stmt_finalize(st);
     return e;
 }
 
@@ -209,30 +209,29 @@ static const char *const stmt_sql[ST_COUNT] = {
 
 struct stmts {
     struct sc_library *lib;
-    sqlite3_stmt *st[ST_COUNT];
+    struct sc_stmt *st[ST_COUNT];
 };
 
-static sqlite3_stmt *stmt(struct stmts *c, enum stmt_id k, struct sc_diag *diag)
+static struct sc_stmt *stmt(struct stmts *c, enum stmt_id k, struct sc_diag *diag)
 {
     if (!c->st[k]) {
-        if (sqlite3_prepare_v3(c->lib->db, stmt_sql[k], -1, SQLITE_PREPARE_PERSISTENT, &c->st[k],
-                               NULL) != SQLITE_OK) {
-            sc_store_fail(c->lib, diag);
-            sqlite3_finalize(c->st[k]);
+        if (sc_stmt_prepare_persistent(c->lib->db, stmt_sql[k], &c->st[k]) != SC_STORE_OK) {
+            sc_store_fail(c->lib->db, diag);
+            sc_stmt_finalize(c->st[k]);
             c->st[k] = NULL;
             return NULL;
         }
         return c->st[k];
     }
-    sqlite3_reset(c->st[k]);
-    sqlite3_clear_bindings(c->st[k]);
+    sc_stmt_reset(c->st[k]);
+    sc_stmt_clear_bindings(c->st[k]);
     return c->st[k];
 }
 
 static void stmts_release(struct stmts *c)
 {
     for (size_t k = 0; k < ST_COUNT; k++)
-        sqlite3_finalize(c->st[k]);
+        sc_stmt_finalize(c->st[k]);
     memset(c->st, 0, sizeof c->st);
 }
 
@@ -373,13 +372,13 @@ static void deliver_pending(struct importer *im, const char *why)
 
 static void record_refusal(struct stmts *c, const char *file, const char *reason)
 {
-    sqlite3_stmt *st = stmt(c, ST_REFUSED, NULL);
+    struct sc_stmt *st = stmt(c, ST_REFUSED, NULL);
     if (!st)
         return;
-    sqlite3_bind_text(st, 1, file, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, reason, -1, SQLITE_STATIC);
-    sqlite3_step(st);
-    sqlite3_reset(st);
+    sc_stmt_bind_text(st, 1, file, -1);
+    sc_stmt_bind_text(st, 2, reason, -1);
+    sc_stmt_step(st);
+    sc_stmt_reset(st);
 }
 
 static void refuse(struct importer *im, const char *file, const char *reason, uint64_t bytes)
@@ -391,21 +390,21 @@ static void refuse(struct importer *im, const char *file, const char *reason, ui
 /* Existing document with the same normalised text, or 0. */
 static int64_t exact_dup(struct stmts *c, const char *norm_sha)
 {
-    sqlite3_stmt *st = stmt(c, ST_EXACT_DUP, NULL);
+    struct sc_stmt *st = stmt(c, ST_EXACT_DUP, NULL);
     if (!st)
         return 0;
-    sqlite3_bind_text(st, 1, norm_sha, -1, SQLITE_STATIC);
-    int64_t id = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-    sqlite3_reset(st);
+    sc_stmt_bind_text(st, 1, norm_sha, -1);
+    int64_t id = sc_stmt_step(st) == SC_STORE_ROW ? sc_stmt_column_int64(st, 0) : 0;
+    sc_stmt_reset(st);
     return id;
 }
 
-static void bind_text_or_null(sqlite3_stmt *st, int i, const char *s)
+static void bind_text_or_null(struct sc_stmt *st, int i, const char *s)
 {
     if (s)
-        sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+        sc_stmt_bind_text_copy(st, i, s, -1);
     else
-        sqlite3_bind_null(st, i);
+        sc_stmt_bind_null(st, i);
 }
 
 static char *topics_json(const struct sc_article *a)
@@ -431,149 +430,147 @@ static enum sc_err store_article(struct stmts *c, int64_t source_id, int part,
     char *topics = topics_json(a);
     if (!topics)
         return sc_diag_set(diag, SC_ENOMEM, "out of memory");
-    sqlite3_stmt *st = stmt(c, ST_INSERT_DOC, diag);
+    struct sc_stmt *st = stmt(c, ST_INSERT_DOC, diag);
     if (!st) {
         free(topics);
         return SC_ESTORE;
     }
     if (replace_id)
-        sqlite3_bind_int64(st, 1, replace_id);
+        sc_stmt_bind_int64(st, 1, replace_id);
     else
-        sqlite3_bind_null(st, 1);
-    sqlite3_bind_int64(st, 2, source_id);
-    sqlite3_bind_int(st, 3, part);
-    sqlite3_bind_int64(st, 4, a->src_line);
-    sqlite3_bind_text(st, 5, a->title, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 6, a->text.data, (int)a->text.len, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 7, pa->chars);
-    sqlite3_bind_text(st, 8, pa->nsha, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 9, (int64_t)pa->simhash);
+        sc_stmt_bind_null(st, 1);
+    sc_stmt_bind_int64(st, 2, source_id);
+    sc_stmt_bind_int(st, 3, part);
+    sc_stmt_bind_int64(st, 4, a->src_line);
+    sc_stmt_bind_text(st, 5, a->title, -1);
+    sc_stmt_bind_text(st, 6, a->text.data, (int)a->text.len);
+    sc_stmt_bind_int64(st, 7, pa->chars);
+    sc_stmt_bind_text(st, 8, pa->nsha, -1);
+    sc_stmt_bind_int64(st, 9, (int64_t)pa->simhash);
     bind_text_or_null(st, 10, a->genre);
     if (a->year)
-        sqlite3_bind_int(st, 11, a->year);
+        sc_stmt_bind_int(st, 11, a->year);
     else
-        sqlite3_bind_null(st, 11);
+        sc_stmt_bind_null(st, 11);
     bind_text_or_null(st, 12, a->unit);
     bind_text_or_null(st, 13, a->level);
-    sqlite3_bind_text(st, 14, topics, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 15, a->paid_from);
-    sqlite3_bind_int64(st, 16, a->paid_from >= 0 ? a->paid_to : -1);
+    sc_stmt_bind_text(st, 14, topics, -1);
+    sc_stmt_bind_int64(st, 15, a->paid_from);
+    sc_stmt_bind_int64(st, 16, a->paid_from >= 0 ? a->paid_to : -1);
     if (dup_of) {
-        sqlite3_bind_int64(st, 17, dup_of);
-        sqlite3_bind_double(st, 18, sim);
+        sc_stmt_bind_int64(st, 17, dup_of);
+        sc_stmt_bind_double(st, 18, sim);
     } else {
-        sqlite3_bind_null(st, 17);
-        sqlite3_bind_null(st, 18);
+        sc_stmt_bind_null(st, 17);
+        sc_stmt_bind_null(st, 18);
     }
-    enum sc_err e = sqlite3_step(st) == SQLITE_DONE ? SC_OK : sc_store_fail(lib, diag);
-    sqlite3_reset(st);
+    enum sc_err e = sc_stmt_step(st) == SC_STORE_DONE ? SC_OK : sc_store_fail(lib->db, diag);
+    sc_stmt_reset(st);
     free(topics);
     if (e != SC_OK)
         return e;
-    int64_t id = replace_id ? replace_id : sqlite3_last_insert_rowid(lib->db);
+    int64_t id = replace_id ? replace_id : sc_store_last_id(lib->db);
     *id_out = id;
 
-    sqlite3_stmt *ss = stmt(c, ST_INSERT_SECTION, diag);
-    sqlite3_stmt *ps = stmt(c, ST_INSERT_POINT, diag);
+    struct sc_stmt *ss = stmt(c, ST_INSERT_SECTION, diag);
+    struct sc_stmt *ps = stmt(c, ST_INSERT_POINT, diag);
     if (!ss || !ps)
         e = SC_ESTORE;
     for (size_t i = 0; e == SC_OK && i < a->nsections; i++) {
         const struct sc_section *s = &a->sections[i];
-        sqlite3_reset(ss);
-        sqlite3_bind_int64(ss, 1, id);
-        sqlite3_bind_int(ss, 2, (int)i);
-        sqlite3_bind_int(ss, 3, s->level);
-        sqlite3_bind_text(ss, 4, s->label ? s->label : "", -1, SQLITE_STATIC);
-        sqlite3_bind_text(ss, 5, s->heading ? s->heading : "", -1, SQLITE_STATIC);
-        sqlite3_bind_text(ss, 6, sc_kind_name(s->kind), -1, SQLITE_STATIC);
-        sqlite3_bind_int64(ss, 7, s->start);
-        sqlite3_bind_int64(ss, 8, s->end);
+        sc_stmt_reset(ss);
+        sc_stmt_bind_int64(ss, 1, id);
+        sc_stmt_bind_int(ss, 2, (int)i);
+        sc_stmt_bind_int(ss, 3, s->level);
+        sc_stmt_bind_text(ss, 4, s->label ? s->label : "", -1);
+        sc_stmt_bind_text(ss, 5, s->heading ? s->heading : "", -1);
+        sc_stmt_bind_text(ss, 6, sc_kind_name(s->kind), -1);
+        sc_stmt_bind_int64(ss, 7, s->start);
+        sc_stmt_bind_int64(ss, 8, s->end);
         bind_text_or_null(ss, 9, s->fault);
-        if (sqlite3_step(ss) != SQLITE_DONE) {
-            e = sc_store_fail(lib, diag);
+        if (sc_stmt_step(ss) != SC_STORE_DONE) {
+            e = sc_store_fail(lib->db, diag);
             break;
         }
         for (size_t k = 0; k < s->npoints; k++) {
-            sqlite3_reset(ps);
-            sqlite3_bind_int64(ps, 1, id);
-            sqlite3_bind_int(ps, 2, (int)i);
-            sqlite3_bind_int(ps, 3, (int)k);
-            sqlite3_bind_text(ps, 4, s->points[k].label ? s->points[k].label : "", -1,
-                              SQLITE_STATIC);
-            sqlite3_bind_int64(ps, 5, s->points[k].start);
-            sqlite3_bind_int64(ps, 6, s->points[k].end);
-            if (sqlite3_step(ps) != SQLITE_DONE) {
-                e = sc_store_fail(lib, diag);
+            sc_stmt_reset(ps);
+            sc_stmt_bind_int64(ps, 1, id);
+            sc_stmt_bind_int(ps, 2, (int)i);
+            sc_stmt_bind_int(ps, 3, (int)k);
+            sc_stmt_bind_text(ps, 4, s->points[k].label ? s->points[k].label : "", -1);
+            sc_stmt_bind_int64(ps, 5, s->points[k].start);
+            sc_stmt_bind_int64(ps, 6, s->points[k].end);
+            if (sc_stmt_step(ps) != SC_STORE_DONE) {
+                e = sc_store_fail(lib->db, diag);
                 break;
             }
         }
     }
     if (ss)
-        sqlite3_reset(ss);
+        sc_stmt_reset(ss);
     if (ps)
-        sqlite3_reset(ps);
+        sc_stmt_reset(ps);
     return e;
 }
 
 static enum sc_err store_boilerplate(struct stmts *c, int64_t source_id,
                                      const struct sc_parsed *p, struct sc_diag *diag)
 {
-    sqlite3_stmt *st = stmt(c, ST_INSERT_BOILER, diag);
+    struct sc_stmt *st = stmt(c, ST_INSERT_BOILER, diag);
     if (!st)
         return SC_ESTORE;
     enum sc_err e = SC_OK;
     for (size_t i = 0; i < p->nboiler && e == SC_OK; i++) {
-        sqlite3_reset(st);
-        sqlite3_bind_int64(st, 1, source_id);
-        sqlite3_bind_int64(st, 2, p->boiler[i].line);
-        sqlite3_bind_text(st, 3, p->boiler[i].text, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 4, p->boiler[i].reason, -1, SQLITE_STATIC);
-        if (sqlite3_step(st) != SQLITE_DONE)
-            e = sc_store_fail(c->lib, diag);
+        sc_stmt_reset(st);
+        sc_stmt_bind_int64(st, 1, source_id);
+        sc_stmt_bind_int64(st, 2, p->boiler[i].line);
+        sc_stmt_bind_text(st, 3, p->boiler[i].text, -1);
+        sc_stmt_bind_text(st, 4, p->boiler[i].reason, -1);
+        if (sc_stmt_step(st) != SC_STORE_DONE)
+            e = sc_store_fail(c->lib->db, diag);
     }
-    sqlite3_reset(st);
+    sc_stmt_reset(st);
     return e;
 }
 
 static enum sc_err insert_source(struct stmts *c, const char *name,
                                  const struct sc_prepared *p, int64_t *id, struct sc_diag *diag)
 {
-    sqlite3_stmt *st = stmt(c, ST_INSERT_SOURCE, diag);
+    struct sc_stmt *st = stmt(c, ST_INSERT_SOURCE, diag);
     if (!st)
         return SC_ESTORE;
     static const char *const formats[] = { "unknown", "txt", "docx", "md" };
-    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, p->path, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 3, (int64_t)p->len);
-    sqlite3_bind_text(st, 4, p->sha, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 5, formats[p->in.format <= SC_FORMAT_MD ? p->in.format : 0], -1,
-                      SQLITE_STATIC);
-    sqlite3_bind_text(st, 6, p->in.encoding, -1, SQLITE_STATIC);
-    sqlite3_bind_blob(st, 7, p->z, (int)p->zlen, SQLITE_STATIC);
-    enum sc_err e = sqlite3_step(st) == SQLITE_DONE ? SC_OK : sc_store_fail(c->lib, diag);
-    *id = sqlite3_last_insert_rowid(c->lib->db);
-    sqlite3_reset(st);
+    sc_stmt_bind_text(st, 1, name, -1);
+    sc_stmt_bind_text(st, 2, p->path, -1);
+    sc_stmt_bind_int64(st, 3, (int64_t)p->len);
+    sc_stmt_bind_text(st, 4, p->sha, -1);
+    sc_stmt_bind_text(st, 5, formats[p->in.format <= SC_FORMAT_MD ? p->in.format : 0], -1);
+    sc_stmt_bind_text(st, 6, p->in.encoding, -1);
+    sc_stmt_bind_blob(st, 7, p->z, (int)p->zlen);
+    enum sc_err e = sc_stmt_step(st) == SC_STORE_DONE ? SC_OK : sc_store_fail(c->lib->db, diag);
+    *id = sc_store_last_id(c->lib->db);
+    sc_stmt_reset(st);
     return e;
 }
 
 /* Ids of the documents of an already-stored source with this SHA-256. */
 static int64_t source_by_sha(struct importer *im, const char *sha)
 {
-    sqlite3_stmt *st = stmt(&im->stmts, ST_SOURCE_BY_SHA, NULL);
+    struct sc_stmt *st = stmt(&im->stmts, ST_SOURCE_BY_SHA, NULL);
     if (!st)
         return 0;
-    sqlite3_bind_text(st, 1, sha, -1, SQLITE_STATIC);
-    int64_t sid = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-    sqlite3_reset(st);
+    sc_stmt_bind_text(st, 1, sha, -1);
+    int64_t sid = sc_stmt_step(st) == SC_STORE_ROW ? sc_stmt_column_int64(st, 0) : 0;
+    sc_stmt_reset(st);
     if (!sid)
         return 0;
     st = stmt(&im->stmts, ST_DOCS_OF_SOURCE, NULL);
     if (st) {
-        sqlite3_bind_int64(st, 1, sid);
-        while (sqlite3_step(st) == SQLITE_ROW)
-            if (ids_add(im, sqlite3_column_int64(st, 0)))
+        sc_stmt_bind_int64(st, 1, sid);
+        while (sc_stmt_step(st) == SC_STORE_ROW)
+            if (ids_add(im, sc_stmt_column_int64(st, 0)))
                 break;
-        sqlite3_reset(st);
+        sc_stmt_reset(st);
     }
     return sid;
 }
@@ -610,7 +607,7 @@ static enum sc_err tx_begin(struct importer *im, struct sc_diag *diag)
 {
     if (im->in_tx)
         return SC_OK;
-    enum sc_err e = sc_store_exec(im->lib, "BEGIN IMMEDIATE", diag);
+    enum sc_err e = sc_store_begin(im->lib->db, 1, diag);
     if (e != SC_OK)
         return e;
     im->in_tx = 1;
@@ -628,7 +625,7 @@ static enum sc_err tx_commit(struct importer *im, struct sc_diag *diag)
         return SC_OK;
     struct sc_diag d = { 0 };
     enum sc_err e;
-    if (sqlite3_get_autocommit(im->lib->db)) {
+    if (!sc_store_in_tx(im->lib->db)) {
         /* SQLite undid the transaction itself (a full disk, an I/O error):
          * say why, not "cannot commit - no transaction is active" */
         e = sc_diag_set(&d, SC_ESTORE,
@@ -636,11 +633,11 @@ static enum sc_err tx_commit(struct importer *im, struct sc_diag *diag)
                                  : "%s: the store undid the transaction after an error",
                         im->lib->db_path);
     } else {
-        e = sc_store_exec(im->lib, "COMMIT", &d);
+        e = sc_store_commit(im->lib->db, &d);
     }
     im->full = 0;
     if (e != SC_OK) {
-        sc_store_exec(im->lib, "ROLLBACK", NULL);
+        sc_store_rollback(im->lib->db);
         im->sims.n = im->tx_sims; /* forget what the rollback undid */
     }
     im->in_tx = 0;
@@ -699,7 +696,7 @@ static enum sc_err store_prepared(struct importer *im, struct sc_prepared *p,
     struct sc_diag sd = { 0 };
     e = simtab_load(lib, &im->sims, &sd);
     if (e == SC_OK)
-        e = sc_store_exec(lib, "SAVEPOINT file", &sd);
+        e = sc_store_savepoint(lib->db, "file", &sd);
     int in_savepoint = e == SC_OK;
     int64_t source_id = 0;
     if (e == SC_OK)
@@ -726,12 +723,12 @@ static enum sc_err store_prepared(struct importer *im, struct sc_prepared *p,
         new_docs++;
     }
     int all_dup = e == SC_OK && new_docs == 0;
-    if (e != SC_OK && sc_store_full(lib))
+    if (e != SC_OK && sc_store_full(lib->db))
         im->full = 1;
     if (in_savepoint && (e != SC_OK || all_dup))
-        sc_store_exec(lib, "ROLLBACK TO file", NULL);
+        sc_store_rollback_to(lib->db, "file");
     if (in_savepoint)
-        sc_store_exec(lib, "RELEASE file", NULL);
+        sc_store_release(lib->db, "file");
     if (e != SC_OK || all_dup)
         im->sims.n = sims_before; /* forget what the rollback undid */
     if (e != SC_OK) {
@@ -778,20 +775,20 @@ static int cmp_u64(const void *a, const void *b)
 /* The SHA-256 prefixes of every stored source, for the workers. */
 static enum sc_err known_load(struct importer *im, struct sc_diag *diag)
 {
-    int64_t n = sc_store_int(im->lib, "SELECT count(*) FROM sources");
+    int64_t n = sc_store_int(im->lib->db, "SELECT count(*) FROM sources");
     if (n <= 0)
         return SC_OK;
     if (!(im->known.v = sc_calloc((size_t)n, sizeof *im->known.v)))
         return sc_diag_set(diag, SC_ENOMEM, "out of memory");
-    sqlite3_stmt *st = sc_store_prepare(im->lib, "SELECT sha256 FROM sources", diag);
+    struct sc_stmt *st = sc_store_prepare(im->lib->db, "SELECT sha256 FROM sources", diag);
     if (!st)
         return SC_ESTORE;
-    while (im->known.n < (size_t)n && sqlite3_step(st) == SQLITE_ROW) {
-        const char *sha = (const char *)sqlite3_column_text(st, 0);
+    while (im->known.n < (size_t)n && sc_stmt_step(st) == SC_STORE_ROW) {
+        const char *sha = sc_stmt_column_text(st, 0);
         if (sha)
             im->known.v[im->known.n++] = sc_sha_prefix(sha);
     }
-    sqlite3_finalize(st);
+    sc_stmt_finalize(st);
     qsort(im->known.v, im->known.n, sizeof *im->known.v, cmp_u64);
     return SC_OK;
 }
@@ -910,34 +907,33 @@ enum sc_err sc_import_reparse_source(struct sc_library *lib, int64_t source_id, 
     if (e != SC_OK)
         goto out;
     struct stmts c = { .lib = lib };
-    if ((e = sc_store_exec(lib, "BEGIN IMMEDIATE", diag)) != SC_OK)
+    if ((e = sc_store_begin(lib->db, 1, diag)) != SC_OK)
         goto out;
-    sqlite3_stmt *old = sc_store_prepare(
-        lib, "SELECT id, dup_of, similarity FROM documents WHERE source_id = ? AND part = ?", diag);
-    sqlite3_stmt *del = sc_store_prepare(lib, "DELETE FROM sections WHERE doc_id = ?", diag);
-    sqlite3_stmt *delp = sc_store_prepare(lib, "DELETE FROM points WHERE doc_id = ?", diag);
+    struct sc_stmt *old = sc_store_prepare(lib->db, "SELECT id, dup_of, similarity FROM documents WHERE source_id = ? AND part = ?", diag);
+    struct sc_stmt *del = sc_store_prepare(lib->db, "DELETE FROM sections WHERE doc_id = ?", diag);
+    struct sc_stmt *delp = sc_store_prepare(lib->db, "DELETE FROM points WHERE doc_id = ?", diag);
     if (!old || !del || !delp)
         e = SC_ESTORE;
     for (size_t i = 0; e == SC_OK && i < p.parsed.narticles; i++) {
         const struct sc_article *a = &p.parsed.articles[i];
         const struct sc_prep_article *pa = &p.arts[i];
-        sqlite3_reset(old);
-        sqlite3_bind_int64(old, 1, source_id);
-        sqlite3_bind_int(old, 2, (int)(i + 1));
+        sc_stmt_reset(old);
+        sc_stmt_bind_int64(old, 1, source_id);
+        sc_stmt_bind_int(old, 2, (int)(i + 1));
         int64_t id = 0, dup_of = 0;
         double sim = 0;
-        if (sqlite3_step(old) == SQLITE_ROW) {
-            id = sqlite3_column_int64(old, 0);
-            dup_of = sqlite3_column_int64(old, 1);
-            sim = sqlite3_column_double(old, 2);
+        if (sc_stmt_step(old) == SC_STORE_ROW) {
+            id = sc_stmt_column_int64(old, 0);
+            dup_of = sc_stmt_column_int64(old, 1);
+            sim = sc_stmt_column_double(old, 2);
         }
         if (id) {
-            sqlite3_reset(del);
-            sqlite3_bind_int64(del, 1, id);
-            sqlite3_reset(delp);
-            sqlite3_bind_int64(delp, 1, id);
-            if (sqlite3_step(del) != SQLITE_DONE || sqlite3_step(delp) != SQLITE_DONE) {
-                e = sc_store_fail(lib, diag);
+            sc_stmt_reset(del);
+            sc_stmt_bind_int64(del, 1, id);
+            sc_stmt_reset(delp);
+            sc_stmt_bind_int64(delp, 1, id);
+            if (sc_stmt_step(del) != SC_STORE_DONE || sc_stmt_step(delp) != SC_STORE_DONE) {
+                e = sc_store_fail(lib->db, diag);
                 break;
             }
         }
@@ -945,44 +941,42 @@ enum sc_err sc_import_reparse_source(struct sc_library *lib, int64_t source_id, 
         e = store_article(&c, source_id, (int)(i + 1), a, pa, dup_of, sim, id, &got, diag);
         (*ndocs)++;
     }
-    sqlite3_finalize(old);
-    sqlite3_finalize(del);
-    sqlite3_finalize(delp);
+    sc_stmt_finalize(old);
+    sc_stmt_finalize(del);
+    sc_stmt_finalize(delp);
     if (e == SC_OK) {
-        sqlite3_stmt *rm = sc_store_prepare(
-            lib,
+        struct sc_stmt *rm = sc_store_prepare(lib->db,
             "DELETE FROM sections WHERE doc_id IN (SELECT id FROM documents WHERE source_id = ?1 "
             "AND part > ?2)",
             diag);
-        sqlite3_stmt *rmp = sc_store_prepare(
-            lib,
+        struct sc_stmt *rmp = sc_store_prepare(lib->db,
             "DELETE FROM points WHERE doc_id IN (SELECT id FROM documents WHERE source_id = ?1 "
             "AND part > ?2)",
             diag);
-        sqlite3_stmt *rmd =
-            sc_store_prepare(lib, "DELETE FROM documents WHERE source_id = ?1 AND part > ?2", diag);
-        sqlite3_stmt *rmb = sc_store_prepare(lib, "DELETE FROM boilerplate WHERE source_id = ?1",
+        struct sc_stmt *rmd =
+            sc_store_prepare(lib->db, "DELETE FROM documents WHERE source_id = ?1 AND part > ?2", diag);
+        struct sc_stmt *rmb = sc_store_prepare(lib->db, "DELETE FROM boilerplate WHERE source_id = ?1",
                                              diag);
-        sqlite3_stmt *all[] = { rm, rmp, rmd, rmb };
+        struct sc_stmt *all[] = { rm, rmp, rmd, rmb };
         for (size_t k = 0; k < 4; k++) {
             if (!all[k]) {
                 e = SC_ESTORE;
                 continue;
             }
-            sqlite3_bind_int64(all[k], 1, source_id);
+            sc_stmt_bind_int64(all[k], 1, source_id);
             if (k < 3)
-                sqlite3_bind_int64(all[k], 2, (int64_t)p.parsed.narticles);
-            if (e == SC_OK && sqlite3_step(all[k]) != SQLITE_DONE)
-                e = sc_store_fail(lib, diag);
-            sqlite3_finalize(all[k]);
+                sc_stmt_bind_int64(all[k], 2, (int64_t)p.parsed.narticles);
+            if (e == SC_OK && sc_stmt_step(all[k]) != SC_STORE_DONE)
+                e = sc_store_fail(lib->db, diag);
+            sc_stmt_finalize(all[k]);
         }
     }
     if (e == SC_OK)
         e = store_boilerplate(&c, source_id, &p.parsed, diag);
     if (e == SC_OK)
-        e = sc_store_exec(lib, "COMMIT", diag);
+        e = sc_store_commit(lib->db, diag);
     else
-        sc_store_exec(lib, "ROLLBACK", NULL);
+        sc_store_rollback(lib->db);
     stmts_release(&c);
 out:
     sc_prep_release(&p);

@@ -1,8 +1,16 @@
 /*
  * Opening and closing a library folder: <dir>/library.db (the store) and
- * <dir>/index/ (the search index, attached by lib/search/).
+ * <dir>/index/ (the search index, attached by lib/search/). This is the
+ * one place that wires the parts together: which parts keep tables in the
+ * store (and in what order their schemas are brought up to date), the
+ * index attached after the store, the saved-search matcher called after
+ * each catch-up of the index, and the order things are let go at close.
  */
-#include "store.h"
+#include "library_int.h"
+
+#include "members/members_int.h"
+#include "search/index.h"
+#include "shelf/shelf_int.h"
 #include "watch/watch_int.h"
 
 #include <errno.h>
@@ -25,6 +33,24 @@ const char *sc_library_dir(const struct sc_library *lib)
     return lib->dir;
 }
 
+/* The parts with tables, in order: members refer to nothing, saved
+ * searches and the shelf to users and documents. */
+static const struct sc_store_part *const parts[] = {
+    &sc_library_part,
+    &sc_members_part,
+    &sc_watch_part,
+    &sc_shelf_part,
+};
+
+static enum sc_err store_open(struct sc_library *lib, int create, struct sc_diag *diag)
+{
+    int flags = (lib->flags & SC_LIBRARY_READONLY) ? SC_STORE_RDONLY : 0;
+    if (create)
+        flags |= SC_STORE_CREATE;
+    return sc_store_open(lib->db_path, flags, 10000, parts, sizeof parts / sizeof parts[0],
+                         &lib->db, diag);
+}
+
 static struct sc_library *library_new(const char *dir, int flags)
 {
     struct sc_library *lib = sc_calloc(1, sizeof *lib);
@@ -35,6 +61,7 @@ static struct sc_library *library_new(const char *dir, int flags)
     lib->db_path = sc_buf_take(&b, NULL);
     lib->dir = sc_strdup(dir);
     lib->flags = flags;
+    lib->after_index = sc_watch_after_index;
     if (!lib->db_path || !lib->dir || pthread_mutex_init(&lib->index_lock, NULL) != 0) {
         free(lib->db_path);
         free(lib->dir);
@@ -50,7 +77,7 @@ static void library_free(struct sc_library *lib)
         return;
     sc_index_detach(lib);
     sc_watch_detach(lib);
-    sqlite3_close(lib->db);
+    sc_store_close(lib->db);
     pthread_mutex_destroy(&lib->index_lock);
     free(lib->db_path);
     free(lib->dir);
@@ -75,7 +102,7 @@ enum sc_err sc_library_create(const char *dir, struct sc_diag *diag)
         library_free(lib);
         return e;
     }
-    enum sc_err e = sc_store_open(lib, 1, diag);
+    enum sc_err e = store_open(lib, 1, diag);
     library_free(lib);
     return e;
 }
@@ -99,7 +126,7 @@ enum sc_err sc_library_open(const char *dir, int flags, struct sc_library **out,
         library_free(lib);
         return sc_diag_set(diag, SC_EIO, "cannot create %s: %s", dir, strerror(errno));
     }
-    enum sc_err e = sc_store_open(lib, !exists, diag);
+    enum sc_err e = store_open(lib, !exists, diag);
     if (e == SC_OK)
         e = sc_index_attach(lib, diag);
     if (e != SC_OK) {

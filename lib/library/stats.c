@@ -2,7 +2,7 @@
  * Library statistics, the boilerplate review list, and reparse (re-running
  * the pipeline over every stored source with a better parser).
  */
-#include "store.h"
+#include "library_int.h"
 #include "sucai/ingest.h"
 #include "sucai/search.h"
 #include "sucai/text.h"
@@ -47,12 +47,12 @@ enum sc_err sc_stats_get(struct sc_library *lib, struct sc_stats *out, struct sc
 {
     (void)diag;
     memset(out, 0, sizeof *out);
-    out->documents = sc_store_int(lib, "SELECT count(*) FROM documents");
-    out->chars = sc_store_int(lib, "SELECT coalesce(sum(chars), 0) FROM documents");
-    out->sources = sc_store_int(lib, "SELECT count(*) FROM sources");
-    out->refused = sc_store_int(lib, "SELECT count(*) FROM refused");
-    out->duplicates_near = sc_store_int(lib, "SELECT count(*) FROM documents WHERE dup_of > 0");
-    out->boilerplate_lines = sc_store_int(lib, "SELECT count(*) FROM boilerplate");
+    out->documents = sc_store_int(lib->db, "SELECT count(*) FROM documents");
+    out->chars = sc_store_int(lib->db, "SELECT coalesce(sum(chars), 0) FROM documents");
+    out->sources = sc_store_int(lib->db, "SELECT count(*) FROM sources");
+    out->refused = sc_store_int(lib->db, "SELECT count(*) FROM refused");
+    out->duplicates_near = sc_store_int(lib->db, "SELECT count(*) FROM documents WHERE dup_of > 0");
+    out->boilerplate_lines = sc_store_int(lib->db, "SELECT count(*) FROM boilerplate");
     struct sc_buf p = SC_BUF_INIT;
     int64_t all = dir_bytes(lib->dir, 0);
     sc_buf_addf(&p, "%s/index", lib->dir);
@@ -65,7 +65,7 @@ enum sc_err sc_stats_get(struct sc_library *lib, struct sc_stats *out, struct sc
 enum sc_err sc_boilerplate_list(struct sc_library *lib, int json, struct sc_buf *out,
                                 struct sc_diag *diag)
 {
-    sqlite3_stmt *st = sc_store_prepare(lib,
+    struct sc_stmt *st = sc_store_prepare(lib->db,
                                         "SELECT b.source_id, s.name, b.line, b.text, b.reason "
                                         "FROM boilerplate b JOIN sources s ON s.id = b.source_id "
                                         "ORDER BY b.source_id, b.line",
@@ -75,26 +75,26 @@ enum sc_err sc_boilerplate_list(struct sc_library *lib, int json, struct sc_buf 
     if (json)
         sc_buf_addc(out, '[');
     int n = 0;
-    while (sqlite3_step(st) == SQLITE_ROW) {
-        const char *name = (const char *)sqlite3_column_text(st, 1);
-        const char *text = (const char *)sqlite3_column_text(st, 3);
-        const char *reason = (const char *)sqlite3_column_text(st, 4);
+    while (sc_stmt_step(st) == SC_STORE_ROW) {
+        const char *name = sc_stmt_column_text(st, 1);
+        const char *text = sc_stmt_column_text(st, 3);
+        const char *reason = sc_stmt_column_text(st, 4);
         if (json) {
             sc_buf_addf(out, "%s{\"source_id\": %lld, \"source\": ", n ? ",\n " : "",
-                        (long long)sqlite3_column_int64(st, 0));
+                        (long long)sc_stmt_column_int64(st, 0));
             sc_json_strz(out, name);
-            sc_buf_addf(out, ", \"line\": %lld, \"text\": ", (long long)sqlite3_column_int64(st, 2));
+            sc_buf_addf(out, ", \"line\": %lld, \"text\": ", (long long)sc_stmt_column_int64(st, 2));
             sc_json_strz(out, text);
             sc_buf_adds(out, ", \"reason\": ");
             sc_json_strz(out, reason);
             sc_buf_addc(out, '}');
         } else {
-            sc_buf_addf(out, "%s:%lld: %s\n    %s\n", name, (long long)sqlite3_column_int64(st, 2),
+            sc_buf_addf(out, "%s:%lld: %s\n    %s\n", name, (long long)sc_stmt_column_int64(st, 2),
                         reason, text);
         }
         n++;
     }
-    sqlite3_finalize(st);
+    sc_stmt_finalize(st);
     if (json)
         sc_buf_adds(out, "]\n");
     return sc_buf_err(out);
@@ -131,18 +131,18 @@ enum sc_err sc_reparse(struct sc_library *lib, struct sc_import_summary *sum,
                        struct sc_diag *diag)
 {
     memset(sum, 0, sizeof *sum);
-    sqlite3_stmt *st =
-        sc_store_prepare(lib, "SELECT id, name, size, bytes FROM sources ORDER BY id", diag);
+    struct sc_stmt *st =
+        sc_store_prepare(lib->db, "SELECT id, name, size, bytes FROM sources ORDER BY id", diag);
     if (!st)
         return SC_ESTORE;
     enum sc_err e = SC_OK;
-    while (e == SC_OK && sqlite3_step(st) == SQLITE_ROW) {
-        int64_t sid = sqlite3_column_int64(st, 0);
-        const char *name = (const char *)sqlite3_column_text(st, 1);
-        size_t size = (size_t)sqlite3_column_int64(st, 2);
+    while (e == SC_OK && sc_stmt_step(st) == SC_STORE_ROW) {
+        int64_t sid = sc_stmt_column_int64(st, 0);
+        const char *name = sc_stmt_column_text(st, 1);
+        size_t size = (size_t)sc_stmt_column_int64(st, 2);
         char *data = NULL;
-        enum sc_err ie = inflate_source(sqlite3_column_blob(st, 3),
-                                        (size_t)sqlite3_column_bytes(st, 3), size, &data);
+        enum sc_err ie = inflate_source(sc_stmt_column_blob(st, 3),
+                                        (size_t)sc_stmt_column_bytes(st, 3), size, &data);
         if (ie != SC_OK) {
             sum->refused++;
             if (ie == SC_ENOMEM)
@@ -163,9 +163,9 @@ enum sc_err sc_reparse(struct sc_library *lib, struct sc_import_summary *sum,
             sum->refused++;
         }
     }
-    sqlite3_finalize(st);
+    sc_stmt_finalize(st);
     if (e == SC_OK)
-        e = sc_store_bump_generation(lib, diag);
+        e = sc_store_bump_generation(lib->db, diag);
     if (e == SC_OK)
         e = sc_index_sync(lib, 1, diag);
     return e;

@@ -32,25 +32,25 @@ enum sc_err sc_audit(struct sc_library *lib, const struct sc_principal *p, const
     enum sc_err e = sc_members_ready(lib, NULL);
     if (e != SC_OK)
         return e;
-    sqlite3_stmt *st = sc_store_prepare(lib,
+    struct sc_stmt *st = sc_store_prepare(lib->db,
                                         "INSERT INTO audit_log(at, user_id, user_name, action, "
                                         "detail, addr) VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
                                         NULL);
     if (!st)
         return SC_ESTORE;
-    sqlite3_bind_int64(st, 1, (int64_t)sc_members_now());
+    sc_stmt_bind_int64(st, 1, (int64_t)sc_members_now());
     if (p && p->tier != SC_TIER_ANON && p->user_id > 0) {
-        sqlite3_bind_int64(st, 2, p->user_id);
-        sqlite3_bind_text(st, 3, p->name, (int)cut(p->name, sizeof p->name - 1), SQLITE_TRANSIENT);
+        sc_stmt_bind_int64(st, 2, p->user_id);
+        sc_stmt_bind_text_copy(st, 3, p->name, (int)cut(p->name, sizeof p->name - 1));
     }
-    sqlite3_bind_text(st, 4, action, (int)cut(action, MAX_ACTION), SQLITE_STATIC);
+    sc_stmt_bind_text(st, 4, action, (int)cut(action, MAX_ACTION));
     if (detail && *detail)
-        sqlite3_bind_text(st, 5, detail, (int)cut(detail, MAX_DETAIL), SQLITE_STATIC);
+        sc_stmt_bind_text(st, 5, detail, (int)cut(detail, MAX_DETAIL));
     if (addr && *addr)
-        sqlite3_bind_text(st, 6, addr, (int)cut(addr, MAX_ADDR), SQLITE_STATIC);
-    if (sqlite3_step(st) != SQLITE_DONE)
+        sc_stmt_bind_text(st, 6, addr, (int)cut(addr, MAX_ADDR));
+    if (sc_stmt_step(st) != SC_STORE_DONE)
         e = SC_ESTORE;
-    sqlite3_finalize(st);
+    sc_stmt_finalize(st);
     return e;
 }
 
@@ -64,26 +64,26 @@ enum sc_err sc_audit_list(struct sc_library *lib, size_t limit, int json, struct
         limit = 100;
     if (limit > 1000000)
         limit = 1000000;
-    sqlite3_stmt *st = sc_store_prepare(lib,
+    struct sc_stmt *st = sc_store_prepare(lib->db,
                                         "SELECT id, at, user_name, action, detail, addr "
                                         "FROM audit_log ORDER BY id DESC LIMIT ?1",
                                         diag);
     if (!st)
         return SC_ESTORE;
-    sqlite3_bind_int64(st, 1, (sqlite3_int64)limit);
+    sc_stmt_bind_int64(st, 1, (int64_t)limit);
     if (json)
         sc_buf_addc(out, '[');
     size_t n = 0;
     int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        const unsigned char *user = sqlite3_column_text(st, 2);
-        const unsigned char *action = sqlite3_column_text(st, 3);
-        const unsigned char *detail = sqlite3_column_text(st, 4);
-        const unsigned char *addr = sqlite3_column_text(st, 5);
+    while ((rc = sc_stmt_step(st)) == SC_STORE_ROW) {
+        const char *user = sc_stmt_column_text(st, 2);
+        const char *action = sc_stmt_column_text(st, 3);
+        const char *detail = sc_stmt_column_text(st, 4);
+        const char *addr = sc_stmt_column_text(st, 5);
         if (json) {
             sc_buf_adds(out, n ? ",\n {" : "{");
-            sc_buf_addf(out, "\"id\":%lld,\"at\":", (long long)sqlite3_column_int64(st, 0));
-            sc_time_json(out, sqlite3_column_int64(st, 1));
+            sc_buf_addf(out, "\"id\":%lld,\"at\":", (long long)sc_stmt_column_int64(st, 0));
+            sc_time_json(out, sc_stmt_column_int64(st, 1));
             sc_buf_adds(out, ",\"user\":");
             sc_json_strz(out, (const char *)user);
             sc_buf_adds(out, ",\"action\":");
@@ -94,8 +94,8 @@ enum sc_err sc_audit_list(struct sc_library *lib, size_t limit, int json, struct
             sc_json_strz(out, (const char *)addr);
             sc_buf_addc(out, '}');
         } else {
-            sc_buf_addf(out, "%6lld  ", (long long)sqlite3_column_int64(st, 0));
-            sc_time_text(out, sqlite3_column_int64(st, 1));
+            sc_buf_addf(out, "%6lld  ", (long long)sc_stmt_column_int64(st, 0));
+            sc_time_text(out, sc_stmt_column_int64(st, 1));
             sc_buf_addc(out, ' ');
             sc_text_clean(out, (const char *)user);
             sc_buf_addc(out, ' ');
@@ -108,9 +108,9 @@ enum sc_err sc_audit_list(struct sc_library *lib, size_t limit, int json, struct
         }
         n++;
     }
-    if (rc != SQLITE_DONE)
-        e = sc_store_fail(lib, diag);
-    sqlite3_finalize(st);
+    if (rc != SC_STORE_DONE)
+        e = sc_store_fail(lib->db, diag);
+    sc_stmt_finalize(st);
     if (json)
         sc_buf_adds(out, "]\n");
     if (e == SC_OK)

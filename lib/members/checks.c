@@ -40,18 +40,17 @@ int sc_check_quota_daily(const struct sc_library *lib, const struct sc_principal
         return n;
     char key[32];
     snprintf(key, sizeof key, "check.%s", sc_tier_name(p->tier));
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(lib->db,
-                           "SELECT CAST(value AS INTEGER) FROM member_settings WHERE key = ?1", -1,
-                           &st, NULL) == SQLITE_OK) {
-        sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-        if (sqlite3_step(st) == SQLITE_ROW) {
-            sqlite3_int64 v = sqlite3_column_int64(st, 0);
+    struct sc_stmt *st = NULL;
+    if (sc_stmt_prepare(lib->db,
+                           "SELECT CAST(value AS INTEGER) FROM member_settings WHERE key = ?1", &st) == SC_STORE_OK) {
+        sc_stmt_bind_text(st, 1, key, -1);
+        if (sc_stmt_step(st) == SC_STORE_ROW) {
+            int64_t v = sc_stmt_column_int64(st, 0);
             if (v >= 0 && v <= MAX_CHECKS)
                 n = (int)v;
         }
     }
-    sqlite3_finalize(st);
+    sc_stmt_finalize(st);
     return n;
 }
 
@@ -68,7 +67,7 @@ static enum sc_err ready(struct sc_library *lib, struct sc_diag *diag)
 {
     enum sc_err e = sc_members_ready(lib, diag);
     if (e == SC_OK && !(lib->flags & SC_LIBRARY_READONLY))
-        e = sc_store_exec(lib, check_sql, diag);
+        e = sc_store_exec(lib->db, check_sql, diag);
     return e;
 }
 
@@ -93,25 +92,25 @@ enum sc_err sc_check_quota_take(struct sc_library *lib, const struct sc_principa
     char who[96], day[16];
     who_key(p, addr, who);
     sc_local_day(sc_members_now(), day);
-    sqlite3_stmt *st = sc_store_prepare(lib,
+    struct sc_stmt *st = sc_store_prepare(lib->db,
                                         "INSERT INTO check_counts(who, day, n) VALUES(?1, ?2, 1) "
                                         "ON CONFLICT(who, day) DO UPDATE SET n = n + 1 "
                                         "WHERE n < ?3 RETURNING n",
                                         diag);
     if (!st)
         return SC_ESTORE;
-    sqlite3_bind_text(st, 1, who, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, day, -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 3, limit);
-    int rc = sqlite3_step(st), taken = 0, n = 0;
-    if (rc == SQLITE_ROW) {
+    sc_stmt_bind_text(st, 1, who, -1);
+    sc_stmt_bind_text(st, 2, day, -1);
+    sc_stmt_bind_int(st, 3, limit);
+    int rc = sc_stmt_step(st), taken = 0, n = 0;
+    if (rc == SC_STORE_ROW) {
         taken = 1;
-        n = sqlite3_column_int(st, 0);
-        rc = sqlite3_step(st);
+        n = sc_stmt_column_int(st, 0);
+        rc = sc_stmt_step(st);
     }
-    if (rc != SQLITE_DONE)
-        e = sc_store_fail(lib, diag);
-    sqlite3_finalize(st);
+    if (rc != SC_STORE_DONE)
+        e = sc_store_fail(lib->db, diag);
+    sc_stmt_finalize(st);
     if (e != SC_OK)
         return e;
     if (!taken)
@@ -130,14 +129,13 @@ void sc_check_quota_give_back(struct sc_library *lib, const struct sc_principal 
     char who[96], day[16];
     who_key(p, addr, who);
     sc_local_day(sc_members_now(), day);
-    sqlite3_stmt *st = sc_store_prepare(
-        lib, "UPDATE check_counts SET n = n - 1 WHERE who = ?1 AND day = ?2 AND n > 0", NULL);
+    struct sc_stmt *st = sc_store_prepare(lib->db, "UPDATE check_counts SET n = n - 1 WHERE who = ?1 AND day = ?2 AND n > 0", NULL);
     if (!st)
         return;
-    sqlite3_bind_text(st, 1, who, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, day, -1, SQLITE_STATIC);
-    sqlite3_step(st);
-    sqlite3_finalize(st);
+    sc_stmt_bind_text(st, 1, who, -1);
+    sc_stmt_bind_text(st, 2, day, -1);
+    sc_stmt_step(st);
+    sc_stmt_finalize(st);
 }
 
 int sc_check_quota_remaining(struct sc_library *lib, const struct sc_principal *p, const char *addr)
@@ -148,16 +146,15 @@ int sc_check_quota_remaining(struct sc_library *lib, const struct sc_principal *
     char who[96], day[16];
     who_key(p, addr, who);
     sc_local_day(sc_members_now(), day);
-    sqlite3_stmt *st = NULL;
+    struct sc_stmt *st = NULL;
     int used = 0;
-    if (sqlite3_prepare_v2(lib->db, "SELECT n FROM check_counts WHERE who = ?1 AND day = ?2", -1,
-                           &st, NULL) == SQLITE_OK) {
-        sqlite3_bind_text(st, 1, who, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 2, day, -1, SQLITE_STATIC);
-        if (sqlite3_step(st) == SQLITE_ROW)
-            used = sqlite3_column_int(st, 0);
+    if (sc_stmt_prepare(lib->db, "SELECT n FROM check_counts WHERE who = ?1 AND day = ?2", &st) == SC_STORE_OK) {
+        sc_stmt_bind_text(st, 1, who, -1);
+        sc_stmt_bind_text(st, 2, day, -1);
+        if (sc_stmt_step(st) == SC_STORE_ROW)
+            used = sc_stmt_column_int(st, 0);
     }
-    sqlite3_finalize(st);
+    sc_stmt_finalize(st);
     return used < limit ? limit - used : 0;
 }
 
@@ -175,17 +172,17 @@ enum sc_err sc_check_quota_set(struct sc_library *lib, const struct sc_principal
     char key[32], val[16];
     snprintf(key, sizeof key, "check.%s", sc_tier_name(tier));
     snprintf(val, sizeof val, "%d", n);
-    sqlite3_stmt *st = sc_store_prepare(lib,
+    struct sc_stmt *st = sc_store_prepare(lib->db,
                                         "INSERT INTO member_settings(key, value) VALUES(?1, ?2) "
                                         "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                                         diag);
     if (!st)
         return SC_ESTORE;
-    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, val, -1, SQLITE_STATIC);
-    if (sqlite3_step(st) != SQLITE_DONE)
-        e = sc_store_fail(lib, diag);
-    sqlite3_finalize(st);
+    sc_stmt_bind_text(st, 1, key, -1);
+    sc_stmt_bind_text(st, 2, val, -1);
+    if (sc_stmt_step(st) != SC_STORE_DONE)
+        e = sc_store_fail(lib->db, diag);
+    sc_stmt_finalize(st);
     if (e != SC_OK)
         return e;
     char d[64];

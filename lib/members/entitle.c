@@ -76,20 +76,19 @@ int sc_quota_daily(const struct sc_library *lib, const struct sc_principal *p)
         return n;
     char key[32];
     snprintf(key, sizeof key, "quota.%s", sc_tier_name(p->tier));
-    sqlite3_stmt *st = NULL;
+    struct sc_stmt *st = NULL;
     /* a library without the members tables yet simply has the defaults */
-    if (sqlite3_prepare_v2(lib->db,
+    if (sc_stmt_prepare(lib->db,
                            "SELECT CAST(value AS INTEGER) FROM member_settings "
-                           "WHERE key = ?1",
-                           -1, &st, NULL) == SQLITE_OK) {
-        sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-        if (sqlite3_step(st) == SQLITE_ROW) {
-            sqlite3_int64 v = sqlite3_column_int64(st, 0);
+                           "WHERE key = ?1", &st) == SC_STORE_OK) {
+        sc_stmt_bind_text(st, 1, key, -1);
+        if (sc_stmt_step(st) == SC_STORE_ROW) {
+            int64_t v = sc_stmt_column_int64(st, 0);
             if (v >= 0 && v <= 1000000)
                 n = (int)v;
         }
     }
-    sqlite3_finalize(st);
+    sc_stmt_finalize(st);
     return n;
 }
 
@@ -173,12 +172,12 @@ void sc_principal_from_row(struct sc_principal *p, int64_t id, const char *name,
     p->roles = roles & (SC_ROLE_EDITOR | SC_ROLE_ADMIN);
 }
 
-void sc_principal_from_stmt(struct sc_principal *p, sqlite3_stmt *st, int col0, time_t now)
+void sc_principal_from_stmt(struct sc_principal *p, struct sc_stmt *st, int col0, time_t now)
 {
     sc_principal_from_row(
-        p, sqlite3_column_int64(st, col0), (const char *)sqlite3_column_text(st, col0 + 1),
-        (const char *)sqlite3_column_text(st, col0 + 2), sqlite3_column_int64(st, col0 + 3),
-        sqlite3_column_int(st, col0 + 4), now);
+        p, sc_stmt_column_int64(st, col0), sc_stmt_column_text(st, col0 + 1),
+        sc_stmt_column_text(st, col0 + 2), sc_stmt_column_int64(st, col0 + 3),
+        sc_stmt_column_int(st, col0 + 4), now);
 }
 
 static void json_limit(struct sc_buf *b, int n)

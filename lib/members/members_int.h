@@ -6,7 +6,7 @@
 #ifndef SC_MEMBERS_INT_H
 #define SC_MEMBERS_INT_H
 
-#include "library/store.h"
+#include "store/handle.h"
 #include "sucai/members.h"
 
 /* The clock every members function reads (seconds since the epoch). NULL
@@ -26,6 +26,9 @@ enum sc_err sc_pw_hash(const char *password, char out[128], struct sc_diag *diag
  * (same cost) and returns 0, so unknown names take as long as known ones. */
 int sc_pw_verify(const char *hash, const char *password);
 int sc_pw_needs_rehash(const char *hash);
+
+/* The members' tables, registered with the store by lib/library/library.c. */
+extern const struct sc_store_part sc_members_part;
 
 /* Tables exist (creating them if the library is writable). */
 enum sc_err sc_members_ready(struct sc_library *lib, struct sc_diag *diag);
@@ -63,7 +66,7 @@ void sc_principal_from_row(struct sc_principal *p, int64_t id, const char *name,
 
 /* Columns of users that sc_principal_from_row reads, in order. */
 #define SC_USER_COLS "id, name, tier, tier_expires, roles"
-void sc_principal_from_stmt(struct sc_principal *p, sqlite3_stmt *st, int col0, time_t now);
+void sc_principal_from_stmt(struct sc_principal *p, struct sc_stmt *st, int col0, time_t now);
 
 /* Append the roles as a JSON array / as "editor,admin" ("-" if none). */
 void sc_roles_json(struct sc_buf *b, int roles);

@@ -48,19 +48,18 @@ int64_t sc_setting_int(struct sc_library *lib, const char *key, int64_t def)
     const struct setting *s = setting_of(key);
     if (!lib || !lib->db)
         return v;
-    sqlite3_stmt *st = NULL;
+    struct sc_stmt *st = NULL;
     /* a library without the members tables yet has the defaults */
-    if (sqlite3_prepare_v2(lib->db,
-                           "SELECT CAST(value AS INTEGER) FROM member_settings WHERE key = ?1", -1,
-                           &st, NULL) == SQLITE_OK) {
-        sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-        if (sqlite3_step(st) == SQLITE_ROW) {
-            int64_t x = sqlite3_column_int64(st, 0);
+    if (sc_stmt_prepare(lib->db,
+                           "SELECT CAST(value AS INTEGER) FROM member_settings WHERE key = ?1", &st) == SC_STORE_OK) {
+        sc_stmt_bind_text(st, 1, key, -1);
+        if (sc_stmt_step(st) == SC_STORE_ROW) {
+            int64_t x = sc_stmt_column_int64(st, 0);
             if (!s || (x >= s->min && x <= s->max))
                 v = x;
         }
     }
-    sqlite3_finalize(st);
+    sc_stmt_finalize(st);
     return v;
 }
 
@@ -81,17 +80,17 @@ enum sc_err sc_setting_set(struct sc_library *lib, const struct sc_principal *ac
         return e;
     char val[24];
     snprintf(val, sizeof val, "%lld", v);
-    sqlite3_stmt *st = sc_store_prepare(lib,
+    struct sc_stmt *st = sc_store_prepare(lib->db,
                                         "INSERT INTO member_settings(key, value) VALUES(?1, ?2) "
                                         "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                                         diag);
     if (!st)
         return SC_ESTORE;
-    sqlite3_bind_text(st, 1, s->key, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, val, -1, SQLITE_STATIC);
-    if (sqlite3_step(st) != SQLITE_DONE)
-        e = sc_store_fail(lib, diag);
-    sqlite3_finalize(st);
+    sc_stmt_bind_text(st, 1, s->key, -1);
+    sc_stmt_bind_text(st, 2, val, -1);
+    if (sc_stmt_step(st) != SC_STORE_DONE)
+        e = sc_store_fail(lib->db, diag);
+    sc_stmt_finalize(st);
     if (e != SC_OK)
         return e;
     char d[96];
@@ -152,38 +151,37 @@ static int take(struct sc_library *lib, const char *key, const char *day, int64_
 {
     if (limit <= 0)
         return 0;
-    sqlite3_stmt *st = sc_store_prepare(lib,
+    struct sc_stmt *st = sc_store_prepare(lib->db,
                                         "INSERT INTO paid_answers(key, day, n) VALUES(?1, ?2, 1) "
                                         "ON CONFLICT(key, day) DO UPDATE SET n = n + 1 "
                                         "WHERE n < ?3 RETURNING n",
                                         NULL);
     if (!st)
         return -1;
-    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, day, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 3, limit);
-    int rc = sqlite3_step(st), got = 0;
-    if (rc == SQLITE_ROW) {
+    sc_stmt_bind_text(st, 1, key, -1);
+    sc_stmt_bind_text(st, 2, day, -1);
+    sc_stmt_bind_int64(st, 3, limit);
+    int rc = sc_stmt_step(st), got = 0;
+    if (rc == SC_STORE_ROW) {
         got = 1;
-        *n = sqlite3_column_int64(st, 0);
-        rc = sqlite3_step(st);
+        *n = sc_stmt_column_int64(st, 0);
+        rc = sc_stmt_step(st);
     }
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE)
+    sc_stmt_finalize(st);
+    if (rc != SC_STORE_DONE)
         return -1;
     if (got && *n == 1) {
         /* a counter's first answer of the day sweeps its older days (the
          * shared one sweeps everybody's) */
-        sqlite3_stmt *sw = sc_store_prepare(
-            lib,
+        struct sc_stmt *sw = sc_store_prepare(lib->db,
             strcmp(key, "*") ? "DELETE FROM paid_answers WHERE key = ?1 AND day <> ?2"
                              : "DELETE FROM paid_answers WHERE day <> ?2",
             NULL);
         if (sw) {
-            sqlite3_bind_text(sw, 1, key, -1, SQLITE_STATIC);
-            sqlite3_bind_text(sw, 2, day, -1, SQLITE_STATIC);
-            sqlite3_step(sw);
-            sqlite3_finalize(sw);
+            sc_stmt_bind_text(sw, 1, key, -1);
+            sc_stmt_bind_text(sw, 2, day, -1);
+            sc_stmt_step(sw);
+            sc_stmt_finalize(sw);
         }
     }
     return got;
@@ -191,28 +189,26 @@ static int take(struct sc_library *lib, const char *key, const char *day, int64_
 
 static void give_back(struct sc_library *lib, const char *key, const char *day)
 {
-    sqlite3_stmt *st = sc_store_prepare(
-        lib, "UPDATE paid_answers SET n = n - 1 WHERE key = ?1 AND day = ?2 AND n > 0", NULL);
+    struct sc_stmt *st = sc_store_prepare(lib->db, "UPDATE paid_answers SET n = n - 1 WHERE key = ?1 AND day = ?2 AND n > 0", NULL);
     if (!st)
         return;
-    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, day, -1, SQLITE_STATIC);
-    sqlite3_step(st);
-    sqlite3_finalize(st);
+    sc_stmt_bind_text(st, 1, key, -1);
+    sc_stmt_bind_text(st, 2, day, -1);
+    sc_stmt_step(st);
+    sc_stmt_finalize(st);
 }
 
 static int64_t used(struct sc_library *lib, const char *key, const char *day)
 {
-    sqlite3_stmt *st = NULL;
+    struct sc_stmt *st = NULL;
     int64_t n = 0;
-    if (sqlite3_prepare_v2(lib->db, "SELECT n FROM paid_answers WHERE key = ?1 AND day = ?2", -1,
-                           &st, NULL) == SQLITE_OK) {
-        sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 2, day, -1, SQLITE_STATIC);
-        if (sqlite3_step(st) == SQLITE_ROW)
-            n = sqlite3_column_int64(st, 0);
+    if (sc_stmt_prepare(lib->db, "SELECT n FROM paid_answers WHERE key = ?1 AND day = ?2", &st) == SC_STORE_OK) {
+        sc_stmt_bind_text(st, 1, key, -1);
+        sc_stmt_bind_text(st, 2, day, -1);
+        if (sc_stmt_step(st) == SC_STORE_ROW)
+            n = sc_stmt_column_int64(st, 0);
     }
-    sqlite3_finalize(st);
+    sc_stmt_finalize(st);
     return n;
 }
 

@@ -55,26 +55,26 @@ enum sc_err sc_quota_take(struct sc_library *lib, const struct sc_principal *p, 
     }
     char day[16];
     sc_local_day(sc_members_now(), day);
-    sqlite3_stmt *st = sc_store_prepare(lib,
+    struct sc_stmt *st = sc_store_prepare(lib->db,
                                         "INSERT INTO download_counts(user_id, day, n) "
                                         "VALUES(?1, ?2, 1) ON CONFLICT(user_id, day) "
                                         "DO UPDATE SET n = n + 1 WHERE n < ?3 RETURNING n",
                                         diag);
     if (!st)
         return SC_ESTORE;
-    sqlite3_bind_int64(st, 1, p->user_id);
-    sqlite3_bind_text(st, 2, day, -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 3, limit);
-    int rc = sqlite3_step(st);
+    sc_stmt_bind_int64(st, 1, p->user_id);
+    sc_stmt_bind_text(st, 2, day, -1);
+    sc_stmt_bind_int(st, 3, limit);
+    int rc = sc_stmt_step(st);
     int taken = 0, n = 0;
-    if (rc == SQLITE_ROW) {
+    if (rc == SC_STORE_ROW) {
         taken = 1;
-        n = sqlite3_column_int(st, 0);
-        rc = sqlite3_step(st);
+        n = sc_stmt_column_int(st, 0);
+        rc = sc_stmt_step(st);
     }
-    if (rc != SQLITE_DONE)
-        e = sc_store_fail(lib, diag);
-    sqlite3_finalize(st);
+    if (rc != SC_STORE_DONE)
+        e = sc_store_fail(lib->db, diag);
+    sc_stmt_finalize(st);
     if (e != SC_OK)
         return e;
     if (!taken) {
@@ -93,16 +93,16 @@ void sc_quota_give_back(struct sc_library *lib, const struct sc_principal *p)
         return;
     char day[16];
     sc_local_day(sc_members_now(), day);
-    sqlite3_stmt *st = sc_store_prepare(lib,
+    struct sc_stmt *st = sc_store_prepare(lib->db,
                                         "UPDATE download_counts SET n = n - 1 "
                                         "WHERE user_id = ?1 AND day = ?2 AND n > 0",
                                         NULL);
     if (!st)
         return;
-    sqlite3_bind_int64(st, 1, p->user_id);
-    sqlite3_bind_text(st, 2, day, -1, SQLITE_STATIC);
-    sqlite3_step(st);
-    sqlite3_finalize(st);
+    sc_stmt_bind_int64(st, 1, p->user_id);
+    sc_stmt_bind_text(st, 2, day, -1);
+    sc_stmt_step(st);
+    sc_stmt_finalize(st);
 }
 
 int sc_quota_remaining(struct sc_library *lib, const struct sc_principal *p)
@@ -114,16 +114,15 @@ int sc_quota_remaining(struct sc_library *lib, const struct sc_principal *p)
         return limit < 0 ? -1 : 0;
     char day[16];
     sc_local_day(sc_members_now(), day);
-    sqlite3_stmt *st = NULL;
+    struct sc_stmt *st = NULL;
     int used = 0;
-    if (sqlite3_prepare_v2(lib->db, "SELECT n FROM download_counts WHERE user_id = ?1 AND day = ?2",
-                           -1, &st, NULL) == SQLITE_OK) {
-        sqlite3_bind_int64(st, 1, p->user_id);
-        sqlite3_bind_text(st, 2, day, -1, SQLITE_STATIC);
-        if (sqlite3_step(st) == SQLITE_ROW)
-            used = sqlite3_column_int(st, 0);
+    if (sc_stmt_prepare(lib->db, "SELECT n FROM download_counts WHERE user_id = ?1 AND day = ?2", &st) == SC_STORE_OK) {
+        sc_stmt_bind_int64(st, 1, p->user_id);
+        sc_stmt_bind_text(st, 2, day, -1);
+        if (sc_stmt_step(st) == SC_STORE_ROW)
+            used = sc_stmt_column_int(st, 0);
     }
-    sqlite3_finalize(st);
+    sc_stmt_finalize(st);
     return used < limit ? limit - used : 0;
 }
 
@@ -140,17 +139,17 @@ enum sc_err sc_quota_set(struct sc_library *lib, const struct sc_principal *acto
     char key[32], val[16];
     snprintf(key, sizeof key, "quota.%s", sc_tier_name(tier));
     snprintf(val, sizeof val, "%d", n);
-    sqlite3_stmt *st = sc_store_prepare(lib,
+    struct sc_stmt *st = sc_store_prepare(lib->db,
                                         "INSERT INTO member_settings(key, value) VALUES(?1, ?2) "
                                         "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                                         diag);
     if (!st)
         return SC_ESTORE;
-    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, val, -1, SQLITE_STATIC);
-    if (sqlite3_step(st) != SQLITE_DONE)
-        e = sc_store_fail(lib, diag);
-    sqlite3_finalize(st);
+    sc_stmt_bind_text(st, 1, key, -1);
+    sc_stmt_bind_text(st, 2, val, -1);
+    if (sc_stmt_step(st) != SC_STORE_DONE)
+        e = sc_store_fail(lib->db, diag);
+    sc_stmt_finalize(st);
     if (e != SC_OK)
         return e;
     char d[64];

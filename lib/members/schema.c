@@ -72,20 +72,17 @@ time_t sc_members_now(void)
     return sc_members_clock ? sc_members_clock() : time(NULL);
 }
 
-static int have_tables(struct sc_library *lib)
+/* No BEGIN/COMMIT: the connection may be shared by threads, and every
+ * statement is idempotent, so an interrupted run is completed by the next. */
+static enum sc_err migrate(struct sc_store *st, int from, struct sc_diag *diag)
 {
-    /* paid_answers is created last: if it exists, so does the rest (a
-     * library made before it gets it with the same idempotent script) */
-    sqlite3_stmt *st = NULL;
-    int yes = 0;
-    if (sqlite3_prepare_v2(lib->db,
-                           "SELECT 1 FROM sqlite_master WHERE type = 'table' AND "
-                           "name = 'paid_answers'",
-                           -1, &st, NULL) == SQLITE_OK)
-        yes = sqlite3_step(st) == SQLITE_ROW;
-    sqlite3_finalize(st);
-    return yes;
+    (void)from;
+    if (sodium_init() < 0)
+        return sc_diag_set(diag, SC_EIO, "libsodium cannot initialise");
+    return sc_store_exec(st, members_sql, diag);
 }
+
+const struct sc_store_part sc_members_part = { "members", 1, migrate };
 
 enum sc_err sc_members_schema(struct sc_library *lib, struct sc_diag *diag)
 {
@@ -93,14 +90,14 @@ enum sc_err sc_members_schema(struct sc_library *lib, struct sc_diag *diag)
         return sc_diag_set(diag, SC_EINVAL, "no library");
     if (sodium_init() < 0)
         return sc_diag_set(diag, SC_EIO, "libsodium cannot initialise");
-    if (have_tables(lib))
+    /* paid_answers is created last: if it exists, so does the rest (a
+     * library made before it gets it with the same idempotent script) */
+    if (sc_store_has_table(lib->db, "paid_answers"))
         return SC_OK;
     if (lib->flags & SC_LIBRARY_READONLY)
         return sc_diag_set(diag, SC_EDENIED, "%s: the library is read-only and has no members",
                            lib->db_path);
-    /* no BEGIN/COMMIT: the connection may be shared by threads, and every
-     * statement is idempotent, so an interrupted run is completed by the next */
-    return sc_store_exec(lib, members_sql, diag);
+    return migrate(lib->db, 0, diag);
 }
 
 enum sc_err sc_members_ready(struct sc_library *lib, struct sc_diag *diag)

@@ -60,19 +60,19 @@ void sc_session_csrf(const char *session_id, char out[SC_SECRET_HEX + 1])
 
 static int64_t add_failure(struct sc_library *lib, const char *key, time_t now)
 {
-    sqlite3_stmt *st = sc_store_prepare(lib,
+    struct sc_stmt *st = sc_store_prepare(lib->db,
                                         "INSERT INTO login_failures(key, at) VALUES(?1, ?2) "
                                         "RETURNING rowid",
                                         NULL);
     int64_t rowid = 0;
     if (!st)
         return 0;
-    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, (int64_t)now);
-    if (sqlite3_step(st) == SQLITE_ROW)
-        rowid = sqlite3_column_int64(st, 0);
-    sqlite3_step(st);
-    sqlite3_finalize(st);
+    sc_stmt_bind_text(st, 1, key, -1);
+    sc_stmt_bind_int64(st, 2, (int64_t)now);
+    if (sc_stmt_step(st) == SC_STORE_ROW)
+        rowid = sc_stmt_column_int64(st, 0);
+    sc_stmt_step(st);
+    sc_stmt_finalize(st);
     return rowid;
 }
 
@@ -80,34 +80,34 @@ static void delete_rowid(struct sc_library *lib, int64_t rowid)
 {
     if (rowid <= 0)
         return;
-    sqlite3_stmt *st = sc_store_prepare(lib, "DELETE FROM login_failures WHERE rowid = ?1", NULL);
+    struct sc_stmt *st = sc_store_prepare(lib->db, "DELETE FROM login_failures WHERE rowid = ?1", NULL);
     if (!st)
         return;
-    sqlite3_bind_int64(st, 1, rowid);
-    sqlite3_step(st);
-    sqlite3_finalize(st);
+    sc_stmt_bind_int64(st, 1, rowid);
+    sc_stmt_step(st);
+    sc_stmt_finalize(st);
 }
 
 static void clear_key(struct sc_library *lib, const char *key, time_t now)
 {
-    sqlite3_stmt *st =
-        sc_store_prepare(lib, "DELETE FROM login_failures WHERE key = ?1 OR at < ?2", NULL);
+    struct sc_stmt *st =
+        sc_store_prepare(lib->db, "DELETE FROM login_failures WHERE key = ?1 OR at < ?2", NULL);
     if (!st)
         return;
-    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, (int64_t)now - WINDOW);
-    sqlite3_step(st);
-    sqlite3_finalize(st);
+    sc_stmt_bind_text(st, 1, key, -1);
+    sc_stmt_bind_int64(st, 2, (int64_t)now - WINDOW);
+    sc_stmt_step(st);
+    sc_stmt_finalize(st);
 }
 
 static void prune(struct sc_library *lib, time_t now)
 {
-    sqlite3_stmt *st = sc_store_prepare(lib, "DELETE FROM login_failures WHERE at < ?1", NULL);
+    struct sc_stmt *st = sc_store_prepare(lib->db, "DELETE FROM login_failures WHERE at < ?1", NULL);
     if (!st)
         return;
-    sqlite3_bind_int64(st, 1, (int64_t)now - WINDOW);
-    sqlite3_step(st);
-    sqlite3_finalize(st);
+    sc_stmt_bind_int64(st, 1, (int64_t)now - WINDOW);
+    sc_stmt_step(st);
+    sc_stmt_finalize(st);
 }
 
 /* Failures for key in the last day recorded before row `mine` (and the
@@ -115,22 +115,22 @@ static void prune(struct sc_library *lib, time_t now)
 static int64_t failures(struct sc_library *lib, const char *key, int64_t mine, time_t now,
                         int64_t *last)
 {
-    sqlite3_stmt *st = sc_store_prepare(lib,
+    struct sc_stmt *st = sc_store_prepare(lib->db,
                                         "SELECT count(*), max(at) FROM login_failures "
                                         "WHERE key = ?1 AND at > ?2 AND rowid < ?3",
                                         NULL);
     if (!st)
         return -1;
-    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, (int64_t)now - WINDOW);
-    sqlite3_bind_int64(st, 3, mine);
+    sc_stmt_bind_text(st, 1, key, -1);
+    sc_stmt_bind_int64(st, 2, (int64_t)now - WINDOW);
+    sc_stmt_bind_int64(st, 3, mine);
     int64_t n = 0;
     *last = 0;
-    if (sqlite3_step(st) == SQLITE_ROW) {
-        n = sqlite3_column_int64(st, 0);
-        *last = sqlite3_column_int64(st, 1);
+    if (sc_stmt_step(st) == SC_STORE_ROW) {
+        n = sc_stmt_column_int64(st, 0);
+        *last = sc_stmt_column_int64(st, 1);
     }
-    sqlite3_finalize(st);
+    sc_stmt_finalize(st);
     return n;
 }
 
@@ -188,27 +188,27 @@ static enum sc_err find_user(struct sc_library *lib, const char *name, time_t no
                              struct user_row *u, struct sc_diag *diag)
 {
     memset(u, 0, sizeof *u);
-    sqlite3_stmt *st = sc_store_prepare(lib,
+    struct sc_stmt *st = sc_store_prepare(lib->db,
                                         "SELECT " SC_USER_COLS ", disabled, pwhash FROM users "
                                         "WHERE name = ?1",
                                         diag);
     if (!st)
         return SC_ESTORE;
-    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+    sc_stmt_bind_text(st, 1, name, -1);
     enum sc_err e = SC_OK;
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        const char *h = (const char *)sqlite3_column_text(st, 6);
+    int rc = sc_stmt_step(st);
+    if (rc == SC_STORE_ROW) {
+        const char *h = sc_stmt_column_text(st, 6);
         if (h && strlen(h) < sizeof u->hash) {
             u->found = 1;
-            u->disabled = sqlite3_column_int(st, 5);
+            u->disabled = sc_stmt_column_int(st, 5);
             memcpy(u->hash, h, strlen(h) + 1);
             sc_principal_from_stmt(&u->p, st, 0, now);
         }
-    } else if (rc != SQLITE_DONE) {
-        e = sc_store_fail(lib, diag);
+    } else if (rc != SC_STORE_DONE) {
+        e = sc_store_fail(lib->db, diag);
     }
-    sqlite3_finalize(st);
+    sc_stmt_finalize(st);
     return e;
 }
 
@@ -218,35 +218,35 @@ static enum sc_err new_session(struct sc_library *lib, int64_t user_id, const ch
     char h[65];
     sc_random_hex(sid);
     id_hash(sid, h);
-    sqlite3_stmt *st = sc_store_prepare(lib,
+    struct sc_stmt *st = sc_store_prepare(lib->db,
                                         "INSERT INTO sessions(id_hash, user_id, created, seen, "
                                         "addr) VALUES(?1, ?2, ?3, ?3, ?4)",
                                         diag);
     if (!st)
         return SC_ESTORE;
-    sqlite3_bind_text(st, 1, h, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, user_id);
-    sqlite3_bind_int64(st, 3, (int64_t)now);
+    sc_stmt_bind_text(st, 1, h, -1);
+    sc_stmt_bind_int64(st, 2, user_id);
+    sc_stmt_bind_int64(st, 3, (int64_t)now);
     if (addr && *addr)
-        sqlite3_bind_text(st, 4, addr, (int)strnlen(addr, 64), SQLITE_STATIC);
+        sc_stmt_bind_text(st, 4, addr, (int)strnlen(addr, 64));
     enum sc_err e = SC_OK;
-    if (sqlite3_step(st) != SQLITE_DONE)
-        e = sc_store_fail(lib, diag);
-    sqlite3_finalize(st);
+    if (sc_stmt_step(st) != SC_STORE_DONE)
+        e = sc_store_fail(lib->db, diag);
+    sc_stmt_finalize(st);
     return e;
 }
 
 /* Housekeeping on login: forget sessions past their expiry. */
 static void drop_expired(struct sc_library *lib, time_t now)
 {
-    sqlite3_stmt *st =
-        sc_store_prepare(lib, "DELETE FROM sessions WHERE seen <= ?1 OR created <= ?2", NULL);
+    struct sc_stmt *st =
+        sc_store_prepare(lib->db, "DELETE FROM sessions WHERE seen <= ?1 OR created <= ?2", NULL);
     if (!st)
         return;
-    sqlite3_bind_int64(st, 1, (int64_t)now - SC_SESSION_IDLE_SECONDS);
-    sqlite3_bind_int64(st, 2, (int64_t)now - SC_SESSION_MAX_SECONDS);
-    sqlite3_step(st);
-    sqlite3_finalize(st);
+    sc_stmt_bind_int64(st, 1, (int64_t)now - SC_SESSION_IDLE_SECONDS);
+    sc_stmt_bind_int64(st, 2, (int64_t)now - SC_SESSION_MAX_SECONDS);
+    sc_stmt_step(st);
+    sc_stmt_finalize(st);
 }
 
 static void store_rehash(struct sc_library *lib, int64_t user_id, const char *password)
@@ -254,26 +254,26 @@ static void store_rehash(struct sc_library *lib, int64_t user_id, const char *pa
     char hash[128];
     if (sc_pw_hash(password, hash, NULL) != SC_OK)
         return;
-    sqlite3_stmt *st = sc_store_prepare(lib, "UPDATE users SET pwhash = ?1 WHERE id = ?2", NULL);
+    struct sc_stmt *st = sc_store_prepare(lib->db, "UPDATE users SET pwhash = ?1 WHERE id = ?2", NULL);
     if (st) {
-        sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 2, user_id);
-        sqlite3_step(st);
-        sqlite3_finalize(st);
+        sc_stmt_bind_text(st, 1, hash, -1);
+        sc_stmt_bind_int64(st, 2, user_id);
+        sc_stmt_step(st);
+        sc_stmt_finalize(st);
     }
     sodium_memzero(hash, sizeof hash);
 }
 
 static void set_last_login(struct sc_library *lib, int64_t user_id, time_t now)
 {
-    sqlite3_stmt *st =
-        sc_store_prepare(lib, "UPDATE users SET last_login = ?1 WHERE id = ?2", NULL);
+    struct sc_stmt *st =
+        sc_store_prepare(lib->db, "UPDATE users SET last_login = ?1 WHERE id = ?2", NULL);
     if (!st)
         return;
-    sqlite3_bind_int64(st, 1, (int64_t)now);
-    sqlite3_bind_int64(st, 2, user_id);
-    sqlite3_step(st);
-    sqlite3_finalize(st);
+    sc_stmt_bind_int64(st, 1, (int64_t)now);
+    sc_stmt_bind_int64(st, 2, user_id);
+    sc_stmt_step(st);
+    sc_stmt_finalize(st);
 }
 
 static void name_detail(struct sc_buf *b, const char *name, const char *why)
@@ -322,7 +322,7 @@ enum sc_err sc_login(struct sc_library *lib, const char *name, const char *passw
         delete_rowid(lib, urow);
         delete_rowid(lib, arow);
         delete_rowid(lib, prow);
-        return sc_store_fail(lib, diag);
+        return sc_store_fail(lib->db, diag);
     }
     int64_t wait = wait_for(lib, pkey, prow, SC_LOGIN_FREE_FAILURES, now);
     if (wait == 0)
@@ -335,7 +335,7 @@ enum sc_err sc_login(struct sc_library *lib, const char *name, const char *passw
         delete_rowid(lib, arow);
         delete_rowid(lib, prow);
         if (wait < 0)
-            return sc_store_fail(lib, diag);
+            return sc_store_fail(lib->db, diag);
         struct sc_buf d = SC_BUF_INIT;
         name_detail(&d, name, "throttled");
         sc_audit(lib, NULL, "login_refused", d.data, addr);
@@ -413,26 +413,25 @@ static int lookup(struct sc_library *lib, const char *session_id, struct sc_prin
         return 0;
     time_t now = sc_members_now();
     id_hash(session_id, h);
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(lib->db,
+    struct sc_stmt *st = NULL;
+    if (sc_stmt_prepare(lib->db,
                            "SELECT u.id, u.name, u.tier, u.tier_expires, u.roles, s.seen "
                            "FROM sessions s JOIN users u ON u.id = s.user_id "
                            "WHERE s.id_hash = ?1 AND u.disabled = 0 "
-                           "AND s.seen > ?2 AND s.created > ?3",
-                           -1, &st, NULL) != SQLITE_OK) {
-        sqlite3_finalize(st);
+                           "AND s.seen > ?2 AND s.created > ?3", &st) != SC_STORE_OK) {
+        sc_stmt_finalize(st);
         return 0;
     }
-    sqlite3_bind_text(st, 1, h, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, (int64_t)now - SC_SESSION_IDLE_SECONDS);
-    sqlite3_bind_int64(st, 3, (int64_t)now - SC_SESSION_MAX_SECONDS);
+    sc_stmt_bind_text(st, 1, h, -1);
+    sc_stmt_bind_int64(st, 2, (int64_t)now - SC_SESSION_IDLE_SECONDS);
+    sc_stmt_bind_int64(st, 3, (int64_t)now - SC_SESSION_MAX_SECONDS);
     int live = 0;
-    if (sqlite3_step(st) == SQLITE_ROW) {
+    if (sc_stmt_step(st) == SC_STORE_ROW) {
         sc_principal_from_stmt(out, st, 0, now);
-        *seen = sqlite3_column_int64(st, 5);
+        *seen = sc_stmt_column_int64(st, 5);
         live = 1;
     }
-    sqlite3_finalize(st);
+    sc_stmt_finalize(st);
     return live;
 }
 
@@ -444,15 +443,15 @@ int sc_session_principal(struct sc_library *lib, const char *session_id, struct 
         return 0;
     time_t now = sc_members_now();
     if ((int64_t)now - seen >= SEEN_GRANULE && !(lib->flags & SC_LIBRARY_READONLY)) {
-        sqlite3_stmt *st = sc_store_prepare(lib,
+        struct sc_stmt *st = sc_store_prepare(lib->db,
                                             "UPDATE sessions SET seen = ?1 "
                                             "WHERE id_hash = ?2",
                                             NULL);
         if (st) {
-            sqlite3_bind_int64(st, 1, (int64_t)now);
-            sqlite3_bind_text(st, 2, h, -1, SQLITE_STATIC);
-            sqlite3_step(st);
-            sqlite3_finalize(st);
+            sc_stmt_bind_int64(st, 1, (int64_t)now);
+            sc_stmt_bind_text(st, 2, h, -1);
+            sc_stmt_step(st);
+            sc_stmt_finalize(st);
         }
     }
     return 1;
@@ -467,30 +466,30 @@ enum sc_err sc_session_end(struct sc_library *lib, const char *session_id, const
         return e;
     char h[65];
     id_hash(session_id, h);
-    sqlite3_stmt *st = sc_store_prepare(lib,
+    struct sc_stmt *st = sc_store_prepare(lib->db,
                                         "DELETE FROM sessions WHERE id_hash = ?1 "
                                         "RETURNING user_id",
                                         NULL);
     if (!st)
         return SC_ESTORE;
-    sqlite3_bind_text(st, 1, h, -1, SQLITE_STATIC);
+    sc_stmt_bind_text(st, 1, h, -1);
     int64_t user_id = 0;
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        user_id = sqlite3_column_int64(st, 0);
-        rc = sqlite3_step(st);
+    int rc = sc_stmt_step(st);
+    if (rc == SC_STORE_ROW) {
+        user_id = sc_stmt_column_int64(st, 0);
+        rc = sc_stmt_step(st);
     }
-    if (rc != SQLITE_DONE)
+    if (rc != SC_STORE_DONE)
         e = SC_ESTORE;
-    sqlite3_finalize(st);
+    sc_stmt_finalize(st);
     if (e == SC_OK && user_id) {
         struct sc_principal p = { 0 };
-        st = sc_store_prepare(lib, "SELECT " SC_USER_COLS " FROM users WHERE id = ?1", NULL);
+        st = sc_store_prepare(lib->db, "SELECT " SC_USER_COLS " FROM users WHERE id = ?1", NULL);
         if (st) {
-            sqlite3_bind_int64(st, 1, user_id);
-            if (sqlite3_step(st) == SQLITE_ROW)
+            sc_stmt_bind_int64(st, 1, user_id);
+            if (sc_stmt_step(st) == SC_STORE_ROW)
                 sc_principal_from_stmt(&p, st, 0, sc_members_now());
-            sqlite3_finalize(st);
+            sc_stmt_finalize(st);
         }
         sc_audit(lib, &p, "logout", NULL, addr);
     }

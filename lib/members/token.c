@@ -45,7 +45,7 @@ enum sc_err sc_token_create(struct sc_library *lib, const struct sc_principal *a
     sc_random_hex(tok + 4);
     char h[65];
     sc_sha256_hex(tok, TOKEN_LEN, h);
-    sqlite3_stmt *st = sc_store_prepare(lib,
+    struct sc_stmt *st = sc_store_prepare(lib->db,
                                         "INSERT INTO api_tokens(user_id, hash, label, created) "
                                         "VALUES(?1, ?2, ?3, ?4) RETURNING id",
                                         diag);
@@ -54,20 +54,20 @@ enum sc_err sc_token_create(struct sc_library *lib, const struct sc_principal *a
         free(tok);
         return SC_ESTORE;
     }
-    sqlite3_bind_int64(st, 1, owner.user_id);
-    sqlite3_bind_text(st, 2, h, -1, SQLITE_STATIC);
+    sc_stmt_bind_int64(st, 1, owner.user_id);
+    sc_stmt_bind_text(st, 2, h, -1);
     if (label && *label)
-        sqlite3_bind_text(st, 3, label, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 4, (int64_t)sc_members_now());
+        sc_stmt_bind_text(st, 3, label, -1);
+    sc_stmt_bind_int64(st, 4, (int64_t)sc_members_now());
     int64_t tid = 0;
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        tid = sqlite3_column_int64(st, 0);
-        rc = sqlite3_step(st);
+    int rc = sc_stmt_step(st);
+    if (rc == SC_STORE_ROW) {
+        tid = sc_stmt_column_int64(st, 0);
+        rc = sc_stmt_step(st);
     }
-    if (rc != SQLITE_DONE || !tid)
-        e = sc_store_fail(lib, diag);
-    sqlite3_finalize(st);
+    if (rc != SC_STORE_DONE || !tid)
+        e = sc_store_fail(lib->db, diag);
+    sc_stmt_finalize(st);
     if (e != SC_OK) {
         sodium_memzero(tok, TOKEN_LEN);
         free(tok);
@@ -100,7 +100,7 @@ enum sc_err sc_token_revoke(struct sc_library *lib, const struct sc_principal *a
     char h[65];
     if (!by_id)
         sc_sha256_hex(id_or_token, TOKEN_LEN, h);
-    sqlite3_stmt *st = sc_store_prepare(lib,
+    struct sc_stmt *st = sc_store_prepare(lib->db,
                                         by_id ? "UPDATE api_tokens SET revoked = ?2 "
                                                 "WHERE id = ?1 AND revoked = 0 RETURNING id"
                                               : "UPDATE api_tokens SET revoked = ?2 "
@@ -109,19 +109,19 @@ enum sc_err sc_token_revoke(struct sc_library *lib, const struct sc_principal *a
     if (!st)
         return SC_ESTORE;
     if (by_id)
-        sqlite3_bind_int64(st, 1, strtoll(id_or_token, NULL, 10));
+        sc_stmt_bind_int64(st, 1, strtoll(id_or_token, NULL, 10));
     else
-        sqlite3_bind_text(st, 1, h, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, (int64_t)sc_members_now());
+        sc_stmt_bind_text(st, 1, h, -1);
+    sc_stmt_bind_int64(st, 2, (int64_t)sc_members_now());
     int64_t tid = 0;
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        tid = sqlite3_column_int64(st, 0);
-        rc = sqlite3_step(st);
+    int rc = sc_stmt_step(st);
+    if (rc == SC_STORE_ROW) {
+        tid = sc_stmt_column_int64(st, 0);
+        rc = sc_stmt_step(st);
     }
-    if (rc != SQLITE_DONE)
-        e = sc_store_fail(lib, diag);
-    sqlite3_finalize(st);
+    if (rc != SC_STORE_DONE)
+        e = sc_store_fail(lib->db, diag);
+    sc_stmt_finalize(st);
     if (e != SC_OK)
         return e;
     if (!tid)
@@ -141,34 +141,33 @@ int sc_token_principal(struct sc_library *lib, const char *token, struct sc_prin
     char h[65];
     sc_sha256_hex(token, TOKEN_LEN, h);
     time_t now = sc_members_now();
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(lib->db,
+    struct sc_stmt *st = NULL;
+    if (sc_stmt_prepare(lib->db,
                            "SELECT u.id, u.name, u.tier, u.tier_expires, u.roles, t.id, "
                            "coalesce(t.last_used, 0) "
                            "FROM api_tokens t JOIN users u ON u.id = t.user_id "
-                           "WHERE t.hash = ?1 AND t.revoked = 0 AND u.disabled = 0",
-                           -1, &st, NULL) != SQLITE_OK) {
-        sqlite3_finalize(st);
+                           "WHERE t.hash = ?1 AND t.revoked = 0 AND u.disabled = 0", &st) != SC_STORE_OK) {
+        sc_stmt_finalize(st);
         return 0;
     }
-    sqlite3_bind_text(st, 1, h, -1, SQLITE_STATIC);
+    sc_stmt_bind_text(st, 1, h, -1);
     int live = 0;
     int64_t tid = 0, used = 0;
-    if (sqlite3_step(st) == SQLITE_ROW) {
+    if (sc_stmt_step(st) == SC_STORE_ROW) {
         sc_principal_from_stmt(out, st, 0, now);
-        tid = sqlite3_column_int64(st, 5);
-        used = sqlite3_column_int64(st, 6);
+        tid = sc_stmt_column_int64(st, 5);
+        used = sc_stmt_column_int64(st, 6);
         live = 1;
     }
-    sqlite3_finalize(st);
+    sc_stmt_finalize(st);
     /* last use, to the minute (no write per request) */
     if (live && (int64_t)now - used >= 60 && !(lib->flags & SC_LIBRARY_READONLY)) {
-        st = sc_store_prepare(lib, "UPDATE api_tokens SET last_used = ?1 WHERE id = ?2", NULL);
+        st = sc_store_prepare(lib->db, "UPDATE api_tokens SET last_used = ?1 WHERE id = ?2", NULL);
         if (st) {
-            sqlite3_bind_int64(st, 1, (int64_t)now);
-            sqlite3_bind_int64(st, 2, tid);
-            sqlite3_step(st);
-            sqlite3_finalize(st);
+            sc_stmt_bind_int64(st, 1, (int64_t)now);
+            sc_stmt_bind_int64(st, 2, tid);
+            sc_stmt_step(st);
+            sc_stmt_finalize(st);
         }
     }
     return live;
@@ -180,7 +179,7 @@ enum sc_err sc_token_list(struct sc_library *lib, int json, struct sc_buf *out,
     enum sc_err e = sc_members_ready(lib, diag);
     if (e != SC_OK)
         return e;
-    sqlite3_stmt *st = sc_store_prepare(lib,
+    struct sc_stmt *st = sc_store_prepare(lib->db,
                                         "SELECT t.id, u.name, t.label, t.created, "
                                         "coalesce(t.last_used, 0), t.revoked "
                                         "FROM api_tokens t JOIN users u ON u.id = t.user_id "
@@ -195,28 +194,28 @@ enum sc_err sc_token_list(struct sc_library *lib, int json, struct sc_buf *out,
                     "revoked", "label");
     size_t n = 0;
     int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        const char *user = (const char *)sqlite3_column_text(st, 1);
-        const char *label = (const char *)sqlite3_column_text(st, 2);
+    while ((rc = sc_stmt_step(st)) == SC_STORE_ROW) {
+        const char *user = sc_stmt_column_text(st, 1);
+        const char *label = sc_stmt_column_text(st, 2);
         if (json) {
             sc_buf_adds(out, n ? ",\n {" : "{");
-            sc_buf_addf(out, "\"id\":%lld,\"user\":", (long long)sqlite3_column_int64(st, 0));
+            sc_buf_addf(out, "\"id\":%lld,\"user\":", (long long)sc_stmt_column_int64(st, 0));
             sc_json_strz(out, user);
             sc_buf_adds(out, ",\"label\":");
             sc_json_strz(out, label);
             sc_buf_adds(out, ",\"created\":");
-            sc_time_json(out, sqlite3_column_int64(st, 3));
+            sc_time_json(out, sc_stmt_column_int64(st, 3));
             sc_buf_adds(out, ",\"last_used\":");
-            sc_time_json(out, sqlite3_column_int64(st, 4));
+            sc_time_json(out, sc_stmt_column_int64(st, 4));
             sc_buf_adds(out, ",\"revoked\":");
-            sc_time_json(out, sqlite3_column_int64(st, 5));
+            sc_time_json(out, sc_stmt_column_int64(st, 5));
             sc_buf_addc(out, '}');
         } else {
-            sc_buf_addf(out, "%4lld  %-20s ", (long long)sqlite3_column_int64(st, 0),
+            sc_buf_addf(out, "%4lld  %-20s ", (long long)sc_stmt_column_int64(st, 0),
                         user ? user : "?");
             for (int c = 3; c <= 5; c++) {
                 size_t at = out->len;
-                sc_time_text(out, sqlite3_column_int64(st, c));
+                sc_time_text(out, sc_stmt_column_int64(st, c));
                 size_t w = out->len - at;
                 sc_buf_addf(out, "%*s", (int)(w < 21 ? 21 - w : 1), "");
             }
@@ -225,9 +224,9 @@ enum sc_err sc_token_list(struct sc_library *lib, int json, struct sc_buf *out,
         }
         n++;
     }
-    if (rc != SQLITE_DONE)
-        e = sc_store_fail(lib, diag);
-    sqlite3_finalize(st);
+    if (rc != SC_STORE_DONE)
+        e = sc_store_fail(lib->db, diag);
+    sc_stmt_finalize(st);
     if (json)
         sc_buf_adds(out, "]\n");
     if (e == SC_OK)

@@ -65,24 +65,24 @@ enum sc_err sc_user_add(struct sc_library *lib, const struct sc_principal *actor
     if (e != SC_OK)
         return e;
     int64_t exp = expiry(tier, days);
-    sqlite3_stmt *st = sc_store_prepare(lib,
+    struct sc_stmt *st = sc_store_prepare(lib->db,
                                         "INSERT INTO users(name, pwhash, tier, tier_expires, "
                                         "roles, created) VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
                                         diag);
     if (!st)
         return SC_ESTORE;
-    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, hash, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, sc_tier_name(tier), -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 4, exp);
-    sqlite3_bind_int(st, 5, roles);
-    sqlite3_bind_int64(st, 6, (int64_t)sc_members_now());
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_CONSTRAINT)
+    sc_stmt_bind_text(st, 1, name, -1);
+    sc_stmt_bind_text(st, 2, hash, -1);
+    sc_stmt_bind_text(st, 3, sc_tier_name(tier), -1);
+    sc_stmt_bind_int64(st, 4, exp);
+    sc_stmt_bind_int(st, 5, roles);
+    sc_stmt_bind_int64(st, 6, (int64_t)sc_members_now());
+    int rc = sc_stmt_step(st);
+    if (rc == SC_STORE_CONSTRAINT)
         e = sc_diag_set(diag, SC_EDUPLICATE, "user '%s' already exists", name);
-    else if (rc != SQLITE_DONE)
-        e = sc_store_fail(lib, diag);
-    sqlite3_finalize(st);
+    else if (rc != SC_STORE_DONE)
+        e = sc_store_fail(lib->db, diag);
+    sc_stmt_finalize(st);
     sodium_memzero(hash, sizeof hash);
     if (e != SC_OK)
         return e;
@@ -98,7 +98,7 @@ enum sc_err sc_user_add(struct sc_library *lib, const struct sc_principal *actor
 /* Run "UPDATE users SET ... WHERE name = ?1 RETURNING id" with ?2, ?3 bound
  * by the caller's binder; SC_ENOTFOUND if no such user. */
 static enum sc_err update_user(struct sc_library *lib, const char *sql, const char *name,
-                               sqlite3_int64 a, sqlite3_int64 b, const char *text, int64_t *id,
+                               int64_t a, int64_t b, const char *text, int64_t *id,
                                struct sc_diag *diag)
 {
     enum sc_err e = sc_members_writable(lib, diag);
@@ -106,37 +106,37 @@ static enum sc_err update_user(struct sc_library *lib, const char *sql, const ch
         e = sc_diag_set(diag, SC_EINVAL, "a user name is needed");
     if (e != SC_OK)
         return e;
-    sqlite3_stmt *st = sc_store_prepare(lib, sql, diag);
+    struct sc_stmt *st = sc_store_prepare(lib->db, sql, diag);
     if (!st)
         return SC_ESTORE;
-    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+    sc_stmt_bind_text(st, 1, name, -1);
     if (text)
-        sqlite3_bind_text(st, 2, text, -1, SQLITE_STATIC);
+        sc_stmt_bind_text(st, 2, text, -1);
     else
-        sqlite3_bind_int64(st, 2, a);
-    sqlite3_bind_int64(st, 3, b);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
+        sc_stmt_bind_int64(st, 2, a);
+    sc_stmt_bind_int64(st, 3, b);
+    int rc = sc_stmt_step(st);
+    if (rc == SC_STORE_ROW) {
         if (id)
-            *id = sqlite3_column_int64(st, 0);
-        rc = sqlite3_step(st);
-    } else if (rc == SQLITE_DONE) {
+            *id = sc_stmt_column_int64(st, 0);
+        rc = sc_stmt_step(st);
+    } else if (rc == SC_STORE_DONE) {
         e = sc_diag_set(diag, SC_ENOTFOUND, "no user '%s'", name);
     }
-    if (e == SC_OK && rc != SQLITE_DONE)
-        e = sc_store_fail(lib, diag);
-    sqlite3_finalize(st);
+    if (e == SC_OK && rc != SC_STORE_DONE)
+        e = sc_store_fail(lib->db, diag);
+    sc_stmt_finalize(st);
     return e;
 }
 
 static void end_sessions(struct sc_library *lib, int64_t user_id)
 {
-    sqlite3_stmt *st = sc_store_prepare(lib, "DELETE FROM sessions WHERE user_id = ?1", NULL);
+    struct sc_stmt *st = sc_store_prepare(lib->db, "DELETE FROM sessions WHERE user_id = ?1", NULL);
     if (!st)
         return;
-    sqlite3_bind_int64(st, 1, user_id);
-    sqlite3_step(st);
-    sqlite3_finalize(st);
+    sc_stmt_bind_int64(st, 1, user_id);
+    sc_stmt_step(st);
+    sc_stmt_finalize(st);
 }
 
 enum sc_err sc_user_set_tier(struct sc_library *lib, const struct sc_principal *actor,
@@ -228,25 +228,25 @@ enum sc_err sc_user_principal(struct sc_library *lib, const char *name, struct s
     enum sc_err e = sc_members_ready(lib, diag);
     if (e != SC_OK)
         return e;
-    sqlite3_stmt *st = sc_store_prepare(lib,
+    struct sc_stmt *st = sc_store_prepare(lib->db,
                                         "SELECT " SC_USER_COLS ", disabled FROM users "
                                         "WHERE name = ?1",
                                         diag);
     if (!st)
         return SC_ESTORE;
-    sqlite3_bind_text(st, 1, name ? name : "", -1, SQLITE_STATIC);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        if (sqlite3_column_int(st, 5))
+    sc_stmt_bind_text(st, 1, name ? name : "", -1);
+    int rc = sc_stmt_step(st);
+    if (rc == SC_STORE_ROW) {
+        if (sc_stmt_column_int(st, 5))
             e = sc_diag_set(diag, SC_EDENIED, "user '%s' is disabled", name);
         else
             sc_principal_from_stmt(out, st, 0, sc_members_now());
-    } else if (rc == SQLITE_DONE) {
+    } else if (rc == SC_STORE_DONE) {
         e = sc_diag_set(diag, SC_ENOTFOUND, "no user '%s'", name ? name : "");
     } else {
-        e = sc_store_fail(lib, diag);
+        e = sc_store_fail(lib->db, diag);
     }
-    sqlite3_finalize(st);
+    sc_stmt_finalize(st);
     return e;
 }
 
@@ -258,15 +258,14 @@ enum sc_err sc_user_list(struct sc_library *lib, int json, struct sc_buf *out, s
     time_t now = sc_members_now();
     char day[16];
     sc_local_day(now, day);
-    sqlite3_stmt *st = sc_store_prepare(
-        lib,
+    struct sc_stmt *st = sc_store_prepare(lib->db,
         "SELECT " SC_USER_COLS ", disabled, created, last_login, "
         "  coalesce((SELECT n FROM download_counts c WHERE c.user_id = u.id AND c.day = ?1), 0) "
         "FROM users u ORDER BY id",
         diag);
     if (!st)
         return SC_ESTORE;
-    sqlite3_bind_text(st, 1, day, -1, SQLITE_STATIC);
+    sc_stmt_bind_text(st, 1, day, -1);
     size_t n = 0;
     int rc;
     if (json)
@@ -274,12 +273,12 @@ enum sc_err sc_user_list(struct sc_library *lib, int json, struct sc_buf *out, s
     else
         sc_buf_addf(out, "%4s  %-20s %-5s %-5s %-20s %-12s %s\n", "id", "name", "tier", "now",
                     "expires", "roles", "state");
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((rc = sc_stmt_step(st)) == SC_STORE_ROW) {
         struct sc_principal p;
         sc_principal_from_stmt(&p, st, 0, now);
-        const char *set_tier = (const char *)sqlite3_column_text(st, 2);
-        int disabled = sqlite3_column_int(st, 5);
-        int64_t expires = sqlite3_column_int64(st, 3);
+        const char *set_tier = sc_stmt_column_text(st, 2);
+        int disabled = sc_stmt_column_int(st, 5);
+        int64_t expires = sc_stmt_column_int64(st, 3);
         if (json) {
             sc_buf_adds(out, n ? ",\n {" : "{");
             sc_buf_addf(out, "\"id\":%lld,\"name\":", (long long)p.user_id);
@@ -293,10 +292,10 @@ enum sc_err sc_user_list(struct sc_library *lib, int json, struct sc_buf *out, s
             sc_buf_adds(out, ",\"roles\":");
             sc_roles_json(out, p.roles);
             sc_buf_addf(out, ",\"disabled\":%s,\"created\":", disabled ? "true" : "false");
-            sc_time_json(out, sqlite3_column_int64(st, 6));
+            sc_time_json(out, sc_stmt_column_int64(st, 6));
             sc_buf_adds(out, ",\"last_login\":");
-            sc_time_json(out, sqlite3_column_int64(st, 7));
-            sc_buf_addf(out, ",\"downloads_today\":%lld}", (long long)sqlite3_column_int64(st, 8));
+            sc_time_json(out, sc_stmt_column_int64(st, 7));
+            sc_buf_addf(out, ",\"downloads_today\":%lld}", (long long)sc_stmt_column_int64(st, 8));
         } else {
             sc_buf_addf(out, "%4lld  %-20s %-5s %-5s ", (long long)p.user_id, p.name, set_tier,
                         sc_tier_name(p.tier));
@@ -312,9 +311,9 @@ enum sc_err sc_user_list(struct sc_library *lib, int json, struct sc_buf *out, s
         }
         n++;
     }
-    if (rc != SQLITE_DONE)
-        e = sc_store_fail(lib, diag);
-    sqlite3_finalize(st);
+    if (rc != SC_STORE_DONE)
+        e = sc_store_fail(lib->db, diag);
+    sc_stmt_finalize(st);
     if (json)
         sc_buf_adds(out, "]\n");
     if (e == SC_OK)

@@ -5,11 +5,10 @@
  * and shared by threads through reference-counted snapshots. Another
  * process that adds segments is noticed by a cheap stat of the manifest.
  */
-#include "library/library_int.h"
 #include "search/engine.h"
-#include "sucai/members.h"
+#include "search/index.h"
 #include "sucai/gongwen.h"
-#include "watch/watch_int.h"
+#include "sucai/members.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -45,8 +44,8 @@ struct manifest {
  * paragraph, not the whole document, and searches never queue behind the
  * writer's connection. */
 struct reader {
-    sqlite3 *db;
-    sqlite3_blob *blob; /* open during one search (it holds a read transaction) */
+    struct sc_store *db;
+    struct sc_blob *blob; /* open during one search (it holds a read transaction) */
     int64_t row;
     struct reader *next;
 };
@@ -58,7 +57,7 @@ struct sc_index {
     pthread_mutex_t reload_lock;
     pthread_mutex_t text_lock;  /* readers */
     struct reader *readers;     /* idle text readers */
-    sqlite3 *bdb;               /* building: read-only, used under write_lock */
+    struct sc_store *bdb;               /* building: read-only, used under write_lock */
     /* the builder of one-piece builds, kept (under write_lock) from build
      * to build while an import goes on, so its large arrays are not
      * faulted in afresh each time; freed by the sync that ends it */
@@ -398,41 +397,32 @@ static void maybe_reload(struct sc_library *lib)
  * they see committed documents only, whatever the library's connection is
  * in the middle of, and the documents and their sections come in two
  * ordered scans instead of a query per document. */
-static enum sc_err build_db(struct sc_library *lib, sqlite3 **db, struct sc_diag *diag)
+static enum sc_err build_db(struct sc_library *lib, struct sc_store **db, struct sc_diag *diag)
 {
     if (*db)
         return SC_OK;
-    if (sqlite3_open_v2(lib->db_path, db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) !=
-        SQLITE_OK) {
-        enum sc_err e = sc_diag_set(diag, SC_ESTORE, "%s: %s", lib->db_path,
-                                    *db ? sqlite3_errmsg(*db) : "cannot open");
-        sqlite3_close(*db);
-        *db = NULL;
-        return e;
-    }
-    sqlite3_busy_timeout(*db, 10000);
-    return SC_OK;
+    return sc_store_reopen(lib->db, SC_STORE_RDONLY | SC_STORE_PRIVATE, 10000, db, diag);
 }
 
 /* The first column of the first row; *ok = 0 on failure. Once *ok is 0 it
- * does nothing, so that sqlite3_errmsg still tells the first failure. */
-static int64_t db_int(sqlite3 *db, const char *sql, int *ok)
+ * does nothing, so that sc_store_errmsg still tells the first failure. */
+static int64_t db_int(struct sc_store *db, const char *sql, int *ok)
 {
-    sqlite3_stmt *st = NULL;
+    struct sc_stmt *st = NULL;
     int64_t v = 0;
     if (!*ok)
         return 0;
-    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
-        v = sqlite3_column_int64(st, 0);
+    if (sc_stmt_prepare(db, sql, &st) == SC_STORE_OK && sc_stmt_step(st) == SC_STORE_ROW)
+        v = sc_stmt_column_int64(st, 0);
     else
         *ok = 0;
-    sqlite3_finalize(st);
+    sc_stmt_finalize(st);
     return v;
 }
 
 struct docreader {
-    sqlite3 *db;
-    sqlite3_stmt *d, *s;
+    struct sc_store *db;
+    struct sc_stmt *d, *s;
     int s_row;            /* s is on a row */
     struct sc_section *sec;
     size_t capsec;
@@ -442,71 +432,69 @@ struct docreader {
 
 static void docreader_close(struct docreader *r)
 {
-    sqlite3_finalize(r->d);
-    sqlite3_finalize(r->s);
+    sc_stmt_finalize(r->d);
+    sc_stmt_finalize(r->s);
     free(r->sec);
     sc_buf_release(&r->str);
     memset(r, 0, sizeof *r);
 }
 
-static enum sc_err docreader_open(struct docreader *r, sqlite3 *db, int64_t lo, int64_t hi,
+static enum sc_err docreader_open(struct docreader *r, struct sc_store *db, int64_t lo, int64_t hi,
                                   struct sc_diag *diag)
 {
     memset(r, 0, sizeof *r);
     r->db = db;
-    if (sqlite3_prepare_v2(db,
+    if (sc_stmt_prepare(db,
                            "SELECT id, title, text, year, genre, unit, level, paid_from, paid_to "
-                           "FROM documents WHERE id > ?1 AND id <= ?2 ORDER BY id",
-                           -1, &r->d, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(db,
+                           "FROM documents WHERE id > ?1 AND id <= ?2 ORDER BY id", &r->d) != SC_STORE_OK ||
+        sc_stmt_prepare(db,
                            "SELECT doc_id, level, label, heading, kind, start, end FROM sections "
-                           "WHERE doc_id > ?1 AND doc_id <= ?2 ORDER BY doc_id, n",
-                           -1, &r->s, NULL) != SQLITE_OK) {
-        enum sc_err e = sc_diag_set(diag, SC_ESTORE, "reading documents: %s", sqlite3_errmsg(db));
+                           "WHERE doc_id > ?1 AND doc_id <= ?2 ORDER BY doc_id, n", &r->s) != SC_STORE_OK) {
+        enum sc_err e = sc_diag_set(diag, SC_ESTORE, "reading documents: %s", sc_store_errmsg(db));
         docreader_close(r);
         return e;
     }
-    sqlite3_bind_int64(r->d, 1, lo);
-    sqlite3_bind_int64(r->d, 2, hi);
-    sqlite3_bind_int64(r->s, 1, lo);
-    sqlite3_bind_int64(r->s, 2, hi);
-    int rc = sqlite3_step(r->s);
-    r->s_row = rc == SQLITE_ROW;
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-        enum sc_err e = sc_diag_set(diag, SC_ESTORE, "reading sections: %s", sqlite3_errmsg(db));
+    sc_stmt_bind_int64(r->d, 1, lo);
+    sc_stmt_bind_int64(r->d, 2, hi);
+    sc_stmt_bind_int64(r->s, 1, lo);
+    sc_stmt_bind_int64(r->s, 2, hi);
+    int rc = sc_stmt_step(r->s);
+    r->s_row = rc == SC_STORE_ROW;
+    if (rc != SC_STORE_ROW && rc != SC_STORE_DONE) {
+        enum sc_err e = sc_diag_set(diag, SC_ESTORE, "reading sections: %s", sc_store_errmsg(db));
         docreader_close(r);
         return e;
     }
     return SC_OK;
 }
 
-static char *col_text(sqlite3_stmt *st, int i)
+static char *col_text(struct sc_stmt *st, int i)
 {
-    return (char *)sqlite3_column_text(st, i); /* NULL stays NULL */
+    return (char *)sc_stmt_column_text(st, i); /* NULL stays NULL */
 }
 
 /* The next document (its strings point into SQLite's row until the next
  * call). 1 = a document, 0 = the end, -1 = error (diag set). */
 static int docreader_next(struct docreader *r, struct sc_doc *doc, struct sc_diag *diag)
 {
-    int rc = sqlite3_step(r->d);
-    if (rc == SQLITE_DONE)
+    int rc = sc_stmt_step(r->d);
+    if (rc == SC_STORE_DONE)
         return 0;
-    if (rc != SQLITE_ROW) {
-        r->err = sc_diag_set(diag, SC_ESTORE, "reading documents: %s", sqlite3_errmsg(r->db));
+    if (rc != SC_STORE_ROW) {
+        r->err = sc_diag_set(diag, SC_ESTORE, "reading documents: %s", sc_store_errmsg(r->db));
         return -1;
     }
     memset(doc, 0, sizeof *doc);
-    doc->id = sqlite3_column_int64(r->d, 0);
+    doc->id = sc_stmt_column_int64(r->d, 0);
     doc->title = col_text(r->d, 1);
-    doc->text = (char *)sqlite3_column_blob(r->d, 2);
-    doc->text_len = (size_t)sqlite3_column_bytes(r->d, 2);
-    doc->year = sqlite3_column_int(r->d, 3);
+    doc->text = (char *)sc_stmt_column_blob(r->d, 2);
+    doc->text_len = (size_t)sc_stmt_column_bytes(r->d, 2);
+    doc->year = sc_stmt_column_int(r->d, 3);
     doc->genre = col_text(r->d, 4);
     doc->unit = col_text(r->d, 5);
     doc->level = col_text(r->d, 6);
-    doc->paid_from = sqlite3_column_int64(r->d, 7);
-    doc->paid_to = sqlite3_column_int64(r->d, 8);
+    doc->paid_from = sc_stmt_column_int64(r->d, 7);
+    doc->paid_to = sc_stmt_column_int64(r->d, 8);
     /* 发文字号 and 成文日期 are derived from the text (docno.h), as the
      * normalised text is */
     if (doc->text) {
@@ -516,9 +504,9 @@ static int docreader_next(struct docreader *r, struct sc_doc *doc, struct sc_dia
     /* its sections: the other scan, in step */
     size_t n = 0;
     sc_buf_reset(&r->str);
-    while (r->s_row && sqlite3_column_int64(r->s, 0) < doc->id)
-        r->s_row = sqlite3_step(r->s) == SQLITE_ROW;
-    while (r->s_row && sqlite3_column_int64(r->s, 0) == doc->id) {
+    while (r->s_row && sc_stmt_column_int64(r->s, 0) < doc->id)
+        r->s_row = sc_stmt_step(r->s) == SC_STORE_ROW;
+    while (r->s_row && sc_stmt_column_int64(r->s, 0) == doc->id) {
         if (n == r->capsec) {
             size_t nc = r->capsec ? r->capsec * 2 : 16;
             struct sc_section *ns = sc_reallocarray(r->sec, nc, sizeof *ns);
@@ -531,7 +519,7 @@ static int docreader_next(struct docreader *r, struct sc_doc *doc, struct sc_dia
         }
         struct sc_section *s = &r->sec[n++];
         memset(s, 0, sizeof *s);
-        s->level = sqlite3_column_int(r->s, 1);
+        s->level = sc_stmt_column_int(r->s, 1);
         /* label and heading are copied (offsets now, pointers below) */
         const char *lb = col_text(r->s, 2), *hd = col_text(r->s, 3);
         s->label = (char *)(uintptr_t)r->str.len;
@@ -543,9 +531,9 @@ static int docreader_next(struct docreader *r, struct sc_doc *doc, struct sc_dia
         const char *kind = col_text(r->s, 4);
         int k = kind ? sc_kind_parse(kind, strlen(kind)) : -1;
         s->kind = k < 0 ? SC_KIND_OTHER : (enum sc_section_kind)k;
-        s->start = sqlite3_column_int64(r->s, 5);
-        s->end = sqlite3_column_int64(r->s, 6);
-        r->s_row = sqlite3_step(r->s) == SQLITE_ROW;
+        s->start = sc_stmt_column_int64(r->s, 5);
+        s->end = sc_stmt_column_int64(r->s, 6);
+        r->s_row = sc_stmt_step(r->s) == SC_STORE_ROW;
     }
     if (sc_buf_err(&r->str)) {
         r->err = sc_diag_set(diag, SC_ENOMEM, "out of memory reading sections");
@@ -576,7 +564,7 @@ static char *seg_name(int64_t lo, int64_t hi, const char *kind)
 
 /* Build one segment file of the documents with ids in (lo, hi] read
  * through db; *ndocs = 0 (and no file) when there were none. */
-static enum sc_err build_one(struct sc_segbuild *sb, sqlite3 *db, int64_t lo, int64_t hi,
+static enum sc_err build_one(struct sc_segbuild *sb, struct sc_store *db, int64_t lo, int64_t hi,
                              const char *path, size_t *ndocs, struct sc_diag *diag)
 {
     *ndocs = 0;
@@ -619,7 +607,7 @@ struct part_job {
 
 struct part_worker {
     struct part_job *job;
-    sqlite3 *db;
+    struct sc_store *db;
 };
 
 static void *part_run(void *arg)
@@ -747,15 +735,15 @@ static enum sc_err build_range(struct sc_library *lib, int64_t lo, int64_t hi, i
         struct part_worker w0 = {&j, ix->bdb}, w1 = {&j, NULL};
         pthread_t th;
         int two = e == SC_OK && build_db(lib, &w1.db, NULL) == SC_OK &&
-                  sqlite3_exec(w1.db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK &&
+                  sc_store_begin(w1.db, 0, NULL) == SC_OK &&
                   pthread_create(&th, NULL, part_run, &w1) == 0;
         if (e == SC_OK)
             part_run(&w0);
         if (two)
             pthread_join(th, NULL);
         if (w1.db) {
-            sqlite3_exec(w1.db, "COMMIT", NULL, NULL, NULL);
-            sqlite3_close(w1.db);
+            (void)sc_store_commit(w1.db, NULL);
+            sc_store_close(w1.db);
         }
         if (e == SC_OK && j.err != SC_OK) {
             e = j.err;
@@ -940,13 +928,13 @@ static enum sc_err catch_up(struct sc_library *lib, unsigned how, struct sc_diag
     }
     /* one read transaction: the generation, the highest id and the
      * documents read below agree */
-    int ok = sqlite3_exec(ix->bdb, "BEGIN", NULL, NULL, NULL) == SQLITE_OK;
+    int ok = sc_store_begin(ix->bdb, 0, NULL) == SC_OK;
     int64_t gen = db_int(ix->bdb,
                          "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'generation'", &ok);
     int64_t maxid = db_int(ix->bdb, "SELECT coalesce(max(id), 0) FROM documents", &ok);
     if (!ok) {
-        e = sc_diag_set(diag, SC_ESTORE, "%s: %s", lib->db_path, sqlite3_errmsg(ix->bdb));
-        sqlite3_exec(ix->bdb, "ROLLBACK", NULL, NULL, NULL);
+        e = sc_diag_set(diag, SC_ESTORE, "%s: %s", lib->db_path, sc_store_errmsg(ix->bdb));
+        sc_store_rollback(ix->bdb);
         manifest_release(&m);
         unlock_dir(lk);
         return e;
@@ -993,7 +981,7 @@ static enum sc_err catch_up(struct sc_library *lib, unsigned how, struct sc_diag
         }
     }
     free(name);
-    sqlite3_exec(ix->bdb, "COMMIT", NULL, NULL, NULL);
+    (void)sc_store_commit(ix->bdb, NULL);
     if (e == SC_OK && changed)
         e = manifest_write(ix->dir, &m, diag);
     if (e == SC_OK)
@@ -1010,8 +998,8 @@ static enum sc_err catch_up(struct sc_library *lib, unsigned how, struct sc_diag
     }
     /* saved searches are matched against what was added (and what an
      * earlier run left, after a crash) */
-    if (e == SC_OK)
-        sc_watch_after_index(lib, (how & CATCH_ALONE) != 0);
+    if (e == SC_OK && lib->after_index)
+        lib->after_index(lib, (how & CATCH_ALONE) != 0);
     return e;
 }
 
@@ -1179,7 +1167,7 @@ void sc_index_detach(struct sc_library *lib)
     if (s && --s->refs == 0) /* searches in flight must have ended by close */
         sc_snap_free(s);
     readers_close(ix);
-    sqlite3_close(ix->bdb);
+    sc_store_close(ix->bdb);
     sc_segbuild_free(ix->sb);
     pthread_mutex_destroy(&ix->write_lock);
     pthread_mutex_destroy(&ix->reload_lock);
@@ -1268,28 +1256,28 @@ static enum sc_err reader_read(void *ctx, int64_t id, uint32_t total, uint32_t o
                                char *buf)
 {
     struct reader *r = ctx;
-    int rc = SQLITE_OK;
+    int rc = SC_STORE_OK;
     if (!r->blob) {
-        rc = sqlite3_blob_open(r->db, "main", "documents", "text", id, 0, &r->blob);
-        if (rc != SQLITE_OK)
+        rc = sc_blob_open(r->db, "documents", "text", id, &r->blob);
+        if (rc != SC_STORE_OK)
             r->blob = NULL;
     } else if (r->row != id) {
-        rc = sqlite3_blob_reopen(r->blob, id);
+        rc = sc_blob_reopen(r->blob, id);
     }
-    if (rc == SQLITE_OK) {
+    if (rc == SC_STORE_OK) {
         r->row = id;
-        int n = sqlite3_blob_bytes(r->blob);
+        int n = sc_blob_bytes(r->blob);
         if (n < 0 || (uint32_t)n != total || (uint64_t)off + len > total)
             return SC_ENOTFOUND; /* the store changed since indexing */
-        rc = sqlite3_blob_read(r->blob, buf, (int)len, (int)off);
-        if (rc == SQLITE_OK)
+        rc = sc_blob_read(r->blob, buf, (int)len, (int)off);
+        if (rc == SC_STORE_OK)
             return SC_OK;
     }
     if (r->blob) {
-        sqlite3_blob_close(r->blob); /* a failed reopen leaves it unusable */
+        sc_blob_close(r->blob); /* a failed reopen leaves it unusable */
         r->blob = NULL;
     }
-    return rc == SQLITE_NOMEM ? SC_ENOMEM : SC_ENOTFOUND;
+    return rc == SC_STORE_NOMEM ? SC_ENOMEM : SC_ENOTFOUND;
 }
 
 static struct reader *reader_take(struct sc_library *lib)
@@ -1305,13 +1293,11 @@ static struct reader *reader_take(struct sc_library *lib)
     r = sc_calloc(1, sizeof *r);
     if (!r)
         return NULL;
-    if (sqlite3_open_v2(lib->db_path, &r->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX,
-                        NULL) != SQLITE_OK) {
-        sqlite3_close(r->db);
+    if (sc_store_reopen(lib->db, SC_STORE_RDONLY | SC_STORE_PRIVATE, 5000, &r->db, NULL) !=
+        SC_OK) {
         free(r);
         return NULL;
     }
-    sqlite3_busy_timeout(r->db, 5000);
     return r;
 }
 
@@ -1320,7 +1306,7 @@ static void reader_give(struct sc_library *lib, struct reader *r)
     if (!r)
         return;
     if (r->blob) {
-        sqlite3_blob_close(r->blob); /* ends the read transaction */
+        sc_blob_close(r->blob); /* ends the read transaction */
         r->blob = NULL;
     }
     struct sc_index *ix = lib->index;
@@ -1335,7 +1321,7 @@ static void readers_close(struct sc_index *ix)
     while (ix->readers) {
         struct reader *r = ix->readers;
         ix->readers = r->next;
-        sqlite3_close(r->db);
+        sc_store_close(r->db);
         free(r);
     }
 }
@@ -1425,6 +1411,6 @@ int64_t sc_index_lag(struct sc_library *lib)
     struct sc_snap *s = lib->index ? snap_get(lib, &e, NULL) : NULL;
     int64_t covered = s ? s->maxid : 0;
     snap_unref(lib, s);
-    int64_t lag = sc_store_max_doc_id(lib) - covered;
+    int64_t lag = sc_store_int(lib->db, "SELECT coalesce(max(id), 0) FROM documents") - covered;
     return lag > 0 ? lag : 0;
 }

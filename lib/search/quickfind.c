@@ -15,7 +15,7 @@
 #include "search/codec.h"
 #include "search/engine.h"
 
-#include "library/library_int.h"
+#include "search/index.h"
 #include "sucai/docno.h"
 #include "sucai/json.h"
 #include "sucai/quickfind.h"

@@ -15,7 +15,7 @@
  */
 #include "search/engine.h"
 
-#include "library/library_int.h"
+#include "search/index.h"
 #include "sucai/json.h"
 #include "sucai/skeleton.h"
 

@@ -31,28 +31,24 @@ static const char shelf_sql[] =
     "  ids TEXT NOT NULL,                     -- JSON array of document ids, in order\n"
     "  updated INTEGER NOT NULL);\n";
 
-static int have_tables(struct sc_library *lib)
+static enum sc_err migrate(struct sc_store *st, int from, struct sc_diag *diag)
 {
-    sqlite3_stmt *st = NULL;
-    int yes = 0;
-    /* carts is created last */
-    if (sqlite3_prepare_v2(lib->db,
-                           "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'carts'",
-                           -1, &st, NULL) == SQLITE_OK)
-        yes = sqlite3_step(st) == SQLITE_ROW;
-    sqlite3_finalize(st);
-    return yes;
+    (void)from;
+    return sc_store_exec(st, shelf_sql, diag);
 }
+
+const struct sc_store_part sc_shelf_part = { "shelf", 1, migrate };
 
 enum sc_err sc_shelf_schema(struct sc_library *lib, struct sc_diag *diag)
 {
-    if (have_tables(lib))
+    /* carts is created last */
+    if (sc_store_has_table(lib->db, "carts"))
         return SC_OK;
     if (lib->flags & SC_LIBRARY_READONLY)
         return sc_diag_set(diag, SC_EDENIED, "%s: the library is read-only and has no shelves",
                            lib->db_path);
     enum sc_err e = sc_members_schema(lib, diag);
-    return e == SC_OK ? sc_store_exec(lib, shelf_sql, diag) : e;
+    return e == SC_OK ? migrate(lib->db, 0, diag) : e;
 }
 
 /* The principal may keep a shelf, and the tables are there. */
@@ -68,12 +64,12 @@ static enum sc_err ready(struct sc_library *lib, const struct sc_principal *p, i
 
 static int doc_exists(struct sc_library *lib, int64_t id)
 {
-    sqlite3_stmt *st = sc_store_prepare(lib, "SELECT 1 FROM documents WHERE id = ?", NULL);
+    struct sc_stmt *st = sc_store_prepare(lib->db, "SELECT 1 FROM documents WHERE id = ?", NULL);
     if (!st)
         return 0;
-    sqlite3_bind_int64(st, 1, id);
-    int yes = sqlite3_step(st) == SQLITE_ROW;
-    sqlite3_finalize(st);
+    sc_stmt_bind_int64(st, 1, id);
+    int yes = sc_stmt_step(st) == SC_STORE_ROW;
+    sc_stmt_finalize(st);
     return yes;
 }
 
@@ -81,30 +77,30 @@ static int doc_exists(struct sc_library *lib, int64_t id)
 static enum sc_err exec_ud(struct sc_library *lib, const char *sql, int64_t user, int64_t doc,
                            int has_now, int *changes, struct sc_diag *diag)
 {
-    sqlite3_stmt *st = sc_store_prepare(lib, sql, diag);
+    struct sc_stmt *st = sc_store_prepare(lib->db, sql, diag);
     if (!st)
         return SC_ESTORE;
-    sqlite3_bind_int64(st, 1, user);
-    sqlite3_bind_int64(st, 2, doc);
+    sc_stmt_bind_int64(st, 1, user);
+    sc_stmt_bind_int64(st, 2, doc);
     if (has_now)
-        sqlite3_bind_int64(st, 3, (int64_t)sc_members_now());
-    enum sc_err e = sqlite3_step(st) == SQLITE_DONE ? SC_OK : sc_store_fail(lib, diag);
+        sc_stmt_bind_int64(st, 3, (int64_t)sc_members_now());
+    enum sc_err e = sc_stmt_step(st) == SC_STORE_DONE ? SC_OK : sc_store_fail(lib->db, diag);
     if (changes)
-        *changes = sqlite3_changes(lib->db);
-    sqlite3_finalize(st);
+        *changes = sc_store_changes(lib->db);
+    sc_stmt_finalize(st);
     return e;
 }
 
 static int64_t count_of(struct sc_library *lib, const char *sql, int64_t user)
 {
-    sqlite3_stmt *st = sc_store_prepare(lib, sql, NULL);
+    struct sc_stmt *st = sc_store_prepare(lib->db, sql, NULL);
     int64_t n = 0;
     if (st) {
-        sqlite3_bind_int64(st, 1, user);
-        if (sqlite3_step(st) == SQLITE_ROW)
-            n = sqlite3_column_int64(st, 0);
+        sc_stmt_bind_int64(st, 1, user);
+        if (sc_stmt_step(st) == SC_STORE_ROW)
+            n = sc_stmt_column_int64(st, 0);
     }
-    sqlite3_finalize(st);
+    sc_stmt_finalize(st);
     return n;
 }
 
@@ -144,17 +140,17 @@ enum sc_err sc_fav_which(struct sc_library *lib, const struct sc_principal *p, c
     memset(out, 0, n * sizeof *out);
     if (!sc_may(p, SC_ACT_SHELF) || sc_shelf_schema(lib, NULL) != SC_OK)
         return SC_OK;
-    sqlite3_stmt *st =
-        sc_store_prepare(lib, "SELECT 1 FROM favorites WHERE user_id = ?1 AND doc_id = ?2", diag);
+    struct sc_stmt *st =
+        sc_store_prepare(lib->db, "SELECT 1 FROM favorites WHERE user_id = ?1 AND doc_id = ?2", diag);
     if (!st)
         return SC_ESTORE;
     for (size_t i = 0; i < n; i++) {
-        sqlite3_reset(st);
-        sqlite3_bind_int64(st, 1, p->user_id);
-        sqlite3_bind_int64(st, 2, ids[i]);
-        out[i] = sqlite3_step(st) == SQLITE_ROW;
+        sc_stmt_reset(st);
+        sc_stmt_bind_int64(st, 1, p->user_id);
+        sc_stmt_bind_int64(st, 2, ids[i]);
+        out[i] = sc_stmt_step(st) == SC_STORE_ROW;
     }
-    sqlite3_finalize(st);
+    sc_stmt_finalize(st);
     return SC_OK;
 }
 
@@ -165,12 +161,12 @@ static enum sc_err list_page(struct sc_library *lib, int64_t user, const char *c
 {
     if (limit > SC_SHELF_PAGE_MAX)
         limit = SC_SHELF_PAGE_MAX;
-    sqlite3_stmt *st = sc_store_prepare(lib, page_sql, diag);
+    struct sc_stmt *st = sc_store_prepare(lib->db, page_sql, diag);
     if (!st)
         return SC_ESTORE;
-    sqlite3_bind_int64(st, 1, user);
-    sqlite3_bind_int64(st, 2, before > 0 ? before : INT64_MAX);
-    sqlite3_bind_int64(st, 3, (int64_t)limit + 1);
+    sc_stmt_bind_int64(st, 1, user);
+    sc_stmt_bind_int64(st, 2, before > 0 ? before : INT64_MAX);
+    sc_stmt_bind_int64(st, 3, (int64_t)limit + 1);
     struct sc_jw w;
     sc_jw_init(&w, out);
     sc_jw_obj(&w, SC_JW_INLINE);
@@ -180,13 +176,13 @@ static enum sc_err list_page(struct sc_library *lib, int64_t user, const char *c
     enum sc_err e = SC_OK;
     size_t n = 0;
     int64_t last = 0, more = 0;
-    while (e == SC_OK && sqlite3_step(st) == SQLITE_ROW) {
+    while (e == SC_OK && sc_stmt_step(st) == SC_STORE_ROW) {
         if (n == limit) {
             more = 1;
             break;
         }
-        int64_t doc = sqlite3_column_int64(st, 0);
-        int64_t t = sqlite3_column_int64(st, 1);
+        int64_t doc = sc_stmt_column_int64(st, 0);
+        int64_t t = sc_stmt_column_int64(st, 1);
         last = t;
         n++;
         struct sc_doc d;
@@ -203,11 +199,11 @@ static enum sc_err list_page(struct sc_library *lib, int64_t user, const char *c
         sc_time_rfc3339(ts, t);
         sc_jw_kstrz(&w, time_key, ts);
         if (times_key)
-            sc_jw_kint(&w, times_key, sqlite3_column_int64(st, 2));
+            sc_jw_kint(&w, times_key, sc_stmt_column_int64(st, 2));
         sc_jw_obj_end(&w);
         sc_doc_release(&d);
     }
-    sqlite3_finalize(st);
+    sc_stmt_finalize(st);
     sc_jw_arr_end(&w);
     /* times are seconds: items of one second share a page boundary
      * imperfectly; next_before continues strictly before it */
@@ -271,13 +267,13 @@ enum sc_err sc_history_clear(struct sc_library *lib, const struct sc_principal *
                              struct sc_diag *diag)
 {
     enum sc_err e = ready(lib, p, 1, diag);
-    sqlite3_stmt *st =
-        e == SC_OK ? sc_store_prepare(lib, "DELETE FROM history WHERE user_id = ?", diag) : NULL;
+    struct sc_stmt *st =
+        e == SC_OK ? sc_store_prepare(lib->db, "DELETE FROM history WHERE user_id = ?", diag) : NULL;
     if (e != SC_OK || !st)
         return e != SC_OK ? e : SC_ESTORE;
-    sqlite3_bind_int64(st, 1, p->user_id);
-    e = sqlite3_step(st) == SQLITE_DONE ? SC_OK : sc_store_fail(lib, diag);
-    sqlite3_finalize(st);
+    sc_stmt_bind_int64(st, 1, p->user_id);
+    e = sc_stmt_step(st) == SC_STORE_DONE ? SC_OK : sc_store_fail(lib->db, diag);
+    sc_stmt_finalize(st);
     return e;
 }
 
@@ -315,8 +311,8 @@ enum sc_err sc_cart_set(struct sc_library *lib, const struct sc_principal *p, co
         sc_buf_release(&b);
         return sc_diag_set(diag, SC_ENOMEM, "out of memory");
     }
-    sqlite3_stmt *st =
-        sc_store_prepare(lib,
+    struct sc_stmt *st =
+        sc_store_prepare(lib->db,
                          "INSERT INTO carts(user_id, ids, updated) VALUES(?1, ?2, ?3) "
                          "ON CONFLICT(user_id) DO UPDATE SET ids = ?2, updated = ?3",
                          diag);
@@ -324,11 +320,11 @@ enum sc_err sc_cart_set(struct sc_library *lib, const struct sc_principal *p, co
         sc_buf_release(&b);
         return SC_ESTORE;
     }
-    sqlite3_bind_int64(st, 1, p->user_id);
-    sqlite3_bind_text(st, 2, b.data, (int)b.len, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 3, (int64_t)sc_members_now());
-    e = sqlite3_step(st) == SQLITE_DONE ? SC_OK : sc_store_fail(lib, diag);
-    sqlite3_finalize(st);
+    sc_stmt_bind_int64(st, 1, p->user_id);
+    sc_stmt_bind_text(st, 2, b.data, (int)b.len);
+    sc_stmt_bind_int64(st, 3, (int64_t)sc_members_now());
+    e = sc_stmt_step(st) == SC_STORE_DONE ? SC_OK : sc_store_fail(lib->db, diag);
+    sc_stmt_finalize(st);
     sc_buf_release(&b);
     return e;
 }
@@ -339,21 +335,21 @@ enum sc_err sc_cart_get(struct sc_library *lib, const struct sc_principal *p, st
     enum sc_err e = ready(lib, p, 0, diag);
     if (e != SC_OK)
         return e;
-    sqlite3_stmt *st =
-        sc_store_prepare(lib, "SELECT ids, updated FROM carts WHERE user_id = ?", diag);
+    struct sc_stmt *st =
+        sc_store_prepare(lib->db, "SELECT ids, updated FROM carts WHERE user_id = ?", diag);
     if (!st)
         return SC_ESTORE;
-    sqlite3_bind_int64(st, 1, p->user_id);
+    sc_stmt_bind_int64(st, 1, p->user_id);
     struct sc_json j;
     memset(&j, 0, sizeof j);
     int64_t updated = 0;
-    if (sqlite3_step(st) == SQLITE_ROW) {
-        const char *ids = (const char *)sqlite3_column_text(st, 0);
-        updated = sqlite3_column_int64(st, 1);
+    if (sc_stmt_step(st) == SC_STORE_ROW) {
+        const char *ids = sc_stmt_column_text(st, 0);
+        updated = sc_stmt_column_int64(st, 1);
         if (!ids || sc_json_parse(&j, ids, strlen(ids), 0, NULL) != SC_OK)
             sc_json_release(&j);
     }
-    sqlite3_finalize(st);
+    sc_stmt_finalize(st);
     struct sc_jw w;
     sc_jw_init(&w, out);
     sc_jw_obj(&w, SC_JW_INLINE);
@@ -412,10 +408,10 @@ enum sc_err sc_near_json(struct sc_library *lib, int64_t id, struct sc_buf *out,
     if (!doc_exists(lib, id))
         return sc_diag_set(diag, SC_ENOTFOUND, "no document %lld", (long long)id);
     (void)sc_shelf_schema(lib, NULL); /* the dup_of index, where it can be made */
-    sqlite3_stmt *st = sc_store_prepare(lib, NEAR_SQL " LIMIT 100", diag);
+    struct sc_stmt *st = sc_store_prepare(lib->db, NEAR_SQL " LIMIT 100", diag);
     if (!st)
         return SC_ESTORE;
-    sqlite3_bind_int64(st, 1, id);
+    sc_stmt_bind_int64(st, 1, id);
     struct sc_jw w;
     sc_jw_init(&w, out);
     sc_jw_obj(&w, SC_JW_INLINE);
@@ -423,9 +419,9 @@ enum sc_err sc_near_json(struct sc_library *lib, int64_t id, struct sc_buf *out,
     sc_jw_key(&w, "near");
     sc_jw_arr(&w, SC_JW_INLINE);
     enum sc_err e = SC_OK;
-    while (e == SC_OK && sqlite3_step(st) == SQLITE_ROW) {
+    while (e == SC_OK && sc_stmt_step(st) == SC_STORE_ROW) {
         struct sc_doc d;
-        enum sc_err ge = sc_doc_get(lib, sqlite3_column_int64(st, 0), SC_DOC_TEXT, &d, NULL);
+        enum sc_err ge = sc_doc_get(lib, sc_stmt_column_int64(st, 0), SC_DOC_TEXT, &d, NULL);
         if (ge == SC_ENOTFOUND)
             continue;
         if (ge != SC_OK) {
@@ -434,14 +430,14 @@ enum sc_err sc_near_json(struct sc_library *lib, int64_t id, struct sc_buf *out,
         }
         sc_jw_obj(&w, SC_JW_INLINE);
         sc_doc_card(&w, &d);
-        if (sqlite3_column_type(st, 1) == SQLITE_NULL)
+        if (sc_stmt_column_type(st, 1) == SC_COL_NULL)
             sc_jw_knull(&w, "similarity");
         else
-            sc_jw_knum(&w, "similarity", sqlite3_column_double(st, 1), 3);
+            sc_jw_knum(&w, "similarity", sc_stmt_column_double(st, 1), 3);
         sc_jw_obj_end(&w);
         sc_doc_release(&d);
     }
-    sqlite3_finalize(st);
+    sc_stmt_finalize(st);
     sc_jw_arr_end(&w);
     sc_jw_obj_end(&w);
     if (e == SC_OK && sc_jw_finish(&w) != SC_OK)
@@ -453,15 +449,15 @@ enum sc_err sc_near_counts(struct sc_library *lib, const int64_t *ids, size_t n,
                            struct sc_diag *diag)
 {
     memset(counts, 0, n * sizeof *counts);
-    sqlite3_stmt *st = sc_store_prepare(lib, "SELECT count(*) FROM (" NEAR_SQL ")", diag);
+    struct sc_stmt *st = sc_store_prepare(lib->db, "SELECT count(*) FROM (" NEAR_SQL ")", diag);
     if (!st)
         return SC_ESTORE;
     for (size_t i = 0; i < n; i++) {
-        sqlite3_reset(st);
-        sqlite3_bind_int64(st, 1, ids[i]);
-        if (sqlite3_step(st) == SQLITE_ROW)
-            counts[i] = sqlite3_column_int64(st, 0);
+        sc_stmt_reset(st);
+        sc_stmt_bind_int64(st, 1, ids[i]);
+        if (sc_stmt_step(st) == SC_STORE_ROW)
+            counts[i] = sc_stmt_column_int64(st, 0);
     }
-    sqlite3_finalize(st);
+    sc_stmt_finalize(st);
     return SC_OK;
 }

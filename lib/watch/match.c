@@ -18,6 +18,7 @@
 #include "members/members_int.h"
 #include "search/codec.h"
 #include "search/engine.h"
+#include "search/index.h"
 #include "search/query.h"
 
 #include <pthread.h>
@@ -34,7 +35,7 @@ struct wq {
 
 struct sc_watcher {
     pthread_mutex_t lock; /* one run at a time */
-    sqlite3 *db;          /* read-write, this matcher's own */
+    struct sc_store *db;          /* read-write, this matcher's own */
     struct wq *w;         /* the saved queries, parsed, by id */
     const struct sc_query **qp;
     size_t n;
@@ -88,7 +89,7 @@ void sc_watch_detach(struct sc_library *lib)
     if (!w)
         return;
     queries_free(w);
-    sqlite3_close(w->db);
+    sc_store_close(w->db);
     pthread_mutex_destroy(&w->lock);
     free(w);
     lib->watcher = NULL;
@@ -97,23 +98,23 @@ void sc_watch_detach(struct sc_library *lib)
 static enum sc_err db_fail(struct sc_watcher *w, struct sc_library *lib, struct sc_diag *diag)
 {
     return sc_diag_set(diag, SC_ESTORE, "%s: %s", lib->db_path,
-                       w->db ? sqlite3_errmsg(w->db) : "cannot open");
+                       w->db ? sc_store_errmsg(w->db) : "cannot open");
 }
 
-static int64_t db_int(sqlite3 *db, const char *sql, int *ok)
+static int64_t db_int(struct sc_store *db, const char *sql, int *ok)
 {
-    sqlite3_stmt *st = NULL;
+    struct sc_stmt *st = NULL;
     int64_t v = 0;
-    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
+    if (sc_stmt_prepare(db, sql, &st) != SC_STORE_OK) {
         *ok = 0;
     } else {
-        int rc = sqlite3_step(st);
-        if (rc == SQLITE_ROW)
-            v = sqlite3_column_int64(st, 0);
-        else if (rc != SQLITE_DONE)
+        int rc = sc_stmt_step(st);
+        if (rc == SC_STORE_ROW)
+            v = sc_stmt_column_int64(st, 0);
+        else if (rc != SC_STORE_DONE)
             *ok = 0;
     }
-    sqlite3_finalize(st);
+    sc_stmt_finalize(st);
     return v;
 }
 
@@ -124,14 +125,13 @@ static enum sc_err load_queries(struct sc_watcher *w, struct sc_library *lib, in
     if (version == w->version)
         return SC_OK;
     queries_free(w);
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(w->db, "SELECT id, after_id, query FROM watches ORDER BY id", -1, &st,
-                           NULL) != SQLITE_OK)
+    struct sc_stmt *st = NULL;
+    if (sc_stmt_prepare(w->db, "SELECT id, after_id, query FROM watches ORDER BY id", &st) != SC_STORE_OK)
         return db_fail(w, lib, diag);
     enum sc_err e = SC_OK;
     size_t cap = 0;
     int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((rc = sc_stmt_step(st)) == SC_STORE_ROW) {
         if (w->n == cap) {
             size_t nc = cap ? cap * 2 : 64;
             struct wq *nw = sc_reallocarray(w->w, nc, sizeof *nw);
@@ -144,16 +144,16 @@ static enum sc_err load_queries(struct sc_watcher *w, struct sc_library *lib, in
         }
         struct wq *q = &w->w[w->n++];
         memset(q, 0, sizeof *q);
-        q->id = sqlite3_column_int64(st, 0);
-        q->after_id = sqlite3_column_int64(st, 1);
-        const char *text = (const char *)sqlite3_column_text(st, 2);
-        size_t len = (size_t)sqlite3_column_bytes(st, 2);
+        q->id = sc_stmt_column_int64(st, 0);
+        q->after_id = sc_stmt_column_int64(st, 1);
+        const char *text = sc_stmt_column_text(st, 2);
+        size_t len = (size_t)sc_stmt_column_bytes(st, 2);
         /* a query saved by an older parser that no longer parses is skipped */
         q->ok = text && sc_query_parse(text, len, &q->q, NULL) == SC_OK && q->q.root;
     }
-    if (e == SC_OK && rc != SQLITE_DONE)
+    if (e == SC_OK && rc != SC_STORE_DONE)
         e = db_fail(w, lib, diag);
-    sqlite3_finalize(st);
+    sc_stmt_finalize(st);
     if (e == SC_OK && w->n) {
         w->qp = sc_calloc(w->n, sizeof *w->qp);
         if (!w->qp)
@@ -230,45 +230,41 @@ static int store(struct sc_watcher *w, struct sc_library *lib, struct pair *p, s
                  int sorted_by_watch, int64_t from, int64_t to, size_t *stored,
                  struct sc_diag *diag)
 {
-    sqlite3 *db = w->db;
+    struct sc_store *db = w->db;
     *stored = 0;
-    if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
+    if (sc_store_begin(db, 1, NULL) != SC_OK) {
         db_fail(w, lib, diag);
         return -1;
     }
     int ok = 1;
     int64_t mark = db_int(db, "SELECT value FROM watch_state WHERE key = 'mark'", &ok);
     if (!ok || mark != from) {
-        sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+        sc_store_rollback(db);
         if (!ok)
             db_fail(w, lib, diag);
         return ok ? 1 : -1;
     }
     if (!sorted_by_watch)
         qsort(p, n, sizeof *p, cmp_watch);
-    sqlite3_stmt *ins = NULL, *cnt = NULL, *mk = NULL, *top = NULL;
+    struct sc_stmt *ins = NULL, *cnt = NULL, *mk = NULL, *top = NULL;
     int64_t now = (int64_t)sc_members_now();
     ok =
-        sqlite3_prepare_v2(db,
+        sc_stmt_prepare(db,
                            "INSERT INTO watch_hits(watch_id, last_doc, n, docs, at) "
-                           "VALUES(?, ?, ?, ?, ?)",
-                           -1, &ins, NULL) == SQLITE_OK &&
-        sqlite3_prepare_v2(db, "UPDATE watches SET nhits = nhits + ?2, last_hit = ?3 WHERE id = ?1",
-                           -1, &cnt, NULL) == SQLITE_OK &&
-        sqlite3_prepare_v2(db, "UPDATE watch_state SET value = ? WHERE key = 'mark'", -1, &mk,
-                           NULL) == SQLITE_OK &&
-        sqlite3_prepare_v2(db,
-                           "SELECT coalesce(max(last_doc), 0) FROM watch_hits WHERE watch_id = ?",
-                           -1, &top, NULL) == SQLITE_OK;
+                           "VALUES(?, ?, ?, ?, ?)", &ins) == SC_STORE_OK &&
+        sc_stmt_prepare(db, "UPDATE watches SET nhits = nhits + ?2, last_hit = ?3 WHERE id = ?1", &cnt) == SC_STORE_OK &&
+        sc_stmt_prepare(db, "UPDATE watch_state SET value = ? WHERE key = 'mark'", &mk) == SC_STORE_OK &&
+        sc_stmt_prepare(db,
+                           "SELECT coalesce(max(last_doc), 0) FROM watch_hits WHERE watch_id = ?", &top) == SC_STORE_OK;
     struct sc_buf blob = SC_BUF_INIT;
     for (size_t i = 0; ok && i < n;) {
         size_t j = i;
         while (j < n && p[j].watch == p[i].watch)
             j++;
         /* a pair stored before (a repeated run) is not stored again */
-        sqlite3_bind_int64(top, 1, p[i].watch);
-        int64_t have = sqlite3_step(top) == SQLITE_ROW ? sqlite3_column_int64(top, 0) : 0;
-        sqlite3_reset(top);
+        sc_stmt_bind_int64(top, 1, p[i].watch);
+        int64_t have = sc_stmt_step(top) == SC_STORE_ROW ? sc_stmt_column_int64(top, 0) : 0;
+        sc_stmt_reset(top);
         sc_buf_reset(&blob);
         int64_t prev = 0, k = 0;
         for (size_t x = i; x < j; x++) {
@@ -284,35 +280,35 @@ static int store(struct sc_watcher *w, struct sc_library *lib, struct pair *p, s
             break;
         }
         if (k) {
-            sqlite3_bind_int64(ins, 1, p[i].watch);
-            sqlite3_bind_int64(ins, 2, prev);
-            sqlite3_bind_int64(ins, 3, k);
-            sqlite3_bind_blob(ins, 4, blob.data, (int)blob.len, SQLITE_STATIC);
-            sqlite3_bind_int64(ins, 5, now);
-            ok = sqlite3_step(ins) == SQLITE_DONE;
-            sqlite3_reset(ins);
-            sqlite3_bind_int64(cnt, 1, p[i].watch);
-            sqlite3_bind_int64(cnt, 2, k);
-            sqlite3_bind_int64(cnt, 3, now);
-            ok = ok && sqlite3_step(cnt) == SQLITE_DONE;
-            sqlite3_reset(cnt);
+            sc_stmt_bind_int64(ins, 1, p[i].watch);
+            sc_stmt_bind_int64(ins, 2, prev);
+            sc_stmt_bind_int64(ins, 3, k);
+            sc_stmt_bind_blob(ins, 4, blob.data, (int)blob.len);
+            sc_stmt_bind_int64(ins, 5, now);
+            ok = sc_stmt_step(ins) == SC_STORE_DONE;
+            sc_stmt_reset(ins);
+            sc_stmt_bind_int64(cnt, 1, p[i].watch);
+            sc_stmt_bind_int64(cnt, 2, k);
+            sc_stmt_bind_int64(cnt, 3, now);
+            ok = ok && sc_stmt_step(cnt) == SC_STORE_DONE;
+            sc_stmt_reset(cnt);
             *stored += (size_t)k;
         }
         i = j;
     }
     sc_buf_release(&blob);
     if (ok) {
-        sqlite3_bind_int64(mk, 1, to);
-        ok = sqlite3_step(mk) == SQLITE_DONE;
+        sc_stmt_bind_int64(mk, 1, to);
+        ok = sc_stmt_step(mk) == SC_STORE_DONE;
     }
-    sqlite3_finalize(ins);
-    sqlite3_finalize(cnt);
-    sqlite3_finalize(mk);
-    sqlite3_finalize(top);
-    if (!ok || sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+    sc_stmt_finalize(ins);
+    sc_stmt_finalize(cnt);
+    sc_stmt_finalize(mk);
+    sc_stmt_finalize(top);
+    if (!ok || sc_store_commit(db, NULL) != SC_OK) {
         if (!diag || diag->err == SC_OK)
             db_fail(w, lib, diag);
-        sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+        sc_store_rollback(db);
         *stored = 0;
         return -1;
     }
@@ -323,61 +319,61 @@ static int store(struct sc_watcher *w, struct sc_library *lib, struct pair *p, s
  * searches that have twice as many, so that this runs rarely. */
 static void prune(struct sc_watcher *w)
 {
-    sqlite3_stmt *big = NULL;
-    if (sqlite3_prepare_v2(w->db, "SELECT id FROM watches WHERE nhits > ?", -1, &big, NULL) !=
-        SQLITE_OK)
+    struct sc_stmt *big = NULL;
+    if (sc_stmt_prepare(w->db, "SELECT id FROM watches WHERE nhits > ?", &big) !=
+        SC_STORE_OK)
         return;
-    sqlite3_bind_int(big, 1, 2 * SC_WATCH_HITS_KEPT);
+    sc_stmt_bind_int(big, 1, 2 * SC_WATCH_HITS_KEPT);
     int64_t ids[64];
     size_t n = 0;
-    while (n < 64 && sqlite3_step(big) == SQLITE_ROW)
-        ids[n++] = sqlite3_column_int64(big, 0);
-    sqlite3_finalize(big);
+    while (n < 64 && sc_stmt_step(big) == SC_STORE_ROW)
+        ids[n++] = sc_stmt_column_int64(big, 0);
+    sc_stmt_finalize(big);
     for (size_t i = 0; i < n; i++) {
-        if (sqlite3_exec(w->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+        if (sc_store_begin(w->db, 1, NULL) != SC_OK)
             return;
         /* the last_doc below which the newest rows hold KEPT matches */
-        sqlite3_stmt *st = NULL;
+        struct sc_stmt *st = NULL;
         int64_t cut = 0;
-        int ok = sqlite3_prepare_v2(w->db,
+        int ok = sc_stmt_prepare(w->db,
                                     "SELECT last_doc, n FROM watch_hits WHERE watch_id = ? "
-                                    "ORDER BY last_doc DESC",
-                                    -1, &st, NULL) == SQLITE_OK;
+                                    "ORDER BY last_doc DESC", &st) == SC_STORE_OK;
         if (ok) {
-            sqlite3_bind_int64(st, 1, ids[i]);
+            sc_stmt_bind_int64(st, 1, ids[i]);
             int64_t sum = 0;
-            while (sqlite3_step(st) == SQLITE_ROW) {
-                sum += sqlite3_column_int64(st, 1);
+            while (sc_stmt_step(st) == SC_STORE_ROW) {
+                sum += sc_stmt_column_int64(st, 1);
                 if (sum >= SC_WATCH_HITS_KEPT) {
-                    cut = sqlite3_column_int64(st, 0);
+                    cut = sc_stmt_column_int64(st, 0);
                     break;
                 }
             }
         }
-        sqlite3_finalize(st);
+        sc_stmt_finalize(st);
         st = NULL;
         if (ok && cut)
-            ok = sqlite3_prepare_v2(w->db,
-                                    "DELETE FROM watch_hits WHERE watch_id = ?1 AND last_doc < ?2",
-                                    -1, &st, NULL) == SQLITE_OK;
+            ok = sc_stmt_prepare(w->db,
+                                    "DELETE FROM watch_hits WHERE watch_id = ?1 AND last_doc < ?2", &st) == SC_STORE_OK;
         if (ok && st) {
-            sqlite3_bind_int64(st, 1, ids[i]);
-            sqlite3_bind_int64(st, 2, cut);
-            ok = sqlite3_step(st) == SQLITE_DONE;
+            sc_stmt_bind_int64(st, 1, ids[i]);
+            sc_stmt_bind_int64(st, 2, cut);
+            ok = sc_stmt_step(st) == SC_STORE_DONE;
         }
-        sqlite3_finalize(st);
+        sc_stmt_finalize(st);
         st = NULL;
         if (ok)
-            ok = sqlite3_prepare_v2(w->db,
+            ok = sc_stmt_prepare(w->db,
                                     "UPDATE watches SET nhits = (SELECT coalesce(sum(n), 0) FROM "
-                                    "watch_hits WHERE watch_id = ?1) WHERE id = ?1",
-                                    -1, &st, NULL) == SQLITE_OK;
+                                    "watch_hits WHERE watch_id = ?1) WHERE id = ?1", &st) == SC_STORE_OK;
         if (ok) {
-            sqlite3_bind_int64(st, 1, ids[i]);
-            ok = sqlite3_step(st) == SQLITE_DONE;
+            sc_stmt_bind_int64(st, 1, ids[i]);
+            ok = sc_stmt_step(st) == SC_STORE_DONE;
         }
-        sqlite3_finalize(st);
-        sqlite3_exec(w->db, ok ? "COMMIT" : "ROLLBACK", NULL, NULL, NULL);
+        sc_stmt_finalize(st);
+        if (ok)
+            (void)sc_store_commit(w->db, NULL);
+        else
+            sc_store_rollback(w->db);
     }
 }
 
@@ -385,16 +381,8 @@ static enum sc_err open_db(struct sc_watcher *w, struct sc_library *lib, struct 
 {
     if (w->db)
         return SC_OK;
-    if (sqlite3_open_v2(lib->db_path, &w->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) !=
-        SQLITE_OK) {
-        enum sc_err e = db_fail(w, lib, diag);
-        sqlite3_close(w->db);
-        w->db = NULL;
-        return e;
-    }
     /* an import commits every 50 ms; a long one may hold the lock longer */
-    sqlite3_busy_timeout(w->db, 60000);
-    return SC_OK;
+    return sc_store_reopen(lib->db, SC_STORE_PRIVATE, 60000, &w->db, diag);
 }
 
 /* One run (w->lock held). */

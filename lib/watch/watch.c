@@ -62,17 +62,19 @@ static const char watch_sql[] =
 
 static int have_tables(struct sc_library *lib)
 {
-    sqlite3_stmt *st = NULL;
-    int yes = 0;
-    if (sqlite3_prepare_v2(lib->db,
-                           "SELECT 1 FROM sqlite_master WHERE type = 'table' AND "
-                           "name = 'watch_state'",
-                           -1, &st, NULL) == SQLITE_OK)
-        yes = sqlite3_step(st) == SQLITE_ROW;
-    sqlite3_finalize(st);
     /* the mark is inserted last: a run cut short is completed next time */
-    return yes && sc_store_int(lib, "SELECT count(*) FROM watch_state WHERE key = 'mark'") == 1;
+    return sc_store_has_table(lib->db, "watch_state") &&
+           sc_store_int(lib->db, "SELECT count(*) FROM watch_state WHERE key = 'mark'") == 1;
 }
+
+/* Every statement is idempotent (no BEGIN: the connection is shared). */
+static enum sc_err migrate(struct sc_store *st, int from, struct sc_diag *diag)
+{
+    (void)from;
+    return sc_store_exec(st, watch_sql, diag);
+}
+
+const struct sc_store_part sc_watch_part = { "watch", 1, migrate };
 
 enum sc_err sc_watch_schema(struct sc_library *lib, struct sc_diag *diag)
 {
@@ -84,8 +86,7 @@ enum sc_err sc_watch_schema(struct sc_library *lib, struct sc_diag *diag)
     enum sc_err e = sc_members_schema(lib, diag);
     if (e != SC_OK)
         return e;
-    /* every statement is idempotent (no BEGIN: the connection is shared) */
-    return sc_store_exec(lib, watch_sql, diag);
+    return migrate(lib->db, 0, diag);
 }
 
 static enum sc_err ready(struct sc_library *lib, int write, struct sc_diag *diag)
@@ -97,7 +98,7 @@ static enum sc_err ready(struct sc_library *lib, int write, struct sc_diag *diag
 
 static void bump_version(struct sc_library *lib)
 {
-    (void)sc_store_exec(lib, "UPDATE watch_state SET value = value + 1 WHERE key = 'version'",
+    (void)sc_store_exec(lib->db, "UPDATE watch_state SET value = value + 1 WHERE key = 'version'",
                         NULL);
 }
 
@@ -168,13 +169,13 @@ enum sc_err sc_watch_add(struct sc_library *lib, const struct sc_principal *owne
         return e;
     int64_t uid = owner_id(owner);
     if (owner) {
-        sqlite3_stmt *c =
-            sc_store_prepare(lib, "SELECT count(*) FROM watches WHERE user_id = ?", diag);
+        struct sc_stmt *c =
+            sc_store_prepare(lib->db, "SELECT count(*) FROM watches WHERE user_id = ?", diag);
         if (!c)
             return SC_ESTORE;
-        sqlite3_bind_int64(c, 1, uid);
-        int64_t have = sqlite3_step(c) == SQLITE_ROW ? sqlite3_column_int64(c, 0) : 0;
-        sqlite3_finalize(c);
+        sc_stmt_bind_int64(c, 1, uid);
+        int64_t have = sc_stmt_step(c) == SC_STORE_ROW ? sc_stmt_column_int64(c, 0) : 0;
+        sc_stmt_finalize(c);
         int lim = sc_watch_limit(owner);
         if (have >= lim)
             return sc_diag_set(diag, SC_ELIMIT, "%s may keep %d saved searches; remove one first",
@@ -182,8 +183,7 @@ enum sc_err sc_watch_add(struct sc_library *lib, const struct sc_principal *owne
     }
     /* new to it: what is imported from now on (one statement: the id and
      * the mark are read where the row is written) */
-    sqlite3_stmt *st = sc_store_prepare(
-        lib,
+    struct sc_stmt *st = sc_store_prepare(lib->db,
         "INSERT INTO watches(user_id, name, query, created, after_id, seen_doc) "
         "SELECT ?1, ?2, ?3, ?4, m, m FROM (SELECT coalesce(max(id), 0) AS m FROM documents) "
         "RETURNING id",
@@ -191,21 +191,21 @@ enum sc_err sc_watch_add(struct sc_library *lib, const struct sc_principal *owne
     if (!st)
         return SC_ESTORE;
     if (uid)
-        sqlite3_bind_int64(st, 1, uid);
-    sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, query, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 4, (int64_t)sc_members_now());
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
+        sc_stmt_bind_int64(st, 1, uid);
+    sc_stmt_bind_text(st, 2, name, -1);
+    sc_stmt_bind_text(st, 3, query, -1);
+    sc_stmt_bind_int64(st, 4, (int64_t)sc_members_now());
+    int rc = sc_stmt_step(st);
+    if (rc == SC_STORE_ROW) {
         if (id)
-            *id = sqlite3_column_int64(st, 0);
+            *id = sc_stmt_column_int64(st, 0);
         e = SC_OK;
-    } else if (sqlite3_extended_errcode(lib->db) == SQLITE_CONSTRAINT_UNIQUE) {
+    } else if (sc_store_errcode(lib->db) == SC_STORE_UNIQUE) {
         e = sc_diag_set(diag, SC_EDUPLICATE, "a saved search named '%s' exists", name);
     } else {
-        e = sc_store_fail(lib, diag);
+        e = sc_store_fail(lib->db, diag);
     }
-    sqlite3_finalize(st);
+    sc_stmt_finalize(st);
     if (e == SC_OK)
         bump_version(lib);
     return e;
@@ -216,14 +216,13 @@ enum sc_err sc_watch_add(struct sc_library *lib, const struct sc_principal *owne
 static enum sc_err owned(struct sc_library *lib, const struct sc_principal *owner, int64_t id,
                          struct sc_diag *diag)
 {
-    sqlite3_stmt *st = sc_store_prepare(
-        lib, "SELECT 1 FROM watches WHERE id = ?1 AND (?2 = 0 OR user_id = ?2)", diag);
+    struct sc_stmt *st = sc_store_prepare(lib->db, "SELECT 1 FROM watches WHERE id = ?1 AND (?2 = 0 OR user_id = ?2)", diag);
     if (!st)
         return SC_ESTORE;
-    sqlite3_bind_int64(st, 1, id);
-    sqlite3_bind_int64(st, 2, owner ? (owner->user_id ? owner->user_id : -1) : 0);
-    int yes = sqlite3_step(st) == SQLITE_ROW;
-    sqlite3_finalize(st);
+    sc_stmt_bind_int64(st, 1, id);
+    sc_stmt_bind_int64(st, 2, owner ? (owner->user_id ? owner->user_id : -1) : 0);
+    int yes = sc_stmt_step(st) == SC_STORE_ROW;
+    sc_stmt_finalize(st);
     return yes ? SC_OK : sc_diag_set(diag, SC_ENOTFOUND, "no saved search %lld", (long long)id);
 }
 
@@ -235,22 +234,22 @@ enum sc_err sc_watch_rm(struct sc_library *lib, const struct sc_principal *owner
         e = owned(lib, owner, id, diag);
     if (e != SC_OK)
         return e;
-    sqlite3_stmt *st = sc_store_prepare(lib, "DELETE FROM watches WHERE id = ?", diag);
+    struct sc_stmt *st = sc_store_prepare(lib->db, "DELETE FROM watches WHERE id = ?", diag);
     if (!st)
         return SC_ESTORE;
-    sqlite3_bind_int64(st, 1, id);
-    e = sqlite3_step(st) == SQLITE_DONE ? SC_OK : sc_store_fail(lib, diag);
-    sqlite3_finalize(st);
+    sc_stmt_bind_int64(st, 1, id);
+    e = sc_stmt_step(st) == SC_STORE_DONE ? SC_OK : sc_store_fail(lib->db, diag);
+    sc_stmt_finalize(st);
     /* the matches go too (no foreign key: the matcher inserts without a
      * lookup per row; a match stored for a watch removed meanwhile is
      * removed here or by the next removal, and never shown) */
-    st = sc_store_prepare(lib, "DELETE FROM watch_hits WHERE watch_id = ?", diag);
+    st = sc_store_prepare(lib->db, "DELETE FROM watch_hits WHERE watch_id = ?", diag);
     if (e == SC_OK && st) {
-        sqlite3_bind_int64(st, 1, id);
-        if (sqlite3_step(st) != SQLITE_DONE)
-            e = sc_store_fail(lib, diag);
+        sc_stmt_bind_int64(st, 1, id);
+        if (sc_stmt_step(st) != SC_STORE_DONE)
+            e = sc_store_fail(lib->db, diag);
     }
-    sqlite3_finalize(st);
+    sc_stmt_finalize(st);
     if (e == SC_OK)
         bump_version(lib);
     return e;
@@ -261,25 +260,25 @@ enum sc_err sc_watch_rm(struct sc_library *lib, const struct sc_principal *owner
     "u.name, (SELECT coalesce(sum(h.n), 0) FROM watch_hits h WHERE h.watch_id = w.id AND " \
     "h.last_doc > w.seen_doc), w.seen_doc"
 
-static void watch_json(struct sc_jw *w, sqlite3_stmt *st)
+static void watch_json(struct sc_jw *w, struct sc_stmt *st)
 {
     sc_jw_obj(w, SC_JW_INLINE);
-    sc_jw_kint(w, "id", sqlite3_column_int64(st, 0));
-    sc_jw_kstrz(w, "name", (const char *)sqlite3_column_text(st, 1));
-    sc_jw_kstrz(w, "query", (const char *)sqlite3_column_text(st, 2));
+    sc_jw_kint(w, "id", sc_stmt_column_int64(st, 0));
+    sc_jw_kstrz(w, "name", sc_stmt_column_text(st, 1));
+    sc_jw_kstrz(w, "query", sc_stmt_column_text(st, 2));
     char t[21];
-    sc_time_rfc3339(t, sqlite3_column_int64(st, 3));
+    sc_time_rfc3339(t, sc_stmt_column_int64(st, 3));
     sc_jw_kstrz(w, "created", t);
-    sc_jw_kint(w, "new", sqlite3_column_int64(st, 8));
-    sc_jw_kint(w, "matches", sqlite3_column_int64(st, 4));
-    if (sqlite3_column_type(st, 5) == SQLITE_NULL) {
+    sc_jw_kint(w, "new", sc_stmt_column_int64(st, 8));
+    sc_jw_kint(w, "matches", sc_stmt_column_int64(st, 4));
+    if (sc_stmt_column_type(st, 5) == SC_COL_NULL) {
         sc_jw_knull(w, "last_match");
     } else {
-        sc_time_rfc3339(t, sqlite3_column_int64(st, 5));
+        sc_time_rfc3339(t, sc_stmt_column_int64(st, 5));
         sc_jw_kstrz(w, "last_match", t);
     }
-    sc_jw_kbool(w, "feed", sqlite3_column_int(st, 6));
-    sc_jw_kstrz(w, "user", (const char *)sqlite3_column_text(st, 7));
+    sc_jw_kbool(w, "feed", sc_stmt_column_int(st, 6));
+    sc_jw_kstrz(w, "user", sc_stmt_column_text(st, 7));
     sc_jw_obj_end(w);
 }
 
@@ -290,36 +289,36 @@ enum sc_err sc_watch_list(struct sc_library *lib, const struct sc_principal *own
         sc_buf_adds(out, json ? "[]" : "");
         return SC_OK; /* a read-only library without the tables has none */
     }
-    sqlite3_stmt *st = sc_store_prepare(lib,
+    struct sc_stmt *st = sc_store_prepare(lib->db,
                                         "SELECT " LIST_COLS " FROM watches w LEFT JOIN users u ON "
                                         "u.id = w.user_id WHERE (?1 = 0 OR w.user_id = ?1) "
                                         "ORDER BY w.id",
                                         diag);
     if (!st)
         return SC_ESTORE;
-    sqlite3_bind_int64(st, 1, owner ? (owner->user_id ? owner->user_id : -1) : 0);
+    sc_stmt_bind_int64(st, 1, owner ? (owner->user_id ? owner->user_id : -1) : 0);
     struct sc_jw w;
     sc_jw_init(&w, out);
     if (json)
         sc_jw_arr(&w, SC_JW_INLINE);
     int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((rc = sc_stmt_step(st)) == SC_STORE_ROW) {
         if (json) {
             watch_json(&w, st);
             continue;
         }
         /* ID  NEW/MATCHES  USER  NAME  QUERY */
-        sc_buf_addf(out, "%lld\t%lld new\t%lld\t", (long long)sqlite3_column_int64(st, 0),
-                    (long long)sqlite3_column_int64(st, 8), (long long)sqlite3_column_int64(st, 4));
-        sc_text_clean(out, (const char *)sqlite3_column_text(st, 7));
+        sc_buf_addf(out, "%lld\t%lld new\t%lld\t", (long long)sc_stmt_column_int64(st, 0),
+                    (long long)sc_stmt_column_int64(st, 8), (long long)sc_stmt_column_int64(st, 4));
+        sc_text_clean(out, sc_stmt_column_text(st, 7));
         sc_buf_addc(out, '\t');
-        sc_text_clean(out, (const char *)sqlite3_column_text(st, 1));
+        sc_text_clean(out, sc_stmt_column_text(st, 1));
         sc_buf_addc(out, '\t');
-        sc_text_clean(out, (const char *)sqlite3_column_text(st, 2));
+        sc_text_clean(out, sc_stmt_column_text(st, 2));
         sc_buf_addc(out, '\n');
     }
-    enum sc_err e = rc == SQLITE_DONE ? SC_OK : sc_store_fail(lib, diag);
-    sqlite3_finalize(st);
+    enum sc_err e = rc == SC_STORE_DONE ? SC_OK : sc_store_fail(lib->db, diag);
+    sc_stmt_finalize(st);
     if (json)
         sc_jw_arr_end(&w);
     if (e == SC_OK && json && sc_jw_finish(&w) != SC_OK)
@@ -338,24 +337,23 @@ enum sc_err sc_watch_hits(struct sc_library *lib, const struct sc_principal *own
         return e;
     if (limit > MAX_HITS_PAGE)
         limit = MAX_HITS_PAGE;
-    sqlite3_stmt *ws = sc_store_prepare(
-        lib,
+    struct sc_stmt *ws = sc_store_prepare(lib->db,
         "SELECT " LIST_COLS " FROM watches w LEFT JOIN users u ON u.id = w.user_id WHERE w.id = ?",
         diag);
     if (!ws)
         return SC_ESTORE;
-    sqlite3_bind_int64(ws, 1, id);
-    if (sqlite3_step(ws) != SQLITE_ROW) {
-        sqlite3_finalize(ws);
+    sc_stmt_bind_int64(ws, 1, id);
+    if (sc_stmt_step(ws) != SC_STORE_ROW) {
+        sc_stmt_finalize(ws);
         return sc_diag_set(diag, SC_ENOTFOUND, "no saved search %lld", (long long)id);
     }
-    int64_t seen = sqlite3_column_int64(ws, 9);
+    int64_t seen = sc_stmt_column_int64(ws, 9);
     struct sc_jw w;
     sc_jw_init(&w, out);
     sc_jw_obj(&w, SC_JW_INLINE);
     sc_jw_key(&w, "watch");
     watch_json(&w, ws);
-    sqlite3_finalize(ws);
+    sc_stmt_finalize(ws);
     struct sc_watch_docs it;
     e = sc_watch_docs_open(lib, id, before_doc, &it, diag);
     if (e != SC_OK)
@@ -400,17 +398,16 @@ enum sc_err sc_watch_hits(struct sc_library *lib, const struct sc_principal *own
     if (e == SC_OK && sc_jw_finish(&w) != SC_OK)
         e = sc_diag_set(diag, SC_ENOMEM, "out of memory");
     if (e == SC_OK && mark_seen) {
-        sqlite3_stmt *u = sc_store_prepare(
-            lib,
+        struct sc_stmt *u = sc_store_prepare(lib->db,
             "UPDATE watches SET seen_doc = max(seen_doc, (SELECT coalesce(max(last_doc), 0) FROM "
             "watch_hits WHERE watch_id = ?1)) WHERE id = ?1",
             diag);
         if (!u)
             return SC_ESTORE;
-        sqlite3_bind_int64(u, 1, id);
-        if (sqlite3_step(u) != SQLITE_DONE)
-            e = sc_store_fail(lib, diag);
-        sqlite3_finalize(u);
+        sc_stmt_bind_int64(u, 1, id);
+        if (sc_stmt_step(u) != SC_STORE_DONE)
+            e = sc_store_fail(lib->db, diag);
+        sc_stmt_finalize(u);
     }
     return e;
 }
@@ -431,15 +428,15 @@ static enum sc_err set_feed(struct sc_library *lib, const struct sc_principal *o
         e = owned(lib, owner, id, diag);
     if (e != SC_OK)
         return e;
-    sqlite3_stmt *st =
-        sc_store_prepare(lib, "UPDATE watches SET feed_hash = ?2 WHERE id = ?1", diag);
+    struct sc_stmt *st =
+        sc_store_prepare(lib->db, "UPDATE watches SET feed_hash = ?2 WHERE id = ?1", diag);
     if (!st)
         return SC_ESTORE;
-    sqlite3_bind_int64(st, 1, id);
+    sc_stmt_bind_int64(st, 1, id);
     if (hash)
-        sqlite3_bind_text(st, 2, hash, -1, SQLITE_STATIC);
-    e = sqlite3_step(st) == SQLITE_DONE ? SC_OK : sc_store_fail(lib, diag);
-    sqlite3_finalize(st);
+        sc_stmt_bind_text(st, 2, hash, -1);
+    e = sc_stmt_step(st) == SC_STORE_DONE ? SC_OK : sc_store_fail(lib->db, diag);
+    sc_stmt_finalize(st);
     if (e == SC_OK) {
         char d[64];
         snprintf(d, sizeof d, "watch=%lld", (long long)id);
@@ -483,28 +480,27 @@ enum sc_err sc_watch_feed_atom(struct sc_library *lib, const char *token, const 
     char h[65];
     sc_sha256_hex(token, FEED_TOKEN_LEN, h);
     /* a feed stops with its owner's account */
-    sqlite3_stmt *st = sc_store_prepare(
-        lib,
+    struct sc_stmt *st = sc_store_prepare(lib->db,
         "SELECT w.id, w.name, w.query, w.created, w.last_hit FROM watches w LEFT JOIN users u ON "
         "u.id = w.user_id WHERE w.feed_hash = ?1 AND (w.user_id IS NULL OR u.disabled = 0)",
         diag);
     if (!st)
         return SC_ESTORE;
-    sqlite3_bind_text(st, 1, h, -1, SQLITE_STATIC);
-    if (sqlite3_step(st) != SQLITE_ROW) {
-        sqlite3_finalize(st);
+    sc_stmt_bind_text(st, 1, h, -1);
+    if (sc_stmt_step(st) != SC_STORE_ROW) {
+        sc_stmt_finalize(st);
         return sc_diag_set(diag, SC_ENOTFOUND, "no such feed");
     }
-    int64_t id = sqlite3_column_int64(st, 0);
+    int64_t id = sc_stmt_column_int64(st, 0);
     struct sc_buf title = SC_BUF_INIT, sub = SC_BUF_INIT;
     sc_buf_adds(&title, "订阅：");
-    sc_buf_adds(&title, (const char *)sqlite3_column_text(st, 1));
+    sc_buf_adds(&title, sc_stmt_column_text(st, 1));
     sc_buf_adds(&sub, "新入库且符合“");
-    sc_buf_adds(&sub, (const char *)sqlite3_column_text(st, 2));
+    sc_buf_adds(&sub, sc_stmt_column_text(st, 2));
     sc_buf_adds(&sub, "”的文档");
-    int64_t updated = sqlite3_column_type(st, 4) == SQLITE_NULL ? sqlite3_column_int64(st, 3)
-                                                                : sqlite3_column_int64(st, 4);
-    sqlite3_finalize(st);
+    int64_t updated = sc_stmt_column_type(st, 4) == SC_COL_NULL ? sc_stmt_column_int64(st, 3)
+                                                                : sc_stmt_column_int64(st, 4);
+    sc_stmt_finalize(st);
     char u[37], seed[96], fid[SC_UUID_URN_LEN];
     if (sc_library_uuid(lib, u, NULL) != SC_OK)
         snprintf(u, sizeof u, "%s", "no-id");
@@ -548,7 +544,7 @@ enum sc_err sc_watch_docs_open(struct sc_library *lib, int64_t watch, int64_t be
 {
     memset(it, 0, sizeof *it);
     it->before = before > 0 ? before : INT64_MAX;
-    it->st = sc_store_prepare(lib,
+    it->st = sc_store_prepare(lib->db,
                               /* the rows below before, and the one that may straddle it */
                               "SELECT docs, n, at FROM watch_hits WHERE watch_id = ?1 AND "
                               "last_doc <= coalesce((SELECT min(last_doc) FROM watch_hits WHERE "
@@ -556,18 +552,18 @@ enum sc_err sc_watch_docs_open(struct sc_library *lib, int64_t watch, int64_t be
                               diag);
     if (!it->st)
         return SC_ESTORE;
-    sqlite3_bind_int64(it->st, 1, watch);
-    sqlite3_bind_int64(it->st, 2, it->before);
+    sc_stmt_bind_int64(it->st, 1, watch);
+    sc_stmt_bind_int64(it->st, 2, it->before);
     return SC_OK;
 }
 
 /* Decode the row's ids into it->ids (ascending). */
 static int load_row(struct sc_watch_docs *it)
 {
-    const uint8_t *p = sqlite3_column_blob(it->st, 0);
-    const uint8_t *end = p + sqlite3_column_bytes(it->st, 0);
-    int64_t n = sqlite3_column_int64(it->st, 1);
-    it->at = sqlite3_column_int64(it->st, 2);
+    const uint8_t *p = sc_stmt_column_blob(it->st, 0);
+    const uint8_t *end = p + sc_stmt_column_bytes(it->st, 0);
+    int64_t n = sc_stmt_column_int64(it->st, 1);
+    it->at = sc_stmt_column_int64(it->st, 2);
     if (n < 0 || n > 100000000)
         return -1;
     if ((size_t)n > it->cap) {
@@ -604,9 +600,9 @@ int sc_watch_docs_next(struct sc_watch_docs *it, int64_t *doc, int64_t *at)
         }
         if (!it->st || it->err != SC_OK)
             return 0;
-        int rc = sqlite3_step(it->st);
-        if (rc != SQLITE_ROW) {
-            if (rc != SQLITE_DONE)
+        int rc = sc_stmt_step(it->st);
+        if (rc != SC_STORE_ROW) {
+            if (rc != SC_STORE_DONE)
                 it->err = SC_ESTORE;
             return 0;
         }
@@ -619,7 +615,7 @@ int sc_watch_docs_next(struct sc_watch_docs *it, int64_t *doc, int64_t *at)
 
 void sc_watch_docs_close(struct sc_watch_docs *it)
 {
-    sqlite3_finalize(it->st);
+    sc_stmt_finalize(it->st);
     free(it->ids);
     memset(it, 0, sizeof *it);
 }

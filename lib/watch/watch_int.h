@@ -5,16 +5,19 @@
 #ifndef SC_WATCH_INT_H
 #define SC_WATCH_INT_H
 
-#include "library/store.h"
+#include "store/handle.h"
 #include "sucai/watch.h"
 
-/* Create the tables if missing (idempotent; the store calls it when it
- * opens a writable library). A library made before them gets its mark at
+/* The tables of saved searches, registered with the store by
+ * lib/library/library.c (after the members' and the library's: they refer
+ * to users and documents). A library made before them gets its mark at
  * its highest document: what it holds already is not new to anyone. */
+extern const struct sc_store_part sc_watch_part;
+/* The tables are there (made now if missing and the library is writable). */
 enum sc_err sc_watch_schema(struct sc_library *lib, struct sc_diag *diag);
 
 /* The index added documents (called by lib/search/index.c after each
- * catch-up, with its write lock held): match them now. background: the
+ * catch-up, with its write lock held, through the hook library.c sets): match them now. background: the
  * catch-ups an import makes as it goes, which match at most every
  * SC_WATCH_BG_INTERVAL_MS (a run's fixed cost — every query looked up in
  * the new segments, one transaction — is paid a few times per import, not
@@ -35,7 +38,7 @@ void sc_watch_detach(struct sc_library *lib);
 /* The stored matches of one saved search, newest document first (only
  * documents below before, when before > 0). */
 struct sc_watch_docs {
-    sqlite3_stmt *st;
+    struct sc_stmt *st;
     int64_t before;
     int64_t *ids; /* the current row's, ascending; handed out from the end */
     size_t n, i, cap;

@@ -82,22 +82,20 @@ static inline struct sc_library *tlib_reopen(struct tlib *t)
 /* First column of the first row of sql as an integer (-1 on error). */
 static inline long long q_int(struct sc_library *lib, const char *sql)
 {
-    sqlite3_stmt *st = NULL;
+    struct sc_stmt *st = NULL;
     long long v = -1;
-    if (sqlite3_prepare_v2(lib->db, sql, -1, &st, NULL) == SQLITE_OK &&
-        sqlite3_step(st) == SQLITE_ROW)
-        v = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
+    if (sc_stmt_prepare(lib->db, sql, &st) == SC_STORE_OK &&
+        sc_stmt_step(st) == SC_STORE_ROW)
+        v = sc_stmt_column_int64(st, 0);
+    sc_stmt_finalize(st);
     return v;
 }
 
 static inline void q_exec(struct sc_library *lib, const char *sql)
 {
-    char *err = NULL;
-    if (sqlite3_exec(lib->db, sql, NULL, NULL, &err) != SQLITE_OK) {
-        fprintf(stderr, "sql: %s\n", err ? err : "?");
-        sqlite3_free(err);
-    }
+    struct sc_diag d = { 0 };
+    if (sc_store_exec(lib->db, sql, &d) != SC_OK)
+        fprintf(stderr, "sql: %s\n", d.msg);
 }
 
 static inline void add_user(struct sc_library *lib, const char *name, enum sc_tier tier, int days,

@@ -19,18 +19,17 @@
 
 static int has_audit(struct sc_library *lib, const char *action, const char *detail_like)
 {
-    sqlite3_stmt *st = NULL;
+    struct sc_stmt *st = NULL;
     int n = 0;
-    if (sqlite3_prepare_v2(lib->db,
+    if (sc_stmt_prepare(lib->db,
                            "SELECT count(*) FROM audit_log WHERE action = ?1 AND "
-                           "coalesce(detail, '') LIKE ?2",
-                           -1, &st, NULL) == SQLITE_OK) {
-        sqlite3_bind_text(st, 1, action, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 2, detail_like ? detail_like : "%", -1, SQLITE_STATIC);
-        if (sqlite3_step(st) == SQLITE_ROW)
-            n = sqlite3_column_int(st, 0);
+                           "coalesce(detail, '') LIKE ?2", &st) == SC_STORE_OK) {
+        sc_stmt_bind_text(st, 1, action, -1);
+        sc_stmt_bind_text(st, 2, detail_like ? detail_like : "%", -1);
+        if (sc_stmt_step(st) == SC_STORE_ROW)
+            n = sc_stmt_column_int(st, 0);
     }
-    sqlite3_finalize(st);
+    sc_stmt_finalize(st);
     return n;
 }
 
@@ -83,15 +82,15 @@ static void password_hashing(void **state)
     struct tlib *t = *state;
     add_user(t->lib, "amy", SC_TIER_FREE, 0, 0);
     add_user(t->lib, "bea", SC_TIER_FREE, 0, 0);
-    sqlite3_stmt *st = NULL;
+    struct sc_stmt *st = NULL;
     assert_int_equal(
-        sqlite3_prepare_v2(t->lib->db, "SELECT pwhash FROM users ORDER BY id", -1, &st, NULL),
-        SQLITE_OK);
-    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+        sc_stmt_prepare(t->lib->db, "SELECT pwhash FROM users ORDER BY id", &st),
+        SC_STORE_OK);
+    assert_int_equal(sc_stmt_step(st), SC_STORE_ROW);
     char h1[128];
-    snprintf(h1, sizeof h1, "%s", (const char *)sqlite3_column_text(st, 0));
-    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-    const char *h2 = (const char *)sqlite3_column_text(st, 0);
+    snprintf(h1, sizeof h1, "%s", sc_stmt_column_text(st, 0));
+    assert_int_equal(sc_stmt_step(st), SC_STORE_ROW);
+    const char *h2 = sc_stmt_column_text(st, 0);
     assert_int_equal(strncmp(h1, "$argon2id$", 10), 0);
     assert_string_not_equal(h1, h2); /* same password, different salts */
     assert_null(strstr(h1, "correct horse"));
@@ -99,7 +98,7 @@ static void password_hashing(void **state)
     assert_int_equal(sc_pw_verify(h1, "correct horse "), 0);
     assert_int_equal(sc_pw_verify(h1, ""), 0);
     assert_int_equal(sc_pw_verify(NULL, "correct horse"), 0); /* the dummy never matches */
-    sqlite3_finalize(st);
+    sc_stmt_finalize(st);
 }
 
 static void login_and_session(void **state)

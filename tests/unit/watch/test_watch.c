@@ -20,7 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "library/library_int.h"
+#include "store/handle.h"
 #include "members/members_int.h"
 #include "sucai/sucai.h"
 
@@ -79,10 +79,10 @@ static void import(struct sc_library *lib, const char *name, const char *text)
 
 static int64_t count(struct sc_library *lib, const char *sql)
 {
-    sqlite3_stmt *st;
-    assert_int_equal(sqlite3_prepare_v2(lib->db, sql, -1, &st, NULL), SQLITE_OK);
-    int64_t v = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
-    sqlite3_finalize(st);
+    struct sc_stmt *st;
+    assert_int_equal(sc_stmt_prepare(lib->db, sql, &st), SC_STORE_OK);
+    int64_t v = sc_stmt_step(st) == SC_STORE_ROW ? sc_stmt_column_int64(st, 0) : -1;
+    sc_stmt_finalize(st);
     return v;
 }
 
@@ -179,8 +179,7 @@ static void matching(void **state)
     /* a run repeated from an older mark (a crash after matching, before the
      * commit, looks like this) stores nothing twice */
     assert_int_equal(count(t->lib, "SELECT value FROM watch_state WHERE key = 'mark'"), 4);
-    sqlite3_exec(t->lib->db, "UPDATE watch_state SET value = 1 WHERE key = 'mark'", NULL, NULL,
-                 NULL);
+    (void)sc_store_exec(t->lib->db, "UPDATE watch_state SET value = 1 WHERE key = 'mark'", NULL);
     struct sc_watch_run r;
     assert_int_equal(sc_watch_match(t->lib, &r, &d), SC_OK);
     assert_int_equal(r.docs, 3);

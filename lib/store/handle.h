@@ -1,0 +1,33 @@
+/*
+ * The library handle (struct sc_library of the public headers) as the
+ * parts see it: the store connection and the places the parts hang their
+ * state on. lib/library/library.c makes it and wires the parts to it;
+ * every part reaches the store through this header and lib/store/store.h,
+ * none through another part's internals. Not a public header.
+ */
+#ifndef SC_STORE_HANDLE_H
+#define SC_STORE_HANDLE_H
+
+#include "store.h"
+#include "sucai/library.h"
+
+#include <pthread.h>
+
+struct sc_index;   /* lib/search/: the search index attached to a library */
+struct sc_watcher; /* lib/watch/: the saved-search matcher */
+
+struct sc_library {
+    char *dir;            /* library folder (owned) */
+    char *db_path;        /* <dir>/library.db (owned): the store's location */
+    struct sc_store *db;  /* one connection, calls from threads serialised */
+    int flags;            /* enum sc_library_flags */
+    struct sc_index *index;
+    pthread_mutex_t index_lock; /* guards index swaps and catch-up */
+    struct sc_watcher *watcher; /* made on first use */
+    /* Called by the index after each catch-up that may have added
+     * documents (background: the catch-up ran alone, not inside an
+     * import); set by the wiring to the saved-search matcher. */
+    void (*after_index)(struct sc_library *lib, int background);
+};
+
+#endif

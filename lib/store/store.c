@@ -1,0 +1,493 @@
+/*
+ * The store layer: connections, statements and transactions dispatched to
+ * a driver, the messages every failure gets, meta (the store's own table)
+ * and the parts' schema versions. SQLite is the source of truth of a
+ * library; everything else (the search index) is derived from it.
+ */
+#include "driver.h"
+
+#include "base/alloc.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct sc_store {
+    const struct sc_store_driver *drv;
+    void *conn;
+    char *path;
+    int flags;
+    int oom; /* the last failure was the store layer's own allocation */
+};
+
+struct sc_stmt {
+    struct sc_store *st;
+    void *h;
+};
+
+struct sc_blob {
+    const struct sc_store_driver *drv;
+    void *h;
+};
+
+static const struct sc_store_driver *const drivers[] = { &sc_store_sqlite };
+
+static const struct sc_store_driver *driver_for(const char *location)
+{
+    for (size_t i = 0; i < sizeof drivers / sizeof drivers[0]; i++)
+        if (drivers[i]->claims(location))
+            return drivers[i];
+    return &sc_store_sqlite;
+}
+
+/* again: the message of a second connection ("<path>: <reason>") */
+static enum sc_err connect(const struct sc_store_driver *drv, const char *location, int flags,
+                           int busy_ms, int again, struct sc_store **out, struct sc_diag *diag)
+{
+    *out = NULL;
+    struct sc_store *st = sc_calloc(1, sizeof *st);
+    char *path = sc_strdup(location);
+    if (!st || !path) {
+        free(st);
+        free(path);
+        return again ? sc_diag_set(diag, SC_ESTORE, "%s: %s", location, "cannot open")
+                     : sc_diag_set(diag, SC_ESTORE, "cannot open %s: %s", location, "out of memory");
+    }
+    st->drv = drv;
+    st->path = path;
+    st->flags = flags;
+    if (drv->open(location, flags, busy_ms, &st->conn) != SC_STORE_OK) {
+        enum sc_err e =
+            again ? sc_diag_set(diag, SC_ESTORE, "%s: %s", location,
+                                st->conn ? drv->errmsg(st->conn) : "cannot open")
+                  : sc_diag_set(diag, SC_ESTORE, "cannot open %s: %s", location,
+                                st->conn ? drv->errmsg(st->conn) : "out of memory");
+        sc_store_close(st);
+        return e;
+    }
+    *out = st;
+    return SC_OK;
+}
+
+void sc_store_close(struct sc_store *st)
+{
+    if (!st)
+        return;
+    if (st->conn)
+        st->drv->close(st->conn);
+    free(st->path);
+    free(st);
+}
+
+const char *sc_store_path(const struct sc_store *st)
+{
+    return st->path;
+}
+
+int sc_store_readonly(const struct sc_store *st)
+{
+    return (st->flags & SC_STORE_RDONLY) != 0;
+}
+
+enum sc_err sc_store_exec(struct sc_store *st, const char *sql, struct sc_diag *diag)
+{
+    st->oom = 0;
+    if (st->drv->exec(st->conn, sql) != SC_STORE_OK)
+        return sc_diag_set(diag, SC_ESTORE, "%s: %s", st->path, st->drv->errmsg(st->conn));
+    return SC_OK;
+}
+
+int sc_store_has_table(struct sc_store *st, const char *name)
+{
+    return st->drv->has_table(st->conn, name);
+}
+
+static enum sc_err tx_result(struct sc_store *st, int rc, struct sc_diag *diag)
+{
+    if (rc != SC_STORE_OK)
+        return sc_diag_set(diag, SC_ESTORE, "%s: %s", st->path, st->drv->errmsg(st->conn));
+    return SC_OK;
+}
+
+enum sc_err sc_store_begin(struct sc_store *st, int write, struct sc_diag *diag)
+{
+    return tx_result(st, st->drv->begin(st->conn, write), diag);
+}
+
+enum sc_err sc_store_commit(struct sc_store *st, struct sc_diag *diag)
+{
+    return tx_result(st, st->drv->commit(st->conn), diag);
+}
+
+void sc_store_rollback(struct sc_store *st)
+{
+    (void)st->drv->rollback(st->conn);
+}
+
+enum sc_err sc_store_savepoint(struct sc_store *st, const char *name, struct sc_diag *diag)
+{
+    return tx_result(st, st->drv->savepoint(st->conn, name), diag);
+}
+
+void sc_store_release(struct sc_store *st, const char *name)
+{
+    (void)st->drv->release(st->conn, name);
+}
+
+void sc_store_rollback_to(struct sc_store *st, const char *name)
+{
+    (void)st->drv->rollback_to(st->conn, name);
+}
+
+int sc_store_in_tx(struct sc_store *st)
+{
+    return st->drv->in_tx(st->conn);
+}
+
+int64_t sc_store_changes(struct sc_store *st)
+{
+    return st->drv->changes(st->conn);
+}
+
+int64_t sc_store_last_id(struct sc_store *st)
+{
+    return st->drv->last_id(st->conn);
+}
+
+int sc_store_errcode(struct sc_store *st)
+{
+    return st->oom ? SC_STORE_NOMEM : st->drv->errcode(st->conn);
+}
+
+const char *sc_store_errmsg(struct sc_store *st)
+{
+    return st->oom ? "out of memory" : st->drv->errmsg(st->conn);
+}
+
+int sc_store_full(struct sc_store *st)
+{
+    return !st->oom && st->drv->full(st->conn);
+}
+
+enum sc_err sc_store_fail(struct sc_store *st, struct sc_diag *diag)
+{
+    if (sc_store_full(st))
+        return sc_diag_set(diag, SC_ESTORE, "%s: disk full (no space left for the store)",
+                           st->path);
+    return sc_diag_set(diag, SC_ESTORE, "%s: %s", st->path, sc_store_errmsg(st));
+}
+
+/* ---- statements ---- */
+
+static int prepare(struct sc_store *st, const char *sql, int persistent, struct sc_stmt **out)
+{
+    *out = NULL;
+    struct sc_stmt *s = sc_malloc(sizeof *s);
+    if (!s) {
+        st->oom = 1;
+        return SC_STORE_NOMEM;
+    }
+    st->oom = 0;
+    s->st = st;
+    s->h = NULL;
+    int rc = st->drv->prepare(st->conn, sql, persistent, &s->h);
+    if (rc != SC_STORE_OK) {
+        if (s->h)
+            st->drv->finalize(s->h);
+        free(s);
+        return rc;
+    }
+    *out = s;
+    return SC_STORE_OK;
+}
+
+int sc_stmt_prepare(struct sc_store *st, const char *sql, struct sc_stmt **out)
+{
+    return prepare(st, sql, 0, out);
+}
+
+int sc_stmt_prepare_persistent(struct sc_store *st, const char *sql, struct sc_stmt **out)
+{
+    return prepare(st, sql, 1, out);
+}
+
+struct sc_stmt *sc_store_prepare(struct sc_store *st, const char *sql, struct sc_diag *diag)
+{
+    struct sc_stmt *s = NULL;
+    if (prepare(st, sql, 0, &s) != SC_STORE_OK) {
+        sc_store_fail(st, diag);
+        return NULL;
+    }
+    return s;
+}
+
+void sc_stmt_finalize(struct sc_stmt *s)
+{
+    if (!s)
+        return;
+    s->st->drv->finalize(s->h);
+    free(s);
+}
+
+int sc_stmt_reset(struct sc_stmt *s)
+{
+    return s->st->drv->reset(s->h);
+}
+
+int sc_stmt_clear_bindings(struct sc_stmt *s)
+{
+    return s->st->drv->clear_bindings(s->h);
+}
+
+int sc_stmt_bind_int64(struct sc_stmt *s, int i, int64_t v)
+{
+    return s->st->drv->bind_int64(s->h, i, v);
+}
+
+int sc_stmt_bind_int(struct sc_stmt *s, int i, int v)
+{
+    return s->st->drv->bind_int64(s->h, i, v);
+}
+
+int sc_stmt_bind_double(struct sc_stmt *s, int i, double v)
+{
+    return s->st->drv->bind_double(s->h, i, v);
+}
+
+int sc_stmt_bind_null(struct sc_stmt *s, int i)
+{
+    return s->st->drv->bind_null(s->h, i);
+}
+
+int sc_stmt_bind_text(struct sc_stmt *s, int i, const char *text, int n)
+{
+    return s->st->drv->bind_text(s->h, i, text, n, 0);
+}
+
+int sc_stmt_bind_text_copy(struct sc_stmt *s, int i, const char *text, int n)
+{
+    return s->st->drv->bind_text(s->h, i, text, n, 1);
+}
+
+int sc_stmt_bind_blob(struct sc_stmt *s, int i, const void *p, int n)
+{
+    return s->st->drv->bind_blob(s->h, i, p, n, 0);
+}
+
+int sc_stmt_bind_blob_copy(struct sc_stmt *s, int i, const void *p, int n)
+{
+    return s->st->drv->bind_blob(s->h, i, p, n, 1);
+}
+
+int sc_stmt_step(struct sc_stmt *s)
+{
+    return s->st->drv->step(s->h);
+}
+
+int sc_stmt_column_type(struct sc_stmt *s, int col)
+{
+    return s->st->drv->column_type(s->h, col);
+}
+
+int64_t sc_stmt_column_int64(struct sc_stmt *s, int col)
+{
+    return s->st->drv->column_int64(s->h, col);
+}
+
+int sc_stmt_column_int(struct sc_stmt *s, int col)
+{
+    return (int)s->st->drv->column_int64(s->h, col);
+}
+
+double sc_stmt_column_double(struct sc_stmt *s, int col)
+{
+    return s->st->drv->column_double(s->h, col);
+}
+
+const char *sc_stmt_column_text(struct sc_stmt *s, int col)
+{
+    return s->st->drv->column_text(s->h, col);
+}
+
+const void *sc_stmt_column_blob(struct sc_stmt *s, int col)
+{
+    return s->st->drv->column_blob(s->h, col);
+}
+
+int sc_stmt_column_bytes(struct sc_stmt *s, int col)
+{
+    return s->st->drv->column_bytes(s->h, col);
+}
+
+char *sc_column_dup(struct sc_stmt *s, int col, int *oom)
+{
+    if (sc_stmt_column_type(s, col) == SC_COL_NULL)
+        return NULL;
+    const char *t = sc_stmt_column_text(s, col);
+    int n = sc_stmt_column_bytes(s, col);
+    char *p = t ? sc_strndup(t, (size_t)n) : NULL;
+    if (!p)
+        *oom = 1;
+    return p;
+}
+
+int64_t sc_store_int(struct sc_store *st, const char *sql)
+{
+    struct sc_stmt *s = sc_store_prepare(st, sql, NULL);
+    int64_t v = 0;
+    if (s && sc_stmt_step(s) == SC_STORE_ROW)
+        v = sc_stmt_column_int64(s, 0);
+    sc_stmt_finalize(s);
+    return v;
+}
+
+/* ---- blobs ---- */
+
+int sc_blob_open(struct sc_store *st, const char *table, const char *column, int64_t id,
+                 struct sc_blob **out)
+{
+    *out = NULL;
+    struct sc_blob *b = sc_malloc(sizeof *b);
+    if (!b)
+        return SC_STORE_NOMEM;
+    b->drv = st->drv;
+    b->h = NULL;
+    int rc = st->drv->blob_open(st->conn, table, column, id, &b->h);
+    if (rc != SC_STORE_OK) {
+        if (b->h)
+            st->drv->blob_close(b->h);
+        free(b);
+        return rc;
+    }
+    *out = b;
+    return SC_STORE_OK;
+}
+
+int sc_blob_reopen(struct sc_blob *b, int64_t id)
+{
+    return b->drv->blob_reopen(b->h, id);
+}
+
+int sc_blob_bytes(struct sc_blob *b)
+{
+    return b->drv->blob_bytes(b->h);
+}
+
+int sc_blob_read(struct sc_blob *b, void *buf, int n, int off)
+{
+    return b->drv->blob_read(b->h, buf, n, off);
+}
+
+void sc_blob_close(struct sc_blob *b)
+{
+    if (!b)
+        return;
+    b->drv->blob_close(b->h);
+    free(b);
+}
+
+/* ---- meta and the parts' versions ---- */
+
+/* The store's own table, made before any part's. */
+static const char meta_sql[] =
+    "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;\n"
+    "INSERT OR IGNORE INTO meta VALUES('schema_version', '1');\n"
+    "INSERT OR IGNORE INTO meta VALUES('generation', '1');\n";
+
+int64_t sc_store_generation(struct sc_store *st)
+{
+    return sc_store_int(st, "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'generation'");
+}
+
+enum sc_err sc_store_bump_generation(struct sc_store *st, struct sc_diag *diag)
+{
+    return sc_store_exec(st,
+                         "UPDATE meta SET value = CAST(value AS INTEGER) + 1 "
+                         "WHERE key = 'generation'",
+                         diag);
+}
+
+static enum sc_err part_version(struct sc_store *st, const char *name, int set, int *v,
+                                struct sc_diag *diag)
+{
+    char key[64];
+    if (snprintf(key, sizeof key, "schema:%s", name) >= (int)sizeof key)
+        return sc_diag_set(diag, SC_EINVAL, "%s: part name too long: %s", st->path, name);
+    struct sc_stmt *s =
+        sc_store_prepare(st,
+                         set ? "INSERT OR REPLACE INTO meta VALUES(?1, CAST(?2 AS TEXT))"
+                             : "SELECT CAST(value AS INTEGER) FROM meta WHERE key = ?1",
+                         diag);
+    if (!s)
+        return SC_ESTORE;
+    sc_stmt_bind_text(s, 1, key, -1);
+    if (set)
+        sc_stmt_bind_int(s, 2, *v);
+    int rc = sc_stmt_step(s);
+    enum sc_err e = SC_OK;
+    if (rc == SC_STORE_ROW)
+        *v = sc_stmt_column_int(s, 0);
+    else if (rc == SC_STORE_DONE && !set)
+        *v = 0;
+    else if (rc != SC_STORE_DONE)
+        e = sc_store_fail(st, diag);
+    sc_stmt_finalize(s);
+    return e;
+}
+
+static enum sc_err migrate(struct sc_store *st, const struct sc_store_part *const *parts,
+                           size_t nparts,
+                           struct sc_diag *diag)
+{
+    enum sc_err e = SC_OK;
+    if (st->drv->setup_sql)
+        e = sc_store_exec(st, st->drv->setup_sql, diag);
+    if (e == SC_OK)
+        e = sc_store_exec(st, meta_sql, diag);
+    for (size_t i = 0; e == SC_OK && i < nparts; i++) {
+        int v = 0;
+        e = part_version(st, parts[i]->name, 0, &v, diag);
+        if (e != SC_OK || v >= parts[i]->version)
+            continue;
+        e = parts[i]->migrate(st, v, diag);
+        v = parts[i]->version;
+        if (e == SC_OK)
+            e = part_version(st, parts[i]->name, 1, &v, diag);
+    }
+    return e;
+}
+
+enum sc_err sc_store_open(const char *location, int flags, int busy_ms,
+                          const struct sc_store_part *const *parts, size_t nparts,
+                          struct sc_store **out,
+                          struct sc_diag *diag)
+{
+    struct sc_store *st = NULL;
+    enum sc_err e = connect(driver_for(location), location, flags, busy_ms, 0, &st, diag);
+    if (e != SC_OK)
+        return e;
+    if (!(flags & SC_STORE_RDONLY))
+        e = migrate(st, parts, nparts, diag);
+    if (e == SC_OK) {
+        /* a store that is not ours (or is corrupt) is refused here */
+        struct sc_stmt *s =
+            sc_store_prepare(st, "SELECT value FROM meta WHERE key = 'schema_version'", diag);
+        if (!s)
+            e = SC_ESTORE;
+        else if (sc_stmt_step(s) != SC_STORE_ROW)
+            e = sc_diag_set(diag, SC_ESTORE, "%s is not a sucai library", location);
+        sc_stmt_finalize(s);
+    }
+    if (e != SC_OK) {
+        sc_store_close(st);
+        return e;
+    }
+    *out = st;
+    return SC_OK;
+}
+
+enum sc_err sc_store_reopen(const struct sc_store *st, int flags, int busy_ms,
+                            struct sc_store **out, struct sc_diag *diag)
+{
+    return connect(st->drv, st->path, flags, busy_ms, 1, out, diag);
+}
