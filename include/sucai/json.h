@@ -6,6 +6,9 @@
  * Output style: members as "key": value, items separated by ", ", all on
  * one line; a container opened with SC_JW_LINES puts each item on its own
  * line, indented two spaces per level (the stable form of golden files).
+ * SC_JW_TIGHT writes "key":value and items separated by "," alone, and
+ * SC_JW_ROWS an array of such items one per line ("[a,\n b]"): the form of
+ * the command line's account, token and audit lists.
  * Strings are escaped by sc_json_str (base.h): control characters,
  * quotes, backslashes; invalid UTF-8 becomes U+FFFD, so output is always
  * valid JSON.
@@ -22,6 +25,8 @@
 enum sc_jw_style {
     SC_JW_INLINE = 0, /* {"a": 1, "b": [1, 2]} */
     SC_JW_LINES = 1,  /* one item per line, indented */
+    SC_JW_TIGHT = 2,  /* {"a":1,"b":[1,2]} */
+    SC_JW_ROWS = 3,   /* [{"a":1},\n {"a":2}]: tight, an item per line */
 };
 
 /*
@@ -33,7 +38,7 @@ enum sc_jw_style {
  */
 struct sc_jw_level {
     char close;          /* '}' or ']' */
-    unsigned char lines; /* SC_JW_LINES */
+    unsigned char style; /* enum sc_jw_style */
     unsigned char keyed; /* object: a key was written, its value is next */
     uint32_t n;          /* items written so far */
 };

@@ -104,9 +104,11 @@ static int item(struct sc_jw *w, int is_key)
     }
     if (c->n++)
         sc_buf_addc(w->out, ',');
-    if (c->lines)
+    if (c->style == SC_JW_LINES)
         newline(w, w->depth);
-    else if (c->n > 1)
+    else if (c->n > 1 && c->style == SC_JW_ROWS)
+        sc_buf_add(w->out, "\n ", 2);
+    else if (c->n > 1 && c->style == SC_JW_INLINE)
         sc_buf_addc(w->out, ' ');
     return 1;
 }
@@ -122,7 +124,7 @@ static void open_container(struct sc_jw *w, char open, char close, enum sc_jw_st
     sc_buf_addc(w->out, open);
     struct sc_jw_level *c = &w->st[w->depth++];
     c->close = close;
-    c->lines = style == SC_JW_LINES;
+    c->style = (unsigned char)style;
     c->keyed = 0;
     c->n = 0;
 }
@@ -134,7 +136,7 @@ static void close_container(struct sc_jw *w, char close)
         return;
     }
     const struct sc_jw_level *c = &w->st[--w->depth];
-    if (c->lines && c->n)
+    if (c->style == SC_JW_LINES && c->n)
         newline(w, w->depth);
     sc_buf_addc(w->out, close);
 }
@@ -167,7 +169,11 @@ void sc_jw_key(struct sc_jw *w, const char *key)
     }
     if (item(w, 1)) {
         sc_json_str(w->out, key, strlen(key));
-        sc_buf_add(w->out, ": ", 2);
+        unsigned char style = w->st[w->depth - 1].style;
+        if (style == SC_JW_TIGHT || style == SC_JW_ROWS)
+            sc_buf_addc(w->out, ':');
+        else
+            sc_buf_add(w->out, ": ", 2);
     }
 }
 

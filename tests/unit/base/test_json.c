@@ -93,6 +93,37 @@ static void writer_lines(void **state)
     sc_buf_release(&b);
 }
 
+static void writer_rows(void **state)
+{
+    (void)state;
+    struct sc_buf b = SC_BUF_INIT;
+    struct sc_jw w;
+    sc_jw_init(&w, &b);
+    sc_jw_arr(&w, SC_JW_ROWS);
+    for (int i = 1; i <= 2; i++) {
+        sc_jw_obj(&w, SC_JW_TIGHT);
+        sc_jw_kint(&w, "id", i);
+        sc_jw_kstrz(&w, "user", i == 1 ? "amy" : NULL);
+        sc_jw_key(&w, "roles");
+        sc_jw_arr(&w, SC_JW_TIGHT);
+        sc_jw_strz(&w, "editor");
+        sc_jw_strz(&w, "admin");
+        sc_jw_arr_end(&w);
+        sc_jw_obj_end(&w);
+    }
+    sc_jw_arr_end(&w);
+    assert_int_equal(sc_jw_finish(&w), SC_OK);
+    assert_string_equal(b.data, "[{\"id\":1,\"user\":\"amy\",\"roles\":[\"editor\",\"admin\"]},\n"
+                                " {\"id\":2,\"user\":null,\"roles\":[\"editor\",\"admin\"]}]");
+    sc_buf_reset(&b);
+    sc_jw_init(&w, &b);
+    sc_jw_arr(&w, SC_JW_ROWS);
+    sc_jw_arr_end(&w);
+    assert_int_equal(sc_jw_finish(&w), SC_OK);
+    assert_string_equal(b.data, "[]");
+    sc_buf_release(&b);
+}
+
 static enum sc_err misuse(void (*f)(struct sc_jw *))
 {
     struct sc_buf b = SC_BUF_INIT;
@@ -311,6 +342,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(writer_inline), cmocka_unit_test(writer_lines),
+        cmocka_unit_test(writer_rows),
         cmocka_unit_test(writer_misuse), cmocka_unit_test(writer_buffer_limit),
         cmocka_unit_test(reader_values), cmocka_unit_test(reader_errors),
         cmocka_unit_test(round_trip),
