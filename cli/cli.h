@@ -55,6 +55,17 @@ enum sc_err cli_read_draft(const char *path, size_t max, struct sc_buf *out, str
 /* Write b to stdout (with a final newline if missing). */
 void cli_print_buf(const struct sc_buf *b);
 
+/* Columns of the lists of accounts, tokens and audit entries (cli/rows.c):
+ * a time as UTC or "-" for 0; padding of the column that began at offset
+ * `at` of b to width (at least one space); client text on one line
+ * (control characters as '?', NULL or "" as "-"); a JSON member holding a
+ * time or null for 0. */
+struct sc_jw;
+void cli_time_text(struct sc_buf *b, int64_t t);
+void cli_pad(struct sc_buf *b, size_t at, size_t width);
+void cli_text_clean(struct sc_buf *b, const char *s);
+void cli_jw_time(struct sc_jw *w, const char *key, int64_t t);
+
 /* compile and export share the writing half (cmd_compile.c): the format
  * from --format or the output's extension, an atomic write or stdout. */
 struct compile_job {

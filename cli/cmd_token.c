@@ -10,6 +10,8 @@
  */
 #include "cli.h"
 
+#include "sucai/json.h"
+
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +22,44 @@ static const char token_usage[] =
     "       sucai token list [--json]\n\n"
     "A token acts as its user (tier and roles) until revoked or while the user is\n"
     "disabled. `create` prints it once, as the last word of its output.\n";
+
+/* The tokens (never the secrets) as a JSON array, or a table. */
+static void print_tokens(const struct sc_token_rows *rows, int json, struct sc_buf *out)
+{
+    if (json) {
+        struct sc_jw w;
+        sc_jw_init(&w, out);
+        sc_jw_arr(&w, SC_JW_ROWS);
+        for (size_t i = 0; i < rows->n; i++) {
+            const struct sc_token_row *r = &rows->v[i];
+            sc_jw_obj(&w, SC_JW_TIGHT);
+            sc_jw_kint(&w, "id", r->id);
+            sc_jw_kstrz(&w, "user", r->user);
+            sc_jw_kstrz(&w, "label", r->label);
+            cli_jw_time(&w, "created", r->created);
+            cli_jw_time(&w, "last_used", r->last_used);
+            cli_jw_time(&w, "revoked", r->revoked);
+            sc_jw_obj_end(&w);
+        }
+        sc_jw_arr_end(&w);
+        sc_buf_addc(out, '\n');
+        return;
+    }
+    sc_buf_addf(out, "%4s  %-20s %-20s %-20s %-20s %s\n", "id", "user", "created", "last used",
+                "revoked", "label");
+    for (size_t i = 0; i < rows->n; i++) {
+        const struct sc_token_row *r = &rows->v[i];
+        sc_buf_addf(out, "%4lld  %-20s ", (long long)r->id, r->user ? r->user : "?");
+        const int64_t t[3] = { r->created, r->last_used, r->revoked };
+        for (int c = 0; c < 3; c++) {
+            size_t at = out->len;
+            cli_time_text(out, t[c]);
+            cli_pad(out, at, 21);
+        }
+        cli_text_clean(out, r->label); /* operator input: one line per token */
+        sc_buf_addc(out, '\n');
+    }
+}
 
 int cmd_token(struct cli *cli, int argc, char **argv)
 {
@@ -81,7 +121,11 @@ int cmd_token(struct cli *cli, int argc, char **argv)
         if (e == SC_OK)
             sc_buf_adds(&out, "token revoked");
     } else {
-        e = sc_token_list(lib, json, &out, &d);
+        struct sc_token_rows rows;
+        e = sc_token_list(lib, &rows, &d);
+        if (e == SC_OK)
+            print_tokens(&rows, json, &out);
+        sc_token_rows_release(&rows);
     }
     sc_library_close(lib);
     if (e == SC_OK)

@@ -16,6 +16,8 @@
  */
 #include "cli.h"
 
+#include "sucai/json.h"
+
 #include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
@@ -199,6 +201,54 @@ static int quota_show(struct sc_library *lib)
     return 0;
 }
 
+/* The accounts as a JSON array, or a table of one line each. */
+static void print_users(const struct sc_user_rows *rows, int json, struct sc_buf *out)
+{
+    if (json) {
+        struct sc_jw w;
+        sc_jw_init(&w, out);
+        sc_jw_arr(&w, SC_JW_ROWS);
+        for (size_t i = 0; i < rows->n; i++) {
+            const struct sc_user_row *r = &rows->v[i];
+            sc_jw_obj(&w, SC_JW_TIGHT);
+            sc_jw_kint(&w, "id", r->id);
+            sc_jw_kstrz(&w, "name", r->name);
+            sc_jw_kstrz(&w, "tier", r->tier);
+            sc_jw_kstrz(&w, "effective_tier", sc_tier_name(r->effective));
+            cli_jw_time(&w, "tier_expires", r->tier_expires);
+            sc_jw_key(&w, "roles");
+            sc_jw_arr(&w, SC_JW_TIGHT);
+            if (r->roles & SC_ROLE_EDITOR)
+                sc_jw_strz(&w, "editor");
+            if (r->roles & SC_ROLE_ADMIN)
+                sc_jw_strz(&w, "admin");
+            sc_jw_arr_end(&w);
+            sc_jw_kbool(&w, "disabled", r->disabled);
+            cli_jw_time(&w, "created", r->created);
+            cli_jw_time(&w, "last_login", r->last_login);
+            sc_jw_kint(&w, "downloads_today", r->downloads_today);
+            sc_jw_obj_end(&w);
+        }
+        sc_jw_arr_end(&w);
+        sc_buf_addc(out, '\n');
+        return;
+    }
+    sc_buf_addf(out, "%4s  %-20s %-5s %-5s %-20s %-12s %s\n", "id", "name", "tier", "now",
+                "expires", "roles", "state");
+    for (size_t i = 0; i < rows->n; i++) {
+        const struct sc_user_row *r = &rows->v[i];
+        sc_buf_addf(out, "%4lld  %-20s %-5s %-5s ", (long long)r->id, r->name, r->tier,
+                    sc_tier_name(r->effective));
+        size_t at = out->len;
+        cli_time_text(out, r->tier_expires);
+        cli_pad(out, at, 21);
+        at = out->len;
+        sc_buf_adds(out, sc_roles_name(r->roles));
+        cli_pad(out, at, 13);
+        sc_buf_addf(out, "%s\n", r->disabled ? "disabled" : "active");
+    }
+}
+
 int cmd_user(struct cli *cli, int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -309,7 +359,11 @@ int cmd_user(struct cli *cli, int argc, char **argv)
         if (e == SC_OK)
             sc_buf_addf(&out, "%s %s", args[0], off ? "disabled" : "enabled");
     } else if (!strcmp(sub, "list")) {
-        e = sc_user_list(lib, json, &out, &d);
+        struct sc_user_rows rows;
+        e = sc_user_list(lib, &rows, &d);
+        if (e == SC_OK)
+            print_users(&rows, json, &out);
+        sc_user_rows_release(&rows);
     } else if (!strcmp(sub, "quota")) {
         if (nargs == 0) {
             rc = quota_show(lib);

@@ -109,12 +109,32 @@ enum sc_err sc_user_set_password(struct sc_library *lib, const struct sc_princip
  * SC_ENOTFOUND if no such user, SC_EDENIED if disabled. */
 enum sc_err sc_user_principal(struct sc_library *lib, const char *name, struct sc_principal *out,
                               struct sc_diag *diag);
-/* Append the users to out: a JSON array of {"id", "name", "tier" (as set),
- * "effective_tier", "tier_expires" (ISO 8601 UTC or null), "roles": [...],
- * "disabled", "created", "last_login", "downloads_today"} when json, else
- * one text line per user. Never includes password hashes. */
-enum sc_err sc_user_list(struct sc_library *lib, int json, struct sc_buf *out,
-                         struct sc_diag *diag);
+/* One account as sc_user_list gives it (never its password hash). Times
+ * are seconds since the epoch, 0 = never. */
+struct sc_user_row {
+    int64_t id;
+    char name[64];
+    char tier[8];           /* as set: "free", "vip" or "svip" */
+    enum sc_tier effective; /* after an expiry */
+    int64_t tier_expires;
+    int roles; /* enum sc_role bits */
+    int disabled;
+    int64_t created, last_login;
+    int64_t downloads_today;
+};
+struct sc_user_rows {
+    struct sc_user_row *v;
+    size_t n;
+};
+/* Every account, by id, into out (the caller releases it with
+ * sc_user_rows_release, also after an error). */
+enum sc_err sc_user_list(struct sc_library *lib, struct sc_user_rows *out, struct sc_diag *diag);
+void sc_user_rows_release(struct sc_user_rows *rows);
+/* "-", "editor", "admin" or "editor,admin". */
+const char *sc_roles_name(int roles);
+/* t (seconds since the epoch) as "2025-03-01T08:00:00Z". */
+#define SC_UTC_LEN 32
+void sc_utc_format(int64_t t, char out[SC_UTC_LEN]);
 
 /* ---- login and sessions ----
  * A session id is 64 hex digits (256 random bits) for the cookie; the store
@@ -184,10 +204,23 @@ enum sc_err sc_token_revoke(struct sc_library *lib, const struct sc_principal *a
 /* The owner of a live token (not revoked, user not disabled) -> 1 and out;
  * otherwise anonymous and 0. */
 int sc_token_principal(struct sc_library *lib, const char *token, struct sc_principal *out);
-/* Tokens (never the secrets): JSON array of {"id", "user", "label",
- * "created", "last_used", "revoked"} or text lines. */
-enum sc_err sc_token_list(struct sc_library *lib, int json, struct sc_buf *out,
+/* One API token as sc_token_list gives it (never the secret). Strings are
+ * owned by the rows (label may be NULL); times 0 = never. */
+struct sc_token_row {
+    int64_t id;
+    char *user;
+    char *label;
+    int64_t created, last_used, revoked;
+};
+struct sc_token_rows {
+    struct sc_token_row *v;
+    size_t n;
+};
+/* Every token, by id, into out (release with sc_token_rows_release, also
+ * after an error). */
+enum sc_err sc_token_list(struct sc_library *lib, struct sc_token_rows *out,
                           struct sc_diag *diag);
+void sc_token_rows_release(struct sc_token_rows *rows);
 
 /* ---- daily download quotas ----
  * Counted per user and LOCAL calendar day (the counter is keyed by the
@@ -240,11 +273,21 @@ enum sc_err sc_check_quota_set(struct sc_library *lib, const struct sc_principal
  * detail and addr (both may be NULL; cut at 1000 and 64 bytes). */
 enum sc_err sc_audit(struct sc_library *lib, const struct sc_principal *p, const char *action,
                      const char *detail, const char *addr);
-/* The newest `limit` entries, newest first (limit 0 = 100): JSON array of
- * {"id", "at" (ISO 8601 UTC), "user" (or null), "action", "detail",
- * "addr"} or text lines. */
-enum sc_err sc_audit_list(struct sc_library *lib, size_t limit, int json, struct sc_buf *out,
+/* One audit entry. Strings are owned by the rows; user, detail and addr
+ * may be NULL, and hold what the client sent (control characters too). */
+struct sc_audit_row {
+    int64_t id, at;
+    char *user, *action, *detail, *addr;
+};
+struct sc_audit_rows {
+    struct sc_audit_row *v;
+    size_t n;
+};
+/* The newest `limit` entries, newest first (limit 0 = 100), into out
+ * (release with sc_audit_rows_release, also after an error). */
+enum sc_err sc_audit_list(struct sc_library *lib, size_t limit, struct sc_audit_rows *out,
                           struct sc_diag *diag);
+void sc_audit_rows_release(struct sc_audit_rows *rows);
 
 /* ---- the paid rule: what an unentitled caller may learn of paid text ----
  * (docs/internals/members.md, "the paid rule"). Answers computed for a

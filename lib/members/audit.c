@@ -6,6 +6,7 @@
  */
 #include "members_int.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #define MAX_DETAIL 1000
@@ -54,9 +55,10 @@ enum sc_err sc_audit(struct sc_library *lib, const struct sc_principal *p, const
     return e;
 }
 
-enum sc_err sc_audit_list(struct sc_library *lib, size_t limit, int json, struct sc_buf *out,
+enum sc_err sc_audit_list(struct sc_library *lib, size_t limit, struct sc_audit_rows *out,
                           struct sc_diag *diag)
 {
+    memset(out, 0, sizeof *out);
     enum sc_err e = sc_members_ready(lib, diag);
     if (e != SC_OK)
         return e;
@@ -71,49 +73,47 @@ enum sc_err sc_audit_list(struct sc_library *lib, size_t limit, int json, struct
     if (!st)
         return SC_ESTORE;
     sc_stmt_bind_int64(st, 1, (int64_t)limit);
-    if (json)
-        sc_buf_addc(out, '[');
-    size_t n = 0;
+    size_t cap = 0;
     int rc;
     while ((rc = sc_stmt_step(st)) == SC_STORE_ROW) {
-        const char *user = sc_stmt_column_text(st, 2);
-        const char *action = sc_stmt_column_text(st, 3);
-        const char *detail = sc_stmt_column_text(st, 4);
-        const char *addr = sc_stmt_column_text(st, 5);
-        if (json) {
-            sc_buf_adds(out, n ? ",\n {" : "{");
-            sc_buf_addf(out, "\"id\":%lld,\"at\":", (long long)sc_stmt_column_int64(st, 0));
-            sc_time_json(out, sc_stmt_column_int64(st, 1));
-            sc_buf_adds(out, ",\"user\":");
-            sc_json_strz(out, (const char *)user);
-            sc_buf_adds(out, ",\"action\":");
-            sc_json_strz(out, (const char *)action);
-            sc_buf_adds(out, ",\"detail\":");
-            sc_json_strz(out, (const char *)detail);
-            sc_buf_adds(out, ",\"addr\":");
-            sc_json_strz(out, (const char *)addr);
-            sc_buf_addc(out, '}');
-        } else {
-            sc_buf_addf(out, "%6lld  ", (long long)sc_stmt_column_int64(st, 0));
-            sc_time_text(out, sc_stmt_column_int64(st, 1));
-            sc_buf_addc(out, ' ');
-            sc_text_clean(out, (const char *)user);
-            sc_buf_addc(out, ' ');
-            sc_text_clean(out, (const char *)action);
-            sc_buf_addc(out, ' ');
-            sc_text_clean(out, (const char *)addr);
-            sc_buf_addc(out, ' ');
-            sc_text_clean(out, (const char *)detail);
-            sc_buf_addc(out, '\n');
+        if (out->n == cap) {
+            size_t ncap = cap ? 2 * cap : 64;
+            struct sc_audit_row *v = sc_reallocarray(out->v, ncap, sizeof *v);
+            if (!v) {
+                e = sc_diag_set(diag, SC_ENOMEM, "out of memory");
+                break;
+            }
+            out->v = v;
+            cap = ncap;
         }
-        n++;
+        struct sc_audit_row *r = &out->v[out->n++];
+        memset(r, 0, sizeof *r);
+        int oom = 0;
+        r->id = sc_stmt_column_int64(st, 0);
+        r->at = sc_stmt_column_int64(st, 1);
+        r->user = sc_column_dup(st, 2, &oom);
+        r->action = sc_column_dup(st, 3, &oom);
+        r->detail = sc_column_dup(st, 4, &oom);
+        r->addr = sc_column_dup(st, 5, &oom);
+        if (oom) {
+            e = sc_diag_set(diag, SC_ENOMEM, "out of memory");
+            break;
+        }
     }
-    if (rc != SC_STORE_DONE)
+    if (e == SC_OK && rc != SC_STORE_DONE)
         e = sc_store_fail(lib->db, diag);
     sc_stmt_finalize(st);
-    if (json)
-        sc_buf_adds(out, "]\n");
-    if (e == SC_OK)
-        e = sc_buf_err(out);
     return e;
+}
+
+void sc_audit_rows_release(struct sc_audit_rows *rows)
+{
+    for (size_t i = 0; i < rows->n; i++) {
+        free(rows->v[i].user);
+        free(rows->v[i].action);
+        free(rows->v[i].detail);
+        free(rows->v[i].addr);
+    }
+    free(rows->v);
+    memset(rows, 0, sizeof *rows);
 }

@@ -146,6 +146,16 @@ void sc_roles_json(struct sc_buf *b, int roles)
     sc_buf_addc(b, ']');
 }
 
+const char *sc_roles_name(int roles)
+{
+    switch (roles & (SC_ROLE_EDITOR | SC_ROLE_ADMIN)) {
+    case SC_ROLE_EDITOR: return "editor";
+    case SC_ROLE_ADMIN: return "admin";
+    case SC_ROLE_EDITOR | SC_ROLE_ADMIN: return "editor,admin";
+    default: return "-";
+    }
+}
+
 void sc_roles_text(struct sc_buf *b, int roles)
 {
     if (!(roles & (SC_ROLE_EDITOR | SC_ROLE_ADMIN)))

@@ -153,12 +153,17 @@ void sc_random_hex(char out[SC_SECRET_HEX + 1])
     sodium_memzero(r, sizeof r);
 }
 
-static void fmt_utc(int64_t t, char out[32])
+void sc_utc_format(int64_t t, char out[SC_UTC_LEN])
 {
     time_t tt = (time_t)t;
     struct tm tm;
-    if (!gmtime_r(&tt, &tm) || !strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm))
-        snprintf(out, 32, "%lld", (long long)t);
+    if (!gmtime_r(&tt, &tm) || !strftime(out, SC_UTC_LEN, "%Y-%m-%dT%H:%M:%SZ", &tm))
+        snprintf(out, SC_UTC_LEN, "%lld", (long long)t);
+}
+
+static void fmt_utc(int64_t t, char out[SC_UTC_LEN])
+{
+    sc_utc_format(t, out);
 }
 
 void sc_time_json(struct sc_buf *b, int64_t t)

@@ -173,9 +173,10 @@ int sc_token_principal(struct sc_library *lib, const char *token, struct sc_prin
     return live;
 }
 
-enum sc_err sc_token_list(struct sc_library *lib, int json, struct sc_buf *out,
+enum sc_err sc_token_list(struct sc_library *lib, struct sc_token_rows *out,
                           struct sc_diag *diag)
 {
+    memset(out, 0, sizeof *out);
     enum sc_err e = sc_members_ready(lib, diag);
     if (e != SC_OK)
         return e;
@@ -187,49 +188,45 @@ enum sc_err sc_token_list(struct sc_library *lib, int json, struct sc_buf *out,
                                         diag);
     if (!st)
         return SC_ESTORE;
-    if (json)
-        sc_buf_addc(out, '[');
-    else
-        sc_buf_addf(out, "%4s  %-20s %-20s %-20s %-20s %s\n", "id", "user", "created", "last used",
-                    "revoked", "label");
-    size_t n = 0;
+    size_t cap = 0;
     int rc;
     while ((rc = sc_stmt_step(st)) == SC_STORE_ROW) {
-        const char *user = sc_stmt_column_text(st, 1);
-        const char *label = sc_stmt_column_text(st, 2);
-        if (json) {
-            sc_buf_adds(out, n ? ",\n {" : "{");
-            sc_buf_addf(out, "\"id\":%lld,\"user\":", (long long)sc_stmt_column_int64(st, 0));
-            sc_json_strz(out, user);
-            sc_buf_adds(out, ",\"label\":");
-            sc_json_strz(out, label);
-            sc_buf_adds(out, ",\"created\":");
-            sc_time_json(out, sc_stmt_column_int64(st, 3));
-            sc_buf_adds(out, ",\"last_used\":");
-            sc_time_json(out, sc_stmt_column_int64(st, 4));
-            sc_buf_adds(out, ",\"revoked\":");
-            sc_time_json(out, sc_stmt_column_int64(st, 5));
-            sc_buf_addc(out, '}');
-        } else {
-            sc_buf_addf(out, "%4lld  %-20s ", (long long)sc_stmt_column_int64(st, 0),
-                        user ? user : "?");
-            for (int c = 3; c <= 5; c++) {
-                size_t at = out->len;
-                sc_time_text(out, sc_stmt_column_int64(st, c));
-                size_t w = out->len - at;
-                sc_buf_addf(out, "%*s", (int)(w < 21 ? 21 - w : 1), "");
+        if (out->n == cap) {
+            size_t ncap = cap ? 2 * cap : 16;
+            struct sc_token_row *v = sc_reallocarray(out->v, ncap, sizeof *v);
+            if (!v) {
+                e = sc_diag_set(diag, SC_ENOMEM, "out of memory");
+                break;
             }
-            sc_text_clean(out, label); /* operator input: one line per token */
-            sc_buf_addc(out, '\n');
+            out->v = v;
+            cap = ncap;
         }
-        n++;
+        struct sc_token_row *r = &out->v[out->n++];
+        memset(r, 0, sizeof *r);
+        int oom = 0;
+        r->id = sc_stmt_column_int64(st, 0);
+        r->user = sc_column_dup(st, 1, &oom);
+        r->label = sc_column_dup(st, 2, &oom);
+        r->created = sc_stmt_column_int64(st, 3);
+        r->last_used = sc_stmt_column_int64(st, 4);
+        r->revoked = sc_stmt_column_int64(st, 5);
+        if (oom) {
+            e = sc_diag_set(diag, SC_ENOMEM, "out of memory");
+            break;
+        }
     }
-    if (rc != SC_STORE_DONE)
+    if (e == SC_OK && rc != SC_STORE_DONE)
         e = sc_store_fail(lib->db, diag);
     sc_stmt_finalize(st);
-    if (json)
-        sc_buf_adds(out, "]\n");
-    if (e == SC_OK)
-        e = sc_buf_err(out);
     return e;
+}
+
+void sc_token_rows_release(struct sc_token_rows *rows)
+{
+    for (size_t i = 0; i < rows->n; i++) {
+        free(rows->v[i].user);
+        free(rows->v[i].label);
+    }
+    free(rows->v);
+    memset(rows, 0, sizeof *rows);
 }

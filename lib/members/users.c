@@ -250,8 +250,9 @@ enum sc_err sc_user_principal(struct sc_library *lib, const char *name, struct s
     return e;
 }
 
-enum sc_err sc_user_list(struct sc_library *lib, int json, struct sc_buf *out, struct sc_diag *diag)
+enum sc_err sc_user_list(struct sc_library *lib, struct sc_user_rows *out, struct sc_diag *diag)
 {
+    memset(out, 0, sizeof *out);
     enum sc_err e = sc_members_ready(lib, diag);
     if (e != SC_OK)
         return e;
@@ -266,57 +267,43 @@ enum sc_err sc_user_list(struct sc_library *lib, int json, struct sc_buf *out, s
     if (!st)
         return SC_ESTORE;
     sc_stmt_bind_text(st, 1, day, -1);
-    size_t n = 0;
+    size_t cap = 0;
     int rc;
-    if (json)
-        sc_buf_addc(out, '[');
-    else
-        sc_buf_addf(out, "%4s  %-20s %-5s %-5s %-20s %-12s %s\n", "id", "name", "tier", "now",
-                    "expires", "roles", "state");
     while ((rc = sc_stmt_step(st)) == SC_STORE_ROW) {
+        if (out->n == cap) {
+            size_t ncap = cap ? 2 * cap : 16;
+            struct sc_user_row *v = sc_reallocarray(out->v, ncap, sizeof *v);
+            if (!v) {
+                e = sc_diag_set(diag, SC_ENOMEM, "out of memory");
+                break;
+            }
+            out->v = v;
+            cap = ncap;
+        }
         struct sc_principal p;
         sc_principal_from_stmt(&p, st, 0, now);
+        struct sc_user_row *r = &out->v[out->n++];
+        memset(r, 0, sizeof *r);
+        r->id = p.user_id;
+        snprintf(r->name, sizeof r->name, "%s", p.name);
         const char *set_tier = sc_stmt_column_text(st, 2);
-        int disabled = sc_stmt_column_int(st, 5);
-        int64_t expires = sc_stmt_column_int64(st, 3);
-        if (json) {
-            sc_buf_adds(out, n ? ",\n {" : "{");
-            sc_buf_addf(out, "\"id\":%lld,\"name\":", (long long)p.user_id);
-            sc_json_strz(out, p.name);
-            sc_buf_adds(out, ",\"tier\":");
-            sc_json_strz(out, set_tier);
-            sc_buf_adds(out, ",\"effective_tier\":");
-            sc_json_strz(out, sc_tier_name(p.tier));
-            sc_buf_adds(out, ",\"tier_expires\":");
-            sc_time_json(out, expires);
-            sc_buf_adds(out, ",\"roles\":");
-            sc_roles_json(out, p.roles);
-            sc_buf_addf(out, ",\"disabled\":%s,\"created\":", disabled ? "true" : "false");
-            sc_time_json(out, sc_stmt_column_int64(st, 6));
-            sc_buf_adds(out, ",\"last_login\":");
-            sc_time_json(out, sc_stmt_column_int64(st, 7));
-            sc_buf_addf(out, ",\"downloads_today\":%lld}", (long long)sc_stmt_column_int64(st, 8));
-        } else {
-            sc_buf_addf(out, "%4lld  %-20s %-5s %-5s ", (long long)p.user_id, p.name, set_tier,
-                        sc_tier_name(p.tier));
-            size_t at = out->len;
-            sc_time_text(out, expires);
-            size_t w = out->len - at;
-            sc_buf_addf(out, "%*s", (int)(w < 21 ? 21 - w : 1), "");
-            at = out->len;
-            sc_roles_text(out, p.roles);
-            w = out->len - at;
-            sc_buf_addf(out, "%*s%s\n", (int)(w < 13 ? 13 - w : 1), "",
-                        disabled ? "disabled" : "active");
-        }
-        n++;
+        snprintf(r->tier, sizeof r->tier, "%s", set_tier ? set_tier : "");
+        r->effective = p.tier;
+        r->tier_expires = sc_stmt_column_int64(st, 3);
+        r->roles = p.roles;
+        r->disabled = sc_stmt_column_int(st, 5);
+        r->created = sc_stmt_column_int64(st, 6);
+        r->last_login = sc_stmt_column_int64(st, 7);
+        r->downloads_today = sc_stmt_column_int64(st, 8);
     }
-    if (rc != SC_STORE_DONE)
+    if (e == SC_OK && rc != SC_STORE_DONE)
         e = sc_store_fail(lib->db, diag);
     sc_stmt_finalize(st);
-    if (json)
-        sc_buf_adds(out, "]\n");
-    if (e == SC_OK)
-        e = sc_buf_err(out);
     return e;
+}
+
+void sc_user_rows_release(struct sc_user_rows *rows)
+{
+    free(rows->v);
+    memset(rows, 0, sizeof *rows);
 }
