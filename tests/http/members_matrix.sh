@@ -327,6 +327,8 @@ for w in fay vic; do
     as "$w"
     t_eq "$w: save a search on the paid words of a coming document" 201 \
         "$(req POST /api/v1/watches "${AS[@]}" -H 'Content-Type: application/json' --data "{\"query\": \"银杏紫檀 | $FREE_D\"}")"
+    t_eq "$w: save a search on its paid words alone" 201 \
+        "$(req POST /api/v1/watches "${AS[@]}" -H 'Content-Type: application/json' --data '{"query": "银杏紫檀", "name": "paid words"}')"
 done
 mkdir -p "$T_TMP/docs2"
 printf '%s\n' "XX区2024年素材管理工作总结" "" "今年以来素材工作稳步推进，公开部分写有${FREE_D}。" "##paidbegin##" \
@@ -380,6 +382,16 @@ for w in "${WHO[@]}"; do
         t_eq "$w: the feed 200" 200 "$(req GET "$url")"
         t_eq "$w: the private feed carries no paid text (vip or not)" "0 0 0" "$(nopaid)"
         t_eq "$w: but the free opening" 1 "$(has "$FREE_D")"
+    fi
+    # a saved search is matched in its owner's view: words found only in a
+    # paid part match for an owner who may read it, for no one else (no
+    # oracle on paid text, whatever the owner saves)
+    pwid=$(req GET /api/v1/watches "${AS[@]}" >/dev/null; jbody '.watches[] | select(.name == "paid words") | .id')
+    if [ -n "$pwid" ]; then
+        req GET "/api/v1/watches/$pwid" "${AS[@]}" >/dev/null
+        t_eq "$w: a saved search on paid words alone finds D iff entitled" "$e" "$(jbody "[.hits[].id] | index($D) != null | if . then 1 else 0 end")"
+    elif [ "$w" = fay ] || [ "$w" = vic ]; then
+        t_ok "$w: the saved search on paid words is listed" false
     fi
 done
 
