@@ -181,19 +181,18 @@ static enum sc_err owner_views(struct sc_watcher *w, struct sc_library *lib, uin
     uint8_t *v = sc_calloc(w->n ? w->n : 1, 1);
     if (!v)
         return sc_diag_set(diag, SC_ENOMEM, "out of memory");
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(w->db,
+    struct sc_stmt *st = NULL;
+    if (sc_stmt_prepare(w->db,
                            "SELECT w.id, u.id, u.name, u.tier, u.tier_expires, u.roles FROM "
-                           "watches w JOIN users u ON u.id = w.user_id ORDER BY w.id",
-                           -1, &st, NULL) != SQLITE_OK) {
+                           "watches w JOIN users u ON u.id = w.user_id ORDER BY w.id", &st) != SC_STORE_OK) {
         free(v);
         return db_fail(w, lib, diag);
     }
     time_t now = time(NULL);
     size_t i = 0, any = 0;
     int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        int64_t id = sqlite3_column_int64(st, 0);
+    while ((rc = sc_stmt_step(st)) == SC_STORE_ROW) {
+        int64_t id = sc_stmt_column_int64(st, 0);
         while (i < w->n && w->w[i].id < id)
             i++;
         if (i == w->n || w->w[i].id != id)
@@ -203,8 +202,8 @@ static enum sc_err owner_views(struct sc_watcher *w, struct sc_library *lib, uin
         v[i] = !sc_may(&p, SC_ACT_READ_PAID);
         any += v[i];
     }
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE) {
+    sc_stmt_finalize(st);
+    if (rc != SC_STORE_DONE) {
         free(v);
         return db_fail(w, lib, diag);
     }
