@@ -218,8 +218,7 @@ struct sc_token_rows {
 };
 /* Every token, by id, into out (release with sc_token_rows_release, also
  * after an error). */
-enum sc_err sc_token_list(struct sc_library *lib, struct sc_token_rows *out,
-                          struct sc_diag *diag);
+enum sc_err sc_token_list(struct sc_library *lib, struct sc_token_rows *out, struct sc_diag *diag);
 void sc_token_rows_release(struct sc_token_rows *rows);
 
 /* ---- daily download quotas ----

@@ -74,8 +74,8 @@ enum sc_err sc_library_uuid(struct sc_library *lib, char out[37], struct sc_diag
                  "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", r[0], r[1],
                  r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], r[11], r[12], r[13], r[14],
                  r[15]);
-        struct sc_stmt *st =
-            sc_store_prepare(lib->db, "INSERT OR IGNORE INTO meta(key, value) VALUES('uuid', ?)", diag);
+        struct sc_stmt *st = sc_store_prepare(
+            lib->db, "INSERT OR IGNORE INTO meta(key, value) VALUES('uuid', ?)", diag);
         if (!st)
             return SC_ESTORE;
         sc_stmt_bind_text_copy(st, 1, u, -1);
@@ -84,7 +84,8 @@ enum sc_err sc_library_uuid(struct sc_library *lib, char out[37], struct sc_diag
         if (rc != SC_STORE_DONE)
             return sc_store_fail(lib->db, diag);
     }
-    struct sc_stmt *st = sc_store_prepare(lib->db, "SELECT value FROM meta WHERE key = 'uuid'", diag);
+    struct sc_stmt *st =
+        sc_store_prepare(lib->db, "SELECT value FROM meta WHERE key = 'uuid'", diag);
     if (!st)
         return SC_ESTORE;
     enum sc_err e = SC_ENOTFOUND;
@@ -156,7 +157,7 @@ static void utc_text(int64_t t, char out[21])
 }
 
 static struct sc_stmt *filtered(struct sc_library *lib, const char *sql,
-                              const struct sc_updates_opts *o, struct sc_diag *diag)
+                                const struct sc_updates_opts *o, struct sc_diag *diag)
 {
     struct sc_stmt *st = sc_store_prepare(lib->db, sql, diag);
     if (!st)
@@ -239,8 +240,7 @@ static enum sc_err write_days(struct sc_library *lib, const struct sc_updates_op
             while (trow == SC_STORE_ROW && strcmp(sc_stmt_column_text(dt, 0), cur) > 0)
                 trow = sc_stmt_step(dt); /* days with topics only cannot happen; skip */
             size_t nt = 0;
-            while (trow == SC_STORE_ROW &&
-                   strcmp(sc_stmt_column_text(dt, 0), cur) == 0) {
+            while (trow == SC_STORE_ROW && strcmp(sc_stmt_column_text(dt, 0), cur) == 0) {
                 if (nt++ < 20) {
                     sc_jw_obj(w, SC_JW_INLINE);
                     sc_jw_kstrz(w, "value", sc_stmt_column_text(dt, 1));
@@ -292,9 +292,9 @@ static enum sc_err page_ids(struct sc_library *lib, const struct sc_updates_opts
     if (!limit)
         return SC_OK;
     struct sc_stmt *st = filtered(lib,
-                                "SELECT d.id, s.imported_at" FILTER_SQL
-                                " AND (?5 = 0 OR d.id < ?5) ORDER BY d.id DESC LIMIT ?6",
-                                o, diag);
+                                  "SELECT d.id, s.imported_at" FILTER_SQL
+                                  " AND (?5 = 0 OR d.id < ?5) ORDER BY d.id DESC LIMIT ?6",
+                                  o, diag);
     if (!st)
         return SC_ESTORE;
     sc_stmt_bind_int64(st, 5, o->before_id > 0 ? o->before_id : 0);

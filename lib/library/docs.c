@@ -30,7 +30,7 @@ void sc_doc_release(struct sc_doc *doc)
 
 /* SELECT DOC_COLUMNS ... WHERE where; the text column only when wanted. */
 static struct sc_stmt *prepare_docs(struct sc_library *lib, int flags, const char *where,
-                                  struct sc_diag *diag)
+                                    struct sc_diag *diag)
 {
     struct sc_buf sql = SC_BUF_INIT;
     sc_buf_addf(&sql,
@@ -84,14 +84,15 @@ static enum sc_err doc_from_row(struct sc_stmt *st, int flags, struct sc_doc *do
 static enum sc_err load_sections(struct sc_library *lib, struct sc_doc *doc,
                                  struct sc_diag *diag)
 {
-    struct sc_stmt *st = sc_store_prepare(lib->db,
-        "SELECT n, level, label, heading, kind, start, end, fault FROM sections "
-        "WHERE doc_id = ? ORDER BY n",
-        diag);
+    struct sc_stmt *st =
+        sc_store_prepare(lib->db,
+                         "SELECT n, level, label, heading, kind, start, end, fault FROM sections "
+                         "WHERE doc_id = ? ORDER BY n",
+                         diag);
     struct sc_stmt *pt = sc_store_prepare(lib->db,
-                                        "SELECT label, start, end FROM points "
-                                        "WHERE doc_id = ? AND section_n = ? ORDER BY n",
-                                        diag);
+                                          "SELECT label, start, end FROM points "
+                                          "WHERE doc_id = ? AND section_n = ? ORDER BY n",
+                                          diag);
     if (!st || !pt) {
         sc_stmt_finalize(st);
         sc_stmt_finalize(pt);

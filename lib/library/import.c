@@ -117,8 +117,8 @@ static enum sc_err stored_norm(struct sc_library *lib, int64_t id, struct sc_buf
     sc_stmt_bind_int64(st, 1, id);
     enum sc_err e = SC_ENOTFOUND;
     if (sc_stmt_step(st) == SC_STORE_ROW)
-        e = sc_normalize(sc_stmt_column_text(st, 0),
-                         (size_t)sc_stmt_column_bytes(st, 0), out, NULL);
+        e = sc_normalize(sc_stmt_column_text(st, 0), (size_t)sc_stmt_column_bytes(st, 0), out,
+                         NULL);
     sc_stmt_finalize(st);
     return e;
 }
@@ -909,7 +909,9 @@ enum sc_err sc_import_reparse_source(struct sc_library *lib, int64_t source_id, 
     struct stmts c = { .lib = lib };
     if ((e = sc_store_begin(lib->db, 1, diag)) != SC_OK)
         goto out;
-    struct sc_stmt *old = sc_store_prepare(lib->db, "SELECT id, dup_of, similarity FROM documents WHERE source_id = ? AND part = ?", diag);
+    struct sc_stmt *old = sc_store_prepare(
+        lib->db, "SELECT id, dup_of, similarity FROM documents WHERE source_id = ? AND part = ?",
+        diag);
     struct sc_stmt *del = sc_store_prepare(lib->db, "DELETE FROM sections WHERE doc_id = ?", diag);
     struct sc_stmt *delp = sc_store_prepare(lib->db, "DELETE FROM points WHERE doc_id = ?", diag);
     if (!old || !del || !delp)
@@ -945,18 +947,20 @@ enum sc_err sc_import_reparse_source(struct sc_library *lib, int64_t source_id, 
     sc_stmt_finalize(del);
     sc_stmt_finalize(delp);
     if (e == SC_OK) {
-        struct sc_stmt *rm = sc_store_prepare(lib->db,
+        struct sc_stmt *rm = sc_store_prepare(
+            lib->db,
             "DELETE FROM sections WHERE doc_id IN (SELECT id FROM documents WHERE source_id = ?1 "
             "AND part > ?2)",
             diag);
-        struct sc_stmt *rmp = sc_store_prepare(lib->db,
+        struct sc_stmt *rmp = sc_store_prepare(
+            lib->db,
             "DELETE FROM points WHERE doc_id IN (SELECT id FROM documents WHERE source_id = ?1 "
             "AND part > ?2)",
             diag);
-        struct sc_stmt *rmd =
-            sc_store_prepare(lib->db, "DELETE FROM documents WHERE source_id = ?1 AND part > ?2", diag);
-        struct sc_stmt *rmb = sc_store_prepare(lib->db, "DELETE FROM boilerplate WHERE source_id = ?1",
-                                             diag);
+        struct sc_stmt *rmd = sc_store_prepare(
+            lib->db, "DELETE FROM documents WHERE source_id = ?1 AND part > ?2", diag);
+        struct sc_stmt *rmb =
+            sc_store_prepare(lib->db, "DELETE FROM boilerplate WHERE source_id = ?1", diag);
         struct sc_stmt *all[] = { rm, rmp, rmd, rmb };
         for (size_t k = 0; k < 4; k++) {
             if (!all[k]) {

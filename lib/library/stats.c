@@ -66,10 +66,10 @@ enum sc_err sc_boilerplate_list(struct sc_library *lib, int json, struct sc_buf 
                                 struct sc_diag *diag)
 {
     struct sc_stmt *st = sc_store_prepare(lib->db,
-                                        "SELECT b.source_id, s.name, b.line, b.text, b.reason "
-                                        "FROM boilerplate b JOIN sources s ON s.id = b.source_id "
-                                        "ORDER BY b.source_id, b.line",
-                                        diag);
+                                          "SELECT b.source_id, s.name, b.line, b.text, b.reason "
+                                          "FROM boilerplate b JOIN sources s ON s.id = b.source_id "
+                                          "ORDER BY b.source_id, b.line",
+                                          diag);
     if (!st)
         return SC_ESTORE;
     if (json)
@@ -83,7 +83,8 @@ enum sc_err sc_boilerplate_list(struct sc_library *lib, int json, struct sc_buf 
             sc_buf_addf(out, "%s{\"source_id\": %lld, \"source\": ", n ? ",\n " : "",
                         (long long)sc_stmt_column_int64(st, 0));
             sc_json_strz(out, name);
-            sc_buf_addf(out, ", \"line\": %lld, \"text\": ", (long long)sc_stmt_column_int64(st, 2));
+            sc_buf_addf(out,
+                        ", \"line\": %lld, \"text\": ", (long long)sc_stmt_column_int64(st, 2));
             sc_json_strz(out, text);
             sc_buf_adds(out, ", \"reason\": ");
             sc_json_strz(out, reason);

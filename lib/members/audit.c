@@ -34,9 +34,9 @@ enum sc_err sc_audit(struct sc_library *lib, const struct sc_principal *p, const
     if (e != SC_OK)
         return e;
     struct sc_stmt *st = sc_store_prepare(lib->db,
-                                        "INSERT INTO audit_log(at, user_id, user_name, action, "
-                                        "detail, addr) VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
-                                        NULL);
+                                          "INSERT INTO audit_log(at, user_id, user_name, action, "
+                                          "detail, addr) VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
+                                          NULL);
     if (!st)
         return SC_ESTORE;
     sc_stmt_bind_int64(st, 1, (int64_t)sc_members_now());
@@ -67,9 +67,9 @@ enum sc_err sc_audit_list(struct sc_library *lib, size_t limit, struct sc_audit_
     if (limit > 1000000)
         limit = 1000000;
     struct sc_stmt *st = sc_store_prepare(lib->db,
-                                        "SELECT id, at, user_name, action, detail, addr "
-                                        "FROM audit_log ORDER BY id DESC LIMIT ?1",
-                                        diag);
+                                          "SELECT id, at, user_name, action, detail, addr "
+                                          "FROM audit_log ORDER BY id DESC LIMIT ?1",
+                                          diag);
     if (!st)
         return SC_ESTORE;
     sc_stmt_bind_int64(st, 1, (int64_t)limit);

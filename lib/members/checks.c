@@ -42,7 +42,8 @@ int sc_check_quota_daily(const struct sc_library *lib, const struct sc_principal
     snprintf(key, sizeof key, "check.%s", sc_tier_name(p->tier));
     struct sc_stmt *st = NULL;
     if (sc_stmt_prepare(lib->db,
-                           "SELECT CAST(value AS INTEGER) FROM member_settings WHERE key = ?1", &st) == SC_STORE_OK) {
+                        "SELECT CAST(value AS INTEGER) FROM member_settings WHERE key = ?1",
+                        &st) == SC_STORE_OK) {
         sc_stmt_bind_text(st, 1, key, -1);
         if (sc_stmt_step(st) == SC_STORE_ROW) {
             int64_t v = sc_stmt_column_int64(st, 0);
@@ -93,10 +94,10 @@ enum sc_err sc_check_quota_take(struct sc_library *lib, const struct sc_principa
     who_key(p, addr, who);
     sc_local_day(sc_members_now(), day);
     struct sc_stmt *st = sc_store_prepare(lib->db,
-                                        "INSERT INTO check_counts(who, day, n) VALUES(?1, ?2, 1) "
-                                        "ON CONFLICT(who, day) DO UPDATE SET n = n + 1 "
-                                        "WHERE n < ?3 RETURNING n",
-                                        diag);
+                                          "INSERT INTO check_counts(who, day, n) VALUES(?1, ?2, 1) "
+                                          "ON CONFLICT(who, day) DO UPDATE SET n = n + 1 "
+                                          "WHERE n < ?3 RETURNING n",
+                                          diag);
     if (!st)
         return SC_ESTORE;
     sc_stmt_bind_text(st, 1, who, -1);
@@ -129,7 +130,8 @@ void sc_check_quota_give_back(struct sc_library *lib, const struct sc_principal 
     char who[96], day[16];
     who_key(p, addr, who);
     sc_local_day(sc_members_now(), day);
-    struct sc_stmt *st = sc_store_prepare(lib->db, "UPDATE check_counts SET n = n - 1 WHERE who = ?1 AND day = ?2 AND n > 0", NULL);
+    struct sc_stmt *st = sc_store_prepare(
+        lib->db, "UPDATE check_counts SET n = n - 1 WHERE who = ?1 AND day = ?2 AND n > 0", NULL);
     if (!st)
         return;
     sc_stmt_bind_text(st, 1, who, -1);
@@ -148,7 +150,8 @@ int sc_check_quota_remaining(struct sc_library *lib, const struct sc_principal *
     sc_local_day(sc_members_now(), day);
     struct sc_stmt *st = NULL;
     int used = 0;
-    if (sc_stmt_prepare(lib->db, "SELECT n FROM check_counts WHERE who = ?1 AND day = ?2", &st) == SC_STORE_OK) {
+    if (sc_stmt_prepare(lib->db, "SELECT n FROM check_counts WHERE who = ?1 AND day = ?2", &st) ==
+        SC_STORE_OK) {
         sc_stmt_bind_text(st, 1, who, -1);
         sc_stmt_bind_text(st, 2, day, -1);
         if (sc_stmt_step(st) == SC_STORE_ROW)
@@ -173,9 +176,9 @@ enum sc_err sc_check_quota_set(struct sc_library *lib, const struct sc_principal
     snprintf(key, sizeof key, "check.%s", sc_tier_name(tier));
     snprintf(val, sizeof val, "%d", n);
     struct sc_stmt *st = sc_store_prepare(lib->db,
-                                        "INSERT INTO member_settings(key, value) VALUES(?1, ?2) "
-                                        "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                                        diag);
+                                          "INSERT INTO member_settings(key, value) VALUES(?1, ?2) "
+                                          "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                                          diag);
     if (!st)
         return SC_ESTORE;
     sc_stmt_bind_text(st, 1, key, -1);

@@ -51,7 +51,8 @@ int64_t sc_setting_int(struct sc_library *lib, const char *key, int64_t def)
     struct sc_stmt *st = NULL;
     /* a library without the members tables yet has the defaults */
     if (sc_stmt_prepare(lib->db,
-                           "SELECT CAST(value AS INTEGER) FROM member_settings WHERE key = ?1", &st) == SC_STORE_OK) {
+                        "SELECT CAST(value AS INTEGER) FROM member_settings WHERE key = ?1",
+                        &st) == SC_STORE_OK) {
         sc_stmt_bind_text(st, 1, key, -1);
         if (sc_stmt_step(st) == SC_STORE_ROW) {
             int64_t x = sc_stmt_column_int64(st, 0);
@@ -81,9 +82,9 @@ enum sc_err sc_setting_set(struct sc_library *lib, const struct sc_principal *ac
     char val[24];
     snprintf(val, sizeof val, "%lld", v);
     struct sc_stmt *st = sc_store_prepare(lib->db,
-                                        "INSERT INTO member_settings(key, value) VALUES(?1, ?2) "
-                                        "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                                        diag);
+                                          "INSERT INTO member_settings(key, value) VALUES(?1, ?2) "
+                                          "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                                          diag);
     if (!st)
         return SC_ESTORE;
     sc_stmt_bind_text(st, 1, s->key, -1);
@@ -152,10 +153,10 @@ static int take(struct sc_library *lib, const char *key, const char *day, int64_
     if (limit <= 0)
         return 0;
     struct sc_stmt *st = sc_store_prepare(lib->db,
-                                        "INSERT INTO paid_answers(key, day, n) VALUES(?1, ?2, 1) "
-                                        "ON CONFLICT(key, day) DO UPDATE SET n = n + 1 "
-                                        "WHERE n < ?3 RETURNING n",
-                                        NULL);
+                                          "INSERT INTO paid_answers(key, day, n) VALUES(?1, ?2, 1) "
+                                          "ON CONFLICT(key, day) DO UPDATE SET n = n + 1 "
+                                          "WHERE n < ?3 RETURNING n",
+                                          NULL);
     if (!st)
         return -1;
     sc_stmt_bind_text(st, 1, key, -1);
@@ -173,7 +174,8 @@ static int take(struct sc_library *lib, const char *key, const char *day, int64_
     if (got && *n == 1) {
         /* a counter's first answer of the day sweeps its older days (the
          * shared one sweeps everybody's) */
-        struct sc_stmt *sw = sc_store_prepare(lib->db,
+        struct sc_stmt *sw = sc_store_prepare(
+            lib->db,
             strcmp(key, "*") ? "DELETE FROM paid_answers WHERE key = ?1 AND day <> ?2"
                              : "DELETE FROM paid_answers WHERE day <> ?2",
             NULL);
@@ -189,7 +191,8 @@ static int take(struct sc_library *lib, const char *key, const char *day, int64_
 
 static void give_back(struct sc_library *lib, const char *key, const char *day)
 {
-    struct sc_stmt *st = sc_store_prepare(lib->db, "UPDATE paid_answers SET n = n - 1 WHERE key = ?1 AND day = ?2 AND n > 0", NULL);
+    struct sc_stmt *st = sc_store_prepare(
+        lib->db, "UPDATE paid_answers SET n = n - 1 WHERE key = ?1 AND day = ?2 AND n > 0", NULL);
     if (!st)
         return;
     sc_stmt_bind_text(st, 1, key, -1);
@@ -202,7 +205,8 @@ static int64_t used(struct sc_library *lib, const char *key, const char *day)
 {
     struct sc_stmt *st = NULL;
     int64_t n = 0;
-    if (sc_stmt_prepare(lib->db, "SELECT n FROM paid_answers WHERE key = ?1 AND day = ?2", &st) == SC_STORE_OK) {
+    if (sc_stmt_prepare(lib->db, "SELECT n FROM paid_answers WHERE key = ?1 AND day = ?2", &st) ==
+        SC_STORE_OK) {
         sc_stmt_bind_text(st, 1, key, -1);
         sc_stmt_bind_text(st, 2, day, -1);
         if (sc_stmt_step(st) == SC_STORE_ROW)

@@ -56,10 +56,10 @@ enum sc_err sc_quota_take(struct sc_library *lib, const struct sc_principal *p, 
     char day[16];
     sc_local_day(sc_members_now(), day);
     struct sc_stmt *st = sc_store_prepare(lib->db,
-                                        "INSERT INTO download_counts(user_id, day, n) "
-                                        "VALUES(?1, ?2, 1) ON CONFLICT(user_id, day) "
-                                        "DO UPDATE SET n = n + 1 WHERE n < ?3 RETURNING n",
-                                        diag);
+                                          "INSERT INTO download_counts(user_id, day, n) "
+                                          "VALUES(?1, ?2, 1) ON CONFLICT(user_id, day) "
+                                          "DO UPDATE SET n = n + 1 WHERE n < ?3 RETURNING n",
+                                          diag);
     if (!st)
         return SC_ESTORE;
     sc_stmt_bind_int64(st, 1, p->user_id);
@@ -94,9 +94,9 @@ void sc_quota_give_back(struct sc_library *lib, const struct sc_principal *p)
     char day[16];
     sc_local_day(sc_members_now(), day);
     struct sc_stmt *st = sc_store_prepare(lib->db,
-                                        "UPDATE download_counts SET n = n - 1 "
-                                        "WHERE user_id = ?1 AND day = ?2 AND n > 0",
-                                        NULL);
+                                          "UPDATE download_counts SET n = n - 1 "
+                                          "WHERE user_id = ?1 AND day = ?2 AND n > 0",
+                                          NULL);
     if (!st)
         return;
     sc_stmt_bind_int64(st, 1, p->user_id);
@@ -116,7 +116,8 @@ int sc_quota_remaining(struct sc_library *lib, const struct sc_principal *p)
     sc_local_day(sc_members_now(), day);
     struct sc_stmt *st = NULL;
     int used = 0;
-    if (sc_stmt_prepare(lib->db, "SELECT n FROM download_counts WHERE user_id = ?1 AND day = ?2", &st) == SC_STORE_OK) {
+    if (sc_stmt_prepare(lib->db, "SELECT n FROM download_counts WHERE user_id = ?1 AND day = ?2",
+                        &st) == SC_STORE_OK) {
         sc_stmt_bind_int64(st, 1, p->user_id);
         sc_stmt_bind_text(st, 2, day, -1);
         if (sc_stmt_step(st) == SC_STORE_ROW)
@@ -140,9 +141,9 @@ enum sc_err sc_quota_set(struct sc_library *lib, const struct sc_principal *acto
     snprintf(key, sizeof key, "quota.%s", sc_tier_name(tier));
     snprintf(val, sizeof val, "%d", n);
     struct sc_stmt *st = sc_store_prepare(lib->db,
-                                        "INSERT INTO member_settings(key, value) VALUES(?1, ?2) "
-                                        "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                                        diag);
+                                          "INSERT INTO member_settings(key, value) VALUES(?1, ?2) "
+                                          "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                                          diag);
     if (!st)
         return SC_ESTORE;
     sc_stmt_bind_text(st, 1, key, -1);

@@ -61,9 +61,9 @@ void sc_session_csrf(const char *session_id, char out[SC_SECRET_HEX + 1])
 static int64_t add_failure(struct sc_library *lib, const char *key, time_t now)
 {
     struct sc_stmt *st = sc_store_prepare(lib->db,
-                                        "INSERT INTO login_failures(key, at) VALUES(?1, ?2) "
-                                        "RETURNING rowid",
-                                        NULL);
+                                          "INSERT INTO login_failures(key, at) VALUES(?1, ?2) "
+                                          "RETURNING rowid",
+                                          NULL);
     int64_t rowid = 0;
     if (!st)
         return 0;
@@ -80,7 +80,8 @@ static void delete_rowid(struct sc_library *lib, int64_t rowid)
 {
     if (rowid <= 0)
         return;
-    struct sc_stmt *st = sc_store_prepare(lib->db, "DELETE FROM login_failures WHERE rowid = ?1", NULL);
+    struct sc_stmt *st =
+        sc_store_prepare(lib->db, "DELETE FROM login_failures WHERE rowid = ?1", NULL);
     if (!st)
         return;
     sc_stmt_bind_int64(st, 1, rowid);
@@ -102,7 +103,8 @@ static void clear_key(struct sc_library *lib, const char *key, time_t now)
 
 static void prune(struct sc_library *lib, time_t now)
 {
-    struct sc_stmt *st = sc_store_prepare(lib->db, "DELETE FROM login_failures WHERE at < ?1", NULL);
+    struct sc_stmt *st =
+        sc_store_prepare(lib->db, "DELETE FROM login_failures WHERE at < ?1", NULL);
     if (!st)
         return;
     sc_stmt_bind_int64(st, 1, (int64_t)now - WINDOW);
@@ -116,9 +118,9 @@ static int64_t failures(struct sc_library *lib, const char *key, int64_t mine, t
                         int64_t *last)
 {
     struct sc_stmt *st = sc_store_prepare(lib->db,
-                                        "SELECT count(*), max(at) FROM login_failures "
-                                        "WHERE key = ?1 AND at > ?2 AND rowid < ?3",
-                                        NULL);
+                                          "SELECT count(*), max(at) FROM login_failures "
+                                          "WHERE key = ?1 AND at > ?2 AND rowid < ?3",
+                                          NULL);
     if (!st)
         return -1;
     sc_stmt_bind_text(st, 1, key, -1);
@@ -189,9 +191,9 @@ static enum sc_err find_user(struct sc_library *lib, const char *name, time_t no
 {
     memset(u, 0, sizeof *u);
     struct sc_stmt *st = sc_store_prepare(lib->db,
-                                        "SELECT " SC_USER_COLS ", disabled, pwhash FROM users "
-                                        "WHERE name = ?1",
-                                        diag);
+                                          "SELECT " SC_USER_COLS ", disabled, pwhash FROM users "
+                                          "WHERE name = ?1",
+                                          diag);
     if (!st)
         return SC_ESTORE;
     sc_stmt_bind_text(st, 1, name, -1);
@@ -219,9 +221,9 @@ static enum sc_err new_session(struct sc_library *lib, int64_t user_id, const ch
     sc_random_hex(sid);
     id_hash(sid, h);
     struct sc_stmt *st = sc_store_prepare(lib->db,
-                                        "INSERT INTO sessions(id_hash, user_id, created, seen, "
-                                        "addr) VALUES(?1, ?2, ?3, ?3, ?4)",
-                                        diag);
+                                          "INSERT INTO sessions(id_hash, user_id, created, seen, "
+                                          "addr) VALUES(?1, ?2, ?3, ?3, ?4)",
+                                          diag);
     if (!st)
         return SC_ESTORE;
     sc_stmt_bind_text(st, 1, h, -1);
@@ -254,7 +256,8 @@ static void store_rehash(struct sc_library *lib, int64_t user_id, const char *pa
     char hash[128];
     if (sc_pw_hash(password, hash, NULL) != SC_OK)
         return;
-    struct sc_stmt *st = sc_store_prepare(lib->db, "UPDATE users SET pwhash = ?1 WHERE id = ?2", NULL);
+    struct sc_stmt *st =
+        sc_store_prepare(lib->db, "UPDATE users SET pwhash = ?1 WHERE id = ?2", NULL);
     if (st) {
         sc_stmt_bind_text(st, 1, hash, -1);
         sc_stmt_bind_int64(st, 2, user_id);
@@ -415,10 +418,11 @@ static int lookup(struct sc_library *lib, const char *session_id, struct sc_prin
     id_hash(session_id, h);
     struct sc_stmt *st = NULL;
     if (sc_stmt_prepare(lib->db,
-                           "SELECT u.id, u.name, u.tier, u.tier_expires, u.roles, s.seen "
-                           "FROM sessions s JOIN users u ON u.id = s.user_id "
-                           "WHERE s.id_hash = ?1 AND u.disabled = 0 "
-                           "AND s.seen > ?2 AND s.created > ?3", &st) != SC_STORE_OK) {
+                        "SELECT u.id, u.name, u.tier, u.tier_expires, u.roles, s.seen "
+                        "FROM sessions s JOIN users u ON u.id = s.user_id "
+                        "WHERE s.id_hash = ?1 AND u.disabled = 0 "
+                        "AND s.seen > ?2 AND s.created > ?3",
+                        &st) != SC_STORE_OK) {
         sc_stmt_finalize(st);
         return 0;
     }
@@ -444,9 +448,9 @@ int sc_session_principal(struct sc_library *lib, const char *session_id, struct 
     time_t now = sc_members_now();
     if ((int64_t)now - seen >= SEEN_GRANULE && !(lib->flags & SC_LIBRARY_READONLY)) {
         struct sc_stmt *st = sc_store_prepare(lib->db,
-                                            "UPDATE sessions SET seen = ?1 "
-                                            "WHERE id_hash = ?2",
-                                            NULL);
+                                              "UPDATE sessions SET seen = ?1 "
+                                              "WHERE id_hash = ?2",
+                                              NULL);
         if (st) {
             sc_stmt_bind_int64(st, 1, (int64_t)now);
             sc_stmt_bind_text(st, 2, h, -1);
@@ -467,9 +471,9 @@ enum sc_err sc_session_end(struct sc_library *lib, const char *session_id, const
     char h[65];
     id_hash(session_id, h);
     struct sc_stmt *st = sc_store_prepare(lib->db,
-                                        "DELETE FROM sessions WHERE id_hash = ?1 "
-                                        "RETURNING user_id",
-                                        NULL);
+                                          "DELETE FROM sessions WHERE id_hash = ?1 "
+                                          "RETURNING user_id",
+                                          NULL);
     if (!st)
         return SC_ESTORE;
     sc_stmt_bind_text(st, 1, h, -1);

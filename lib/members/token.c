@@ -46,9 +46,9 @@ enum sc_err sc_token_create(struct sc_library *lib, const struct sc_principal *a
     char h[65];
     sc_sha256_hex(tok, TOKEN_LEN, h);
     struct sc_stmt *st = sc_store_prepare(lib->db,
-                                        "INSERT INTO api_tokens(user_id, hash, label, created) "
-                                        "VALUES(?1, ?2, ?3, ?4) RETURNING id",
-                                        diag);
+                                          "INSERT INTO api_tokens(user_id, hash, label, created) "
+                                          "VALUES(?1, ?2, ?3, ?4) RETURNING id",
+                                          diag);
     if (!st) {
         sodium_memzero(tok, TOKEN_LEN);
         free(tok);
@@ -101,11 +101,11 @@ enum sc_err sc_token_revoke(struct sc_library *lib, const struct sc_principal *a
     if (!by_id)
         sc_sha256_hex(id_or_token, TOKEN_LEN, h);
     struct sc_stmt *st = sc_store_prepare(lib->db,
-                                        by_id ? "UPDATE api_tokens SET revoked = ?2 "
-                                                "WHERE id = ?1 AND revoked = 0 RETURNING id"
-                                              : "UPDATE api_tokens SET revoked = ?2 "
-                                                "WHERE hash = ?1 AND revoked = 0 RETURNING id",
-                                        diag);
+                                          by_id ? "UPDATE api_tokens SET revoked = ?2 "
+                                                  "WHERE id = ?1 AND revoked = 0 RETURNING id"
+                                                : "UPDATE api_tokens SET revoked = ?2 "
+                                                  "WHERE hash = ?1 AND revoked = 0 RETURNING id",
+                                          diag);
     if (!st)
         return SC_ESTORE;
     if (by_id)
@@ -143,10 +143,11 @@ int sc_token_principal(struct sc_library *lib, const char *token, struct sc_prin
     time_t now = sc_members_now();
     struct sc_stmt *st = NULL;
     if (sc_stmt_prepare(lib->db,
-                           "SELECT u.id, u.name, u.tier, u.tier_expires, u.roles, t.id, "
-                           "coalesce(t.last_used, 0) "
-                           "FROM api_tokens t JOIN users u ON u.id = t.user_id "
-                           "WHERE t.hash = ?1 AND t.revoked = 0 AND u.disabled = 0", &st) != SC_STORE_OK) {
+                        "SELECT u.id, u.name, u.tier, u.tier_expires, u.roles, t.id, "
+                        "coalesce(t.last_used, 0) "
+                        "FROM api_tokens t JOIN users u ON u.id = t.user_id "
+                        "WHERE t.hash = ?1 AND t.revoked = 0 AND u.disabled = 0",
+                        &st) != SC_STORE_OK) {
         sc_stmt_finalize(st);
         return 0;
     }
@@ -173,19 +174,18 @@ int sc_token_principal(struct sc_library *lib, const char *token, struct sc_prin
     return live;
 }
 
-enum sc_err sc_token_list(struct sc_library *lib, struct sc_token_rows *out,
-                          struct sc_diag *diag)
+enum sc_err sc_token_list(struct sc_library *lib, struct sc_token_rows *out, struct sc_diag *diag)
 {
     memset(out, 0, sizeof *out);
     enum sc_err e = sc_members_ready(lib, diag);
     if (e != SC_OK)
         return e;
     struct sc_stmt *st = sc_store_prepare(lib->db,
-                                        "SELECT t.id, u.name, t.label, t.created, "
-                                        "coalesce(t.last_used, 0), t.revoked "
-                                        "FROM api_tokens t JOIN users u ON u.id = t.user_id "
-                                        "ORDER BY t.id",
-                                        diag);
+                                          "SELECT t.id, u.name, t.label, t.created, "
+                                          "coalesce(t.last_used, 0), t.revoked "
+                                          "FROM api_tokens t JOIN users u ON u.id = t.user_id "
+                                          "ORDER BY t.id",
+                                          diag);
     if (!st)
         return SC_ESTORE;
     size_t cap = 0;

@@ -66,9 +66,9 @@ enum sc_err sc_user_add(struct sc_library *lib, const struct sc_principal *actor
         return e;
     int64_t exp = expiry(tier, days);
     struct sc_stmt *st = sc_store_prepare(lib->db,
-                                        "INSERT INTO users(name, pwhash, tier, tier_expires, "
-                                        "roles, created) VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
-                                        diag);
+                                          "INSERT INTO users(name, pwhash, tier, tier_expires, "
+                                          "roles, created) VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
+                                          diag);
     if (!st)
         return SC_ESTORE;
     sc_stmt_bind_text(st, 1, name, -1);
@@ -97,9 +97,8 @@ enum sc_err sc_user_add(struct sc_library *lib, const struct sc_principal *actor
 
 /* Run "UPDATE users SET ... WHERE name = ?1 RETURNING id" with ?2, ?3 bound
  * by the caller's binder; SC_ENOTFOUND if no such user. */
-static enum sc_err update_user(struct sc_library *lib, const char *sql, const char *name,
-                               int64_t a, int64_t b, const char *text, int64_t *id,
-                               struct sc_diag *diag)
+static enum sc_err update_user(struct sc_library *lib, const char *sql, const char *name, int64_t a,
+                               int64_t b, const char *text, int64_t *id, struct sc_diag *diag)
 {
     enum sc_err e = sc_members_writable(lib, diag);
     if (e == SC_OK && (!name || !*name))
@@ -229,9 +228,9 @@ enum sc_err sc_user_principal(struct sc_library *lib, const char *name, struct s
     if (e != SC_OK)
         return e;
     struct sc_stmt *st = sc_store_prepare(lib->db,
-                                        "SELECT " SC_USER_COLS ", disabled FROM users "
-                                        "WHERE name = ?1",
-                                        diag);
+                                          "SELECT " SC_USER_COLS ", disabled FROM users "
+                                          "WHERE name = ?1",
+                                          diag);
     if (!st)
         return SC_ESTORE;
     sc_stmt_bind_text(st, 1, name ? name : "", -1);
@@ -259,7 +258,8 @@ enum sc_err sc_user_list(struct sc_library *lib, struct sc_user_rows *out, struc
     time_t now = sc_members_now();
     char day[16];
     sc_local_day(now, day);
-    struct sc_stmt *st = sc_store_prepare(lib->db,
+    struct sc_stmt *st = sc_store_prepare(
+        lib->db,
         "SELECT " SC_USER_COLS ", disabled, created, last_login, "
         "  coalesce((SELECT n FROM download_counts c WHERE c.user_id = u.id AND c.day = ?1), 0) "
         "FROM users u ORDER BY id",

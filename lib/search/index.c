@@ -5,8 +5,8 @@
  * and shared by threads through reference-counted snapshots. Another
  * process that adds segments is noticed by a cheap stat of the manifest.
  */
-#include "search/engine.h"
 #include "search/index.h"
+#include "search/engine.h"
 #include "sucai/gongwen.h"
 #include "sucai/members.h"
 
@@ -57,7 +57,7 @@ struct sc_index {
     pthread_mutex_t reload_lock;
     pthread_mutex_t text_lock;  /* readers */
     struct reader *readers;     /* idle text readers */
-    struct sc_store *bdb;               /* building: read-only, used under write_lock */
+    struct sc_store *bdb;       /* building: read-only, used under write_lock */
     /* the builder of one-piece builds, kept (under write_lock) from build
      * to build while an import goes on, so its large arrays are not
      * faulted in afresh each time; freed by the sync that ends it */
@@ -445,11 +445,13 @@ static enum sc_err docreader_open(struct docreader *r, struct sc_store *db, int6
     memset(r, 0, sizeof *r);
     r->db = db;
     if (sc_stmt_prepare(db,
-                           "SELECT id, title, text, year, genre, unit, level, paid_from, paid_to "
-                           "FROM documents WHERE id > ?1 AND id <= ?2 ORDER BY id", &r->d) != SC_STORE_OK ||
+                        "SELECT id, title, text, year, genre, unit, level, paid_from, paid_to "
+                        "FROM documents WHERE id > ?1 AND id <= ?2 ORDER BY id",
+                        &r->d) != SC_STORE_OK ||
         sc_stmt_prepare(db,
-                           "SELECT doc_id, level, label, heading, kind, start, end FROM sections "
-                           "WHERE doc_id > ?1 AND doc_id <= ?2 ORDER BY doc_id, n", &r->s) != SC_STORE_OK) {
+                        "SELECT doc_id, level, label, heading, kind, start, end FROM sections "
+                        "WHERE doc_id > ?1 AND doc_id <= ?2 ORDER BY doc_id, n",
+                        &r->s) != SC_STORE_OK) {
         enum sc_err e = sc_diag_set(diag, SC_ESTORE, "reading documents: %s", sc_store_errmsg(db));
         docreader_close(r);
         return e;
@@ -1293,8 +1295,7 @@ static struct reader *reader_take(struct sc_library *lib)
     r = sc_calloc(1, sizeof *r);
     if (!r)
         return NULL;
-    if (sc_store_reopen(lib->db, SC_STORE_RDONLY | SC_STORE_PRIVATE, 5000, &r->db, NULL) !=
-        SC_OK) {
+    if (sc_store_reopen(lib->db, SC_STORE_RDONLY | SC_STORE_PRIVATE, 5000, &r->db, NULL) != SC_OK) {
         free(r);
         return NULL;
     }

@@ -32,8 +32,7 @@ void sc_index_snap_put(struct sc_library *lib, struct sc_snap *s);
  * of the index other than search (lib/check/): NULL when the index is
  * empty or failed to load (*err says which). Give it back with
  * sc_index_snap_give. */
-struct sc_snap *sc_index_snap_take(struct sc_library *lib, enum sc_err *err,
-                                   struct sc_diag *diag);
+struct sc_snap *sc_index_snap_take(struct sc_library *lib, enum sc_err *err, struct sc_diag *diag);
 void sc_index_snap_give(struct sc_library *lib, struct sc_snap *s);
 
 #endif

@@ -140,8 +140,8 @@ enum sc_err sc_fav_which(struct sc_library *lib, const struct sc_principal *p, c
     memset(out, 0, n * sizeof *out);
     if (!sc_may(p, SC_ACT_SHELF) || sc_shelf_schema(lib, NULL) != SC_OK)
         return SC_OK;
-    struct sc_stmt *st =
-        sc_store_prepare(lib->db, "SELECT 1 FROM favorites WHERE user_id = ?1 AND doc_id = ?2", diag);
+    struct sc_stmt *st = sc_store_prepare(
+        lib->db, "SELECT 1 FROM favorites WHERE user_id = ?1 AND doc_id = ?2", diag);
     if (!st)
         return SC_ESTORE;
     for (size_t i = 0; i < n; i++) {
@@ -268,7 +268,8 @@ enum sc_err sc_history_clear(struct sc_library *lib, const struct sc_principal *
 {
     enum sc_err e = ready(lib, p, 1, diag);
     struct sc_stmt *st =
-        e == SC_OK ? sc_store_prepare(lib->db, "DELETE FROM history WHERE user_id = ?", diag) : NULL;
+        e == SC_OK ? sc_store_prepare(lib->db, "DELETE FROM history WHERE user_id = ?", diag)
+                   : NULL;
     if (e != SC_OK || !st)
         return e != SC_OK ? e : SC_ESTORE;
     sc_stmt_bind_int64(st, 1, p->user_id);

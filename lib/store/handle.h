@@ -17,10 +17,10 @@ struct sc_index;   /* lib/search/: the search index attached to a library */
 struct sc_watcher; /* lib/watch/: the saved-search matcher */
 
 struct sc_library {
-    char *dir;            /* library folder (owned) */
-    char *db_path;        /* <dir>/library.db (owned): the store's location */
-    struct sc_store *db;  /* one connection, calls from threads serialised */
-    int flags;            /* enum sc_library_flags */
+    char *dir;           /* library folder (owned) */
+    char *db_path;       /* <dir>/library.db (owned): the store's location */
+    struct sc_store *db; /* one connection, calls from threads serialised */
+    int flags;           /* enum sc_library_flags */
     struct sc_index *index;
     pthread_mutex_t index_lock; /* guards index swaps and catch-up */
     struct sc_watcher *watcher; /* made on first use */

@@ -63,7 +63,7 @@ static void sq_shutdown(void *ctx)
  * fail and change nothing. */
 static void sqlite_configure(void)
 {
-    static const sqlite3_mem_methods mem = { sq_malloc, sq_free,    sq_realloc, sq_size,
+    static const sqlite3_mem_methods mem = { sq_malloc,  sq_free, sq_realloc,  sq_size,
                                              sq_roundup, sq_init, sq_shutdown, NULL };
     (void)sqlite3_config(SQLITE_CONFIG_MALLOC, &mem);
     (void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
@@ -205,8 +205,8 @@ static int sq_full(void *conn)
 static int sq_prepare(void *conn, const char *sql, int persistent, void **stmt)
 {
     sqlite3_stmt *st = NULL;
-    int rc = sqlite3_prepare_v3(conn, sql, -1, persistent ? SQLITE_PREPARE_PERSISTENT : 0, &st,
-                                NULL);
+    int rc =
+        sqlite3_prepare_v3(conn, sql, -1, persistent ? SQLITE_PREPARE_PERSISTENT : 0, &st, NULL);
     *stmt = st;
     return rc_class(rc);
 }
@@ -292,8 +292,7 @@ static int sq_column_bytes(void *stmt, int col)
     return sqlite3_column_bytes(stmt, col);
 }
 
-static int sq_blob_open(void *conn, const char *table, const char *column, int64_t id,
-                        void **blob)
+static int sq_blob_open(void *conn, const char *table, const char *column, int64_t id, void **blob)
 {
     sqlite3_blob *b = NULL;
     int rc = sqlite3_blob_open(conn, "main", table, column, id, 0, &b);

@@ -50,18 +50,18 @@ static enum sc_err connect(const struct sc_store_driver *drv, const char *locati
     if (!st || !path) {
         free(st);
         free(path);
-        return again ? sc_diag_set(diag, SC_ESTORE, "%s: %s", location, "cannot open")
-                     : sc_diag_set(diag, SC_ESTORE, "cannot open %s: %s", location, "out of memory");
+        return again
+                   ? sc_diag_set(diag, SC_ESTORE, "%s: %s", location, "cannot open")
+                   : sc_diag_set(diag, SC_ESTORE, "cannot open %s: %s", location, "out of memory");
     }
     st->drv = drv;
     st->path = path;
     st->flags = flags;
     if (drv->open(location, flags, busy_ms, &st->conn) != SC_STORE_OK) {
-        enum sc_err e =
-            again ? sc_diag_set(diag, SC_ESTORE, "%s: %s", location,
-                                st->conn ? drv->errmsg(st->conn) : "cannot open")
-                  : sc_diag_set(diag, SC_ESTORE, "cannot open %s: %s", location,
-                                st->conn ? drv->errmsg(st->conn) : "out of memory");
+        enum sc_err e = again ? sc_diag_set(diag, SC_ESTORE, "%s: %s", location,
+                                            st->conn ? drv->errmsg(st->conn) : "cannot open")
+                              : sc_diag_set(diag, SC_ESTORE, "cannot open %s: %s", location,
+                                            st->conn ? drv->errmsg(st->conn) : "out of memory");
         sc_store_close(st);
         return e;
     }
@@ -436,8 +436,7 @@ static enum sc_err part_version(struct sc_store *st, const char *name, int set, 
 }
 
 static enum sc_err migrate(struct sc_store *st, const struct sc_store_part *const *parts,
-                           size_t nparts,
-                           struct sc_diag *diag)
+                           size_t nparts, struct sc_diag *diag)
 {
     enum sc_err e = SC_OK;
     if (st->drv->setup_sql)
@@ -459,8 +458,7 @@ static enum sc_err migrate(struct sc_store *st, const struct sc_store_part *cons
 
 enum sc_err sc_store_open(const char *location, int flags, int busy_ms,
                           const struct sc_store_part *const *parts, size_t nparts,
-                          struct sc_store **out,
-                          struct sc_diag *diag)
+                          struct sc_store **out, struct sc_diag *diag)
 {
     struct sc_store *st = NULL;
     enum sc_err e = connect(driver_for(location), location, flags, busy_ms, 0, &st, diag);

@@ -40,9 +40,9 @@ enum sc_store_rc {
     SC_STORE_CONSTRAINT, /* a constraint failed (sc_store_errcode: SC_STORE_UNIQUE for a
                             uniqueness one) */
     SC_STORE_UNIQUE,
-    SC_STORE_FULL,       /* no space left for the store (disk full, quota) */
-    SC_STORE_NOMEM,      /* out of memory */
-    SC_STORE_READONLY,   /* a write on a read-only connection */
+    SC_STORE_FULL,     /* no space left for the store (disk full, quota) */
+    SC_STORE_NOMEM,    /* out of memory */
+    SC_STORE_READONLY, /* a write on a read-only connection */
 };
 
 /* Types of a column's value in the current row. */
@@ -82,8 +82,7 @@ struct sc_store_part {
  * that is not a sucai library (no meta 'schema_version'). */
 enum sc_err sc_store_open(const char *location, int flags, int busy_ms,
                           const struct sc_store_part *const *parts, size_t nparts,
-                          struct sc_store **out,
-                          struct sc_diag *diag);
+                          struct sc_store **out, struct sc_diag *diag);
 /* Another connection to the same store (same driver, same location), with
  * no schema work: for readers and writers that must not share a
  * connection's transaction. */

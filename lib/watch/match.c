@@ -35,7 +35,7 @@ struct wq {
 
 struct sc_watcher {
     pthread_mutex_t lock; /* one run at a time */
-    struct sc_store *db;          /* read-write, this matcher's own */
+    struct sc_store *db;  /* read-write, this matcher's own */
     struct wq *w;         /* the saved queries, parsed, by id */
     const struct sc_query **qp;
     size_t n;
@@ -126,7 +126,8 @@ static enum sc_err load_queries(struct sc_watcher *w, struct sc_library *lib, in
         return SC_OK;
     queries_free(w);
     struct sc_stmt *st = NULL;
-    if (sc_stmt_prepare(w->db, "SELECT id, after_id, query FROM watches ORDER BY id", &st) != SC_STORE_OK)
+    if (sc_stmt_prepare(w->db, "SELECT id, after_id, query FROM watches ORDER BY id", &st) !=
+        SC_STORE_OK)
         return db_fail(w, lib, diag);
     enum sc_err e = SC_OK;
     size_t cap = 0;
@@ -183,8 +184,9 @@ static enum sc_err owner_views(struct sc_watcher *w, struct sc_library *lib, uin
         return sc_diag_set(diag, SC_ENOMEM, "out of memory");
     struct sc_stmt *st = NULL;
     if (sc_stmt_prepare(w->db,
-                           "SELECT w.id, u.id, u.name, u.tier, u.tier_expires, u.roles FROM "
-                           "watches w JOIN users u ON u.id = w.user_id ORDER BY w.id", &st) != SC_STORE_OK) {
+                        "SELECT w.id, u.id, u.name, u.tier, u.tier_expires, u.roles FROM "
+                        "watches w JOIN users u ON u.id = w.user_id ORDER BY w.id",
+                        &st) != SC_STORE_OK) {
         free(v);
         return db_fail(w, lib, diag);
     }
@@ -293,14 +295,16 @@ static int store(struct sc_watcher *w, struct sc_library *lib, struct pair *p, s
         qsort(p, n, sizeof *p, cmp_watch);
     struct sc_stmt *ins = NULL, *cnt = NULL, *mk = NULL, *top = NULL;
     int64_t now = (int64_t)sc_members_now();
-    ok =
-        sc_stmt_prepare(db,
-                           "INSERT INTO watch_hits(watch_id, last_doc, n, docs, at) "
-                           "VALUES(?, ?, ?, ?, ?)", &ins) == SC_STORE_OK &&
-        sc_stmt_prepare(db, "UPDATE watches SET nhits = nhits + ?2, last_hit = ?3 WHERE id = ?1", &cnt) == SC_STORE_OK &&
-        sc_stmt_prepare(db, "UPDATE watch_state SET value = ? WHERE key = 'mark'", &mk) == SC_STORE_OK &&
-        sc_stmt_prepare(db,
-                           "SELECT coalesce(max(last_doc), 0) FROM watch_hits WHERE watch_id = ?", &top) == SC_STORE_OK;
+    ok = sc_stmt_prepare(db,
+                         "INSERT INTO watch_hits(watch_id, last_doc, n, docs, at) "
+                         "VALUES(?, ?, ?, ?, ?)",
+                         &ins) == SC_STORE_OK &&
+         sc_stmt_prepare(db, "UPDATE watches SET nhits = nhits + ?2, last_hit = ?3 WHERE id = ?1",
+                         &cnt) == SC_STORE_OK &&
+         sc_stmt_prepare(db, "UPDATE watch_state SET value = ? WHERE key = 'mark'", &mk) ==
+             SC_STORE_OK &&
+         sc_stmt_prepare(db, "SELECT coalesce(max(last_doc), 0) FROM watch_hits WHERE watch_id = ?",
+                         &top) == SC_STORE_OK;
     struct sc_buf blob = SC_BUF_INIT;
     for (size_t i = 0; ok && i < n;) {
         size_t j = i;
@@ -365,8 +369,7 @@ static int store(struct sc_watcher *w, struct sc_library *lib, struct pair *p, s
 static void prune(struct sc_watcher *w)
 {
     struct sc_stmt *big = NULL;
-    if (sc_stmt_prepare(w->db, "SELECT id FROM watches WHERE nhits > ?", &big) !=
-        SC_STORE_OK)
+    if (sc_stmt_prepare(w->db, "SELECT id FROM watches WHERE nhits > ?", &big) != SC_STORE_OK)
         return;
     sc_stmt_bind_int(big, 1, 2 * SC_WATCH_HITS_KEPT);
     int64_t ids[64];
@@ -381,8 +384,9 @@ static void prune(struct sc_watcher *w)
         struct sc_stmt *st = NULL;
         int64_t cut = 0;
         int ok = sc_stmt_prepare(w->db,
-                                    "SELECT last_doc, n FROM watch_hits WHERE watch_id = ? "
-                                    "ORDER BY last_doc DESC", &st) == SC_STORE_OK;
+                                 "SELECT last_doc, n FROM watch_hits WHERE watch_id = ? "
+                                 "ORDER BY last_doc DESC",
+                                 &st) == SC_STORE_OK;
         if (ok) {
             sc_stmt_bind_int64(st, 1, ids[i]);
             int64_t sum = 0;
@@ -398,7 +402,8 @@ static void prune(struct sc_watcher *w)
         st = NULL;
         if (ok && cut)
             ok = sc_stmt_prepare(w->db,
-                                    "DELETE FROM watch_hits WHERE watch_id = ?1 AND last_doc < ?2", &st) == SC_STORE_OK;
+                                 "DELETE FROM watch_hits WHERE watch_id = ?1 AND last_doc < ?2",
+                                 &st) == SC_STORE_OK;
         if (ok && st) {
             sc_stmt_bind_int64(st, 1, ids[i]);
             sc_stmt_bind_int64(st, 2, cut);
@@ -408,8 +413,9 @@ static void prune(struct sc_watcher *w)
         st = NULL;
         if (ok)
             ok = sc_stmt_prepare(w->db,
-                                    "UPDATE watches SET nhits = (SELECT coalesce(sum(n), 0) FROM "
-                                    "watch_hits WHERE watch_id = ?1) WHERE id = ?1", &st) == SC_STORE_OK;
+                                 "UPDATE watches SET nhits = (SELECT coalesce(sum(n), 0) FROM "
+                                 "watch_hits WHERE watch_id = ?1) WHERE id = ?1",
+                                 &st) == SC_STORE_OK;
         if (ok) {
             sc_stmt_bind_int64(st, 1, ids[i]);
             ok = sc_stmt_step(st) == SC_STORE_DONE;

@@ -183,7 +183,8 @@ enum sc_err sc_watch_add(struct sc_library *lib, const struct sc_principal *owne
     }
     /* new to it: what is imported from now on (one statement: the id and
      * the mark are read where the row is written) */
-    struct sc_stmt *st = sc_store_prepare(lib->db,
+    struct sc_stmt *st = sc_store_prepare(
+        lib->db,
         "INSERT INTO watches(user_id, name, query, created, after_id, seen_doc) "
         "SELECT ?1, ?2, ?3, ?4, m, m FROM (SELECT coalesce(max(id), 0) AS m FROM documents) "
         "RETURNING id",
@@ -216,7 +217,8 @@ enum sc_err sc_watch_add(struct sc_library *lib, const struct sc_principal *owne
 static enum sc_err owned(struct sc_library *lib, const struct sc_principal *owner, int64_t id,
                          struct sc_diag *diag)
 {
-    struct sc_stmt *st = sc_store_prepare(lib->db, "SELECT 1 FROM watches WHERE id = ?1 AND (?2 = 0 OR user_id = ?2)", diag);
+    struct sc_stmt *st = sc_store_prepare(
+        lib->db, "SELECT 1 FROM watches WHERE id = ?1 AND (?2 = 0 OR user_id = ?2)", diag);
     if (!st)
         return SC_ESTORE;
     sc_stmt_bind_int64(st, 1, id);
@@ -289,11 +291,12 @@ enum sc_err sc_watch_list(struct sc_library *lib, const struct sc_principal *own
         sc_buf_adds(out, json ? "[]" : "");
         return SC_OK; /* a read-only library without the tables has none */
     }
-    struct sc_stmt *st = sc_store_prepare(lib->db,
-                                        "SELECT " LIST_COLS " FROM watches w LEFT JOIN users u ON "
-                                        "u.id = w.user_id WHERE (?1 = 0 OR w.user_id = ?1) "
-                                        "ORDER BY w.id",
-                                        diag);
+    struct sc_stmt *st =
+        sc_store_prepare(lib->db,
+                         "SELECT " LIST_COLS " FROM watches w LEFT JOIN users u ON "
+                         "u.id = w.user_id WHERE (?1 = 0 OR w.user_id = ?1) "
+                         "ORDER BY w.id",
+                         diag);
     if (!st)
         return SC_ESTORE;
     sc_stmt_bind_int64(st, 1, owner ? (owner->user_id ? owner->user_id : -1) : 0);
@@ -337,7 +340,8 @@ enum sc_err sc_watch_hits(struct sc_library *lib, const struct sc_principal *own
         return e;
     if (limit > MAX_HITS_PAGE)
         limit = MAX_HITS_PAGE;
-    struct sc_stmt *ws = sc_store_prepare(lib->db,
+    struct sc_stmt *ws = sc_store_prepare(
+        lib->db,
         "SELECT " LIST_COLS " FROM watches w LEFT JOIN users u ON u.id = w.user_id WHERE w.id = ?",
         diag);
     if (!ws)
@@ -398,7 +402,8 @@ enum sc_err sc_watch_hits(struct sc_library *lib, const struct sc_principal *own
     if (e == SC_OK && sc_jw_finish(&w) != SC_OK)
         e = sc_diag_set(diag, SC_ENOMEM, "out of memory");
     if (e == SC_OK && mark_seen) {
-        struct sc_stmt *u = sc_store_prepare(lib->db,
+        struct sc_stmt *u = sc_store_prepare(
+            lib->db,
             "UPDATE watches SET seen_doc = max(seen_doc, (SELECT coalesce(max(last_doc), 0) FROM "
             "watch_hits WHERE watch_id = ?1)) WHERE id = ?1",
             diag);
@@ -480,7 +485,8 @@ enum sc_err sc_watch_feed_atom(struct sc_library *lib, const char *token, const 
     char h[65];
     sc_sha256_hex(token, FEED_TOKEN_LEN, h);
     /* a feed stops with its owner's account */
-    struct sc_stmt *st = sc_store_prepare(lib->db,
+    struct sc_stmt *st = sc_store_prepare(
+        lib->db,
         "SELECT w.id, w.name, w.query, w.created, w.last_hit FROM watches w LEFT JOIN users u ON "
         "u.id = w.user_id WHERE w.feed_hash = ?1 AND (w.user_id IS NULL OR u.disabled = 0)",
         diag);

@@ -17,11 +17,10 @@ extern const struct sc_store_part sc_watch_part;
 enum sc_err sc_watch_schema(struct sc_library *lib, struct sc_diag *diag);
 
 /* The index added documents (called by lib/search/index.c after each
- * catch-up, with its write lock held, through the hook library.c sets): match them now. background: the
- * catch-ups an import makes as it goes, which match at most every
- * SC_WATCH_BG_INTERVAL_MS (a run's fixed cost — every query looked up in
- * the new segments, one transaction — is paid a few times per import, not
- * at every build); the catch-up that ends an import, or opens a library,
+ * catch-up, with its write lock held, through the hook library.c sets): match them now. background:
+ * the catch-ups an import makes as it goes, which match at most every SC_WATCH_BG_INTERVAL_MS (a
+ * run's fixed cost — every query looked up in the new segments, one transaction — is paid a few
+ * times per import, not at every build); the catch-up that ends an import, or opens a library,
  * always matches. Errors are kept for sc_watch_stats; the mark stays, so
  * the next catch-up tries again. */
 #define SC_WATCH_BG_INTERVAL_MS 3000.0

@@ -341,11 +341,10 @@ static void round_trip(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(writer_inline), cmocka_unit_test(writer_lines),
-        cmocka_unit_test(writer_rows),
-        cmocka_unit_test(writer_misuse), cmocka_unit_test(writer_buffer_limit),
-        cmocka_unit_test(reader_values), cmocka_unit_test(reader_errors),
-        cmocka_unit_test(round_trip),
+        cmocka_unit_test(writer_inline),       cmocka_unit_test(writer_lines),
+        cmocka_unit_test(writer_rows),         cmocka_unit_test(writer_misuse),
+        cmocka_unit_test(writer_buffer_limit), cmocka_unit_test(reader_values),
+        cmocka_unit_test(reader_errors),       cmocka_unit_test(round_trip),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

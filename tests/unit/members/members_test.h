@@ -84,8 +84,7 @@ static inline long long q_int(struct sc_library *lib, const char *sql)
 {
     struct sc_stmt *st = NULL;
     long long v = -1;
-    if (sc_stmt_prepare(lib->db, sql, &st) == SC_STORE_OK &&
-        sc_stmt_step(st) == SC_STORE_ROW)
+    if (sc_stmt_prepare(lib->db, sql, &st) == SC_STORE_OK && sc_stmt_step(st) == SC_STORE_ROW)
         v = sc_stmt_column_int64(st, 0);
     sc_stmt_finalize(st);
     return v;

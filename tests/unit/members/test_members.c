@@ -22,8 +22,9 @@ static int has_audit(struct sc_library *lib, const char *action, const char *det
     struct sc_stmt *st = NULL;
     int n = 0;
     if (sc_stmt_prepare(lib->db,
-                           "SELECT count(*) FROM audit_log WHERE action = ?1 AND "
-                           "coalesce(detail, '') LIKE ?2", &st) == SC_STORE_OK) {
+                        "SELECT count(*) FROM audit_log WHERE action = ?1 AND "
+                        "coalesce(detail, '') LIKE ?2",
+                        &st) == SC_STORE_OK) {
         sc_stmt_bind_text(st, 1, action, -1);
         sc_stmt_bind_text(st, 2, detail_like ? detail_like : "%", -1);
         if (sc_stmt_step(st) == SC_STORE_ROW)
@@ -91,9 +92,8 @@ static void password_hashing(void **state)
     add_user(t->lib, "amy", SC_TIER_FREE, 0, 0);
     add_user(t->lib, "bea", SC_TIER_FREE, 0, 0);
     struct sc_stmt *st = NULL;
-    assert_int_equal(
-        sc_stmt_prepare(t->lib->db, "SELECT pwhash FROM users ORDER BY id", &st),
-        SC_STORE_OK);
+    assert_int_equal(sc_stmt_prepare(t->lib->db, "SELECT pwhash FROM users ORDER BY id", &st),
+                     SC_STORE_OK);
     assert_int_equal(sc_stmt_step(st), SC_STORE_ROW);
     char h1[128];
     snprintf(h1, sizeof h1, "%s", sc_stmt_column_text(st, 0));

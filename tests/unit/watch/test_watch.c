@@ -20,8 +20,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "store/handle.h"
 #include "members/members_int.h"
+#include "store/handle.h"
 #include "sucai/sucai.h"
 
 struct t {
