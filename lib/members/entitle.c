@@ -80,8 +80,9 @@ int sc_quota_daily(const struct sc_library *lib, const struct sc_principal *p)
     struct sc_stmt *st = NULL;
     /* a library without the members tables yet simply has the defaults */
     if (sc_stmt_prepare(lib->db,
-                           "SELECT CAST(value AS INTEGER) FROM member_settings "
-                           "WHERE key = ?1", &st) == SC_STORE_OK) {
+                        "SELECT CAST(value AS INTEGER) FROM member_settings "
+                        "WHERE key = ?1",
+                        &st) == SC_STORE_OK) {
         sc_stmt_bind_text(st, 1, key, -1);
         if (sc_stmt_step(st) == SC_STORE_ROW) {
             int64_t v = sc_stmt_column_int64(st, 0);
@@ -185,10 +186,9 @@ void sc_principal_from_row(struct sc_principal *p, int64_t id, const char *name,
 
 void sc_principal_from_stmt(struct sc_principal *p, struct sc_stmt *st, int col0, time_t now)
 {
-    sc_principal_from_row(
-        p, sc_stmt_column_int64(st, col0), sc_stmt_column_text(st, col0 + 1),
-        sc_stmt_column_text(st, col0 + 2), sc_stmt_column_int64(st, col0 + 3),
-        sc_stmt_column_int(st, col0 + 4), now);
+    sc_principal_from_row(p, sc_stmt_column_int64(st, col0), sc_stmt_column_text(st, col0 + 1),
+                          sc_stmt_column_text(st, col0 + 2), sc_stmt_column_int64(st, col0 + 3),
+                          sc_stmt_column_int(st, col0 + 4), now);
 }
 
 static void json_limit(struct sc_buf *b, int n)
