@@ -30,7 +30,12 @@ struct sc_blob {
     void *h;
 };
 
-static const struct sc_store_driver *const drivers[] = { &sc_store_sqlite };
+static const struct sc_store_driver *const drivers[] = {
+#ifdef SC_HAVE_PG
+    &sc_store_pg,
+#endif
+    &sc_store_sqlite,
+};
 
 static const struct sc_store_driver *driver_for(const char *location)
 {
@@ -102,10 +107,13 @@ int sc_store_has_table(struct sc_store *st, const char *name)
     return st->drv->has_table(st->conn, name);
 }
 
+/* A transaction that fails for lack of space (a COMMIT that cannot grow
+ * the WAL) says so as a statement does. */
 static enum sc_err tx_result(struct sc_store *st, int rc, struct sc_diag *diag)
 {
+    st->oom = 0;
     if (rc != SC_STORE_OK)
-        return sc_diag_set(diag, SC_ESTORE, "%s: %s", st->path, st->drv->errmsg(st->conn));
+        return sc_store_fail(st, diag);
     return SC_OK;
 }
 

@@ -100,7 +100,8 @@ enum sc_err sc_store_exec(struct sc_store *st, const char *sql, struct sc_diag *
 int sc_store_has_table(struct sc_store *st, const char *name);
 
 /* Transactions. A write transaction takes the write lock at once (SQLite's
- * BEGIN IMMEDIATE); savepoints nest inside one. Messages as sc_store_exec. */
+ * BEGIN IMMEDIATE); savepoints nest inside one. Messages as sc_store_fail
+ * (a COMMIT on a full disk says "disk full"). */
 enum sc_err sc_store_begin(struct sc_store *st, int write, struct sc_diag *diag);
 enum sc_err sc_store_commit(struct sc_store *st, struct sc_diag *diag);
 void sc_store_rollback(struct sc_store *st);
