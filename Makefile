@@ -5,6 +5,12 @@
 
 CC      ?= cc
 PKGS    := sqlite3 libzip expat uchardet libmicrohttpd libsodium libzstd libcrypto
+# PostgreSQL's client library, where installed: the store's second driver
+# (lib/store/pg.c, a library given as postgresql://…); NO_PG=1 leaves it out
+ifeq ($(NO_PG)$(shell pkg-config --exists libpq && echo y),y)
+PKGS    += libpq
+PG_DEF  := -DSC_HAVE_PG
+endif
 SANITIZE ?=
 ifeq ($(SANITIZE),)
 BUILD   ?= build
@@ -16,7 +22,7 @@ endif
 
 WARN    := -Wall -Wextra -Werror -Wformat=2 -Wstrict-prototypes -Wold-style-definition \
            -Wvla -Wwrite-strings -Wpointer-arith -Wshadow
-CFLAGS  += -std=c17 -D_GNU_SOURCE -g $(OPT) $(WARN) -Iinclude -Ilib \
+CFLAGS  += -std=c17 -D_GNU_SOURCE $(PG_DEF) -g $(OPT) $(WARN) -Iinclude -Ilib \
            $(shell pkg-config --cflags $(PKGS))
 LDLIBS  += $(shell pkg-config --libs $(PKGS)) -lz -lm -lpthread
 LDFLAGS += $(if $(SANITIZE),-fsanitize=$(SANITIZE))

@@ -66,5 +66,8 @@ struct sc_store_driver {
 };
 
 extern const struct sc_store_driver sc_store_sqlite;
+#ifdef SC_HAVE_PG
+extern const struct sc_store_driver sc_store_pg; /* pg.c, where libpq is installed */
+#endif
 
 #endif
