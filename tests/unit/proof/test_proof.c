@@ -76,7 +76,8 @@ static void test_numbering(void **state)
     hit("一、甲\n（一）子\n（二）丑\n（二）寅\n", SC_PK_NUMBERING_DUP, "（二）寅", NULL);
     hit("一、关于甲\n（一）子\n一、关于乙\n", SC_PK_NUMBERING_DUP, "一、关于乙", "二、");
     /* the renumbering is offered when the list goes on from the next number or ends */
-    hit("（一）子\n（二）丑\n（二）寅\n（四）卯\n一、乙\n", SC_PK_NUMBERING_DUP, "（二）寅", "（三）");
+    hit("（一）子\n（二）丑\n（二）寅\n（四）卯\n一、乙\n", SC_PK_NUMBERING_DUP, "（二）寅",
+        "（三）");
     hit("1.甲\n2.乙\n2.丙\n", SC_PK_NUMBERING_DUP, "2.丙", "3.");
     {
         static const char t[] = "（一）子\n（二）丑\n（二）寅\n（三）卯\n";
@@ -158,7 +159,8 @@ static void test_punct(void **state)
     /* parentheses around Western text or in a formula */
     none("印发《行动计划(2024—2028年)》，见附件(更新时间戳: 1767964862393)。\n", SC_PK_PUNCT_WIDTH);
     none("退费金额=(日热费金额×退费比例)×天数，国内生产总值(GDP)。\n", SC_PK_PUNCT_WIDTH);
-    hit("对个人销售已购买2年以上(含2年)住房免征增值税。\n", SC_PK_PUNCT_WIDTH, "(含2年)", "（含2年）");
+    hit("对个人销售已购买2年以上(含2年)住房免征增值税。\n", SC_PK_PUNCT_WIDTH, "(含2年)",
+        "（含2年）");
     /* a habit: three half-width commas in a document that mostly writes
      * full-width ones are three findings; in more than one use of twenty,
      * one note */
@@ -168,7 +170,8 @@ static void test_punct(void **state)
             "一，二，三，四，五，六，七，八，九，十，百，千，万，亿，兆，京，垓，秭，穰，沟，涧，正，"
             "载，极，甲，乙，丙，丁，戊，己，庚，辛，壬，癸，子，丑，寅，卯，辰，巳，午，未，申，酉。\n";
         assert_int_equal(count_kind(slips, SC_PK_PUNCT_WIDTH), 3);
-        assert_int_equal(count_kind("甲,乙。丙,丁。戊,己。庚，辛，壬，癸。\n", SC_PK_PUNCT_WIDTH), 1);
+        assert_int_equal(count_kind("甲,乙。丙,丁。戊,己。庚，辛，壬，癸。\n", SC_PK_PUNCT_WIDTH),
+                         1);
     }
     hit("新版《快递服务国家标准今起实施。\n", SC_PK_BRACKET_UNBALANCED, "《", NULL);
     hit("党委（党组副书记兼任。\n", SC_PK_BRACKET_UNBALANCED, "（", NULL);
