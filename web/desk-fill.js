@@ -104,7 +104,8 @@
         el('div', { id: 'fl-status', class: 'status', 'aria-live': 'polite' }),
         el('div', { id: 'fl-result' }));
       desk.onDraft(() => {
-        if (result && !p.querySelector('#fl-stale') && filledFrom !== desk.draft()) render();
+        /* the stale note comes and goes with the draft */
+        if (result && !p.querySelector('#fl-stale') !== (filledFrom === desk.draft())) render();
       });
     },
   });

@@ -160,7 +160,8 @@
               el('button', { type: 'button', class: 'btn', id: 'mk-use', text: '用作稿件', onclick: () => { desk.setDraft($('mk-restored').value, '还原稿'); desk.toast('已放入稿件'); } }),
               el('button', { type: 'button', class: 'btn', text: '下载', onclick: () => desk.download($('mk-restored').value, '还原稿.txt') })))));
       desk.onDraft(() => {
-        if (result && !p.querySelector('#mk-stale') && maskedFrom !== desk.draft()) render();
+        /* the stale note comes and goes with the draft */
+        if (result && !p.querySelector('#mk-stale') !== (maskedFrom === desk.draft())) render();
       });
     },
   });

@@ -161,7 +161,8 @@
         el('div', { id: 'pf-status', class: 'status', 'aria-live': 'polite' }),
         el('div', { id: 'pf-result' }));
       desk.onDraft(() => {
-        if (result && !p.querySelector('#pf-stale') && checkedText !== desk.draft()) render();
+        /* the stale note comes and goes with the draft */
+        if (result && !p.querySelector('#pf-stale') !== (checkedText === desk.draft())) render();
       });
     },
   });
