@@ -122,12 +122,7 @@
       el('p', { class: 'ck-excerpt', text: excerpt.length > 120 ? excerpt.slice(0, 120) + '…' : excerpt }));
     card.addEventListener('click', (ev) => {
       if (ev.target.closest('a')) return;
-      const m = panel.querySelector('mark[data-span="' + i + '"]');
-      if (m) {
-        m.scrollIntoView({ block: 'center', behavior: 'smooth' });
-        m.classList.add('flash');
-        setTimeout(() => m.classList.remove('flash'), 1200);
-      }
+      desk.flash(panel.querySelector('mark[data-span="' + i + '"]'));
     });
     const list = el('ol', { class: 'ck-srcs' });
     for (const src of s.sources) list.append(sourceItem(src));

@@ -87,8 +87,7 @@
     }
     li.addEventListener('click', (ev) => {
       if (ev.target.closest('button')) return;
-      const m = panel.querySelector('mark[data-f="' + i + '"]');
-      if (m) { m.scrollIntoView({ block: 'center', behavior: 'smooth' }); m.classList.add('flash'); setTimeout(() => m.classList.remove('flash'), 1200); }
+      desk.flash(panel.querySelector('mark[data-f="' + i + '"]'));
     });
     return li;
   }

@@ -13,7 +13,8 @@
  * with desk.api() or desk.post() (which add the CSRF token of a logged-in
  * session) and count offsets in code points with desk.cps(). Shared
  * helpers: desk.markedText() (the draft with stretches marked),
- * desk.splice() (replace code-point ranges), desk.download(),
+ * desk.splice() (replace code-point ranges), desk.flash() (show a mark),
+ * desk.download(),
  * desk.busy() (one run at a time, errors to a status line). */
 (function () {
   'use strict';
@@ -207,6 +208,14 @@
     return box;
   }
 
+  /* Scroll a marked stretch into view and outline it for a moment. */
+  function flash(m) {
+    if (!m) return;
+    m.scrollIntoView({ block: 'center', behavior: 'smooth' });
+    m.classList.add('flash');
+    setTimeout(() => m.classList.remove('flash'), 1200);
+  }
+
   /* text with the code-point ranges of edits [{start, end, text}] replaced
    * (edits that overlap an earlier one are left out); answers the new text. */
   function splice(text, edits) {
@@ -267,7 +276,7 @@
 
   const desk = {
     el, clear, toast, api, explain, draft, setDraft, cps, openLogin,
-    post, download, busy, markedText, splice,
+    post, download, busy, markedText, splice, flash,
     me: () => state.me,
     name: () => state.name,
     onDraft: (fn) => listeners.push(fn),

@@ -331,6 +331,17 @@ await step('phone layout', async () => {
   await phone.waitForSelector('#tabs .tab');
   ok('the 写作台 fits a phone screen', await phone.evaluate(() => document.documentElement.scrollWidth <= innerWidth + 1));
   await shot(phone, '06-phone');
+  for (const tab of ['proof', 'mask', 'fill']) {
+    await phone.click('#tab-' + tab);
+    ok('the ' + tab + ' tab fits a phone screen', await phone.evaluate(() => document.documentElement.scrollWidth <= innerWidth + 1));
+  }
+  await phone.fill('#draft', PROOF);
+  await phone.click('#tab-proof');
+  await phone.click('#pf-go');
+  await phone.waitForSelector('#pf-cards');
+  ok('校对 findings fit a phone screen', await phone.evaluate(() => document.documentElement.scrollWidth <= innerWidth + 1));
+  await phone.locator('#pf-cards').scrollIntoViewIfNeeded();
+  await shot(phone, '12-phone-proof');
   await phone.close();
 });
 
