@@ -170,6 +170,19 @@
       r.spans.forEach((s, i) => { if (s.common) cl.append(spanCard(r, s, i)); });
       out.append(el('h2', { text: '常用表述（' + common.length + ' 处，不计入重复率）' }), cl);
     }
+    /* the paid rule: without membership the check counts free text only, and
+     * names the documents whose paid part holds something of the draft */
+    const pp = r.paid_parts;
+    if (r.paid_only && r.paid_only.length) {
+      const pl = el('ul', { class: 'ck-paid-only', id: 'ck-paid-only' });
+      for (const d of r.paid_only)
+        pl.append(el('li', null, el('a', { href: '/#/doc/' + d.id, target: '_blank', rel: 'noopener', text: d.title }),
+          el('span', { class: 'tag paid', text: '会员内容' })));
+      out.append(el('h2', { text: '会员内容中另有相同表述（' + r.paid_only.length + ' 篇）' }),
+        el('p', { class: 'muted small', text: '以下文档的付费部分与稿件有相同表述；开通会员后查重会计入付费内容并给出原文。' }), pl);
+    } else if (pp && pp.searched === false) {
+      out.append(el('p', { class: 'muted small', id: 'ck-paid-note', text: '今天的付费内容比对次数已用完，本次只比对了公开内容。' }));
+    }
   }
 
   desk.register({

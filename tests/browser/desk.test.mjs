@@ -164,6 +164,23 @@ await step('an upload becomes the draft', async () => {
   ok('the result says it is stale', await page.locator('#ck-stale').isVisible());
 });
 
+await step('查重 and the paid part (anonymous)', async () => {
+  /* a draft that copies a paid sentence of the library: for a caller who may
+   * not read it, no span, no source text; the document is named apart */
+  const paidCopy = '推动农村电商发展，打造直播带货示范点，这是付费内容里的独家表述：乡村数字赋能三年行动。';
+  await page.fill('#draft', 'XX镇2025年工作计划\n\n一、重点任务\n' + paidCopy + '\n' + COPY + '。\n');
+  await runCheck();
+  await page.waitForSelector('#ck-paid-only li');
+  const named = await page.locator('#ck-paid-only li').allTextContents();
+  ok('the document whose paid part holds the draft is named', named.some((t) => t.includes('XX镇2024年工作计划')), named.join('|'));
+  const marks = await page.locator('#ck-draft mark.ck-copy').allTextContents();
+  ok('the paid sentence is no copied span', !marks.some((m) => m.includes('乡村数字赋能')), marks.join('|'));
+  ok('while the free one still is', marks.some((m) => m.includes(COPY)), marks.join('|'));
+  const quotes = await page.locator('#ck-spans .ck-quote').allTextContents();
+  ok('no source text from the paid part', !quotes.some((q) => q.includes('独家表述')), quotes.join('|'));
+  await shot(page, '06-check-paid');
+});
+
 /* ---- the writer's tools: 校对, 脱敏, 套用 (anonymous: open to all) ---- */
 const PAID = ['乡村数字赋能三年行动', '独家表述']; /* the paid part of a library document */
 const toolAnswers = [];
