@@ -43,9 +43,7 @@
     const t0 = performance.now();
     try {
       const body = Object.assign({ text }, options(), compare ? { other } : {});
-      const r = await desk.api(compare ? '/api/v1/check/compare' : '/api/v1/check', {
-        method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body),
-      });
+      const r = await desk.post(compare ? '/api/v1/check/compare' : '/api/v1/check', body);
       result = r;
       result.compare = compare;
       checkedText = text;
@@ -69,14 +67,8 @@
     status.textContent = '正在生成报告…';
     try {
       const body = Object.assign({ text, format: 'docx', title: desk.name() || '稿件' }, options());
-      const res = await desk.api('/api/v1/check', {
-        method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body), raw: true,
-      });
-      const blob = await res.blob();
-      const a = el('a', { href: URL.createObjectURL(blob), download: '查重报告.docx' });
-      document.body.append(a);
-      a.click();
-      setTimeout(() => { URL.revokeObjectURL(a.href); a.remove(); }, 1000);
+      const res = await desk.post('/api/v1/check', body, true);
+      desk.download(await res.blob(), '查重报告.docx');
       status.textContent = '报告已下载';
     } catch (e) {
       status.textContent = desk.explain(e);
@@ -85,37 +77,11 @@
 
   /* the draft with the spans marked; paragraphs keep their line breaks */
   function draftView(r) {
-    const chars = desk.cps(r.text || '');
-    const box = el('div', { class: 'ck-draft', id: 'ck-draft' });
-    let p = el('p', { class: 'ck-para' });
-    let at = 0;
-    const flushTo = (end, node) => {
-      while (at < end) {
-        const nl = chars.indexOf('\n', at);
-        const stop = nl < 0 || nl >= end ? end : nl;
-        if (stop > at) (node || p).append(chars.slice(at, stop).join(''));
-        at = stop;
-        if (at < end && chars[at] === '\n') {
-          box.append(p);
-          p = el('p', { class: 'ck-para' });
-          if (node) { /* a span across a line break goes on in the next paragraph */
-            const cont = node.cloneNode(false);
-            p.append(cont);
-            node = cont;
-          }
-          at++;
-        }
-      }
-    };
-    r.spans.forEach((s, i) => {
-      flushTo(s.start);
-      const m = el('mark', { class: s.common ? 'ck-common' : 'ck-copy', dataset: { span: String(i) },
-        title: s.common ? '常用表述（' + num(s.docs) + ' 篇文档中有）' : '重复：' + (s.sources[0] ? s.sources[0].title : '') });
-      p.append(m);
-      flushTo(s.end, m);
-    });
-    flushTo(chars.length);
-    box.append(p);
+    const box = desk.markedText(r.text, r.spans, (s, i) => el('mark', {
+      class: s.common ? 'ck-common' : 'ck-copy', dataset: { span: String(i) },
+      title: s.common ? '常用表述（' + num(s.docs) + ' 篇文档中有）' : '重复：' + (s.sources[0] ? s.sources[0].title : ''),
+    }), 'ck-draft');
+    box.id = 'ck-draft';
     box.addEventListener('click', (ev) => {
       const m = ev.target.closest('mark[data-span]');
       if (!m) return;
@@ -156,12 +122,7 @@
       el('p', { class: 'ck-excerpt', text: excerpt.length > 120 ? excerpt.slice(0, 120) + '…' : excerpt }));
     card.addEventListener('click', (ev) => {
       if (ev.target.closest('a')) return;
-      const m = panel.querySelector('mark[data-span="' + i + '"]');
-      if (m) {
-        m.scrollIntoView({ block: 'center', behavior: 'smooth' });
-        m.classList.add('flash');
-        setTimeout(() => m.classList.remove('flash'), 1200);
-      }
+      desk.flash(panel.querySelector('mark[data-span="' + i + '"]'));
     });
     const list = el('ol', { class: 'ck-srcs' });
     for (const src of s.sources) list.append(sourceItem(src));
