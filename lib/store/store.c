@@ -15,7 +15,8 @@
 struct sc_store {
     const struct sc_store_driver *drv;
     void *conn;
-    char *path;
+    char *location; /* as given: what another connection opens */
+    char *path;     /* as messages name it: a URL without its password */
     int flags;
     int oom; /* the last failure was the store layer's own allocation */
 };
@@ -45,27 +46,47 @@ static const struct sc_store_driver *driver_for(const char *location)
     return &sc_store_sqlite;
 }
 
+/* The location as messages name it: a URL's password ("//user:secret@")
+ * left out; a path as it is. */
+static char *shown(const char *location)
+{
+    const char *scheme = strstr(location, "://");
+    const char *at = scheme ? strchr(scheme + 3, '@') : NULL;
+    const char *colon = at ? memchr(scheme + 3, ':', (size_t)(at - (scheme + 3))) : NULL;
+    if (!colon)
+        return sc_strdup(location);
+    struct sc_buf b = SC_BUF_INIT;
+    sc_buf_add(&b, location, (size_t)(colon - location));
+    sc_buf_adds(&b, at);
+    return sc_buf_take(&b, NULL);
+}
+
 /* again: the message of a second connection ("<path>: <reason>") */
 static enum sc_err connect(const struct sc_store_driver *drv, const char *location, int flags,
                            int busy_ms, int again, struct sc_store **out, struct sc_diag *diag)
 {
     *out = NULL;
     struct sc_store *st = sc_calloc(1, sizeof *st);
-    char *path = sc_strdup(location);
-    if (!st || !path) {
+    char *loc = sc_strdup(location);
+    char *path = shown(location);
+    if (!st || !loc || !path) {
         free(st);
+        free(loc);
+        const char *p = path ? path : "the store";
+        enum sc_err e =
+            again ? sc_diag_set(diag, SC_ESTORE, "%s: %s", p, "cannot open")
+                  : sc_diag_set(diag, SC_ESTORE, "cannot open %s: %s", p, "out of memory");
         free(path);
-        return again
-                   ? sc_diag_set(diag, SC_ESTORE, "%s: %s", location, "cannot open")
-                   : sc_diag_set(diag, SC_ESTORE, "cannot open %s: %s", location, "out of memory");
+        return e;
     }
     st->drv = drv;
+    st->location = loc;
     st->path = path;
     st->flags = flags;
     if (drv->open(location, flags, busy_ms, &st->conn) != SC_STORE_OK) {
-        enum sc_err e = again ? sc_diag_set(diag, SC_ESTORE, "%s: %s", location,
+        enum sc_err e = again ? sc_diag_set(diag, SC_ESTORE, "%s: %s", path,
                                             st->conn ? drv->errmsg(st->conn) : "cannot open")
-                              : sc_diag_set(diag, SC_ESTORE, "cannot open %s: %s", location,
+                              : sc_diag_set(diag, SC_ESTORE, "cannot open %s: %s", path,
                                             st->conn ? drv->errmsg(st->conn) : "out of memory");
         sc_store_close(st);
         return e;
@@ -80,6 +101,7 @@ void sc_store_close(struct sc_store *st)
         return;
     if (st->conn)
         st->drv->close(st->conn);
+    free(st->location);
     free(st->path);
     free(st);
 }
@@ -481,7 +503,7 @@ enum sc_err sc_store_open(const char *location, int flags, int busy_ms,
         if (!s)
             e = SC_ESTORE;
         else if (sc_stmt_step(s) != SC_STORE_ROW)
-            e = sc_diag_set(diag, SC_ESTORE, "%s is not a sucai library", location);
+            e = sc_diag_set(diag, SC_ESTORE, "%s is not a sucai library", st->path);
         sc_stmt_finalize(s);
     }
     if (e != SC_OK) {
@@ -495,5 +517,5 @@ enum sc_err sc_store_open(const char *location, int flags, int busy_ms,
 enum sc_err sc_store_reopen(const struct sc_store *st, int flags, int busy_ms,
                             struct sc_store **out, struct sc_diag *diag)
 {
-    return connect(st->drv, st->path, flags, busy_ms, 1, out, diag);
+    return connect(st->drv, st->location, flags, busy_ms, 1, out, diag);
 }

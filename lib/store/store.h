@@ -89,7 +89,7 @@ enum sc_err sc_store_open(const char *location, int flags, int busy_ms,
 enum sc_err sc_store_reopen(const struct sc_store *st, int flags, int busy_ms,
                             struct sc_store **out, struct sc_diag *diag);
 void sc_store_close(struct sc_store *st);
-/* The location as given (messages name it). */
+/* The location as messages name it: as given, a URL without its password. */
 const char *sc_store_path(const struct sc_store *st);
 int sc_store_readonly(const struct sc_store *st);
 

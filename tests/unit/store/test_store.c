@@ -100,6 +100,12 @@ static void versions(void **state)
     assert_non_null(strstr(d.msg, "cannot open "));
     assert_non_null(strstr(d.msg, f->path));
     assert_int_equal(migrations, 0);
+    /* a URL's password is not repeated in messages */
+    memset(&d, 0, sizeof d);
+    assert_null(open_v("postgresql://amy:s3cret@/nodb?host=/nonexistent", 0, 1, &d));
+    assert_int_equal(d.err, SC_ESTORE);
+    assert_null(strstr(d.msg, "s3cret"));
+    assert_non_null(strstr(d.msg, "cannot open postgresql://amy@/nodb?host=/nonexistent"));
 
     struct sc_store *st = open_v(f->path, SC_STORE_CREATE, 1, NULL);
     assert_non_null(st);
