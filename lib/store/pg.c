@@ -132,7 +132,7 @@ static const struct {
  * $N and *nparams the highest. */
 static void rewrite_one(struct sc_buf *b, const char *s, size_t n, int *nparams)
 {
-    int ignore = 0, replace = 0, create = 0, has_pk = 0, norowid = 0, next = 0;
+    int ignore = 0, replace = 0, create = 0, has_pk = 0, norowid = 0, next = 0, values = 0;
     char table[64] = "", firstcol[64] = "";
     size_t i = 0;
     for (;;) { /* blanks and comments before the statement */
@@ -197,7 +197,14 @@ static void rewrite_one(struct sc_buf *b, const char *s, size_t n, int *nparams)
                 next = v;
             if (v > *nparams)
                 *nparams = v;
-            sc_buf_addf(b, "$%d", v);
+            if (values == 1 && !strcmp(firstcol, "id")) {
+                /* NULL into SQLite's INTEGER PRIMARY KEY makes an id */
+                sc_buf_addf(b, "coalesce($%d, nextval(pg_get_serial_sequence('%s', 'id')))", v,
+                            table);
+                values = 2;
+            } else {
+                sc_buf_addf(b, "$%d", v);
+            }
             i = j - 1;
             continue;
         }
@@ -211,6 +218,8 @@ static void rewrite_one(struct sc_buf *b, const char *s, size_t n, int *nparams)
             i = j;
             continue;
         }
+        if (replace && !values && word_at(s, i, "VALUES", start))
+            values = 1;
         if (create && word_at(s, i, "PRIMARY KEY", start))
             has_pk = 1;
         if (create && word_at(s, i, "WITHOUT ROWID", start))

@@ -172,6 +172,33 @@ static void statements(void **state)
     assert_int_equal(sc_stmt_step(big), SC_STORE_ROW);
     int64_t src = sc_stmt_column_int64(big, 0);
     sc_stmt_finalize(big);
+    /* the import's statement: NULL for a new document's id makes one, an id
+     * replaces that document */
+    static const char doc_sql[] = "INSERT OR REPLACE INTO documents(id, source_id, part, title, "
+                                  "text, chars, norm_sha256, simhash) "
+                                  "VALUES(?, ?, 1, ?, 'x', 1, 'h', 0)";
+    struct sc_stmt *doc = sc_store_prepare(st, doc_sql, &d);
+    assert_non_null(doc);
+    for (int k = 0; k < 2; k++) {
+        sc_stmt_reset(doc);
+        sc_stmt_bind_null(doc, 1);
+        sc_stmt_bind_int64(doc, 2, src);
+        sc_stmt_bind_text(doc, 3, k ? "second" : "first", -1);
+        assert_int_equal(sc_stmt_step(doc), SC_STORE_DONE);
+        assert_int_equal(sc_store_last_id(st), k + 1);
+    }
+    sc_stmt_reset(doc);
+    sc_stmt_bind_int64(doc, 1, 1);
+    sc_stmt_bind_int64(doc, 2, src);
+    sc_stmt_bind_text(doc, 3, "first, again", -1);
+    assert_int_equal(sc_stmt_step(doc), SC_STORE_DONE);
+    sc_stmt_finalize(doc);
+    assert_int_equal(sc_store_int(st, "SELECT count(*) FROM documents"), 2);
+    struct sc_stmt *title = sc_store_prepare(st, "SELECT title FROM documents WHERE id = 1", NULL);
+    assert_int_equal(sc_stmt_step(title), SC_STORE_ROW);
+    assert_string_equal(sc_stmt_column_text(title, 0), "first, again");
+    sc_stmt_finalize(title);
+
     assert_int_equal(sc_blob_open(st, "sources", "bytes", src, &b), SC_STORE_OK);
     assert_int_equal(sc_blob_bytes(b), 10);
     char buf[8] = { 0 };
