@@ -55,6 +55,10 @@ enum sc_err cli_read_draft(const char *path, size_t max, struct sc_buf *out, str
 /* Write b to stdout (with a final newline if missing). */
 void cli_print_buf(const struct sc_buf *b);
 
+/* Append {"error": msg} and a line break: a failed line of a --batch --json
+ * answer. */
+void cli_json_error(struct sc_buf *b, const char *msg);
+
 /* compile and export share the writing half (cmd_compile.c): the format
  * from --format or the output's extension, an atomic write or stdout. */
 struct compile_job {

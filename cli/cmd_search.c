@@ -148,9 +148,7 @@ static int batch(struct cli *cli, struct sc_library *lib, struct search_cli *sc)
         if (e != SC_OK) {
             sc_buf_reset(&out);
             if (sc->json) {
-                sc_buf_adds(&out, "{\"error\": ");
-                sc_json_strz(&out, d.msg[0] ? d.msg : sc_strerror(e));
-                sc_buf_adds(&out, "}\n");
+                cli_json_error(&out, d.msg[0] ? d.msg : sc_strerror(e));
             } else {
                 sc_buf_addf(&out, "error: %s\n", d.msg[0] ? d.msg : sc_strerror(e));
             }

@@ -119,13 +119,11 @@ void resp_json(struct sc_resp *r)
     r->type = "application/json; charset=utf-8";
 }
 
-void resp_error(struct sc_resp *r, int status, const char *code, const char *fmt, ...)
+static void error_body(struct sc_resp *r, int status, const char *code, size_t pos, const char *fmt,
+                       va_list ap)
 {
     struct sc_buf msg = SC_BUF_INIT;
-    va_list ap;
-    va_start(ap, fmt);
     sc_buf_vaddf(&msg, fmt, ap);
-    va_end(ap);
     sc_buf_reset(&r->body);
     for (size_t i = 0; i < r->nhdr; i++)
         free(r->hdr[i].value);
@@ -135,12 +133,38 @@ void resp_error(struct sc_resp *r, int status, const char *code, const char *fmt
     r->status = status;
     r->type = "application/json; charset=utf-8";
     r->cache = NULL;
-    sc_buf_adds(&r->body, "{\"error\": {\"code\": ");
-    sc_json_strz(&r->body, code);
-    sc_buf_adds(&r->body, ", \"message\": ");
-    sc_json_str(&r->body, msg.data, msg.len);
-    sc_buf_adds(&r->body, "}}\n");
+    struct sc_jw w;
+    sc_jw_init(&w, &r->body);
+    sc_jw_obj(&w, SC_JW_INLINE);
+    sc_jw_key(&w, "error");
+    sc_jw_obj(&w, SC_JW_INLINE);
+    sc_jw_kstrz(&w, "code", code);
+    sc_jw_kstr(&w, "message", msg.data, msg.len);
+    if (pos)
+        sc_jw_kint(&w, "position", (int64_t)pos);
+    sc_jw_obj_end(&w);
+    sc_jw_obj_end(&w);
+    sc_buf_addc(&r->body, '\n');
+    if (sc_buf_err(&msg))
+        r->body.failed = 1;
     sc_buf_release(&msg);
+}
+
+void resp_error(struct sc_resp *r, int status, const char *code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    error_body(r, status, code, 0, fmt, ap);
+    va_end(ap);
+}
+
+void resp_error_at(struct sc_resp *r, int status, const char *code, size_t pos, const char *fmt,
+                   ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    error_body(r, status, code, pos, fmt, ap);
+    va_end(ap);
 }
 
 void resp_sc_error(struct sc_resp *r, enum sc_err e, const struct sc_diag *d)
@@ -725,6 +749,7 @@ int sc_serve(const struct sc_serve_opts *opts)
         fprintf(stderr, "sucai serve: %s\n", diag.msg[0] ? diag.msg : sc_strerror(e));
         goto out;
     }
+    /* a constant answer, served from static memory as it stands */
     static const char ok[] = "{\"status\": \"ok\"}\n";
     srv->healthz = server_fixed_response(ok, sizeof ok - 1, "application/json; charset=utf-8",
                                          "no-store", NULL);

@@ -190,6 +190,9 @@ int req_may(struct sc_req *req, enum sc_action a);
 void resp_json(struct sc_resp *r); /* 200, application/json */
 void resp_error(struct sc_resp *r, int status, const char *code, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+/* The same with "position": pos (1-based code point in the query), 0 = none. */
+void resp_error_at(struct sc_resp *r, int status, const char *code, size_t pos, const char *fmt,
+                   ...) __attribute__((format(printf, 5, 6)));
 /* An error for a libsucai failure (SC_ENOTFOUND -> 404 ...). */
 void resp_sc_error(struct sc_resp *r, enum sc_err e, const struct sc_diag *d);
 /* 401 for anonymous callers, 403 for logged-in ones. */

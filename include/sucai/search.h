@@ -113,8 +113,11 @@ enum sc_err sc_search(struct sc_library *lib, const struct sc_search_opts *opts,
 void sc_results_release(struct sc_results *r);
 
 /* The JSON form of results (the contract of `sucai search --json` and
- * GET /api/v1/search). */
+ * GET /api/v1/search): the object appended to b, or its members written
+ * into the object w has open (so that a caller adds its own fields). */
+struct sc_jw;
 void sc_results_json(struct sc_buf *b, const struct sc_results *r, enum sc_search_mode mode);
+void sc_results_json_members(struct sc_jw *w, const struct sc_results *r, enum sc_search_mode mode);
 
 /* Index maintenance. sc_index_sync brings the index up to the store (new
  * documents become searchable); force = 0 may defer small batches for a
