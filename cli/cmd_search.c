@@ -58,9 +58,8 @@ static void snippet_text(struct sc_buf *b, const struct sc_snippet *s, int color
     const char *open = color ? "\033[1;31m" : "【", *close = color ? "\033[0m" : "】";
     size_t len = strlen(s->text), at = 0;
     for (size_t i = 0; i < s->nhighlights; i++) {
-        size_t hs = sc_utf8_offset(s->text, len, (size_t)s->highlights[i][0]);
-        size_t he = sc_utf8_offset(s->text, len, (size_t)s->highlights[i][1]);
-        if (hs < at || he < hs)
+        size_t hs, he;
+        if (sc_snippet_mark(s, i, &hs, &he) != 0 || hs < at || he < hs)
             continue;
         sc_buf_add(b, s->text + at, hs - at);
         sc_buf_adds(b, open);

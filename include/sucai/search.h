@@ -148,6 +148,11 @@ enum sc_err sc_search(struct sc_library *lib, const struct sc_search_opts *opts,
                       struct sc_results *out, struct sc_diag *diag);
 void sc_results_release(struct sc_results *r);
 
+/* Highlight i of snippet s as a byte range [*from, *to) of s->text (the
+ * snippet's own offsets are code points, the unit of the JSON form): 0, or
+ * -1 when s has no text or no highlight i. */
+int sc_snippet_mark(const struct sc_snippet *s, size_t i, size_t *from, size_t *to);
+
 /* The effective query: opts->query and the filters written as query text
  * (`(工作) genre:"工作计划" (year:2023 | year:2024)`; the query alone without
  * filters, the filters alone for a blank query), appended to out: what a

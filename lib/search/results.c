@@ -40,6 +40,17 @@ void sc_results_release(struct sc_results *r)
     memset(r, 0, sizeof *r);
 }
 
+int sc_snippet_mark(const struct sc_snippet *s, size_t i, size_t *from, size_t *to)
+{
+    if (!s || !s->text || i >= s->nhighlights || s->highlights[i][0] < 0 ||
+        s->highlights[i][1] < s->highlights[i][0])
+        return -1;
+    size_t len = strlen(s->text);
+    *from = sc_utf8_offset(s->text, len, (size_t)s->highlights[i][0]);
+    *to = sc_utf8_offset(s->text, len, (size_t)s->highlights[i][1]);
+    return 0;
+}
+
 static void facet_json(struct sc_jw *w, const char *name, const struct sc_facet *f, size_t n)
 {
     sc_jw_key(w, name);
