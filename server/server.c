@@ -713,6 +713,7 @@ int sc_serve(const struct sc_serve_opts *opts)
         fprintf(stderr, "sucai serve: out of memory\n");
         return 2;
     }
+    sc_buf_init(&srv->healthz_body);
     srv->opts = *opts;
     if (!srv->opts.listen)
         srv->opts.listen = SC_SERVE_DEFAULT_LISTEN;
@@ -749,10 +750,16 @@ int sc_serve(const struct sc_serve_opts *opts)
         fprintf(stderr, "sucai serve: %s\n", diag.msg[0] ? diag.msg : sc_strerror(e));
         goto out;
     }
-    /* a constant answer, served from static memory as it stands */
-    static const char ok[] = "{\"status\": \"ok\"}\n";
-    srv->healthz = server_fixed_response(ok, sizeof ok - 1, "application/json; charset=utf-8",
-                                         "no-store", NULL);
+    /* a constant answer, built once and served from srv->healthz_body */
+    struct sc_jw hw;
+    sc_jw_init(&hw, &srv->healthz_body);
+    sc_jw_obj(&hw, SC_JW_INLINE);
+    sc_jw_kstrz(&hw, "status", "ok");
+    sc_jw_obj_end(&hw);
+    sc_buf_addc(&srv->healthz_body, '\n');
+    if (sc_jw_finish(&hw) == SC_OK)
+        srv->healthz = server_fixed_response(srv->healthz_body.data, srv->healthz_body.len,
+                                             "application/json; charset=utf-8", "no-store", NULL);
     if (!srv->healthz || assets_init(srv) != 0) {
         fprintf(stderr, "sucai serve: out of memory\n");
         goto out;
@@ -826,6 +833,7 @@ out:
     sc_library_close(srv->lib);
     assets_release(srv);
     server_fixed_free(srv->healthz);
+    sc_buf_release(&srv->healthz_body);
     pthread_mutex_destroy(&srv->import_lock);
     pthread_mutex_destroy(&srv->stats_lock);
     free(srv);

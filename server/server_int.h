@@ -108,6 +108,7 @@ struct sc_server {
     struct metrics metrics;
     struct asset_meta *assets;   /* parallel to sc_assets[] */
     void *healthz;               /* prebuilt response (struct MHD_Response) */
+    struct sc_buf healthz_body;  /* its bytes, kept while it is served */
     pthread_mutex_t import_lock; /* one upload imports at a time */
     /* Uploads import through a library handle of their own, opened on the
      * first upload (guarded by import_lock): an import holds a transaction
