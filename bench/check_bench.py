@@ -84,7 +84,7 @@ def oracle(res, lib, files):
 
 
 def run_sucai(sucai, lib, files, repeat):
-    p = subprocess.Popen([sucai, '-L', lib, 'check', '--batch', '--json'], stdin=subprocess.PIPE,
+    p = subprocess.Popen([sucai, '-L', lib, 'check', '--batch', '--json', '--entitled'], stdin=subprocess.PIPE,
                          stdout=subprocess.PIPE, text=True, encoding='utf-8', bufsize=1)
 
     def ask(path):

@@ -159,6 +159,14 @@ static void human(struct sc_buf *b, const char *text, size_t len, const struct s
                 sc_buf_addf(b, "    (in %lld documents)\n", (long long)sp->docs);
         }
     }
+    if (r->npaid_only) {
+        sc_buf_adds(b, "\n会员内容中另有相同表述 (paid parts, not shown)\n");
+        for (size_t i = 0; i < r->npaid_only; i++)
+            sc_buf_addf(b, "    %s [#%lld]\n", r->paid_only[i].title,
+                        (long long)r->paid_only[i].id);
+    } else if (r->paid == SC_PAID_FREE_ONLY) {
+        sc_buf_addf(b, "\n(paid parts were not searched: %s)\n", r->paid_why);
+    }
     (void)len;
 }
 
@@ -333,6 +341,12 @@ int cmd_check(struct cli *cli, int argc, char **argv)
     struct sc_library *lib = NULL;
     if (!cc.with && !(lib = cli_open_library(cli, 0)))
         return 2;
+    /* the operator sees what a reader would, and nothing is counted */
+    struct sc_caller who;
+    if (lib) {
+        sc_caller_operator(lib, cc.o.entitled, &who);
+        cc.o.caller = &who;
+    }
     int status;
     if (cc.batch) {
         status = batch(cli, lib, &cc);

@@ -19,9 +19,11 @@
  * returns the caller's own text.
  *
  * Anyone may check, within a daily quota (sc_check_quota_take; anonymous
- * callers by address); a failed check gives it back. Matches in paid parts
- * are reported to everyone; their text only to callers who may read paid
- * parts (lib/check decides what a caller sees, from opts.entitled).
+ * callers by address); a failed check gives it back. A caller who may not
+ * read paid text is checked against the text it may see, and told which
+ * documents' paid parts hold a stretch of the draft while its daily
+ * allowance lasts (lib/check decides, from opts.entitled and opts.caller:
+ * the paid rule of docs/internals/members.md).
  */
 #include "server_int.h"
 
@@ -281,6 +283,9 @@ static void answer(struct sc_req *req, struct sc_resp *r, struct check_in *in)
         return;
     }
     in->o.entitled = req_may(req, SC_ACT_READ_PAID);
+    struct sc_caller caller;
+    sc_caller_init(lib, who, req_addr(req), &caller);
+    in->o.caller = &caller;
     struct sc_check_result res, ores;
     memset(&ores, 0, sizeof ores);
     struct sc_diag d = { 0 };

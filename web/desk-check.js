@@ -43,9 +43,7 @@
     const t0 = performance.now();
     try {
       const body = Object.assign({ text }, options(), compare ? { other } : {});
-      const r = await desk.api(compare ? '/api/v1/check/compare' : '/api/v1/check', {
-        method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body),
-      });
+      const r = await desk.post(compare ? '/api/v1/check/compare' : '/api/v1/check', body);
       result = r;
       result.compare = compare;
       checkedText = text;
@@ -69,14 +67,8 @@
     status.textContent = '正在生成报告…';
     try {
       const body = Object.assign({ text, format: 'docx', title: desk.name() || '稿件' }, options());
-      const res = await desk.api('/api/v1/check', {
-        method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body), raw: true,
-      });
-      const blob = await res.blob();
-      const a = el('a', { href: URL.createObjectURL(blob), download: '查重报告.docx' });
-      document.body.append(a);
-      a.click();
-      setTimeout(() => { URL.revokeObjectURL(a.href); a.remove(); }, 1000);
+      const res = await desk.post('/api/v1/check', body, true);
+      desk.download(await res.blob(), '查重报告.docx');
       status.textContent = '报告已下载';
     } catch (e) {
       status.textContent = desk.explain(e);
@@ -85,37 +77,11 @@
 
   /* the draft with the spans marked; paragraphs keep their line breaks */
   function draftView(r) {
-    const chars = desk.cps(r.text || '');
-    const box = el('div', { class: 'ck-draft', id: 'ck-draft' });
-    let p = el('p', { class: 'ck-para' });
-    let at = 0;
-    const flushTo = (end, node) => {
-      while (at < end) {
-        const nl = chars.indexOf('\n', at);
-        const stop = nl < 0 || nl >= end ? end : nl;
-        if (stop > at) (node || p).append(chars.slice(at, stop).join(''));
-        at = stop;
-        if (at < end && chars[at] === '\n') {
-          box.append(p);
-          p = el('p', { class: 'ck-para' });
-          if (node) { /* a span across a line break goes on in the next paragraph */
-            const cont = node.cloneNode(false);
-            p.append(cont);
-            node = cont;
-          }
-          at++;
-        }
-      }
-    };
-    r.spans.forEach((s, i) => {
-      flushTo(s.start);
-      const m = el('mark', { class: s.common ? 'ck-common' : 'ck-copy', dataset: { span: String(i) },
-        title: s.common ? '常用表述（' + num(s.docs) + ' 篇文档中有）' : '重复：' + (s.sources[0] ? s.sources[0].title : '') });
-      p.append(m);
-      flushTo(s.end, m);
-    });
-    flushTo(chars.length);
-    box.append(p);
+    const box = desk.markedText(r.text, r.spans, (s, i) => el('mark', {
+      class: s.common ? 'ck-common' : 'ck-copy', dataset: { span: String(i) },
+      title: s.common ? '常用表述（' + num(s.docs) + ' 篇文档中有）' : '重复：' + (s.sources[0] ? s.sources[0].title : ''),
+    }), 'ck-draft');
+    box.id = 'ck-draft';
     box.addEventListener('click', (ev) => {
       const m = ev.target.closest('mark[data-span]');
       if (!m) return;
@@ -208,6 +174,19 @@
       const cl = el('ol', { class: 'ck-spans common', id: 'ck-common' });
       r.spans.forEach((s, i) => { if (s.common) cl.append(spanCard(r, s, i)); });
       out.append(el('h2', { text: '常用表述（' + common.length + ' 处，不计入重复率）' }), cl);
+    }
+    /* the paid rule: without membership the check counts free text only, and
+     * names the documents whose paid part holds something of the draft */
+    const pp = r.paid_parts;
+    if (r.paid_only && r.paid_only.length) {
+      const pl = el('ul', { class: 'ck-paid-only', id: 'ck-paid-only' });
+      for (const d of r.paid_only)
+        pl.append(el('li', null, el('a', { href: '/#/doc/' + d.id, target: '_blank', rel: 'noopener', text: d.title }),
+          el('span', { class: 'tag paid', text: '会员内容' })));
+      out.append(el('h2', { text: '会员内容中另有相同表述（' + r.paid_only.length + ' 篇）' }),
+        el('p', { class: 'muted small', text: '以下文档的付费部分与稿件有相同表述；开通会员后查重会计入付费内容并给出原文。' }), pl);
+    } else if (pp && pp.searched === false) {
+      out.append(el('p', { class: 'muted small', id: 'ck-paid-note', text: '今天的付费内容比对次数已用完，本次只比对了公开内容。' }));
     }
   }
 

@@ -10,8 +10,11 @@
  * and one <script> line in desk.html. mount() builds the tool's panel once;
  * shown() (optional) runs each time its tab is opened. Tools read the draft
  * with desk.draft(), hear of changes through desk.onDraft(fn), call the API
- * with desk.api() (which adds the CSRF token of a logged-in session) and
- * count offsets in code points with desk.cps(). */
+ * with desk.api() or desk.post() (which add the CSRF token of a logged-in
+ * session) and count offsets in code points with desk.cps(). Shared
+ * helpers: desk.markedText() (the draft with stretches marked),
+ * desk.splice() (replace code-point ranges), desk.download(),
+ * desk.busy() (one run at a time, errors to a status line). */
 (function () {
   'use strict';
 
@@ -132,6 +135,94 @@
     }
   }
 
+  /* ---- helpers the tools share ---- */
+
+  /* POST a JSON body, answer the parsed JSON (or the Response with raw). */
+  function post(path, body, raw) {
+    return api(path, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body), raw });
+  }
+
+  /* Save a Blob or a string as a file. */
+  function download(data, filename, type) {
+    const blob = data instanceof Blob ? data : new Blob([data], { type: type || 'text/plain;charset=utf-8' });
+    const a = el('a', { href: URL.createObjectURL(blob), download: filename });
+    document.body.append(a);
+    a.click();
+    setTimeout(() => { URL.revokeObjectURL(a.href); a.remove(); }, 1000);
+  }
+
+  /* Run fn once at a time with the button disabled; an error goes to the
+   * status line in the page's words. Answers fn's result or undefined. */
+  async function busy(button, status, fn) {
+    if (button.disabled) return undefined;
+    button.disabled = true;
+    try {
+      return await fn();
+    } catch (e) {
+      if (status) status.textContent = explain(e);
+      return undefined;
+    } finally {
+      button.disabled = false;
+    }
+  }
+
+  /* A text with stretches marked, paragraph by paragraph (line breaks kept).
+   * spans: [{start, end}] in code points, sorted; a span overlapping the
+   * one before is skipped. make(span, index) answers the element that holds
+   * the span's characters (a span across a line break goes on in a clone). */
+  function markedText(text, spans, make, cls) {
+    const chars = cps(text || '');
+    const box = el('div', { class: cls || 'marked' });
+    const pc = 'ck-para';
+    let p = el('p', { class: pc });
+    let at = 0;
+    const flushTo = (end, node) => {
+      while (at < end) {
+        const nl = chars.indexOf('\n', at);
+        const stop = nl < 0 || nl >= end ? end : nl;
+        if (stop > at) (node || p).append(chars.slice(at, stop).join(''));
+        at = stop;
+        if (at < end && chars[at] === '\n') {
+          box.append(p);
+          p = el('p', { class: pc });
+          if (node) {
+            const cont = node.cloneNode(false);
+            cont.removeAttribute('id');
+            p.append(cont);
+            node = cont;
+          }
+          at++;
+        }
+      }
+    };
+    spans.forEach((s, i) => {
+      if (s.start < at || s.end > chars.length) return;
+      flushTo(s.start);
+      const m = make(s, i);
+      p.append(m);
+      flushTo(Math.max(s.end, s.start), m);
+    });
+    flushTo(chars.length);
+    box.append(p);
+    return box;
+  }
+
+  /* text with the code-point ranges of edits [{start, end, text}] replaced
+   * (edits that overlap an earlier one are left out); answers the new text. */
+  function splice(text, edits) {
+    const chars = cps(text);
+    const sorted = edits.slice().sort((a, b) => a.start - b.start || a.end - b.end);
+    const out = [];
+    let at = 0;
+    for (const e of sorted) {
+      if (e.start < at || e.end > chars.length) continue;
+      out.push(chars.slice(at, e.start).join(''), e.text);
+      at = e.end;
+    }
+    out.push(chars.slice(at).join(''));
+    return out.join('');
+  }
+
   /* ---- who ---- */
 
   const TIER_NAMES = { anonymous: '未登录', free: '免费用户', vip: 'VIP', svip: 'SVIP' };
@@ -176,6 +267,7 @@
 
   const desk = {
     el, clear, toast, api, explain, draft, setDraft, cps, openLogin,
+    post, download, busy, markedText, splice,
     me: () => state.me,
     name: () => state.name,
     onDraft: (fn) => listeners.push(fn),

@@ -16,6 +16,7 @@
 #include "base.h"
 #include "json.h"
 #include "library.h"
+#include "search.h"
 
 #define SC_CHECK_MAX_CHARS   200000 /* longest draft, in code points */
 #define SC_CHECK_MIN         13     /* default shortest span */
@@ -29,7 +30,23 @@ struct sc_check_opts {
     size_t min;         /* shortest span in code points (0: SC_CHECK_MIN) */
     size_t common;      /* 常用表述 threshold in documents (0: SC_CHECK_COMMON) */
     size_t max_sources; /* sources listed per span (0: SC_CHECK_SOURCES) */
-    int entitled;       /* the caller may see the text of paid ranges */
+    int entitled;       /* the caller may read paid text: paid ranges count like free text */
+    /* For a caller who is not entitled: who asks (sc_caller_init, or
+     * sc_caller_operator at the command line). The check is made on the
+     * text the caller may see only; while the caller's daily allowance of
+     * answers with paid matches lasts (members.h), the documents whose
+     * withheld part holds a stretch of the draft are named in paid_only,
+     * one bit each (no place, length, count or text). NULL: paid parts
+     * are not searched. Also decides whether section paths show paid
+     * headings. */
+    const struct sc_caller *caller;
+};
+
+/* A document whose withheld part holds a stretch of the draft (for a
+ * caller who is not entitled). */
+struct sc_check_paid_doc {
+    int64_t id;
+    char *title; /* owned */
 };
 
 struct sc_check_source {
@@ -40,9 +57,10 @@ struct sc_check_source {
     char *section;                 /* section path, "" if none; owned */
     int64_t start, end;            /* code points of the document's text: the stretch */
     size_t draft_start, draft_end; /* bytes of the draft: the part of the span it holds */
-    int paid;                      /* the stretch lies (partly) in the paid range */
-    char *text;                    /* the stretch as the document has it; NULL when
-                                    * withheld (paid, caller not entitled); owned */
+    int paid;                      /* the stretch lies (partly) in the paid range (only
+                                    * for an entitled caller: others are shown no
+                                    * stretch that reaches it) */
+    char *text;                    /* the stretch as the document has it; owned */
 };
 
 struct sc_check_span {
@@ -86,7 +104,14 @@ struct sc_check_result {
     size_t nsections;
     double took_ms;
     int64_t ndocs; /* documents checked against */
-    struct sc_check_stats stats;
+    struct sc_check_stats stats; /* for an entitled caller only (zero otherwise: the
+                                  * matcher's counts depend on paid text) */
+    /* how paid text entered the answer, as for search (docs/internals/members.md) */
+    enum sc_paid_answer paid;
+    struct sc_check_paid_doc *paid_only; /* SC_PAID_FOUND: in id order */
+    size_t npaid_only;
+    int64_t paid_left;    /* answers with paid parts searched left today; -1 = not counted */
+    const char *paid_why; /* static: why paid parts were not searched ("" otherwise) */
 };
 
 /*
@@ -129,7 +154,10 @@ void sc_check_result_release(struct sc_check_result *r);
  * "end", "common", "docs", "sources": [{"id", "title", "paragraph", "section",
  * "start", "end", "draft_start", "draft_end", "paid", "text"}]}], "sections":
  * [{"heading", "label", "level", "start", "end", "chars", "copied", "overlap"}],
- * "took_ms", "min", "common_docs"} with offsets in code points of text. flags:
+ * "took_ms", "min", "common_docs", "paid_parts": {"readable", "searched",
+ * "only", "left", "note"}, "paid_only": [{"id", "title"}]} with offsets in
+ * code points of text; "stats" (the matcher's counts) for an entitled
+ * caller only. flags:
  * SC_CHECK_JSON_TEXT adds "text" (the draft itself), SC_CHECK_JSON_LINES puts
  * each span and section on a line of its own (else all on one line).
  * Written as one value into w; with SC_CHECK_JSON_MEMBERS, as the members

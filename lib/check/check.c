@@ -6,6 +6,7 @@
 
 #include "library/library_int.h"
 #include "sucai/ingest.h"
+#include "sucai/members.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -109,11 +110,31 @@ enum sc_err sc_check(struct sc_library *lib, const char *text, size_t len,
     struct ck_draft d;
     struct ck_matches m;
     memset(&m, 0, sizeof m);
+    uint8_t *found = NULL;
     e = ck_draft_init(&d, text, len);
     if (e != SC_OK)
         e = sc_diag_set(diag, e, "out of memory checking the draft");
+    /* the paid rule: an answer that may depend on paid text takes one from
+     * the caller's allowance before it is computed, whatever it says */
+    int needs = e == SC_OK && snap && !o.entitled && snap->npaid && d.n >= o.min;
+    int granted = 0;
+    out->paid = o.entitled ? SC_PAID_READ : SC_PAID_FOUND;
+    out->paid_left = -1;
+    out->paid_why = "";
+    if (needs && o.caller)
+        granted = sc_paid_take(lib, o.caller, &out->paid_left, &out->paid_why);
+    else if (needs)
+        out->paid_why = "paid parts are not searched for this request";
+    else if (!o.entitled && o.caller)
+        out->paid_left = sc_paid_left(lib, o.caller);
+    if (needs && !granted)
+        out->paid = SC_PAID_FREE_ONLY;
+    if (granted && !(found = sc_calloc(snap->ndocs, 1)))
+        e = sc_diag_set(diag, SC_ENOMEM, "out of memory checking the draft");
     if (e == SC_OK && snap)
-        e = ck_find(snap, &d, o.min, CK_PIECES, &m, diag);
+        e = ck_find(snap, &d, o.min, CK_PIECES, !o.entitled, found, &m, diag);
+    if (e == SC_OK && found && (e = ck_paid_only(snap, found, out)) != SC_OK)
+        e = sc_diag_set(diag, e, "out of memory checking the draft");
     if (e == SC_OK) {
         if (snap)
             e = ck_report(snap, &d, &m, &o, out, diag);
@@ -121,10 +142,12 @@ enum sc_err sc_check(struct sc_library *lib, const char *text, size_t len,
             e = sc_diag_set(diag, e, "out of memory checking the draft");
     }
     out->ndocs = snap ? snap->ndocs : 0;
-    out->stats =
-        (struct sc_check_stats){ m.st.keys,       m.st.windows,    m.st.anchors,  m.st.anchors_run,
-                                 m.st.list_bytes, m.st.candidates, m.st.extended, m.n,
-                                 m.st.ms_keys,    m.st.ms_anchors, m.st.ms_run };
+    if (o.entitled) /* the matcher's counts depend on paid text */
+        out->stats = (struct sc_check_stats){ m.st.keys,        m.st.windows,    m.st.anchors,
+                                              m.st.anchors_run, m.st.list_bytes, m.st.candidates,
+                                              m.st.extended,    m.n,             m.st.ms_keys,
+                                              m.st.ms_anchors,  m.st.ms_run };
+    free(found);
     ck_matches_release(&m);
     ck_draft_release(&d);
     sc_index_snap_give(lib, snap);

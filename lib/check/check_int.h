@@ -53,10 +53,19 @@ struct ck_matches {
  * `pieces` documents (0: none), every document holding a piece of at least
  * min of it has its matches too. out is zeroed first; free it with
  * ck_matches_release.
+ *
+ * With vis (the caller may not read paid text) all of this holds of the
+ * text the caller may see: 查重's one paywall decision. A maximal match
+ * that reaches into its document's withheld range [wf, wt) (the
+ * snapshot's sc_paid_cut) is cut to its parts outside it, parts shorter
+ * than min are dropped, so no span, source, count or 常用表述 decision
+ * depends on paid text; with found (one byte per document ordinal,
+ * zeroed; the caller's allowance granted this answer) the document is
+ * marked, and nothing else of it is kept.
  */
 #define CK_PIECES 5 /* sc_check's `pieces`: complete sources below 5 documents */
 enum sc_err ck_find(const struct sc_snap *snap, const struct ck_draft *d, size_t min, size_t pieces,
-                    struct ck_matches *out, struct sc_diag *diag);
+                    int vis, uint8_t *found, struct ck_matches *out, struct sc_diag *diag);
 void ck_matches_release(struct ck_matches *m);
 
 /* Normalised position -> original code point of a document (the
@@ -69,6 +78,11 @@ uint32_t ck_orig_cp(const struct sc_seg *seg, uint32_t doc, uint32_t pos);
 enum sc_err ck_report(const struct sc_snap *snap, const struct ck_draft *d,
                       const struct ck_matches *m, const struct sc_check_opts *o,
                       struct sc_check_result *out, struct sc_diag *diag);
+
+/* out->paid_only from the marks of ck_find's found (in id order: the
+ * segments hold ascending id ranges). */
+enum sc_err ck_paid_only(const struct sc_snap *snap, const uint8_t *found,
+                         struct sc_check_result *out);
 
 /* The totals (chars, copied, common, overlap) and the per-section rates of
  * out->spans over the draft's own outline (shared with compare.c). */

@@ -161,6 +161,14 @@ static void document_xml(struct sc_buf *b, const char *text, size_t len,
             para(b, t.data, 0, 0);
         }
     }
+    if (r->npaid_only) { /* one line a document: no place, no text */
+        para(b, "会员内容中另有相同表述", 3, 0);
+        for (size_t i = 0; i < r->npaid_only; i++) {
+            sc_buf_reset(&t);
+            sc_buf_addf(&t, "　%s", r->paid_only[i].title ? r->paid_only[i].title : "");
+            para(b, t.data, 0, 0);
+        }
+    }
     sc_buf_release(&t);
     sc_buf_adds(b, "<w:sectPr><w:pgSz w:w=\"11906\" w:h=\"16838\"/><w:pgMar w:top=\"1440\" "
                    "w:right=\"1440\" w:bottom=\"1440\" w:left=\"1440\" w:header=\"720\" "

@@ -30,6 +30,25 @@ static size_t cp_at(struct cpindex *x, size_t byte)
     return lo;
 }
 
+/* The matcher's counts (for an entitled caller: they depend on paid text). */
+static void stats_json(struct sc_jw *w, const struct sc_check_stats *st)
+{
+    sc_jw_key(w, "stats");
+    sc_jw_obj(w, SC_JW_INLINE);
+    sc_jw_kint(w, "keys", (int64_t)st->keys);
+    sc_jw_kint(w, "windows", (int64_t)st->windows);
+    sc_jw_kint(w, "anchors", (int64_t)st->anchors);
+    sc_jw_kint(w, "anchors_run", (int64_t)st->anchors_run);
+    sc_jw_kint(w, "list_bytes", (int64_t)st->list_bytes);
+    sc_jw_kint(w, "candidates", (int64_t)st->candidates);
+    sc_jw_kint(w, "extended", (int64_t)st->extended);
+    sc_jw_kint(w, "matches", (int64_t)st->matches);
+    sc_jw_knum(w, "ms_keys", st->ms_keys, 3);
+    sc_jw_knum(w, "ms_anchors", st->ms_anchors, 3);
+    sc_jw_knum(w, "ms_run", st->ms_run, 3);
+    sc_jw_obj_end(w);
+}
+
 void sc_check_json(struct sc_jw *w, const char *text, size_t len, const struct sc_check_result *r,
                    const struct sc_check_opts *opts, int flags)
 {
@@ -117,21 +136,31 @@ void sc_check_json(struct sc_jw *w, const char *text, size_t len, const struct s
         sc_jw_obj_end(w);
     }
     sc_jw_arr_end(w);
-    const struct sc_check_stats *st = &r->stats;
-    sc_jw_key(w, "stats");
+    /* how paid text entered the answer (docs/internals/members.md) */
+    sc_jw_key(w, "paid_parts");
     sc_jw_obj(w, SC_JW_INLINE);
-    sc_jw_kint(w, "keys", (int64_t)st->keys);
-    sc_jw_kint(w, "windows", (int64_t)st->windows);
-    sc_jw_kint(w, "anchors", (int64_t)st->anchors);
-    sc_jw_kint(w, "anchors_run", (int64_t)st->anchors_run);
-    sc_jw_kint(w, "list_bytes", (int64_t)st->list_bytes);
-    sc_jw_kint(w, "candidates", (int64_t)st->candidates);
-    sc_jw_kint(w, "extended", (int64_t)st->extended);
-    sc_jw_kint(w, "matches", (int64_t)st->matches);
-    sc_jw_knum(w, "ms_keys", st->ms_keys, 3);
-    sc_jw_knum(w, "ms_anchors", st->ms_anchors, 3);
-    sc_jw_knum(w, "ms_run", st->ms_run, 3);
+    sc_jw_kbool(w, "readable", r->paid == SC_PAID_READ);
+    sc_jw_kbool(w, "searched", r->paid != SC_PAID_FREE_ONLY);
+    sc_jw_kint(w, "only", (int64_t)r->npaid_only);
+    if (r->paid_left >= 0)
+        sc_jw_kint(w, "left", r->paid_left);
+    else
+        sc_jw_knull(w, "left");
+    if (r->paid == SC_PAID_FREE_ONLY)
+        sc_jw_kstrz(w, "note",
+                    r->paid_why && *r->paid_why ? r->paid_why : "paid parts were not searched");
     sc_jw_obj_end(w);
+    sc_jw_key(w, "paid_only");
+    sc_jw_arr(w, SC_JW_INLINE);
+    for (size_t i = 0; i < r->npaid_only; i++) {
+        sc_jw_obj(w, SC_JW_INLINE);
+        sc_jw_kint(w, "id", r->paid_only[i].id);
+        sc_jw_kstrz(w, "title", r->paid_only[i].title);
+        sc_jw_obj_end(w);
+    }
+    sc_jw_arr_end(w);
+    if (r->paid == SC_PAID_READ)
+        stats_json(w, &r->stats);
     if (flags & SC_CHECK_JSON_TEXT)
         sc_jw_kstr(w, "text", text, len);
     if (!(flags & SC_CHECK_JSON_MEMBERS))

@@ -162,6 +162,8 @@ struct ctx {
     uint32_t *pa, *pb; /* positions of a document in two lists */
     size_t capa, capb;
     struct ck_matches *out;
+    int vis;        /* only the text a caller who may not read paid text sees */
+    uint8_t *found; /* vis: per document ordinal, a match reached its withheld range */
     int oom;
 };
 
@@ -411,19 +413,10 @@ static inline void push(struct ctx *c, uint32_t si, uint32_t doc, uint32_t x)
         flush(c);
 }
 
-/* A stretch found by extension: remembered for its diagonal, and a match
- * if it is long enough. */
-static void record(struct ctx *c, uint32_t g, int64_t diag, uint32_t si, uint32_t doc, uint32_t q,
-                   uint32_t ds, uint32_t de, uint32_t ls)
+/* One match into the output, its windows covered. */
+static void add_match(struct ctx *c, uint32_t si, uint32_t doc, uint32_t ds, uint32_t de,
+                      uint32_t ls)
 {
-    /* only matches are remembered: a stretch too short to be one is seldom
-     * met again, and the chains stay short */
-    if (de <= q || de - ds < c->min)
-        return;
-    if (remember(c, g, diag, ds, de)) {
-        c->oom = 1;
-        return;
-    }
     struct ck_matches *o = c->out;
     if (o->n == o->cap) {
         size_t ncap = o->cap ? o->cap * 2 : 256;
@@ -437,6 +430,35 @@ static void record(struct ctx *c, uint32_t g, int64_t diag, uint32_t si, uint32_
     }
     o->m[o->n++] = (struct ck_match){ ds, de, ls, si, doc };
     cover(c, ds, de);
+}
+
+/* A stretch found by extension: remembered for its diagonal, and a match
+ * if it is long enough. With vis, the paywall (ck_find): a match reaching
+ * into the withheld range [wf, wt) of document g marks it and leaves only
+ * its parts outside, if they are long enough (each is maximal in the text
+ * the caller sees: it ends where the withheld range begins). */
+static void record(struct ctx *c, uint32_t g, int64_t diag, uint32_t si, uint32_t doc, uint32_t q,
+                   uint32_t ds, uint32_t de, uint32_t ls)
+{
+    /* only matches are remembered: a stretch too short to be one is seldom
+     * met again, and the chains stay short */
+    if (de <= q || de - ds < c->min)
+        return;
+    if (remember(c, g, diag, ds, de)) {
+        c->oom = 1;
+        return;
+    }
+    uint32_t wf = c->snap->wf[g], wt = c->snap->wt[g], len = de - ds;
+    if (!c->vis || wf == wt || ls + len <= wf || ls >= wt) {
+        add_match(c, si, doc, ds, de, ls);
+        return;
+    }
+    if (c->found)
+        c->found[g] = 1;
+    if (ls < wf && wf - ls >= c->min)
+        add_match(c, si, doc, ds, ds + (wf - ls), ls);
+    if (ls + len > wt && ls + len - wt >= c->min)
+        add_match(c, si, doc, ds + (wt - ls), de, wt);
 }
 
 static int grow_pos(uint32_t **p, size_t *cap, size_t n)
@@ -662,7 +684,7 @@ static int anchor_cmp(const void *x, const void *y)
 }
 
 enum sc_err ck_find(const struct sc_snap *snap, const struct ck_draft *d, size_t min, size_t pieces,
-                    struct ck_matches *out, struct sc_diag *diag)
+                    int vis, uint8_t *found, struct ck_matches *out, struct sc_diag *diag)
 {
     memset(out, 0, sizeof *out);
     if (min < 2)
@@ -676,6 +698,8 @@ enum sc_err ck_find(const struct sc_snap *snap, const struct ck_draft *d, size_t
     c.d = d;
     c.min = min;
     c.out = out;
+    c.vis = vis;
+    c.found = vis ? found : NULL;
     struct kq *kq = sc_malloc(n * sizeof *kq);
     int32_t *kid = sc_malloc(n * sizeof *kid); /* per pair position: key index, -1 none */
     size_t nu = 0;                          /* distinct keys */

@@ -2,8 +2,9 @@
  * The 查重 report from the matcher's matches: spans (the union of the
  * matches), their sources (best first), how many documents hold each,
  * whether it is 常用表述, the per-section rates over the draft's own
- * outline and the 总重复率. The one paywall decision of 查重 is here
- * (source_view).
+ * outline and the 总重复率. What a caller may see of the library is decided
+ * by the matcher (ck_find's vis: matches cut to the text the caller may
+ * see) and, for section paths, here (source_seen).
  */
 #include "check/check_int.h"
 
@@ -126,27 +127,18 @@ uint32_t ck_orig_cp(const struct sc_seg *seg, uint32_t doc, uint32_t pos)
 
 /* ---------------------------------------------------------------- the paywall */
 
-enum source_view {
-    VIEW_TEXT,    /* report the source with its text */
-    VIEW_NO_TEXT, /* report it (title, section path, position, paid) without its text */
-    VIEW_NONE,    /* do not name the source at all */
-};
-
-/*
- * 查重's one paywall decision: what a caller may learn about a source
- * stretch that lies (partly) in a document's paid range. Every decision of
- * 查重 about paid text is made here and nowhere else. The rule: a match in
- * a paid range is always reported (title, section path, position,
- * paid: true); its text only to an entitled caller. The span itself is the
- * caller's own text and is reported whatever this says. A rule that lets
- * unentitled callers learn only a budgeted amount about paid matches
- * belongs here (VIEW_NONE drops the source from the report).
- */
-static enum source_view source_view(const struct sc_check_opts *o, int paid)
+/* (The matcher sees only the text the caller may see: ck_find's vis.)
+ * What a caller who is not entitled sees of a document's sections: the
+ * headings of paid sections are withheld unless shown as a teaser. NULL
+ * for an entitled caller (everything). */
+static const struct sc_seen *source_seen(const struct sc_snap *snap, const struct ck_match *m,
+                                         const struct sc_check_opts *o, struct sc_seen *buf)
 {
-    if (!paid || o->entitled)
-        return VIEW_TEXT;
-    return VIEW_NO_TEXT;
+    if (o->entitled)
+        return NULL;
+    sc_snap_seen(snap, snap->base[m->seg] + m->doc, !(o->caller && o->caller->view.headings),
+                 buf);
+    return buf;
 }
 
 /* ---------------------------------------------------------------- spans */
@@ -206,7 +198,8 @@ static enum sc_err make_source(const struct sc_snap *snap, const struct ck_draft
     memcpy(src->title, sd->title.p, sd->title.len);
     src->title[sd->title.len] = '\0';
     src->paragraph = sc_sdoc_para_of(sd, m->ls);
-    src->section = sc_section_path(sd, NULL, m->ls);
+    struct sc_seen seen;
+    src->section = sc_section_path(sd, source_seen(snap, m, o, &seen), m->ls);
     if (!src->section)
         return SC_ENOMEM;
     uint32_t len = m->de - m->ds;
@@ -215,17 +208,13 @@ static enum sc_err make_source(const struct sc_snap *snap, const struct ck_draft
     src->draft_start = d->obyte[m->ds];
     src->draft_end = obyte_end(d, m->de - 1);
     src->paid = paid;
-    if (source_view(o, paid) == VIEW_TEXT) {
-        struct sc_buf t = SC_BUF_INIT;
-        enum sc_err e = sc_seg_text_utf8(seg, m->doc, (uint64_t)src->start, (uint64_t)src->end, &t);
-        if (e == SC_OK && !(src->text = sc_buf_take(&t, NULL)))
-            e = SC_ENOMEM;
-        if (e != SC_OK) {
-            sc_buf_release(&t);
-            return e;
-        }
-    }
-    return SC_OK;
+    struct sc_buf t = SC_BUF_INIT;
+    enum sc_err e = sc_seg_text_utf8(seg, m->doc, (uint64_t)src->start, (uint64_t)src->end, &t);
+    if (e == SC_OK && !(src->text = sc_buf_take(&t, NULL)))
+        e = SC_ENOMEM;
+    if (e != SC_OK)
+        sc_buf_release(&t);
+    return e;
 }
 
 static void source_release(struct sc_check_source *s)
@@ -250,7 +239,39 @@ void sc_check_result_release(struct sc_check_result *r)
         free(r->sections[i].heading);
     }
     free(r->sections);
+    for (size_t i = 0; i < r->npaid_only; i++)
+        free(r->paid_only[i].title);
+    free(r->paid_only);
     memset(r, 0, sizeof *r);
+}
+
+enum sc_err ck_paid_only(const struct sc_snap *snap, const uint8_t *found,
+                         struct sc_check_result *out)
+{
+    size_t n = 0;
+    for (uint32_t i = 0; i < snap->ndocs; i++)
+        n += found[i] != 0;
+    if (!n)
+        return SC_OK;
+    out->paid_only = sc_calloc(n, sizeof *out->paid_only);
+    if (!out->paid_only)
+        return SC_ENOMEM;
+    for (size_t si = 0; si < snap->nseg; si++) {
+        const struct sc_seg *seg = snap->segs[si];
+        for (uint32_t k = 0; k < seg->ndocs; k++) {
+            if (!found[snap->base[si] + k])
+                continue;
+            const struct sc_sdoc *sd = &seg->docs[k];
+            struct sc_check_paid_doc *p = &out->paid_only[out->npaid_only];
+            p->id = sd->id;
+            if (!(p->title = sc_malloc(sd->title.len + 1)))
+                return SC_ENOMEM;
+            memcpy(p->title, sd->title.p, sd->title.len);
+            p->title[sd->title.len] = '\0';
+            out->npaid_only++;
+        }
+    }
+    return SC_OK;
 }
 
 /* Sources of one span: matches idx[0..k) (all inside it). */
@@ -295,8 +316,6 @@ static enum sc_err span_sources(const struct sc_snap *snap, const struct ck_draf
     if (want && !sp->sources)
         return SC_ENOMEM;
     for (size_t i = 0; i < nd && sp->nsources < want; i++) {
-        if (source_view(o, g[i].paid) == VIEW_NONE)
-            continue;
         enum sc_err e =
             make_source(snap, d, &mm->m[g[i].best], g[i].paid, o, &sp->sources[sp->nsources]);
         sp->nsources++;

@@ -4,6 +4,7 @@
  * placeholder, and write the masked text, the JSON and its inverse.
  */
 #include "mask_int.h"
+#include "base/names.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,27 +21,7 @@ const char *sc_mask_kind_name(enum sc_mask_kind k)
 
 enum sc_err sc_mask_kinds_parse(const char *list, unsigned *mask, struct sc_diag *diag)
 {
-    *mask = 0;
-    if (!list || !*list)
-        return sc_diag_set(diag, SC_EINVAL, "kinds: the list is empty");
-    const char *p = list;
-    while (*p) {
-        const char *q = strchr(p, ',');
-        size_t n = q ? (size_t)(q - p) : strlen(p);
-        int found = 0;
-        for (unsigned k = 0; k < SC_MK_COUNT; k++)
-            if (strlen(kind_names[k]) == n && !memcmp(kind_names[k], p, n)) {
-                *mask |= 1u << k;
-                found = 1;
-            }
-        if (!found)
-            return sc_diag_set(diag, SC_EINVAL, "kinds: '%.*s' is not a kind of entity",
-                               (int)(n > 60 ? 60 : n), p);
-        p += n;
-        if (*p == ',')
-            p++;
-    }
-    return SC_OK;
+    return sc_names_parse(list, kind_names, SC_MK_COUNT, "entity", mask, diag);
 }
 
 void md_cand(struct mdoc *d, size_t s, size_t e, enum sc_mask_kind kind, int prio, size_t keep)

@@ -21,9 +21,10 @@
  * | 查重 checks per day (a draft)   |  5†  |  20  | 200 | 1000 |   oo   |  oo   |
  *  * free users download the free parts only (the caller passes
  *    entitled = sc_may(p, SC_ACT_READ_PAID) to compile/export).
- *  † anonymous checks are counted per client address; a check reports
- *    matches in paid parts (title, section path, position) to everyone,
- *    their text only to callers who may read paid parts.
+ *  † anonymous checks are counted per client address; a check counts
+ *    paid parts only for callers who may read them (others are told, one
+ *    bit a document, which paid parts hold something of the draft, within
+ *    the paid allowance: docs/internals/members.md).
  * The tier in a principal is already the effective one (an expired vip is
  * free). --all-entitled (a private server) opens reading and downloading to
  * everyone, without limit, but not import or administration: those stay

@@ -209,6 +209,38 @@ static void marker_text(const struct marker *m, int value, int style, char *buf,
     }
 }
 
+/* （四）、（五）项所列: a reference to items, not a heading */
+static int is_reference(const struct pdoc *d, const struct pline *ln, const struct marker *m)
+{
+    uint32_t after = pd_at(d, m->me);
+    uint32_t after2 = pd_at(d, m->me + 1);
+    return m->me >= ln->e || after == 0x3001 || after == 0xFF08 || after == '(' ||
+           ((after == 0x81F3 /* 至 */ || after == 0x548C /* 和 */ || after == 0x6216 /* 或 */) &&
+            (after2 == 0xFF08 || after2 == '(' || cn_digit(after2) || is_digit(after2)));
+}
+
+/* The value of the next heading of level L after line l in the same list
+ * (0: the list ends first, at a higher level, a reset or the end). */
+static int next_in_list(const struct pdoc *d, size_t l, int L, int value)
+{
+    for (size_t k = l + 1; k < d->nlines; k++) {
+        const struct pline *ln = &d->lines[k];
+        size_t s = ln->s;
+        while (s < ln->e && (d->cp[s] == ' ' || d->cp[s] == 0x3000))
+            s++;
+        if (is_reset(d, s, ln->e))
+            return 0;
+        struct marker m;
+        if (!parse_marker(d, k, &m, L == 3 ? value + 1 : 0) || is_reference(d, ln, &m))
+            continue;
+        if (m.level < L)
+            return 0;
+        if (m.level == L)
+            return m.value;
+    }
+    return 0;
+}
+
 void rule_numbering(struct pdoc *d)
 {
     struct level lv[LV_MAX + 1];
@@ -232,12 +264,7 @@ void rule_numbering(struct pdoc *d)
         struct marker m;
         if (!parse_marker(d, l, &m, lv[3].open ? lv[3].last + 1 : 0))
             continue;
-        /* （四）、（五）项所列: a reference to items, not a heading */
-        uint32_t after = pd_at(d, m.me);
-        uint32_t after2 = pd_at(d, m.me + 1);
-        if (m.me >= ln->e || after == 0x3001 || after == 0xFF08 || after == '(' ||
-            ((after == 0x81F3 /* 至 */ || after == 0x548C /* 和 */ || after == 0x6216 /* 或 */) &&
-             (after2 == 0xFF08 || after2 == '(' || cn_digit(after2) || is_digit(after2))))
+        if (is_reference(d, ln, &m))
             continue;
         int L = m.level;
         int first_under_parent = 1; /* no marker since the parent (or reset) */
@@ -250,7 +277,11 @@ void rule_numbering(struct pdoc *d)
             first_under_parent = 0;
             if (m.value == st->last && L <= 4) {
                 marker_text(&m, st->last + 1, m.style, want, sizeof want);
-                pd_add(d, m.ms, m.me, SC_PK_NUMBERING_DUP, SC_PS_WARNING, R_NUM, NULL,
+                /* the fix is certain when the list goes on from the next
+                 * number (（三）（三）（五）) or ends here */
+                int next = next_in_list(d, l, L, m.value);
+                pd_add(d, m.ms, m.me, SC_PK_NUMBERING_DUP, SC_PS_WARNING, R_NUM,
+                       next == 0 || next == m.value + 2 ? want : NULL,
                        "序号“%s”重复，上一项已是同一序号（应为“%s”）", got, want);
             } else if (m.value > st->last + 1 && L <= 4 && m.value - st->last < 20) {
                 marker_text(&m, st->last + 1, m.style, want, sizeof want);

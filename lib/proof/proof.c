@@ -3,6 +3,7 @@
  * findings, write them as JSON with code-point offsets.
  */
 #include "proof_int.h"
+#include "base/names.h"
 
 #include "sucai/search.h"
 
@@ -34,27 +35,7 @@ const char *sc_proof_severity_name(enum sc_proof_severity s)
 
 enum sc_err sc_proof_kinds_parse(const char *list, unsigned *mask, struct sc_diag *diag)
 {
-    *mask = 0;
-    if (!list || !*list)
-        return sc_diag_set(diag, SC_EINVAL, "kinds: the list is empty");
-    const char *p = list;
-    while (*p) {
-        const char *q = strchr(p, ',');
-        size_t n = q ? (size_t)(q - p) : strlen(p);
-        int found = 0;
-        for (unsigned k = 0; k < SC_PK_COUNT; k++)
-            if (strlen(kind_names[k]) == n && !memcmp(kind_names[k], p, n)) {
-                *mask |= 1u << k;
-                found = 1;
-            }
-        if (!found)
-            return sc_diag_set(diag, SC_EINVAL, "kinds: '%.*s' is not a kind of finding",
-                               (int)(n > 60 ? 60 : n), p);
-        p += n;
-        if (*p == ',')
-            p++;
-    }
-    return SC_OK;
+    return sc_names_parse(list, kind_names, SC_PK_COUNT, "finding", mask, diag);
 }
 
 int is_cjk_text(uint32_t c)

@@ -3,9 +3,13 @@
  *  punct_width: a half-width , ; : ? ! ( ) next to Chinese text; in Chinese
  *    text each mark takes one character position (5.1.1-5.1.3), i.e. the
  *    full-width form. Not between digits (17:30, 1,200, 3.6:48:48.4), not
- *    in Latin text. A document that uses the half-width form of a mark for
- *    a fifth or more of its occurrences (at least three) follows a house
- *    style: it gets one note for that mark, not one per use.
+ *    in Latin text, not in a pair of parentheses around Western text
+ *    ((2024—2028年), (更新时间戳: 1767964862393)) or in a formula
+ *    (金额=(单价×数量)×天数). A document that writes
+ *    a mark half-width in Chinese text at least three times and in more
+ *    than one of twenty of its uses follows a habit (a converter, an input
+ *    method left in half-width): it gets one note for that mark with the
+ *    count, not one finding per use.
  *  bracket_unbalanced: a bracket of （）《》〈〉【】〔〕［］[]() without its
  *    partner in the paragraph (括号 4.9, 书名号 4.15: both halves).
  *  quote_unbalanced: “ or ” without its partner in the paragraph (引号 4.8).
@@ -54,9 +58,70 @@ static int alnum(uint32_t c)
     return is_digit(c) || is_latin(c);
 }
 
+/* Is the content [s, e) of a parenthesis set in the Western way: a mark
+ * followed by a space inside (键: 值), or more Latin letters and digits than
+ * ideographs ((2024—2028年), (更新时间戳: 1767964862393), (GDP))? */
+static int western_content(const struct pdoc *d, size_t s, size_t e)
+{
+    size_t han = 0, ascii = 0;
+    for (size_t k = s; k < e; k++) {
+        uint32_t c = d->cp[k];
+        if (is_han(c))
+            han++;
+        else if (alnum(c))
+            ascii++;
+        else if (mark_index(c) >= 0 && c != '(' && c != ')' && k + 1 < e && d->cp[k + 1] == ' ')
+            return 1;
+    }
+    return ascii > han;
+}
+
+/* An arithmetic operator next to a parenthesis: a formula (金额=(单价×数量)×天数). */
+static int operator(uint32_t c)
+{
+    return c == '=' || c == '+' || c == '-' || c == '*' || c == '/' || c == '<' || c == '>' ||
+           c == 0xD7 /* × */ || c == 0xF7 /* ÷ */ || c == 0xFF1D /* ＝ */ || c == 0xFF0B /* ＋ */ ||
+           c == 0x2264 /* ≤ */ || c == 0x2265 /* ≥ */;
+}
+
+/* The half-width parenthesis at i and its partner on the line enclose
+ * Western text, or stand in a formula: the pair is set as in Western text. */
+static int western_group(const struct pdoc *d, const struct pline *ln, size_t i)
+{
+    const size_t reach = 60;
+    size_t o = SIZE_MAX, c = SIZE_MAX;
+    if (d->cp[i] == '(') {
+        o = i;
+        for (size_t j = i + 1; j < ln->e && j <= i + reach; j++) {
+            if (d->cp[j] == '(' || d->cp[j] == 0xFF08)
+                break;
+            if (d->cp[j] == ')' || d->cp[j] == 0xFF09) {
+                c = j;
+                break;
+            }
+        }
+    } else {
+        c = i;
+        for (size_t j = i; j > ln->s && j + reach >= i;) {
+            j--;
+            if (d->cp[j] == ')' || d->cp[j] == 0xFF09)
+                break;
+            if (d->cp[j] == '(' || d->cp[j] == 0xFF08) {
+                o = j;
+                break;
+            }
+        }
+    }
+    if ((o != SIZE_MAX && o > ln->s && operator(d->cp[o - 1])) ||
+        (c != SIZE_MAX && c + 1 < ln->e && operator(d->cp[c + 1])))
+        return 1;
+    return o != SIZE_MAX && c != SIZE_MAX && western_content(d, o + 1, c);
+}
+
 /* A half-width mark standing between Chinese characters. A mark followed
  * by a space is set in the Western way on purpose (键: 值), and one between
- * digits belongs to the number. */
+ * digits belongs to the number; so does a pair of parentheses around
+ * Western text. */
 static int in_chinese(const struct pdoc *d, const struct pline *ln, size_t i)
 {
     uint32_t c = d->cp[i];
@@ -66,9 +131,10 @@ static int in_chinese(const struct pdoc *d, const struct pline *ln, size_t i)
     if (n == ' ' || n == '\t')
         return 0;
     if (c == '(')
-        return is_cjk_text(n) && (p == 0 || is_cjk_text(p));
+        return is_cjk_text(n) && (p == 0 || is_cjk_text(p)) && !western_group(d, ln, i);
     if (c == ')')
-        return is_cjk_text(p) || (is_cjk_text(n) && !alnum(p) && p != ')');
+        return (is_cjk_text(p) || (is_cjk_text(n) && !alnum(p) && p != ')')) &&
+               !western_group(d, ln, i);
     return is_cjk_text(p) && is_cjk_text(n);
 }
 
@@ -91,7 +157,7 @@ static void widths(struct pdoc *d)
     int house[NMARKS];
     for (int k = 0; k < NMARKS; k++) {
         size_t h = k >= 5 ? ph : half[k], f = k >= 5 ? pf : full[k];
-        house[k] = h >= 3 && 4 * h > f;
+        house[k] = h >= 3 && 20 * h > h + f; /* three times, one use in twenty */
     }
     int noted[NMARKS] = { 0 };
     for (size_t l = 0; l < d->nlines; l++) {

@@ -678,8 +678,10 @@ static int eval_term_seg(struct ctx *c, size_t si, const uint32_t *cps, size_t n
     while (!rc && tcur_align(t, &target, cd, ncd, &ci)) {
         if (target >= seg->ndocs)
             break;
-        if ((!mask || mask[gbase + target]) && c->exists && !c->para && !c->kindmask) {
-            /* saved searches ask only whether the document matches */
+        if ((!mask || mask[gbase + target]) && c->exists && !c->para && !c->kindmask &&
+            !(c->vis && c->snap->paidmask[gbase + target])) {
+            /* saved searches ask only whether the document matches (a
+             * document withholding text from the view: all its starts) */
             if (exists_doc(t))
                 rc = ul_push(c, out, gbase + target, 0, 1, 0);
         } else if (!mask || mask[gbase + target]) {
@@ -2074,7 +2076,8 @@ done:
 /* ---------------------------------------------------------------- saved searches */
 
 enum sc_err sc_engine_match(const struct sc_snap *snap, const struct sc_query *const *qs, size_t nq,
-                            int64_t after_id, sc_match_fn *fn, void *fctx, struct sc_diag *diag)
+                            const uint8_t *vis, int64_t after_id, sc_match_fn *fn, void *fctx,
+                            struct sc_diag *diag)
 {
     /* the first ordinal above after_id: ids ascend with ordinals */
     uint32_t from = 0;
@@ -2137,6 +2140,9 @@ enum sc_err sc_engine_match(const struct sc_snap *snap, const struct sc_query *c
         if (!qs[qi] || !qs[qi]->root)
             continue;
         c.kindmask = collect_kinds(qs[qi]->root);
+        /* the owner's view: with vis, on the text a reader who may not read
+         * paid text sees (paid headings withheld too) */
+        c.vis = c.hide = vis && vis[qi] && snap->npaid;
         c.err = SC_OK;
         struct ulist res = { 0 };
         if (eval(&c, qs[qi]->root, &cand, &res) != 0) {

@@ -124,10 +124,14 @@ enum sc_err sc_engine_search_ex(const struct sc_snap *snap, const struct sc_text
  * NULL (skipped). The queries are parsed once by the caller; one context
  * serves them all. When the documents asked for are a small part of the
  * snapshot (a merged segment), cursors seek to them with their skips
- * instead of reading the postings of the others. */
+ * instead of reading the postings of the others. With vis (NULL: none),
+ * query i for which vis[i] is set matches as search does for a reader who
+ * may not read paid text and has no allowance: on the visible text only,
+ * paid headings withheld. */
 typedef int sc_match_fn(void *ctx, size_t qi, const int64_t *ids, size_t n);
 enum sc_err sc_engine_match(const struct sc_snap *snap, const struct sc_query *const *qs, size_t nq,
-                            int64_t after_id, sc_match_fn *fn, void *ctx, struct sc_diag *diag);
+                            const uint8_t *vis, int64_t after_id, sc_match_fn *fn, void *ctx,
+                            struct sc_diag *diag);
 
 /* Locate a global ordinal. */
 static inline size_t sc_snap_seg_of(const struct sc_snap *s, uint32_t ord)

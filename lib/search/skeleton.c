@@ -331,7 +331,9 @@ enum sc_err sc_outline_stats_json(struct sc_library *lib, const struct sc_skelet
         if (e == SC_OK) {
             const struct sc_query *qp = &q;
             struct idset ids = { 0 };
-            e = sc_engine_match(s, &qp, 1, 0, add_ids, &ids, diag);
+            /* the documents the caller's query matches in the text it sees */
+            const uint8_t vis = !o->entitled;
+            e = sc_engine_match(s, &qp, 1, &vis, 0, add_ids, &ids, diag);
             if (e == SC_OK && ids.oom)
                 e = sc_diag_set(diag, SC_ENOMEM, "out of memory");
             /* ids and ordinals both ascend */

@@ -169,6 +169,52 @@ static enum sc_err load_queries(struct sc_watcher *w, struct sc_library *lib, in
     return SC_OK;
 }
 
+/* Per saved query (in w->w's order), 1 when its owner may not read paid
+ * text as of now (a tier that ended counts): its query is matched on the
+ * text that owner sees, so that a saved search is no oracle on paid text
+ * (docs/internals/members.md). The operator's own see everything. *out
+ * is NULL when every owner may read everything; free it. */
+static enum sc_err owner_views(struct sc_watcher *w, struct sc_library *lib, uint8_t **out,
+                               struct sc_diag *diag)
+{
+    *out = NULL;
+    uint8_t *v = sc_calloc(w->n ? w->n : 1, 1);
+    if (!v)
+        return sc_diag_set(diag, SC_ENOMEM, "out of memory");
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(w->db,
+                           "SELECT w.id, u.id, u.name, u.tier, u.tier_expires, u.roles FROM "
+                           "watches w JOIN users u ON u.id = w.user_id ORDER BY w.id",
+                           -1, &st, NULL) != SQLITE_OK) {
+        free(v);
+        return db_fail(w, lib, diag);
+    }
+    time_t now = time(NULL);
+    size_t i = 0, any = 0;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        int64_t id = sqlite3_column_int64(st, 0);
+        while (i < w->n && w->w[i].id < id)
+            i++;
+        if (i == w->n || w->w[i].id != id)
+            continue; /* saved after the queries were read: matched next run */
+        struct sc_principal p;
+        sc_principal_from_stmt(&p, st, 1, now);
+        v[i] = !sc_may(&p, SC_ACT_READ_PAID);
+        any += v[i];
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) {
+        free(v);
+        return db_fail(w, lib, diag);
+    }
+    if (any)
+        *out = v;
+    else
+        free(v);
+    return SC_OK;
+}
+
 /* The matches of a run: (document, watch) pairs. */
 struct pair {
     int64_t doc, watch;
@@ -434,12 +480,16 @@ static enum sc_err run(struct sc_watcher *w, struct sc_library *lib, struct sc_w
             out->docs += snap->segs[si]->docs[d].id > mark;
     struct collect c = { w->w, from, NULL, 0, 0, 0 };
     double t0 = now_ms();
+    uint8_t *vis = NULL;
+    if (e == SC_OK && w->n && from < to && snap->npaid)
+        e = owner_views(w, lib, &vis, diag);
     if (e == SC_OK && w->n && from < to) {
-        e = sc_engine_match(snap, w->qp, w->n, from, on_match, &c, diag);
+        e = sc_engine_match(snap, w->qp, w->n, vis, from, on_match, &c, diag);
         if (e == SC_OK && c.oom)
             e = sc_diag_set(diag, SC_ENOMEM, "out of memory matching saved searches");
         out->watches = (int64_t)w->n;
     }
+    free(vis);
     double t1 = now_ms();
     out->match_ms = t1 - t0;
     sc_snap_free(snap);

@@ -51,12 +51,19 @@ t_eq "offsets of a file with a BOM and CRLF" 5 "$(s check --json "$T_TMP/d3.txt"
 t_eq "standard input" 5 "$(s check --json - <"$T_TMP/d3.txt" | jq '.spans[0].start')"
 t_ok "human output: the rate and the source" bash -c "'$SUCAI' -L '$L' check '$T_TMP/d1.txt' | grep -q '总重复率' && '$SUCAI' -L '$L' check '$T_TMP/d1.txt' | grep -q '甲局2023年工作总结'"
 
-# paid sources: reported, text withheld unless --entitled
+# paid parts: the operator sees what a reader who may not read paid text
+# would (the check is made on the free text, the document named as paid
+# only), and everything with --entitled
 printf '稿件：付费部分：独有的具体做法在这里写得很清楚。\n' >"$T_TMP/d4.txt"
 s check --json "$T_TMP/d4.txt" >"$T_TMP/out.json"
-t_eq "a paid source is reported" "$B true" "$(j '"\(.spans[0].sources[0].id) \(.spans[0].sources[0].paid)"')"
-t_eq "its text withheld" null "$(j '.spans[0].sources[0].text')"
-t_ok "--entitled shows it" bash -c "'$SUCAI' -L '$L' check --json --entitled '$T_TMP/d4.txt' | jq -e '.spans[0].sources[0].text | contains(\"独有的具体做法\")'"
+t_eq "a paid stretch is no span for a reader who may not read it" "0 0" "$(j '"\(.spans | length) \(.copied)"')"
+t_eq "... its document is named as holding it in the paid part" "$B" "$(j '.paid_only[0].id')"
+t_eq "... nothing said of the matcher's counts" false "$(j 'has("stats")')"
+t_ok "... and the human output says so" bash -c "'$SUCAI' -L '$L' check '$T_TMP/d4.txt' | grep -q '会员内容中另有相同表述'"
+s check --json --entitled "$T_TMP/d4.txt" >"$T_TMP/out.json"
+t_eq "--entitled: the paid source is reported" "$B true" "$(j '"\(.spans[0].sources[0].id) \(.spans[0].sources[0].paid)"')"
+t_ok "--entitled: with its text" jq -e '.spans[0].sources[0].text | contains("独有的具体做法")' "$T_TMP/out.json"
+t_eq "--entitled: no paid-only document" 0 "$(j '.paid_only | length')"
 
 # --batch: one JSON line per file, an error line for a bad one
 printf '%s\n' "$T_TMP/d1.txt" "$T_TMP/missing.txt" "$T_TMP/d2.txt" | s check --batch --json >"$T_TMP/batch.out"

@@ -64,13 +64,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     /* the first byte picks the options */
     struct sc_check_opts o = { 5 + (size ? data[0] % 12 : 8), 1 + (size > 1 ? data[1] % 3 : 0), 3,
-                               size > 2 && (data[2] & 1) };
+                               size > 2 && (data[2] & 1), NULL };
     struct ck_draft d;
     if (ck_draft_init(&d, text.data, text.len) == SC_OK) {
         struct ck_matches m;
         struct sc_check_result r;
         memset(&r, 0, sizeof r);
-        if (ck_find(SNAP, &d, o.min, CK_PIECES, &m, NULL) == SC_OK &&
+        uint8_t *found = o.entitled ? NULL : calloc(SNAP->ndocs ? SNAP->ndocs : 1, 1);
+        if (ck_find(SNAP, &d, o.min, CK_PIECES, !o.entitled, found, &m, NULL) == SC_OK &&
+            (!found || ck_paid_only(SNAP, found, &r) == SC_OK) &&
             ck_report(SNAP, &d, &m, &o, &r, NULL) == SC_OK) {
             struct sc_buf b = SC_BUF_INIT;
             struct sc_jw w;
@@ -80,6 +82,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             sc_check_docx(text.data, text.len, &r, "稿件", &b, NULL);
             sc_buf_release(&b);
         }
+        free(found);
         sc_check_result_release(&r);
         ck_matches_release(&m);
         ck_draft_release(&d);

@@ -64,7 +64,8 @@ static inline void ckfix_release(struct ckfix *f)
         fprintf(stderr, "cannot remove %s\n", f->dir);
 }
 
-/* The check of text against the fixture, as sc_check does it. */
+/* The check of text against the fixture, as sc_check does it (a caller
+ * who is not entitled has its allowance granted: paid_only is filled). */
 static inline enum sc_err ckfix_check(struct ckfix *f, const char *text, size_t len,
                                       const struct sc_check_opts *o, struct sc_check_result *r)
 {
@@ -82,9 +83,20 @@ static inline enum sc_err ckfix_check(struct ckfix *f, const char *text, size_t 
     enum sc_err e = ck_draft_init(&d, text, len);
     if (e != SC_OK)
         return e;
-    e = ck_find(f->snap, &d, oo.min, CK_PIECES, &m, &dg);
+    uint8_t *found = NULL;
+    if (!oo.entitled && !(found = calloc(f->snap->ndocs ? f->snap->ndocs : 1, 1))) {
+        ck_draft_release(&d);
+        return SC_ENOMEM;
+    }
+    r->paid = oo.entitled ? SC_PAID_READ : SC_PAID_FOUND;
+    r->paid_left = -1;
+    r->paid_why = "";
+    e = ck_find(f->snap, &d, oo.min, CK_PIECES, !oo.entitled, found, &m, &dg);
+    if (e == SC_OK && found)
+        e = ck_paid_only(f->snap, found, r);
     if (e == SC_OK)
         e = ck_report(f->snap, &d, &m, &oo, r, &dg);
+    free(found);
     r->stats = (struct sc_check_stats){ m.st.keys,
                                         m.st.windows,
                                         m.st.anchors,

@@ -74,7 +74,25 @@ static void test_numbering(void **state)
     hit("20、甲\n21、乙\n23、丙\n", SC_PK_NUMBERING_GAP, "23、", NULL);
     hit("21、甲\n22、乙\n22、丙\n", SC_PK_NUMBERING_DUP, "22、丙", NULL);
     hit("一、甲\n（一）子\n（二）丑\n（二）寅\n", SC_PK_NUMBERING_DUP, "（二）寅", NULL);
-    hit("一、关于甲\n（一）子\n一、关于乙\n", SC_PK_NUMBERING_DUP, "一、关于乙", NULL);
+    hit("一、关于甲\n（一）子\n一、关于乙\n", SC_PK_NUMBERING_DUP, "一、关于乙", "二、");
+    /* the renumbering is offered when the list goes on from the next number or ends */
+    hit("（一）子\n（二）丑\n（二）寅\n（四）卯\n一、乙\n", SC_PK_NUMBERING_DUP, "（二）寅",
+        "（三）");
+    hit("1.甲\n2.乙\n2.丙\n", SC_PK_NUMBERING_DUP, "2.丙", "3.");
+    {
+        static const char t[] = "（一）子\n（二）丑\n（二）寅\n（三）卯\n";
+        struct sc_proof_result r;
+        struct sc_diag d = { 0 };
+        assert_int_equal(sc_proof_run(t, strlen(t), NULL, &r, &d), SC_OK);
+        size_t n = 0;
+        for (size_t i = 0; i < r.n; i++)
+            if (r.items[i].kind == SC_PK_NUMBERING_DUP) {
+                n++;
+                assert_null(r.items[i].suggestion); /* which of the two is wrong is not certain */
+            }
+        assert_int_equal(n, 1);
+        sc_proof_result_release(&r);
+    }
     hit("第三条 下列行为：\n1.加强组织领导。\n（一）饮酒后驾驶的；\n（二）超载的；\n", SC_PK_NUMBERING_ORDER,
         "1.", NULL);
     hit("一、甲\n1.子\n2、子\n", SC_PK_NUMBERING_ORDER, "2、", "2.");
@@ -138,6 +156,23 @@ static void test_punct(void **state)
     none("截止时间为17:30，投资1,200万元，比例3.6:48:48.4。\n", SC_PK_PUNCT_WIDTH);
     none("see https://example.com, then stop.\n", SC_PK_PUNCT_WIDTH);
     none("他说\"你好\"。\n", SC_PK_PUNCT_WIDTH);
+    /* parentheses around Western text or in a formula */
+    none("印发《行动计划(2024—2028年)》，见附件(更新时间戳: 1767964862393)。\n", SC_PK_PUNCT_WIDTH);
+    none("退费金额=(日热费金额×退费比例)×天数，国内生产总值(GDP)。\n", SC_PK_PUNCT_WIDTH);
+    hit("对个人销售已购买2年以上(含2年)住房免征增值税。\n", SC_PK_PUNCT_WIDTH, "(含2年)",
+        "（含2年）");
+    /* a habit: three half-width commas in a document that mostly writes
+     * full-width ones are three findings; in more than one use of twenty,
+     * one note */
+    {
+        static const char slips[] =
+            "甲,乙。丙,丁。戊,己。庚，辛，壬，癸，子，丑，寅，卯，辰，巳，午，未，申，酉，戌，亥，"
+            "一，二，三，四，五，六，七，八，九，十，百，千，万，亿，兆，京，垓，秭，穰，沟，涧，正，"
+            "载，极，甲，乙，丙，丁，戊，己，庚，辛，壬，癸，子，丑，寅，卯，辰，巳，午，未，申，酉。\n";
+        assert_int_equal(count_kind(slips, SC_PK_PUNCT_WIDTH), 3);
+        assert_int_equal(count_kind("甲,乙。丙,丁。戊,己。庚，辛，壬，癸。\n", SC_PK_PUNCT_WIDTH),
+                         1);
+    }
     hit("新版《快递服务国家标准今起实施。\n", SC_PK_BRACKET_UNBALANCED, "《", NULL);
     hit("党委（党组副书记兼任。\n", SC_PK_BRACKET_UNBALANCED, "（", NULL);
     hit("修改〈宁波市职工教育条例〉的决定》第一次修正\n", SC_PK_BRACKET_UNBALANCED, "》", NULL);

@@ -79,14 +79,15 @@ static void got_release(struct got *g)
 }
 
 /* What search over the whole snapshot returns with ids above mark, paged
- * through in full. */
-static int64_t *search_new(struct fixture *f, const char *q, int64_t mark, size_t *n)
+ * through in full; with vis, for a reader who may not read paid text and
+ * has no allowance (paid parts never match). */
+static int64_t *search_new(struct fixture *f, const char *q, int64_t mark, int vis, size_t *n)
 {
     struct sc_search_opts o = { 0 };
     o.query = q;
     o.mode = SC_SEARCH_DOC;
     o.limit = SC_MAX_LIMIT;
-    o.entitled = 1;
+    o.entitled = !vis;
     int64_t *out = NULL;
     size_t k = 0;
     for (;;) {
@@ -137,10 +138,15 @@ static struct sc_snap *tail_snap(const struct fixture *f, size_t from)
 
 /* Check queries qs[0..nq): the matches among documents with id > mark in
  * snap equal search's over the whole fixture (masked: snap holds older
- * documents too). */
+ * documents too); with vis, every other query is matched in the view of a
+ * reader who may not read paid text. */
 static size_t check_queries(struct fixture *f, struct sc_snap *snap, int masked, int64_t mark,
-                            const char *const *qs, size_t nq)
+                            const char *const *qs, size_t nq, int vis)
 {
+    uint8_t *v = calloc(nq ? nq : 1, 1);
+    assert_non_null(v);
+    for (size_t i = 0; i < nq; i++)
+        v[i] = vis && (i % 2 == 0);
     struct sc_query *parsed = calloc(nq, sizeof *parsed);
     const struct sc_query **pp = calloc(nq, sizeof *pp);
     assert_non_null(parsed);
@@ -153,13 +159,13 @@ static size_t check_queries(struct fixture *f, struct sc_snap *snap, int masked,
     (void)masked;
     struct got g;
     got_init(&g, nq);
-    assert_int_equal(sc_engine_match(snap, pp, nq, mark, collect, &g, NULL), SC_OK);
+    assert_int_equal(sc_engine_match(snap, pp, nq, v, mark, collect, &g, NULL), SC_OK);
     size_t bad = 0;
     for (size_t i = 0; i < nq; i++) {
         if (!pp[i])
             continue;
         size_t wn;
-        int64_t *want = search_new(f, qs[i], mark, &wn);
+        int64_t *want = search_new(f, qs[i], mark, v[i], &wn);
         int same = wn == g.n[i] && (!wn || memcmp(want, g.ids[i], wn * sizeof *want) == 0);
         if (!same) {
             fprintf(stderr, "%s: %zu new matches, search has %zu\n", qs[i], g.n[i], wn);
@@ -172,6 +178,7 @@ static size_t check_queries(struct fixture *f, struct sc_snap *snap, int masked,
         sc_query_release(&parsed[i]);
     free(parsed);
     free(pp);
+    free(v);
     return bad;
 }
 
@@ -199,6 +206,11 @@ static void constructed(void **state)
         docs[i].genre = (char *)(i % 2 ? "工作总结" : "通知");
         docs[i].paid_from = -1;
         docs[i].paid_to = -1;
+        /* paid to the end: doc 3 from its body's last line, doc 11 from its
+         * heading (a paid section) */
+        const char *pf = i == 1 ? strstr(texts[i], "推进") : i == 5 ? strstr(texts[i], "一、") : NULL;
+        if (pf)
+            docs[i].paid_from = (int64_t)sc_utf8_count(texts[i], (size_t)(pf - texts[i]));
         struct sc_section *sec = NULL;
         size_t ns = 0;
         assert_int_equal(sc_outline_parse(texts[i], strlen(texts[i]), &sec, &ns), SC_OK);
@@ -219,15 +231,21 @@ static void constructed(void **state)
                          "龘龘",
                          "稳",
                          "通知",
-                         "\"放管服改革\"" };
+                         "\"放管服改革\"",
+                         "特色产业",
+                         "特色产业",
+                         "section:问题 短板",
+                         "section:问题 短板" };
     size_t nq = sizeof qs / sizeof qs[0];
     /* the new documents are the second segment */
     struct sc_snap *tail = tail_snap(&f, 1);
-    assert_int_equal(check_queries(&f, tail, 0, 5, qs, nq), 0);
+    for (int vis = 0; vis < 2; vis++)
+        assert_int_equal(check_queries(&f, tail, 0, 5, qs, nq, vis), 0);
     sc_snap_free(tail);
     /* the new ones start inside a segment: masked */
     for (int64_t mark = 0; mark <= 11; mark++)
-        assert_int_equal(check_queries(&f, f.snap, 1, mark, qs, nq), 0);
+        for (int vis = 0; vis < 2; vis++)
+            assert_int_equal(check_queries(&f, f.snap, 1, mark, qs, nq, vis), 0);
     /* expected values, spelled out, for one query */
     struct sc_query q;
     assert_int_equal(sc_query_parse("隐患", strlen("隐患"), &q, NULL), SC_OK);
@@ -235,14 +253,29 @@ static void constructed(void **state)
     struct got g;
     got_init(&g, 1);
     tail = tail_snap(&f, 1);
-    assert_int_equal(sc_engine_match(tail, &pq, 1, 0, collect, &g, NULL), SC_OK);
+    assert_int_equal(sc_engine_match(tail, &pq, 1, NULL, 0, collect, &g, NULL), SC_OK);
     assert_int_equal(g.n[0], 1);
     assert_int_equal(g.ids[0][0], 11);
     got_release(&g);
+    /* in the view of a reader who may not read paid text, a match in the
+     * paid part only is none, the same one on the whole text is */
+    struct sc_query q2;
+    assert_int_equal(sc_query_parse("特色产业", strlen("特色产业"), &q2, NULL), SC_OK);
+    const struct sc_query *pq2[] = { &q2, &q2 };
+    const uint8_t owners[] = { 0, 1 };
+    struct sc_snap *all = tail_snap(&f, 0);
+    got_init(&g, 2);
+    assert_int_equal(sc_engine_match(all, pq2, 2, owners, 0, collect, &g, NULL), SC_OK);
+    assert_int_equal(g.n[0], 1);
+    assert_int_equal(g.ids[0][0], 3);
+    assert_int_equal(g.n[1], 0);
+    got_release(&g);
+    sc_snap_free(all);
+    sc_query_release(&q2);
     /* a NULL query (did not parse) is skipped; a callback that stops stops */
     const struct sc_query *two[] = { NULL, &q };
     got_init(&g, 2);
-    assert_int_equal(sc_engine_match(tail, two, 2, 0, collect, &g, NULL), SC_OK);
+    assert_int_equal(sc_engine_match(tail, two, 2, NULL, 0, collect, &g, NULL), SC_OK);
     assert_int_equal(g.n[0], 0);
     assert_int_equal(g.n[1], 1);
     got_release(&g);
@@ -376,14 +409,14 @@ static void corpus_property(void **state)
     /* new = the last segment */
     int64_t mark = f.snap->segs[f.snap->nseg - 1]->docs[0].id - 1;
     struct sc_snap *tail = tail_snap(&f, f.snap->nseg - 1);
-    bad += check_queries(&f, tail, 0, mark, (const char *const *)qs, k);
+    bad += check_queries(&f, tail, 0, mark, (const char *const *)qs, k, 1);
     sc_snap_free(tail);
     /* new = a range starting inside the middle segment (a mask), and the
      * last tenth (candidates the cursors seek to) */
     mark = last / 2;
-    bad += check_queries(&f, f.snap, 1, mark, (const char *const *)qs, k);
+    bad += check_queries(&f, f.snap, 1, mark, (const char *const *)qs, k, 1);
     mark = last - last / 10;
-    bad += check_queries(&f, f.snap, 1, mark, (const char *const *)qs, k);
+    bad += check_queries(&f, f.snap, 1, mark, (const char *const *)qs, k, 1);
     assert_int_equal(bad, 0);
     for (size_t i = 0; i < k; i++)
         free(qs[i]);
