@@ -34,6 +34,10 @@ struct sc_library *cli_open_library(struct cli *cli, int flags);
 /* Print "sucai: <what>: <msg>" to stderr and return the exit code for err. */
 int cli_fail(struct cli *cli, enum sc_err err, const char *what, const struct sc_diag *diag);
 
+/* Append {"error": msg} and a line break: a failed line of a --batch --json
+ * answer. */
+void cli_json_error(struct sc_buf *b, const char *msg);
+
 /* Remove "-L DIR"/"--library DIR"/"--library=DIR" from argv (anywhere),
  * record it in cli; returns the new argc, or -1 on a missing argument. */
 int cli_take_library(struct cli *cli, int argc, char **argv);
@@ -54,10 +58,6 @@ enum sc_err cli_read_draft(const char *path, size_t max, struct sc_buf *out, str
 
 /* Write b to stdout (with a final newline if missing). */
 void cli_print_buf(const struct sc_buf *b);
-
-/* Append {"error": msg} and a line break: a failed line of a --batch --json
- * answer. */
-void cli_json_error(struct sc_buf *b, const char *msg);
 
 /* compile and export share the writing half (cmd_compile.c): the format
  * from --format or the output's extension, an atomic write or stdout. */

@@ -10,7 +10,6 @@
  */
 #include "import_int.h"
 #include "store.h"
-#include "sucai/json.h"
 #include "sucai/search.h"
 #include "sucai/text.h"
 
@@ -19,6 +18,8 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "sucai/json.h" /* the topics column */
 
 const char *sc_import_status_name(enum sc_import_status s)
 {
