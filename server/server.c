@@ -173,8 +173,8 @@ void resp_sc_error(struct sc_resp *r, enum sc_err e, const struct sc_diag *d)
     switch (e) {
     case SC_ENOTFOUND: resp_error(r, 404, "not_found", "%s", msg); break;
     case SC_EPARSE:
-    case SC_EINVAL: resp_error(r, 400, "bad_request", "%s", msg); break;
-    case SC_ELIMIT: resp_error(r, 400, "limit", "%s", msg); break;
+    case SC_EINVAL: resp_error_at(r, 400, "bad_request", d ? d->pos_cp : 0, "%s", msg); break;
+    case SC_ELIMIT: resp_error_at(r, 400, "limit", d ? d->pos_cp : 0, "%s", msg); break;
     case SC_EUNSUPPORTED: resp_error(r, 415, "unsupported", "%s", msg); break;
     case SC_EDENIED: resp_error(r, 403, "forbidden", "%s", msg); break;
     case SC_EDUPLICATE: resp_error(r, 409, "conflict", "%s", msg); break;

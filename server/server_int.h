@@ -194,7 +194,8 @@ void resp_error(struct sc_resp *r, int status, const char *code, const char *fmt
 /* The same with "position": pos (1-based code point in the query), 0 = none. */
 void resp_error_at(struct sc_resp *r, int status, const char *code, size_t pos, const char *fmt,
                    ...) __attribute__((format(printf, 5, 6)));
-/* An error for a libsucai failure (SC_ENOTFOUND -> 404 ...). */
+/* An error for a libsucai failure (SC_ENOTFOUND -> 404 ...), with the
+ * "position" of a query's error (sc_diag.pos_cp). */
 void resp_sc_error(struct sc_resp *r, enum sc_err e, const struct sc_diag *d);
 /* 401 for anonymous callers, 403 for logged-in ones. */
 void resp_denied(struct sc_req *req, struct sc_resp *r, const char *what);
