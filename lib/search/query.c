@@ -740,17 +740,17 @@ static enum sc_err add_filters(struct parser *p, const struct sc_search_filter *
                 continue;
             }
             if (group->kind != SC_Q_OR) { /* field nodes are never ORs */
-                struct sc_qnode * or = node_new(p, SC_Q_OR);
-                if (! or) {
+                struct sc_qnode *any = node_new(p, SC_Q_OR);
+                if (!any) {
                     node_free(n);
                     break;
                 }
-                if (add_kid(p, or, group) != SC_OK) { /* frees group */
-                    group = or ;
+                if (add_kid(p, any, group) != SC_OK) { /* frees group */
+                    group = any;
                     node_free(n);
                     break;
                 }
-                group = or ;
+                group = any;
             }
             add_kid(p, group, n); /* frees n when it fails */
         }

@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "base/alloc.h"
 #include "search_fixture.h"
 
 static struct sc_doc mkdoc(int64_t id, const char *title, const char *text)
@@ -365,12 +366,63 @@ static void error_positions(void **state)
     assert_string_equal(d.msg, "x");
 }
 
+/* Every allocation of a filtered search and of its query text failing in
+ * turn: a clean SC_ENOMEM with a message, or the right answer; no leak (the
+ * sanitizer build checks). */
+static void allocation_failures(void **state)
+{
+    (void)state;
+    struct sc_search_filter f[] = { FL(SC_FILTER_GENRE, "工作总结"), FL(SC_FILTER_YEAR, "2023"),
+                                    FL(SC_FILTER_GENRE, "述职报告"), FL(SC_FILTER_TITLE, "局") };
+    struct sc_search_opts o = { .query = "依法 | 推进",
+                                .filters = f,
+                                .nfilters = 4,
+                                .limit = 5,
+                                .mode = SC_SEARCH_PARA,
+                                .entitled = 1,
+                                .facets = 1 };
+    struct sc_results r;
+    struct sc_diag d = { 0 };
+    sc_alloc_fail_at(0, 0);
+    assert_int_equal(sc_engine_search(F.snap, NULL, &o, &r, &d), SC_OK);
+    int64_t want = r.total;
+    sc_results_release(&r);
+    struct sc_buf text = SC_BUF_INIT;
+    assert_int_equal(sc_search_query_text(&o, &text, &d), SC_OK);
+    uint64_t total = sc_alloc_count();
+    sc_buf_release(&text);
+    assert_true(total > 0);
+    size_t failures = 0;
+    for (uint64_t n = 1; n <= total + 5; n++) {
+        for (int persistent = 0; persistent <= 1; persistent++) {
+            memset(&d, 0, sizeof d);
+            sc_alloc_fail_at(n, persistent);
+            enum sc_err e = sc_engine_search(F.snap, NULL, &o, &r, &d);
+            struct sc_diag d2 = { 0 };
+            struct sc_buf b = SC_BUF_INIT;
+            enum sc_err e2 = sc_search_query_text(&o, &b, &d2);
+            sc_alloc_fail_at(0, 0);
+            if (e == SC_OK)
+                assert_int_equal(r.total, want);
+            else {
+                assert_int_equal(e, SC_ENOMEM);
+                assert_true(d.msg[0] != '\0');
+                failures++;
+            }
+            assert_true(e2 == SC_OK || (e2 == SC_ENOMEM && d2.msg[0]));
+            sc_results_release(&r);
+            sc_buf_release(&b);
+        }
+    }
+    assert_true(failures > 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(every_kind_as_text), cmocka_unit_test(values_or_fields_and),
+        cmocka_unit_test(every_kind_as_text),  cmocka_unit_test(values_or_fields_and),
         cmocka_unit_test(paid_rule_unchanged), cmocka_unit_test(bad_filters),
-        cmocka_unit_test(error_positions),
+        cmocka_unit_test(error_positions),     cmocka_unit_test(allocation_failures),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
