@@ -50,12 +50,18 @@ static int setup(void **state)
     size_t b2 = (size_t)(strstr(t, "二、") - t), b3 = (size_t)(strstr(t, "三、") - t);
     int64_t c2 = (int64_t)sc_utf8_count(t, b2), c3 = (int64_t)sc_utf8_count(t, b3);
     int64_t cend = (int64_t)sc_utf8_count(t, strlen(t));
-    SECS[0] = (struct sc_section){ .level = 1, .label = (char *)"二、",
-                                   .heading = (char *)"存在的问题", .kind = SC_KIND_PROBLEMS,
-                                   .start = c2, .end = c3 };
-    SECS[1] = (struct sc_section){ .level = 1, .label = (char *)"三、",
-                                   .heading = (char *)"下一步打算", .kind = SC_KIND_PLANS,
-                                   .start = c3, .end = cend };
+    SECS[0] = (struct sc_section){ .level = 1,
+                                   .label = (char *)"二、",
+                                   .heading = (char *)"存在的问题",
+                                   .kind = SC_KIND_PROBLEMS,
+                                   .start = c2,
+                                   .end = c3 };
+    SECS[1] = (struct sc_section){ .level = 1,
+                                   .label = (char *)"三、",
+                                   .heading = (char *)"下一步打算",
+                                   .kind = SC_KIND_PLANS,
+                                   .start = c3,
+                                   .end = cend };
     DOCS[0].sections = SECS;
     DOCS[0].nsections = 2;
     snprintf(DOCS[0].docno, sizeof DOCS[0].docno, "%s", "甲发改〔2023〕12号");
@@ -69,8 +75,9 @@ static int setup(void **state)
     snprintf(DOCS[1].docno, sizeof DOCS[1].docno, "%s", "乙政发〔2024〕3号");
     DOCS[1].docdate = 20240110;
 
-    DOCS[2] = mkdoc(5, "丙区述职报告", "丙区述职报告\n免费部分介绍基本情况。\n"
-                                       "付费部分：依法行政的具体做法与成效。\n结尾。");
+    DOCS[2] = mkdoc(5, "丙区述职报告",
+                    "丙区述职报告\n免费部分介绍基本情况。\n"
+                    "付费部分：依法行政的具体做法与成效。\n结尾。");
     DOCS[2].year = 2023;
     DOCS[2].genre = (char *)"述职报告";
     DOCS[2].level = (char *)"区";
@@ -160,13 +167,20 @@ static void every_kind_as_text(void **state)
         enum sc_filter_field f;
         const char *value;
     } cases[] = {
-        { SC_FILTER_GENRE, "工作总结" },    { SC_FILTER_GENRE, "述职报告" },
-        { SC_FILTER_YEAR, "2023" },         { SC_FILTER_YEAR, "2019-2023" },
-        { SC_FILTER_LEVEL, "县" },          { SC_FILTER_SECTION, "问题" },
-        { SC_FILTER_SECTION, "plans" },     { SC_FILTER_UNIT, "发改" },
-        { SC_FILTER_TITLE, "丙区" },        { SC_FILTER_TITLE, "工作" },
-        { SC_FILTER_DOCNO, "乙政发〔2024〕3号" }, { SC_FILTER_DOCNO, "政发2019" },
-        { SC_FILTER_DATE, "2023-12-05" },   { SC_FILTER_DATE, "2023" },
+        { SC_FILTER_GENRE, "工作总结" },
+        { SC_FILTER_GENRE, "述职报告" },
+        { SC_FILTER_YEAR, "2023" },
+        { SC_FILTER_YEAR, "2019-2023" },
+        { SC_FILTER_LEVEL, "县" },
+        { SC_FILTER_SECTION, "问题" },
+        { SC_FILTER_SECTION, "plans" },
+        { SC_FILTER_UNIT, "发改" },
+        { SC_FILTER_TITLE, "丙区" },
+        { SC_FILTER_TITLE, "工作" },
+        { SC_FILTER_DOCNO, "乙政发〔2024〕3号" },
+        { SC_FILTER_DOCNO, "政发2019" },
+        { SC_FILTER_DATE, "2023-12-05" },
+        { SC_FILTER_DATE, "2023" },
         { SC_FILTER_DATE, "2019-01..2023-03" },
     };
     char text[256];
@@ -194,8 +208,7 @@ static void every_kind_as_text(void **state)
 static void values_or_fields_and(void **state)
 {
     (void)state;
-    struct sc_search_filter two[] = { FL(SC_FILTER_GENRE, "工作计划"),
-                                      FL(SC_FILTER_YEAR, "2023"),
+    struct sc_search_filter two[] = { FL(SC_FILTER_GENRE, "工作计划"), FL(SC_FILTER_YEAR, "2023"),
                                       FL(SC_FILTER_GENRE, "述职报告") };
     same("(依法行政) (genre:\"工作计划\" | genre:\"述职报告\") year:2023", "依法行政", two, 3);
     struct sc_search_filter three[] = { FL(SC_FILTER_YEAR, "2019"), FL(SC_FILTER_YEAR, "2023"),

@@ -18,7 +18,9 @@ static void marks_are_bytes(void **state)
 {
     (void)state;
     int64_t hl[2][2] = { { 2, 4 }, { 6, 7 } };
-    struct sc_snippet s = { .text = (char *)"推进依法行政a工作", .highlights = hl, .nhighlights = 2 };
+    struct sc_snippet s = { .text = (char *)"推进依法行政a工作",
+                            .highlights = hl,
+                            .nhighlights = 2 };
     size_t a, b;
     assert_int_equal(sc_snippet_mark(&s, 0, &a, &b), 0);
     assert_int_equal(a, 6); /* two characters of three bytes */
@@ -46,21 +48,29 @@ static void members_into_an_open_object(void **state)
 {
     (void)state;
     int64_t hl[1][2] = { { 0, 2 } };
-    struct sc_snippet sn = { .text = (char *)"依法\"行政", .highlights = hl, .nhighlights = 1,
-                             .section = (char *)"" };
-    struct sc_hit h = { .id = 3, .title = (char *)"标题", .score = 1.5, .count = 2,
-                        .paragraph = -1, .year = 2023, .snippets = &sn, .nsnippets = 1 };
-    struct sc_results r = { .total = 1, .took_ms = 0.25, .hits = &h, .nhits = 1,
-                            .paid_left = -1, .paid_why = "" };
+    struct sc_snippet sn = {
+        .text = (char *)"依法\"行政", .highlights = hl, .nhighlights = 1, .section = (char *)""
+    };
+    struct sc_hit h = { .id = 3,
+                        .title = (char *)"标题",
+                        .score = 1.5,
+                        .count = 2,
+                        .paragraph = -1,
+                        .year = 2023,
+                        .snippets = &sn,
+                        .nsnippets = 1 };
+    struct sc_results r = {
+        .total = 1, .took_ms = 0.25, .hits = &h, .nhits = 1, .paid_left = -1, .paid_why = ""
+    };
     struct sc_buf whole = SC_BUF_INIT, mine = SC_BUF_INIT;
     sc_results_json(&whole, &r, SC_SEARCH_DOC);
-    assert_string_equal(whole.data,
-                        "{\"total\": 1, \"took_ms\": 0.250, \"hits\": [{\"id\": 3, \"title\": "
-                        "\"标题\", \"score\": 1.5000, \"count\": 2, \"paid\": false, \"paid_only\": "
-                        "false, \"year\": 2023, \"genre\": null, \"docno\": null, \"date\": null, "
-                        "\"snippets\": [{\"text\": \"依法\\\"行政\", \"highlights\": [[0, 2]], "
-                        "\"start\": 0, \"section\": \"\", \"paid\": false}]}], \"paid_parts\": "
-                        "{\"readable\": true, \"searched\": true, \"only\": 0, \"left\": null}}");
+    assert_string_equal(
+        whole.data, "{\"total\": 1, \"took_ms\": 0.250, \"hits\": [{\"id\": 3, \"title\": "
+                    "\"标题\", \"score\": 1.5000, \"count\": 2, \"paid\": false, \"paid_only\": "
+                    "false, \"year\": 2023, \"genre\": null, \"docno\": null, \"date\": null, "
+                    "\"snippets\": [{\"text\": \"依法\\\"行政\", \"highlights\": [[0, 2]], "
+                    "\"start\": 0, \"section\": \"\", \"paid\": false}]}], \"paid_parts\": "
+                    "{\"readable\": true, \"searched\": true, \"only\": 0, \"left\": null}}");
     struct sc_jw w;
     sc_jw_init(&w, &mine);
     sc_jw_obj(&w, SC_JW_INLINE);
