@@ -34,6 +34,10 @@ struct sc_library *cli_open_library(struct cli *cli, int flags);
 /* Print "sucai: <what>: <msg>" to stderr and return the exit code for err. */
 int cli_fail(struct cli *cli, enum sc_err err, const char *what, const struct sc_diag *diag);
 
+/* Append {"error": msg} and a line break: a failed line of a --batch --json
+ * answer. */
+void cli_json_error(struct sc_buf *b, const char *msg);
+
 /* Remove "-L DIR"/"--library DIR"/"--library=DIR" from argv (anywhere),
  * record it in cli; returns the new argc, or -1 on a missing argument. */
 int cli_take_library(struct cli *cli, int argc, char **argv);

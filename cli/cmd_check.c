@@ -254,9 +254,7 @@ static int batch(struct cli *cli, struct sc_library *lib, struct check_cli *cc)
         enum sc_err e = one(lib, cc, line, &out, &d);
         if (e != SC_OK) {
             sc_buf_reset(&out);
-            sc_buf_adds(&out, "{\"error\": ");
-            sc_json_strz(&out, d.msg[0] ? d.msg : sc_strerror(e));
-            sc_buf_adds(&out, "}\n");
+            cli_json_error(&out, d.msg[0] ? d.msg : sc_strerror(e));
             status = 1;
             if (e == SC_ENOMEM || e == SC_ESTORE) {
                 cli_fail(cli, e, "check", &d);

@@ -69,14 +69,19 @@ static int on_file(void *ctx, const struct sc_import_result *r)
     ui->bytes += r->bytes;
     if (ui->json) {
         struct sc_buf b = SC_BUF_INIT;
-        sc_buf_adds(&b, "{\"file\": ");
-        sc_json_strz(&b, r->file);
-        sc_buf_addf(&b, ", \"status\": \"%s\", \"docs\": [", sc_import_status_name(r->status));
+        struct sc_jw w;
+        sc_jw_init(&w, &b);
+        sc_jw_obj(&w, SC_JW_INLINE);
+        sc_jw_kstrz(&w, "file", r->file);
+        sc_jw_kstrz(&w, "status", sc_import_status_name(r->status));
+        sc_jw_key(&w, "docs");
+        sc_jw_arr(&w, SC_JW_INLINE);
         for (size_t i = 0; i < r->ndocs; i++)
-            sc_buf_addf(&b, "%s%lld", i ? ", " : "", (long long)r->docs[i]);
-        sc_buf_adds(&b, "], \"reason\": ");
-        sc_json_strz(&b, r->reason);
-        sc_buf_adds(&b, "}\n");
+            sc_jw_int(&w, r->docs[i]);
+        sc_jw_arr_end(&w);
+        sc_jw_kstrz(&w, "reason", r->reason);
+        sc_jw_obj_end(&w);
+        sc_buf_addc(&b, '\n');
         fwrite(b.data, 1, b.len, stdout);
         sc_buf_release(&b);
         return 0;

@@ -58,9 +58,8 @@ static void snippet_text(struct sc_buf *b, const struct sc_snippet *s, int color
     const char *open = color ? "\033[1;31m" : "【", *close = color ? "\033[0m" : "】";
     size_t len = strlen(s->text), at = 0;
     for (size_t i = 0; i < s->nhighlights; i++) {
-        size_t hs = sc_utf8_offset(s->text, len, (size_t)s->highlights[i][0]);
-        size_t he = sc_utf8_offset(s->text, len, (size_t)s->highlights[i][1]);
-        if (hs < at || he < hs)
+        size_t hs, he;
+        if (sc_snippet_mark(s, i, &hs, &he) != 0 || hs < at || he < hs)
             continue;
         sc_buf_add(b, s->text + at, hs - at);
         sc_buf_adds(b, open);
@@ -148,9 +147,7 @@ static int batch(struct cli *cli, struct sc_library *lib, struct search_cli *sc)
         if (e != SC_OK) {
             sc_buf_reset(&out);
             if (sc->json) {
-                sc_buf_adds(&out, "{\"error\": ");
-                sc_json_strz(&out, d.msg[0] ? d.msg : sc_strerror(e));
-                sc_buf_adds(&out, "}\n");
+                cli_json_error(&out, d.msg[0] ? d.msg : sc_strerror(e));
             } else {
                 sc_buf_addf(&out, "error: %s\n", d.msg[0] ? d.msg : sc_strerror(e));
             }

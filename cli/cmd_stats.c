@@ -48,15 +48,16 @@ int cmd_stats(struct cli *cli, int argc, char **argv)
     sc_library_close(lib);
     if (e != SC_OK)
         return cli_fail(cli, e, "stats", &d);
-    if (json)
-        printf("{\"documents\": %lld, \"chars\": %lld, \"sources\": %lld, \"refused\": %lld, "
-               "\"near_duplicates\": %lld, \"boilerplate_lines\": %lld, \"store_bytes\": %lld, "
-               "\"index_bytes\": %lld, \"library_bytes\": %lld}\n",
-               (long long)s.documents, (long long)s.chars, (long long)s.sources,
-               (long long)s.refused, (long long)s.duplicates_near,
-               (long long)s.boilerplate_lines, (long long)s.store_bytes,
-               (long long)s.index_bytes, (long long)(s.store_bytes + s.index_bytes));
-    else
+    if (json) {
+        struct sc_buf b = SC_BUF_INIT;
+        sc_stats_json(&b, &s);
+        if (sc_buf_err(&b) != SC_OK) {
+            sc_buf_release(&b);
+            return cli_fail(cli, SC_ENOMEM, "stats", NULL);
+        }
+        fwrite(b.data, 1, b.len, stdout);
+        sc_buf_release(&b);
+    } else
         printf("documents:        %lld\ncharacters:       %lld\nsources:          %lld\n"
                "refused files:    %lld\nnear duplicates:  %lld\nboilerplate lines: %lld\n"
                "store:            %.1f MB\nindex:            %.1f MB\n",
@@ -111,10 +112,23 @@ int cmd_reparse(struct cli *cli, int argc, char **argv)
     sc_library_close(lib);
     if (e != SC_OK)
         return cli_fail(cli, e, "reparse", &d);
-    if (json)
-        printf("{\"sources\": %zu, \"documents\": %zu, \"failed\": %zu}\n", sum.imported, sum.docs,
-               sum.refused);
-    else
+    if (json) {
+        struct sc_buf b = SC_BUF_INIT;
+        struct sc_jw w;
+        sc_jw_init(&w, &b);
+        sc_jw_obj(&w, SC_JW_INLINE);
+        sc_jw_kint(&w, "sources", (int64_t)sum.imported);
+        sc_jw_kint(&w, "documents", (int64_t)sum.docs);
+        sc_jw_kint(&w, "failed", (int64_t)sum.refused);
+        sc_jw_obj_end(&w);
+        sc_buf_addc(&b, '\n');
+        if (sc_buf_err(&b) != SC_OK) {
+            sc_buf_release(&b);
+            return cli_fail(cli, SC_ENOMEM, "reparse", NULL);
+        }
+        fwrite(b.data, 1, b.len, stdout);
+        sc_buf_release(&b);
+    } else
         printf("reparsed %zu sources into %zu documents; %zu failed\n", sum.imported, sum.docs,
                sum.refused);
     return sum.refused ? 1 : 0;

@@ -134,6 +134,16 @@ void cli_print_buf(const struct sc_buf *b)
         fputc('\n', stdout);
 }
 
+void cli_json_error(struct sc_buf *b, const char *msg)
+{
+    struct sc_jw w;
+    sc_jw_init(&w, b);
+    sc_jw_obj(&w, SC_JW_INLINE);
+    sc_jw_kstrz(&w, "error", msg);
+    sc_jw_obj_end(&w);
+    sc_buf_addc(b, '\n');
+}
+
 int main(int argc, char **argv)
 {
     struct cli cli = { NULL, "sucai" };

@@ -327,28 +327,21 @@ static void answer(struct sc_req *req, struct sc_resp *r, struct check_in *in)
     } else {
         resp_json(r);
         struct sc_jw w;
-        struct sc_buf one = SC_BUF_INIT;
-        sc_jw_init(&w, &one);
-        sc_check_json(&w, in->text.data, in->text.len, &res, &in->o, SC_CHECK_JSON_TEXT);
-        /* reopen the object to add the quota (and the other draft) */
-        if (sc_jw_finish(&w) == SC_OK && one.len && one.data[one.len - 1] == '}') {
-            sc_buf_add(&r->body, one.data, one.len - 1);
-            if (left < 0)
-                sc_buf_adds(&r->body, ", \"checks_left\": null");
-            else
-                sc_buf_addf(&r->body, ", \"checks_left\": %d", left);
-            if (in->has_other) {
-                sc_buf_adds(&r->body, ", \"other\": ");
-                struct sc_jw w2;
-                sc_jw_init(&w2, &r->body);
-                sc_check_json(&w2, in->other.data, in->other.len, &ores, &in->o,
-                              SC_CHECK_JSON_TEXT);
-            }
-            sc_buf_adds(&r->body, "}\n");
-        } else {
-            r->body.failed = 1;
+        sc_jw_init(&w, &r->body);
+        sc_jw_obj(&w, SC_JW_INLINE);
+        sc_check_json(&w, in->text.data, in->text.len, &res, &in->o,
+                      SC_CHECK_JSON_TEXT | SC_CHECK_JSON_MEMBERS);
+        /* the quota (and the other draft) */
+        if (left < 0)
+            sc_jw_knull(&w, "checks_left");
+        else
+            sc_jw_kint(&w, "checks_left", left);
+        if (in->has_other) {
+            sc_jw_key(&w, "other");
+            sc_check_json(&w, in->other.data, in->other.len, &ores, &in->o, SC_CHECK_JSON_TEXT);
         }
-        sc_buf_release(&one);
+        sc_jw_obj_end(&w);
+        sc_buf_addc(&r->body, '\n');
     }
     if (left >= 0 && r->status == 200) {
         snprintf(num, sizeof num, "%d", left);

@@ -152,7 +152,7 @@ void h_compile(struct sc_req *req, struct sc_resp *r)
         e = sc_compile_query(req->srv->lib, query, (size_t)limit, &opts, &out, &info, &d);
     if (e != SC_OK) {
         if (e == SC_EPARSE) {
-            resp_error(r, 400, "bad_query", "%s", d.msg);
+            resp_error_at(r, 400, "bad_query", d.pos_cp, "%s", d.msg);
         } else if (e == SC_ENOMEM && out.failed) {
             resp_error(r, 413, "too_large", "the compilation is larger than %u MB",
                        COMPILE_MAX_OUTPUT >> 20);

@@ -14,7 +14,7 @@ struct list_ctx {
     const char *genre, *level, *unit;
     int year_from, year_to;
     int64_t offset, limit, total;
-    struct sc_buf *out;
+    struct sc_jw *w; /* the "docs" array */
 };
 
 static int list_fn(void *ctx, const struct sc_doc *d)
@@ -29,12 +29,9 @@ static int list_fn(void *ctx, const struct sc_doc *d)
     if (c->year_from && (d->year < c->year_from || d->year > c->year_to))
         return 0;
     int64_t k = c->total++;
-    if (k >= c->offset && k < c->offset + c->limit) {
-        if (k > c->offset)
-            sc_buf_adds(c->out, ", ");
-        sc_doc_json_meta(c->out, d);
-    }
-    return c->out->failed;
+    if (k >= c->offset && k < c->offset + c->limit)
+        sc_doc_jw_meta(c->w, d);
+    return sc_buf_err(c->w->out) != SC_OK;
 }
 
 /* "2023" or "2019-2023". */
@@ -85,22 +82,33 @@ void h_docs(struct sc_req *req, struct sc_resp *r)
                    LIST_MAX_OFFSET);
         return;
     }
+    /* the page of documents first: the total is known after it */
     struct sc_buf docs = SC_BUF_INIT;
-    c.out = &docs;
+    struct sc_jw dw;
+    sc_jw_init(&dw, &docs);
+    sc_jw_arr(&dw, SC_JW_INLINE);
+    c.w = &dw;
     struct sc_diag d = { 0 };
     enum sc_err e = sc_doc_foreach(req->srv->lib, 0, 0, list_fn, &c, &d);
-    if (e == SC_OK && docs.failed)
-        e = SC_ENOMEM;
+    sc_jw_arr_end(&dw);
+    if (e == SC_OK)
+        e = sc_jw_finish(&dw);
     if (e != SC_OK) {
         sc_buf_release(&docs);
         resp_sc_error(r, e, &d);
         return;
     }
     resp_json(r);
-    sc_buf_addf(&r->body, "{\"total\": %lld, \"offset\": %lld, \"limit\": %lld, \"docs\": [",
-                (long long)c.total, (long long)c.offset, (long long)c.limit);
-    sc_buf_add(&r->body, docs.data, docs.len);
-    sc_buf_adds(&r->body, "]}\n");
+    struct sc_jw w;
+    sc_jw_init(&w, &r->body);
+    sc_jw_obj(&w, SC_JW_INLINE);
+    sc_jw_kint(&w, "total", c.total);
+    sc_jw_kint(&w, "offset", c.offset);
+    sc_jw_kint(&w, "limit", c.limit);
+    sc_jw_key(&w, "docs");
+    sc_jw_raw(&w, docs.data, docs.len); /* written by dw above */
+    sc_jw_obj_end(&w);
+    sc_buf_addc(&r->body, '\n');
     sc_buf_release(&docs);
 }
 
@@ -160,12 +168,5 @@ void h_stats(struct sc_req *req, struct sc_resp *r)
         return;
     }
     resp_json(r);
-    sc_buf_addf(&r->body,
-                "{\"documents\": %lld, \"chars\": %lld, \"sources\": %lld, \"refused\": %lld, "
-                "\"near_duplicates\": %lld, \"boilerplate_lines\": %lld, \"store_bytes\": %lld, "
-                "\"index_bytes\": %lld, \"library_bytes\": %lld}\n",
-                (long long)s.documents, (long long)s.chars, (long long)s.sources,
-                (long long)s.refused, (long long)s.duplicates_near, (long long)s.boilerplate_lines,
-                (long long)s.store_bytes, (long long)s.index_bytes,
-                (long long)(s.store_bytes + s.index_bytes));
+    sc_stats_json(&r->body, &s);
 }

@@ -53,22 +53,24 @@ static int on_part(void *ctx, const struct http_part *p)
 }
 
 struct result_ctx {
-    struct sc_buf *out;
-    size_t n;
+    struct sc_jw *w; /* inside the "files" array */
 };
 
 static void result_json(struct result_ctx *c, const char *file, const char *status,
                         const int64_t *docs, size_t ndocs, const char *reason, uint64_t bytes)
 {
-    struct sc_buf *b = c->out;
-    sc_buf_adds(b, c->n++ ? ",\n  {\"file\": " : "\n  {\"file\": ");
-    sc_json_strz(b, file);
-    sc_buf_addf(b, ", \"status\": \"%s\", \"docs\": [", status);
+    struct sc_jw *w = c->w;
+    sc_jw_obj(w, SC_JW_INLINE);
+    sc_jw_kstrz(w, "file", file);
+    sc_jw_kstrz(w, "status", status);
+    sc_jw_key(w, "docs");
+    sc_jw_arr(w, SC_JW_INLINE);
     for (size_t i = 0; i < ndocs; i++)
-        sc_buf_addf(b, "%s%lld", i ? ", " : "", (long long)docs[i]);
-    sc_buf_adds(b, "], \"reason\": ");
-    sc_json_strz(b, reason ? reason : "");
-    sc_buf_addf(b, ", \"bytes\": %llu}", (unsigned long long)bytes);
+        sc_jw_int(w, docs[i]);
+    sc_jw_arr_end(w);
+    sc_jw_kstrz(w, "reason", reason ? reason : "");
+    sc_jw_kint(w, "bytes", (int64_t)bytes);
+    sc_jw_obj_end(w);
 }
 
 static int on_file(void *ctx, const struct sc_import_result *r)
@@ -113,8 +115,14 @@ void h_import(struct sc_req *req, struct sc_resp *r)
         goto out;
     }
 
+    /* the answer is written as the files come: {"files": [...], "summary"} */
     struct sc_buf list = SC_BUF_INIT;
-    struct result_ctx rc = { &list, 0 };
+    struct sc_jw w;
+    sc_jw_init(&w, &list);
+    sc_jw_obj(&w, SC_JW_INLINE);
+    sc_jw_key(&w, "files");
+    sc_jw_arr(&w, SC_JW_LINES);
+    struct result_ctx rc = { &w };
     struct sc_import_opts opts = { on_file, &rc, NULL };
     struct sc_import_summary total = { 0 };
     pthread_mutex_lock(&req->srv->import_lock);
@@ -154,16 +162,25 @@ void h_import(struct sc_req *req, struct sc_resp *r)
     if (e != SC_OK) {
         resp_sc_error(r, e == SC_ENOMEM ? e : SC_ESTORE, &d);
     } else {
+        sc_jw_arr_end(&w);
+        sc_jw_key(&w, "summary");
+        sc_jw_obj(&w, SC_JW_INLINE);
+        sc_jw_kint(&w, "imported", (int64_t)total.imported);
+        sc_jw_kint(&w, "duplicates", (int64_t)total.duplicates);
+        sc_jw_kint(&w, "refused", (int64_t)total.refused);
+        sc_jw_kint(&w, "docs", (int64_t)total.docs);
+        sc_jw_kint(&w, "bytes", (int64_t)total.bytes);
+        sc_jw_obj_end(&w);
+        sc_jw_obj_end(&w);
+        sc_buf_addc(&list, '\n');
         resp_json(r);
-        sc_buf_adds(&r->body, "{\"files\": [");
-        sc_buf_add(&r->body, list.data, list.len);
-        sc_buf_addf(&r->body,
-                    "\n], \"summary\": {\"imported\": %zu, \"duplicates\": %zu, \"refused\": %zu, "
-                    "\"docs\": %zu, \"bytes\": %llu}}\n",
-                    total.imported, total.duplicates, total.refused, total.docs,
-                    (unsigned long long)total.bytes);
-        if (list.failed)
-            r->body.failed = 1;
+        if (sc_jw_finish(&w) != SC_OK) {
+            resp_error(r, 500, "internal", "out of memory");
+        } else {
+            sc_buf_release(&r->body);
+            r->body = list;
+            sc_buf_init(&list);
+        }
     }
     sc_buf_release(&list);
 out:

@@ -1,77 +1,15 @@
 /*
  * GET /api/v1/search: q, mode=doc|para, limit, offset, facets=0|1 and the
- * filter parameters genre= year= level= section= unit= title= docno= date=, which are
- * appended to the query as fields (a repeated parameter is an OR of its
- * values). The answer is sc_results_json() plus the effective query and
- * the paging, so the page can show "第 21–40 条，共 N 条".
+ * filter parameters genre= year= level= section= unit= title= docno= date=,
+ * which become the search's filters (sc_search_opts.filters: a repeated
+ * parameter is an OR of its values). The answer is the results' members
+ * plus the effective query (sc_search_query_text) and the paging, so the
+ * page can show "第 21–40 条，共 N 条".
  */
 #include "server_int.h"
 
 #include <stdlib.h>
 #include <string.h>
-
-static const char *const filter_fields[] = { "genre", "year",  "level", "section",
-                                             "unit",  "title", "docno", "date" };
-
-/* Append the filter parameters as query fields; SC_EPARSE names a bad one. */
-static enum sc_err add_filters(struct sc_req *req, struct sc_buf *q, int *nfilters,
-                               struct sc_diag *diag)
-{
-    const struct http_params *p = &req->params;
-    for (size_t f = 0; f < sizeof filter_fields / sizeof filter_fields[0]; f++) {
-        const char *field = filter_fields[f];
-        size_t nvals = 0;
-        for (size_t i = 0; i < p->n; i++)
-            if (!strcmp(p->v[i].name, field) && p->v[i].value[0])
-                nvals++;
-        if (!nvals)
-            continue;
-        if (q->len)
-            sc_buf_addc(q, ' ');
-        if (nvals > 1)
-            sc_buf_addc(q, '(');
-        size_t k = 0;
-        for (size_t i = 0; i < p->n; i++) {
-            const char *v = p->v[i].value;
-            if (strcmp(p->v[i].name, field) != 0 || !v[0])
-                continue;
-            if (strchr(v, '"'))
-                return sc_diag_set(diag, SC_EPARSE, "bad %s filter: '\"' is not allowed", field);
-            if (k++)
-                sc_buf_adds(q, " | ");
-            /* years are plain (2023, 2019-2023); other values are quoted */
-            if (!strcmp(field, "year")) {
-                if (strspn(v, "0123456789-") != strlen(v))
-                    return sc_diag_set(diag, SC_EPARSE,
-                                       "bad year filter '%.40s' (use 2023 or 2019-2023)", v);
-                sc_buf_addf(q, "year:%s", v);
-            } else {
-                sc_buf_addf(q, "%s:\"%s\"", field, v);
-            }
-        }
-        if (nvals > 1)
-            sc_buf_addc(q, ')');
-        (*nfilters)++;
-    }
-    return SC_OK;
-}
-
-/* The 1-based character position in "... at character N", or 0. */
-static long error_position(const char *msg)
-{
-    const char *at = strstr(msg, "at character ");
-    return at ? strtol(at + 13, NULL, 10) : 0;
-}
-
-static void bad_query(struct sc_resp *r, const char *code, const char *msg, long pos)
-{
-    resp_error(r, 400, code, "%s", msg);
-    if (pos > 0 && !r->body.failed) {
-        /* reopen {"error": {...}} to add the position */
-        r->body.len -= 3;
-        sc_buf_addf(&r->body, ", \"position\": %ld}}\n", pos);
-    }
-}
 
 static int parse_flag(const char *v, int dflt)
 {
@@ -124,78 +62,60 @@ void h_search(struct sc_req *req, struct sc_resp *r)
     sc_caller_init(req->srv->lib, req_who(req), req_addr(req), &caller);
     opts.caller = &caller;
 
-    /* the user's query, then the filters: "(q) genre:"…" year:2023" */
-    struct sc_buf full = SC_BUF_INIT;
-    struct sc_diag d = { 0 };
-    int nfilters = 0;
-    struct sc_buf filters = SC_BUF_INIT;
-    enum sc_err e = add_filters(req, &filters, &nfilters, &d);
-    if (e != SC_OK) {
-        bad_query(r, "bad_filter", d.msg, 0);
-        sc_buf_release(&filters);
-        return;
+    /* the filter parameters, in the order given */
+    const struct http_params *p = &req->params;
+    struct sc_search_filter filters[HTTP_MAX_PARAMS];
+    size_t nfilters = 0;
+    for (size_t i = 0; i < p->n && nfilters < HTTP_MAX_PARAMS; i++) {
+        int f = sc_search_filter_field(p->v[i].name);
+        if (f >= 0 && p->v[i].value[0])
+            filters[nfilters++] =
+                (struct sc_search_filter){ (enum sc_filter_field)f, p->v[i].value };
     }
+    opts.filters = filters;
+    opts.nfilters = nfilters;
     int has_q = 0;
     for (size_t i = 0; i < qlen; i++)
         if (q[i] != ' ')
             has_q = 1;
-    if (has_q && nfilters)
-        sc_buf_addf(&full, "(%s) %s", q, filters.data);
-    else if (has_q)
-        sc_buf_add(&full, q, qlen);
-    else
-        sc_buf_add(&full, filters.data, filters.len);
-    sc_buf_release(&filters);
-    if (sc_buf_err(&full)) {
-        resp_error(r, 500, "internal", "out of memory");
-        return;
-    }
     if (!has_q && !nfilters) {
-        sc_buf_release(&full);
         resp_error(r, 400, "missing_query", "give a query: q=… (or a filter such as genre=…)");
         return;
     }
-    if (full.len > SC_MAX_QUERY_BYTES) {
+    opts.query = q;
+
+    /* the effective query, "(q) genre:"…" year:2023": checks q and the filters */
+    struct sc_buf full = SC_BUF_INIT;
+    struct sc_diag d = { 0 };
+    enum sc_err e = sc_search_query_text(&opts, &full, &d);
+    if (e == SC_OK && full.len > SC_MAX_QUERY_BYTES) {
         resp_error(r, 400, "query_too_long", "the query with its filters is %zu bytes; at most %d",
                    full.len, SC_MAX_QUERY_BYTES);
         sc_buf_release(&full);
         return;
     }
-    opts.query = full.data;
     struct sc_results res = { 0 };
-    e = sc_search(req->srv->lib, &opts, &res, &d);
-    if (e == SC_EPARSE || e == SC_ELIMIT) {
-        if (has_q && nfilters) {
-            /* say where in the user's own query the error is, or blame a filter */
-            struct sc_search_opts o2 = opts;
-            struct sc_results r2 = { 0 };
-            struct sc_diag d2 = { 0 };
-            o2.query = q;
-            o2.limit = 0;
-            o2.facets = 0;
-            o2.caller = NULL; /* only the error is wanted: nothing counted */
-            enum sc_err e2 = sc_search(req->srv->lib, &o2, &r2, &d2);
-            sc_results_release(&r2);
-            if (e2 == SC_EPARSE || e2 == SC_ELIMIT)
-                bad_query(r, "bad_query", d2.msg, error_position(d2.msg));
-            else
-                bad_query(r, "bad_filter", d.msg, 0);
-        } else {
-            bad_query(r, "bad_query", d.msg, has_q ? error_position(d.msg) : 0);
-        }
-    } else if (e != SC_OK) {
+    if (e == SC_OK)
+        e = sc_search(req->srv->lib, &opts, &res, &d);
+    if (e == SC_EPARSE || e == SC_ELIMIT)
+        resp_error_at(r, 400, "bad_query", d.pos_cp, "%s", d.msg);
+    else if (e == SC_EINVAL && nfilters)
+        resp_error(r, 400, "bad_filter", "%s", d.msg);
+    else if (e != SC_OK)
         resp_sc_error(r, e, &d);
-    } else {
+    else {
         resp_json(r);
-        sc_results_json(&r->body, &res, opts.mode);
-        if (!r->body.failed && r->body.len && r->body.data[r->body.len - 1] == '}') {
-            r->body.len--; /* reopen the object to add the request's own fields */
-            sc_buf_adds(&r->body, ", \"query\": ");
-            sc_json_str(&r->body, full.data, full.len);
-            sc_buf_addf(&r->body, ", \"mode\": \"%s\", \"offset\": %lld, \"limit\": %lld}\n",
-                        opts.mode == SC_SEARCH_PARA ? "para" : "doc", (long long)offset,
-                        (long long)limit);
-        }
+        struct sc_jw w;
+        sc_jw_init(&w, &r->body);
+        sc_jw_obj(&w, SC_JW_INLINE);
+        sc_results_json_members(&w, &res, opts.mode);
+        /* the request's own fields */
+        sc_jw_kstr(&w, "query", full.data, full.len);
+        sc_jw_kstrz(&w, "mode", opts.mode == SC_SEARCH_PARA ? "para" : "doc");
+        sc_jw_kint(&w, "offset", offset);
+        sc_jw_kint(&w, "limit", limit);
+        sc_jw_obj_end(&w);
+        sc_buf_addc(&r->body, '\n');
     }
     sc_results_release(&res);
     sc_buf_release(&full);

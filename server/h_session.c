@@ -101,5 +101,10 @@ void h_session_delete(struct sc_req *req, struct sc_resp *r)
     resp_json(r);
     resp_header(r, "Set-Cookie",
                 SC_SESSION_COOKIE "=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict");
-    sc_buf_adds(&r->body, "{\"user\": null}\n");
+    struct sc_jw w;
+    sc_jw_init(&w, &r->body);
+    sc_jw_obj(&w, SC_JW_INLINE);
+    sc_jw_knull(&w, "user");
+    sc_jw_obj_end(&w);
+    sc_buf_addc(&r->body, '\n');
 }

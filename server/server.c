@@ -119,13 +119,11 @@ void resp_json(struct sc_resp *r)
     r->type = "application/json; charset=utf-8";
 }
 
-void resp_error(struct sc_resp *r, int status, const char *code, const char *fmt, ...)
+static void error_body(struct sc_resp *r, int status, const char *code, size_t pos, const char *fmt,
+                       va_list ap)
 {
     struct sc_buf msg = SC_BUF_INIT;
-    va_list ap;
-    va_start(ap, fmt);
     sc_buf_vaddf(&msg, fmt, ap);
-    va_end(ap);
     sc_buf_reset(&r->body);
     for (size_t i = 0; i < r->nhdr; i++)
         free(r->hdr[i].value);
@@ -135,12 +133,38 @@ void resp_error(struct sc_resp *r, int status, const char *code, const char *fmt
     r->status = status;
     r->type = "application/json; charset=utf-8";
     r->cache = NULL;
-    sc_buf_adds(&r->body, "{\"error\": {\"code\": ");
-    sc_json_strz(&r->body, code);
-    sc_buf_adds(&r->body, ", \"message\": ");
-    sc_json_str(&r->body, msg.data, msg.len);
-    sc_buf_adds(&r->body, "}}\n");
+    struct sc_jw w;
+    sc_jw_init(&w, &r->body);
+    sc_jw_obj(&w, SC_JW_INLINE);
+    sc_jw_key(&w, "error");
+    sc_jw_obj(&w, SC_JW_INLINE);
+    sc_jw_kstrz(&w, "code", code);
+    sc_jw_kstr(&w, "message", msg.data, msg.len);
+    if (pos)
+        sc_jw_kint(&w, "position", (int64_t)pos);
+    sc_jw_obj_end(&w);
+    sc_jw_obj_end(&w);
+    sc_buf_addc(&r->body, '\n');
+    if (sc_buf_err(&msg))
+        r->body.failed = 1;
     sc_buf_release(&msg);
+}
+
+void resp_error(struct sc_resp *r, int status, const char *code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    error_body(r, status, code, 0, fmt, ap);
+    va_end(ap);
+}
+
+void resp_error_at(struct sc_resp *r, int status, const char *code, size_t pos, const char *fmt,
+                   ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    error_body(r, status, code, pos, fmt, ap);
+    va_end(ap);
 }
 
 void resp_sc_error(struct sc_resp *r, enum sc_err e, const struct sc_diag *d)
@@ -149,8 +173,8 @@ void resp_sc_error(struct sc_resp *r, enum sc_err e, const struct sc_diag *d)
     switch (e) {
     case SC_ENOTFOUND: resp_error(r, 404, "not_found", "%s", msg); break;
     case SC_EPARSE:
-    case SC_EINVAL: resp_error(r, 400, "bad_request", "%s", msg); break;
-    case SC_ELIMIT: resp_error(r, 400, "limit", "%s", msg); break;
+    case SC_EINVAL: resp_error_at(r, 400, "bad_request", d ? d->pos_cp : 0, "%s", msg); break;
+    case SC_ELIMIT: resp_error_at(r, 400, "limit", d ? d->pos_cp : 0, "%s", msg); break;
     case SC_EUNSUPPORTED: resp_error(r, 415, "unsupported", "%s", msg); break;
     case SC_EDENIED: resp_error(r, 403, "forbidden", "%s", msg); break;
     case SC_EDUPLICATE: resp_error(r, 409, "conflict", "%s", msg); break;
@@ -689,6 +713,7 @@ int sc_serve(const struct sc_serve_opts *opts)
         fprintf(stderr, "sucai serve: out of memory\n");
         return 2;
     }
+    sc_buf_init(&srv->healthz_body);
     srv->opts = *opts;
     if (!srv->opts.listen)
         srv->opts.listen = SC_SERVE_DEFAULT_LISTEN;
@@ -725,9 +750,16 @@ int sc_serve(const struct sc_serve_opts *opts)
         fprintf(stderr, "sucai serve: %s\n", diag.msg[0] ? diag.msg : sc_strerror(e));
         goto out;
     }
-    static const char ok[] = "{\"status\": \"ok\"}\n";
-    srv->healthz = server_fixed_response(ok, sizeof ok - 1, "application/json; charset=utf-8",
-                                         "no-store", NULL);
+    /* a constant answer, built once and served from srv->healthz_body */
+    struct sc_jw hw;
+    sc_jw_init(&hw, &srv->healthz_body);
+    sc_jw_obj(&hw, SC_JW_INLINE);
+    sc_jw_kstrz(&hw, "status", "ok");
+    sc_jw_obj_end(&hw);
+    sc_buf_addc(&srv->healthz_body, '\n');
+    if (sc_jw_finish(&hw) == SC_OK)
+        srv->healthz = server_fixed_response(srv->healthz_body.data, srv->healthz_body.len,
+                                             "application/json; charset=utf-8", "no-store", NULL);
     if (!srv->healthz || assets_init(srv) != 0) {
         fprintf(stderr, "sucai serve: out of memory\n");
         goto out;
@@ -801,6 +833,7 @@ out:
     sc_library_close(srv->lib);
     assets_release(srv);
     server_fixed_free(srv->healthz);
+    sc_buf_release(&srv->healthz_body);
     pthread_mutex_destroy(&srv->import_lock);
     pthread_mutex_destroy(&srv->stats_lock);
     free(srv);

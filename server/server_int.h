@@ -108,6 +108,7 @@ struct sc_server {
     struct metrics metrics;
     struct asset_meta *assets;   /* parallel to sc_assets[] */
     void *healthz;               /* prebuilt response (struct MHD_Response) */
+    struct sc_buf healthz_body;  /* its bytes, kept while it is served */
     pthread_mutex_t import_lock; /* one upload imports at a time */
     /* Uploads import through a library handle of their own, opened on the
      * first upload (guarded by import_lock): an import holds a transaction
@@ -190,7 +191,11 @@ int req_may(struct sc_req *req, enum sc_action a);
 void resp_json(struct sc_resp *r); /* 200, application/json */
 void resp_error(struct sc_resp *r, int status, const char *code, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
-/* An error for a libsucai failure (SC_ENOTFOUND -> 404 ...). */
+/* The same with "position": pos (1-based code point in the query), 0 = none. */
+void resp_error_at(struct sc_resp *r, int status, const char *code, size_t pos, const char *fmt,
+                   ...) __attribute__((format(printf, 5, 6)));
+/* An error for a libsucai failure (SC_ENOTFOUND -> 404 ...), with the
+ * "position" of a query's error (sc_diag.pos_cp). */
 void resp_sc_error(struct sc_resp *r, enum sc_err e, const struct sc_diag *d);
 /* 401 for anonymous callers, 403 for logged-in ones. */
 void resp_denied(struct sc_req *req, struct sc_resp *r, const char *what);

@@ -3,8 +3,10 @@
  * string views. Every other part of libsucai builds on these.
  *
  * Conventions used across the public API:
- *  - Text is UTF-8 bytes. Offsets in the C API are byte offsets unless a
- *    name says "cp" (Unicode code points, the unit of the JSON interface).
+ *  - Text is UTF-8 bytes. Offsets in the C API are byte offsets unless the
+ *    field is named _cp or its comment says cp (Unicode code points, the
+ *    unit of the JSON interface): the stored document model and snippets
+ *    are (docs/architecture.md, "Offsets").
  *  - Fallible functions return enum sc_err and, when given a non-NULL
  *    struct sc_diag, write a human message naming the input and the reason.
  *  - "_new/_free" pairs are heap objects; "_init/_release" work on caller
@@ -45,12 +47,19 @@ int sc_err_exit_code(enum sc_err err);
 struct sc_diag {
     enum sc_err err;
     char msg[512];
+    /* Where in the input the error is, when it has a place there: the
+     * 1-based code point of a query's text (a search, a saved search); 0 =
+     * no place. */
+    size_t pos_cp;
 };
 
 /* Record err and a printf-style message in diag (if diag is non-NULL and no
  * error is recorded yet). Returns err, so callers can `return sc_diag_set(...)`. */
 enum sc_err sc_diag_set(struct sc_diag *diag, enum sc_err err, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* The same, with the place of the error (sc_diag.pos_cp). */
+enum sc_err sc_diag_set_at(struct sc_diag *diag, enum sc_err err, size_t pos_cp, const char *fmt,
+                           ...) __attribute__((format(printf, 4, 5)));
 void sc_diag_clear(struct sc_diag *diag);
 
 /*

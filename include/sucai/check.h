@@ -160,10 +160,12 @@ void sc_check_result_release(struct sc_check_result *r);
  * caller only. flags:
  * SC_CHECK_JSON_TEXT adds "text" (the draft itself), SC_CHECK_JSON_LINES puts
  * each span and section on a line of its own (else all on one line).
- * Written as one value into w.
+ * Written as one value into w; with SC_CHECK_JSON_MEMBERS, as the members
+ * of the object w has open (so that a caller adds its own).
  */
-#define SC_CHECK_JSON_TEXT  1
-#define SC_CHECK_JSON_LINES 2
+#define SC_CHECK_JSON_TEXT    1
+#define SC_CHECK_JSON_LINES   2
+#define SC_CHECK_JSON_MEMBERS 4
 void sc_check_json(struct sc_jw *w, const char *text, size_t len, const struct sc_check_result *r,
                    const struct sc_check_opts *opts, int flags);
 

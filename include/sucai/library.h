@@ -126,8 +126,11 @@ static inline int sc_cut_section_shown(const struct sc_cut *c, const struct sc_s
     return c->from == c->to || c->headings || s->start < c->line || s->start >= c->to;
 }
 
-/* JSON object of a document's metadata (the `sucai list --json` fields). */
+struct sc_jw;
+/* JSON object of a document's metadata (the `sucai list --json` fields):
+ * appended to b, or written as one value into w. */
 void sc_doc_json_meta(struct sc_buf *b, const struct sc_doc *doc);
+void sc_doc_jw_meta(struct sc_jw *w, const struct sc_doc *doc);
 /* The full JSON object of a document (`sucai show --json`, GET /api/v1/docs/{id}):
  * the metadata fields plus "source": {"file", "part"}, "docno" (发文字号 or
  * null), "date" (成文日期 "YYYY-MM-DD" or null), "text", "normalized",
@@ -214,6 +217,10 @@ struct sc_stats {
     int64_t boilerplate_lines;
 };
 enum sc_err sc_stats_get(struct sc_library *lib, struct sc_stats *out, struct sc_diag *diag);
+/* {"documents", "chars", "sources", "refused", "near_duplicates",
+ * "boilerplate_lines", "store_bytes", "index_bytes", "library_bytes"} and a
+ * line break, appended to b (`sucai stats --json`, GET /api/v1/stats). */
+void sc_stats_json(struct sc_buf *b, const struct sc_stats *s);
 
 /* Write the stripped boilerplate lines as a JSON array, or as text lines. */
 enum sc_err sc_boilerplate_list(struct sc_library *lib, int json, struct sc_buf *out,

@@ -28,8 +28,42 @@ enum sc_search_mode {
     SC_SEARCH_PARA = 1, /* one hit per matching paragraph */
 };
 
+/* The fields a search can be filtered on, as the query's fields of the
+ * same names (genre:… year:… …); in this order they are ANDed onto the query
+ * and written by sc_search_query_text. */
+enum sc_filter_field {
+    SC_FILTER_GENRE,
+    SC_FILTER_YEAR,
+    SC_FILTER_LEVEL,
+    SC_FILTER_SECTION,
+    SC_FILTER_UNIT,
+    SC_FILTER_TITLE,
+    SC_FILTER_DOCNO,
+    SC_FILTER_DATE,
+};
+#define SC_FILTER_FIELDS 8
+
+/* One filter: the value as it would follow "field:" in a query (工作总结,
+ * 2019-2023, 问题, 国发〔2019〕4号, 2019-01..2019-03), without quotes and
+ * without a '"' in it (a value is quoted when the filter is written as
+ * query text). Filters of one field are ORed, fields ANDed with the query. */
+struct sc_search_filter {
+    enum sc_filter_field field;
+    const char *value; /* UTF-8, NUL-terminated, borrowed */
+};
+
+/* The field of a filter name ("genre", "year", "level", "section", "unit",
+ * "title", "docno", "date"), or -1; and the name of a field (NULL if none). */
+int sc_search_filter_field(const char *name);
+const char *sc_search_filter_name(enum sc_filter_field f);
+
 struct sc_search_opts {
     const char *query;      /* UTF-8, at most SC_MAX_QUERY_BYTES */
+    /* Filters the engine applies on the query's tree (not as text): a bad
+     * one is SC_EINVAL naming it; the paid rule is the same as for the
+     * query fields they stand for. */
+    const struct sc_search_filter *filters;
+    size_t nfilters;
     enum sc_search_mode mode;
     size_t limit;           /* hits to return (0 = count only), at most SC_MAX_LIMIT */
     size_t offset;
@@ -105,16 +139,35 @@ struct sc_results {
     const char *paid_why; /* static: why paid parts were not searched ("" otherwise) */
 };
 
-/* Run a query. Malformed queries give SC_EPARSE with a message that names
- * the position ("unbalanced ( at character 5"). Release out with
- * sc_results_release (also after an error). */
+/* Run a query. Malformed queries give SC_EPARSE (SC_ELIMIT past a limit)
+ * with a message that names the position ("unbalanced ( at character 5")
+ * and the same position in diag->pos_cp (1-based code point of the query
+ * text; 0 when the error has none). A bad filter gives SC_EINVAL. Release
+ * out with sc_results_release (also after an error). */
 enum sc_err sc_search(struct sc_library *lib, const struct sc_search_opts *opts,
                       struct sc_results *out, struct sc_diag *diag);
 void sc_results_release(struct sc_results *r);
 
+/* Highlight i of snippet s as a byte range [*from, *to) of s->text (the
+ * snippet's own offsets are code points, the unit of the JSON form): 0, or
+ * -1 when s has no text or no highlight i. */
+int sc_snippet_mark(const struct sc_snippet *s, size_t i, size_t *from, size_t *to);
+
+/* The effective query: opts->query and the filters written as query text
+ * (`(工作) genre:"工作计划" (year:2023 | year:2024)`; the query alone without
+ * filters, the filters alone for a blank query), appended to out: what a
+ * search answer echoes and a saved search can keep. The query and the
+ * filters are checked as sc_search checks them (SC_EPARSE with
+ * diag->pos_cp for the query, SC_EINVAL for a filter). */
+enum sc_err sc_search_query_text(const struct sc_search_opts *opts, struct sc_buf *out,
+                                 struct sc_diag *diag);
+
 /* The JSON form of results (the contract of `sucai search --json` and
- * GET /api/v1/search). */
+ * GET /api/v1/search): the object appended to b, or its members written
+ * into the object w has open (so that a caller adds its own fields). */
+struct sc_jw;
 void sc_results_json(struct sc_buf *b, const struct sc_results *r, enum sc_search_mode mode);
+void sc_results_json_members(struct sc_jw *w, const struct sc_results *r, enum sc_search_mode mode);
 
 /* Index maintenance. sc_index_sync brings the index up to the store (new
  * documents become searchable); force = 0 may defer small batches for a

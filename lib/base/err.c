@@ -44,6 +44,21 @@ enum sc_err sc_diag_set(struct sc_diag *diag, enum sc_err err, const char *fmt, 
     if (!diag || diag->err != SC_OK)
         return err;
     diag->err = err;
+    diag->pos_cp = 0;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(diag->msg, sizeof diag->msg, fmt, ap);
+    va_end(ap);
+    return err;
+}
+
+enum sc_err sc_diag_set_at(struct sc_diag *diag, enum sc_err err, size_t pos_cp, const char *fmt,
+                           ...)
+{
+    if (!diag || diag->err != SC_OK)
+        return err;
+    diag->err = err;
+    diag->pos_cp = pos_cp;
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(diag->msg, sizeof diag->msg, fmt, ap);
@@ -57,6 +72,7 @@ void sc_diag_clear(struct sc_diag *diag)
         return;
     diag->err = SC_OK;
     diag->msg[0] = '\0';
+    diag->pos_cp = 0;
 }
 
 const char *sc_strerrno(int errnum)

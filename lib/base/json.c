@@ -10,11 +10,44 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The length of s's first run that is written as it stands (printable
+ * ASCII other than quote and backslash, and valid UTF-8). */
+static size_t plain_run(const char *s, size_t len)
+{
+    size_t i = 0;
+    while (i < len) {
+        unsigned char c = (unsigned char)s[i];
+        if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) {
+            i++;
+            continue;
+        }
+        uint32_t cp;
+        size_t n = c >= 0x80 ? sc_utf8_decode(s + i, len - i, &cp) : 0;
+        if (!n)
+            break;
+        i += n;
+    }
+    return i;
+}
+
 void sc_json_str(struct sc_buf *b, const char *s, size_t len)
 {
     static const char hex[] = "0123456789abcdef";
+    size_t i = plain_run(s, len);
+    if (i == len) { /* the common case: one copy between the quotes */
+        if (sc_buf_grow(b, len + 2) != SC_OK)
+            return;
+        char *o = b->data + b->len;
+        o[0] = '"';
+        if (len)
+            memcpy(o + 1, s, len);
+        o[len + 1] = '"';
+        b->len += len + 2;
+        b->data[b->len] = '\0';
+        return;
+    }
     sc_buf_addc(b, '"');
-    size_t i = 0, run = 0;
+    size_t run = 0;
     while (i < len) {
         unsigned char c = (unsigned char)s[i];
         if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) {
@@ -195,8 +228,19 @@ void sc_jw_strz(struct sc_jw *w, const char *s)
 
 void sc_jw_int(struct sc_jw *w, int64_t v)
 {
-    if (item(w, 0))
-        sc_buf_addf(w->out, "%lld", (long long)v);
+    if (!item(w, 0))
+        return;
+    /* digits from the end, without a printf per number */
+    char d[24];
+    size_t n = sizeof d;
+    uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+    do {
+        d[--n] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0)
+        d[--n] = '-';
+    sc_buf_add(w->out, d + n, sizeof d - n);
 }
 
 void sc_jw_num(struct sc_jw *w, double v, int decimals)

@@ -68,7 +68,8 @@ void sc_check_json(struct sc_jw *w, const char *text, size_t len, const struct s
         x.start[ncp] = (uint32_t)len;
         x.ncp = ncp;
     }
-    sc_jw_obj(w, SC_JW_INLINE);
+    if (!(flags & SC_CHECK_JSON_MEMBERS))
+        sc_jw_obj(w, SC_JW_INLINE);
     sc_jw_kint(w, "chars", (int64_t)r->chars);
     sc_jw_knum(w, "overlap", r->overlap, 6);
     sc_jw_kint(w, "copied", (int64_t)r->copied);
@@ -162,6 +163,7 @@ void sc_check_json(struct sc_jw *w, const char *text, size_t len, const struct s
         stats_json(w, &r->stats);
     if (flags & SC_CHECK_JSON_TEXT)
         sc_jw_kstr(w, "text", text, len);
-    sc_jw_obj_end(w);
+    if (!(flags & SC_CHECK_JSON_MEMBERS))
+        sc_jw_obj_end(w);
     free(x.start);
 }

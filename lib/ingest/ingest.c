@@ -281,7 +281,7 @@ static enum sc_err decode(const char *name, const unsigned char *d, size_t len,
         return err;
     }
     if (fmt == SC_FORMAT_UNKNOWN) {
-        struct sc_diag why = { SC_OK, "" };
+        struct sc_diag why = { 0 };
         err = sc_ingest_text(d, len, &out->text, out->encoding, &why);
         if (err == SC_ENOMEM)
             return sc_diag_set(diag, err, "%s", why.msg);

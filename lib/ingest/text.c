@@ -579,7 +579,7 @@ enum sc_err sc_ingest_text(const unsigned char *d, size_t len, struct sc_buf *ou
     else if (name_in(det, big5_names) || strcmp(det, "EUC-TW") == 0) {
         const char *from = strcmp(det, "EUC-TW") == 0 ? "EUC-TW" : "BIG5-HKSCS";
         const char *label = strcmp(det, "EUC-TW") == 0 ? "EUC-TW" : "BIG5";
-        struct sc_diag quiet = { SC_OK, "" };
+        struct sc_diag quiet = { 0 };
         err = convert(from, label, d, len, out, encoding, &dropped, &quiet);
         if (err == SC_EPARSE && gb_plausible(d, len)) {
             out->len = start;

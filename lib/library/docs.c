@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sucai/json.h"
 #include "sucai/text.h"
 
 void sc_doc_release(struct sc_doc *doc)
@@ -216,42 +217,57 @@ enum sc_err sc_doc_foreach(struct sc_library *lib, int64_t after_id, int flags, 
     return e;
 }
 
-static void json_int_or_null(struct sc_buf *b, int64_t v, int64_t none)
+static void kint_or_null(struct sc_jw *w, const char *key, int64_t v, int64_t none)
 {
     if (v == none)
-        sc_buf_adds(b, "null");
+        sc_jw_knull(w, key);
     else
-        sc_buf_addf(b, "%lld", (long long)v);
+        sc_jw_kint(w, key, v);
+}
+
+/* The metadata fields, into the object w has open. The "source" member is
+ * the caller's: the file name here, {"file", "part"} in sc_doc_json. */
+static void meta_members(struct sc_jw *w, const struct sc_doc *d)
+{
+    sc_jw_kint(w, "id", d->id);
+    sc_jw_kstrz(w, "title", d->title);
+    sc_jw_kint(w, "chars", d->chars);
+}
+
+static void meta_rest(struct sc_jw *w, const struct sc_doc *d)
+{
+    sc_jw_kstrz(w, "genre", d->genre);
+    kint_or_null(w, "year", d->year, 0);
+    sc_jw_kstrz(w, "unit", d->unit);
+    sc_jw_kstrz(w, "level", d->level);
+    sc_jw_key(w, "topics");
+    if (d->topics_json)
+        sc_jw_raw(w, d->topics_json, strlen(d->topics_json));
+    else
+        sc_jw_raw(w, "[]", 2);
+    kint_or_null(w, "paid_from", d->paid_from, -1);
+    kint_or_null(w, "paid_to", d->paid_to, -1);
+    kint_or_null(w, "dup_of", d->dup_of, 0);
+    if (d->dup_of)
+        sc_jw_knum(w, "similarity", d->similarity, 3);
+    else
+        sc_jw_knull(w, "similarity");
+}
+
+void sc_doc_jw_meta(struct sc_jw *w, const struct sc_doc *d)
+{
+    sc_jw_obj(w, SC_JW_INLINE);
+    meta_members(w, d);
+    sc_jw_kstrz(w, "source", d->source_file);
+    meta_rest(w, d);
+    sc_jw_obj_end(w);
 }
 
 void sc_doc_json_meta(struct sc_buf *b, const struct sc_doc *d)
 {
-    sc_buf_addf(b, "{\"id\": %lld, \"title\": ", (long long)d->id);
-    sc_json_strz(b, d->title);
-    sc_buf_addf(b, ", \"chars\": %lld, \"source\": ", (long long)d->chars);
-    sc_json_strz(b, d->source_file);
-    sc_buf_adds(b, ", \"genre\": ");
-    sc_json_strz(b, d->genre);
-    sc_buf_adds(b, ", \"year\": ");
-    json_int_or_null(b, d->year, 0);
-    sc_buf_adds(b, ", \"unit\": ");
-    sc_json_strz(b, d->unit);
-    sc_buf_adds(b, ", \"level\": ");
-    sc_json_strz(b, d->level);
-    sc_buf_adds(b, ", \"topics\": ");
-    sc_buf_adds(b, d->topics_json ? d->topics_json : "[]");
-    sc_buf_adds(b, ", \"paid_from\": ");
-    json_int_or_null(b, d->paid_from, -1);
-    sc_buf_adds(b, ", \"paid_to\": ");
-    json_int_or_null(b, d->paid_to, -1);
-    sc_buf_adds(b, ", \"dup_of\": ");
-    json_int_or_null(b, d->dup_of, 0);
-    sc_buf_adds(b, ", \"similarity\": ");
-    if (d->dup_of)
-        sc_buf_addf(b, "%.3f", d->similarity);
-    else
-        sc_buf_adds(b, "null");
-    sc_buf_addc(b, '}');
+    struct sc_jw w;
+    sc_jw_init(&w, b);
+    sc_doc_jw_meta(&w, d);
 }
 
 /* An offset of a shown section or point, moved out of the withheld range. */
@@ -260,94 +276,97 @@ static int64_t cut_pos(const struct sc_cut *c, int64_t v)
     return c && c->from != c->to && v > c->from && v < c->to ? c->from : v;
 }
 
-static void section_json(struct sc_buf *b, const struct sc_section *s, const struct sc_cut *c)
+static void section_json(struct sc_jw *w, const struct sc_section *s, const struct sc_cut *c)
 {
-    sc_buf_addf(b, "{\"level\": %d, \"label\": ", s->level);
-    sc_json_strz(b, s->label);
-    sc_buf_adds(b, ", \"heading\": ");
-    sc_json_strz(b, s->heading);
-    sc_buf_addf(b, ", \"kind\": \"%s\", \"start\": %lld, \"end\": %lld", sc_kind_name(s->kind),
-                (long long)cut_pos(c, s->start), (long long)cut_pos(c, s->end));
-    if (s->fault) {
-        sc_buf_adds(b, ", \"fault\": ");
-        sc_json_strz(b, s->fault);
-    }
-    sc_buf_adds(b, ", \"points\": [");
-    size_t k = 0;
+    sc_jw_obj(w, SC_JW_INLINE);
+    sc_jw_kint(w, "level", s->level);
+    sc_jw_kstrz(w, "label", s->label);
+    sc_jw_kstrz(w, "heading", s->heading);
+    sc_jw_kstrz(w, "kind", sc_kind_name(s->kind));
+    sc_jw_kint(w, "start", cut_pos(c, s->start));
+    sc_jw_kint(w, "end", cut_pos(c, s->end));
+    if (s->fault)
+        sc_jw_kstrz(w, "fault", s->fault);
+    sc_jw_key(w, "points");
+    sc_jw_arr(w, SC_JW_INLINE);
     for (size_t i = 0; i < s->npoints; i++) {
         const struct sc_point *pt = &s->points[i];
         /* a point whose label lies in the withheld range is paid text */
         if (c && !sc_cut_visible(c, pt->start, pt->start + 1) && !c->headings)
             continue;
-        sc_buf_adds(b, k++ ? ", {\"label\": " : "{\"label\": ");
-        sc_json_strz(b, pt->label);
-        sc_buf_addf(b, ", \"start\": %lld, \"end\": %lld}", (long long)cut_pos(c, pt->start),
-                    (long long)cut_pos(c, pt->end));
+        sc_jw_obj(w, SC_JW_INLINE);
+        sc_jw_kstrz(w, "label", pt->label);
+        sc_jw_kint(w, "start", cut_pos(c, pt->start));
+        sc_jw_kint(w, "end", cut_pos(c, pt->end));
+        sc_jw_obj_end(w);
     }
-    sc_buf_adds(b, "]}");
+    sc_jw_arr_end(w);
+    sc_jw_obj_end(w);
 }
 
 /* The outline the cut shows; returns the number of sections left out. */
-static size_t outline_json(struct sc_buf *b, const struct sc_section *s, size_t n,
+static size_t outline_json(struct sc_jw *w, const struct sc_section *s, size_t n,
                            const struct sc_cut *c)
 {
-    size_t shown = 0, left = 0;
-    sc_buf_addc(b, '[');
+    size_t left = 0;
+    sc_jw_arr(w, SC_JW_INLINE);
     for (size_t i = 0; i < n; i++) {
         if (c && !sc_cut_section_shown(c, &s[i])) {
             left++;
             continue;
         }
-        if (shown++)
-            sc_buf_adds(b, ", ");
-        section_json(b, &s[i], c);
+        section_json(w, &s[i], c);
     }
-    sc_buf_addc(b, ']');
+    sc_jw_arr_end(w);
     return left;
 }
 
 void sc_sections_json(struct sc_buf *b, const struct sc_section *s, size_t n)
 {
-    outline_json(b, s, n, NULL);
+    struct sc_jw w;
+    sc_jw_init(&w, b);
+    outline_json(&w, s, n, NULL);
 }
 
 void sc_doc_json(struct sc_buf *b, const struct sc_doc *d, const struct sc_view *v)
 {
-    sc_doc_json_meta(b, d);
-    if (b->failed)
-        return;
-    b->len--; /* reopen the object: drop the closing brace */
-    /* the metadata's "source" is the file name; here it is {"file", "part"} */
-    sc_buf_adds(b, ", \"docno\": ");
-    sc_json_strz(b, d->docno[0] ? d->docno : NULL);
+    struct sc_jw w;
+    sc_jw_init(&w, b);
+    sc_jw_obj(&w, SC_JW_INLINE);
+    meta_members(&w, d);
+    meta_rest(&w, d);
+    sc_jw_kstrz(&w, "docno", d->docno[0] ? d->docno : NULL);
     char date[11];
     sc_date_format(d->docdate, date);
-    sc_buf_adds(b, ", \"date\": ");
-    sc_json_strz(b, date[0] ? date : NULL);
-    sc_buf_adds(b, ", \"source\": {\"file\": ");
-    sc_json_strz(b, d->source_file);
-    sc_buf_addf(b, ", \"part\": %d}", d->part);
+    sc_jw_kstrz(&w, "date", date[0] ? date : NULL);
+    /* the list's "source" is the file name; here it is {"file", "part"} */
+    sc_jw_key(&w, "source");
+    sc_jw_obj(&w, SC_JW_INLINE);
+    sc_jw_kstrz(&w, "file", d->source_file);
+    sc_jw_kint(&w, "part", d->part);
+    sc_jw_obj_end(&w);
     struct sc_cut cut;
     int locked = sc_doc_cut(d, v, &cut);
-    if (locked)
-        sc_buf_addf(b, ", \"locked\": true, \"withheld\": [%lld, %lld]", (long long)cut.from,
-                    (long long)cut.to);
-    else
-        sc_buf_adds(b, ", \"locked\": false");
+    sc_jw_kbool(&w, "locked", locked);
+    if (locked) {
+        sc_jw_key(&w, "withheld");
+        sc_jw_arr(&w, SC_JW_INLINE);
+        sc_jw_int(&w, cut.from);
+        sc_jw_int(&w, cut.to);
+        sc_jw_arr_end(&w);
+    }
     struct sc_buf shown = SC_BUF_INIT;
     sc_doc_text_shown(&shown, d, v);
     struct sc_buf norm = SC_BUF_INIT;
     if (shown.failed || sc_normalize(shown.data, shown.len, &norm, NULL) != SC_OK)
         b->failed = 1;
-    sc_buf_adds(b, ", \"text\": ");
-    sc_json_str(b, shown.data, shown.len);
-    sc_buf_adds(b, ", \"normalized\": ");
-    sc_json_str(b, norm.data, norm.len);
-    sc_buf_adds(b, ", \"outline\": ");
-    size_t left = outline_json(b, d->sections, d->nsections, locked ? &cut : NULL);
+    sc_jw_kstr(&w, "text", shown.data, shown.len);
+    sc_jw_kstr(&w, "normalized", norm.data, norm.len);
+    sc_jw_key(&w, "outline");
+    size_t left = outline_json(&w, d->sections, d->nsections, locked ? &cut : NULL);
     if (locked)
-        sc_buf_addf(b, ", \"paid_sections\": %zu", left);
-    sc_buf_addc(b, '}');
+        sc_jw_kint(&w, "paid_sections", (int64_t)left);
+    sc_jw_obj_end(&w);
     sc_buf_release(&shown);
     sc_buf_release(&norm);
 }
@@ -381,30 +400,37 @@ enum sc_err sc_section_json(struct sc_buf *b, const struct sc_doc *d, int64_t n,
         if (wb <= wa)
             wa = wb = 0;
     }
-    sc_buf_addf(b, "{\"doc\": %lld, \"n\": %lld, \"title\": ", (long long)d->id, (long long)n);
-    sc_json_strz(b, d->title);
-    sc_buf_adds(b, ", \"section\": ");
-    section_json(b, s, locked ? &cut : NULL);
+    struct sc_jw w;
+    sc_jw_init(&w, b);
+    sc_jw_obj(&w, SC_JW_INLINE);
+    sc_jw_kint(&w, "doc", d->id);
+    sc_jw_kint(&w, "n", n);
+    sc_jw_kstrz(&w, "title", d->title);
+    sc_jw_key(&w, "section");
+    section_json(&w, s, locked ? &cut : NULL);
     size_t a0 = sc_utf8_offset(text, len, (size_t)start);
     size_t a1 = sc_utf8_offset(text, len, (size_t)end);
     if (a1 < a0)
         a1 = a0;
+    sc_jw_kbool(&w, "locked", wb > wa);
     if (wb > wa) {
         size_t w0 = sc_utf8_offset(text, len, (size_t)wa);
         size_t w1 = sc_utf8_offset(text, len, (size_t)wb);
         struct sc_buf shown = SC_BUF_INIT;
         sc_buf_add(&shown, text + a0, w0 - a0);
         sc_buf_add(&shown, text + w1, a1 - w1);
-        sc_buf_addf(b, ", \"locked\": true, \"withheld\": [%lld, %lld], \"text\": ", (long long)wa,
-                    (long long)wb);
-        sc_json_str(b, shown.data, shown.len);
+        sc_jw_key(&w, "withheld");
+        sc_jw_arr(&w, SC_JW_INLINE);
+        sc_jw_int(&w, wa);
+        sc_jw_int(&w, wb);
+        sc_jw_arr_end(&w);
+        sc_jw_kstr(&w, "text", shown.data, shown.len);
         if (shown.failed)
             b->failed = 1;
         sc_buf_release(&shown);
     } else {
-        sc_buf_adds(b, ", \"locked\": false, \"text\": ");
-        sc_json_str(b, text + a0, a1 - a0);
+        sc_jw_kstr(&w, "text", text + a0, a1 - a0);
     }
-    sc_buf_addc(b, '}');
+    sc_jw_obj_end(&w);
     return b->failed ? sc_diag_set(diag, SC_ENOMEM, "out of memory") : SC_OK;
 }

@@ -19,6 +19,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "sucai/json.h" /* the topics column */
+
 const char *sc_import_status_name(enum sc_import_status s)
 {
     switch (s) {
@@ -410,13 +412,12 @@ static void bind_text_or_null(struct sc_stmt *st, int i, const char *s)
 static char *topics_json(const struct sc_article *a)
 {
     struct sc_buf b = SC_BUF_INIT;
-    sc_buf_addc(&b, '[');
-    for (size_t i = 0; i < a->ntopics; i++) {
-        if (i)
-            sc_buf_adds(&b, ", ");
-        sc_json_strz(&b, a->topics[i]);
-    }
-    sc_buf_addc(&b, ']');
+    struct sc_jw w;
+    sc_jw_init(&w, &b);
+    sc_jw_arr(&w, SC_JW_INLINE);
+    for (size_t i = 0; i < a->ntopics; i++)
+        sc_jw_strz(&w, a->topics[i]);
+    sc_jw_arr_end(&w);
     return sc_buf_take(&b, NULL);
 }
 

@@ -4,6 +4,7 @@
  */
 #include "library_int.h"
 #include "sucai/ingest.h"
+#include "sucai/json.h"
 #include "sucai/search.h"
 #include "sucai/text.h"
 
@@ -72,32 +73,32 @@ enum sc_err sc_boilerplate_list(struct sc_library *lib, int json, struct sc_buf 
                                           diag);
     if (!st)
         return SC_ESTORE;
+    struct sc_jw w;
+    sc_jw_init(&w, out);
     if (json)
-        sc_buf_addc(out, '[');
-    int n = 0;
+        sc_jw_arr(&w, SC_JW_LINES);
     while (sc_stmt_step(st) == SC_STORE_ROW) {
         const char *name = sc_stmt_column_text(st, 1);
         const char *text = sc_stmt_column_text(st, 3);
         const char *reason = sc_stmt_column_text(st, 4);
         if (json) {
-            sc_buf_addf(out, "%s{\"source_id\": %lld, \"source\": ", n ? ",\n " : "",
-                        (long long)sc_stmt_column_int64(st, 0));
-            sc_json_strz(out, name);
-            sc_buf_addf(out,
-                        ", \"line\": %lld, \"text\": ", (long long)sc_stmt_column_int64(st, 2));
-            sc_json_strz(out, text);
-            sc_buf_adds(out, ", \"reason\": ");
-            sc_json_strz(out, reason);
-            sc_buf_addc(out, '}');
+            sc_jw_obj(&w, SC_JW_INLINE);
+            sc_jw_kint(&w, "source_id", sc_stmt_column_int64(st, 0));
+            sc_jw_kstrz(&w, "source", name);
+            sc_jw_kint(&w, "line", sc_stmt_column_int64(st, 2));
+            sc_jw_kstrz(&w, "text", text);
+            sc_jw_kstrz(&w, "reason", reason);
+            sc_jw_obj_end(&w);
         } else {
             sc_buf_addf(out, "%s:%lld: %s\n    %s\n", name, (long long)sc_stmt_column_int64(st, 2),
                         reason, text);
         }
-        n++;
     }
     sc_stmt_finalize(st);
-    if (json)
-        sc_buf_adds(out, "]\n");
+    if (json) {
+        sc_jw_arr_end(&w);
+        sc_buf_addc(out, '\n');
+    }
     return sc_buf_err(out);
 }
 
@@ -170,4 +171,22 @@ enum sc_err sc_reparse(struct sc_library *lib, struct sc_import_summary *sum,
     if (e == SC_OK)
         e = sc_index_sync(lib, 1, diag);
     return e;
+}
+
+void sc_stats_json(struct sc_buf *b, const struct sc_stats *s)
+{
+    struct sc_jw w;
+    sc_jw_init(&w, b);
+    sc_jw_obj(&w, SC_JW_INLINE);
+    sc_jw_kint(&w, "documents", s->documents);
+    sc_jw_kint(&w, "chars", s->chars);
+    sc_jw_kint(&w, "sources", s->sources);
+    sc_jw_kint(&w, "refused", s->refused);
+    sc_jw_kint(&w, "near_duplicates", s->duplicates_near);
+    sc_jw_kint(&w, "boilerplate_lines", s->boilerplate_lines);
+    sc_jw_kint(&w, "store_bytes", s->store_bytes);
+    sc_jw_kint(&w, "index_bytes", s->index_bytes);
+    sc_jw_kint(&w, "library_bytes", s->store_bytes + s->index_bytes);
+    sc_jw_obj_end(&w);
+    sc_buf_addc(b, '\n');
 }

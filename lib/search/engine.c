@@ -1960,7 +1960,7 @@ enum sc_err sc_engine_search_ex(const struct sc_snap *snap, const struct sc_text
     if (opts->offset > 100000)
         return sc_diag_set(diag, SC_ELIMIT, "offset %zu is too large", opts->offset);
     struct sc_query q;
-    enum sc_err e = sc_query_parse(qs, qlen, &q, diag);
+    enum sc_err e = sc_query_build(qs, qlen, opts->filters, opts->nfilters, &q, diag);
     if (e != SC_OK) {
         sc_query_release(&q);
         return e;

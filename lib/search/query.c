@@ -1,14 +1,18 @@
 /*
  * Query parser: a hand-written lexer over code points (positions are
- * counted in characters for the error messages) and a recursive-descent
- * parser producing struct sc_qnode trees (query.h).
+ * counted in characters for the error messages and sc_diag.pos_cp) and a
+ * recursive-descent parser producing struct sc_qnode trees (query.h); and
+ * the structured filters of a search (sc_search_opts.filters), turned into
+ * the same field nodes and ANDed with the query's tree.
  */
 #include "search/query.h"
 
 #include "sucai/docno.h"
 #include "sucai/gongwen.h"
+#include "sucai/search.h"
 #include "sucai/text.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -45,6 +49,7 @@ struct parser {
     struct sc_diag *diag;
     enum sc_err err;
     int depth;
+    const char *filter; /* building the nodes of this filter (no place in the text) */
 };
 
 static int is_sep(uint32_t c)
@@ -73,10 +78,12 @@ static void adv(struct lexer *lx, size_t n)
     lx->ch++;
 }
 
-static enum sc_err fail(struct parser *p, enum sc_err err, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+/* Record the first error; pos is the 1-based character of the query it
+ * names (sc_diag.pos_cp), 0 for none. */
+static enum sc_err fail(struct parser *p, enum sc_err err, size_t pos, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 
-static enum sc_err fail(struct parser *p, enum sc_err err, const char *fmt, ...)
+static enum sc_err fail(struct parser *p, enum sc_err err, size_t pos, const char *fmt, ...)
 {
     if (p->err == SC_OK) {
         p->err = err;
@@ -86,15 +93,16 @@ static enum sc_err fail(struct parser *p, enum sc_err err, const char *fmt, ...)
             struct sc_buf b = SC_BUF_INIT;
             sc_buf_vaddf(&b, fmt, ap);
             va_end(ap);
-            sc_diag_set(p->diag, err, "%s", sc_buf_err(&b) ? "malformed query" : b.data);
+            sc_diag_set_at(p->diag, err, pos, "%s", sc_buf_err(&b) ? "malformed query" : b.data);
             sc_buf_release(&b);
         }
     }
     return err;
 }
 
-static const char *const field_names[] = { "title", "genre",   "year",  "unit",
-                                           "level", "section", "docno", "date" };
+/* The fields, in the order of enum sc_filter_field. */
+static const char *const field_names[SC_FILTER_FIELDS] = { "genre", "year",  "level", "section",
+                                                           "unit",  "title", "docno", "date" };
 
 /* Read a "..." at the cursor (which is on the quote). */
 static enum sc_err lex_quoted(struct parser *p, const char **s, size_t *slen)
@@ -114,7 +122,7 @@ static enum sc_err lex_quoted(struct parser *p, const char **s, size_t *slen)
         }
         adv(lx, n);
     }
-    return fail(p, SC_EPARSE, "unterminated quote at character %zu", qpos);
+    return fail(p, SC_EPARSE, qpos, "unterminated quote at character %zu", qpos);
 }
 
 static enum sc_err lex_next(struct parser *p)
@@ -166,7 +174,8 @@ static enum sc_err lex_next(struct parser *p)
         size_t n2;
         uint32_t c2 = lx->i < lx->len ? peek_cp(lx, &n2) : ' ';
         if (lx->i >= lx->len || is_sep(c2) || c2 == ')' || c2 == '|')
-            return fail(p, SC_EPARSE, "'-' without a term at character %zu", save_ch + 1);
+            return fail(p, SC_EPARSE, save_ch + 1, "'-' without a term at character %zu",
+                        save_ch + 1);
         (void)save_i;
         lx->t = T_NOT;
         lx->prev_sep = 1;
@@ -202,8 +211,8 @@ static enum sc_err lex_next(struct parser *p)
             if (lx->slen == 0 && lx->i < lx->len && lx->q[lx->i] == '"')
                 return lex_quoted(p, &lx->s, &lx->slen);
             if (lx->slen == 0)
-                return fail(p, SC_EPARSE, "empty value for %s: at character %zu", lx->field,
-                            lx->tpos);
+                return fail(p, SC_EPARSE, lx->tpos, "empty value for %s: at character %zu",
+                            lx->field, lx->tpos);
             return SC_OK;
         }
     }
@@ -216,13 +225,19 @@ static enum sc_err lex_next(struct parser *p)
 static struct sc_qnode *node_new(struct parser *p, enum sc_qkind kind)
 {
     if (p->out->nnodes >= SC_QUERY_MAX_NODES) {
-        fail(p, SC_ELIMIT, "query too complex (at most %d terms and operators) at character %zu",
-             SC_QUERY_MAX_NODES, p->lx.tpos);
+        if (p->filter)
+            fail(p, SC_EINVAL, 0,
+                 "the query with its filters is too complex (at most %d terms and operators)",
+                 SC_QUERY_MAX_NODES);
+        else
+            fail(p, SC_ELIMIT, p->lx.tpos,
+                 "query too complex (at most %d terms and operators) at character %zu",
+                 SC_QUERY_MAX_NODES, p->lx.tpos);
         return NULL;
     }
     struct sc_qnode *n = sc_calloc(1, sizeof *n);
     if (!n) {
-        fail(p, SC_ENOMEM, "out of memory");
+        fail(p, SC_ENOMEM, 0, "out of memory");
         return NULL;
     }
     n->kind = kind;
@@ -246,7 +261,7 @@ static enum sc_err add_kid(struct parser *p, struct sc_qnode *n, struct sc_qnode
     struct sc_qnode **k = sc_reallocarray(n->kids, n->nkids + 1, sizeof *k);
     if (!k) {
         node_free(kid);
-        return fail(p, SC_ENOMEM, "out of memory");
+        return fail(p, SC_ENOMEM, 0, "out of memory");
     }
     n->kids = k;
     n->kids[n->nkids++] = kid;
@@ -261,27 +276,32 @@ static enum sc_err set_text(struct parser *p, struct sc_qnode *n, const char *s,
     if (normalise) {
         if (sc_normalize(s, len, &b, NULL) != SC_OK) {
             sc_buf_release(&b);
-            return fail(p, SC_ENOMEM, "out of memory");
+            return fail(p, SC_ENOMEM, 0, "out of memory");
         }
     } else {
         sc_buf_add(&b, s, len);
     }
     if (sc_buf_err(&b) != SC_OK) {
         sc_buf_release(&b);
-        return fail(p, SC_ENOMEM, "out of memory");
+        return fail(p, SC_ENOMEM, 0, "out of memory");
     }
     if (b.len == 0) {
         sc_buf_release(&b);
-        return fail(p, SC_EPARSE, "empty term at character %zu", pos);
+        if (p->filter)
+            return fail(p, SC_EINVAL, 0, "empty %s filter", p->filter);
+        return fail(p, SC_EPARSE, pos, "empty term at character %zu", pos);
     }
     if (b.len > SC_QUERY_MAX_TERM_BYTES) {
         sc_buf_release(&b);
-        return fail(p, SC_ELIMIT, "term too long (at most %d bytes) at character %zu",
+        if (p->filter)
+            return fail(p, SC_EINVAL, 0, "%s filter too long (at most %d bytes)", p->filter,
+                        SC_QUERY_MAX_TERM_BYTES);
+        return fail(p, SC_ELIMIT, pos, "term too long (at most %d bytes) at character %zu",
                     SC_QUERY_MAX_TERM_BYTES, pos);
     }
     n->text = sc_buf_take(&b, &n->len);
     if (!n->text)
-        return fail(p, SC_ENOMEM, "out of memory");
+        return fail(p, SC_ENOMEM, 0, "out of memory");
     n->ncp = sc_utf8_count(n->text, n->len);
     return SC_OK;
 }
@@ -300,25 +320,38 @@ static int parse_uint(const char *s, size_t len, int *out)
     return 0;
 }
 
-static struct sc_qnode *parse_field(struct parser *p)
+/* A value the field does not take: named at its place in the query text,
+ * or as the filter it came from. */
+static void bad_value(struct parser *p, const char *what, const char *s, size_t slen, size_t vpos,
+                      const char *use_text, const char *use_filter)
 {
-    struct lexer *lx = &p->lx;
-    const char *f = lx->field;
+    int n = (int)(slen > 64 ? 64 : slen);
+    if (p->filter)
+        fail(p, SC_EINVAL, 0, "bad %s filter '%.*s' (use %s)", p->filter, n, s, use_filter);
+    else
+        fail(p, SC_EPARSE, vpos, "%s '%.*s' at character %zu (use %s)", what, n, s, vpos, use_text);
+}
+
+/* The node of field f (a name of field_names) with value s[0..slen), which
+ * stands at character vpos of the query (0 for a filter). */
+static struct sc_qnode *field_node(struct parser *p, const char *f, const char *s, size_t slen,
+                                   size_t vpos)
+{
     struct sc_qnode *n = NULL;
     if (strcmp(f, "year") == 0) {
         n = node_new(p, SC_Q_YEAR);
         if (!n)
             return NULL;
-        const char *dash = memchr(lx->s, '-', lx->slen);
+        const char *dash = memchr(s, '-', slen);
         int a, b;
-        int bad = dash ? (parse_uint(lx->s, (size_t)(dash - lx->s), &a) ||
-                          parse_uint(dash + 1, lx->slen - (size_t)(dash - lx->s) - 1, &b))
-                       : parse_uint(lx->s, lx->slen, &a);
+        int bad = dash ? (parse_uint(s, (size_t)(dash - s), &a) ||
+                          parse_uint(dash + 1, slen - (size_t)(dash - s) - 1, &b))
+                       : parse_uint(s, slen, &a);
         if (!dash)
             b = a;
         if (bad || a < 1 || a > b) {
-            fail(p, SC_EPARSE, "bad year '%.*s' at character %zu (use year:2023 or year:2019-2023)",
-                 (int)(lx->slen > 64 ? 64 : lx->slen), lx->s, lx->vpos);
+            bad_value(p, "bad year", s, slen, vpos, "year:2023 or year:2019-2023",
+                      "2023 or 2019-2023");
             node_free(n);
             return NULL;
         }
@@ -329,17 +362,17 @@ static struct sc_qnode *parse_field(struct parser *p)
         if (!n)
             return NULL;
         char canon[SC_DOCNO_MAX];
-        enum sc_docno_kind k = sc_docno_canon(lx->s, lx->slen, canon);
+        enum sc_docno_kind k = sc_docno_canon(s, slen, canon);
         if (k == SC_DOCNO_NONE) {
-            fail(p, SC_EPARSE,
-                 "bad docno '%.*s' at character %zu (use docno:国发〔2019〕4号, docno:国发2019, "
-                 "docno:〔2019〕4号; quote one with spaces)",
-                 (int)(lx->slen > 64 ? 64 : lx->slen), lx->s, lx->vpos);
+            bad_value(p, "bad docno", s, slen, vpos,
+                      "docno:国发〔2019〕4号, docno:国发2019, docno:〔2019〕4号; quote one with "
+                      "spaces",
+                      "国发〔2019〕4号, 国发2019 or 〔2019〕4号");
             node_free(n);
             return NULL;
         }
         n->exact = k == SC_DOCNO_FULL;
-        if (set_text(p, n, canon, strlen(canon), lx->vpos, 0) != SC_OK) {
+        if (set_text(p, n, canon, strlen(canon), vpos, 0) != SC_OK) {
             node_free(n);
             return NULL;
         }
@@ -347,11 +380,10 @@ static struct sc_qnode *parse_field(struct parser *p)
         n = node_new(p, SC_Q_DATE);
         if (!n)
             return NULL;
-        if (sc_date_range_parse(lx->s, lx->slen, &n->date_from, &n->date_to, NULL) != SC_OK) {
-            fail(p, SC_EPARSE,
-                 "bad date '%.*s' at character %zu (use date:2019-01-27, date:2019-01, "
-                 "date:2019 or date:2019-01..2019-03)",
-                 (int)(lx->slen > 64 ? 64 : lx->slen), lx->s, lx->vpos);
+        if (sc_date_range_parse(s, slen, &n->date_from, &n->date_to, NULL) != SC_OK) {
+            bad_value(p, "bad date", s, slen, vpos,
+                      "date:2019-01-27, date:2019-01, date:2019 or date:2019-01..2019-03",
+                      "2019-01-27, 2019-01, 2019 or 2019-01..2019-03");
             node_free(n);
             return NULL;
         }
@@ -359,12 +391,11 @@ static struct sc_qnode *parse_field(struct parser *p)
         n = node_new(p, SC_Q_SECTION);
         if (!n)
             return NULL;
-        int k = sc_kind_parse(lx->s, lx->slen);
+        int k = sc_kind_parse(s, slen);
         if (k < 0) {
-            fail(p, SC_EPARSE,
-                 "unknown section kind '%.*s' at character %zu (use 情况, 做法, 成效, 问题, 打算, "
-                 "其他 or overview, work, results, problems, plans, other)",
-                 (int)(lx->slen > 64 ? 64 : lx->slen), lx->s, lx->vpos);
+            static const char kinds[] = "情况, 做法, 成效, 问题, 打算, 其他 or overview, work, "
+                                        "results, problems, plans, other";
+            bad_value(p, "unknown section kind", s, slen, vpos, kinds, kinds);
             node_free(n);
             return NULL;
         }
@@ -378,12 +409,18 @@ static struct sc_qnode *parse_field(struct parser *p)
         if (!n)
             return NULL;
         /* title and unit are substring filters over normalised text */
-        if (set_text(p, n, lx->s, lx->slen, lx->vpos, 1) != SC_OK) {
+        if (set_text(p, n, s, slen, vpos, 1) != SC_OK) {
             node_free(n);
             return NULL;
         }
     }
     return n;
+}
+
+static struct sc_qnode *parse_field(struct parser *p)
+{
+    struct lexer *lx = &p->lx;
+    return field_node(p, lx->field, lx->s, lx->slen, lx->vpos);
 }
 
 static struct sc_qnode *parse_or(struct parser *p);
@@ -392,7 +429,7 @@ static struct sc_qnode *parse_unary(struct parser *p)
 {
     struct lexer *lx = &p->lx;
     if (++p->depth > MAX_DEPTH) {
-        fail(p, SC_ELIMIT, "query nested too deeply at character %zu", lx->tpos);
+        fail(p, SC_ELIMIT, lx->tpos, "query nested too deeply at character %zu", lx->tpos);
         return NULL;
     }
     struct sc_qnode *n = NULL;
@@ -418,14 +455,14 @@ static struct sc_qnode *parse_unary(struct parser *p)
         if (lex_next(p) != SC_OK)
             break;
         if (lx->t == T_RP) {
-            fail(p, SC_EPARSE, "empty ( ) at character %zu", lpos);
+            fail(p, SC_EPARSE, lpos, "empty ( ) at character %zu", lpos);
             break;
         }
         n = parse_or(p);
         if (!n)
             break;
         if (lx->t != T_RP) {
-            fail(p, SC_EPARSE, "unbalanced ( at character %zu", lpos);
+            fail(p, SC_EPARSE, lpos, "unbalanced ( at character %zu", lpos);
             node_free(n);
             n = NULL;
             break;
@@ -455,14 +492,10 @@ static struct sc_qnode *parse_unary(struct parser *p)
         }
         break;
     case T_OR:
-        fail(p, SC_EPARSE, "'|' or OR without a left operand at character %zu", lx->tpos);
+        fail(p, SC_EPARSE, lx->tpos, "'|' or OR without a left operand at character %zu", lx->tpos);
         break;
-    case T_RP:
-        fail(p, SC_EPARSE, "unbalanced ) at character %zu", lx->tpos);
-        break;
-    case T_END:
-        fail(p, SC_EPARSE, "missing term at character %zu", lx->tpos);
-        break;
+    case T_RP: fail(p, SC_EPARSE, lx->tpos, "unbalanced ) at character %zu", lx->tpos); break;
+    case T_END: fail(p, SC_EPARSE, lx->tpos, "missing term at character %zu", lx->tpos); break;
     }
     p->depth--;
     return n;
@@ -487,7 +520,8 @@ static struct sc_qnode *parse_list(struct parser *p, enum sc_qkind kind)
             if (lex_next(p) != SC_OK)
                 goto fail;
             if (lx->t == T_END || lx->t == T_RP || lx->t == T_OR) {
-                fail(p, SC_EPARSE, "'|' or OR without a right operand at character %zu", opos);
+                fail(p, SC_EPARSE, opos, "'|' or OR without a right operand at character %zu",
+                     opos);
                 goto fail;
             }
         }
@@ -546,12 +580,14 @@ enum sc_err sc_query_parse(const char *q, size_t len, struct sc_query *out, stru
     p.out = out;
     p.diag = diag;
     if (len > 1024)
-        return fail(&p, SC_ELIMIT, "query too long (%zu bytes, at most 1024)", len);
+        return fail(&p, SC_ELIMIT, 0, "query too long (%zu bytes, at most 1024)", len);
     size_t bad;
-    if (!sc_utf8_valid(q, len, &bad))
-        return fail(&p, SC_EPARSE, "invalid UTF-8 at character %zu", sc_utf8_count(q, bad) + 1);
+    if (!sc_utf8_valid(q, len, &bad)) {
+        size_t at = sc_utf8_count(q, bad) + 1;
+        return fail(&p, SC_EPARSE, at, "invalid UTF-8 at character %zu", at);
+    }
     if (memchr(q, '\0', len))
-        return fail(&p, SC_EPARSE, "NUL byte in query");
+        return fail(&p, SC_EPARSE, 0, "NUL byte in query");
     if (lex_next(&p) != SC_OK)
         return p.err;
     if (p.lx.t == T_END)
@@ -559,13 +595,13 @@ enum sc_err sc_query_parse(const char *q, size_t len, struct sc_query *out, stru
     struct sc_qnode *root = parse_or(&p);
     if (root && p.lx.t != T_END) {
         /* only a stray ')' can stop the top-level list early */
-        fail(&p, SC_EPARSE, "unbalanced ) at character %zu", p.lx.tpos);
+        fail(&p, SC_EPARSE, p.lx.tpos, "unbalanced ) at character %zu", p.lx.tpos);
         node_free(root);
         root = NULL;
     }
     if (!root) {
         if (p.err == SC_OK)
-            fail(&p, SC_EPARSE, "malformed query");
+            fail(&p, SC_EPARSE, 0, "malformed query");
         return p.err;
     }
     out->root = root;
@@ -636,4 +672,171 @@ void sc_query_dump(struct sc_buf *b, const struct sc_query *q)
         sc_buf_adds(b, "(empty)");
     else
         dump(b, q->root);
+}
+
+/* ---------------------------------------------------------------- filters */
+
+int sc_search_filter_field(const char *name)
+{
+    for (int f = 0; name && f < SC_FILTER_FIELDS; f++)
+        if (!strcmp(name, field_names[f]))
+            return f;
+    return -1;
+}
+
+const char *sc_search_filter_name(enum sc_filter_field f)
+{
+    return (unsigned)f < SC_FILTER_FIELDS ? field_names[f] : NULL;
+}
+
+/* The node of one filter, in p's filter mode. */
+static struct sc_qnode *filter_node(struct parser *p, const struct sc_search_filter *f)
+{
+    if ((unsigned)f->field >= SC_FILTER_FIELDS || !f->value) {
+        fail(p, SC_EINVAL, 0, "a filter without a known field or a value");
+        return NULL;
+    }
+    const char *name = field_names[f->field];
+    p->filter = name;
+    size_t len = strlen(f->value), bad;
+    if (len > SC_MAX_QUERY_BYTES) {
+        fail(p, SC_EINVAL, 0, "%s filter too long (%zu bytes, at most %d)", name, len,
+             SC_MAX_QUERY_BYTES);
+        return NULL;
+    }
+    if (!sc_utf8_valid(f->value, len, &bad)) {
+        fail(p, SC_EINVAL, 0, "bad %s filter: invalid UTF-8 at byte %zu", name, bad + 1);
+        return NULL;
+    }
+    /* a filter is also said as query text (sc_search_query_text), where a
+     * value is quoted: a quote could not be written there */
+    if (memchr(f->value, '"', len)) {
+        fail(p, SC_EINVAL, 0, "bad %s filter: '\"' is not allowed", name);
+        return NULL;
+    }
+    return field_node(p, name, f->value, len, 0);
+}
+
+/* AND the filters onto p->out's tree: one group per field, in field order,
+ * the values of a field ORed (the tree of "(q) genre:… (year:… | year:…)"). */
+static enum sc_err add_filters(struct parser *p, const struct sc_search_filter *fs, size_t nf)
+{
+    struct sc_query *out = p->out;
+    struct sc_qnode *all = NULL;
+    for (int field = 0; field < SC_FILTER_FIELDS && p->err == SC_OK; field++) {
+        struct sc_qnode *group = NULL; /* the field's one node, or an OR of them */
+        for (size_t i = 0; i < nf && p->err == SC_OK; i++) {
+            if ((unsigned)fs[i].field >= SC_FILTER_FIELDS) {
+                filter_node(p, &fs[i]); /* names the error */
+                break;
+            }
+            if ((int)fs[i].field != field)
+                continue;
+            struct sc_qnode *n = filter_node(p, &fs[i]);
+            if (!n)
+                break;
+            if (!group) {
+                group = n;
+                continue;
+            }
+            if (group->kind != SC_Q_OR) { /* field nodes are never ORs */
+                struct sc_qnode *any = node_new(p, SC_Q_OR);
+                if (!any) {
+                    node_free(n);
+                    break;
+                }
+                if (add_kid(p, any, group) != SC_OK) { /* frees group */
+                    group = any;
+                    node_free(n);
+                    break;
+                }
+                group = any;
+            }
+            add_kid(p, group, n); /* frees n when it fails */
+        }
+        if (p->err != SC_OK) {
+            node_free(group);
+            break;
+        }
+        if (!group)
+            continue;
+        if (!out->root && !all) {
+            out->root = group;
+            continue;
+        }
+        if (!all) {
+            all = node_new(p, SC_Q_AND);
+            if (!all) {
+                node_free(group);
+                break;
+            }
+            struct sc_qnode *root = out->root;
+            out->root = all;
+            if (add_kid(p, all, root) != SC_OK) { /* frees root; all is out's */
+                node_free(group);
+                break;
+            }
+        }
+        if (add_kid(p, all, group) != SC_OK)
+            break;
+    }
+    p->filter = NULL;
+    return p->err;
+}
+
+enum sc_err sc_query_build(const char *q, size_t len, const struct sc_search_filter *filters,
+                           size_t nfilters, struct sc_query *out, struct sc_diag *diag)
+{
+    enum sc_err e = sc_query_parse(q, len, out, diag);
+    if (e != SC_OK || !nfilters)
+        return e;
+    if (!filters)
+        return sc_diag_set(diag, SC_EINVAL, "%zu filters given without their array", nfilters);
+    struct parser p = { 0 };
+    p.out = out;
+    p.diag = diag;
+    return add_filters(&p, filters, nfilters);
+}
+
+enum sc_err sc_search_query_text(const struct sc_search_opts *opts, struct sc_buf *out,
+                                 struct sc_diag *diag)
+{
+    /* the query and the filters are checked as the engine takes them */
+    const char *q = opts->query ? opts->query : "";
+    struct sc_query check;
+    enum sc_err e = sc_query_parse(q, strlen(q), &check, diag);
+    int has_q = check.root != NULL;
+    sc_query_release(&check);
+    if (e == SC_OK)
+        e = sc_query_build("", 0, opts->filters, opts->nfilters, &check, diag);
+    sc_query_release(&check);
+    if (e != SC_OK)
+        return e;
+    size_t start = out->len;
+    if (has_q)
+        sc_buf_addf(out, opts->nfilters ? "(%s)" : "%s", q);
+    for (int field = 0; field < SC_FILTER_FIELDS; field++) {
+        size_t nvals = 0;
+        for (size_t i = 0; i < opts->nfilters; i++)
+            nvals += (int)opts->filters[i].field == field;
+        if (!nvals)
+            continue;
+        if (out->len > start)
+            sc_buf_addc(out, ' ');
+        if (nvals > 1)
+            sc_buf_addc(out, '(');
+        size_t k = 0;
+        for (size_t i = 0; i < opts->nfilters; i++) {
+            if ((int)opts->filters[i].field != field)
+                continue;
+            if (k++)
+                sc_buf_adds(out, " | ");
+            /* years are plain (2023, 2019-2023); other values are quoted */
+            sc_buf_addf(out, field == SC_FILTER_YEAR ? "%s:%s" : "%s:\"%s\"", field_names[field],
+                        opts->filters[i].value);
+        }
+        if (nvals > 1)
+            sc_buf_addc(out, ')');
+    }
+    return sc_buf_err(out) != SC_OK ? sc_diag_set(diag, SC_ENOMEM, "out of memory") : SC_OK;
 }

@@ -52,6 +52,15 @@ struct sc_query {
 enum sc_err sc_query_parse(const char *q, size_t len, struct sc_query *out, struct sc_diag *diag);
 void sc_query_release(struct sc_query *q);
 
+/* The tree a search evaluates: q parsed as above, ANDed with the filters
+ * (sc_search_opts.filters: one field node per filter, the filters of one
+ * field ORed, fields in the order of enum sc_filter_field). A bad filter is
+ * SC_EINVAL naming it ("bad year filter '20x3' (use 2023 or 2019-2023)"),
+ * with no position. Release out with sc_query_release (also on error). */
+struct sc_search_filter;
+enum sc_err sc_query_build(const char *q, size_t len, const struct sc_search_filter *filters,
+                           size_t nfilters, struct sc_query *out, struct sc_diag *diag);
+
 /* A one-line dump of the tree, e.g. (and "依法" (not "行政") year:2019-2023). */
 void sc_query_dump(struct sc_buf *b, const struct sc_query *q);
 

@@ -4,6 +4,8 @@
  */
 #include "sucai/search.h"
 
+#include "sucai/json.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -38,88 +40,123 @@ void sc_results_release(struct sc_results *r)
     memset(r, 0, sizeof *r);
 }
 
-static void facet_json(struct sc_buf *b, const char *name, const struct sc_facet *f, size_t n,
-                       int first)
+int sc_snippet_mark(const struct sc_snippet *s, size_t i, size_t *from, size_t *to)
 {
-    sc_buf_addf(b, "%s\"%s\": [", first ? "" : ", ", name);
+    if (!s || !s->text || i >= s->nhighlights || s->highlights[i][0] < 0 ||
+        s->highlights[i][1] < s->highlights[i][0])
+        return -1;
+    size_t len = strlen(s->text);
+    *from = sc_utf8_offset(s->text, len, (size_t)s->highlights[i][0]);
+    *to = sc_utf8_offset(s->text, len, (size_t)s->highlights[i][1]);
+    return 0;
+}
+
+static void facet_json(struct sc_jw *w, const char *name, const struct sc_facet *f, size_t n)
+{
+    sc_jw_key(w, name);
+    sc_jw_arr(w, SC_JW_INLINE);
     for (size_t i = 0; i < n; i++) {
-        sc_buf_adds(b, i ? ", {\"value\": " : "{\"value\": ");
-        sc_json_strz(b, f[i].value);
-        sc_buf_addf(b, ", \"count\": %lld}", (long long)f[i].count);
+        sc_jw_obj(w, SC_JW_INLINE);
+        sc_jw_kstrz(w, "value", f[i].value);
+        sc_jw_kint(w, "count", f[i].count);
+        sc_jw_obj_end(w);
     }
-    sc_buf_addc(b, ']');
+    sc_jw_arr_end(w);
+}
+
+static void hit_json(struct sc_jw *w, const struct sc_hit *h, enum sc_search_mode mode)
+{
+    sc_jw_obj(w, SC_JW_INLINE);
+    sc_jw_kint(w, "id", h->id);
+    sc_jw_kstrz(w, "title", h->title);
+    if (h->paid_only) {
+        sc_jw_knull(w, "score");
+        sc_jw_knull(w, "count");
+    } else {
+        sc_jw_knum(w, "score", h->score, 4);
+        sc_jw_kint(w, "count", h->count);
+    }
+    sc_jw_kbool(w, "paid", h->paid);
+    sc_jw_kbool(w, "paid_only", h->paid_only);
+    if (h->year > 0)
+        sc_jw_kint(w, "year", h->year);
+    else
+        sc_jw_knull(w, "year");
+    sc_jw_kstrz(w, "genre", h->genre);
+    sc_jw_kstrz(w, "docno", h->docno[0] ? h->docno : NULL);
+    char date[11];
+    sc_date_format(h->date, date);
+    sc_jw_kstrz(w, "date", date[0] ? date : NULL);
+    if (mode == SC_SEARCH_PARA) {
+        if (h->paragraph >= 0)
+            sc_jw_kint(w, "paragraph", h->paragraph);
+        else
+            sc_jw_knull(w, "paragraph");
+        sc_jw_kstrz(w, "section", h->section ? h->section : "");
+    }
+    sc_jw_key(w, "snippets");
+    sc_jw_arr(w, SC_JW_INLINE);
+    for (size_t k = 0; k < h->nsnippets; k++) {
+        const struct sc_snippet *s = &h->snippets[k];
+        sc_jw_obj(w, SC_JW_INLINE);
+        sc_jw_kstrz(w, "text", s->text);
+        sc_jw_key(w, "highlights");
+        sc_jw_arr(w, SC_JW_INLINE);
+        for (size_t x = 0; x < s->nhighlights; x++) {
+            sc_jw_arr(w, SC_JW_INLINE);
+            sc_jw_int(w, s->highlights[x][0]);
+            sc_jw_int(w, s->highlights[x][1]);
+            sc_jw_arr_end(w);
+        }
+        sc_jw_arr_end(w);
+        sc_jw_kint(w, "start", s->start);
+        sc_jw_kstrz(w, "section", s->section ? s->section : "");
+        sc_jw_kbool(w, "paid", s->paid);
+        sc_jw_obj_end(w);
+    }
+    sc_jw_arr_end(w);
+    sc_jw_obj_end(w);
+}
+
+void sc_results_json_members(struct sc_jw *w, const struct sc_results *r, enum sc_search_mode mode)
+{
+    sc_jw_kint(w, "total", r->total);
+    sc_jw_knum(w, "took_ms", r->took_ms, 3);
+    sc_jw_key(w, "hits");
+    sc_jw_arr(w, SC_JW_INLINE);
+    for (size_t i = 0; i < r->nhits; i++)
+        hit_json(w, &r->hits[i], mode);
+    sc_jw_arr_end(w);
+    /* how paid text entered the answer (docs/internals/members.md) */
+    sc_jw_key(w, "paid_parts");
+    sc_jw_obj(w, SC_JW_INLINE);
+    sc_jw_kbool(w, "readable", r->paid == SC_PAID_READ);
+    sc_jw_kbool(w, "searched", r->paid != SC_PAID_FREE_ONLY);
+    sc_jw_kint(w, "only", r->paid_only);
+    if (r->paid_left >= 0)
+        sc_jw_kint(w, "left", r->paid_left);
+    else
+        sc_jw_knull(w, "left");
+    if (r->paid == SC_PAID_FREE_ONLY)
+        sc_jw_kstrz(w, "note",
+                    r->paid_why && *r->paid_why ? r->paid_why : "paid parts were not searched");
+    sc_jw_obj_end(w);
+    if (r->has_facets) {
+        sc_jw_key(w, "facets");
+        sc_jw_obj(w, SC_JW_INLINE);
+        facet_json(w, "genre", r->facets.genre, r->facets.ngenre);
+        facet_json(w, "year", r->facets.year, r->facets.nyear);
+        facet_json(w, "level", r->facets.level, r->facets.nlevel);
+        facet_json(w, "kind", r->facets.kind, r->facets.nkind);
+        sc_jw_obj_end(w);
+    }
 }
 
 void sc_results_json(struct sc_buf *b, const struct sc_results *r, enum sc_search_mode mode)
 {
-    sc_buf_addf(b, "{\"total\": %lld, \"took_ms\": %.3f, \"hits\": [", (long long)r->total,
-                r->took_ms);
-    for (size_t i = 0; i < r->nhits; i++) {
-        const struct sc_hit *h = &r->hits[i];
-        sc_buf_addf(b, "%s{\"id\": %lld, \"title\": ", i ? ", " : "", (long long)h->id);
-        sc_json_strz(b, h->title);
-        if (h->paid_only)
-            sc_buf_adds(b, ", \"score\": null, \"count\": null");
-        else
-            sc_buf_addf(b, ", \"score\": %.4f, \"count\": %lld", h->score, (long long)h->count);
-        sc_buf_addf(b, ", \"paid\": %s, \"paid_only\": %s, \"year\": ", h->paid ? "true" : "false",
-                    h->paid_only ? "true" : "false");
-        if (h->year > 0)
-            sc_buf_addf(b, "%d", h->year);
-        else
-            sc_buf_adds(b, "null");
-        sc_buf_adds(b, ", \"genre\": ");
-        sc_json_strz(b, h->genre);
-        sc_buf_adds(b, ", \"docno\": ");
-        sc_json_strz(b, h->docno[0] ? h->docno : NULL);
-        char date[11];
-        sc_date_format(h->date, date);
-        sc_buf_adds(b, ", \"date\": ");
-        sc_json_strz(b, date[0] ? date : NULL);
-        if (mode == SC_SEARCH_PARA) {
-            if (h->paragraph >= 0)
-                sc_buf_addf(b, ", \"paragraph\": %lld, \"section\": ", (long long)h->paragraph);
-            else
-                sc_buf_adds(b, ", \"paragraph\": null, \"section\": ");
-            sc_json_strz(b, h->section ? h->section : "");
-        }
-        sc_buf_adds(b, ", \"snippets\": [");
-        for (size_t k = 0; k < h->nsnippets; k++) {
-            const struct sc_snippet *s = &h->snippets[k];
-            sc_buf_adds(b, k ? ", {\"text\": " : "{\"text\": ");
-            sc_json_strz(b, s->text);
-            sc_buf_adds(b, ", \"highlights\": [");
-            for (size_t x = 0; x < s->nhighlights; x++)
-                sc_buf_addf(b, "%s[%lld, %lld]", x ? ", " : "", (long long)s->highlights[x][0],
-                            (long long)s->highlights[x][1]);
-            sc_buf_addf(b, "], \"start\": %lld, \"section\": ", (long long)s->start);
-            sc_json_strz(b, s->section ? s->section : "");
-            sc_buf_addf(b, ", \"paid\": %s}", s->paid ? "true" : "false");
-        }
-        sc_buf_adds(b, "]}");
-    }
-    sc_buf_addc(b, ']');
-    /* how paid text entered the answer (docs/internals/members.md) */
-    sc_buf_addf(b, ", \"paid_parts\": {\"readable\": %s, \"searched\": %s, \"only\": %lld, ",
-                r->paid == SC_PAID_READ ? "true" : "false",
-                r->paid == SC_PAID_FREE_ONLY ? "false" : "true", (long long)r->paid_only);
-    if (r->paid_left >= 0)
-        sc_buf_addf(b, "\"left\": %lld", (long long)r->paid_left);
-    else
-        sc_buf_adds(b, "\"left\": null");
-    if (r->paid == SC_PAID_FREE_ONLY) {
-        sc_buf_adds(b, ", \"note\": ");
-        sc_json_strz(b, r->paid_why && *r->paid_why ? r->paid_why
-                                                    : "paid parts were not searched");
-    }
-    sc_buf_addc(b, '}');
-    if (r->has_facets) {
-        sc_buf_adds(b, ", \"facets\": {");
-        facet_json(b, "genre", r->facets.genre, r->facets.ngenre, 1);
-        facet_json(b, "year", r->facets.year, r->facets.nyear, 0);
-        facet_json(b, "level", r->facets.level, r->facets.nlevel, 0);
-        facet_json(b, "kind", r->facets.kind, r->facets.nkind, 0);
-        sc_buf_addc(b, '}');
-    }
-    sc_buf_addc(b, '}');
+    struct sc_jw w;
+    sc_jw_init(&w, b);
+    sc_jw_obj(&w, SC_JW_INLINE);
+    sc_results_json_members(&w, r, mode);
+    sc_jw_obj_end(&w);
 }

@@ -120,7 +120,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         size = zip.len;
     }
     struct sc_ingested in;
-    struct sc_diag diag = { SC_OK, "" };
+    struct sc_diag diag = { 0 };
     sc_ingested_init(&in);
     enum sc_err err = sc_ingest_bytes("x.docx", data, size, &in, &diag);
     if (err == SC_OK) {

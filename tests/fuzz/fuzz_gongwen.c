@@ -77,7 +77,7 @@ static void check(const struct sc_parsed *p, size_t input_len)
 static void one(const char *text, size_t len, const char *hint)
 {
     struct sc_parsed p;
-    struct sc_diag diag = { SC_OK, "" };
+    struct sc_diag diag = { 0 };
     enum sc_err err = sc_gongwen_parse(text, len, hint, &p, &diag);
     if (err == SC_OK) {
         check(&p, len);

@@ -14,7 +14,7 @@ static void one(const char *t, size_t size, int distinct)
 {
     struct sc_mask_opts o = { (1u << SC_MK_COUNT) - 1, distinct };
     struct sc_mask_result r;
-    struct sc_diag d = { SC_OK, "" };
+    struct sc_diag d = { 0 };
     size_t bad;
     enum sc_err e = sc_mask_run(t, size, &o, &r, &d);
     if (!sc_utf8_valid(t, size, &bad) || memchr(t, '\0', size)) {

@@ -18,7 +18,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const char *text = nul ? nul + 1 : "";
     size_t tl = nul ? size - jl - 1 : 0;
     struct sc_buf out = SC_BUF_INIT;
-    struct sc_diag d = { SC_OK, "" };
+    struct sc_diag d = { 0 };
     enum sc_err e = sc_mask_restore(p, jl, nul ? text : NULL, tl, &out, &d);
     if (e != SC_OK && d.msg[0] == '\0' && e != SC_ENOMEM)
         abort();

@@ -13,7 +13,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     const char *t = (const char *)data;
     struct sc_proof_result r;
-    struct sc_diag d = { SC_OK, "" };
+    struct sc_diag d = { 0 };
     enum sc_err e = sc_proof_run(t, size, NULL, &r, &d);
     size_t bad;
     if (!sc_utf8_valid(t, size, &bad)) {

@@ -1,6 +1,9 @@
 /*
  * Fuzz target: the query parser, and the engine evaluating whatever parses
- * over a tiny fixed index (built once on the first call).
+ * over a tiny fixed index (built once on the first call). Input after a
+ * line break is a filter value, tried on every filter field: the answer
+ * with the filter must be the answer of its query text
+ * (sc_search_query_text), else the target aborts.
  */
 #include "search/engine.h"
 
@@ -79,6 +82,26 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             struct sc_buf b = SC_BUF_INIT;
             sc_results_json(&b, &r, o.mode);
             sc_buf_release(&b);
+            sc_results_release(&r);
+        }
+    }
+    char *nl = SNAP && strlen(q) == size ? strchr(q, '\n') : NULL;
+    if (nl) {
+        *nl = '\0';
+        for (int f = 0; f < SC_FILTER_FIELDS; f++) {
+            struct sc_search_filter flt = { (enum sc_filter_field)f, nl + 1 };
+            struct sc_search_opts o = { .query = q, .filters = &flt, .nfilters = 1, .limit = 3 };
+            struct sc_results r, rt;
+            enum sc_err e = sc_engine_search(SNAP, NULL, &o, &r, NULL);
+            struct sc_buf text = SC_BUF_INIT;
+            if (e == SC_OK && sc_search_query_text(&o, &text, NULL) == SC_OK &&
+                text.len <= SC_MAX_QUERY_BYTES) {
+                struct sc_search_opts ot = { .query = text.data, .limit = 3 };
+                if (sc_engine_search(SNAP, NULL, &ot, &rt, NULL) != SC_OK || rt.total != r.total)
+                    abort(); /* the filter and its text disagree */
+                sc_results_release(&rt);
+            }
+            sc_buf_release(&text);
             sc_results_release(&r);
         }
     }

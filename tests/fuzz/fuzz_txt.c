@@ -27,7 +27,7 @@ static void check_clean(const char *s, size_t len)
 static void one(const char *name, const uint8_t *data, size_t size)
 {
     struct sc_ingested in;
-    struct sc_diag diag = { SC_OK, "" };
+    struct sc_diag diag = { 0 };
     sc_ingested_init(&in);
     enum sc_err err = sc_ingest_bytes(name, data, size, &in, &diag);
     if (err == SC_OK) {

@@ -50,6 +50,7 @@ bad "empty ids" 400 '{"ids": []}' bad_request
 bad "unknown format" 400 '{"ids": [1], "format": "pdf"}' bad_request
 bad "unknown document" 404 '{"ids": [1, 99999]}' not_found
 bad "bad query" 400 '{"query": "(工作"}' bad_query
+t_eq "bad query: its position" 1 "$(jbody .error.position)"
 bad "no hits" 404 '{"query": "不存在的词语组合"}' not_found
 bad "limit too big" 400 '{"query": "工作", "limit": 1000}' bad_limit
 long=$(printf '长%.0s' $(seq 1 300))

@@ -90,6 +90,7 @@ t_eq "listed, nothing new yet" "1 0 3" "$(req GET /api/v1/watches "${A[@]}" >/de
 t_eq "without the CSRF token: refused" 403 "$(req POST /api/v1/watches -b "$T_TMP/jar.alice" "${J[@]}" --data '{"query": "x"}')"
 t_eq "a bad query: 400 with the place" 400 "$(req POST /api/v1/watches "${A[@]}" "${J[@]}" --data '{"query": "(检查"}')"
 t_ok "naming the character" grep -q "at character" "$T_TMP/body"
+t_eq "... and its position" 1 "$(jbody .error.position)"
 t_eq "no query: 400" 400 "$(req POST /api/v1/watches "${A[@]}" "${J[@]}" --data '{"name": "x"}')"
 t_eq "bad JSON: 400" 400 "$(req POST /api/v1/watches "${A[@]}" "${J[@]}" --data '{')"
 t_eq "the same name again: 409" 409 "$(req POST /api/v1/watches "${A[@]}" "${J[@]}" --data '{"name": "检查", "query": "y"}')"

@@ -70,7 +70,7 @@ static inline const char *t_shared(void)
 static inline char *t_read(const char *path, size_t *len)
 {
     char *data = NULL;
-    struct sc_diag d = { SC_OK, "" };
+    struct sc_diag d = { 0 };
     enum sc_err err = sc_read_file(path, SC_MAX_FILE_BYTES, &data, len, &d);
     if (err != SC_OK)
         fail_msg("cannot read %s: %s", path, d.msg);
@@ -108,7 +108,7 @@ static inline void t_assert_clean(const struct sc_ingested *in)
 static inline const char *t_ok(struct sc_ingested *in, const char *name, const void *data,
                                size_t len)
 {
-    struct sc_diag d = { SC_OK, "" };
+    struct sc_diag d = { 0 };
     enum sc_err err = sc_ingest_bytes(name, data, len, in, &d);
     if (err != SC_OK)
         fail_msg("%s refused (%s): %s", name, sc_strerror(err), d.msg);

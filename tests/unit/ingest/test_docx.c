@@ -831,7 +831,7 @@ static void footnotes_and_endnotes(void **state)
     /* the 公文 parser keeps them apart from the body: a notes section each,
      * no headings inside them, the 落款 above them still the 落款 */
     struct sc_parsed p;
-    struct sc_diag d = { SC_OK, "" };
+    struct sc_diag d = { 0 };
     assert_int_equal(sc_gongwen_parse(in.text.data, in.text.len, in.title_hint, &p, &d), SC_OK);
     const struct sc_article *a = &p.articles[0];
     assert_int_equal(a->nsections, 3);

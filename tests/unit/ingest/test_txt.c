@@ -370,7 +370,7 @@ static void reuse_and_file(void **state)
     struct sc_ingested in;
     sc_ingested_init(&in);
     t_ok(&in, "a.txt", ref_text, ref_len);
-    struct sc_diag d = { SC_OK, "" };
+    struct sc_diag d = { 0 };
     assert_int_equal(sc_ingest_bytes("b.txt", "a\0b", 3, &in, &d), SC_EPARSE);
     assert_int_equal(in.text.len, 0);
     t_ok(&in, "c.txt", "再来一次", strlen("再来一次"));
