@@ -101,7 +101,7 @@ static int is_aabb(const struct pdoc *d, uint32_t a, uint32_t b)
     uint32_t aab[3] = { a, a, b }, abb[3] = { a, b, b };
     if (is_redup(a) && is_redup(b))
         return 1;
-    return freq_cps(d, aab, 3) > 0 && freq_cps(d, abb, 3) > 0;
+    return (freq_cps(d, aab, 3) > 0) == (freq_cps(d, abb, 3) > 0);
 }
 
 /* Shipped count of the code points cps[0..k) (the word statistics are the
@@ -138,7 +138,7 @@ struct side {
  * precedes A in at least SPLIT_SHARE of A's occurrences (帮助 for 帮, 讲话
  * for 讲) says the same. */
 #define SPLIT_EXPECT 5.0
-#define SPLIT_SHARE 0.05
+#define SPLIT_SHARE  0.05
 
 static int splits_word(uint32_t a, const struct side *l, const struct side *r)
 {
@@ -179,9 +179,11 @@ static void check(struct pdoc *d, const struct pline *ln, size_t i)
     /* runs of three or more are emphasis or onomatopoeia, not a slip */
     if (x == a || y == a)
         return;
-    /* AABB (家家户户, 认认真真) and its second half: a word when the corpus
-     * has both AAB and ABB, or both doubles are listed reduplications; else
-     * a typed-twice character next to a double (常委会会议 -> 常委委会会议) */
+    /* AABB (家家户户, 认认真真, 高高兴兴) and its second half: a word when the
+     * corpus has both AAB and ABB, or neither (a word it has not seen), or
+     * both doubles are listed reduplications; one known half and one unknown
+     * is a typed-twice character next to a double that two words share
+     * (常委会会议 -> 常委委会会议: 委会会 is known, 委委会 is not) */
     if (has_y && i + 3 < ln->e && d->cp[i + 3] == y && is_han(y) && is_aabb(d, a, y))
         return;
     if (i >= ln->s + 2 && d->cp[i - 2] == x && is_han(x) && is_aabb(d, x, a))
@@ -227,15 +229,19 @@ static void check(struct pdoc *d, const struct pline *ln, size_t i)
     /* a reduplicated word needs real text on one side only (做到人人有责);
      * an adverb or distributive (常常, 人人) none; either is a slip when the
      * word statistics say the second copy belongs to its neighbour */
+    int split = 0;
     if (listed == 2 || (listed == 1 && ((l.on && l.seen > 0) || (r.on && r.seen > 0)))) {
         if (!splits_word(a, &l, &r))
             return;
+        split = 1;
     }
     char one[8], two[8];
     pd_copy(d, i, i + 1, one, sizeof one);
     pd_copy(d, i, i + 2, two, sizeof two);
     pd_add(d, i, i + 2, SC_PK_DOUBLED_CHAR, SC_PS_ERROR,
-           "doubled_char: 字词重复（语料中未见“xAA”“AAy”的组合；叠词、词间共用字除外）",
+           split ? "doubled_char: 字词重复（叠词在此处不成立：后一个字与邻字组成常用词，"
+                   "语料中未见这一组合）"
+                 : "doubled_char: 字词重复（语料中未见“xAA”“AAy”的组合；叠词、词间共用字除外）",
            one, "“%s”疑为重复录入，应为“%s”", two, one);
 }
 
