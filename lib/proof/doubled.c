@@ -138,15 +138,15 @@ struct side {
  * precedes A in at least SPLIT_SHARE of A's occurrences (帮助 for 帮, 讲话
  * for 讲) says the same. */
 #define SPLIT_EXPECT 5.0
-#define SPLIT_SHARE  0.05
+#define SPLIT_SHARE  0.03
 
 static int splits_word(uint32_t a, const struct side *l, const struct side *r)
 {
     uint32_t aa[2] = { a, a };
     double single = (double)shipped_cps(aa, 1), dbl = (double)shipped_cps(aa, 2);
-    if (single <= 0 || dbl <= 0)
+    if (single <= 0)
         return 0;
-    double p = dbl / single;
+    double p = (dbl + 0.5) / single; /* a double the corpus lacks counts half */
     const struct side *s[2] = { l, r };
     int unseen = 1;
     double share = 0;
@@ -198,8 +198,10 @@ static void check(struct pdoc *d, const struct pline *ln, size_t i)
     /* 一次次, 一件件, 一组组: 一 and a reduplicated measure word */
     if (has_x && x == 0x4E00 /* 一 */ && in_set(measure_words, a))
         return;
-    /* 二〇二二年: digits of a year or a code */
-    if (in_set(cn_digits, a) &&
+    /* 二〇二二年: digits of a year or a code (but a number read out has one
+     * 零 for any run of zeros: 一千零六, never 一千零零六) */
+    int read_out = a == 0x96F6 /* 零 */ && has_x && in_set("十百千万亿", x);
+    if (in_set(cn_digits, a) && !read_out &&
         ((has_x && in_set(cn_digits, x)) || (has_y && (in_set(cn_digits, y) || y == 0x5E74))))
         return;
     /* 十五五: the fifteenth five-year plan (十五 + 五年规划) */

@@ -151,6 +151,9 @@ static void test_doubled_words(void **state)
     none("要认认真真、踏踏实实地干，家家户户干干净净。\n", SC_PK_DOUBLED_CHAR);
     /* shared characters, one side much attested: 用水 + 水平 */
     none("降低企业用水水平，建立污水水质档案。\n", SC_PK_DOUBLED_CHAR);
+    /* a number read out has one 零 for a run of zeros */
+    hit("第一千零零六十八条 父母有教育的权利。\n", SC_PK_DOUBLED_CHAR, "零零", "零");
+    none("二零零八年，一千零六十八条，编号一〇〇二。\n", SC_PK_DOUBLED_CHAR);
     /* 十五五: the fifteenth five-year plan */
     none("“十五五”规划编制工作，十五五规划纲要。\n", SC_PK_DOUBLED_CHAR);
 }
