@@ -3,7 +3,9 @@
  * characters on purpose in three ways, none of them an error:
  *  - reduplicated words (常常, 人人, 看看; AABB 家家户户, 高高兴兴): the
  *    AABB shape, and a documented list of words whose double is right when
- *    real text has it with the same neighbour on one side;
+ *    real text has it with the same neighbour on one side (or always) —
+ *    unless the word statistics say its second copy belongs to the next or
+ *    the previous word (市人人民政府, 帮帮助: splits_word);
  *  - two words meeting at a shared character (管理理念, 宪法法律, 黄河河道):
  *    then both three-character strings around the double, xAA and AAy,
  *    occur in real text. A typed-twice character makes at least one of
