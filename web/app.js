@@ -2,7 +2,7 @@
  * 素材库 web page: search (results as you type, facets, paging), the reader
  * (outline, highlighted hits, collapsible sections, copy), the 汇编 cart
  * (kept in localStorage, compiled by POST /api/v1/compile), the import page
- * and login. Plain DOM: every piece of text from the server is set with
+ * and login (the helpers every page shares are common.js's, window.sucai). Plain DOM: every piece of text from the server is set with
  * textContent or createTextNode, never parsed as HTML.
  */
 (function () {
@@ -27,41 +27,8 @@
   const hooks = { routes: [], hits: [], doc: [], me: [], cart: [] };
   const runHooks = (name, ...args) => { for (const f of hooks[name]) { try { f(...args); } catch (e) { console.error(e); } } };
 
-  /* ---- DOM building (text only) ---- */
-
-  function el(tag, attrs, ...kids) {
-    const e = document.createElement(tag);
-    if (attrs) {
-      for (const [k, v] of Object.entries(attrs)) {
-        if (v === null || v === undefined || v === false) continue;
-        if (k === 'class') e.className = v;
-        else if (k === 'text') e.textContent = v;
-        else if (k === 'dataset') Object.assign(e.dataset, v);
-        else if (k.startsWith('on')) e.addEventListener(k.slice(2), v);
-        else e.setAttribute(k, v === true ? '' : String(v));
-      }
-    }
-    for (const k of kids) {
-      if (k === null || k === undefined || k === false) continue;
-      e.append(k instanceof Node ? k : document.createTextNode(String(k)));
-    }
-    return e;
-  }
-
-  function clear(node) {
-    while (node.firstChild) node.removeChild(node.firstChild);
-    return node;
-  }
-
-  let toastTimer = 0;
-  function toast(msg, bad) {
-    const t = $('toast');
-    t.textContent = msg;
-    t.className = 'toast' + (bad ? ' bad' : '');
-    t.hidden = false;
-    clearTimeout(toastTimer);
-    toastTimer = setTimeout(() => { t.hidden = true; }, 2600);
-  }
+  const S = window.sucai;
+  const { el, clear, toast, api, ApiError } = S;
 
   function fmtNum(n) {
     return Number(n).toLocaleString('zh-CN');
@@ -76,56 +43,27 @@
   const state = {
     q: '', mode: 'doc', offset: 0,
     filters: { genre: [], year: [], level: [], section: [] },
-    me: null, csrf: null,
+    get me() { return S.session.me; },
+    get csrf() { return S.session.csrf; },
     hits: [], sel: -1,
     cart: loadCart(),
     copySource: localStorage.getItem('sucai.copySource') !== '0',
   };
 
-  class ApiError extends Error {
-    constructor(status, code, message, position) {
-      super(message);
-      this.status = status; this.code = code; this.position = position;
-    }
-  }
-
-  async function api(path, opts) {
-    opts = opts || {};
-    const headers = Object.assign({}, opts.headers || {});
-    if (opts.method && opts.method !== 'GET' && state.csrf) headers['X-CSRF-Token'] = state.csrf;
-    const res = await fetch(path, Object.assign({}, opts, { headers, credentials: 'same-origin' }));
-    if (!res.ok) {
-      let err = { code: 'http_' + res.status, message: res.statusText || ('HTTP ' + res.status) };
-      try {
-        const j = await res.json();
-        if (j && j.error) err = j.error;
-      } catch (e) { /* not JSON */ }
-      throw new ApiError(res.status, err.code, err.message, err.position);
-    }
-    return opts.raw ? res : res.json();
-  }
-
-  /* Server messages are English (the API's); the page speaks Chinese. */
-  function explain(e) {
-    if (!(e instanceof ApiError)) return '网络错误，请稍后再试';
-    switch (e.code) {
-      case 'unauthorized': return '请先登录';
-      case 'forbidden': return '当前账户没有这项权限';
-      case 'csrf': return '登录状态已过期，请刷新页面后重试';
-      case 'quota_exceeded': return '今日下载次数已用完，明天再来';
-      case 'not_found': return '找不到这篇文档（可能已被删除）';
-      case 'payload_too_large': case 'too_large': return '内容太大，超出了上限';
-      case 'too_many_files': return '一次上传的文件太多';
-      case 'bad_query': return '查询有误：' + queryMessage(e.message);
-      case 'query_too_long': return '查询太长了';
-      case 'bad_filter': return '筛选条件有误';
-      case 'bad_encoding': return '查询里有无法识别的字符';
-      case 'too_many_attempts': return '尝试次数过多，请稍后再试';
-      case 'account_disabled': return '该账户已停用';
-    }
-    if (e.status >= 500) return '服务器出错了，请稍后再试';
-    return e.message;
-  }
+  /* The API's error codes in the page's words (the common ones are in
+   * common.js). */
+  const MESSAGES = {
+    quota_exceeded: '今日下载次数已用完，明天再来',
+    not_found: '找不到这篇文档（可能已被删除）',
+    payload_too_large: '内容太大，超出了上限',
+    too_large: '内容太大，超出了上限',
+    too_many_files: '一次上传的文件太多',
+    bad_query: (e) => '查询有误：' + queryMessage(e.message),
+    query_too_long: '查询太长了',
+    bad_filter: '筛选条件有误',
+    bad_encoding: '查询里有无法识别的字符',
+  };
+  const explain = (e) => S.explain(e, MESSAGES);
 
   /* The query parser's English messages, in Chinese (the position is shown apart). */
   function queryMessage(m) {
@@ -1049,70 +987,16 @@
 
   /* ---- who am I, login ---- */
 
-  const TIER_NAMES = { anonymous: '未登录', free: '免费用户', vip: 'VIP', svip: 'SVIP' };
-
-  async function loadMe() {
-    try {
-      state.me = await api('/api/v1/me');
-      state.csrf = state.me.csrf || null;
-    } catch (e) {
-      state.me = null;
-    }
-    renderWho();
-    runHooks('me', state.me);
-  }
-
-  function renderWho() {
-    const w = clear($('who'));
-    const me = state.me;
-    $('import-link').hidden = !(me && me.may && me.may.import);
-    if (me && me.user) {
-      const roles = me.roles || [];
-      const badge = roles.includes('admin') ? '管理员' : roles.includes('editor') ? '编辑' : (TIER_NAMES[me.tier] || me.tier);
-      w.append(el('span', { class: 'user', text: me.user }),
-        el('span', { class: 'tier', text: badge }),
-        el('button', { type: 'button', class: 'link', text: '退出', onclick: logout }));
-    } else {
-      w.append(el('button', { type: 'button', class: 'link', id: 'login-open', text: '登录', onclick: openLogin }));
-    }
-  }
-
-  function openLogin() {
-    $('login-error').hidden = true;
-    const d = $('login');
-    if (typeof d.showModal === 'function') d.showModal(); else d.setAttribute('open', '');
-    $('login-name').focus();
-  }
-
-  $('login-cancel').addEventListener('click', () => $('login').close());
-  $('login-form').addEventListener('submit', async (ev) => {
-    ev.preventDefault();
-    try {
-      state.me = await api('/api/v1/session', {
-        method: 'POST', headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ name: $('login-name').value, password: $('login-pass').value }),
-      });
-      state.csrf = state.me.csrf || null;
-      $('login-pass').value = '';
-      $('login').close();
-      renderWho();
-      runHooks('me', state.me);
-      cache.clear();
-      toast('欢迎，' + state.me.user);
-      route();
-    } catch (e) {
-      $('login-error').textContent = e.status === 401 ? '用户名或密码不对' : explain(e);
-      $('login-error').hidden = false;
-    }
+  const who = S.who({
+    own: MESSAGES,
+    shown(me) {
+      $('import-link').hidden = !(me && me.may && me.may.import);
+      runHooks('me', me);
+    },
+    loggedIn() { cache.clear(); route(); },
+    loggedOut() { cache.clear(); route(); },
   });
-
-  async function logout() {
-    try { await api('/api/v1/session', { method: 'DELETE' }); } catch (e) { /* gone anyway */ }
-    state.me = null; state.csrf = null;
-    cache.clear();
-    await loadMe();
-    route();
-  }
+  const openLogin = who.open;
 
   /* ---- wiring ---- */
 
@@ -1173,5 +1057,5 @@
   route();
   /* the extensions load after this file (defer keeps the order) and hook in
    * before the principal arrives */
-  setTimeout(loadMe, 0);
+  setTimeout(who.load, 0);
 })();

@@ -1,7 +1,8 @@
 /* 写作台: one draft, several tools over it as tabs.
  *
  * This file is the frame: the draft (pasted or uploaded, kept in this
- * browser), the tab bar, login, and the helpers every tool uses. A tool is
+ * browser), the tab bar, and the helpers every tool uses (the DOM, API and
+ * login helpers come from common.js, window.sucai). A tool is
  * one file that calls
  *
  *   sucaiDesk.register({ id: 'check', title: '查重', order: 10,
@@ -23,84 +24,25 @@
   const KEY = 'sucai.desk.draft';
   const tabs = [];
   const listeners = [];
-  const state = { me: null, csrf: null, name: '', current: null };
+  const state = { name: '', current: null };
 
-  function el(tag, attrs, ...kids) {
-    const e = document.createElement(tag);
-    if (attrs) {
-      for (const [k, v] of Object.entries(attrs)) {
-        if (v === null || v === undefined || v === false) continue;
-        if (k === 'class') e.className = v;
-        else if (k === 'text') e.textContent = v;
-        else if (k === 'dataset') Object.assign(e.dataset, v);
-        else if (k.startsWith('on')) e.addEventListener(k.slice(2), v);
-        else e.setAttribute(k, v === true ? '' : String(v));
-      }
-    }
-    for (const k of kids) {
-      if (k === null || k === undefined || k === false) continue;
-      e.append(k instanceof Node ? k : document.createTextNode(String(k)));
-    }
-    return e;
-  }
+  const S = window.sucai;
+  const { el, clear, toast, api } = S;
 
-  function clear(node) {
-    while (node.firstChild) node.removeChild(node.firstChild);
-    return node;
-  }
-
-  let toastTimer = 0;
-  function toast(msg, bad) {
-    const t = $('toast');
-    t.textContent = msg;
-    t.className = 'toast' + (bad ? ' bad' : '');
-    t.hidden = false;
-    clearTimeout(toastTimer);
-    toastTimer = setTimeout(() => { t.hidden = true; }, 2600);
-  }
-
-  class ApiError extends Error {
-    constructor(status, code, message) {
-      super(message);
-      this.status = status; this.code = code;
-    }
-  }
-
-  async function api(path, opts) {
-    opts = opts || {};
-    const headers = Object.assign({}, opts.headers || {});
-    if (opts.method && opts.method !== 'GET' && state.csrf) headers['X-CSRF-Token'] = state.csrf;
-    const res = await fetch(path, Object.assign({}, opts, { headers, credentials: 'same-origin' }));
-    if (!res.ok) {
-      let err = { code: 'http_' + res.status, message: res.statusText || ('HTTP ' + res.status) };
-      try {
-        const j = await res.json();
-        if (j && j.error) err = j.error;
-      } catch (e) { /* not JSON */ }
-      throw new ApiError(res.status, err.code, err.message);
-    }
-    return opts.raw ? res : res.json();
-  }
-
-  /* Server messages are English (the API's); the page speaks Chinese. */
-  function explain(e) {
-    if (!(e instanceof ApiError)) return '网络错误，请稍后再试';
-    switch (e.code) {
-      case 'unauthorized': return '请先登录';
-      case 'forbidden': return '当前账户没有这项权限';
-      case 'csrf': return '登录状态已过期，请刷新页面后重试';
-      case 'quota_exceeded': return '今日查重次数已用完' + (state.me && state.me.user ? '，明天再来' : '，登录后可用更多次数');
-      case 'too_large': case 'payload_too_large':
-        return /characters/.test(e.message) ? '稿件太长：一次最多 20 万字' : '文件太大，超出了上限';
-      case 'unsupported': return '不支持这种文件：请用 .txt、.docx 或 .md（.doc、.wps 请先另存为 .docx）';
-      case 'bad_draft':
-        if (/empty/.test(e.message)) return '稿件是空的';
-        if (/binary/.test(e.message)) return '这不是文本文件';
-        return '读不了这份稿件：' + e.message;
-    }
-    if (e.status >= 500) return '服务器出错了，请稍后再试';
-    return e.message;
-  }
+  /* The API's error codes in the desk's words (the common ones are in
+   * common.js). */
+  const MESSAGES = {
+    quota_exceeded: () => '今日查重次数已用完' + (S.session.me && S.session.me.user ? '，明天再来' : '，登录后可用更多次数'),
+    too_large: (e) => /characters/.test(e.message) ? '稿件太长：一次最多 20 万字' : '文件太大，超出了上限',
+    payload_too_large: (e) => MESSAGES.too_large(e),
+    unsupported: '不支持这种文件：请用 .txt、.docx 或 .md（.doc、.wps 请先另存为 .docx）',
+    bad_draft: (e) => {
+      if (/empty/.test(e.message)) return '稿件是空的';
+      if (/binary/.test(e.message)) return '这不是文本文件';
+      return '读不了这份稿件：' + e.message;
+    },
+  };
+  const explain = (e) => S.explain(e, MESSAGES);
 
   /* ---- the draft ---- */
 
@@ -234,50 +176,15 @@
 
   /* ---- who ---- */
 
-  const TIER_NAMES = { anonymous: '未登录', free: '免费用户', vip: 'VIP', svip: 'SVIP' };
-
-  async function loadMe() {
-    try {
-      state.me = await api('/api/v1/me');
-      state.csrf = state.me.csrf || null;
-    } catch (e) {
-      state.me = null;
-    }
-    renderWho();
-  }
-
-  function renderWho() {
-    const w = clear($('who'));
-    const me = state.me;
-    if (me && me.user) {
-      const roles = me.roles || [];
-      const badge = roles.includes('admin') ? '管理员' : roles.includes('editor') ? '编辑' : (TIER_NAMES[me.tier] || me.tier);
-      w.append(el('span', { class: 'user', text: me.user }), el('span', { class: 'tier', text: badge }),
-        el('button', { type: 'button', class: 'link', text: '退出', onclick: logout }));
-    } else {
-      w.append(el('button', { type: 'button', class: 'link', id: 'login-open', text: '登录', onclick: openLogin }));
-    }
-  }
-
-  function openLogin() {
-    $('login-error').hidden = true;
-    const d = $('login');
-    if (typeof d.showModal === 'function') d.showModal(); else d.setAttribute('open', '');
-    $('login-name').focus();
-  }
-
-  async function logout() {
-    try { await api('/api/v1/session', { method: 'DELETE' }); } catch (e) { /* gone anyway */ }
-    state.me = null; state.csrf = null;
-    await loadMe();
-  }
+  const who = S.who({ own: MESSAGES });
+  const openLogin = who.open;
 
   /* ---- tabs ---- */
 
   const desk = {
     el, clear, toast, api, explain, draft, setDraft, cps, openLogin,
     post, download, busy, markedText, splice, flash,
-    me: () => state.me,
+    me: () => S.session.me,
     name: () => state.name,
     onDraft: (fn) => listeners.push(fn),
     register(tab) { tabs.push(tab); },
@@ -340,24 +247,6 @@
     const f = ev.dataTransfer.files && ev.dataTransfer.files[0];
     if (f) upload(f);
   });
-  $('login-cancel').addEventListener('click', () => $('login').close());
-  $('login-form').addEventListener('submit', async (ev) => {
-    ev.preventDefault();
-    try {
-      state.me = await api('/api/v1/session', {
-        method: 'POST', headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ name: $('login-name').value, password: $('login-pass').value }),
-      });
-      state.csrf = state.me.csrf || null;
-      $('login-pass').value = '';
-      $('login').close();
-      renderWho();
-      toast('欢迎，' + state.me.user);
-    } catch (e) {
-      $('login-error').textContent = e.status === 401 ? '用户名或密码不对' : explain(e);
-      $('login-error').hidden = false;
-    }
-  });
   window.addEventListener('hashchange', () => select(location.hash.replace(/^#/, ''), false));
-  document.addEventListener('DOMContentLoaded', () => { init(); loadMe(); });
+  document.addEventListener('DOMContentLoaded', () => { init(); who.load(); });
 })();

@@ -3,7 +3,9 @@
  * characters on purpose in three ways, none of them an error:
  *  - reduplicated words (常常, 人人, 看看; AABB 家家户户, 高高兴兴): the
  *    AABB shape, and a documented list of words whose double is right when
- *    real text has it with the same neighbour on one side;
+ *    real text has it with the same neighbour on one side (or always) —
+ *    unless the word statistics say its second copy belongs to the next or
+ *    the previous word (市人人民政府, 帮帮助: splits_word);
  *  - two words meeting at a shared character (管理理念, 宪法法律, 黄河河道):
  *    then both three-character strings around the double, xAA and AAy,
  *    occur in real text. A typed-twice character makes at least one of
@@ -96,6 +98,81 @@ static int64_t freq_cps(const struct pdoc *d, const uint32_t *cps, size_t k)
     return pd_freq(d, buf, n);
 }
 
+static int is_aabb(const struct pdoc *d, uint32_t a, uint32_t b)
+{
+    uint32_t aab[3] = { a, a, b }, abb[3] = { a, b, b };
+    if (is_redup(a) && is_redup(b))
+        return 1;
+    return (freq_cps(d, aab, 3) > 0) == (freq_cps(d, abb, 3) > 0);
+}
+
+/* Shipped count of the code points cps[0..k) (the word statistics are the
+ * shipped list's alone, so that their shares are of one corpus). */
+static int64_t shipped_cps(const uint32_t *cps, size_t k)
+{
+    char buf[32];
+    size_t n = 0;
+    for (size_t i = 0; i < k; i++) {
+        if (n + 4 > sizeof buf)
+            return 0;
+        n += sc_utf8_encode(cps[i], buf + n);
+    }
+    return freq_shipped(buf, n);
+}
+
+/* One side of a double A A: the neighbour's three-character string (xAA or
+ * AAy) and the pair the neighbour makes with a single A (xA or Ay). */
+struct side {
+    int on;       /* the neighbour is an ideograph */
+    int64_t seen; /* xAA / AAy in the corpus (shipped and library) */
+    double pair;  /* xA / Ay in the shipped list */
+};
+
+/* The word statistics of a listed reduplication (人人, 帮帮, 学学): does the
+ * second copy rather belong to a word with a neighbour (市人人民政府: 人民;
+ * 帮帮助: 帮助)? With p the share of A's occurrences that are doubled, a
+ * double before y would be seen about p * count(Ay) times if the double
+ * were a word of its own; so a side whose xAA / AAy the corpus never has
+ * while that expectation is at least SPLIT_EXPECT is a word split by a
+ * typed-twice character, unless the other side's string is itself well
+ * attested (at least 3 times and twice its expectation: 用水水平 is 用水 +
+ * 水平). With no evidence on either side, a neighbour that follows or
+ * precedes A in at least SPLIT_SHARE of A's occurrences (帮助 for 帮, 讲话
+ * for 讲) says the same. */
+#define SPLIT_EXPECT 5.0
+#define SPLIT_SHARE  0.03
+
+static int splits_word(uint32_t a, const struct side *l, const struct side *r)
+{
+    uint32_t aa[2] = { a, a };
+    double single = (double)shipped_cps(aa, 1), dbl = (double)shipped_cps(aa, 2);
+    if (single <= 0)
+        return 0;
+    double p = (dbl + 0.5) / single; /* a double the corpus lacks counts half */
+    const struct side *s[2] = { l, r };
+    int unseen = 1;
+    double share = 0;
+    for (int k = 0; k < 2; k++) {
+        if (!s[k]->on)
+            continue;
+        if (s[k]->seen > 0)
+            unseen = 0;
+        if (s[k]->pair / single > share)
+            share = s[k]->pair / single;
+    }
+    if (unseen && share >= SPLIT_SHARE)
+        return 1;
+    for (int k = 0; k < 2; k++) {
+        const struct side *me = s[k], *other = s[1 - k];
+        if (!me->on || me->seen > 0 || p * me->pair < SPLIT_EXPECT)
+            continue;
+        if (other->on && other->seen >= 3 && (double)other->seen >= 2 * p * other->pair)
+            continue;
+        return 1;
+    }
+    return 0;
+}
+
 static void check(struct pdoc *d, const struct pline *ln, size_t i)
 {
     uint32_t a = d->cp[i];
@@ -104,14 +181,16 @@ static void check(struct pdoc *d, const struct pline *ln, size_t i)
     /* runs of three or more are emphasis or onomatopoeia, not a slip */
     if (x == a || y == a)
         return;
-    /* AABB (家家户户) and its second half */
-    if (has_y && i + 3 < ln->e && d->cp[i + 3] == y && is_han(y))
+    /* AABB (家家户户, 认认真真, 高高兴兴) and its second half: a word when the
+     * corpus has both AAB and ABB, or neither (a word it has not seen), or
+     * both doubles are listed reduplications; one known half and one unknown
+     * is a typed-twice character next to a double that two words share
+     * (常委会会议 -> 常委委会会议: 委会会 is known, 委委会 is not) */
+    if (has_y && i + 3 < ln->e && d->cp[i + 3] == y && is_han(y) && is_aabb(d, a, y))
         return;
-    if (i >= ln->s + 2 && d->cp[i - 2] == x && is_han(x))
+    if (i >= ln->s + 2 && d->cp[i - 2] == x && is_han(x) && is_aabb(d, x, a))
         return;
     if (a == 0x67D0) /* 某某 is a placeholder */
-        return;
-    if (is_redup(a) == 2)
         return;
     /* 农业农村局局长, 管理所所长: a unit's last character and the title of
      * its head (局长, 所长, 院长 …) */
@@ -121,33 +200,52 @@ static void check(struct pdoc *d, const struct pline *ln, size_t i)
     /* 一次次, 一件件, 一组组: 一 and a reduplicated measure word */
     if (has_x && x == 0x4E00 /* 一 */ && in_set(measure_words, a))
         return;
-    /* 二〇二二年: digits of a year or a code */
-    if (in_set(cn_digits, a) &&
+    /* 二〇二二年: digits of a year or a code (but a number read out has one
+     * 零 for any run of zeros: 一千零六, never 一千零零六) */
+    int read_out = a == 0x96F6 /* 零 */ && has_x && in_set("十百千万亿", x);
+    if (in_set(cn_digits, a) && !read_out &&
         ((has_x && in_set(cn_digits, x)) || (has_y && (in_set(cn_digits, y) || y == 0x5E74))))
+        return;
+    /* 十五五: the fifteenth five-year plan (十五 + 五年规划) */
+    if (has_x && x == 0x5341 /* 十 */ && a == 0x4E94 /* 五 */)
         return;
     if (has_x && in_set(surnames, x) && in_set(name_chars, a))
         return;
-    int left_ok = 1, right_ok = 1;
+    if (!has_x && !has_y)
+        return;
+    struct side l = { 0 }, r = { 0 };
     if (has_x && is_cjk_text(x)) {
         uint32_t t[3] = { x, a, a };
-        left_ok = freq_cps(d, t, 3) > 0;
+        l.on = 1;
+        l.seen = freq_cps(d, t, 3);
+        l.pair = (double)shipped_cps(t, 2);
     }
     if (has_y && is_cjk_text(y)) {
         uint32_t t[3] = { a, a, y };
-        right_ok = freq_cps(d, t, 3) > 0;
+        r.on = 1;
+        r.seen = freq_cps(d, t, 3);
+        r.pair = (double)shipped_cps(t + 1, 2);
     }
-    if (!has_x && !has_y)
-        return;
+    int left_ok = !l.on || l.seen > 0, right_ok = !r.on || r.seen > 0;
     if (left_ok && right_ok)
         return;
-    /* a reduplicated word needs real text on one side only (做到人人有责) */
-    if (is_redup(a) && ((has_x && is_cjk_text(x) && left_ok) || (has_y && is_cjk_text(y) && right_ok)))
-        return;
+    int listed = is_redup(a);
+    /* a reduplicated word needs real text on one side only (做到人人有责);
+     * an adverb or distributive (常常, 人人) none; either is a slip when the
+     * word statistics say the second copy belongs to its neighbour */
+    int split = 0;
+    if (listed == 2 || (listed == 1 && ((l.on && l.seen > 0) || (r.on && r.seen > 0)))) {
+        if (!splits_word(a, &l, &r))
+            return;
+        split = 1;
+    }
     char one[8], two[8];
     pd_copy(d, i, i + 1, one, sizeof one);
     pd_copy(d, i, i + 2, two, sizeof two);
     pd_add(d, i, i + 2, SC_PK_DOUBLED_CHAR, SC_PS_ERROR,
-           "doubled_char: 字词重复（语料中未见“xAA”“AAy”的组合；叠词、词间共用字除外）",
+           split ? "doubled_char: 字词重复（叠词在此处不成立：后一个字与邻字组成常用词，"
+                   "语料中未见这一组合）"
+                 : "doubled_char: 字词重复（语料中未见“xAA”“AAy”的组合；叠词、词间共用字除外）",
            one, "“%s”疑为重复录入，应为“%s”", two, one);
 }
 

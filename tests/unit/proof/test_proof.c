@@ -125,6 +125,39 @@ static void test_doubled(void **state)
          SC_PK_DOUBLED_CHAR);
 }
 
+/* A listed reduplication whose second copy makes a frequent word with its
+ * neighbour (人民, 帮助, 时代, 讲话) where the corpus never has the double
+ * in that place is a slip; the same doubles as words, in contexts the
+ * corpus may not have, are not. */
+static void test_doubled_words(void **state)
+{
+    (void)state;
+    hit("经市人人民政府同意，现将有关事项通知如下。\n", SC_PK_DOUBLED_CHAR, "人人", "人");
+    hit("当事人可以申请人人民法院强制执行。\n", SC_PK_DOUBLED_CHAR, "人人", "人");
+    hit("感谢社会各界的支持和帮帮助。\n", SC_PK_DOUBLED_CHAR, "帮帮", "帮");
+    hit("坚持新时时代党的组织路线。\n", SC_PK_DOUBLED_CHAR, "时时", "时");
+    hit("他在会上发表重要讲讲话。\n", SC_PK_DOUBLED_CHAR, "讲讲", "讲");
+    hit("国家家加强对食品安全的监督管理。\n", SC_PK_DOUBLED_CHAR, "家家", "家");
+    hit("由本所的专利代代理师办理。\n", SC_PK_DOUBLED_CHAR, "代代", "代");
+    /* a typed-twice character next to a double is not an AABB word */
+    hit("报请市人大常委委会会议审议。\n", SC_PK_DOUBLED_CHAR, "委委", "委");
+    none("同志们要时时处处严格要求自己，事事带头、人人有责。\n", SC_PK_DOUBLED_CHAR);
+    none("要做到人人参与、人人尽责、人人享有，形成齐抓共管格局。\n", SC_PK_DOUBLED_CHAR);
+    none("他常常深夜加班，层层压实责任，天天坚持学习，步步为营推进。\n", SC_PK_DOUBLED_CHAR);
+    none("要把群众冷暖时时放在心上，事事有人管，样样有着落。\n", SC_PK_DOUBLED_CHAR);
+    none("我们要学学先进地区的经验，想想办法，谈谈体会，听听意见。\n", SC_PK_DOUBLED_CHAR);
+    none("请大家帮帮困难群众，查查问题根源，算算经济账。\n", SC_PK_DOUBLED_CHAR);
+    none("那些刚刚毕业的学生，渐渐成长为骨干，纷纷投身基层。\n", SC_PK_DOUBLED_CHAR);
+    none("要认认真真、踏踏实实地干，家家户户干干净净。\n", SC_PK_DOUBLED_CHAR);
+    /* shared characters, one side much attested: 用水 + 水平 */
+    none("降低企业用水水平，建立污水水质档案。\n", SC_PK_DOUBLED_CHAR);
+    /* a number read out has one 零 for a run of zeros */
+    hit("第一千零零六十八条 父母有教育的权利。\n", SC_PK_DOUBLED_CHAR, "零零", "零");
+    none("二零零八年，一千零六十八条，编号一〇〇二。\n", SC_PK_DOUBLED_CHAR);
+    /* 十五五: the fifteenth five-year plan */
+    none("“十五五”规划编制工作，十五五规划纲要。\n", SC_PK_DOUBLED_CHAR);
+}
+
 static void test_placeholder(void **state)
 {
     (void)state;
@@ -308,6 +341,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_numbering),   cmocka_unit_test(test_doubled),
+        cmocka_unit_test(test_doubled_words),
         cmocka_unit_test(test_placeholder), cmocka_unit_test(test_artefact),
         cmocka_unit_test(test_punct),       cmocka_unit_test(test_forms),
         cmocka_unit_test(test_confusable),  cmocka_unit_test(test_library_counts),
