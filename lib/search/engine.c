@@ -74,6 +74,12 @@ struct ctx {
     size_t cdcap;
     uint32_t *tf;    /* per document of one segment (one-character terms) */
     size_t tfcap;
+    uint32_t *fill;  /* ... the buckets' fill */
+    size_t fillcap;
+    uint32_t *allpos; /* ... the positions bucketed per document */
+    size_t allcap;
+    uint32_t *blk, *pcnt; /* one document's block table and paragraph counts */
+    size_t blkcap, pcntcap;
     uint8_t *tmark;  /* per document of one segment: title holds the term */
     size_t tmcap;
     int exists; /* only which documents match: no counts, scores or title marks */
@@ -437,9 +443,11 @@ static int tcur_align(struct tcur *t, uint32_t *target, const uint32_t *cd, size
     }
 }
 
-/* Emit the units of one document for a term with verified starts. */
-static int emit_starts(struct ctx *c, struct ulist *out, uint32_t gord, const struct sc_sdoc *d,
-                       uint32_t *st, size_t ns, size_t tlen)
+/* Keep the starts st[0..ns) (in any order) of a term of tlen code points
+ * that count for this evaluation in document gord: visible to the caller,
+ * inside the section kinds asked for. Returns how many are left. */
+static size_t filter_starts(struct ctx *c, uint32_t gord, const struct sc_sdoc *d, uint32_t *st,
+                            size_t ns, size_t tlen)
 {
     ns = keep_visible(c, gord, st, ns, tlen);
     if (c->kindmask) {
@@ -451,13 +459,38 @@ static int emit_starts(struct ctx *c, struct ulist *out, uint32_t gord, const st
                 st[w++] = st[i];
         ns = w;
     }
-    if (!ns)
-        return 0;
-    if (!c->para)
-        return ul_push(c, out, gord, 0, (uint32_t)ns, 0);
+    return ns;
+}
+
+/* The last paragraph of d starting at or before pos, searching from
+ * paragraph p on (d->para[p].norm <= pos): galloping, so that a walk over
+ * sorted positions costs the log of each step, not of the document. */
+static inline uint32_t para_from(const struct sc_sdoc *d, uint32_t p, uint32_t pos)
+{
+    uint32_t lo = p, step = 1;
+    while (lo + step < d->npara && d->para[lo + step].norm <= pos) {
+        lo += step;
+        step *= 2;
+    }
+    uint32_t hi = lo + step < d->npara ? lo + step : d->npara;
+    while (hi - lo > 1) {
+        uint32_t m = lo + (hi - lo) / 2;
+        if (d->para[m].norm <= pos)
+            lo = m;
+        else
+            hi = m;
+    }
+    return lo;
+}
+
+/* The paragraph units of sorted starts st[0..ns) in document gord. */
+static int emit_paras(struct ctx *c, struct ulist *out, uint32_t gord, const struct sc_sdoc *d,
+                      const uint32_t *st, size_t ns)
+{
     size_t i = 0;
+    uint32_t p = 0;
     while (i < ns) {
-        uint32_t p = sc_sdoc_para_of(d, st[i]);
+        p = para_from(d, p, st[i]);
         uint32_t end = d->para[p + 1].norm, cnt = 0;
         while (i < ns && st[i] < end) {
             cnt++;
@@ -466,6 +499,63 @@ static int emit_starts(struct ctx *c, struct ulist *out, uint32_t gord, const st
         if (ul_push(c, out, ((uint64_t)gord << 32) | p, 0, cnt, 0))
             return -1;
     }
+    return 0;
+}
+
+/* Emit the units of one document for a term with verified starts. */
+static int emit_starts(struct ctx *c, struct ulist *out, uint32_t gord, const struct sc_sdoc *d,
+                       uint32_t *st, size_t ns, size_t tlen)
+{
+    ns = filter_starts(c, gord, d, st, ns, tlen);
+    if (!ns)
+        return 0;
+    if (!c->para)
+        return ul_push(c, out, gord, 0, (uint32_t)ns, 0);
+    return emit_paras(c, out, gord, d, st, ns);
+}
+
+#define PBLOCK_SHIFT 5 /* positions per entry of a document's block table: 32 */
+
+/* The paragraph units of the starts pos[0..n) of a one-character term in
+ * document gord, in any order (they come from many pair lists): counted
+ * per paragraph through a table of the paragraph at every 32nd position,
+ * so that no position is sorted or searched for. */
+static int emit_paras_unsorted(struct ctx *c, struct ulist *out, uint32_t gord,
+                               const struct sc_sdoc *d, uint32_t *pos, size_t n)
+{
+    if (n <= 24 || d->npara < 2) {
+        for (size_t i = 1; i < n; i++) {
+            uint32_t v = pos[i];
+            size_t j = i;
+            for (; j > 0 && pos[j - 1] > v; j--)
+                pos[j] = pos[j - 1];
+            pos[j] = v;
+        }
+        return emit_paras(c, out, gord, d, pos, n);
+    }
+    size_t nb = ((size_t)d->norm_len >> PBLOCK_SHIFT) + 1;
+    if (grow_u32(c, &c->blk, &c->blkcap, nb) || grow_u32(c, &c->pcnt, &c->pcntcap, d->npara))
+        return -1;
+    uint32_t *restrict blk = c->blk, *restrict cnt = c->pcnt;
+    uint32_t p = 0;
+    for (size_t b = 0; b < nb; b++) {
+        uint32_t at = (uint32_t)(b << PBLOCK_SHIFT);
+        while (p + 1 < d->npara && d->para[p + 1].norm <= at)
+            p++;
+        blk[b] = p;
+    }
+    memset(cnt, 0, d->npara * sizeof *cnt);
+    for (size_t i = 0; i < n; i++) {
+        uint32_t v = pos[i];
+        size_t b = v >> PBLOCK_SHIFT;
+        uint32_t q = blk[b < nb ? b : nb - 1];
+        while (q + 1 < d->npara && d->para[q + 1].norm <= v)
+            q++;
+        cnt[q]++;
+    }
+    for (uint32_t q = 0; q < d->npara; q++)
+        if (cnt[q] && ul_push(c, out, ((uint64_t)gord << 32) | q, 0, cnt[q], 0))
+            return -1;
     return 0;
 }
 
@@ -508,104 +598,122 @@ static int cmp_u32(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* One-character term in one segment: the union of the lists of its key
- * range. Without positions, tf per document from the doc streams; with
- * them, positions bucketed per document and sorted within it. */
+/* One-character term in one segment. Its character list gives the
+ * documents and counts; positions (paragraph mode, section kinds, text
+ * withheld from the caller) come from the pair lists of its key range,
+ * bucketed per document in the counts' room, and are counted per
+ * paragraph unsorted. */
 static int eval_char_seg(struct ctx *c, size_t si, uint32_t ch, const uint32_t *cd, size_t ncd,
                          const uint8_t *mask, struct ulist *out)
 {
     const struct sc_seg *seg = c->snap->segs[si];
     uint32_t gbase = c->snap->base[si];
-    size_t f, e;
-    sc_seg_range(seg, sc_pair_key(ch, 0), sc_pair_key(ch, SC_PAIR_END), &f, &e);
-    if (f == e || !seg->ndocs)
+    int64_t ce = sc_seg_find_char(seg, ch);
+    struct sc_pcur cur;
+    if (ce < 0 || !seg->ndocs || sc_pcur_init_char(&cur, seg, (size_t)ce) != SC_OK)
         return 0;
-    if (grow_u32(c, &c->tf, &c->tfcap, (size_t)seg->ndocs + 1))
-        return -1;
-    uint32_t *tf = c->tf;
-    memset(tf, 0, ((size_t)seg->ndocs + 1) * sizeof *tf);
-    for (size_t x = f; x < e; x++) {
-        struct sc_pcur cur;
-        if (sc_pcur_init(&cur, seg, x) != SC_OK)
-            continue;
-        while (sc_pcur_next(&cur))
-            if (cur.doc < seg->ndocs)
-                tf[cur.doc] += cur.tf;
-    }
     int need_pos = c->para || c->kindmask || (c->vis && c->snap->seg_npaid[si]);
     if (!need_pos) {
         if (cd) {
-            for (size_t i = 0; i < ncd; i++)
-                if (tf[cd[i]] && (!mask || mask[gbase + cd[i]]) &&
-                    ul_push(c, out, gbase + cd[i], 0, tf[cd[i]], 0))
+            for (size_t i = 0; i < ncd; i++) {
+                if (!sc_pcur_seek(&cur, cd[i]))
+                    break;
+                if (cur.doc == cd[i] && (!mask || mask[gbase + cd[i]]) &&
+                    ul_push(c, out, gbase + cd[i], 0, cur.tf, 0))
                     return -1;
+            }
         } else {
-            for (uint32_t d = 0; d < seg->ndocs; d++)
-                if (tf[d] && (!mask || mask[gbase + d]) && ul_push(c, out, gbase + d, 0, tf[d], 0))
-                    return -1;
+            if (ul_reserve(c, out, out->n + cur.ndocs))
+                return -1;
+            while (sc_pcur_next(&cur) && cur.doc < seg->ndocs)
+                if (!mask || mask[gbase + cur.doc])
+                    out->v[out->n++] = (struct uent){gbase + cur.doc, 0, cur.tf, 0};
         }
         return 0;
     }
-    /* positions: wanted documents only, bucketed by document */
-    size_t ci = 0;
+    /* positions: the wanted documents' counts give each a bucket */
+    if (grow_u32(c, &c->tf, &c->tfcap, (size_t)seg->ndocs + 1) ||
+        grow_u32(c, &c->fill, &c->fillcap, (size_t)seg->ndocs + 1))
+        return -1;
+    uint32_t *tf = c->tf, *fill = c->fill;
+    memset(tf, 0, ((size_t)seg->ndocs + 1) * sizeof *tf);
+    size_t nwant = 0;
+    if (cd) {
+        for (size_t i = 0; i < ncd; i++) {
+            if (!sc_pcur_seek(&cur, cd[i]))
+                break;
+            if (cur.doc == cd[i] && (!mask || mask[gbase + cd[i]]))
+                tf[cd[i]] = cur.tf, nwant++;
+        }
+    } else {
+        while (sc_pcur_next(&cur) && cur.doc < seg->ndocs)
+            if (!mask || mask[gbase + cur.doc])
+                tf[cur.doc] = cur.tf, nwant++;
+    }
+    if (!nwant)
+        return 0;
     uint64_t total = 0;
     for (uint32_t d = 0; d < seg->ndocs; d++) {
-        int want = tf[d] && (!mask || mask[gbase + d]);
-        if (want && cd) {
-            while (ci < ncd && cd[ci] < d)
-                ci++;
-            want = ci < ncd && cd[ci] == d;
-        }
-        uint32_t n = want ? tf[d] : 0;
-        tf[d] = (uint32_t)total; /* start of the bucket */
+        uint32_t n = tf[d];
+        tf[d] = fill[d] = (uint32_t)total; /* start of the bucket */
         total += n;
     }
     tf[seg->ndocs] = (uint32_t)total;
-    if (!total)
-        return 0;
-    uint32_t *all = sc_malloc(total * sizeof *all);
-    uint32_t *fill = sc_malloc(((size_t)seg->ndocs + 1) * sizeof *fill);
-    if (!all || !fill) {
-        free(all);
-        free(fill);
-        return oom(c);
-    }
-    memcpy(fill, tf, ((size_t)seg->ndocs + 1) * sizeof *fill);
-    int rc = 0;
-    for (size_t x = f; x < e && !rc; x++) {
-        struct sc_pcur cur;
-        if (sc_pcur_init(&cur, seg, x) != SC_OK)
+    if (grow_u32(c, &c->allpos, &c->allcap, total))
+        return -1;
+    uint32_t *all = c->allpos;
+    size_t f, e;
+    sc_seg_range(seg, sc_pair_key(ch, 0), sc_pair_key(ch, SC_PAIR_END), &f, &e);
+    for (size_t x = f; x < e; x++) {
+        struct sc_pcur pc;
+        if (sc_pcur_init(&pc, seg, x) != SC_OK)
             continue;
-        while (sc_pcur_next(&cur)) {
-            uint32_t d = cur.doc;
-            if (d >= seg->ndocs || tf[d + 1] == tf[d])
-                continue;
-            if (grow_u32(c, &c->pb[0], &c->pcap[0], cur.tf)) {
-                rc = -1;
+        /* few wanted documents of a long list: seek to each */
+        int seek = (uint64_t)nwant * 8 < pc.ndocs && cd;
+        size_t ci = 0;
+        int64_t last = -1;
+        for (;;) {
+            if (seek) {
+                while (ci < ncd && ((int64_t)cd[ci] <= last || tf[cd[ci] + 1] == tf[cd[ci]]))
+                    ci++;
+                if (ci == ncd || !sc_pcur_seek(&pc, cd[ci]))
+                    break;
+                last = pc.doc;
+            } else if (!sc_pcur_next(&pc)) {
                 break;
             }
-            sc_pcur_positions(&cur, c->pb[0]);
-            uint32_t room = tf[d + 1] - fill[d];
-            uint32_t n = cur.tf < room ? cur.tf : room;
-            memcpy(all + fill[d], c->pb[0], n * sizeof *all);
-            fill[d] += n;
+            uint32_t d = pc.doc;
+            if (d >= seg->ndocs)
+                break;
+            if (tf[d + 1] == tf[d])
+                continue;
+            if (pc.tf <= tf[d + 1] - fill[d]) {
+                sc_pcur_positions(&pc, all + fill[d]);
+                fill[d] += pc.tf;
+            } else { /* more than the character list counted: damaged */
+                if (grow_u32(c, &c->pb[0], &c->pcap[0], pc.tf))
+                    return -1;
+                sc_pcur_positions(&pc, c->pb[0]);
+                uint32_t room = tf[d + 1] - fill[d];
+                memcpy(all + fill[d], c->pb[0], room * sizeof *all);
+                fill[d] += room;
+            }
         }
     }
-    for (uint32_t d = 0; d < seg->ndocs && !rc; d++) {
+    for (uint32_t d = 0; d < seg->ndocs; d++) {
         uint32_t a = tf[d], n = fill[d] - a;
         if (!n)
             continue;
-        qsort(all + a, n, sizeof *all, cmp_u32);
-        if (grow_u32(c, &c->starts, &c->scap, n)) {
-            rc = -1;
-            break;
-        }
-        memcpy(c->starts, all + a, n * sizeof *all);
-        rc = emit_starts(c, out, gbase + d, &seg->docs[d], c->starts, n, 1);
+        const struct sc_sdoc *sd = &seg->docs[d];
+        n = (uint32_t)filter_starts(c, gbase + d, sd, all + a, n, 1);
+        if (!n)
+            continue;
+        int rc = !c->para ? ul_push(c, out, gbase + d, 0, n, 0)
+                          : emit_paras_unsorted(c, out, gbase + d, sd, all + a, n);
+        if (rc)
+            return -1;
     }
-    free(all);
-    free(fill);
-    return rc;
+    return c->err ? -1 : 0;
 }
 
 static int exists_doc(struct tcur *t);
@@ -1850,6 +1958,10 @@ static void ctx_release(struct ctx *c)
     free(c->starts);
     free(c->cdocs);
     free(c->tf);
+    free(c->fill);
+    free(c->allpos);
+    free(c->blk);
+    free(c->pcnt);
     free(c->tmark);
     free(c->topk_h);
     memset(c, 0, sizeof *c);
@@ -2169,6 +2281,10 @@ enum sc_err sc_engine_match(const struct sc_snap *snap, const struct sc_query *c
     free(c.starts);
     free(c.cdocs);
     free(c.tf);
+    free(c.fill);
+    free(c.allpos);
+    free(c.blk);
+    free(c.pcnt);
     free(c.tmark);
     return e;
 }

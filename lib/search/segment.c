@@ -3,11 +3,15 @@
  * (mmap, dictionary lookups, posting cursors). The format is described in
  * docs/internals/index.md; in short:
  *
- *   header | postings | dictionary | document tables | document offsets | text
+ *   header | postings | dictionary | character dictionary | document tables
+ *   | document offsets | text
  *
  * A posting list: varints kd, kp, doc-stream bytes, skip count; skip
  * entries; the doc stream (per doc: Rice gap, gamma tf); the position stream
- * (per doc: tf Rice-coded gaps of normalised code-point positions).
+ * (per doc: tf Rice-coded gaps of normalised code-point positions). The
+ * postings area starts with the character lists (the same layout with an
+ * empty position stream: per document the count of one code point), then
+ * the pair lists.
  */
 #include "search/segment.h"
 
@@ -32,6 +36,7 @@ struct seg_header {
     uint64_t off_post, len_post, off_dict, off_docs, len_docs, off_docidx;
     uint64_t total_norm, total_para, file_size;
     uint64_t off_text, len_text;
+    uint64_t nchars, off_cdict;
 };
 
 /* ---------------------------------------------------------------- build */
@@ -764,6 +769,100 @@ static int encode_list(struct lenc *l, const uint64_t *rec, size_t n, struct bw 
     return l->ds.err || l->ps.err || l->sk.err || out->err ? -1 : 0;
 }
 
+/* Encode a character list: documents docs[0..n) (ascending) with counts
+ * tf[docs[i]], no positions; appended to out. */
+static int encode_doclist(struct lenc *l, const uint32_t *docs, const uint32_t *tf, size_t n,
+                          struct bw *out)
+{
+    uint64_t sdg = 0, maxtf = 1;
+    int64_t prevdoc = -1;
+    for (size_t i = 0; i < n; i++) {
+        sdg += (uint64_t)((int64_t)docs[i] - prevdoc - 1);
+        prevdoc = docs[i];
+        if (tf[docs[i]] > maxtf)
+            maxtf = tf[docs[i]];
+    }
+    unsigned kd = sc_rice_k(sdg, n);
+    bw_reset(&l->ds);
+    bw_reset(&l->sk);
+    uint64_t gmax = 2 * (64 - (uint64_t)__builtin_clzll(maxtf));
+    if (bw_room(&l->ds, (rice_bits_max(sdg, n, kd) + n * gmax) / 8 + 16))
+        return -1;
+    uint32_t nskip = 0;
+    prevdoc = -1;
+    for (size_t i = 0; i < n; i++) {
+        if (i && i % SC_SKIP_BLOCK == 0) {
+            uint32_t ent[3] = {(uint32_t)prevdoc, (uint32_t)bw_bits(&l->ds), 0};
+            bw_bytes(&l->sk, ent, sizeof ent);
+            nskip++;
+        }
+        bw_rice(&l->ds, (uint64_t)((int64_t)docs[i] - prevdoc - 1), kd);
+        bw_gamma(&l->ds, tf[docs[i]]);
+        prevdoc = docs[i];
+    }
+    bw_flush(&l->ds);
+    bw_varint(out, kd);
+    bw_varint(out, 0);
+    bw_varint(out, l->ds.len);
+    bw_varint(out, nskip);
+    bw_bytes(out, l->sk.p, l->sk.len);
+    bw_bytes(out, l->ds.p, l->ds.len);
+    return l->ds.err || l->sk.err || out->err ? -1 : 0;
+}
+
+/* The character lists being written: the lists and their dictionary. */
+struct clists {
+    struct bw post;
+    struct sc_dentry *dict;
+    size_t n, cap;
+};
+
+static void clists_release(struct clists *cl)
+{
+    free(cl->post.p);
+    free(cl->dict);
+    memset(cl, 0, sizeof *cl);
+}
+
+/* Append the list of character cp (documents docs[0..n), counts tf[doc]). */
+static int clists_add(struct clists *cl, struct lenc *l, uint32_t cp, const uint32_t *docs,
+                      const uint32_t *tf, size_t n)
+{
+    if (cl->n == cl->cap) {
+        size_t nc = cl->cap ? cl->cap * 2 : 4096;
+        struct sc_dentry *nd = sc_reallocarray(cl->dict, nc, sizeof *nd);
+        if (!nd)
+            return -1;
+        cl->dict = nd;
+        cl->cap = nc;
+    }
+    if (cl->post.len >= UINT32_MAX - 64)
+        return -1;
+    cl->dict[cl->n] = (struct sc_dentry){cp, (uint32_t)n, (uint32_t)cl->post.len};
+    cl->n++;
+    return encode_doclist(l, docs, tf, n, &cl->post);
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* The documents touched[0..nt) counted in tf (ndocs of them), in order,
+ * into touched: sorted when few, else by a sweep. */
+static void touched_sort(uint32_t *touched, size_t nt, const uint32_t *tf, uint32_t ndocs)
+{
+    if ((uint64_t)nt * 16 < ndocs) {
+        qsort(touched, nt, sizeof *touched, cmp_u32);
+        return;
+    }
+    size_t w = 0;
+    for (uint32_t d = 0; d < ndocs; d++)
+        if (tf[d])
+            touched[w++] = d;
+}
+
 static enum sc_err write_all(int fd, const void *p, size_t n, const char *path,
                              struct sc_diag *diag)
 {
@@ -879,7 +978,8 @@ static enum sc_err write_text(int fd, const struct text_out *tx, uint32_t ndocs,
  * lists' dictionary is dict[0..nd)), padding, dictionary, document tables
  * and their offsets, the text store; via path.tmp, fsync and rename. */
 static enum sc_err write_segment(const char *path, const struct bw *post, size_t npost,
-                                 const struct sc_dentry *dict, size_t nd, const uint8_t *docs,
+                                 const struct sc_dentry *dict, size_t nd,
+                                 const struct sc_dentry *cdict, size_t nc, const uint8_t *docs,
                                  size_t docs_len, const uint64_t *docoff, uint32_t ndocs,
                                  uint64_t total_norm, uint64_t total_para,
                                  const struct text_out *tx, int durable, struct sc_diag *diag)
@@ -915,7 +1015,9 @@ static enum sc_err write_segment(const char *path, const struct bw *post, size_t
     size_t padn = SC_CODEC_PAD + (8 - ((sizeof h + off + SC_CODEC_PAD) & 7)) % 8;
     h.len_post = off + padn;
     h.off_dict = h.off_post + h.len_post;
-    h.off_docs = h.off_dict + nd * sizeof *dict;
+    h.nchars = nc;
+    h.off_cdict = h.off_dict + nd * sizeof *dict;
+    h.off_docs = h.off_cdict + nc * sizeof *cdict;
     h.len_docs = docs_len;
     size_t padd = (8 - ((h.off_docs + h.len_docs) & 7)) % 8;
     h.off_docidx = h.off_docs + h.len_docs + padd;
@@ -930,6 +1032,8 @@ static enum sc_err write_segment(const char *path, const struct bw *post, size_t
         e = write_all(fd, pad, padn, tmp.data, diag);
     if (e == SC_OK && nd)
         e = write_all(fd, dict, nd * sizeof *dict, tmp.data, diag);
+    if (e == SC_OK && nc)
+        e = write_all(fd, cdict, nc * sizeof *cdict, tmp.data, diag);
     if (e == SC_OK && docs_len)
         e = write_all(fd, docs, docs_len, tmp.data, diag);
     if (e == SC_OK)
@@ -996,7 +1100,9 @@ enum sc_err sc_segbuild_write(struct sc_segbuild *sb, const char *path, struct s
     size_t nid = sb->nid, n1 = nid ? nid : 1;
     struct lenc l;
     struct bw out = {.p = sb->post, .cap = sb->postcap};
+    struct clists cl;
     memset(&l, 0, sizeof l);
+    memset(&cl, 0, sizeof cl);
     if (sc_big_reserve_n(&sb->skey_m, n1, sizeof(uint64_t), 0) ||
         sc_big_reserve_n(&sb->sid_m, n1, sizeof(uint32_t), 0) ||
         sc_big_reserve_n(&sb->tkey_m, n1, sizeof(uint64_t), 0) ||
@@ -1060,15 +1166,52 @@ enum sc_err sc_segbuild_write(struct sc_segbuild *sb, const char *path, struct s
         if (encode_list(&l, rec + a, (size_t)(b - a), &out, &dict[i].ndocs))
             e = sc_diag_set(diag, SC_ENOMEM, "out of memory writing the index");
     }
+    /* the character lists: the documents of each character's pair lists
+     * (consecutive keys) with their positions counted */
+    uint32_t *tf = NULL, *touched = NULL;
+    if (e == SC_OK) {
+        tf = sc_calloc((size_t)sb->ndocs + 1, sizeof *tf);
+        touched = sc_malloc(((size_t)sb->ndocs + 1) * sizeof *touched);
+        if (!tf || !touched)
+            e = sc_diag_set(diag, SC_ENOMEM, "out of memory writing the index");
+    }
+    for (size_t i = 0; i < nid && e == SC_OK;) {
+        uint32_t cp = (uint32_t)(skey[i] >> 21);
+        size_t nt = 0;
+        for (; i < nid && (uint32_t)(skey[i] >> 21) == cp; i++) {
+            uint32_t id = sid[i];
+            uint64_t b = start[id], a = b - cnt[id];
+            for (uint64_t r = a; r < b; r++) {
+                uint32_t d = (uint32_t)(rec[r] >> 32);
+                if (!tf[d]++)
+                    touched[nt++] = d;
+            }
+        }
+        touched_sort(touched, nt, tf, sb->ndocs);
+        if (clists_add(&cl, &l, cp, touched, tf, nt))
+            e = sc_diag_set(diag, SC_ENOMEM, "out of memory writing the index");
+        for (size_t t = 0; t < nt; t++)
+            tf[touched[t]] = 0;
+    }
+    free(tf);
+    free(touched);
+    /* the pair lists follow the character lists */
+    for (size_t i = 0; i < nid && e == SC_OK; i++) {
+        if ((uint64_t)dict[i].off + cl.post.len >= UINT32_MAX)
+            e = sc_diag_set(diag, SC_ELIMIT, "index segment too large");
+        dict[i].off += (uint32_t)cl.post.len;
+    }
     struct text_run run = {sb->text_m.p, sb->ntext, sb->twidth, sb->nesc, sb->esc};
     struct text_out tx = {sb->twidth, sb->twidth == 2 ? sb->nesc : 0, sb->esc, sb->tstart, &run, 1};
+    struct bw post[2] = {cl.post, out};
     if (e == SC_OK)
-        e = write_segment(path, &out, 1, dict, nid, (const uint8_t *)sb->docs.data, sb->docs.len,
-                          sb->docoff, sb->ndocs, sb->total_norm, sb->total_para, &tx,
-                          !sb->nosync, diag);
+        e = write_segment(path, post, 2, dict, nid, cl.dict, cl.n, (const uint8_t *)sb->docs.data,
+                          sb->docs.len, sb->docoff, sb->ndocs, sb->total_norm, sb->total_para,
+                          &tx, !sb->nosync, diag);
 done:
     sb->post = out.p; /* kept for the next build */
     sb->postcap = out.cap;
+    clists_release(&cl);
     lenc_release(&l);
     return e;
 }
@@ -1185,6 +1328,54 @@ out:
     return NULL;
 }
 
+/* The character lists of segments in[0..n) (documents offset by base[s];
+ * nd documents in all) merged into cl. */
+static int merge_chars(struct sc_seg *const *in, size_t n, const uint32_t *base, uint32_t nd,
+                       struct clists *cl)
+{
+    size_t *at = sc_calloc(n ? n : 1, sizeof *at);
+    uint32_t *tf = sc_calloc((size_t)nd + 1, sizeof *tf);
+    uint32_t *docs = sc_malloc(((size_t)nd + 1) * sizeof *docs);
+    struct lenc l;
+    memset(&l, 0, sizeof l);
+    int rc = !at || !tf || !docs ? -1 : 0;
+    while (!rc) {
+        uint64_t cp = UINT64_MAX;
+        for (size_t s = 0; s < n; s++)
+            if (at[s] < in[s]->nchars && in[s]->cdict[at[s]].key < cp)
+                cp = in[s]->cdict[at[s]].key;
+        if (cp == UINT64_MAX)
+            break;
+        size_t m = 0;
+        for (size_t s = 0; s < n && !rc; s++) {
+            if (at[s] >= in[s]->nchars || in[s]->cdict[at[s]].key != cp)
+                continue;
+            struct sc_pcur c;
+            if (sc_pcur_init_char(&c, in[s], at[s]) != SC_OK) {
+                rc = -1;
+                break;
+            }
+            while (sc_pcur_next(&c) && m < nd) {
+                uint32_t d = base[s] + c.doc;
+                if (d >= nd || (m && docs[m - 1] >= d))
+                    continue; /* damaged: keep the order */
+                docs[m++] = d;
+                tf[d] = c.tf;
+            }
+            at[s]++;
+        }
+        if (!rc && clists_add(cl, &l, (uint32_t)cp, docs, tf, m))
+            rc = -1;
+        for (size_t i = 0; i < m; i++)
+            tf[docs[i]] = 0;
+    }
+    free(at);
+    free(tf);
+    free(docs);
+    lenc_release(&l);
+    return rc;
+}
+
 enum sc_err sc_seg_merge(struct sc_seg *const *in, size_t n, const char *path, int threads,
                          struct sc_diag *diag)
 {
@@ -1196,6 +1387,8 @@ enum sc_err sc_seg_merge(struct sc_seg *const *in, size_t n, const char *path, i
     uint64_t *docoff = NULL, *tstart = NULL;
     struct sc_dentry *dict = NULL;
     struct text_run *truns = NULL;
+    struct clists cl;
+    memset(&cl, 0, sizeof cl);
     uint32_t mesc[SC_TEXT_MAXESC]; /* the output's escapes */
     if (!base)
         return sc_diag_set(diag, SC_ENOMEM, "out of memory");
@@ -1321,11 +1514,25 @@ enum sc_err sc_seg_merge(struct sc_seg *const *in, size_t n, const char *path, i
         }
     }
     tstart[nd] = tbase;
+    /* the character lists: the inputs' lists concatenated */
+    if (merge_chars(in, n, base, (uint32_t)nd, &cl) != 0) {
+        e = sc_diag_set(diag, SC_ENOMEM, "out of memory merging the index");
+        goto done;
+    }
+    for (size_t i = 0; i < ndict; i++) {
+        if ((uint64_t)dict[i].off + cl.post.len >= UINT32_MAX) {
+            e = sc_diag_set(diag, SC_ELIMIT, "index segment too large");
+            goto done;
+        }
+        dict[i].off += (uint32_t)cl.post.len;
+    }
     struct text_out tx = {width, width == 2 ? nesc : 0, mesc, tstart, truns, n};
-    struct bw post[2] = {part[0].out, part[1].out};
-    e = write_segment(path, post, (size_t)nparts, dict, ndict, (const uint8_t *)docs.data,
-                      docs.len, docoff, (uint32_t)nd, total_norm, total_para, &tx, 1, diag);
+    struct bw post[3] = {cl.post, part[0].out, part[1].out};
+    e = write_segment(path, post, (size_t)nparts + 1, dict, ndict, cl.dict, cl.n,
+                      (const uint8_t *)docs.data, docs.len, docoff, (uint32_t)nd, total_norm,
+                      total_para, &tx, 1, diag);
 done:
+    clists_release(&cl);
     free(tstart);
     free(truns);
     for (int p = 0; p < 2; p++) {
@@ -1685,7 +1892,9 @@ enum sc_err sc_seg_open(const char *path, struct sc_seg **out, struct sc_diag *d
     if (memcmp(h.magic, SC_SEG_MAGIC, 8) != 0 || h.version != SC_SEG_VERSION || h.file_size != sz || h.off_post != sizeof h ||
         h.len_post < SC_CODEC_PAD || h.off_post + h.len_post != h.off_dict ||
         h.npairs > sz / sizeof(struct sc_dentry) ||
-        h.off_dict + h.npairs * sizeof(struct sc_dentry) != h.off_docs ||
+        h.off_dict + h.npairs * sizeof(struct sc_dentry) != h.off_cdict ||
+        h.nchars > sz / sizeof(struct sc_dentry) ||
+        h.off_cdict + h.nchars * sizeof(struct sc_dentry) != h.off_docs ||
         h.off_docs + h.len_docs > h.off_docidx || h.off_docidx > sz ||
         h.off_text > sz || (uint64_t)h.ndocs * 8 != h.off_text - h.off_docidx ||
         h.len_text != sz - h.off_text || (h.off_dict & 7) || (h.off_docidx & 7) ||
@@ -1698,12 +1907,20 @@ enum sc_err sc_seg_open(const char *path, struct sc_seg **out, struct sc_diag *d
     seg->post_len = h.len_post;
     seg->dict = (const struct sc_dentry *)(seg->map + h.off_dict);
     seg->npairs = h.npairs;
+    seg->cdict = (const struct sc_dentry *)(seg->map + h.off_cdict);
+    seg->nchars = h.nchars;
     seg->ndocs = h.ndocs;
     seg->total_norm = h.total_norm;
     seg->total_para = h.total_para;
     for (uint64_t i = 0; i < h.npairs; i++)
         if (seg->dict[i].off >= h.len_post - SC_CODEC_PAD ||
             (i && seg->dict[i].key <= seg->dict[i - 1].key)) {
+            seg_free(seg);
+            return sc_diag_set(diag, SC_EPARSE, "%s: damaged index dictionary", path);
+        }
+    for (uint64_t i = 0; i < h.nchars; i++)
+        if (seg->cdict[i].off >= h.len_post - SC_CODEC_PAD || seg->cdict[i].ndocs > h.ndocs ||
+            (i && seg->cdict[i].key <= seg->cdict[i - 1].key)) {
             seg_free(seg);
             return sc_diag_set(diag, SC_EPARSE, "%s: damaged index dictionary", path);
         }
@@ -1751,6 +1968,19 @@ int64_t sc_seg_find(const struct sc_seg *seg, uint64_t key)
     return lo < seg->npairs && seg->dict[lo].key == key ? (int64_t)lo : -1;
 }
 
+int64_t sc_seg_find_char(const struct sc_seg *seg, uint32_t cp)
+{
+    size_t lo = 0, hi = seg->nchars;
+    while (lo < hi) {
+        size_t m = lo + (hi - lo) / 2;
+        if (seg->cdict[m].key < cp)
+            lo = m + 1;
+        else
+            hi = m;
+    }
+    return lo < seg->nchars && seg->cdict[lo].key == cp ? (int64_t)lo : -1;
+}
+
 void sc_seg_range(const struct sc_seg *seg, uint64_t klo, uint64_t khi, size_t *first,
                   size_t *end)
 {
@@ -1789,10 +2019,11 @@ uint32_t sc_sdoc_para_of(const struct sc_sdoc *d, uint32_t pos)
 
 /* ---------------------------------------------------------------- cursors */
 
-enum sc_err sc_pcur_init(struct sc_pcur *c, const struct sc_seg *seg, size_t e)
+static enum sc_err pcur_init(struct sc_pcur *c, const struct sc_seg *seg,
+                             const struct sc_dentry *de)
 {
     memset(c, 0, sizeof *c);
-    const uint8_t *p = seg->post + seg->dict[e].off;
+    const uint8_t *p = seg->post + de->off;
     const uint8_t *end = seg->post + seg->post_len - SC_CODEC_PAD;
     uint64_t kd, kp, dbytes, nskip;
     size_t k;
@@ -1820,10 +2051,20 @@ enum sc_err sc_pcur_init(struct sc_pcur *c, const struct sc_seg *seg, size_t e)
     c->dr.limit = dbytes * 8;
     c->pr.base = p + dbytes;
     c->pr.limit = (uint64_t)(end - (p + dbytes)) * 8;
-    c->ndocs = seg->dict[e].ndocs;
+    c->ndocs = de->ndocs;
     c->i = -1;
     c->pos_done = 1;
     return SC_OK;
+}
+
+enum sc_err sc_pcur_init(struct sc_pcur *c, const struct sc_seg *seg, size_t e)
+{
+    return pcur_init(c, seg, &seg->dict[e]);
+}
+
+enum sc_err sc_pcur_init_char(struct sc_pcur *c, const struct sc_seg *seg, size_t ce)
+{
+    return pcur_init(c, seg, &seg->cdict[ce]);
 }
 
 int sc_pcur_next(struct sc_pcur *c)

@@ -11,8 +11,8 @@
 #include "sucai/library.h"
 #include "search/codec.h"
 
-#define SC_SEG_MAGIC   "SCIDX005"
-#define SC_SEG_VERSION 5
+#define SC_SEG_MAGIC   "SCIDX006"
+#define SC_SEG_VERSION 6
 #define SC_PAIR_END 0x1FFFFFu /* second half of the pair of a paragraph's last character */
 #define SC_SKIP_BLOCK 128
 
@@ -145,6 +145,10 @@ struct sc_seg {
     size_t size;
     const struct sc_dentry *dict;
     uint64_t npairs;
+    /* per character: the documents holding it, with its count in each (a
+     * list without positions; key = the code point), sorted by key */
+    const struct sc_dentry *cdict;
+    uint64_t nchars;
     const uint8_t *post;     /* postings area */
     uint64_t post_len;       /* including the padding */
     uint32_t ndocs;
@@ -168,6 +172,9 @@ void sc_seg_close(struct sc_seg *seg);
 /* Dictionary lookups: entry index or -1; range of keys [lo, hi]. */
 int64_t sc_seg_find(const struct sc_seg *seg, uint64_t key);
 void sc_seg_range(const struct sc_seg *seg, uint64_t lo, uint64_t hi, size_t *first, size_t *end);
+
+/* Character list of code point cp: entry index into seg->cdict or -1. */
+int64_t sc_seg_find_char(const struct sc_seg *seg, uint32_t cp);
 
 /* Documents whose normalised title holds a pair with a key in [lo, hi]:
  * entries [*first, *end) of seg->tdoc (sorted by key, then doc). */
@@ -200,6 +207,9 @@ struct sc_pcur {
 
 /* Position a cursor before the first doc of dictionary entry e. */
 enum sc_err sc_pcur_init(struct sc_pcur *c, const struct sc_seg *seg, size_t e);
+/* ... of character list ce (seg->cdict): documents and counts only, no
+ * positions (sc_pcur_positions must not be called on it). */
+enum sc_err sc_pcur_init_char(struct sc_pcur *c, const struct sc_seg *seg, size_t ce);
 /* Advance to the next doc; 0 at the end. */
 int sc_pcur_next(struct sc_pcur *c);
 /* Advance to the first doc >= target; 0 at the end. */
