@@ -18,6 +18,7 @@
 #include "search/engine.h"
 
 #include "sucai/gongwen.h"
+#include "sucai/text.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -1699,6 +1700,7 @@ struct hterm {
     struct tcur *t;       /* n >= 2 */
     struct sc_pcur *cc;   /* n == 1: one cursor per list of the key range */
     size_t ncc;
+    int scan;             /* n == 1 with many lists: read the text store instead */
     int none;             /* no match possible in this segment */
     /* the starts found in the last document asked for (paragraph mode
      * asks again for each hit paragraph of a document) */
@@ -1707,6 +1709,11 @@ struct hterm {
     uint32_t *cpos;
     size_t ncpos, capcpos;
 };
+
+/* A one-character term whose key range has more lists than this finds its
+ * occurrences in a hit from the text store (one pass over the document)
+ * rather than by seeking a cursor in every list. */
+#define HT_SCAN_LISTS 48
 
 struct hpos {
     uint32_t *pos;
@@ -1752,7 +1759,8 @@ static int hterm_open(struct ctx *c, struct hterm *ht, size_t si)
     size_t f, e;
     sc_seg_range(seg, sc_pair_key(ht->cps[0], 0), sc_pair_key(ht->cps[0], SC_PAIR_END), &f, &e);
     ht->none = f == e;
-    if (f == e)
+    ht->scan = e - f > HT_SCAN_LISTS;
+    if (f == e || ht->scan)
         return 0;
     ht->cc = sc_malloc((e - f) * sizeof *ht->cc);
     if (!ht->cc)
@@ -1763,12 +1771,73 @@ static int hterm_open(struct ctx *c, struct hterm *ht, size_t si)
     return 0;
 }
 
+/* The occurrences of the one-character term ht in local document doc of
+ * segment seg, read from the text store: an identity paragraph's
+ * normalised code points are its original ones folded (sc_fold_cp), any
+ * other paragraph is normalised again. */
+static int hterm_scan(struct ctx *c, struct hterm *ht, const struct sc_seg *seg, uint32_t doc)
+{
+    const struct sc_sdoc *d = &seg->docs[doc];
+    const struct sc_stext *t = &seg->text;
+    const uint32_t ch = ht->cps[0];
+    uint64_t base = t->start[doc], ncodes = t->start[doc + 1] - base;
+    struct sc_buf orig = SC_BUF_INIT, norm = SC_BUF_INIT;
+    int rc = 0;
+    for (uint32_t p = 0; p < d->npara && !rc; p++) {
+        uint32_t ns = d->para[p].norm, ne = d->para[p + 1].norm - 1; /* the '\n' excluded */
+        if (ne <= ns)
+            continue;
+        if (d->para[p].ident) {
+            uint64_t o = d->para[p].orig_cp;
+            if (o + (ne - ns) > ncodes)
+                continue; /* damaged */
+            for (uint32_t i = 0; i < ne - ns; i++) {
+                uint32_t cp = sc_stext_cp(t, base + o + i);
+                if (cp != ch && sc_fold_cp(cp) != ch)
+                    continue;
+                if (ht->ncpos == ht->capcpos &&
+                    grow_u32(c, &ht->cpos, &ht->capcpos, ht->ncpos + 1)) {
+                    rc = -1;
+                    break;
+                }
+                ht->cpos[ht->ncpos++] = ns + i;
+            }
+            continue;
+        }
+        orig.len = norm.len = 0;
+        if (sc_seg_text_utf8(seg, doc, d->para[p].orig_cp, d->para[p + 1].orig_cp - 1, &orig) !=
+                SC_OK ||
+            sc_normalize(orig.data ? orig.data : "", orig.len, &norm, NULL) != SC_OK) {
+            rc = oom(c);
+            break;
+        }
+        uint32_t i = 0;
+        for (size_t k = 0; k < norm.len && ns + i < ne; i++) {
+            uint32_t cp;
+            size_t m = sc_utf8_decode(norm.data + k, norm.len - k, &cp);
+            k += m ? m : 1;
+            if (cp != ch)
+                continue;
+            if (ht->ncpos == ht->capcpos && grow_u32(c, &ht->cpos, &ht->capcpos, ht->ncpos + 1)) {
+                rc = -1;
+                break;
+            }
+            ht->cpos[ht->ncpos++] = ns + i;
+        }
+    }
+    sc_buf_release(&orig);
+    sc_buf_release(&norm);
+    return rc;
+}
+
 /* Match starts of term ht in local document doc into ht->cpos. */
 static int hterm_find(struct ctx *c, struct hterm *ht, uint32_t doc)
 {
     ht->ncpos = 0;
     if (ht->none)
         return 0;
+    if (ht->scan)
+        return hterm_scan(c, ht, c->snap->segs[ht->seg], doc);
     if (ht->n >= 2) {
         uint32_t target = doc;
         size_t ci = 0;
