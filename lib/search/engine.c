@@ -36,6 +36,16 @@
 #define BM25_B 0.75
 #define TITLE_BOOST 2.0
 
+/* The constants of a leaf's BM25: idf from the estimated df. */
+struct bm25 {
+    double idf, ka, kb;
+};
+
+static inline double bm25(const struct bm25 *b, double tf, double len)
+{
+    return b->idf * tf * (BM25_K1 + 1) / (tf + b->ka + b->kb * len);
+}
+
 struct uent {
     uint64_t unit;
     double score;
@@ -84,6 +94,9 @@ struct ctx {
     uint8_t *tmark;  /* per document of one segment: title holds the term */
     size_t tmcap;
     int exists; /* only which documents match: no counts, scores or title marks */
+    /* the BM25 of the term leaf being evaluated (NULL: no scores): units
+     * are scored as they are made, while their document is at hand */
+    const struct bm25 *bm;
     /* a query of one term (document mode): rank while evaluating */
     const struct sc_qnode *topk_term;
     size_t topk_k;
@@ -127,6 +140,18 @@ static inline int ul_push(struct ctx *c, struct ulist *l, uint64_t unit, double 
         return -1;
     l->v[l->n++] = (struct uent){unit, score, count, title};
     return 0;
+}
+
+/* The score of a unit of a term leaf with count matches in len code points. */
+static inline double leaf_score(const struct ctx *c, uint32_t count, double len)
+{
+    return c->bm ? bm25(c->bm, count, len) : 0;
+}
+
+/* The length BM25 takes for paragraph p of d. */
+static inline double para_len(const struct sc_sdoc *d, uint32_t p)
+{
+    return (double)(d->para[p + 1].norm - d->para[p].norm - 1);
 }
 
 static int grow_u32(struct ctx *c, uint32_t **p, size_t *cap, size_t need)
@@ -497,7 +522,8 @@ static int emit_paras(struct ctx *c, struct ulist *out, uint32_t gord, const str
             cnt++;
             i++;
         }
-        if (ul_push(c, out, ((uint64_t)gord << 32) | p, 0, cnt, 0))
+        if (ul_push(c, out, ((uint64_t)gord << 32) | p, leaf_score(c, cnt, para_len(d, p)), cnt,
+                    0))
             return -1;
     }
     return 0;
@@ -511,7 +537,7 @@ static int emit_starts(struct ctx *c, struct ulist *out, uint32_t gord, const st
     if (!ns)
         return 0;
     if (!c->para)
-        return ul_push(c, out, gord, 0, (uint32_t)ns, 0);
+        return ul_push(c, out, gord, leaf_score(c, (uint32_t)ns, d->norm_len), (uint32_t)ns, 0);
     return emit_paras(c, out, gord, d, st, ns);
 }
 
@@ -555,7 +581,8 @@ static int emit_paras_unsorted(struct ctx *c, struct ulist *out, uint32_t gord,
         cnt[q]++;
     }
     for (uint32_t q = 0; q < d->npara; q++)
-        if (cnt[q] && ul_push(c, out, ((uint64_t)gord << 32) | q, 0, cnt[q], 0))
+        if (cnt[q] && ul_push(c, out, ((uint64_t)gord << 32) | q,
+                              leaf_score(c, cnt[q], para_len(d, q)), cnt[q], 0))
             return -1;
     return 0;
 }
@@ -620,7 +647,8 @@ static int eval_char_seg(struct ctx *c, size_t si, uint32_t ch, const uint32_t *
                 if (!sc_pcur_seek(&cur, cd[i]))
                     break;
                 if (cur.doc == cd[i] && (!mask || mask[gbase + cd[i]]) &&
-                    ul_push(c, out, gbase + cd[i], 0, cur.tf, 0))
+                    ul_push(c, out, gbase + cd[i],
+                            leaf_score(c, cur.tf, seg->docs[cd[i]].norm_len), cur.tf, 0))
                     return -1;
             }
         } else {
@@ -628,7 +656,9 @@ static int eval_char_seg(struct ctx *c, size_t si, uint32_t ch, const uint32_t *
                 return -1;
             while (sc_pcur_next(&cur) && cur.doc < seg->ndocs)
                 if (!mask || mask[gbase + cur.doc])
-                    out->v[out->n++] = (struct uent){gbase + cur.doc, 0, cur.tf, 0};
+                    out->v[out->n++] = (struct uent){
+                        gbase + cur.doc, leaf_score(c, cur.tf, seg->docs[cur.doc].norm_len),
+                        cur.tf, 0};
         }
         return 0;
     }
@@ -709,7 +739,7 @@ static int eval_char_seg(struct ctx *c, size_t si, uint32_t ch, const uint32_t *
         n = (uint32_t)filter_starts(c, gbase + d, sd, all + a, n, 1);
         if (!n)
             continue;
-        int rc = !c->para ? ul_push(c, out, gbase + d, 0, n, 0)
+        int rc = !c->para ? ul_push(c, out, gbase + d, leaf_score(c, n, sd->norm_len), n, 0)
                           : emit_paras_unsorted(c, out, gbase + d, sd, all + a, n);
         if (rc)
             return -1;
@@ -760,7 +790,8 @@ static int eval_term_seg(struct ctx *c, size_t si, const uint32_t *cps, size_t n
                 if (cur->doc == cd[i] && (!mask || mask[gbase + cd[i]])) {
                     uint32_t tf = vis_tf(c, cur, gbase + cur->doc);
                     if (tf)
-                        rc = ul_push(c, out, gbase + cur->doc, 0, tf, 0);
+                        rc = ul_push(c, out, gbase + cur->doc,
+                                     leaf_score(c, tf, seg->docs[cur->doc].norm_len), tf, 0);
                 }
             }
         } else {
@@ -774,7 +805,9 @@ static int eval_term_seg(struct ctx *c, size_t si, const uint32_t *cps, size_t n
                 if (!mask || mask[gbase + cur->doc]) {
                     uint32_t tf = vis_tf(c, cur, gbase + cur->doc);
                     if (tf)
-                        out->v[out->n++] = (struct uent){gbase + cur->doc, 0, tf, 0};
+                        out->v[out->n++] = (struct uent){
+                            gbase + cur->doc, leaf_score(c, tf, seg->docs[cur->doc].norm_len),
+                            tf, 0};
                 }
             }
         }
@@ -806,15 +839,6 @@ done:
 }
 
 /* ---------------------------------------------------------------- leaves */
-
-static double unit_len(const struct ctx *c, uint64_t unit)
-{
-    const struct sc_sdoc *d = doc_of(c->snap, unit_ord(c, unit), NULL);
-    if (!c->para)
-        return d->norm_len;
-    uint32_t p = (uint32_t)unit;
-    return (double)(d->para[p + 1].norm - d->para[p].norm - 1);
-}
 
 /* Documents (estimated) holding term cps[0..n): the document count of its
  * rarest pair, summed over the segments (exact for two characters). The
@@ -944,11 +968,6 @@ static int title_marks(struct ctx *c, const struct sc_seg *seg, const uint32_t *
     return 0;
 }
 
-/* The constants of a leaf's BM25: idf from the estimated df. */
-struct bm25 {
-    double idf, ka, kb;
-};
-
 static struct bm25 bm25_of(const struct ctx *c, double df)
 {
     const struct sc_snap *s = c->snap;
@@ -965,39 +984,6 @@ static struct bm25 bm25_of(const struct ctx *c, double df)
     struct bm25 b = {log(1.0 + (N - df + 0.5) / (df + 0.5)), BM25_K1 * (1 - BM25_B),
                      BM25_K1 * BM25_B / avg};
     return b;
-}
-
-static inline double bm25(const struct bm25 *b, double tf, double len)
-{
-    return b->idf * tf * (BM25_K1 + 1) / (tf + b->ka + b->kb * len);
-}
-
-static void score_leaf(struct ctx *c, struct ulist *l, double df)
-{
-    struct bm25 b = bm25_of(c, df);
-    for (size_t i = 0; i < l->n; i++) {
-        struct uent *u = &l->v[i];
-        double w = bm25(&b, u->count, unit_len(c, u->unit));
-        if (u->title && !c->para)
-            w *= TITLE_BOOST;
-        u->score = w;
-        u->title = 0;
-    }
-}
-
-/* Keep the units of l that are in the sorted list keep (l's entries). */
-static void ul_restrict(struct ulist *l, const struct ulist *keep)
-{
-    size_t i = 0, j = 0, w = 0;
-    while (i < l->n && j < keep->n) {
-        if (l->v[i].unit < keep->v[j].unit)
-            i++;
-        else if (l->v[i].unit > keep->v[j].unit)
-            j++;
-        else
-            l->v[w++] = l->v[i++];
-    }
-    l->n = w;
 }
 
 /* Does the term occur in the document all cursors of t are on? Reads the
@@ -1143,17 +1129,26 @@ static int eval_term(struct ctx *c, const struct sc_qnode *q, const struct cand 
         return 0;
     if (q == c->topk_term && n >= 3 && !cand->units && !cand->mask)
         return eval_term_topk(c, q, cps, n, out);
+    struct bm25 bm;
+    if (!c->exists) {
+        bm = bm25_of(c, leaf_df(c, cps, n));
+        c->bm = &bm;
+    }
     for (size_t si = 0; si < c->snap->nseg; si++) {
         size_t from = out->n;
-        if (eval_term_seg(c, si, cps, n, cand, out))
+        if (eval_term_seg(c, si, cps, n, cand, out)) {
+            c->bm = NULL;
             return -1;
+        }
         if (c->para || out->n == from || c->exists)
             continue;
         /* the title boost: the documents whose title holds the term */
         const struct sc_seg *seg = c->snap->segs[si];
         size_t f, e;
-        if (title_marks(c, seg, cps, n, &f, &e))
+        if (title_marks(c, seg, cps, n, &f, &e)) {
+            c->bm = NULL;
             return -1;
+        }
         if (f == e)
             continue;
         uint32_t gbase = c->snap->base[si];
@@ -1163,18 +1158,17 @@ static int eval_term(struct ctx *c, const struct sc_qnode *q, const struct cand 
                 /* for one or two characters holding the pair is holding
                  * the term; longer terms are confirmed in the title */
                 const struct sc_sdoc *sd = &seg->docs[d];
-                out->v[i].title = n <= 2 || (sd->title_norm.len >= q->len &&
-                                             memmem(sd->title_norm.p, sd->title_norm.len,
-                                                    q->text, q->len));
+                if (n <= 2 || (sd->title_norm.len >= q->len &&
+                               memmem(sd->title_norm.p, sd->title_norm.len, q->text, q->len)))
+                    out->v[i].score *= TITLE_BOOST;
             }
         }
         for (size_t i = f; i < e; i++)
             c->tmark[seg->tdoc[i]] = 0;
     }
-    if (c->para && cand->units)
-        ul_restrict(out, cand->units);
-    if (!c->exists)
-        score_leaf(c, out, leaf_df(c, cps, n));
+    /* units outside cand->units (other paragraphs of a candidate document)
+     * may be left: every caller intersects with or subtracts from them */
+    c->bm = NULL;
     return 0;
 }
 
