@@ -97,6 +97,10 @@ struct ctx {
     /* the BM25 of the term leaf being evaluated (NULL: no scores): units
      * are scored as they are made, while their document is at hand */
     const struct bm25 *bm;
+    /* paragraph mode: the candidate units of the term leaf being evaluated
+     * (NULL: any), only those are made; cui where the last look-up ended */
+    const struct ulist *cu;
+    size_t cui;
     /* a query of one term (document mode): rank while evaluating */
     const struct sc_qnode *topk_term;
     size_t topk_k;
@@ -493,6 +497,12 @@ static size_t filter_starts(struct ctx *c, uint32_t gord, const struct sc_sdoc *
  * sorted positions costs the log of each step, not of the document. */
 static inline uint32_t para_from(const struct sc_sdoc *d, uint32_t p, uint32_t pos)
 {
+    /* the next few paragraphs first: matches are often dense */
+    for (int k = 0; k < 4; k++) {
+        if (p + 1 >= d->npara || d->para[p + 1].norm > pos)
+            return p;
+        p++;
+    }
     uint32_t lo = p, step = 1;
     while (lo + step < d->npara && d->para[lo + step].norm <= pos) {
         lo += step;
@@ -509,10 +519,52 @@ static inline uint32_t para_from(const struct sc_sdoc *d, uint32_t p, uint32_t p
     return lo;
 }
 
+/* The candidate paragraphs of document gord (paragraph mode, cand->units
+ * of the term being evaluated): entries [*a, *b) of c->cu, found from where
+ * the last call left off (documents come in order). 0 when there are no
+ * candidate units. */
+static int cand_paras(struct ctx *c, uint32_t gord, size_t *a, size_t *b)
+{
+    if (!c->cu)
+        return 0;
+    const struct ulist *u = c->cu;
+    size_t i = c->cui;
+    if (i > 0 && i <= u->n && (uint32_t)(u->v[i - 1].unit >> 32) >= gord)
+        i = 0; /* documents out of order: search again */
+    while (i < u->n && (uint32_t)(u->v[i].unit >> 32) < gord)
+        i++;
+    *a = i;
+    while (i < u->n && (uint32_t)(u->v[i].unit >> 32) == gord)
+        i++;
+    *b = c->cui = i;
+    return 1;
+}
+
 /* The paragraph units of sorted starts st[0..ns) in document gord. */
 static int emit_paras(struct ctx *c, struct ulist *out, uint32_t gord, const struct sc_sdoc *d,
                       const uint32_t *st, size_t ns)
 {
+    size_t ca, cb;
+    if (cand_paras(c, gord, &ca, &cb)) {
+        /* only the candidate paragraphs: count the starts in each */
+        size_t i = 0;
+        for (size_t k = ca; k < cb && i < ns; k++) {
+            uint32_t p = (uint32_t)c->cu->v[k].unit;
+            if (p >= d->npara)
+                continue;
+            uint32_t from = d->para[p].norm, end = d->para[p + 1].norm, cnt = 0;
+            while (i < ns && st[i] < from)
+                i++;
+            while (i < ns && st[i] < end) {
+                cnt++;
+                i++;
+            }
+            if (cnt && ul_push(c, out, ((uint64_t)gord << 32) | p,
+                               leaf_score(c, cnt, para_len(d, p)), cnt, 0))
+                return -1;
+        }
+        return 0;
+    }
     size_t i = 0;
     uint32_t p = 0;
     while (i < ns) {
@@ -579,6 +631,17 @@ static int emit_paras_unsorted(struct ctx *c, struct ulist *out, uint32_t gord,
         while (q + 1 < d->npara && d->para[q + 1].norm <= v)
             q++;
         cnt[q]++;
+    }
+    size_t ca, cb;
+    if (cand_paras(c, gord, &ca, &cb)) {
+        for (size_t k = ca; k < cb; k++) {
+            uint32_t q = (uint32_t)c->cu->v[k].unit;
+            if (q < d->npara && cnt[q] &&
+                ul_push(c, out, ((uint64_t)gord << 32) | q, leaf_score(c, cnt[q], para_len(d, q)),
+                        cnt[q], 0))
+                return -1;
+        }
+        return 0;
     }
     for (uint32_t q = 0; q < d->npara; q++)
         if (cnt[q] && ul_push(c, out, ((uint64_t)gord << 32) | q,
@@ -1134,10 +1197,13 @@ static int eval_term(struct ctx *c, const struct sc_qnode *q, const struct cand 
         bm = bm25_of(c, leaf_df(c, cps, n));
         c->bm = &bm;
     }
+    c->cu = c->para ? cand->units : NULL;
+    c->cui = 0;
     for (size_t si = 0; si < c->snap->nseg; si++) {
         size_t from = out->n;
         if (eval_term_seg(c, si, cps, n, cand, out)) {
             c->bm = NULL;
+            c->cu = NULL;
             return -1;
         }
         if (c->para || out->n == from || c->exists)
@@ -1147,6 +1213,7 @@ static int eval_term(struct ctx *c, const struct sc_qnode *q, const struct cand 
         size_t f, e;
         if (title_marks(c, seg, cps, n, &f, &e)) {
             c->bm = NULL;
+            c->cu = NULL;
             return -1;
         }
         if (f == e)
@@ -1166,9 +1233,8 @@ static int eval_term(struct ctx *c, const struct sc_qnode *q, const struct cand 
         for (size_t i = f; i < e; i++)
             c->tmark[seg->tdoc[i]] = 0;
     }
-    /* units outside cand->units (other paragraphs of a candidate document)
-     * may be left: every caller intersects with or subtracts from them */
     c->bm = NULL;
+    c->cu = NULL;
     return 0;
 }
 
