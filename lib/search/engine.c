@@ -1772,8 +1772,8 @@ struct hterm {
 
 /* A one-character term whose key range has more lists than this finds its
  * occurrences in a hit from the text store (one pass over the document)
- * rather than by seeking a cursor in every list. */
-#define HT_SCAN_LISTS 48
+ * rather than by seeking a cursor in every list (engine.h). */
+size_t sc_engine_scan_lists = 48;
 
 struct hpos {
     uint32_t *pos;
@@ -1819,7 +1819,7 @@ static int hterm_open(struct ctx *c, struct hterm *ht, size_t si)
     size_t f, e;
     sc_seg_range(seg, sc_pair_key(ht->cps[0], 0), sc_pair_key(ht->cps[0], SC_PAIR_END), &f, &e);
     ht->none = f == e;
-    ht->scan = e - f > HT_SCAN_LISTS;
+    ht->scan = e - f > sc_engine_scan_lists;
     if (f == e || ht->scan)
         return 0;
     ht->cc = sc_malloc((e - f) * sizeof *ht->cc);
