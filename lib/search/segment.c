@@ -566,131 +566,9 @@ oom:
     return sc_diag_set(diag, SC_ENOMEM, "out of memory indexing document %lld", (long long)doc->id);
 }
 
-/* ---- encoding: a fast MSB-first bit writer into a growable byte area */
-
-struct bw {
-    uint8_t *p;
-    size_t len, cap;
-    uint64_t acc; /* n pending bits, right-aligned */
-    unsigned n;
-    int err;
-};
-
-static int bw_room(struct bw *w, size_t need)
-{
-    if (w->len + need <= w->cap)
-        return 0;
-    size_t nc = w->cap ? w->cap * 2 : 4096;
-    while (nc < w->len + need)
-        nc *= 2;
-    uint8_t *np = sc_realloc(w->p, nc);
-    if (!np) {
-        w->err = 1;
-        return -1;
-    }
-    w->p = np;
-    w->cap = nc;
-    return 0;
-}
-
-/* Append the low b bits of v (b <= 32). No room check: encode_list
- * reserves a list's bound first. Bits above the n pending ones may be left
- * in acc: every read of it takes only pending bits. */
-static inline void bw_put(struct bw *w, uint64_t v, unsigned b)
-{
-    w->acc = (w->acc << b) | (v & ((1ull << b) - 1));
-    w->n += b;
-    if (w->n >= 32) {
-        w->n -= 32;
-        uint32_t be = __builtin_bswap32((uint32_t)(w->acc >> w->n));
-        memcpy(w->p + w->len, &be, 4);
-        w->len += 4;
-    }
-}
-
-static inline uint64_t bw_bits(const struct bw *w)
-{
-    return (uint64_t)w->len * 8 + w->n;
-}
-
-/* Rice code: v >> k in unary (zeros, then a one), then the low k bits. */
-static inline void bw_rice(struct bw *w, uint64_t v, unsigned k)
-{
-    uint64_t q = v >> k;
-    if (q + 1 + k <= 32) { /* the usual case: one write */
-        bw_put(w, (1ull << k) | (v & ((1ull << k) - 1)), (unsigned)q + 1 + k);
-        return;
-    }
-    while (q >= 32) {
-        bw_put(w, 0, 32);
-        q -= 32;
-    }
-    bw_put(w, 1, (unsigned)q + 1);
-    if (k)
-        bw_put(w, v, k);
-}
-
-/* Upper bound of the bits of count Rice codes with parameter k whose
- * values sum to sum. */
-static inline uint64_t rice_bits_max(uint64_t sum, uint64_t count, unsigned k)
-{
-    return (sum >> k) + count * (1 + (uint64_t)k);
-}
-
-static inline void bw_gamma(struct bw *w, uint64_t v)
-{
-    if (v == 0)
-        v = 1;
-    if (v > 0xFFFFFFFFu)
-        v = 0xFFFFFFFFu;
-    unsigned nb = 64 - (unsigned)__builtin_clzll(v);
-    if (2 * nb - 1 <= 32) { /* nb - 1 zeros and v's nb bits at once */
-        bw_put(w, v, 2 * nb - 1);
-        return;
-    }
-    bw_put(w, 0, nb - 1);
-    bw_put(w, v, nb);
-}
-
-static void bw_flush(struct bw *w)
-{
-    if (bw_room(w, 8))
-        return;
-    while (w->n >= 8) {
-        w->p[w->len++] = (uint8_t)(w->acc >> (w->n - 8));
-        w->n -= 8;
-    }
-    if (w->n) {
-        w->p[w->len++] = (uint8_t)(w->acc << (8 - w->n));
-        w->n = 0;
-    }
-    w->acc = 0;
-}
-
-static void bw_reset(struct bw *w)
-{
-    w->len = 0;
-    w->acc = 0;
-    w->n = 0;
-}
-
-static void bw_bytes(struct bw *w, const void *p, size_t n)
-{
-    if (!n || bw_room(w, n))
-        return;
-    memcpy(w->p + w->len, p, n);
-    w->len += n;
-}
-
-static void bw_varint(struct bw *w, uint64_t v)
-{
-    uint8_t tmp[SC_VARINT_MAX];
-    bw_bytes(w, tmp, sc_varint_encode(v, tmp));
-}
-
 /* Scratch of one list encoder. */
 struct lenc {
-    struct bw ds, ps, sk;
+    struct sc_bitw ds, ps, sk;
 };
 
 static void lenc_release(struct lenc *l)
@@ -702,7 +580,7 @@ static void lenc_release(struct lenc *l)
 
 /* Encode the list of records rec[0..n) (doc << 32 | position, sorted) and
  * append it to out; *ndocs receives its document count. */
-static int encode_list(struct lenc *l, const uint64_t *rec, size_t n, struct bw *out,
+static int encode_list(struct lenc *l, const uint64_t *rec, size_t n, struct sc_bitw *out,
                        uint32_t *ndocs)
 {
     /* Rice parameters from the mean gaps */
@@ -722,14 +600,14 @@ static int encode_list(struct lenc *l, const uint64_t *rec, size_t n, struct bw 
         prevpos = p;
     }
     unsigned kd = sc_rice_k(sdg, nd), kp = sc_rice_k(spg, n);
-    bw_reset(&l->ds);
-    bw_reset(&l->ps);
-    bw_reset(&l->sk);
+    sc_bitw_reset(&l->ds);
+    sc_bitw_reset(&l->ps);
+    sc_bitw_reset(&l->sk);
     /* room for the codes: Rice bounds from the sums above; a gamma code of
      * a count <= n has at most 2 * bits(n) - 1 bits */
     uint64_t gmax = 2 * (64 - (uint64_t)__builtin_clzll((uint64_t)n | 1));
-    if (bw_room(&l->ds, (rice_bits_max(sdg, nd, kd) + nd * gmax) / 8 + 16) ||
-        bw_room(&l->ps, rice_bits_max(spg, n, kp) / 8 + 16))
+    if (sc_bitw_room(&l->ds, (sc_rice_bits_max(sdg, nd, kd) + nd * gmax) / 8 + 16) ||
+        sc_bitw_room(&l->ps, sc_rice_bits_max(spg, n, kp) / 8 + 16))
         return -1;
     uint32_t nskip = 0, di = 0;
     prevdoc = -1;
@@ -739,32 +617,32 @@ static int encode_list(struct lenc *l, const uint64_t *rec, size_t n, struct bw 
         while (j < n && (uint32_t)(rec[j] >> 32) == d)
             j++;
         if (di && di % SC_SKIP_BLOCK == 0) {
-            uint32_t ent[3] = {(uint32_t)prevdoc, (uint32_t)bw_bits(&l->ds),
-                               (uint32_t)bw_bits(&l->ps)};
-            bw_bytes(&l->sk, ent, sizeof ent);
+            uint32_t ent[3] = {(uint32_t)prevdoc, (uint32_t)sc_bitw_bits(&l->ds),
+                               (uint32_t)sc_bitw_bits(&l->ps)};
+            sc_bitw_bytes(&l->sk, ent, sizeof ent);
             nskip++;
         }
-        bw_rice(&l->ds, (uint64_t)((int64_t)d - prevdoc - 1), kd);
-        bw_gamma(&l->ds, j - i);
+        sc_bitw_rice(&l->ds, (uint64_t)((int64_t)d - prevdoc - 1), kd);
+        sc_bitw_gamma(&l->ds, j - i);
         uint32_t prev = 0;
         for (size_t t = i; t < j; t++) {
             uint32_t p = (uint32_t)rec[t];
-            bw_rice(&l->ps, t == i ? p : p - prev - 1, kp);
+            sc_bitw_rice(&l->ps, t == i ? p : p - prev - 1, kp);
             prev = p;
         }
         prevdoc = d;
         di++;
         i = j;
     }
-    bw_flush(&l->ds);
-    bw_flush(&l->ps);
-    bw_varint(out, kd);
-    bw_varint(out, kp);
-    bw_varint(out, l->ds.len);
-    bw_varint(out, nskip);
-    bw_bytes(out, l->sk.p, l->sk.len);
-    bw_bytes(out, l->ds.p, l->ds.len);
-    bw_bytes(out, l->ps.p, l->ps.len);
+    sc_bitw_flush(&l->ds);
+    sc_bitw_flush(&l->ps);
+    sc_bitw_varint(out, kd);
+    sc_bitw_varint(out, kp);
+    sc_bitw_varint(out, l->ds.len);
+    sc_bitw_varint(out, nskip);
+    sc_bitw_bytes(out, l->sk.p, l->sk.len);
+    sc_bitw_bytes(out, l->ds.p, l->ds.len);
+    sc_bitw_bytes(out, l->ps.p, l->ps.len);
     *ndocs = (uint32_t)nd;
     return l->ds.err || l->ps.err || l->sk.err || out->err ? -1 : 0;
 }
@@ -772,7 +650,7 @@ static int encode_list(struct lenc *l, const uint64_t *rec, size_t n, struct bw 
 /* Encode a character list: documents docs[0..n) (ascending) with counts
  * tf[docs[i]], no positions; appended to out. */
 static int encode_doclist(struct lenc *l, const uint32_t *docs, const uint32_t *tf, size_t n,
-                          struct bw *out)
+                          struct sc_bitw *out)
 {
     uint64_t sdg = 0, maxtf = 1;
     int64_t prevdoc = -1;
@@ -783,36 +661,36 @@ static int encode_doclist(struct lenc *l, const uint32_t *docs, const uint32_t *
             maxtf = tf[docs[i]];
     }
     unsigned kd = sc_rice_k(sdg, n);
-    bw_reset(&l->ds);
-    bw_reset(&l->sk);
+    sc_bitw_reset(&l->ds);
+    sc_bitw_reset(&l->sk);
     uint64_t gmax = 2 * (64 - (uint64_t)__builtin_clzll(maxtf));
-    if (bw_room(&l->ds, (rice_bits_max(sdg, n, kd) + n * gmax) / 8 + 16))
+    if (sc_bitw_room(&l->ds, (sc_rice_bits_max(sdg, n, kd) + n * gmax) / 8 + 16))
         return -1;
     uint32_t nskip = 0;
     prevdoc = -1;
     for (size_t i = 0; i < n; i++) {
         if (i && i % SC_SKIP_BLOCK == 0) {
-            uint32_t ent[3] = {(uint32_t)prevdoc, (uint32_t)bw_bits(&l->ds), 0};
-            bw_bytes(&l->sk, ent, sizeof ent);
+            uint32_t ent[3] = {(uint32_t)prevdoc, (uint32_t)sc_bitw_bits(&l->ds), 0};
+            sc_bitw_bytes(&l->sk, ent, sizeof ent);
             nskip++;
         }
-        bw_rice(&l->ds, (uint64_t)((int64_t)docs[i] - prevdoc - 1), kd);
-        bw_gamma(&l->ds, tf[docs[i]]);
+        sc_bitw_rice(&l->ds, (uint64_t)((int64_t)docs[i] - prevdoc - 1), kd);
+        sc_bitw_gamma(&l->ds, tf[docs[i]]);
         prevdoc = docs[i];
     }
-    bw_flush(&l->ds);
-    bw_varint(out, kd);
-    bw_varint(out, 0);
-    bw_varint(out, l->ds.len);
-    bw_varint(out, nskip);
-    bw_bytes(out, l->sk.p, l->sk.len);
-    bw_bytes(out, l->ds.p, l->ds.len);
+    sc_bitw_flush(&l->ds);
+    sc_bitw_varint(out, kd);
+    sc_bitw_varint(out, 0);
+    sc_bitw_varint(out, l->ds.len);
+    sc_bitw_varint(out, nskip);
+    sc_bitw_bytes(out, l->sk.p, l->sk.len);
+    sc_bitw_bytes(out, l->ds.p, l->ds.len);
     return l->ds.err || l->sk.err || out->err ? -1 : 0;
 }
 
 /* The character lists being written: the lists and their dictionary. */
 struct clists {
-    struct bw post;
+    struct sc_bitw post;
     struct sc_dentry *dict;
     size_t n, cap;
 };
@@ -977,7 +855,7 @@ static enum sc_err write_text(int fd, const struct text_out *tx, uint32_t ndocs,
 /* Write a segment file: header, postings (post[0..npost) of which the
  * lists' dictionary is dict[0..nd)), padding, dictionary, document tables
  * and their offsets, the text store; via path.tmp, fsync and rename. */
-static enum sc_err write_segment(const char *path, const struct bw *post, size_t npost,
+static enum sc_err write_segment(const char *path, const struct sc_bitw *post, size_t npost,
                                  const struct sc_dentry *dict, size_t nd,
                                  const struct sc_dentry *cdict, size_t nc, const uint8_t *docs,
                                  size_t docs_len, const uint64_t *docoff, uint32_t ndocs,
@@ -1099,7 +977,7 @@ enum sc_err sc_segbuild_write(struct sc_segbuild *sb, const char *path, struct s
     enum sc_err e = SC_OK;
     size_t nid = sb->nid, n1 = nid ? nid : 1;
     struct lenc l;
-    struct bw out = {.p = sb->post, .cap = sb->postcap};
+    struct sc_bitw out = {.p = sb->post, .cap = sb->postcap};
     struct clists cl;
     memset(&l, 0, sizeof l);
     memset(&cl, 0, sizeof cl);
@@ -1203,7 +1081,7 @@ enum sc_err sc_segbuild_write(struct sc_segbuild *sb, const char *path, struct s
     }
     struct text_run run = {sb->text_m.p, sb->ntext, sb->twidth, sb->nesc, sb->esc};
     struct text_out tx = {sb->twidth, sb->twidth == 2 ? sb->nesc : 0, sb->esc, sb->tstart, &run, 1};
-    struct bw post[2] = {cl.post, out};
+    struct sc_bitw post[2] = {cl.post, out};
     if (e == SC_OK)
         e = write_segment(path, post, 2, dict, nid, cl.dict, cl.n, (const uint8_t *)sb->docs.data,
                           sb->docs.len, sb->docoff, sb->ndocs, sb->total_norm, sb->total_para,
@@ -1223,7 +1101,7 @@ struct merge_part {
     size_t nin;
     const uint32_t *base;   /* first ordinal of each input in the output */
     uint64_t klo, khi;      /* keys [klo, khi) */
-    struct bw out;
+    struct sc_bitw out;
     struct sc_dentry *dict;
     size_t nd, capd;
     enum sc_err err;
@@ -1527,7 +1405,7 @@ enum sc_err sc_seg_merge(struct sc_seg *const *in, size_t n, const char *path, i
         dict[i].off += (uint32_t)cl.post.len;
     }
     struct text_out tx = {width, width == 2 ? nesc : 0, mesc, tstart, truns, n};
-    struct bw post[3] = {cl.post, part[0].out, part[1].out};
+    struct sc_bitw post[3] = {cl.post, part[0].out, part[1].out};
     e = write_segment(path, post, (size_t)nparts + 1, dict, ndict, cl.dict, cl.n,
                       (const uint8_t *)docs.data, docs.len, docoff, (uint32_t)nd, total_norm,
                       total_para, &tx, 1, diag);
