@@ -253,19 +253,27 @@ static int emit_paras_unsorted(struct ctx *c, struct ulist *out, uint32_t gord,
     if (grow_u32(c, &c->blk, &c->blkcap, nb) || grow_u32(c, &c->pcnt, &c->pcntcap, d->npara))
         return -1;
     uint32_t *restrict blk = c->blk, *restrict cnt = c->pcnt;
-    uint32_t p = 0;
-    for (size_t b = 0; b < nb; b++) {
-        uint32_t at = (uint32_t)(b << PBLOCK_SHIFT);
-        while (p + 1 < d->npara && d->para[p + 1].norm <= at)
-            p++;
-        blk[b] = p;
+    const struct sc_spara *para = d->para;
+    const uint32_t np = d->npara;
+    /* block b (positions from b << PBLOCK_SHIFT) starts in paragraph p when
+     * para[p].norm <= b << PBLOCK_SHIFT < para[p + 1].norm: filled paragraph
+     * by paragraph (a branch per paragraph, not per block) */
+    size_t b = 0;
+    for (uint32_t p = 0; p < np && b < nb; p++) {
+        size_t e = ((size_t)para[p + 1].norm + (1u << PBLOCK_SHIFT) - 1) >> PBLOCK_SHIFT;
+        if (e > nb)
+            e = nb;
+        while (b < e)
+            blk[b++] = p;
     }
-    memset(cnt, 0, d->npara * sizeof *cnt);
+    while (b < nb)
+        blk[b++] = np - 1;
+    memset(cnt, 0, np * sizeof *cnt);
     for (size_t i = 0; i < n; i++) {
         uint32_t v = pos[i];
-        size_t b = v >> PBLOCK_SHIFT;
-        uint32_t q = blk[b < nb ? b : nb - 1];
-        while (q + 1 < d->npara && d->para[q + 1].norm <= v)
+        size_t k = v >> PBLOCK_SHIFT;
+        uint32_t q = blk[k < nb ? k : nb - 1];
+        while (q + 1 < np && para[q + 1].norm <= v)
             q++;
         cnt[q]++;
     }
@@ -1060,6 +1068,154 @@ static double estimate(const struct ctx *c, const struct sc_qnode *q)
     }
 }
 
+#define AND_PARA_MAX 8 /* terms of an AND evaluated a document at a time */
+
+/* Paragraph mode, an AND of terms of two or more characters each (in the
+ * order they are to be evaluated, rarest first), no candidate units: the
+ * terms are evaluated together a document at a time. */
+static int and_terms_para_ok(const struct ctx *c, const struct sc_qnode *const *pos, size_t npos,
+                             const struct cand *cand)
+{
+    if (!c->para || c->exists || cand->units || npos < 2 || npos > AND_PARA_MAX)
+        return 0;
+    for (size_t i = 0; i < npos; i++)
+        if (pos[i]->kind != SC_Q_TERM || pos[i]->ncp < 2 || pos[i]->ncp > SC_QUERY_MAX_TERM_BYTES)
+            return 0;
+    return 1;
+}
+
+/* The AND above: the documents holding every term's pairs (the terms'
+ * cursors leapfrogging), in each the first term's paragraphs with their
+ * counts, narrowed by each next term's; a unit's score and count are the
+ * sums the terms' own lists would have given through ul_and, added in the
+ * same order. No unit list is made for a single term. */
+static int and_terms_para(struct ctx *c, const struct sc_qnode *const *pos, size_t npos,
+                          const uint8_t *mask, struct ulist *out)
+{
+    struct term {
+        uint32_t cps[SC_QUERY_MAX_TERM_BYTES];
+        size_t n;
+        struct bm25 bm;
+        struct tcur t;
+    } *tm = sc_calloc(npos, sizeof *tm);
+    uint32_t *pp = NULL, *pc = NULL; /* the paragraphs left in a document, their counts */
+    double *ps = NULL;               /* ... and scores */
+    size_t cap = 0;
+    if (!tm)
+        return oom(c);
+    for (size_t i = 0; i < npos; i++) {
+        tm[i].n = decode_cps(pos[i]->text, pos[i]->len, tm[i].cps, SC_QUERY_MAX_TERM_BYTES);
+        tm[i].bm = bm25_of(c, leaf_df(c, tm[i].cps, tm[i].n));
+    }
+    int rc = c->err ? -1 : 0;
+    for (size_t si = 0; si < c->snap->nseg && !rc; si++) {
+        const struct sc_seg *seg = c->snap->segs[si];
+        uint32_t gbase = c->snap->base[si];
+        int any = 1;
+        for (size_t i = 0; i < npos && any; i++)
+            any = tm[i].n >= 2 && sc_tcur_open(&tm[i].t, seg, tm[i].cps, tm[i].n) > 0;
+        if (!any)
+            continue;
+        uint32_t target = 0;
+        for (;;) {
+            /* every term's cursors on one document */
+            int ok = 1;
+            for (size_t i = 0; i < npos && ok;) {
+                uint32_t x = target;
+                size_t ci = 0;
+                if (!sc_tcur_align(&tm[i].t, &x, NULL, 0, &ci)) {
+                    ok = 0;
+                } else if (x != target) {
+                    target = x;
+                    i = 0; /* the others again, from the new document */
+                } else {
+                    i++;
+                }
+            }
+            if (!ok || target >= seg->ndocs)
+                break;
+            uint32_t g = gbase + target;
+            const struct sc_sdoc *d = &seg->docs[target];
+            size_t np = 0;
+            for (size_t i = 0; i < npos && (mask ? mask[g] : 1); i++) {
+                size_t ns = sc_tcur_verify(c, &tm[i].t);
+                if (c->err) {
+                    rc = -1;
+                    break;
+                }
+                ns = filter_starts(c, g, d, c->starts, ns, tm[i].n);
+                const uint32_t *st = c->starts;
+                if (i == 0) {
+                    /* the first term's paragraphs */
+                    if (ns > cap) {
+                        size_t nc = ns + ns / 2 + 16;
+                        uint32_t *a = sc_reallocarray(pp, nc, sizeof *a);
+                        if (a)
+                            pp = a;
+                        uint32_t *b = a ? sc_reallocarray(pc, nc, sizeof *b) : NULL;
+                        if (b)
+                            pc = b;
+                        double *e = b ? sc_reallocarray(ps, nc, sizeof *e) : NULL;
+                        if (!e) {
+                            rc = oom(c);
+                            break;
+                        }
+                        ps = e;
+                        cap = nc;
+                    }
+                    uint32_t p = 0;
+                    for (size_t k = 0; k < ns;) {
+                        p = para_from(d, p, st[k]);
+                        uint32_t end = d->para[p + 1].norm, cnt = 0;
+                        while (k < ns && st[k] < end) {
+                            cnt++;
+                            k++;
+                        }
+                        pp[np] = p;
+                        pc[np] = cnt;
+                        ps[np] = bm25(&tm[0].bm, cnt, para_len(d, p));
+                        np++;
+                    }
+                } else {
+                    /* the paragraphs left that hold this term too */
+                    size_t k = 0, w = 0;
+                    for (size_t j = 0; j < np; j++) {
+                        uint32_t p = pp[j];
+                        uint32_t from = d->para[p].norm, end = d->para[p + 1].norm, cnt = 0;
+                        while (k < ns && st[k] < from)
+                            k++;
+                        while (k < ns && st[k] < end) {
+                            cnt++;
+                            k++;
+                        }
+                        if (!cnt)
+                            continue;
+                        pp[w] = p;
+                        pc[w] = pc[j] + cnt;
+                        ps[w] = ps[j] + bm25(&tm[i].bm, cnt, para_len(d, p));
+                        w++;
+                    }
+                    np = w;
+                }
+                if (!np)
+                    break;
+            }
+            if (rc)
+                break;
+            if (mask && !mask[g])
+                np = 0;
+            for (size_t j = 0; j < np && !rc; j++)
+                rc = ul_push(c, out, ((uint64_t)g << 32) | pp[j], ps[j], pc[j], 0);
+            target++;
+        }
+    }
+    free(tm);
+    free(pp);
+    free(pc);
+    free(ps);
+    return rc || c->err ? -1 : 0;
+}
+
 static int eval_and(struct ctx *c, const struct sc_qnode *q, const struct cand *cand,
                     struct ulist *out)
 {
@@ -1127,7 +1283,12 @@ static int eval_and(struct ctx *c, const struct sc_qnode *q, const struct cand *
                 pos[b] = pos[b - 1];
                 pos[b - 1] = tq;
             }
-        rc = eval(c, pos[0], &cc, out);
+        if (and_terms_para_ok(c, pos, npos, &cc)) {
+            rc = and_terms_para(c, pos, npos, cc.mask, out);
+            npos = 0; /* done */
+        } else {
+            rc = eval(c, pos[0], &cc, out);
+        }
         for (size_t i = 1; i < npos && !rc && out->n; i++) {
             struct ulist l = { 0 };
             struct cand ci = { cc.mask, out };
