@@ -307,11 +307,14 @@ enum sc_err sc_engine_search_ex(const struct sc_snap *snap, const struct sc_text
     out->paid_why = "";
     struct ulist res = {0};
     struct cand all = {NULL, NULL};
-    if (!c.para && q.root->kind == SC_Q_TERM && opts->limit && !(flags & SC_ENGINE_EXHAUSTIVE)) {
+    if (!c.para && (q.root->kind == SC_Q_TERM || sc_and_topk_ok(q.root)) && opts->limit &&
+        !(flags & SC_ENGINE_EXHAUSTIVE)) {
         c.topk_k = opts->offset + opts->limit;
         c.topk_h = sc_malloc(c.topk_k * sizeof *c.topk_h);
-        if (c.topk_h)
-            c.topk_term = q.root; /* else rank after evaluating */
+        if (c.topk_h && q.root->kind == SC_Q_TERM) /* else rank after evaluating */
+            c.topk_term = q.root;
+        else if (c.topk_h)
+            c.topk_and = q.root;
     }
     if (sc_eval(&c, q.root, &all, &res) != 0) {
         e = c.err ? c.err : sc_diag_set(diag, SC_ENOMEM, "out of memory");

@@ -89,6 +89,7 @@ struct ctx {
     size_t cui;
     /* a query of one term (document mode): rank while evaluating */
     const struct sc_qnode *topk_term;
+    const struct sc_qnode *topk_and; /* ... or of one AND of terms and fields (sc_and_topk_ok) */
     size_t topk_k;
     double *topk_h; /* min-heap of the best exact scores so far */
     size_t topk_n;
@@ -246,6 +247,10 @@ size_t sc_tcur_verify(struct ctx *c, struct tcur *t);
 /* Advance all cursors of t (and the candidate list cd, when given) to the
  * first document >= *target present in all; 0 when there is none. */
 int sc_tcur_align(struct tcur *t, uint32_t *target, const uint32_t *cd, size_t ncd, size_t *ci);
+/* Is q an AND that can be ranked while it is evaluated (document mode,
+ * at the top): terms of two or more characters and field filters other
+ * than section:, no NOT? */
+int sc_and_topk_ok(const struct sc_qnode *q);
 /* Evaluate q against the candidates cand into out (sorted units). */
 int sc_eval(struct ctx *c, const struct sc_qnode *q, const struct cand *cand, struct ulist *out);
 

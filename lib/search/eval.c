@@ -1216,6 +1216,161 @@ static int and_terms_para(struct ctx *c, const struct sc_qnode *const *pos, size
     return rc || c->err ? -1 : 0;
 }
 
+int sc_and_topk_ok(const struct sc_qnode *q)
+{
+    if (!q || q->kind != SC_Q_AND)
+        return 0;
+    size_t nt = 0;
+    for (size_t i = 0; i < q->nkids; i++) {
+        const struct sc_qnode *k = q->kids[i];
+        if (is_pred(k) && k->kind != SC_Q_SECTION)
+            continue;
+        if (k->kind != SC_Q_TERM || k->ncp < 2 || k->ncp > SC_QUERY_MAX_TERM_BYTES)
+            return 0;
+        nt++;
+    }
+    return nt >= 1 && nt <= AND_PARA_MAX;
+}
+
+/* The top-level AND of sc_and_topk_ok (document mode), its terms pos[0..npos)
+ * rarest first: evaluated a document at a time and ranked as it goes, as
+ * eval_term_topk does for one term. A document whose upper bound (the sum
+ * over the terms of BM25 of the least tf among a term's pairs, doubled
+ * where the title holds its first pair) is below the k-th best exact score
+ * so far is only checked for a match of every term and kept with a score
+ * below every real one; any other gets the score and count the terms' own
+ * lists would have given through ul_and, added in the same order. */
+static int and_terms_topk(struct ctx *c, const struct sc_qnode *const *pos, size_t npos,
+                          const uint8_t *mask, struct ulist *out)
+{
+    struct term {
+        uint32_t cps[SC_QUERY_MAX_TERM_BYTES];
+        size_t n;
+        struct bm25 bm;
+        struct tcur t;
+    } *tm = sc_calloc(npos, sizeof *tm);
+    if (!tm)
+        return oom(c);
+    for (size_t i = 0; i < npos; i++) {
+        tm[i].n = decode_cps(pos[i]->text, pos[i]->len, tm[i].cps, SC_QUERY_MAX_TERM_BYTES);
+        tm[i].bm = bm25_of(c, leaf_df(c, tm[i].cps, tm[i].n));
+    }
+    int rc = c->err ? -1 : 0;
+    for (size_t si = 0; si < c->snap->nseg && !rc; si++) {
+        const struct sc_seg *seg = c->snap->segs[si];
+        uint32_t gbase = c->snap->base[si];
+        if (seg->ndocs > c->tmcap) {
+            free(c->tmark);
+            c->tmark = sc_calloc(seg->ndocs, 1); /* kept all zero between terms */
+            if (!c->tmark) {
+                c->tmcap = 0;
+                rc = oom(c);
+                break;
+            }
+            c->tmcap = seg->ndocs;
+        }
+        /* the title marks: bit i for term i */
+        for (size_t i = 0; i < npos; i++) {
+            size_t f, e;
+            uint64_t key = sc_pair_key(tm[i].cps[0], tm[i].cps[1]);
+            sc_seg_title_range(seg, key, key, &f, &e);
+            for (size_t x = f; x < e; x++)
+                c->tmark[seg->tdoc[x]] |= (uint8_t)(1u << i);
+        }
+        int any = 1;
+        for (size_t i = 0; i < npos && any; i++)
+            any = tm[i].n >= 2 && sc_tcur_open(&tm[i].t, seg, tm[i].cps, tm[i].n) > 0;
+        uint32_t target = 0;
+        while (any && !rc) {
+            int ok = 1;
+            for (size_t i = 0; i < npos && ok;) {
+                uint32_t x = target;
+                size_t ci = 0;
+                if (!sc_tcur_align(&tm[i].t, &x, NULL, 0, &ci)) {
+                    ok = 0;
+                } else if (x != target) {
+                    target = x;
+                    i = 0;
+                } else {
+                    i++;
+                }
+            }
+            if (!ok || target >= seg->ndocs)
+                break;
+            uint32_t g = gbase + target;
+            if (mask && !mask[g]) {
+                target++;
+                continue;
+            }
+            const struct sc_sdoc *d = &seg->docs[target];
+            uint8_t tb = c->tmark[target];
+            double ub = 0;
+            for (size_t i = 0; i < npos; i++) {
+                uint32_t tfub = UINT32_MAX;
+                for (size_t j = 0; j < tm[i].t.k; j++)
+                    if (tm[i].t.cur[j].tf < tfub)
+                        tfub = tm[i].t.cur[j].tf;
+                double w = bm25(&tm[i].bm, tfub, d->norm_len);
+                ub += (tb >> i) & 1 ? w * TITLE_BOOST : w;
+            }
+            /* a document withholding text from this caller is counted in
+             * full: its first occurrences may be withheld ones */
+            int withholds = c->vis && c->snap->paidmask[g];
+            if (c->topk_n == c->topk_k && !withholds && ub < c->topk_h[0]) {
+                int all = 1;
+                for (size_t i = 0; i < npos && all; i++)
+                    all = tm[i].n == 2 || exists_doc(&tm[i].t);
+                if (all)
+                    rc = ul_push(c, out, g, -1.0, 1, 0);
+                target++;
+                continue;
+            }
+            double acc = 0;
+            uint32_t cnt = 0;
+            int all = 1;
+            for (size_t i = 0; i < npos && all; i++) {
+                size_t ns;
+                if (tm[i].n == 2) {
+                    ns = vis_tf(c, &tm[i].t.cur[0], g);
+                } else {
+                    ns = sc_tcur_verify(c, &tm[i].t);
+                    if (!c->err)
+                        ns = keep_visible(c, g, c->starts, ns, tm[i].n);
+                }
+                if (c->err) {
+                    rc = -1;
+                    break;
+                }
+                if (!ns) {
+                    all = 0;
+                    break;
+                }
+                double w = bm25(&tm[i].bm, (double)ns, d->norm_len);
+                if ((tb >> i) & 1 && (tm[i].n <= 2 || (d->title_norm.len >= pos[i]->len &&
+                                                       memmem(d->title_norm.p, d->title_norm.len,
+                                                              pos[i]->text, pos[i]->len))))
+                    w *= TITLE_BOOST;
+                acc = i == 0 ? w : acc + w;
+                cnt += (uint32_t)ns;
+            }
+            if (!rc && all) {
+                rc = ul_push(c, out, g, acc, cnt, 0);
+                topk_add(c, acc);
+            }
+            target++;
+        }
+        for (size_t i = 0; i < npos; i++) {
+            size_t f, e;
+            uint64_t key = sc_pair_key(tm[i].cps[0], tm[i].cps[1]);
+            sc_seg_title_range(seg, key, key, &f, &e);
+            for (size_t x = f; x < e; x++)
+                c->tmark[seg->tdoc[x]] = 0;
+        }
+    }
+    free(tm);
+    return rc || c->err ? -1 : 0;
+}
+
 static int eval_and(struct ctx *c, const struct sc_qnode *q, const struct cand *cand,
                     struct ulist *out)
 {
@@ -1283,7 +1438,10 @@ static int eval_and(struct ctx *c, const struct sc_qnode *q, const struct cand *
                 pos[b] = pos[b - 1];
                 pos[b - 1] = tq;
             }
-        if (and_terms_para_ok(c, pos, npos, &cc)) {
+        if (q == c->topk_and && !c->para && !cand->units && !c->kindmask) {
+            rc = and_terms_topk(c, pos, npos, cc.mask, out);
+            npos = 0; /* done */
+        } else if (and_terms_para_ok(c, pos, npos, &cc)) {
             rc = and_terms_para(c, pos, npos, cc.mask, out);
             npos = 0; /* done */
         } else {
