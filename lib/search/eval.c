@@ -404,18 +404,18 @@ static int eval_char_seg(struct ctx *c, size_t si, uint32_t ch, const uint32_t *
             continue;
         /* few wanted documents of a long list: seek to each */
         int seek = (uint64_t)nwant * 8 < pc.ndocs && cd;
+        if (!seek) { /* the whole list in one pass */
+            sc_pcur_scatter(&pc, tf + 1, fill, all, seg->ndocs);
+            continue;
+        }
         size_t ci = 0;
         int64_t last = -1;
         for (;;) {
-            if (seek) {
-                while (ci < ncd && ((int64_t)cd[ci] <= last || tf[cd[ci] + 1] == tf[cd[ci]]))
-                    ci++;
-                if (ci == ncd || !sc_pcur_seek(&pc, cd[ci]))
-                    break;
-                last = pc.doc;
-            } else if (!sc_pcur_next(&pc)) {
+            while (ci < ncd && ((int64_t)cd[ci] <= last || tf[cd[ci] + 1] == tf[cd[ci]]))
+                ci++;
+            if (ci == ncd || !sc_pcur_seek(&pc, cd[ci]))
                 break;
-            }
+            last = pc.doc;
             uint32_t d = pc.doc;
             if (d >= seg->ndocs)
                 break;

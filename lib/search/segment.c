@@ -661,6 +661,35 @@ void sc_pcur_positions(struct sc_pcur *c, uint32_t *out)
     c->pos_done = 1;
 }
 
+void sc_pcur_scatter(struct sc_pcur *c, const uint32_t *end, uint32_t *fill, uint32_t *out,
+                     uint32_t ndocs)
+{
+    if (c->i >= 0)
+        return;
+    struct sc_bitr dr = c->dr, pr = c->pr;
+    const unsigned kd = c->kd, kp = c->kp;
+    uint32_t doc = 0;
+    for (uint32_t i = 0; i < c->ndocs; i++) {
+        uint32_t gap = (uint32_t)sc_bitr_rice(&dr, kd);
+        doc = i == 0 ? gap : doc + 1 + gap;
+        uint32_t tf = (uint32_t)sc_bitr_gamma(&dr);
+        if (doc >= ndocs)
+            break;
+        if (end[doc] - fill[doc] < tf) {
+            rice_skip(&pr, kp, tf);
+            continue;
+        }
+        uint32_t *w = out + fill[doc], p = 0;
+        for (uint32_t t = 0; t < tf; t++) {
+            uint32_t v = (uint32_t)sc_bitr_rice(&pr, kp);
+            p = t == 0 ? v : p + 1 + v;
+            w[t] = p;
+        }
+        fill[doc] += tf;
+    }
+    c->eof = 1;
+}
+
 int sc_pcur_decode_all(struct sc_pcur *c, uint64_t hi, uint64_t **out, size_t *n, size_t *cap)
 {
     if (c->i >= 0)

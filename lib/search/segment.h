@@ -232,6 +232,14 @@ static inline int sc_pcur_pos_next(struct sc_pcur *c, uint32_t *pos)
 }
 void sc_pcur_pos_close(struct sc_pcur *c);
 
+/* Every posting of a cursor still before its first document, decoded in
+ * one pass into per-document buckets: document d's positions go to
+ * out[fill[d]..], fill[d] advancing, when they fit below end[d] (a document
+ * without room is skipped). For a one-character term, whose positions come
+ * from many lists. */
+void sc_pcur_scatter(struct sc_pcur *c, const uint32_t *end, uint32_t *fill, uint32_t *out,
+                     uint32_t ndocs);
+
 /* Every posting of a cursor still before its first document, as
  * (hi + doc) << 32 | position, appended to *out (grown with realloc; *cap
  * its room): the whole list in one pass, for readers that want all of it.
