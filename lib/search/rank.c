@@ -265,6 +265,37 @@ static int hterm_doc(struct ctx *c, struct hterm *ht, uint32_t doc, uint8_t whic
     return 0;
 }
 
+/* Snippet text from the segment's text store (mapped: no copy, no read
+ * transaction), the caller's source only for a range that is not a whole
+ * paragraph of the text store. */
+struct store_src {
+    const struct sc_seg *seg;
+    uint32_t local;
+    const struct sc_sdoc *d;
+    const struct sc_textsrc *src;
+};
+
+static enum sc_err store_read(void *ctx, int64_t id, uint32_t total, uint32_t off, uint32_t len,
+                              char *buf)
+{
+    const struct store_src *s = ctx;
+    const struct sc_sdoc *d = s->d;
+    uint32_t lo = 0, hi = d->npara; /* the paragraph starting at byte off */
+    while (lo < hi) {
+        uint32_t m = lo + (hi - lo) / 2;
+        if (d->para[m].orig_byte < off)
+            lo = m + 1;
+        else
+            hi = m;
+    }
+    if (lo < d->npara && d->para[lo].orig_byte == off && total == d->orig_len) {
+        uint64_t from = d->para[lo].orig_cp, to = (uint64_t)d->para[lo + 1].orig_cp - 1;
+        if (sc_seg_text_utf8_buf(s->seg, s->local, from, to, buf, len) == len)
+            return SC_OK;
+    }
+    return s->src->read(s->src->ctx, id, total, off, len, buf);
+}
+
 struct hord {
     uint32_t ord;
     size_t hit;
@@ -383,8 +414,10 @@ static enum sc_err make_hits(struct ctx *c, const struct sc_textsrc *src,
         }
         if (e != SC_OK)
             break;
-        e = sc_snippets_make(d, src, qt, nterms, hp.pos, hp.which, hp.n, h->paragraph, c->kindmask,
-                             seen, h);
+        struct store_src ss = { c->snap->segs[si], local, d, src };
+        struct sc_textsrc tsrc = { store_read, &ss };
+        e = sc_snippets_make(d, src ? &tsrc : NULL, qt, nterms, hp.pos, hp.which, hp.n,
+                             h->paragraph, c->kindmask, seen, h);
     }
 out:
     if (ht)

@@ -257,6 +257,32 @@ enum sc_err sc_seg_text_utf8(const struct sc_seg *seg, uint32_t d, uint64_t from
     return sc_buf_err(out);
 }
 
+size_t sc_seg_text_utf8_buf(const struct sc_seg *seg, uint32_t d, uint64_t from, uint64_t to,
+                            char *buf, size_t cap)
+{
+    if (d >= seg->ndocs)
+        return 0;
+    const struct sc_stext *t = &seg->text;
+    uint64_t a = t->start[d], n = t->start[d + 1] - a;
+    if (to > n)
+        to = n;
+    size_t w = 0;
+    for (uint64_t i = from; i < to; i++) {
+        uint32_t cp = sc_stext_cp(t, a + i);
+        if (cp < 0x80 && w < cap) {
+            buf[w++] = (char)cp;
+            continue;
+        }
+        char u[4];
+        size_t k = sc_utf8_encode(cp, u);
+        if (cap - w < k)
+            return SIZE_MAX;
+        memcpy(buf + w, u, k);
+        w += k;
+    }
+    return w;
+}
+
 /* The (pair key, doc) entries of every normalised title, sorted. */
 static int title_index(struct sc_seg *seg)
 {

@@ -186,6 +186,11 @@ void sc_seg_title_range(const struct sc_seg *seg, uint64_t lo, uint64_t hi, size
 enum sc_err sc_seg_text_utf8(const struct sc_seg *seg, uint32_t d, uint64_t from, uint64_t to,
                              struct sc_buf *out);
 
+/* The same into buf[0..cap), not allocating: the bytes written, or
+ * SIZE_MAX when they do not fit. */
+size_t sc_seg_text_utf8_buf(const struct sc_seg *seg, uint32_t d, uint64_t from, uint64_t to,
+                            char *buf, size_t cap);
+
 /* Paragraph of a normalised position (binary search). */
 uint32_t sc_sdoc_para_of(const struct sc_sdoc *d, uint32_t pos);
 
