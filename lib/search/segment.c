@@ -77,6 +77,8 @@ static void seg_free(struct sc_seg *seg)
     free(seg->text.point);
     if (seg->map)
         munmap((void *)seg->map, seg->size);
+    if (seg->fd >= 0)
+        close(seg->fd);
     free(seg->path);
     free(seg);
 }
@@ -266,19 +268,36 @@ size_t sc_seg_text_utf8_buf(const struct sc_seg *seg, uint32_t d, uint64_t from,
     uint64_t a = t->start[d], n = t->start[d + 1] - a;
     if (to > n)
         to = n;
+    if (seg->fd < 0 || from >= to)
+        return 0;
+    /* read, not touched through the mapping: a hit's text would stay in
+     * the resident set (the page cache holds it either way) */
+    uint8_t tmp[4096];
+    const size_t per = sizeof tmp / t->width;
+    uint64_t off = (uint64_t)(t->codes - seg->map) + (a + from) * t->width;
+    struct sc_stext one = *t;
+    one.codes = tmp;
     size_t w = 0;
-    for (uint64_t i = from; i < to; i++) {
-        uint32_t cp = sc_stext_cp(t, a + i);
-        if (cp < 0x80 && w < cap) {
-            buf[w++] = (char)cp;
-            continue;
-        }
-        char u[4];
-        size_t k = sc_utf8_encode(cp, u);
-        if (cap - w < k)
+    for (uint64_t i = from; i < to;) {
+        size_t m = to - i < per ? (size_t)(to - i) : per;
+        ssize_t got = pread(seg->fd, tmp, m * t->width, (off_t)off);
+        if (got != (ssize_t)(m * t->width))
             return SIZE_MAX;
-        memcpy(buf + w, u, k);
-        w += k;
+        for (size_t j = 0; j < m; j++) {
+            uint32_t cp = sc_stext_cp(&one, j);
+            if (cp < 0x80 && w < cap) {
+                buf[w++] = (char)cp;
+                continue;
+            }
+            char u[4];
+            size_t k = sc_utf8_encode(cp, u);
+            if (cap - w < k)
+                return SIZE_MAX;
+            memcpy(buf + w, u, k);
+            w += k;
+        }
+        i += m;
+        off += m * t->width;
     }
     return w;
 }
@@ -364,8 +383,10 @@ enum sc_err sc_seg_open(const char *path, struct sc_seg **out, struct sc_diag *d
 {
     *out = NULL;
     struct sc_seg *seg = sc_calloc(1, sizeof *seg);
-    if (seg)
+    if (seg) {
         seg->refs = 1;
+        seg->fd = -1;
+    }
     if (!seg || !(seg->path = sc_strdup(path))) {
         free(seg);
         return sc_diag_set(diag, SC_ENOMEM, "out of memory");
@@ -382,7 +403,7 @@ enum sc_err sc_seg_open(const char *path, struct sc_seg **out, struct sc_diag *d
         return sc_diag_set(diag, SC_EPARSE, "%s: damaged index segment (too short)", path);
     }
     void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_SHARED, fd, 0);
-    close(fd);
+    seg->fd = fd; /* kept for sc_seg_text_utf8_buf */
     if (m == MAP_FAILED) {
         seg_free(seg);
         return sc_diag_set(diag, SC_EIO, "cannot map %s: %s", path, strerror(errno));

@@ -143,6 +143,7 @@ struct sc_seg {
     int64_t lo, hi;          /* document ids covered: (lo, hi] */
     const uint8_t *map;
     size_t size;
+    int fd;                  /* the file, open for reads that should not map it */
     const struct sc_dentry *dict;
     uint64_t npairs;
     /* per character: the documents holding it, with its count in each (a
@@ -186,8 +187,9 @@ void sc_seg_title_range(const struct sc_seg *seg, uint64_t lo, uint64_t hi, size
 enum sc_err sc_seg_text_utf8(const struct sc_seg *seg, uint32_t d, uint64_t from, uint64_t to,
                              struct sc_buf *out);
 
-/* The same into buf[0..cap), not allocating: the bytes written, or
- * SIZE_MAX when they do not fit. */
+/* The same into buf[0..cap), not allocating and read from the file rather
+ * than the mapping (so that it does not grow the resident set): the bytes
+ * written, or SIZE_MAX when they do not fit or the read fails. */
 size_t sc_seg_text_utf8_buf(const struct sc_seg *seg, uint32_t d, uint64_t from, uint64_t to,
                             char *buf, size_t cap);
 
