@@ -656,27 +656,24 @@ int sc_encode_doclist(struct sc_lenc *l, const uint32_t *docs, const uint32_t *t
                       const uint32_t *np, const uint32_t *para, const uint32_t *pcnt, size_t n,
                       struct sc_bitw *out)
 {
-    uint64_t sdg = 0, maxtf = 1, spg = 0, scn = 0, ne = 0;
+    uint64_t sdg = 0, maxtf = 1, spg = 0, ne = 0;
     int64_t prevdoc = -1;
     for (size_t i = 0, e = 0; i < n; i++) {
         sdg += (uint64_t)((int64_t)docs[i] - prevdoc - 1);
         prevdoc = docs[i];
         if (tf[docs[i]] > maxtf)
             maxtf = tf[docs[i]];
-        for (uint32_t k = 0; k < np[i]; k++, e++) {
-            spg += k ? para[e] - para[e - 1] - 1 : para[e];
-            scn += pcnt[e] - 1;
-        }
+        for (uint32_t k = 0; k < np[i]; k++, e++)
+            spg += (k ? para[e] - para[e - 1] - 1 : para[e]) + (pcnt[e] - 1);
         ne += np[i];
     }
-    unsigned kd = sc_rice_k(sdg, n), kp = sc_rice_k(spg, ne), kc = sc_rice_k(scn, ne);
+    unsigned kd = sc_rice_k(sdg, n), kp = sc_rice_k(spg, 2 * ne);
     sc_bitw_reset(&l->ds);
     sc_bitw_reset(&l->ps);
     sc_bitw_reset(&l->sk);
     uint64_t gmax = 2 * (64 - (uint64_t)__builtin_clzll(maxtf));
     if (sc_bitw_room(&l->ds, (sc_rice_bits_max(sdg, n, kd) + 2 * n * gmax) / 8 + 16) ||
-        sc_bitw_room(&l->ps,
-                     (sc_rice_bits_max(spg, ne, kp) + sc_rice_bits_max(scn, ne, kc)) / 8 + 16))
+        sc_bitw_room(&l->ps, sc_rice_bits_max(spg, 2 * ne, kp) / 8 + 16))
         return -1;
     uint32_t nskip = 0;
     prevdoc = -1;
@@ -692,14 +689,14 @@ int sc_encode_doclist(struct sc_lenc *l, const uint32_t *docs, const uint32_t *t
         sc_bitw_gamma(&l->ds, (uint64_t)np[i] + 1);
         for (uint32_t k = 0; k < np[i]; k++, e++) {
             sc_bitw_rice(&l->ps, k ? para[e] - para[e - 1] - 1 : para[e], kp);
-            sc_bitw_rice(&l->ps, pcnt[e] - 1, kc);
+            sc_bitw_rice(&l->ps, pcnt[e] - 1, kp);
         }
         prevdoc = docs[i];
     }
     sc_bitw_flush(&l->ds);
     sc_bitw_flush(&l->ps);
     sc_bitw_varint(out, kd);
-    sc_bitw_varint(out, kp | kc << 5);
+    sc_bitw_varint(out, kp);
     sc_bitw_varint(out, l->ds.len);
     sc_bitw_varint(out, nskip);
     sc_bitw_bytes(out, l->sk.p, l->sk.len);

@@ -547,7 +547,7 @@ uint32_t sc_sdoc_para_of(const struct sc_sdoc *d, uint32_t pos)
 /* ---------------------------------------------------------------- cursors */
 
 static enum sc_err pcur_init(struct sc_pcur *c, const struct sc_seg *seg,
-                             const struct sc_dentry *de, int chars)
+                             const struct sc_dentry *de)
 {
     memset(c, 0, sizeof *c);
     const uint8_t *p = seg->post + de->off;
@@ -566,11 +566,7 @@ static enum sc_err pcur_init(struct sc_pcur *c, const struct sc_seg *seg,
     if (!(k = sc_varint_get(p, end, &nskip)))
         return SC_EPARSE;
     p += k;
-    if (chars) { /* the paragraph gaps' parameter, and the counts' above it */
-        c->kc = (unsigned)(kp >> 5);
-        kp &= 31;
-    }
-    if (kd > 31 || kp > 31 || c->kc > 31 || nskip * 12 > (uint64_t)(end - p) ||
+    if (kd > 31 || kp > 31 || nskip * 12 > (uint64_t)(end - p) ||
         dbytes > (uint64_t)(end - p) - nskip * 12)
         return SC_EPARSE;
     c->skip = p;
@@ -590,12 +586,12 @@ static enum sc_err pcur_init(struct sc_pcur *c, const struct sc_seg *seg,
 
 enum sc_err sc_pcur_init(struct sc_pcur *c, const struct sc_seg *seg, size_t e)
 {
-    return pcur_init(c, seg, &seg->dict[e], 0);
+    return pcur_init(c, seg, &seg->dict[e]);
 }
 
 enum sc_err sc_pcur_init_char(struct sc_pcur *c, const struct sc_seg *seg, size_t ce)
 {
-    enum sc_err e = pcur_init(c, seg, &seg->cdict[ce], 1);
+    enum sc_err e = pcur_init(c, seg, &seg->cdict[ce]);
     c->chars = 1;
     return e;
 }
@@ -607,7 +603,7 @@ int sc_pcur_next(struct sc_pcur *c)
         return 0;
     }
     if (!c->pos_done)
-        c->pending += c->chars ? c->np : c->tf;
+        c->pending += c->chars ? 2 * (uint64_t)c->np : c->tf;
     uint64_t gap = sc_bitr_rice(&c->dr, c->kd);
     c->doc = c->i < 0 ? (uint32_t)gap : c->doc + 1 + (uint32_t)gap;
     c->tf = (uint32_t)sc_bitr_gamma(&c->dr);
@@ -701,18 +697,15 @@ void sc_pcur_paras(struct sc_pcur *c, uint32_t *para, uint32_t *cnt)
     if (c->pos_done || c->i < 0)
         return;
     struct sc_bitr r = c->pr;
-    const unsigned k = c->kp, kc = c->kc;
-    for (uint64_t s = c->pending; s > 0; s--) { /* the documents passed over */
-        rice_skip(&r, k, 1);
-        rice_skip(&r, kc, 1);
-    }
+    const unsigned k = c->kp;
+    rice_skip(&r, k, c->pending);
     c->pending = 0;
     uint32_t p = 0;
     for (uint32_t t = 0; t < c->np; t++) {
         uint32_t v = (uint32_t)sc_bitr_rice(&r, k);
         p = t == 0 ? v : p + 1 + v;
         para[t] = p;
-        cnt[t] = (uint32_t)sc_bitr_rice(&r, kc) + 1;
+        cnt[t] = (uint32_t)sc_bitr_rice(&r, k) + 1;
     }
     c->pr = r;
     c->pos_done = 1;

@@ -202,7 +202,7 @@ struct sc_pcur {
     const uint8_t *skip;   /* nskip entries of 3 u32 (prev doc, doc bit, pos bit) */
     uint32_t nskip;
     struct sc_bitr dr, pr; /* doc and position streams */
-    unsigned kd, kp, kc; /* kc: a character list's paragraph counts */
+    unsigned kd, kp;
     uint32_t ndocs;
     int64_t i;             /* index of the current doc, -1 before the first */
     uint32_t doc, tf;
