@@ -328,61 +328,6 @@ static const uint32_t *seg_cands(struct ctx *c, size_t si, const struct cand *ca
     return c->cdocs;
 }
 
-/* The paragraph units of the current document of character list cursor
- * cur (global ordinal g): the list's paragraphs with their counts. */
-static int char_paras_doc(struct ctx *c, struct sc_pcur *cur, uint32_t g, const struct sc_sdoc *d,
-                          struct ulist *out)
-{
-    if (grow_u32(c, &c->blk, &c->blkcap, (size_t)cur->np + 1) ||
-        grow_u32(c, &c->pcnt, &c->pcntcap, (size_t)cur->np + 1))
-        return -1;
-    uint32_t *para = c->blk, *cnt = c->pcnt, np = cur->np;
-    sc_pcur_paras(cur, para, cnt);
-    size_t ca, cb;
-    if (cand_paras(c, g, &ca, &cb)) {
-        size_t k = 0;
-        for (size_t x = ca; x < cb && k < np; x++) {
-            uint32_t p = (uint32_t)c->cu->v[x].unit;
-            while (k < np && para[k] < p)
-                k++;
-            if (k < np && para[k] == p && p < d->npara &&
-                ul_push(c, out, ((uint64_t)g << 32) | p, leaf_score(c, cnt[k], para_len(d, p)),
-                        cnt[k], 0))
-                return -1;
-        }
-        return 0;
-    }
-    for (uint32_t k = 0; k < np; k++)
-        if (para[k] < d->npara && ul_push(c, out, ((uint64_t)g << 32) | para[k],
-                                          leaf_score(c, cnt[k], para_len(d, para[k])), cnt[k], 0))
-            return -1;
-    return 0;
-}
-
-/* A one-character term in paragraph mode, no positions needed (no section
- * kinds, nothing withheld in the segment): its character list's paragraphs. */
-static int char_paras_seg(struct ctx *c, size_t si, struct sc_pcur *cur, const uint32_t *cd,
-                          size_t ncd, const uint8_t *mask, struct ulist *out)
-{
-    const struct sc_seg *seg = c->snap->segs[si];
-    uint32_t gbase = c->snap->base[si];
-    if (cd) {
-        for (size_t i = 0; i < ncd; i++) {
-            if (!sc_pcur_seek(cur, cd[i]))
-                break;
-            if (cur->doc == cd[i] && cur->doc < seg->ndocs && (!mask || mask[gbase + cd[i]]) &&
-                char_paras_doc(c, cur, gbase + cd[i], &seg->docs[cd[i]], out))
-                return -1;
-        }
-        return 0;
-    }
-    while (sc_pcur_next(cur) && cur->doc < seg->ndocs)
-        if ((!mask || mask[gbase + cur->doc]) &&
-            char_paras_doc(c, cur, gbase + cur->doc, &seg->docs[cur->doc], out))
-            return -1;
-    return 0;
-}
-
 /* One-character term in one segment. Its character list gives the
  * documents and counts; positions (paragraph mode, section kinds, text
  * withheld from the caller) come from the pair lists of its key range,
@@ -420,8 +365,6 @@ static int eval_char_seg(struct ctx *c, size_t si, uint32_t ch, const uint32_t *
         }
         return 0;
     }
-    if (c->para && !c->kindmask && !(c->vis && c->snap->seg_npaid[si]))
-        return char_paras_seg(c, si, &cur, cd, ncd, mask, out);
     /* positions: the wanted documents' counts give each a bucket */
     if (grow_u32(c, &c->tf, &c->tfcap, (size_t)seg->ndocs + 1) ||
         grow_u32(c, &c->fill, &c->fillcap, (size_t)seg->ndocs + 1))

@@ -55,17 +55,13 @@ void sc_lenc_release(struct sc_lenc *l);
 int sc_encode_list(struct sc_lenc *l, const uint64_t *rec, size_t n, struct sc_bitw *out,
                    uint32_t *ndocs);
 /* Encode a character list: documents docs[0..n) (ascending) with counts
- * tf[docs[i]] and np[i] paragraphs each, whose indexes and counts are the
- * next np[i] entries of para and pcnt (ascending per document); no
- * positions; appended to out. */
-int sc_encode_doclist(struct sc_lenc *l, const uint32_t *docs, const uint32_t *tf,
-                      const uint32_t *np, const uint32_t *para, const uint32_t *pcnt, size_t n,
+ * tf[docs[i]], no positions; appended to out. */
+int sc_encode_doclist(struct sc_lenc *l, const uint32_t *docs, const uint32_t *tf, size_t n,
                       struct sc_bitw *out);
 void sc_clists_release(struct sc_clists *cl);
-/* Append the list of character cp (as sc_encode_doclist). */
+/* Append the list of character cp (documents docs[0..n), counts tf[doc]). */
 int sc_clists_add(struct sc_clists *cl, struct sc_lenc *l, uint32_t cp, const uint32_t *docs,
-                  const uint32_t *tf, const uint32_t *np, const uint32_t *para,
-                  const uint32_t *pcnt, size_t n);
+                  const uint32_t *tf, size_t n);
 /* Write a segment file: header, postings (post[0..npost), of which the
  * pair lists' dictionary is dict[0..nd) and the character lists' cdict[0..nc)),
  * padding, dictionaries, document tables and their offsets, the text

@@ -127,12 +127,9 @@ static int merge_chars(struct sc_seg *const *in, size_t n, const uint32_t *base,
     size_t *at = sc_calloc(n ? n : 1, sizeof *at);
     uint32_t *tf = sc_calloc((size_t)nd + 1, sizeof *tf);
     uint32_t *docs = sc_malloc(((size_t)nd + 1) * sizeof *docs);
-    uint32_t *npo = sc_malloc(((size_t)nd + 1) * sizeof *npo);
-    uint32_t *para = NULL, *pcnt = NULL; /* the documents' paragraph entries */
-    size_t cap = 0;
     struct sc_lenc l;
     memset(&l, 0, sizeof l);
-    int rc = !at || !tf || !docs || !npo ? -1 : 0;
+    int rc = !at || !tf || !docs ? -1 : 0;
     while (!rc) {
         uint64_t cp = UINT64_MAX;
         for (size_t s = 0; s < n; s++)
@@ -140,7 +137,7 @@ static int merge_chars(struct sc_seg *const *in, size_t n, const uint32_t *base,
                 cp = in[s]->cdict[at[s]].key;
         if (cp == UINT64_MAX)
             break;
-        size_t m = 0, ne = 0;
+        size_t m = 0;
         for (size_t s = 0; s < n && !rc; s++) {
             if (at[s] >= in[s]->nchars || in[s]->cdict[at[s]].key != cp)
                 continue;
@@ -153,28 +150,12 @@ static int merge_chars(struct sc_seg *const *in, size_t n, const uint32_t *base,
                 uint32_t d = base[s] + c.doc;
                 if (d >= nd || (m && docs[m - 1] >= d))
                     continue; /* damaged: keep the order */
-                if (ne + c.np > cap) {
-                    size_t nc = (ne + c.np) * 2 + 1024;
-                    uint32_t *a = sc_reallocarray(para, nc, sizeof *a);
-                    if (a)
-                        para = a;
-                    uint32_t *b = a ? sc_reallocarray(pcnt, nc, sizeof *b) : NULL;
-                    if (!b) {
-                        rc = -1;
-                        break;
-                    }
-                    pcnt = b;
-                    cap = nc;
-                }
-                sc_pcur_paras(&c, para + ne, pcnt + ne);
-                ne += c.np;
-                npo[m] = c.np;
                 docs[m++] = d;
                 tf[d] = c.tf;
             }
             at[s]++;
         }
-        if (!rc && sc_clists_add(cl, &l, (uint32_t)cp, docs, tf, npo, para, pcnt, m))
+        if (!rc && sc_clists_add(cl, &l, (uint32_t)cp, docs, tf, m))
             rc = -1;
         for (size_t i = 0; i < m; i++)
             tf[docs[i]] = 0;
@@ -182,9 +163,6 @@ static int merge_chars(struct sc_seg *const *in, size_t n, const uint32_t *base,
     free(at);
     free(tf);
     free(docs);
-    free(npo);
-    free(para);
-    free(pcnt);
     sc_lenc_release(&l);
     return rc;
 }

@@ -71,10 +71,6 @@ struct sc_segbuild {
     uint64_t ntext, *tstart;
     uint32_t twidth, nesc;
     uint32_t esc[SC_TEXT_MAXESC];
-    /* every document's paragraph starts (normalised), pfirst[d] the first
-     * of document d's (ndocs + 1 of them) */
-    uint32_t *pst, *pfirst;
-    size_t npst, cappst, cappfirst;
     /* scratch */
     uint32_t *cps, *ob;
     size_t capcps;
@@ -126,8 +122,6 @@ void sc_segbuild_free(struct sc_segbuild *sb)
     for (size_t i = 0; i < sizeof big / sizeof *big; i++)
         sc_big_release(big[i]);
     free(sb->dstart);
-    free(sb->pst);
-    free(sb->pfirst);
     sc_buf_release(&sb->docs);
     free(sb->docoff);
     free(sb->tstart);
@@ -145,7 +139,6 @@ void sc_segbuild_reset(struct sc_segbuild *sb)
     sb->nids = 0;
     sb->ndocs = 0;
     sb->last_id = 0;
-    sb->npst = 0;
     sb->dstart[0] = 0;
     sc_buf_reset(&sb->docs);
     sb->total_norm = sb->total_para = 0;
@@ -479,29 +472,6 @@ enum sc_err sc_segbuild_add(struct sc_segbuild *sb, const struct sc_doc *doc, st
     for (uint32_t i = 0; i < n; i++)
         npara += sb->cps[i] == '\n';
     sc_varint_put(d, npara);
-    /* ... and their starts, for the character lists' paragraph counts */
-    if (sb->npst + npara > sb->cappst) {
-        size_t nc = (sb->npst + npara) * 2 + 1024;
-        uint32_t *np = sc_reallocarray(sb->pst, nc, sizeof *np);
-        if (!np)
-            goto oom;
-        sb->pst = np;
-        sb->cappst = nc;
-    }
-    if ((size_t)sb->ndocs + 2 > sb->cappfirst) {
-        size_t nc = ((size_t)sb->ndocs + 2) * 2 + 1024;
-        uint32_t *np = sc_reallocarray(sb->pfirst, nc, sizeof *np);
-        if (!np)
-            goto oom;
-        sb->pfirst = np;
-        sb->cappfirst = nc;
-    }
-    sb->pfirst[sb->ndocs] = (uint32_t)sb->npst;
-    sb->pst[sb->npst++] = 0;
-    for (uint32_t i = 0; i < n; i++)
-        if (sb->cps[i] == '\n')
-            sb->pst[sb->npst++] = i + 1;
-    sb->pfirst[sb->ndocs + 1] = (uint32_t)sb->npst;
     {
         uint32_t pn = 0, pc = 0, pb = 0; /* previous values */
         uint32_t on = 0, oc = 0, obt = 0;
@@ -652,57 +622,43 @@ int sc_encode_list(struct sc_lenc *l, const uint64_t *rec, size_t n, struct sc_b
 
 /* Encode a character list: documents docs[0..n) (ascending) with counts
  * tf[docs[i]], no positions; appended to out. */
-int sc_encode_doclist(struct sc_lenc *l, const uint32_t *docs, const uint32_t *tf,
-                      const uint32_t *np, const uint32_t *para, const uint32_t *pcnt, size_t n,
+int sc_encode_doclist(struct sc_lenc *l, const uint32_t *docs, const uint32_t *tf, size_t n,
                       struct sc_bitw *out)
 {
-    uint64_t sdg = 0, maxtf = 1, spg = 0, ne = 0;
+    uint64_t sdg = 0, maxtf = 1;
     int64_t prevdoc = -1;
-    for (size_t i = 0, e = 0; i < n; i++) {
+    for (size_t i = 0; i < n; i++) {
         sdg += (uint64_t)((int64_t)docs[i] - prevdoc - 1);
         prevdoc = docs[i];
         if (tf[docs[i]] > maxtf)
             maxtf = tf[docs[i]];
-        for (uint32_t k = 0; k < np[i]; k++, e++)
-            spg += (k ? para[e] - para[e - 1] - 1 : para[e]) + (pcnt[e] - 1);
-        ne += np[i];
     }
-    unsigned kd = sc_rice_k(sdg, n), kp = sc_rice_k(spg, 2 * ne);
+    unsigned kd = sc_rice_k(sdg, n);
     sc_bitw_reset(&l->ds);
-    sc_bitw_reset(&l->ps);
     sc_bitw_reset(&l->sk);
     uint64_t gmax = 2 * (64 - (uint64_t)__builtin_clzll(maxtf));
-    if (sc_bitw_room(&l->ds, (sc_rice_bits_max(sdg, n, kd) + 2 * n * gmax) / 8 + 16) ||
-        sc_bitw_room(&l->ps, sc_rice_bits_max(spg, 2 * ne, kp) / 8 + 16))
+    if (sc_bitw_room(&l->ds, (sc_rice_bits_max(sdg, n, kd) + n * gmax) / 8 + 16))
         return -1;
     uint32_t nskip = 0;
     prevdoc = -1;
-    for (size_t i = 0, e = 0; i < n; i++) {
+    for (size_t i = 0; i < n; i++) {
         if (i && i % SC_SKIP_BLOCK == 0) {
-            uint32_t ent[3] = { (uint32_t)prevdoc, (uint32_t)sc_bitw_bits(&l->ds),
-                                (uint32_t)sc_bitw_bits(&l->ps) };
+            uint32_t ent[3] = { (uint32_t)prevdoc, (uint32_t)sc_bitw_bits(&l->ds), 0 };
             sc_bitw_bytes(&l->sk, ent, sizeof ent);
             nskip++;
         }
         sc_bitw_rice(&l->ds, (uint64_t)((int64_t)docs[i] - prevdoc - 1), kd);
         sc_bitw_gamma(&l->ds, tf[docs[i]]);
-        sc_bitw_gamma(&l->ds, (uint64_t)np[i] + 1);
-        for (uint32_t k = 0; k < np[i]; k++, e++) {
-            sc_bitw_rice(&l->ps, k ? para[e] - para[e - 1] - 1 : para[e], kp);
-            sc_bitw_rice(&l->ps, pcnt[e] - 1, kp);
-        }
         prevdoc = docs[i];
     }
     sc_bitw_flush(&l->ds);
-    sc_bitw_flush(&l->ps);
     sc_bitw_varint(out, kd);
-    sc_bitw_varint(out, kp);
+    sc_bitw_varint(out, 0);
     sc_bitw_varint(out, l->ds.len);
     sc_bitw_varint(out, nskip);
     sc_bitw_bytes(out, l->sk.p, l->sk.len);
     sc_bitw_bytes(out, l->ds.p, l->ds.len);
-    sc_bitw_bytes(out, l->ps.p, l->ps.len);
-    return l->ds.err || l->ps.err || l->sk.err || out->err ? -1 : 0;
+    return l->ds.err || l->sk.err || out->err ? -1 : 0;
 }
 
 void sc_clists_release(struct sc_clists *cl)
@@ -714,8 +670,7 @@ void sc_clists_release(struct sc_clists *cl)
 
 /* Append the list of character cp (documents docs[0..n), counts tf[doc]). */
 int sc_clists_add(struct sc_clists *cl, struct sc_lenc *l, uint32_t cp, const uint32_t *docs,
-                  const uint32_t *tf, const uint32_t *np, const uint32_t *para,
-                  const uint32_t *pcnt, size_t n)
+                  const uint32_t *tf, size_t n)
 {
     if (cl->n == cl->cap) {
         size_t nc = cl->cap ? cl->cap * 2 : 4096;
@@ -729,7 +684,7 @@ int sc_clists_add(struct sc_clists *cl, struct sc_lenc *l, uint32_t cp, const ui
         return -1;
     cl->dict[cl->n] = (struct sc_dentry){ cp, (uint32_t)n, (uint32_t)cl->post.len };
     cl->n++;
-    return sc_encode_doclist(l, docs, tf, np, para, pcnt, n, &cl->post);
+    return sc_encode_doclist(l, docs, tf, n, &cl->post);
 }
 
 static int cmp_u32(const void *a, const void *b)
@@ -1042,120 +997,34 @@ enum sc_err sc_segbuild_write(struct sc_segbuild *sb, const char *path, struct s
             e = sc_diag_set(diag, SC_ENOMEM, "out of memory writing the index");
     }
     /* the character lists: the documents of each character's pair lists
-     * (consecutive keys) with their positions counted, and the paragraphs
-     * holding it with its count in each (a table of the paragraph at every
-     * 32nd position of each document finds a position's paragraph) */
-    uint32_t *tf = NULL, *touched = NULL, *blkfirst = NULL, *blk = NULL, *pc = NULL;
-    uint32_t *ptouch = NULL, *ptdoc = NULL, *npd = NULL, *slot = NULL, *npo = NULL;
-    uint32_t *epara = NULL, *ecnt = NULL;
-    size_t nd1 = (size_t)sb->ndocs + 1, npst = sb->npst ? sb->npst : 1;
+     * (consecutive keys) with their positions counted */
+    uint32_t *tf = NULL, *touched = NULL;
     if (e == SC_OK) {
-        tf = sc_calloc(nd1, sizeof *tf);
-        touched = sc_malloc(nd1 * sizeof *touched);
-        blkfirst = sc_malloc(nd1 * sizeof *blkfirst);
-        npd = sc_calloc(nd1, sizeof *npd);
-        slot = sc_malloc(nd1 * sizeof *slot);
-        npo = sc_malloc(nd1 * sizeof *npo);
-        pc = sc_calloc(npst, sizeof *pc);
-        ptouch = sc_malloc(npst * sizeof *ptouch);
-        ptdoc = sc_malloc(npst * sizeof *ptdoc);
-        epara = sc_malloc(npst * sizeof *epara);
-        ecnt = sc_malloc(npst * sizeof *ecnt);
-        size_t nb = 0;
-        for (uint32_t d = 0; blkfirst && d < sb->ndocs; d++) {
-            blkfirst[d] = (uint32_t)nb;
-            nb += ((size_t)(sb->dstart[d + 1] - sb->dstart[d]) >> 5) + 1;
-        }
-        blk = sc_malloc((nb ? nb : 1) * sizeof *blk);
-        if (!tf || !touched || !blkfirst || !npd || !slot || !npo || !pc || !ptouch || !ptdoc ||
-            !epara || !ecnt || !blk)
+        tf = sc_calloc((size_t)sb->ndocs + 1, sizeof *tf);
+        touched = sc_malloc(((size_t)sb->ndocs + 1) * sizeof *touched);
+        if (!tf || !touched)
             e = sc_diag_set(diag, SC_ENOMEM, "out of memory writing the index");
-        for (uint32_t d = 0; e == SC_OK && d < sb->ndocs; d++) {
-            const uint32_t *ps = sb->pst + sb->pfirst[d];
-            uint32_t np = sb->pfirst[d + 1] - sb->pfirst[d];
-            size_t n = ((size_t)(sb->dstart[d + 1] - sb->dstart[d]) >> 5) + 1, k = 0;
-            for (uint32_t q = 0; q < np && k < n; q++) {
-                size_t end = q + 1 < np ? ((size_t)ps[q + 1] + 31) >> 5 : n;
-                for (; k < end && k < n; k++)
-                    blk[blkfirst[d] + k] = q;
-            }
-            for (; k < n; k++)
-                blk[blkfirst[d] + k] = np ? np - 1 : 0;
-        }
     }
     for (size_t i = 0; i < nid && e == SC_OK;) {
         uint32_t cp = (uint32_t)(skey[i] >> 21);
-        size_t nt = 0, ntp = 0;
+        size_t nt = 0;
         for (; i < nid && (uint32_t)(skey[i] >> 21) == cp; i++) {
             uint32_t id = sid[i];
             uint64_t b = start[id], a = b - cnt[id];
             for (uint64_t r = a; r < b; r++) {
-                uint32_t d = (uint32_t)(rec[r] >> 32), pos = (uint32_t)rec[r];
+                uint32_t d = (uint32_t)(rec[r] >> 32);
                 if (!tf[d]++)
                     touched[nt++] = d;
-                const uint32_t pf = sb->pfirst[d], np = sb->pfirst[d + 1] - pf;
-                uint32_t q = blk[blkfirst[d] + (pos >> 5)];
-                while (q + 1 < np && sb->pst[pf + q + 1] <= pos)
-                    q++;
-                if (!pc[pf + q]++) {
-                    ptouch[ntp] = pf + q;
-                    ptdoc[ntp++] = d;
-                    npd[d]++;
-                }
             }
         }
         touched_sort(touched, nt, tf, sb->ndocs);
-        /* the paragraphs in document order, each document's sorted */
-        size_t acc = 0;
-        for (size_t t = 0; t < nt; t++) {
-            slot[touched[t]] = (uint32_t)acc;
-            npo[t] = npd[touched[t]];
-            acc += npd[touched[t]];
-        }
-        for (size_t k = 0; k < ntp; k++) {
-            uint32_t d = ptdoc[k];
-            epara[slot[d]++] = ptouch[k] - sb->pfirst[d];
-        }
-        for (size_t t = 0, at = 0; t < nt; t++) {
-            uint32_t d = touched[t], pf = sb->pfirst[d], np = sb->pfirst[d + 1] - pf;
-            uint64_t m = npo[t];
-            if (m * m / 4 > np) { /* many: the document's paragraphs in order */
-                size_t w = at;
-                for (uint32_t q = 0; q < np; q++)
-                    if (pc[pf + q])
-                        epara[w++] = q;
-            } else { /* few: sorted where they are */
-                for (size_t x = at + 1; x < at + m; x++) {
-                    uint32_t v = epara[x];
-                    size_t y = x;
-                    for (; y > at && epara[y - 1] > v; y--)
-                        epara[y] = epara[y - 1];
-                    epara[y] = v;
-                }
-            }
-            for (size_t x = at; x < at + m; x++)
-                ecnt[x] = pc[pf + epara[x]];
-            at += m;
-        }
-        if (sc_clists_add(&cl, &l, cp, touched, tf, npo, epara, ecnt, nt))
+        if (sc_clists_add(&cl, &l, cp, touched, tf, nt))
             e = sc_diag_set(diag, SC_ENOMEM, "out of memory writing the index");
         for (size_t t = 0; t < nt; t++)
-            tf[touched[t]] = npd[touched[t]] = 0;
-        for (size_t k = 0; k < ntp; k++)
-            pc[ptouch[k]] = 0;
+            tf[touched[t]] = 0;
     }
     free(tf);
     free(touched);
-    free(blkfirst);
-    free(blk);
-    free(npd);
-    free(slot);
-    free(npo);
-    free(pc);
-    free(ptouch);
-    free(ptdoc);
-    free(epara);
-    free(ecnt);
     /* the pair lists follow the character lists */
     for (size_t i = 0; i < nid && e == SC_OK; i++) {
         if ((uint64_t)dict[i].off + cl.post.len >= UINT32_MAX)

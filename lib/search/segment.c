@@ -591,9 +591,7 @@ enum sc_err sc_pcur_init(struct sc_pcur *c, const struct sc_seg *seg, size_t e)
 
 enum sc_err sc_pcur_init_char(struct sc_pcur *c, const struct sc_seg *seg, size_t ce)
 {
-    enum sc_err e = pcur_init(c, seg, &seg->cdict[ce]);
-    c->chars = 1;
-    return e;
+    return pcur_init(c, seg, &seg->cdict[ce]);
 }
 
 int sc_pcur_next(struct sc_pcur *c)
@@ -603,12 +601,10 @@ int sc_pcur_next(struct sc_pcur *c)
         return 0;
     }
     if (!c->pos_done)
-        c->pending += c->chars ? 2 * (uint64_t)c->np : c->tf;
+        c->pending += c->tf;
     uint64_t gap = sc_bitr_rice(&c->dr, c->kd);
     c->doc = c->i < 0 ? (uint32_t)gap : c->doc + 1 + (uint32_t)gap;
     c->tf = (uint32_t)sc_bitr_gamma(&c->dr);
-    if (c->chars)
-        c->np = (uint32_t)sc_bitr_gamma(&c->dr) - 1;
     c->i++;
     c->pos_done = 0;
     return 1;
@@ -689,25 +685,6 @@ void sc_pcur_pos_close(struct sc_pcur *c)
         return;
     c->pending = c->pleft;
     c->pleft = 0;
-    c->pos_done = 1;
-}
-
-void sc_pcur_paras(struct sc_pcur *c, uint32_t *para, uint32_t *cnt)
-{
-    if (c->pos_done || c->i < 0)
-        return;
-    struct sc_bitr r = c->pr;
-    const unsigned k = c->kp;
-    rice_skip(&r, k, c->pending);
-    c->pending = 0;
-    uint32_t p = 0;
-    for (uint32_t t = 0; t < c->np; t++) {
-        uint32_t v = (uint32_t)sc_bitr_rice(&r, k);
-        p = t == 0 ? v : p + 1 + v;
-        para[t] = p;
-        cnt[t] = (uint32_t)sc_bitr_rice(&r, k) + 1;
-    }
-    c->pr = r;
     c->pos_done = 1;
 }
 

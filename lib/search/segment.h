@@ -11,8 +11,8 @@
 #include "sucai/library.h"
 #include "search/codec.h"
 
-#define SC_SEG_MAGIC   "SCIDX007"
-#define SC_SEG_VERSION 7
+#define SC_SEG_MAGIC   "SCIDX006"
+#define SC_SEG_VERSION 6
 #define SC_PAIR_END 0x1FFFFFu /* second half of the pair of a paragraph's last character */
 #define SC_SKIP_BLOCK 128
 
@@ -210,14 +210,11 @@ struct sc_pcur {
     int pos_done;          /* current doc's positions consumed */
     int eof;
     uint32_t pleft, plast; /* incremental reading: positions left, last one */
-    int chars;             /* a character list: np paragraphs a document, no positions */
-    uint32_t np;
 };
 
 /* Position a cursor before the first doc of dictionary entry e. */
 enum sc_err sc_pcur_init(struct sc_pcur *c, const struct sc_seg *seg, size_t e);
-/* ... of character list ce (seg->cdict): documents, counts, and the
- * paragraphs holding the character (np of them, sc_pcur_paras); no
+/* ... of character list ce (seg->cdict): documents and counts only, no
  * positions (sc_pcur_positions must not be called on it). */
 enum sc_err sc_pcur_init_char(struct sc_pcur *c, const struct sc_seg *seg, size_t ce);
 /* Advance to the next doc; 0 at the end. */
@@ -226,9 +223,6 @@ int sc_pcur_next(struct sc_pcur *c);
 int sc_pcur_seek(struct sc_pcur *c, uint32_t target);
 /* Positions of the current doc (tf of them) into out. Once per doc. */
 void sc_pcur_positions(struct sc_pcur *c, uint32_t *out);
-/* A character list's current document: its np paragraphs holding the
- * character (ascending) and the character's count in each. Once per doc. */
-void sc_pcur_paras(struct sc_pcur *c, uint32_t *para, uint32_t *cnt);
 /* The current doc's positions one at a time (instead of sc_pcur_positions):
  * open, next (0 when there are no more), close (the rest are skipped
  * cheaply when the cursor moves on). */

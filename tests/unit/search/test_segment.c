@@ -587,29 +587,16 @@ static void test_text_store(void **state)
 static void check_char_lists(const struct sc_seg *seg)
 {
     uint32_t *tf = calloc(seg->ndocs + 1, sizeof *tf);
-    uint32_t *pf = calloc(seg->ndocs + 1, sizeof *pf); /* first paragraph of each doc */
     assert_non_null(tf);
-    assert_non_null(pf);
-    for (uint32_t d = 0; d < seg->ndocs; d++)
-        pf[d + 1] = pf[d] + seg->docs[d].npara;
-    uint32_t *pc = calloc(pf[seg->ndocs] + 1, sizeof *pc);
-    assert_non_null(pc);
     size_t nchars = 0;
     for (uint64_t e = 0; e < seg->npairs;) {
         uint32_t cp = (uint32_t)(seg->dict[e].key >> 21);
         memset(tf, 0, (seg->ndocs + 1) * sizeof *tf);
-        memset(pc, 0, (pf[seg->ndocs] + 1) * sizeof *pc);
         for (; e < seg->npairs && (uint32_t)(seg->dict[e].key >> 21) == cp; e++) {
             struct sc_pcur c;
             assert_int_equal(sc_pcur_init(&c, seg, (size_t)e), SC_OK);
-            uint32_t pos[4096];
-            while (sc_pcur_next(&c)) {
+            while (sc_pcur_next(&c))
                 tf[c.doc] += c.tf;
-                assert_true(c.tf <= 4096);
-                sc_pcur_positions(&c, pos);
-                for (uint32_t t = 0; t < c.tf; t++)
-                    pc[pf[c.doc] + sc_sdoc_para_of(&seg->docs[c.doc], pos[t])]++;
-            }
         }
         int64_t ce = sc_seg_find_char(seg, cp);
         assert_true(ce >= 0);
@@ -621,19 +608,6 @@ static void check_char_lists(const struct sc_seg *seg)
             assert_int_equal(c.tf, tf[c.doc]);
             tf[c.doc] = 0;
             nd++;
-            /* every 2nd document: its paragraphs (the others skipped) */
-            if (nd % 2)
-                continue;
-            uint32_t para[4096], cnt[4096], sum = 0;
-            assert_true(c.np <= 4096);
-            sc_pcur_paras(&c, para, cnt);
-            for (uint32_t k = 0; k < c.np; k++) {
-                assert_true(para[k] < seg->docs[c.doc].npara);
-                assert_true(k == 0 || para[k] > para[k - 1]);
-                assert_int_equal(cnt[k], pc[pf[c.doc] + para[k]]);
-                sum += cnt[k];
-            }
-            assert_int_equal(sum, c.tf);
         }
         assert_int_equal(nd, seg->cdict[ce].ndocs);
         for (uint32_t d = 0; d < seg->ndocs; d++)
@@ -643,8 +617,6 @@ static void check_char_lists(const struct sc_seg *seg)
     assert_int_equal(nchars, seg->nchars);
     assert_int_equal(sc_seg_find_char(seg, 0x10FFFF), -1);
     free(tf);
-    free(pf);
-    free(pc);
 }
 
 static void test_char_lists(void **state)
