@@ -1,61 +1,69 @@
 /*
- * Bit writer, Rice / Elias-gamma encoders and byte varints for the index
- * files (codec.h). The readers are inline in codec.h: they sit in the
- * inner loops of the search.
+ * The bit writer's out-of-line parts and byte varints for the index files
+ * (codec.h). The Rice and Elias-gamma writers and the readers are inline in
+ * codec.h: they sit in the inner loops of the builder and of the search.
  */
 #include "search/codec.h"
 
-void sc_bitw_init(struct sc_bitw *w, struct sc_buf *b)
-{
-    w->b = b;
-    w->acc = 0;
-    w->nacc = 0;
-    w->nbits = 0;
-}
+#include <stdlib.h>
 
-void sc_bitw_put(struct sc_bitw *w, uint64_t v, unsigned n)
+int sc_bitw_room(struct sc_bitw *w, size_t need)
 {
-    if (n == 0)
-        return;
-    v &= (n == 64) ? ~0ull : ((1ull << n) - 1);
-    w->acc = (w->acc << n) | v;
-    w->nacc += n;
-    w->nbits += n;
-    while (w->nacc >= 8) {
-        w->nacc -= 8;
-        sc_buf_addc(w->b, (char)(uint8_t)(w->acc >> w->nacc));
+    if (w->len + need <= w->cap)
+        return 0;
+    size_t nc = w->cap ? w->cap * 2 : 4096;
+    while (nc < w->len + need)
+        nc *= 2;
+    uint8_t *np = sc_realloc(w->p, nc);
+    if (!np) {
+        w->err = 1;
+        return -1;
     }
-    w->acc &= (1ull << w->nacc) - 1;
-}
-
-void sc_bitw_rice(struct sc_bitw *w, uint64_t v, unsigned k)
-{
-    uint64_t q = v >> k;
-    while (q >= 32) {
-        sc_bitw_put(w, 0, 32);
-        q -= 32;
-    }
-    sc_bitw_put(w, 1, (unsigned)q + 1); /* q zeros then a one */
-    if (k)
-        sc_bitw_put(w, v, k);
-}
-
-void sc_bitw_gamma(struct sc_bitw *w, uint64_t v)
-{
-    if (v == 0)
-        v = 1;
-    if (v > 0xFFFFFFFFu)
-        v = 0xFFFFFFFFu;
-    unsigned n = 64 - (unsigned)__builtin_clzll(v); /* bits in v */
-    if (n > 1)
-        sc_bitw_put(w, 0, n - 1);
-    sc_bitw_put(w, v, n);
+    w->p = np;
+    w->cap = nc;
+    return 0;
 }
 
 void sc_bitw_flush(struct sc_bitw *w)
 {
-    if (w->nacc)
-        sc_bitw_put(w, 0, 8 - w->nacc);
+    if (sc_bitw_room(w, 8))
+        return;
+    while (w->n >= 8) {
+        w->p[w->len++] = (uint8_t)(w->acc >> (w->n - 8));
+        w->n -= 8;
+    }
+    if (w->n) {
+        w->p[w->len++] = (uint8_t)(w->acc << (8 - w->n));
+        w->n = 0;
+    }
+    w->acc = 0;
+}
+
+void sc_bitw_reset(struct sc_bitw *w)
+{
+    w->len = 0;
+    w->acc = 0;
+    w->n = 0;
+}
+
+void sc_bitw_bytes(struct sc_bitw *w, const void *p, size_t n)
+{
+    if (!n || sc_bitw_room(w, n))
+        return;
+    memcpy(w->p + w->len, p, n);
+    w->len += n;
+}
+
+void sc_bitw_varint(struct sc_bitw *w, uint64_t v)
+{
+    uint8_t tmp[SC_VARINT_MAX];
+    sc_bitw_bytes(w, tmp, sc_varint_encode(v, tmp));
+}
+
+void sc_bitw_release(struct sc_bitw *w)
+{
+    free(w->p);
+    memset(w, 0, sizeof *w);
 }
 
 unsigned sc_rice_k(uint64_t sum, uint64_t count)

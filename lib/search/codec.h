@@ -15,20 +15,86 @@
 
 #define SC_CODEC_PAD 8
 
-/* ---- writing (into a struct sc_buf; check sc_buf_err once at the end) ---- */
+/* ---- writing: an MSB-first bit writer into a growable byte area ---- */
 
 struct sc_bitw {
-    struct sc_buf *b;
-    uint64_t acc;   /* pending bits, right-aligned */
-    unsigned nacc;  /* number of pending bits (< 8 after a flush) */
-    uint64_t nbits; /* bits written in total */
+    uint8_t *p; /* the bytes written (owned: sc_bitw_release) */
+    size_t len, cap;
+    uint64_t acc; /* n pending bits, right-aligned */
+    unsigned n;
+    int err; /* an allocation failed: the output is incomplete */
 };
 
-void sc_bitw_init(struct sc_bitw *w, struct sc_buf *b);
-void sc_bitw_put(struct sc_bitw *w, uint64_t v, unsigned n); /* n <= 32 low bits of v */
-void sc_bitw_rice(struct sc_bitw *w, uint64_t v, unsigned k);
-void sc_bitw_gamma(struct sc_bitw *w, uint64_t v); /* v >= 1 */
-void sc_bitw_flush(struct sc_bitw *w);             /* pad to a byte boundary */
+/* Room for need more bytes; -1 (and err set) when out of memory. The
+ * inline writers below do not check: reserve a bound first (the segment
+ * builder reserves a list's Rice bound, sc_rice_bits_max, once). */
+int sc_bitw_room(struct sc_bitw *w, size_t need);
+
+/* Append the low b bits of v (b <= 32). Bits above the n pending ones may
+ * be left in acc: every read of it takes only pending bits. */
+static inline void sc_bitw_put(struct sc_bitw *w, uint64_t v, unsigned b)
+{
+    w->acc = (w->acc << b) | (v & ((1ull << b) - 1));
+    w->n += b;
+    if (w->n >= 32) {
+        w->n -= 32;
+        uint32_t be = __builtin_bswap32((uint32_t)(w->acc >> w->n));
+        memcpy(w->p + w->len, &be, 4);
+        w->len += 4;
+    }
+}
+
+/* Bits written so far. */
+static inline uint64_t sc_bitw_bits(const struct sc_bitw *w)
+{
+    return (uint64_t)w->len * 8 + w->n;
+}
+
+/* Rice code: v >> k in unary (zeros, then a one), then the low k bits. */
+static inline void sc_bitw_rice(struct sc_bitw *w, uint64_t v, unsigned k)
+{
+    uint64_t q = v >> k;
+    if (q + 1 + k <= 32) { /* the usual case: one write */
+        sc_bitw_put(w, (1ull << k) | (v & ((1ull << k) - 1)), (unsigned)q + 1 + k);
+        return;
+    }
+    while (q >= 32) {
+        sc_bitw_put(w, 0, 32);
+        q -= 32;
+    }
+    sc_bitw_put(w, 1, (unsigned)q + 1);
+    if (k)
+        sc_bitw_put(w, v, k);
+}
+
+/* Upper bound of the bits of count Rice codes with parameter k whose
+ * values sum to sum. */
+static inline uint64_t sc_rice_bits_max(uint64_t sum, uint64_t count, unsigned k)
+{
+    return (sum >> k) + count * (1 + (uint64_t)k);
+}
+
+/* Elias-gamma code of v >= 1 (0 is written as 1; at most 2^32 - 1). */
+static inline void sc_bitw_gamma(struct sc_bitw *w, uint64_t v)
+{
+    if (v == 0)
+        v = 1;
+    if (v > 0xFFFFFFFFu)
+        v = 0xFFFFFFFFu;
+    unsigned nb = 64 - (unsigned)__builtin_clzll(v);
+    if (2 * nb - 1 <= 32) { /* nb - 1 zeros and v's nb bits at once */
+        sc_bitw_put(w, v, 2 * nb - 1);
+        return;
+    }
+    sc_bitw_put(w, 0, nb - 1);
+    sc_bitw_put(w, v, nb);
+}
+
+void sc_bitw_flush(struct sc_bitw *w); /* the pending bits, padded to a byte */
+void sc_bitw_reset(struct sc_bitw *w); /* empty, keeping the memory */
+void sc_bitw_bytes(struct sc_bitw *w, const void *p, size_t n); /* byte-aligned: after a flush */
+void sc_bitw_varint(struct sc_bitw *w, uint64_t v);
+void sc_bitw_release(struct sc_bitw *w);
 
 /* Rice parameter for values whose mean is sum/count. */
 unsigned sc_rice_k(uint64_t sum, uint64_t count);

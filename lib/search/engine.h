@@ -133,6 +133,11 @@ enum sc_err sc_engine_match(const struct sc_snap *snap, const struct sc_query *c
                             const uint8_t *vis, int64_t after_id, sc_match_fn *fn, void *ctx,
                             struct sc_diag *diag);
 
+/* A one-character term with more pair lists than this in a segment finds
+ * its occurrences in a hit from the text store instead of by seeking a
+ * cursor in each list (the tests set it to compare both ways). */
+extern size_t sc_engine_scan_lists;
+
 /* Locate a global ordinal. */
 static inline size_t sc_snap_seg_of(const struct sc_snap *s, uint32_t ord)
 {

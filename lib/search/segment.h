@@ -11,8 +11,8 @@
 #include "sucai/library.h"
 #include "search/codec.h"
 
-#define SC_SEG_MAGIC   "SCIDX005"
-#define SC_SEG_VERSION 5
+#define SC_SEG_MAGIC   "SCIDX006"
+#define SC_SEG_VERSION 6
 #define SC_PAIR_END 0x1FFFFFu /* second half of the pair of a paragraph's last character */
 #define SC_SKIP_BLOCK 128
 
@@ -143,8 +143,13 @@ struct sc_seg {
     int64_t lo, hi;          /* document ids covered: (lo, hi] */
     const uint8_t *map;
     size_t size;
+    int fd;                  /* the file, open for reads that should not map it */
     const struct sc_dentry *dict;
     uint64_t npairs;
+    /* per character: the documents holding it, with its count in each (a
+     * list without positions; key = the code point), sorted by key */
+    const struct sc_dentry *cdict;
+    uint64_t nchars;
     const uint8_t *post;     /* postings area */
     uint64_t post_len;       /* including the padding */
     uint32_t ndocs;
@@ -169,6 +174,9 @@ void sc_seg_close(struct sc_seg *seg);
 int64_t sc_seg_find(const struct sc_seg *seg, uint64_t key);
 void sc_seg_range(const struct sc_seg *seg, uint64_t lo, uint64_t hi, size_t *first, size_t *end);
 
+/* Character list of code point cp: entry index into seg->cdict or -1. */
+int64_t sc_seg_find_char(const struct sc_seg *seg, uint32_t cp);
+
 /* Documents whose normalised title holds a pair with a key in [lo, hi]:
  * entries [*first, *end) of seg->tdoc (sorted by key, then doc). */
 void sc_seg_title_range(const struct sc_seg *seg, uint64_t lo, uint64_t hi, size_t *first,
@@ -178,6 +186,12 @@ void sc_seg_title_range(const struct sc_seg *seg, uint64_t lo, uint64_t hi, size
  * as UTF-8 (clipped to the document). SC_ENOMEM on allocation failure. */
 enum sc_err sc_seg_text_utf8(const struct sc_seg *seg, uint32_t d, uint64_t from, uint64_t to,
                              struct sc_buf *out);
+
+/* The same into buf[0..cap), not allocating and read from the file rather
+ * than the mapping (so that it does not grow the resident set): the bytes
+ * written, or SIZE_MAX when they do not fit or the read fails. */
+size_t sc_seg_text_utf8_buf(const struct sc_seg *seg, uint32_t d, uint64_t from, uint64_t to,
+                            char *buf, size_t cap);
 
 /* Paragraph of a normalised position (binary search). */
 uint32_t sc_sdoc_para_of(const struct sc_sdoc *d, uint32_t pos);
@@ -200,6 +214,9 @@ struct sc_pcur {
 
 /* Position a cursor before the first doc of dictionary entry e. */
 enum sc_err sc_pcur_init(struct sc_pcur *c, const struct sc_seg *seg, size_t e);
+/* ... of character list ce (seg->cdict): documents and counts only, no
+ * positions (sc_pcur_positions must not be called on it). */
+enum sc_err sc_pcur_init_char(struct sc_pcur *c, const struct sc_seg *seg, size_t ce);
 /* Advance to the next doc; 0 at the end. */
 int sc_pcur_next(struct sc_pcur *c);
 /* Advance to the first doc >= target; 0 at the end. */
@@ -221,6 +238,14 @@ static inline int sc_pcur_pos_next(struct sc_pcur *c, uint32_t *pos)
     return 1;
 }
 void sc_pcur_pos_close(struct sc_pcur *c);
+
+/* Every posting of a cursor still before its first document, decoded in
+ * one pass into per-document buckets: document d's positions go to
+ * out[fill[d]..], fill[d] advancing, when they fit below end[d] (a document
+ * without room is skipped). For a one-character term, whose positions come
+ * from many lists. */
+void sc_pcur_scatter(struct sc_pcur *c, const uint32_t *end, uint32_t *fill, uint32_t *out,
+                     uint32_t ndocs);
 
 /* Every posting of a cursor still before its first document, as
  * (hi + doc) << 32 | position, appended to *out (grown with realloc; *cap

@@ -112,6 +112,6 @@ fs = glob.glob(sys.argv[1] + "/seg-*.sx")
 assert fs
 for f in fs:
     h = open(f, "rb").read(12)
-    assert h[:8] == b"SCIDX005" and struct.unpack("<I", h[8:])[0] == 5, (f, h)
+    assert h[:8] == b"SCIDX006" and struct.unpack("<I", h[8:])[0] == 6, (f, h)
 ' "$L/index"
 t_done

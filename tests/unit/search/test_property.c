@@ -368,13 +368,23 @@ static void test_pruned_ranking(void **state)
                                    "中华人民共和国", "发展的", "有关部门", "是一个", "国家的"};
     size_t ncommon = sizeof common / sizeof *common;
     for (size_t qi = 0; qi < nq + ncommon; qi++) {
-        char t[64];
+        char t[200];
         if (qi < ncommon)
             snprintf(t, sizeof t, "%s", common[qi]);
         else if (pick_term(t, sizeof t, 0))
             continue;
         if (sc_utf8_count(t, strlen(t)) < 3)
             continue;
+        /* an AND of terms (and a field) is ranked as it goes as well */
+        char u[64];
+        if (qi % 3 == 1 && !pick_term(u, sizeof u, 0) && sc_utf8_count(u, strlen(u)) >= 2) {
+            size_t l = strlen(t);
+            snprintf(t + l, sizeof t - l, " %s", u);
+        } else if (qi % 3 == 2) {
+            size_t l = strlen(t);
+            snprintf(t + l, sizeof t - l, " %s%s", common[rnd() % ncommon],
+                     rnd() % 2 ? " year:2000-2021" : "");
+        }
         tried++;
         size_t limit = 1 + rnd() % 20, offset = rnd() % 3 ? 0 : rnd() % 10;
         for (int m = 0; m < 2; m++) {

@@ -7,7 +7,10 @@
  * the coder's extremes (gaps that need long unary runs, a document
  * frequency that needs a long gamma code, a pair table that grows), and the
  * text store (every original code point back, through merges and in both
- * code widths).
+ * code widths), the character lists (each the union of its character's
+ * pair lists, built and merged), and a frequent character's hits read from
+ * the text store (counts and highlights against brute force, with
+ * full-width forms, zero-width characters and spaces between ideographs).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -579,6 +582,185 @@ static void test_text_store(void **state)
         free(texts[i]);
 }
 
+/* Each character list of seg equals the union of the character's pair
+ * lists: the same documents, and the count of its positions in each. */
+static void check_char_lists(const struct sc_seg *seg)
+{
+    uint32_t *tf = calloc(seg->ndocs + 1, sizeof *tf);
+    assert_non_null(tf);
+    size_t nchars = 0;
+    for (uint64_t e = 0; e < seg->npairs;) {
+        uint32_t cp = (uint32_t)(seg->dict[e].key >> 21);
+        memset(tf, 0, (seg->ndocs + 1) * sizeof *tf);
+        for (; e < seg->npairs && (uint32_t)(seg->dict[e].key >> 21) == cp; e++) {
+            struct sc_pcur c;
+            assert_int_equal(sc_pcur_init(&c, seg, (size_t)e), SC_OK);
+            while (sc_pcur_next(&c))
+                tf[c.doc] += c.tf;
+        }
+        int64_t ce = sc_seg_find_char(seg, cp);
+        assert_true(ce >= 0);
+        struct sc_pcur c;
+        assert_int_equal(sc_pcur_init_char(&c, seg, (size_t)ce), SC_OK);
+        uint32_t nd = 0;
+        while (sc_pcur_next(&c)) {
+            assert_true(c.doc < seg->ndocs);
+            assert_int_equal(c.tf, tf[c.doc]);
+            tf[c.doc] = 0;
+            nd++;
+        }
+        assert_int_equal(nd, seg->cdict[ce].ndocs);
+        for (uint32_t d = 0; d < seg->ndocs; d++)
+            assert_int_equal(tf[d], 0);
+        nchars++;
+    }
+    assert_int_equal(nchars, seg->nchars);
+    assert_int_equal(sc_seg_find_char(seg, 0x10FFFF), -1);
+    free(tf);
+}
+
+static void test_char_lists(void **state)
+{
+    (void)state;
+    for (size_t k = 0; k < F.snap->nseg; k++)
+        check_char_lists(F.snap->segs[k]);
+    char path[128];
+    snprintf(path, sizeof path, "%s/merged-chars.sx", F.dir);
+    struct sc_snap *m = merged_snap(&F, path);
+    check_char_lists(m->segs[0]);
+    sc_snap_free(m);
+}
+
+/* The occurrences of code point ch in the normalised text of t, per
+ * paragraph ('\n'-separated) into per[] (up to maxp), the total returned. */
+static int64_t count_cp(const char *t, size_t len, uint32_t ch, int64_t *per, size_t maxp)
+{
+    struct sc_buf nb = SC_BUF_INIT;
+    assert_int_equal(sc_normalize(t, len, &nb, NULL), SC_OK);
+    int64_t n = 0;
+    size_t p = 0;
+    for (size_t i = 0; i < nb.len;) {
+        uint32_t c;
+        size_t k = sc_utf8_decode(nb.data + i, nb.len - i, &c);
+        i += k ? k : 1;
+        if (c == '\n') {
+            p++;
+        } else if (c == ch) {
+            n++;
+            if (p < maxp)
+                per[p]++;
+        }
+    }
+    sc_buf_release(&nb);
+    return n;
+}
+
+/* A character followed by more distinct characters than the engine seeks
+ * cursors for: its hits' occurrences come from the text store. The counts
+ * and every highlight are checked against the text. */
+static void test_char_hits(void **state)
+{
+    (void)state;
+    enum { N = 12, MAXP = 16 };
+    static struct sc_doc docs[N];
+    char *texts[N];
+    static const char *tails[] = {"", "\xe2\x80\x8b", " "}; /* zero-width, a space */
+    for (size_t i = 0; i < N; i++) {
+        struct sc_buf b = SC_BUF_INIT;
+        sc_buf_addf(&b, "标题的%zu", i);
+        for (size_t p = 0; p < 4 + i % 3; p++) {
+            sc_buf_addc(&b, '\n');
+            for (size_t w = 0; w < 20; w++) {
+                char u[4];
+                uint32_t x = 0x4E00 + (uint32_t)((i * 31 + p * 7 + w * 13) % 97);
+                sc_buf_adds(&b, (w + p) % 5 == 0 ? "Ａ" : (w + i) % 7 == 0 ? "a" : "的");
+                sc_buf_add(&b, u, sc_utf8_encode(x, u));
+                sc_buf_adds(&b, tails[(i + p + w) % 3]);
+            }
+        }
+        memset(&docs[i], 0, sizeof docs[i]);
+        docs[i].id = (int64_t)i + 1;
+        docs[i].text = texts[i] = sc_buf_take(&b, &docs[i].text_len);
+        docs[i].paid_from = docs[i].paid_to = -1;
+    }
+    struct fixture H;
+    assert_int_equal(fixture_build(&H, docs, N, 1), 0);
+    static const char *qs[] = {"的", "a", "Ａ"};
+    for (size_t qi = 0; qi < 3; qi++) {
+        uint32_t ch = qi == 0 ? 0x7684 : 'a';
+        size_t f, e;
+        sc_seg_range(H.snap->segs[0], sc_pair_key(ch, 0), sc_pair_key(ch, SC_PAIR_END), &f, &e);
+        assert_true(e - f > 48); /* many lists: the text store is read */
+        for (int para = 0; para < 2; para++) {
+            struct sc_results r;
+            struct sc_diag d = {0};
+            assert_int_equal(fixture_search(&H, qs[qi], para, 100, 1, &r, &d), SC_OK);
+            assert_true(r.nhits > 0);
+            int64_t want_total = 0;
+            for (size_t i = 0; i < N; i++) {
+                int64_t per[MAXP] = {0};
+                int64_t n = count_cp(texts[i], docs[i].text_len, ch, per, MAXP);
+                if (!para)
+                    want_total += n > 0;
+                for (size_t p = 0; p < MAXP && para; p++)
+                    want_total += per[p] > 0;
+            }
+            assert_int_equal(r.total, want_total);
+            for (size_t h = 0; h < r.nhits; h++) {
+                const struct sc_hit *hit = &r.hits[h];
+                size_t i = (size_t)hit->id - 1;
+                int64_t per[MAXP] = {0};
+                int64_t n = count_cp(texts[i], docs[i].text_len, ch, per, MAXP);
+                assert_int_equal(hit->count, para ? per[hit->paragraph] : n);
+                assert_true(hit->nsnippets > 0);
+                for (size_t k = 0; k < hit->nsnippets; k++) {
+                    const struct sc_snippet *sn = &hit->snippets[k];
+                    assert_non_null(sn->text);
+                    /* highlighted exactly where the text folds to ch */
+                    size_t len = strlen(sn->text), at = 0;
+                    for (int64_t cpi = 0; at < len; cpi++) {
+                        uint32_t c;
+                        size_t m = sc_utf8_decode(sn->text + at, len - at, &c);
+                        at += m ? m : 1;
+                        int lit = 0;
+                        for (size_t x = 0; x < sn->nhighlights; x++)
+                            lit |= cpi >= sn->highlights[x][0] && cpi < sn->highlights[x][1];
+                        assert_int_equal(lit, sc_fold_cp(c) == ch);
+                    }
+                }
+            }
+            /* the same page with the occurrences found by the cursors */
+            struct sc_results rc;
+            size_t keep = sc_engine_scan_lists;
+            sc_engine_scan_lists = SIZE_MAX;
+            assert_int_equal(fixture_search(&H, qs[qi], para, 100, 1, &rc, &d), SC_OK);
+            sc_engine_scan_lists = keep;
+            assert_int_equal(rc.nhits, r.nhits);
+            for (size_t h = 0; h < r.nhits; h++) {
+                const struct sc_hit *a = &r.hits[h], *b = &rc.hits[h];
+                assert_int_equal(a->id, b->id);
+                assert_int_equal(a->paragraph, b->paragraph);
+                assert_int_equal(a->nsnippets, b->nsnippets);
+                for (size_t k = 0; k < a->nsnippets; k++) {
+                    assert_string_equal(a->snippets[k].text, b->snippets[k].text);
+                    assert_int_equal(a->snippets[k].nhighlights, b->snippets[k].nhighlights);
+                    for (size_t x = 0; x < a->snippets[k].nhighlights; x++) {
+                        assert_int_equal(a->snippets[k].highlights[x][0],
+                                         b->snippets[k].highlights[x][0]);
+                        assert_int_equal(a->snippets[k].highlights[x][1],
+                                         b->snippets[k].highlights[x][1]);
+                    }
+                }
+            }
+            sc_results_release(&rc);
+            sc_results_release(&r);
+        }
+    }
+    fixture_release(&H);
+    for (size_t i = 0; i < N; i++)
+        free(texts[i]);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -587,7 +769,8 @@ int main(void)
         cmocka_unit_test(test_title_index),
         cmocka_unit_test(test_builder_reuse), cmocka_unit_test(test_list_extremes),
         cmocka_unit_test(test_empty_first),   cmocka_unit_test(test_text_store),
-        cmocka_unit_test(test_decode_all),
+        cmocka_unit_test(test_decode_all),    cmocka_unit_test(test_char_lists),
+        cmocka_unit_test(test_char_hits),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
