@@ -16,6 +16,8 @@
 #define SC_MAX_DOCX_TOTAL     (256u * 1024 * 1024) /* sum of uncompressed zip entries read */
 #define SC_MAX_DOCX_ENTRY     (128u * 1024 * 1024) /* one uncompressed entry */
 #define SC_MAX_ZIP_RATIO      200u                  /* uncompressed / compressed per entry */
+#define SC_MAX_DOC_CHARS      4000000u /* one document (after a 汇编 is split): indexing holds
+                                        * ~50 bytes a character of it (docs/cli.md) */
 
 enum sc_format {
     SC_FORMAT_UNKNOWN = 0,

@@ -106,6 +106,15 @@ void sc_prep_decode(struct sc_prepared *p)
         const struct sc_article *a = &p->parsed.articles[i];
         struct sc_prep_article *pa = &p->arts[i];
         sc_buf_init(&pa->norm);
+        size_t ncp = sc_utf8_count(a->text.data, a->text.len);
+        if (ncp > SC_MAX_DOC_CHARS) {
+            char why[160];
+            snprintf(why, sizeof why,
+                     "document too long (%zu characters; the limit is %u a document): split the file",
+                     ncp, SC_MAX_DOC_CHARS);
+            refused(p, why);
+            return;
+        }
         if (sc_normalize(a->text.data, a->text.len, &pa->norm, NULL) != SC_OK) {
             p->state = SC_PREP_NOMEM;
             return;

@@ -237,10 +237,20 @@ static uint32_t norm_of_obyte(const uint32_t *ob, uint32_t n, uint32_t obyte)
     return lo;
 }
 
+/* Room for n + 2 entries, grown by half again of what it had (documents
+ * come in many sizes), but exactly what a document larger than that asks:
+ * one very long document must not cost half again of its size. */
+static size_t scratch_cap(size_t cap, size_t n)
+{
+    size_t grown = cap + cap / 2;
+    return n + 2 > grown ? n + 2 : grown;
+}
+
+/* Scratch for a document of ncps normalised and nocp original code points. */
 static int ensure_scratch(struct sc_segbuild *sb, size_t ncps, size_t nocp)
 {
     if (ncps + 2 > sb->capcps) {
-        size_t nc = ncps + 2 + ncps / 2;
+        size_t nc = scratch_cap(sb->capcps, ncps);
         uint32_t *a = sc_realloc(sb->cps, nc * sizeof *a);
         if (!a)
             return -1;
@@ -252,7 +262,7 @@ static int ensure_scratch(struct sc_segbuild *sb, size_t ncps, size_t nocp)
         sb->capcps = nc;
     }
     if (nocp + 2 > sb->capocp) {
-        size_t nc = nocp + 2 + nocp / 2;
+        size_t nc = scratch_cap(sb->capocp, nocp);
         uint32_t *a = sc_realloc(sb->ocp_byte, nc * sizeof *a);
         if (!a)
             return -1;
@@ -364,7 +374,11 @@ enum sc_err sc_segbuild_add(struct sc_segbuild *sb, const struct sc_doc *doc, st
     enum sc_err e = sc_normalize(text, len, &nb, &map);
     if (e != SC_OK)
         goto oom;
-    if (ensure_scratch(sb, nb.len, len))
+    /* sized by code points, not bytes: a third of it for Chinese text */
+    size_t nocp_all = 0;
+    for (size_t i = 0; i < len; i++)
+        nocp_all += ((unsigned char)text[i] & 0xC0) != 0x80;
+    if (ensure_scratch(sb, sc_utf8_count(nb.data, nb.len), nocp_all))
         goto oom;
     /* normalised code points and the original byte each came from */
     uint32_t n = 0;
@@ -376,11 +390,18 @@ enum sc_err sc_segbuild_add(struct sc_segbuild *sb, const struct sc_doc *doc, st
             c = utf8_next(nd + i, &k);
         else if (!(k = sc_utf8_decode(nb.data + i, nb.len - i, &c)))
             k = 1;
+        if (n + 2 > sb->capcps)
+            goto oom; /* not UTF-8 as the normaliser writes it: cannot happen */
         sb->cps[n] = c & SC_PAIR_END;
         sb->ob[n] = map[i];
         n++;
         i += k;
     }
+    /* the normalised text and its map are not needed beyond this: free them
+     * before the pair arrays of a long document are made */
+    sc_buf_release(&nb);
+    free(map);
+    map = NULL;
     /* original code point -> byte */
     uint32_t nocp = 0;
     for (size_t i = 0; i < len; i++)

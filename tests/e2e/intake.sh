@@ -147,4 +147,16 @@ t_eq "import without paths exits 2" 2 "$rc"
 out=$(s frobnicate 2>&1); rc=$?
 t_eq "unknown command exits 2" 2 "$rc"
 t_ok "help lists the commands" bash -c "'$SUCAI' --help | grep -q import"
+# a document longer than the limit (4,000,000 characters: indexing holds about
+# 50 bytes a character of it) is refused with the reason, in little memory,
+# and the rest of the batch goes on
+LONG=$T_TMP/long
+mkdir -p "$LONG"
+python3 -c 'import sys; sys.stdout.write("一行很长的文件\n" + "推进乡村振兴发展特色产业" * 333334)' >"$LONG/long.txt"
+printf '关于YY的通知\n\n各单位：另一份通知。\n' >"$LONG/short.txt"
+"$SUCAI" -L "$T_TMP/longlib" init >/dev/null
+"$SUCAI" -L "$T_TMP/longlib" import --json "$LONG" >"$T_TMP/long.jsonl" 2>/dev/null
+t_ok "a document over the limit is refused with the reason" grep -q '"file": ".*long.txt", "status": "refused", .*document too long (4000016 characters; the limit is 4000000 a document): split the file' "$T_TMP/long.jsonl"
+t_ok "... and the other file of the batch imported" grep -q '"file": ".*short.txt", "status": "imported"' "$T_TMP/long.jsonl"
+
 t_done
