@@ -125,6 +125,13 @@ enum sc_paid_answer {
                         * or no caller); only free text matched */
 };
 
+/* The "paid_parts" member of an answer (an open object of w): {"readable",
+ * "searched", "only", "left" (null: not counted), "note" (why paid parts
+ * were not searched)}; search and 查重 write it alike. */
+struct sc_jw;
+void sc_paid_parts_json(struct sc_jw *w, enum sc_paid_answer paid, int64_t only, int64_t left,
+                        const char *why);
+
 struct sc_results {
     int64_t total;    /* exact number of matching documents (or paragraphs), in the text the
                        * caller may search (paid_only hits included) */

@@ -137,19 +137,7 @@ void sc_check_json(struct sc_jw *w, const char *text, size_t len, const struct s
     }
     sc_jw_arr_end(w);
     /* how paid text entered the answer (docs/internals/members.md) */
-    sc_jw_key(w, "paid_parts");
-    sc_jw_obj(w, SC_JW_INLINE);
-    sc_jw_kbool(w, "readable", r->paid == SC_PAID_READ);
-    sc_jw_kbool(w, "searched", r->paid != SC_PAID_FREE_ONLY);
-    sc_jw_kint(w, "only", (int64_t)r->npaid_only);
-    if (r->paid_left >= 0)
-        sc_jw_kint(w, "left", r->paid_left);
-    else
-        sc_jw_knull(w, "left");
-    if (r->paid == SC_PAID_FREE_ONLY)
-        sc_jw_kstrz(w, "note",
-                    r->paid_why && *r->paid_why ? r->paid_why : "paid parts were not searched");
-    sc_jw_obj_end(w);
+    sc_paid_parts_json(w, r->paid, (int64_t)r->npaid_only, r->paid_left, r->paid_why);
     sc_jw_key(w, "paid_only");
     sc_jw_arr(w, SC_JW_INLINE);
     for (size_t i = 0; i < r->npaid_only; i++) {

@@ -118,6 +118,23 @@ static void hit_json(struct sc_jw *w, const struct sc_hit *h, enum sc_search_mod
     sc_jw_obj_end(w);
 }
 
+void sc_paid_parts_json(struct sc_jw *w, enum sc_paid_answer paid, int64_t only, int64_t left,
+                        const char *why)
+{
+    sc_jw_key(w, "paid_parts");
+    sc_jw_obj(w, SC_JW_INLINE);
+    sc_jw_kbool(w, "readable", paid == SC_PAID_READ);
+    sc_jw_kbool(w, "searched", paid != SC_PAID_FREE_ONLY);
+    sc_jw_kint(w, "only", only);
+    if (left >= 0)
+        sc_jw_kint(w, "left", left);
+    else
+        sc_jw_knull(w, "left");
+    if (paid == SC_PAID_FREE_ONLY)
+        sc_jw_kstrz(w, "note", why && *why ? why : "paid parts were not searched");
+    sc_jw_obj_end(w);
+}
+
 void sc_results_json_members(struct sc_jw *w, const struct sc_results *r, enum sc_search_mode mode)
 {
     sc_jw_kint(w, "total", r->total);
@@ -127,20 +144,7 @@ void sc_results_json_members(struct sc_jw *w, const struct sc_results *r, enum s
     for (size_t i = 0; i < r->nhits; i++)
         hit_json(w, &r->hits[i], mode);
     sc_jw_arr_end(w);
-    /* how paid text entered the answer (docs/internals/members.md) */
-    sc_jw_key(w, "paid_parts");
-    sc_jw_obj(w, SC_JW_INLINE);
-    sc_jw_kbool(w, "readable", r->paid == SC_PAID_READ);
-    sc_jw_kbool(w, "searched", r->paid != SC_PAID_FREE_ONLY);
-    sc_jw_kint(w, "only", r->paid_only);
-    if (r->paid_left >= 0)
-        sc_jw_kint(w, "left", r->paid_left);
-    else
-        sc_jw_knull(w, "left");
-    if (r->paid == SC_PAID_FREE_ONLY)
-        sc_jw_kstrz(w, "note",
-                    r->paid_why && *r->paid_why ? r->paid_why : "paid parts were not searched");
-    sc_jw_obj_end(w);
+    sc_paid_parts_json(w, r->paid, r->paid_only, r->paid_left, r->paid_why);
     if (r->has_facets) {
         sc_jw_key(w, "facets");
         sc_jw_obj(w, SC_JW_INLINE);
