@@ -18,6 +18,8 @@ static const int default_checks[] = {
     [SC_TIER_ANON] = 5, [SC_TIER_FREE] = 20, [SC_TIER_VIP] = 200, [SC_TIER_SVIP] = 1000
 };
 
+static const struct sc_daily check_counts = { "check_counts", "who" };
+
 static const char check_sql[] = "CREATE TABLE IF NOT EXISTS check_counts(\n"
                                 "  who TEXT NOT NULL,   -- 'u:' user id or 'a:' client address\n"
                                 "  day TEXT NOT NULL,   -- local date YYYY-MM-DD\n"
@@ -93,32 +95,15 @@ enum sc_err sc_check_quota_take(struct sc_library *lib, const struct sc_principa
     char who[96], day[16];
     who_key(p, addr, who);
     sc_local_day(sc_members_now(), day);
-    struct sc_stmt *st = sc_store_prepare(lib->db,
-                                          "INSERT INTO check_counts(who, day, n) VALUES(?1, ?2, 1) "
-                                          "ON CONFLICT(who, day) DO UPDATE SET n = n + 1 "
-                                          "WHERE n < ?3 RETURNING n",
-                                          diag);
-    if (!st)
+    int64_t n = 0;
+    int taken = sc_daily_take(lib, &check_counts, who, day, limit, &n, diag);
+    if (taken < 0)
         return SC_ESTORE;
-    sc_stmt_bind_text(st, 1, who, -1);
-    sc_stmt_bind_text(st, 2, day, -1);
-    sc_stmt_bind_int(st, 3, limit);
-    int rc = sc_stmt_step(st), taken = 0, n = 0;
-    if (rc == SC_STORE_ROW) {
-        taken = 1;
-        n = sc_stmt_column_int(st, 0);
-        rc = sc_stmt_step(st);
-    }
-    if (rc != SC_STORE_DONE)
-        e = sc_store_fail(lib->db, diag);
-    sc_stmt_finalize(st);
-    if (e != SC_OK)
-        return e;
     if (!taken)
         return sc_diag_set(diag, SC_ELIMIT, "daily check limit (%d) reached%s", limit,
                            p && p->tier != SC_TIER_ANON ? "" : "; log in for more");
     if (remaining)
-        *remaining = limit - n > 0 ? limit - n : 0;
+        *remaining = limit - n > 0 ? (int)(limit - n) : 0;
     return SC_OK;
 }
 
@@ -130,14 +115,7 @@ void sc_check_quota_give_back(struct sc_library *lib, const struct sc_principal 
     char who[96], day[16];
     who_key(p, addr, who);
     sc_local_day(sc_members_now(), day);
-    struct sc_stmt *st = sc_store_prepare(
-        lib->db, "UPDATE check_counts SET n = n - 1 WHERE who = ?1 AND day = ?2 AND n > 0", NULL);
-    if (!st)
-        return;
-    sc_stmt_bind_text(st, 1, who, -1);
-    sc_stmt_bind_text(st, 2, day, -1);
-    sc_stmt_step(st);
-    sc_stmt_finalize(st);
+    sc_daily_give_back(lib, &check_counts, who, day);
 }
 
 int sc_check_quota_remaining(struct sc_library *lib, const struct sc_principal *p, const char *addr)
@@ -148,17 +126,8 @@ int sc_check_quota_remaining(struct sc_library *lib, const struct sc_principal *
     char who[96], day[16];
     who_key(p, addr, who);
     sc_local_day(sc_members_now(), day);
-    struct sc_stmt *st = NULL;
-    int used = 0;
-    if (sc_stmt_prepare(lib->db, "SELECT n FROM check_counts WHERE who = ?1 AND day = ?2", &st) ==
-        SC_STORE_OK) {
-        sc_stmt_bind_text(st, 1, who, -1);
-        sc_stmt_bind_text(st, 2, day, -1);
-        if (sc_stmt_step(st) == SC_STORE_ROW)
-            used = sc_stmt_column_int(st, 0);
-    }
-    sc_stmt_finalize(st);
-    return used < limit ? limit - used : 0;
+    int64_t used = sc_daily_used(lib, &check_counts, who, day);
+    return used < limit ? (int)(limit - used) : 0;
 }
 
 enum sc_err sc_check_quota_set(struct sc_library *lib, const struct sc_principal *actor,

@@ -49,6 +49,22 @@ void sc_random_hex(char out[SC_SECRET_HEX + 1]);
  * callers share one counter). */
 void sc_addr_key(const char *addr, char out[64]);
 
+/* Daily counters (daily.c): table has columns (key, day, n), key TEXT,
+ * with (key, day) unique. */
+struct sc_daily {
+    const char *table, *key; /* names, constants of the part that owns the table */
+};
+/* Take one under limit: 1 taken (*n the count now), 0 the limit is
+ * reached, -1 the store failed (diag says why). */
+int sc_daily_take(struct sc_library *lib, const struct sc_daily *t, const char *key,
+                  const char *day, int64_t limit, int64_t *n, struct sc_diag *diag);
+/* Give one back (an answer that failed), never below 0. */
+void sc_daily_give_back(struct sc_library *lib, const struct sc_daily *t, const char *key,
+                        const char *day);
+/* Taken so far on day (0 when none, or when the store cannot say). */
+int64_t sc_daily_used(struct sc_library *lib, const struct sc_daily *t, const char *key,
+                      const char *day);
+
 /* Local date of t as YYYY-MM-DD (the key of the download counters). */
 void sc_local_day(time_t t, char out[16]);
 

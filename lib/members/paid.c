@@ -147,33 +147,16 @@ void sc_caller_operator(struct sc_library *lib, int entitled, struct sc_caller *
 
 /* Take one from counter key under limit; 1 taken (*n = the count now), 0
  * used up, -1 store error. */
+static const struct sc_daily paid_answers = { "paid_answers", "key" };
+
+/* One answer from counter key under limit (1 taken, 0 not, -1 the store
+ * failed). A counter's first answer of the day sweeps its older days (the
+ * shared one sweeps everybody's). */
 static int take(struct sc_library *lib, const char *key, const char *day, int64_t limit,
                 int64_t *n)
 {
-    if (limit <= 0)
-        return 0;
-    struct sc_stmt *st = sc_store_prepare(lib->db,
-                                          "INSERT INTO paid_answers(key, day, n) VALUES(?1, ?2, 1) "
-                                          "ON CONFLICT(key, day) DO UPDATE SET n = n + 1 "
-                                          "WHERE n < ?3 RETURNING n",
-                                          NULL);
-    if (!st)
-        return -1;
-    sc_stmt_bind_text(st, 1, key, -1);
-    sc_stmt_bind_text(st, 2, day, -1);
-    sc_stmt_bind_int64(st, 3, limit);
-    int rc = sc_stmt_step(st), got = 0;
-    if (rc == SC_STORE_ROW) {
-        got = 1;
-        *n = sc_stmt_column_int64(st, 0);
-        rc = sc_stmt_step(st);
-    }
-    sc_stmt_finalize(st);
-    if (rc != SC_STORE_DONE)
-        return -1;
-    if (got && *n == 1) {
-        /* a counter's first answer of the day sweeps its older days (the
-         * shared one sweeps everybody's) */
+    int got = sc_daily_take(lib, &paid_answers, key, day, limit, n, NULL);
+    if (got == 1 && *n == 1) {
         struct sc_stmt *sw = sc_store_prepare(
             lib->db,
             strcmp(key, "*") ? "DELETE FROM paid_answers WHERE key = ?1 AND day <> ?2"
@@ -191,29 +174,12 @@ static int take(struct sc_library *lib, const char *key, const char *day, int64_
 
 static void give_back(struct sc_library *lib, const char *key, const char *day)
 {
-    struct sc_stmt *st = sc_store_prepare(
-        lib->db, "UPDATE paid_answers SET n = n - 1 WHERE key = ?1 AND day = ?2 AND n > 0", NULL);
-    if (!st)
-        return;
-    sc_stmt_bind_text(st, 1, key, -1);
-    sc_stmt_bind_text(st, 2, day, -1);
-    sc_stmt_step(st);
-    sc_stmt_finalize(st);
+    sc_daily_give_back(lib, &paid_answers, key, day);
 }
 
 static int64_t used(struct sc_library *lib, const char *key, const char *day)
 {
-    struct sc_stmt *st = NULL;
-    int64_t n = 0;
-    if (sc_stmt_prepare(lib->db, "SELECT n FROM paid_answers WHERE key = ?1 AND day = ?2", &st) ==
-        SC_STORE_OK) {
-        sc_stmt_bind_text(st, 1, key, -1);
-        sc_stmt_bind_text(st, 2, day, -1);
-        if (sc_stmt_step(st) == SC_STORE_ROW)
-            n = sc_stmt_column_int64(st, 0);
-    }
-    sc_stmt_finalize(st);
-    return n;
+    return sc_daily_used(lib, &paid_answers, key, day);
 }
 
 static int64_t min64(int64_t a, int64_t b)
