@@ -96,7 +96,7 @@ static void print_outline(const struct sc_doc *d, const struct sc_cut *cut)
         printf("%*s%s%s  [%s]%s%s\n", (s->level - 1) * 2, "", s->label, s->heading,
                sc_kind_name(s->kind), s->fault ? "  ! " : "", s->fault ? s->fault : "");
         for (size_t k = 0; k < s->npoints; k++)
-            if (cut->headings || sc_cut_visible(cut, s->points[k].start, s->points[k].start + 1))
+            if (cut->headings || sc_cut_visible(cut, s->points[k].start_cp, s->points[k].start_cp + 1))
                 printf("%*s· %s\n", s->level * 2, "", s->points[k].label);
     }
     if (left)
@@ -177,13 +177,13 @@ int cmd_show(struct cli *cli, int argc, char **argv)
         doc.year ? printf("%d\n", doc.year) : printf("-\n");
         printf("unit:      %s\nlevel:     %s\ntopics:    %s\n", doc.unit ? doc.unit : "-",
                doc.level ? doc.level : "-", doc.topics_json ? doc.topics_json : "[]");
-        if (doc.paid_from >= 0)
+        if (doc.paid_from_cp >= 0)
         {
-            if (doc.paid_to >= 0)
-                printf("paid:      %lld to %lld\n", (long long)doc.paid_from,
-                       (long long)doc.paid_to);
+            if (doc.paid_to_cp >= 0)
+                printf("paid:      %lld to %lld\n", (long long)doc.paid_from_cp,
+                       (long long)doc.paid_to_cp);
             else
-                printf("paid:      from %lld to the end\n", (long long)doc.paid_from);
+                printf("paid:      from %lld to the end\n", (long long)doc.paid_from_cp);
         }
         if (doc.dup_of)
             printf("dup_of:    %lld (similarity %.3f)\n", (long long)doc.dup_of, doc.similarity);
@@ -195,8 +195,8 @@ int cmd_show(struct cli *cli, int argc, char **argv)
         else
             printf("sections:  %zu\n", doc.nsections);
         if (locked)
-            printf("withheld:  %lld to %lld (the paid part; --free)\n", (long long)cut.from,
-                   (long long)cut.to);
+            printf("withheld:  %lld to %lld (the paid part; --free)\n", (long long)cut.from_cp,
+                   (long long)cut.to_cp);
         if (outline)
             print_outline(&doc, &cut);
         if (text) {

@@ -4,9 +4,9 @@
  *
  * Conventions used across the public API:
  *  - Text is UTF-8 bytes. Offsets in the C API are byte offsets unless the
- *    field is named _cp or its comment says cp (Unicode code points, the
- *    unit of the JSON interface): the stored document model and snippets
- *    are (docs/architecture.md, "Offsets").
+ *    field is named _cp (Unicode code points, the unit of the JSON
+ *    interface): the stored document model, snippets, check sources
+ *    (docs/architecture.md, "Offsets").
  *  - Fallible functions return enum sc_err and, when given a non-NULL
  *    struct sc_diag, write a human message naming the input and the reason.
  *  - "_new/_free" pairs are heap objects; "_init/_release" work on caller

@@ -55,7 +55,7 @@ struct sc_check_source {
     int year;
     int64_t paragraph;             /* 0-based paragraph of the document (0 is the title) */
     char *section;                 /* section path, "" if none; owned */
-    int64_t start, end;            /* code points of the document's text: the stretch */
+    int64_t start_cp, end_cp;      /* of the document's text: the stretch */
     size_t draft_start, draft_end; /* bytes of the draft: the part of the span it holds */
     int paid;                      /* the stretch lies (partly) in the paid range (only
                                     * for an entitled caller: others are shown no

@@ -31,7 +31,7 @@ int sc_kind_parse(const char *s, size_t len);
 
 struct sc_point {       /* inline 一是…二是… point */
     char *label;        /* "一是"; owned */
-    int64_t start, end; /* cp range of the point's text */
+    int64_t start_cp, end_cp; /* range of the point's text */
 };
 
 /*
@@ -54,7 +54,7 @@ struct sc_section {
     char *label;   /* "（三）", "第一章"; owned */
     char *heading; /* "强化组织领导"; "" for an untitled 第X条; owned */
     enum sc_section_kind kind;
-    int64_t start, end; /* cp range of the section in text (heading included) */
+    int64_t start_cp, end_cp; /* range of the section in text (heading included) */
     struct sc_point *points;
     size_t npoints;
     char *fault; /* numbering fault, recorded not fixed: "duplicate label
@@ -65,8 +65,8 @@ struct sc_article {
     char *title;        /* owned */
     struct sc_buf text; /* title as first line, then body paragraphs */
     int64_t src_line;   /* 1-based line in the source where the article starts */
-    int64_t paid_from;  /* cp offset into text, -1 if no paid part */
-    int64_t paid_to;    /* cp offset where the paid part ends, -1 = end of doc */
+    int64_t paid_from_cp; /* offset into text, -1 if no paid part */
+    int64_t paid_to_cp;   /* offset where the paid part ends, -1 = end of doc */
     struct sc_section *sections;
     size_t nsections;
     char *genre;   /* 文种 or NULL; owned */

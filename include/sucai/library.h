@@ -51,8 +51,8 @@ struct sc_doc {
     char *unit;
     char *level;
     char *topics_json; /* JSON array of strings, e.g. ["食品安全"] */
-    int64_t paid_from; /* -1 = none */
-    int64_t paid_to;   /* -1 = to the end */
+    int64_t paid_from_cp; /* -1 = none */
+    int64_t paid_to_cp;   /* -1 = to the end */
     int64_t dup_of;    /* 0 = none */
     double similarity; /* with dup_of */
     /* 发文字号 (canonical, "" = none) and 成文日期 (YYYYMMDD, 0 = unknown):
@@ -107,9 +107,9 @@ int sc_paid_cut(int64_t paid_from, int64_t paid_to, int64_t body, int64_t len, i
                 int64_t *to);
 /* The cut of one document for one view, in code points of doc->text. */
 struct sc_cut {
-    int64_t from, to; /* withheld [from, to); from == to: nothing is withheld */
-    int64_t line;     /* start of the line holding `from`: a section starting in
-                       * [line, to) has its heading in the withheld range */
+    int64_t from_cp, to_cp; /* withheld [from, to); from == to: nothing is withheld */
+    int64_t line_cp;        /* start of the line holding `from`: a section starting in
+                             * [line, to) has its heading in the withheld range */
     int headings;     /* the view sees paid headings (teaser) */
 };
 /* The cut of a document loaded with SC_DOC_TEXT for view v (NULL = may
@@ -118,12 +118,12 @@ int sc_doc_cut(const struct sc_doc *doc, const struct sc_view *v, struct sc_cut 
 /* Is [a, b) wholly outside the withheld range? */
 static inline int sc_cut_visible(const struct sc_cut *c, int64_t a, int64_t b)
 {
-    return c->from == c->to || b <= c->from || a >= c->to;
+    return c->from_cp == c->to_cp || b <= c->from_cp || a >= c->to_cp;
 }
 /* Does the view see section s (its heading, kind and place)? */
 static inline int sc_cut_section_shown(const struct sc_cut *c, const struct sc_section *s)
 {
-    return c->from == c->to || c->headings || s->start < c->line || s->start >= c->to;
+    return c->from_cp == c->to_cp || c->headings || s->start_cp < c->line_cp || s->start_cp >= c->to_cp;
 }
 
 struct sc_jw;

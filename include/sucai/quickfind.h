@@ -54,8 +54,8 @@ struct sc_qf_hit {
     enum sc_qf_kind kind;
     size_t entry;     /* index into the entries */
     int64_t count;    /* SC_QF_UNIT: documents of that unit */
-    int64_t from, to; /* the part of the title (SC_QF_TITLE, first word) or of the
-                       * 发文字号 (SC_QF_DOCNO) that matched, code points; -1 none */
+    int64_t from_cp, to_cp; /* the part of the title (SC_QF_TITLE, first word) or of
+                             * the 发文字号 (SC_QF_DOCNO) that matched; -1 none */
 };
 
 /* Suggestions for what was typed (q[0..len), at most 256 bytes used),

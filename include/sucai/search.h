@@ -79,8 +79,8 @@ struct sc_search_opts {
 
 struct sc_snippet {
     char *text;                 /* original text of the window (owned); NULL when withheld */
-    int64_t start;              /* cp offset of the window in the document text */
-    int64_t (*highlights)[2];   /* [start, end) cp offsets relative to the window */
+    int64_t start_cp;           /* offset of the window in the document text */
+    int64_t (*highlights_cp)[2]; /* [start, end) offsets relative to the window */
     size_t nhighlights;
     char *section;              /* section path, e.g. "二、存在的问题 › （一）…"; may be "" */
     int paid;                   /* window touches the paid range (for a caller who is not

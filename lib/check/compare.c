@@ -137,7 +137,7 @@ static char *section_at(const struct sc_section *secs, size_t ns, int64_t cp)
 {
     struct sc_buf b = SC_BUF_INIT;
     for (size_t i = 0; i < ns; i++)
-        if (secs[i].start <= cp && cp < secs[i].end) {
+        if (secs[i].start_cp <= cp && cp < secs[i].end_cp) {
             if (b.len)
                 sc_buf_adds(&b, " › ");
             sc_buf_adds(&b, secs[i].label ? secs[i].label : "");
@@ -263,15 +263,15 @@ static enum sc_err compare_one(const struct ck_draft *a, const struct ck_draft *
             size_t bs = b->obyte[c->bs], be = b->obyte[c->bs + (c->de - c->ds) - 1];
             k = sc_utf8_decode(b->text + be, b->len - be, &cp);
             be += k ? k : 1;
-            src->start = (int64_t)sc_utf8_count(b->text, bs);
-            src->end = src->start + (int64_t)sc_utf8_count(b->text + bs, be - bs);
+            src->start_cp = (int64_t)sc_utf8_count(b->text, bs);
+            src->end_cp = src->start_cp + (int64_t)sc_utf8_count(b->text + bs, be - bs);
             src->draft_start = a->obyte[c->ds];
             size_t ae = a->obyte[c->de - 1];
             k = sc_utf8_decode(a->text + ae, a->len - ae, &cp);
             src->draft_end = ae + (k ? k : 1);
             src->title = sc_strdup(b_title ? b_title : "");
             src->text = sc_strndup(b->text + bs, be - bs);
-            src->section = section_at(secs, nsec, src->start);
+            src->section = section_at(secs, nsec, src->start_cp);
             if (!src->title || !src->text || !src->section) {
                 e = SC_ENOMEM;
                 break;

@@ -103,8 +103,8 @@ void sc_check_json(struct sc_jw *w, const char *text, size_t len, const struct s
                 sc_jw_kint(w, "year", s->year);
             sc_jw_kint(w, "paragraph", s->paragraph);
             sc_jw_kstrz(w, "section", s->section);
-            sc_jw_kint(w, "start", s->start);
-            sc_jw_kint(w, "end", s->end);
+            sc_jw_kint(w, "start", s->start_cp);
+            sc_jw_kint(w, "end", s->end_cp);
             sc_jw_kint(w, "draft_start", (int64_t)cp_at(&x, s->draft_start));
             sc_jw_kint(w, "draft_end", (int64_t)cp_at(&x, s->draft_end));
             sc_jw_kbool(w, "paid", s->paid);

@@ -203,13 +203,13 @@ static enum sc_err make_source(const struct sc_snap *snap, const struct ck_draft
     if (!src->section)
         return SC_ENOMEM;
     uint32_t len = m->de - m->ds;
-    src->start = ck_orig_cp(seg, m->doc, m->ls);
-    src->end = (int64_t)ck_orig_cp(seg, m->doc, m->ls + len - 1) + 1;
+    src->start_cp = ck_orig_cp(seg, m->doc, m->ls);
+    src->end_cp = (int64_t)ck_orig_cp(seg, m->doc, m->ls + len - 1) + 1;
     src->draft_start = d->obyte[m->ds];
     src->draft_end = obyte_end(d, m->de - 1);
     src->paid = paid;
     struct sc_buf t = SC_BUF_INIT;
-    enum sc_err e = sc_seg_text_utf8(seg, m->doc, (uint64_t)src->start, (uint64_t)src->end, &t);
+    enum sc_err e = sc_seg_text_utf8(seg, m->doc, (uint64_t)src->start_cp, (uint64_t)src->end_cp, &t);
     if (e == SC_OK && !(src->text = sc_buf_take(&t, NULL)))
         e = SC_ENOMEM;
     if (e != SC_OK)
@@ -370,7 +370,7 @@ enum sc_err ck_sections(const struct ck_draft *d, struct sc_check_result *out)
     }
     for (size_t i = 0; e == SC_OK && i < ns; i++) {
         struct sc_check_section *cs = &out->sections[out->nsections];
-        int64_t s = secs[i].start, t = secs[i].end;
+        int64_t s = secs[i].start_cp, t = secs[i].end_cp;
         if (s < 0 || t < s || (size_t)t > ncp)
             continue;
         cs->level = secs[i].level;

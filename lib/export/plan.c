@@ -219,7 +219,7 @@ static enum sc_err plan_doc(struct sc_ex_plan *p, size_t di, const struct sc_doc
             return SC_ENOMEM;
         for (size_t k = 0; k < d->nsections; k++)
             if (d->sections[k].label) {
-                secs[nsec].start = d->sections[k].start;
+                secs[nsec].start = d->sections[k].start_cp;
                 secs[nsec].s = &d->sections[k];
                 nsec++;
             }
@@ -233,8 +233,8 @@ static enum sc_err plan_doc(struct sc_ex_plan *p, size_t di, const struct sc_doc
     struct sc_view view = { entitled, 0 };
     struct sc_cut cut;
     if (sc_doc_cut(&dl, &view, &cut)) {
-        pf = cut.from < body_cp ? body_cp : cut.from;
-        pt = cut.to;
+        pf = cut.from_cp < body_cp ? body_cp : cut.from_cp;
+        pt = cut.to_cp;
         if (pf >= pt)
             pf = -1, pt = INT64_MAX;
     }

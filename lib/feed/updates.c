@@ -21,7 +21,7 @@ void sc_free_summary(struct sc_buf *out, const struct sc_doc *doc, size_t max_cp
     const char *s = doc->text;
     size_t len = doc->text_len, i = 0;
     int64_t cp = 0; /* code point index into the text, '\n' included */
-    int64_t paid = doc->paid_from >= 0 ? doc->paid_from : INT64_MAX;
+    int64_t paid = doc->paid_from_cp >= 0 ? doc->paid_from_cp : INT64_MAX;
     /* the title line is the title, not the summary */
     while (i < len && s[i] != '\n') {
         uint32_t c;
@@ -138,7 +138,7 @@ void sc_doc_card(struct sc_jw *w, const struct sc_doc *d)
     sc_free_summary(&s, d, SUMMARY_CP);
     sc_jw_kstr(w, "summary", s.data, s.len);
     sc_buf_release(&s);
-    sc_jw_kbool(w, "locked", d->paid_from >= 0);
+    sc_jw_kbool(w, "locked", d->paid_from_cp >= 0);
 }
 
 /* ---------------------------------------------------------------- queries */
@@ -458,7 +458,7 @@ void sc_feed_entry(struct sc_library *lib, struct sc_buf *out, const struct sc_d
     sc_feed_doc_urn(lib, d->id, id);
     struct sc_buf sum = SC_BUF_INIT, link = SC_BUF_INIT;
     sc_free_summary(&sum, d, 200);
-    if (d->paid_from >= 0)
+    if (d->paid_from_cp >= 0)
         sc_buf_adds(&sum, sum.len ? " （全文含会员内容）" : "（会员内容）");
     /* the reader of the page the feed follows: /#doc=ID */
     sc_buf_addf(&link, "%s#doc=%lld", page && *page ? page : "/", (long long)d->id);

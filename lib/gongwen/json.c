@@ -16,8 +16,8 @@ static void section_json(struct sc_jw *w, const struct sc_section *s)
     sc_jw_kstrz(w, "label", s->label);
     sc_jw_kstrz(w, "heading", s->heading);
     sc_jw_kstrz(w, "kind", sc_kind_name(s->kind));
-    sc_jw_kint(w, "start", s->start);
-    sc_jw_kint(w, "end", s->end);
+    sc_jw_kint(w, "start", s->start_cp);
+    sc_jw_kint(w, "end", s->end_cp);
     if (s->fault)
         sc_jw_kstrz(w, "fault", s->fault);
     if (s->npoints) {
@@ -26,8 +26,8 @@ static void section_json(struct sc_jw *w, const struct sc_section *s)
         for (size_t i = 0; i < s->npoints; i++) {
             sc_jw_obj(w, SC_JW_INLINE);
             sc_jw_kstrz(w, "label", s->points[i].label);
-            sc_jw_kint(w, "start", s->points[i].start);
-            sc_jw_kint(w, "end", s->points[i].end);
+            sc_jw_kint(w, "start", s->points[i].start_cp);
+            sc_jw_kint(w, "end", s->points[i].end_cp);
             sc_jw_obj_end(w);
         }
         sc_jw_arr_end(w);
@@ -41,8 +41,8 @@ static void article_json(struct sc_jw *w, const struct sc_article *a)
     sc_jw_kstrz(w, "title", a->title);
     sc_jw_kint(w, "src_line", a->src_line);
     sc_jw_kint(w, "chars", (int64_t)sc_utf8_count(a->text.data, a->text.len));
-    sc_jw_kint(w, "paid_from", a->paid_from);
-    sc_jw_kint(w, "paid_to", a->paid_to);
+    sc_jw_kint(w, "paid_from", a->paid_from_cp);
+    sc_jw_kint(w, "paid_to", a->paid_to_cp);
     sc_jw_kstrz(w, "genre", a->genre);
     sc_jw_kint(w, "year", a->year);
     sc_jw_kstrz(w, "unit", a->unit);

@@ -1025,7 +1025,7 @@ static size_t body_end(const struct sc_article *a)
 {
     for (size_t i = 0; i < a->nsections; i++)
         if (a->sections[i].kind == SC_KIND_NOTES)
-            return sc_utf8_offset(a->text.data, a->text.len, (size_t)a->sections[i].start);
+            return sc_utf8_offset(a->text.data, a->text.len, (size_t)a->sections[i].start_cp);
     return SIZE_MAX;
 }
 

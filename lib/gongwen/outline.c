@@ -783,8 +783,8 @@ static enum sc_err add_point(struct sc_section *s, size_t *caps, long si, const 
     if (!label)
         return SC_ENOMEM;
     sec->points[sec->npoints].label = label;
-    sec->points[sec->npoints].start = start;
-    sec->points[sec->npoints].end = end;
+    sec->points[sec->npoints].start_cp = start;
+    sec->points[sec->npoints].end_cp = end;
     sec->npoints++;
     return SC_OK;
 }
@@ -832,8 +832,8 @@ static enum sc_err take_point(const struct para *pr, const char *p, size_t ns, s
     struct sc_section *sec = &s[si];
     /* the previous point (of this run or of an earlier run in the same
      * paragraph) ends where this one starts */
-    if (sec->npoints > 0 && sec->points[sec->npoints - 1].end > *cp_at)
-        sec->points[sec->npoints - 1].end = *cp_at;
+    if (sec->npoints > 0 && sec->points[sec->npoints - 1].end_cp > *cp_at)
+        sec->points[sec->npoints - 1].end_cp = *cp_at;
     return add_point(s, caps, si, p, ns, le - ns, *cp_at, pr->cp_end);
 }
 
@@ -1314,10 +1314,10 @@ enum sc_err gw_outline(const char *text, size_t len, const struct gw_doc *doc,
         const struct cand *c = &kept[i];
         struct sc_section *sec = &s[i];
         sec->level = c->plevel;
-        sec->start = c->cp_start;
+        sec->start_cp = c->cp_start;
         bstart[i] = paras[c->para].off;
         while (depth > 0 && s[stk[depth - 1]].level >= sec->level) {
-            s[stk[depth - 1]].end = sec->start;
+            s[stk[depth - 1]].end_cp = sec->start_cp;
             bend[stk[depth - 1]] = paras[c->para].off;
             depth--;
         }
@@ -1350,7 +1350,7 @@ enum sc_err gw_outline(const char *text, size_t len, const struct gw_doc *doc,
         global_last[c->cls] = v;
     }
     while (depth > 0) {
-        s[stk[depth - 1]].end = total;
+        s[stk[depth - 1]].end_cp = total;
         bend[stk[depth - 1]] = len;
         depth--;
     }
@@ -1396,9 +1396,9 @@ enum sc_err gw_outline(const char *text, size_t len, const struct gw_doc *doc,
     long cur = -1;
     for (size_t i = 1; i < npara; i++) {
         int64_t at = paras[i].cp_start;
-        while (next_sec < nsec && s[next_sec].start <= at)
+        while (next_sec < nsec && s[next_sec].start_cp <= at)
             cur = (long)next_sec++;
-        while (cur >= 0 && s[cur].end <= at)
+        while (cur >= 0 && s[cur].end_cp <= at)
             cur = parent[cur];
         if (cur != run.section && run.section >= 0)
             end_run(s, &run);

@@ -596,8 +596,8 @@ static void paid_event(struct ctx *c, struct art *s, int begin, int64_t pos)
     if (begin) {
         if (!c->paid) {
             c->paid = 1;
-            if (s->a && s->a->paid_from < 0)
-                s->a->paid_from = pos;
+            if (s->a && s->a->paid_from_cp < 0)
+                s->a->paid_from_cp = pos;
         }
     } else if (c->paid) {
         c->paid = 0;
@@ -697,14 +697,14 @@ static void finish_paid(struct ctx *c, struct art *s)
 {
     struct sc_article *a = s->a;
     int64_t total = s->cp;
-    if (a->paid_from >= total)
-        a->paid_from = -1; /* the paid part starts after this article */
-    a->paid_to = -1;
-    if (a->paid_from >= 0 && !c->paid && s->paid_end >= 0 && s->paid_end < total) {
-        if (s->paid_end > a->paid_from)
-            a->paid_to = s->paid_end;
+    if (a->paid_from_cp >= total)
+        a->paid_from_cp = -1; /* the paid part starts after this article */
+    a->paid_to_cp = -1;
+    if (a->paid_from_cp >= 0 && !c->paid && s->paid_end >= 0 && s->paid_end < total) {
+        if (s->paid_end > a->paid_from_cp)
+            a->paid_to_cp = s->paid_end;
         else
-            a->paid_from = -1;
+            a->paid_from_cp = -1;
     }
 }
 
@@ -712,8 +712,8 @@ static enum sc_err build_article(struct ctx *c, const struct plan *p, struct sc_
                                  int last)
 {
     struct art s = { a, 0, -1 };
-    a->paid_from = c->paid ? 0 : -1;
-    a->paid_to = -1;
+    a->paid_from_cp = c->paid ? 0 : -1;
+    a->paid_to_cp = -1;
     a->src_line = c->lines[p->first].no;
     /* the text is at most the source span: grow once */
     size_t from = p->single ? 0 : c->lines[p->first].raw;

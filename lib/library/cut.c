@@ -34,17 +34,17 @@ int sc_doc_cut(const struct sc_doc *doc, const struct sc_view *v, struct sc_cut 
 {
     memset(out, 0, sizeof *out);
     out->headings = v && v->headings;
-    if ((v && v->entitled) || doc->paid_from < 0)
+    if ((v && v->entitled) || doc->paid_from_cp < 0)
         return 0;
     const char *t = doc->text ? doc->text : "";
     size_t tl = doc->text ? doc->text_len : 0;
     if (!doc->text) {
         /* no text to measure: withhold from paid_from on, whatever the length */
-        out->from = out->line = doc->paid_from;
-        out->to = doc->paid_to >= 0 ? doc->paid_to : INT64_MAX;
-        if (out->to <= out->from)
-            out->from = out->to = out->line = 0;
-        return out->from != out->to;
+        out->from_cp = out->line_cp = doc->paid_from_cp;
+        out->to_cp = doc->paid_to_cp >= 0 ? doc->paid_to_cp : INT64_MAX;
+        if (out->to_cp <= out->from_cp)
+            out->from_cp = out->to_cp = out->line_cp = 0;
+        return out->from_cp != out->to_cp;
     }
     /* one walk: the body's start, the length, and the line of `from` */
     int64_t body = -1, len = 0;
@@ -58,14 +58,14 @@ int sc_doc_cut(const struct sc_doc *doc, const struct sc_view *v, struct sc_cut 
     }
     if (body < 0)
         body = len;
-    if (!sc_paid_cut(doc->paid_from, doc->paid_to, body, len, &out->from, &out->to))
+    if (!sc_paid_cut(doc->paid_from_cp, doc->paid_to_cp, body, len, &out->from_cp, &out->to_cp))
         return 0;
     /* the start of the line holding `from` */
-    size_t fb = sc_utf8_offset(t, tl, (size_t)out->from);
+    size_t fb = sc_utf8_offset(t, tl, (size_t)out->from_cp);
     size_t lb = fb;
     while (lb > 0 && t[lb - 1] != '\n')
         lb--;
-    out->line = out->from - (int64_t)sc_utf8_count(t + lb, fb - lb);
+    out->line_cp = out->from_cp - (int64_t)sc_utf8_count(t + lb, fb - lb);
     return 1;
 }
 
@@ -78,8 +78,8 @@ void sc_doc_text_shown(struct sc_buf *out, const struct sc_doc *doc, const struc
         sc_buf_add(out, t, tl);
         return;
     }
-    size_t a = sc_utf8_offset(t, tl, (size_t)c.from);
-    size_t b = c.to == INT64_MAX ? tl : sc_utf8_offset(t, tl, (size_t)c.to);
+    size_t a = sc_utf8_offset(t, tl, (size_t)c.from_cp);
+    size_t b = c.to_cp == INT64_MAX ? tl : sc_utf8_offset(t, tl, (size_t)c.to_cp);
     sc_buf_add(out, t, a);
     sc_buf_add(out, t + b, tl - b);
 }

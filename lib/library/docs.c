@@ -63,8 +63,8 @@ static enum sc_err doc_from_row(struct sc_stmt *st, int flags, struct sc_doc *do
     doc->unit = sc_column_dup(st, 8, &oom);
     doc->level = sc_column_dup(st, 9, &oom);
     doc->topics_json = sc_column_dup(st, 10, &oom);
-    doc->paid_from = sc_stmt_column_int64(st, 11);
-    doc->paid_to = sc_stmt_column_int64(st, 12);
+    doc->paid_from_cp = sc_stmt_column_int64(st, 11);
+    doc->paid_to_cp = sc_stmt_column_int64(st, 12);
     doc->dup_of = sc_stmt_column_int64(st, 13);
     doc->similarity = sc_stmt_column_double(st, 14);
     if (flags & SC_DOC_TEXT) {
@@ -123,8 +123,8 @@ static enum sc_err load_sections(struct sc_library *lib, struct sc_doc *doc,
         const char *kind = sc_stmt_column_text(st, 4);
         int k = kind ? sc_kind_parse(kind, strlen(kind)) : -1;
         s->kind = k < 0 ? SC_KIND_OTHER : (enum sc_section_kind)k;
-        s->start = sc_stmt_column_int64(st, 5);
-        s->end = sc_stmt_column_int64(st, 6);
+        s->start_cp = sc_stmt_column_int64(st, 5);
+        s->end_cp = sc_stmt_column_int64(st, 6);
         s->fault = sc_column_dup(st, 7, &oom);
         sc_stmt_reset(pt);
         sc_stmt_bind_int64(pt, 1, doc->id);
@@ -143,8 +143,8 @@ static enum sc_err load_sections(struct sc_library *lib, struct sc_doc *doc,
             }
             struct sc_point *p = &s->points[s->npoints++];
             p->label = sc_column_dup(pt, 0, &oom);
-            p->start = sc_stmt_column_int64(pt, 1);
-            p->end = sc_stmt_column_int64(pt, 2);
+            p->start_cp = sc_stmt_column_int64(pt, 1);
+            p->end_cp = sc_stmt_column_int64(pt, 2);
         }
         if (oom) {
             e = SC_ENOMEM;
@@ -245,8 +245,8 @@ static void meta_rest(struct sc_jw *w, const struct sc_doc *d)
         sc_jw_raw(w, d->topics_json, strlen(d->topics_json));
     else
         sc_jw_raw(w, "[]", 2);
-    kint_or_null(w, "paid_from", d->paid_from, -1);
-    kint_or_null(w, "paid_to", d->paid_to, -1);
+    kint_or_null(w, "paid_from", d->paid_from_cp, -1);
+    kint_or_null(w, "paid_to", d->paid_to_cp, -1);
     kint_or_null(w, "dup_of", d->dup_of, 0);
     if (d->dup_of)
         sc_jw_knum(w, "similarity", d->similarity, 3);
@@ -273,7 +273,7 @@ void sc_doc_json_meta(struct sc_buf *b, const struct sc_doc *d)
 /* An offset of a shown section or point, moved out of the withheld range. */
 static int64_t cut_pos(const struct sc_cut *c, int64_t v)
 {
-    return c && c->from != c->to && v > c->from && v < c->to ? c->from : v;
+    return c && c->from_cp != c->to_cp && v > c->from_cp && v < c->to_cp ? c->from_cp : v;
 }
 
 static void section_json(struct sc_jw *w, const struct sc_section *s, const struct sc_cut *c)
@@ -283,8 +283,8 @@ static void section_json(struct sc_jw *w, const struct sc_section *s, const stru
     sc_jw_kstrz(w, "label", s->label);
     sc_jw_kstrz(w, "heading", s->heading);
     sc_jw_kstrz(w, "kind", sc_kind_name(s->kind));
-    sc_jw_kint(w, "start", cut_pos(c, s->start));
-    sc_jw_kint(w, "end", cut_pos(c, s->end));
+    sc_jw_kint(w, "start", cut_pos(c, s->start_cp));
+    sc_jw_kint(w, "end", cut_pos(c, s->end_cp));
     if (s->fault)
         sc_jw_kstrz(w, "fault", s->fault);
     sc_jw_key(w, "points");
@@ -292,12 +292,12 @@ static void section_json(struct sc_jw *w, const struct sc_section *s, const stru
     for (size_t i = 0; i < s->npoints; i++) {
         const struct sc_point *pt = &s->points[i];
         /* a point whose label lies in the withheld range is paid text */
-        if (c && !sc_cut_visible(c, pt->start, pt->start + 1) && !c->headings)
+        if (c && !sc_cut_visible(c, pt->start_cp, pt->start_cp + 1) && !c->headings)
             continue;
         sc_jw_obj(w, SC_JW_INLINE);
         sc_jw_kstrz(w, "label", pt->label);
-        sc_jw_kint(w, "start", cut_pos(c, pt->start));
-        sc_jw_kint(w, "end", cut_pos(c, pt->end));
+        sc_jw_kint(w, "start", cut_pos(c, pt->start_cp));
+        sc_jw_kint(w, "end", cut_pos(c, pt->end_cp));
         sc_jw_obj_end(w);
     }
     sc_jw_arr_end(w);
@@ -351,8 +351,8 @@ void sc_doc_json(struct sc_buf *b, const struct sc_doc *d, const struct sc_view 
     if (locked) {
         sc_jw_key(&w, "withheld");
         sc_jw_arr(&w, SC_JW_INLINE);
-        sc_jw_int(&w, cut.from);
-        sc_jw_int(&w, cut.to);
+        sc_jw_int(&w, cut.from_cp);
+        sc_jw_int(&w, cut.to_cp);
         sc_jw_arr_end(&w);
     }
     struct sc_buf shown = SC_BUF_INIT;
@@ -391,12 +391,12 @@ enum sc_err sc_section_json(struct sc_buf *b, const struct sc_doc *d, int64_t n,
                            (long long)d->id, seen, seen ? seen - 1 : 0);
     const char *text = d->text ? d->text : "";
     size_t len = d->text ? d->text_len : 0;
-    int64_t start = s->start, end = s->end;
+    int64_t start = s->start_cp, end = s->end_cp;
     /* the part of the section inside the withheld range */
     int64_t wa = 0, wb = 0;
     if (locked) {
-        wa = start > cut.from ? start : cut.from;
-        wb = end < cut.to ? end : cut.to;
+        wa = start > cut.from_cp ? start : cut.from_cp;
+        wb = end < cut.to_cp ? end : cut.to_cp;
         if (wb <= wa)
             wa = wb = 0;
     }

@@ -456,8 +456,8 @@ static enum sc_err store_article(struct stmts *c, int64_t source_id, int part,
     bind_text_or_null(st, 12, a->unit);
     bind_text_or_null(st, 13, a->level);
     sc_stmt_bind_text(st, 14, topics, -1);
-    sc_stmt_bind_int64(st, 15, a->paid_from);
-    sc_stmt_bind_int64(st, 16, a->paid_from >= 0 ? a->paid_to : -1);
+    sc_stmt_bind_int64(st, 15, a->paid_from_cp);
+    sc_stmt_bind_int64(st, 16, a->paid_from_cp >= 0 ? a->paid_to_cp : -1);
     if (dup_of) {
         sc_stmt_bind_int64(st, 17, dup_of);
         sc_stmt_bind_double(st, 18, sim);
@@ -486,8 +486,8 @@ static enum sc_err store_article(struct stmts *c, int64_t source_id, int part,
         sc_stmt_bind_text(ss, 4, s->label ? s->label : "", -1);
         sc_stmt_bind_text(ss, 5, s->heading ? s->heading : "", -1);
         sc_stmt_bind_text(ss, 6, sc_kind_name(s->kind), -1);
-        sc_stmt_bind_int64(ss, 7, s->start);
-        sc_stmt_bind_int64(ss, 8, s->end);
+        sc_stmt_bind_int64(ss, 7, s->start_cp);
+        sc_stmt_bind_int64(ss, 8, s->end_cp);
         bind_text_or_null(ss, 9, s->fault);
         if (sc_stmt_step(ss) != SC_STORE_DONE) {
             e = sc_store_fail(lib->db, diag);
@@ -499,8 +499,8 @@ static enum sc_err store_article(struct stmts *c, int64_t source_id, int part,
             sc_stmt_bind_int(ps, 2, (int)i);
             sc_stmt_bind_int(ps, 3, (int)k);
             sc_stmt_bind_text(ps, 4, s->points[k].label ? s->points[k].label : "", -1);
-            sc_stmt_bind_int64(ps, 5, s->points[k].start);
-            sc_stmt_bind_int64(ps, 6, s->points[k].end);
+            sc_stmt_bind_int64(ps, 5, s->points[k].start_cp);
+            sc_stmt_bind_int64(ps, 6, s->points[k].end_cp);
             if (sc_stmt_step(ps) != SC_STORE_DONE) {
                 e = sc_store_fail(lib->db, diag);
                 break;

@@ -495,8 +495,8 @@ static int docreader_next(struct docreader *r, struct sc_doc *doc, struct sc_dia
     doc->genre = col_text(r->d, 4);
     doc->unit = col_text(r->d, 5);
     doc->level = col_text(r->d, 6);
-    doc->paid_from = sc_stmt_column_int64(r->d, 7);
-    doc->paid_to = sc_stmt_column_int64(r->d, 8);
+    doc->paid_from_cp = sc_stmt_column_int64(r->d, 7);
+    doc->paid_to_cp = sc_stmt_column_int64(r->d, 8);
     /* 发文字号 and 成文日期 are derived from the text (docno.h), as the
      * normalised text is */
     if (doc->text) {
@@ -533,8 +533,8 @@ static int docreader_next(struct docreader *r, struct sc_doc *doc, struct sc_dia
         const char *kind = col_text(r->s, 4);
         int k = kind ? sc_kind_parse(kind, strlen(kind)) : -1;
         s->kind = k < 0 ? SC_KIND_OTHER : (enum sc_section_kind)k;
-        s->start = sc_stmt_column_int64(r->s, 5);
-        s->end = sc_stmt_column_int64(r->s, 6);
+        s->start_cp = sc_stmt_column_int64(r->s, 5);
+        s->end_cp = sc_stmt_column_int64(r->s, 6);
         r->s_row = sc_stmt_step(r->s) == SC_STORE_ROW;
     }
     if (sc_buf_err(&r->str)) {

@@ -852,11 +852,11 @@ enum sc_err sc_suggest_json(struct sc_library *lib, const char *q, size_t limit,
             const char *nt = qf->text + qf->toff[hits[i].entry];
             size_t ncp =
                 hits[i].kind == SC_QF_DOCNO ? tcp : sc_utf8_count(nt, qf->tlen[hits[i].entry]);
-            if (hits[i].from >= 0 && ncp == tcp && hits[i].kind != SC_QF_DATE) {
+            if (hits[i].from_cp >= 0 && ncp == tcp && hits[i].kind != SC_QF_DATE) {
                 sc_jw_key(&w, "match");
                 sc_jw_arr(&w, SC_JW_INLINE);
-                sc_jw_int(&w, hits[i].from);
-                sc_jw_int(&w, hits[i].to);
+                sc_jw_int(&w, hits[i].from_cp);
+                sc_jw_int(&w, hits[i].to_cp);
                 sc_jw_arr_end(&w);
             } else {
                 sc_jw_knull(&w, "match");

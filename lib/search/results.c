@@ -27,7 +27,7 @@ void sc_results_release(struct sc_results *r)
         free(h->genre);
         for (size_t k = 0; k < h->nsnippets; k++) {
             free(h->snippets[k].text);
-            free(h->snippets[k].highlights);
+            free(h->snippets[k].highlights_cp);
             free(h->snippets[k].section);
         }
         free(h->snippets);
@@ -42,12 +42,12 @@ void sc_results_release(struct sc_results *r)
 
 int sc_snippet_mark(const struct sc_snippet *s, size_t i, size_t *from, size_t *to)
 {
-    if (!s || !s->text || i >= s->nhighlights || s->highlights[i][0] < 0 ||
-        s->highlights[i][1] < s->highlights[i][0])
+    if (!s || !s->text || i >= s->nhighlights || s->highlights_cp[i][0] < 0 ||
+        s->highlights_cp[i][1] < s->highlights_cp[i][0])
         return -1;
     size_t len = strlen(s->text);
-    *from = sc_utf8_offset(s->text, len, (size_t)s->highlights[i][0]);
-    *to = sc_utf8_offset(s->text, len, (size_t)s->highlights[i][1]);
+    *from = sc_utf8_offset(s->text, len, (size_t)s->highlights_cp[i][0]);
+    *to = sc_utf8_offset(s->text, len, (size_t)s->highlights_cp[i][1]);
     return 0;
 }
 
@@ -104,12 +104,12 @@ static void hit_json(struct sc_jw *w, const struct sc_hit *h, enum sc_search_mod
         sc_jw_arr(w, SC_JW_INLINE);
         for (size_t x = 0; x < s->nhighlights; x++) {
             sc_jw_arr(w, SC_JW_INLINE);
-            sc_jw_int(w, s->highlights[x][0]);
-            sc_jw_int(w, s->highlights[x][1]);
+            sc_jw_int(w, s->highlights_cp[x][0]);
+            sc_jw_int(w, s->highlights_cp[x][1]);
             sc_jw_arr_end(w);
         }
         sc_jw_arr_end(w);
-        sc_jw_kint(w, "start", s->start);
+        sc_jw_kint(w, "start", s->start_cp);
         sc_jw_kstrz(w, "section", s->section ? s->section : "");
         sc_jw_kbool(w, "paid", s->paid);
         sc_jw_obj_end(w);

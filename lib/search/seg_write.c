@@ -472,7 +472,7 @@ enum sc_err sc_segbuild_add(struct sc_segbuild *sb, const struct sc_doc *doc, st
     sc_varint_put(d, doc->docdate > 0 ? (uint64_t)doc->docdate : 0);
     sc_varint_put(d, n);
     sc_varint_put(d, len);
-    int64_t pf = doc->paid_from, pt = doc->paid_to;
+    int64_t pf = doc->paid_from_cp, pt = doc->paid_to_cp;
     if (pf < 0 || pf >= (int64_t)nocp)
         pf = -1;
     if (pf >= 0 && (pt < 0 || pt > (int64_t)nocp))
@@ -529,7 +529,7 @@ enum sc_err sc_segbuild_add(struct sc_segbuild *sb, const struct sc_doc *doc, st
     sc_varint_put(d, doc->nsections);
     for (size_t s = 0; s < doc->nsections; s++) {
         const struct sc_section *sec = &doc->sections[s];
-        int64_t os = sec->start < 0 ? 0 : sec->start, oe = sec->end;
+        int64_t os = sec->start_cp < 0 ? 0 : sec->start_cp, oe = sec->end_cp;
         if (os > (int64_t)nocp)
             os = nocp;
         if (oe < os)

@@ -194,7 +194,7 @@ static enum sc_err window(const struct sc_sdoc *d, const char *pt, size_t plen,
                 ws = (uint32_t)pe;
         }
     }
-    sn->start = (int64_t)pcp + ws;
+    sn->start_cp = (int64_t)pcp + ws;
     sn->section = sc_section_path(d, seen, pnorm);
     if (!sn->section) {
         e = SC_ENOMEM;
@@ -215,15 +215,15 @@ static enum sc_err window(const struct sc_sdoc *d, const char *pt, size_t plen,
         if (runs[i].s >= ws && runs[i].e <= we)
             nh++;
     if (nh) {
-        sn->highlights = sc_malloc(nh * sizeof *sn->highlights);
-        if (!sn->highlights) {
+        sn->highlights_cp = sc_malloc(nh * sizeof *sn->highlights_cp);
+        if (!sn->highlights_cp) {
             e = SC_ENOMEM;
             goto out;
         }
         for (size_t i = 0; i < nruns; i++)
             if (runs[i].s >= ws && runs[i].e <= we) {
-                sn->highlights[sn->nhighlights][0] = runs[i].s - ws;
-                sn->highlights[sn->nhighlights][1] = runs[i].e - ws;
+                sn->highlights_cp[sn->nhighlights][0] = runs[i].s - ws;
+                sn->highlights_cp[sn->nhighlights][1] = runs[i].e - ws;
                 sn->nhighlights++;
             }
     }

@@ -382,7 +382,7 @@ enum sc_err sc_cart_get(struct sc_library *lib, const struct sc_principal *p, st
         sc_jw_obj(&w, SC_JW_INLINE);
         sc_jw_kint(&w, "id", d.id);
         sc_jw_kstrz(&w, "title", d.title);
-        sc_jw_kbool(&w, "locked", d.paid_from >= 0);
+        sc_jw_kbool(&w, "locked", d.paid_from_cp >= 0);
         sc_jw_obj_end(&w);
         sc_doc_release(&d);
     }

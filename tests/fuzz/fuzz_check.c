@@ -38,8 +38,8 @@ static void build_once(void)
         d.title = (char *)"标题";
         d.text = (char *)texts[i];
         d.text_len = strlen(texts[i]);
-        d.paid_from = i == 1 ? 10 : -1;
-        d.paid_to = -1;
+        d.paid_from_cp = i == 1 ? 10 : -1;
+        d.paid_to_cp = -1;
         sc_segbuild_add(sb, &d, NULL);
     }
     char path[64];

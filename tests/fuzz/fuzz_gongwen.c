@@ -22,25 +22,25 @@ static void check_sections(const struct sc_section *s, size_t n, int64_t total)
 {
     for (size_t k = 0; k < n; k++) {
         CHECK(s[k].label && s[k].heading);
-        CHECK(0 <= s[k].start && s[k].start < s[k].end && s[k].end <= total);
+        CHECK(0 <= s[k].start_cp && s[k].start_cp < s[k].end_cp && s[k].end_cp <= total);
         CHECK(s[k].level >= 1 && s[k].kind >= 0 && s[k].kind < SC_KIND_COUNT);
         if (k > 0)
-            CHECK(s[k - 1].start < s[k].start);
+            CHECK(s[k - 1].start_cp < s[k].start_cp);
         /* nested in the nearest earlier section of a lower level, and no
          * section of the same or a lower level starts inside it */
         for (size_t j = k; j-- > 0;) {
             if (s[j].level < s[k].level) {
-                CHECK(s[k].end <= s[j].end);
+                CHECK(s[k].end_cp <= s[j].end_cp);
                 break;
             }
-            CHECK(s[j].end <= s[k].start);
+            CHECK(s[j].end_cp <= s[k].start_cp);
         }
         for (size_t j = 0; j < s[k].npoints; j++) {
             const struct sc_point *p = &s[k].points[j];
             CHECK(p->label && strlen(p->label) > 0);
-            CHECK(s[k].start <= p->start && p->start < p->end && p->end <= s[k].end);
+            CHECK(s[k].start_cp <= p->start_cp && p->start_cp < p->end_cp && p->end_cp <= s[k].end_cp);
             if (j > 0)
-                CHECK(s[k].points[j - 1].end <= p->start);
+                CHECK(s[k].points[j - 1].end_cp <= p->start_cp);
         }
     }
 }
@@ -58,9 +58,9 @@ static void check(const struct sc_parsed *p, size_t input_len)
         CHECK(a->src_line > last_line);
         last_line = a->src_line;
         int64_t total = (int64_t)sc_utf8_count(a->text.data, a->text.len);
-        CHECK(a->paid_from >= -1 && a->paid_from < total);
-        CHECK(a->paid_to == -1 ||
-              (a->paid_from >= 0 && a->paid_from < a->paid_to && a->paid_to < total));
+        CHECK(a->paid_from_cp >= -1 && a->paid_from_cp < total);
+        CHECK(a->paid_to_cp == -1 ||
+              (a->paid_from_cp >= 0 && a->paid_from_cp < a->paid_to_cp && a->paid_to_cp < total));
         CHECK(a->year == 0 || (a->year >= 1949 && a->year <= 2100));
         CHECK(!a->level || a->unit);
         for (size_t t = 0; t < a->ntopics; t++)

@@ -38,8 +38,8 @@ static void build_once(void)
         d.text = (char *)texts[i];
         d.text_len = strlen(texts[i]);
         d.year = 2023;
-        d.paid_from = i ? 3 : -1;
-        d.paid_to = -1;
+        d.paid_from_cp = i ? 3 : -1;
+        d.paid_to_cp = -1;
         sc_segbuild_add(sb, &d, NULL);
     }
     char path[64];

@@ -82,10 +82,10 @@ static void make_library(void)
         DOCS[i].id = (int64_t)(i * 3 + 1);
         DOCS[i].title = TITLE[i] = sc_buf_take(&t, NULL);
         DOCS[i].text = TEXT[i] = sc_buf_take(&b, &DOCS[i].text_len);
-        DOCS[i].paid_from = DOCS[i].paid_to = -1;
+        DOCS[i].paid_from_cp = DOCS[i].paid_to_cp = -1;
         if (i % 5 == 2) { /* the second half is paid */
             size_t ncp = sc_utf8_count(TEXT[i], DOCS[i].text_len);
-            DOCS[i].paid_from = (int64_t)(ncp / 2);
+            DOCS[i].paid_from_cp = (int64_t)(ncp / 2);
         }
     }
 }
@@ -396,8 +396,8 @@ static void check_one(struct ckfix *f, const char *draft, size_t len, size_t min
             const struct sc_doc *doc = doc_by_id(src->id);
             assert_non_null(doc);
             size_t dl = doc->text_len;
-            size_t a = sc_utf8_offset(doc->text, dl, (size_t)src->start);
-            size_t b = sc_utf8_offset(doc->text, dl, (size_t)src->end);
+            size_t a = sc_utf8_offset(doc->text, dl, (size_t)src->start_cp);
+            size_t b = sc_utf8_offset(doc->text, dl, (size_t)src->end_cp);
             char *ls = norm_of(doc->text, a, b);
             assert_true(src->draft_start >= sp->start && src->draft_end <= sp->end);
             char *ds = norm_of(draft, src->draft_start, src->draft_end);
@@ -410,7 +410,7 @@ static void check_one(struct ckfix *f, const char *draft, size_t len, size_t min
             for (size_t x = 0; x < a; x++)
                 line += doc->text[x] == '\n';
             assert_int_equal(src->paragraph, line);
-            int is_paid = doc->paid_from >= 0 && src->end > doc->paid_from;
+            int is_paid = doc->paid_from_cp >= 0 && src->end_cp > doc->paid_from_cp;
             assert_int_equal(src->paid, is_paid);
             assert_true(entitled || !is_paid); /* others see no paid stretch */
             T_PAID += is_paid;
@@ -666,8 +666,8 @@ static void test_compare(void **state)
                 assert_true(sp->nsources >= 1);
                 const struct sc_check_source *src = &sp->sources[0];
                 assert_string_equal(src->title, side ? "甲稿" : "乙稿");
-                size_t s0 = sc_utf8_offset(y->text, y->len, (size_t)src->start);
-                size_t s1 = sc_utf8_offset(y->text, y->len, (size_t)src->end);
+                size_t s0 = sc_utf8_offset(y->text, y->len, (size_t)src->start_cp);
+                size_t s1 = sc_utf8_offset(y->text, y->len, (size_t)src->end_cp);
                 char *ls = norm_of(y->text, s0, s1),
                      *ds = norm_of(x->text, src->draft_start, src->draft_end);
                 assert_string_equal(ls, ds);

@@ -26,8 +26,8 @@ static struct sc_doc doc(int64_t id, const char *title, const char *text)
     d.title = (char *)title;
     d.text = (char *)text;
     d.text_len = strlen(text);
-    d.paid_from = -1;
-    d.paid_to = -1;
+    d.paid_from_cp = -1;
+    d.paid_to_cp = -1;
     return d;
 }
 
@@ -105,11 +105,11 @@ static void outline_doc(struct sc_doc *d, struct sc_section *sec)
     sec[0].level = 1;
     sec[0].label = (char *)"一、";
     sec[0].heading = (char *)"主要做法";
-    sec[0].start = (int64_t)sc_utf8_count(outlined, strstr(outlined, "一、") - outlined);
+    sec[0].start_cp = (int64_t)sc_utf8_count(outlined, strstr(outlined, "一、") - outlined);
     sec[1].level = 2;
     sec[1].label = (char *)"（一）";
     sec[1].heading = (char *)"加强领导";
-    sec[1].start = (int64_t)sc_utf8_count(outlined, strstr(outlined, "（一）") - outlined);
+    sec[1].start_cp = (int64_t)sc_utf8_count(outlined, strstr(outlined, "（一）") - outlined);
     d->sections = sec;
     d->nsections = 2;
 }
@@ -223,7 +223,7 @@ static void paid_parts_do_not_leak(void **state)
 {
     (void)state;
     struct sc_doc d = doc(3, "会员文章", paid_text);
-    d.paid_from = (int64_t)sc_utf8_count(paid_text, strstr(paid_text, "付费的秘密") - paid_text);
+    d.paid_from_cp = (int64_t)sc_utf8_count(paid_text, strstr(paid_text, "付费的秘密") - paid_text);
     const struct sc_doc *p[1] = { &d };
     /* left out: 付费的秘密内容在这里。(11) + 付费的第三段也是秘密。(11) = 22 */
 
@@ -267,15 +267,15 @@ static void paid_parts_do_not_leak(void **state)
     free(s);
 
     /* a paid range that ends inside the text: "此处", the rest continues */
-    d.paid_to = (int64_t)sc_utf8_count(paid_text, strstr(paid_text, "在这里") - paid_text);
+    d.paid_to_cp = (int64_t)sc_utf8_count(paid_text, strstr(paid_text, "在这里") - paid_text);
     s = compile(p, 1, SC_EXPORT_TXT, 0, NULL, NULL);
     assert_non_null(
         strstr(s, "免费的开头，\n（此处为会员内容，共 7 字，已略去）\n在这里。\n付费的第三段"));
     free(s);
 
     /* a paid range starting in the title line keeps the title */
-    d.paid_from = 1;
-    d.paid_to = -1;
+    d.paid_from_cp = 1;
+    d.paid_to_cp = -1;
     s = compile(p, 1, SC_EXPORT_TXT, 0, "题", NULL);
     assert_non_null(strstr(s, "\n会员文章\n\n（以下为会员内容，共"));
     assert_null(strstr(s, "免费的第一段"));

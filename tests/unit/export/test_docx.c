@@ -86,8 +86,8 @@ static void make_docs(struct sc_doc *d)
     d[0].title = (char *)"关于A&B<汇编>的\"总结\"";
     d[0].text = (char *)text1;
     d[0].text_len = strlen(text1);
-    d[0].paid_from = -1;
-    d[0].paid_to = -1;
+    d[0].paid_from_cp = -1;
+    d[0].paid_to_cp = -1;
     /* the outline: code points into text1 */
     memset(sections, 0, sizeof sections);
     sections[0].level = 1;
@@ -97,19 +97,19 @@ static void make_docs(struct sc_doc *d)
     sections[1].label = (char *)"（一）";
     sections[1].heading = (char *)"加强领导";
     size_t off = strstr(text1, "一、") - text1;
-    sections[0].start = (int64_t)sc_utf8_count(text1, off);
-    sections[0].end = (int64_t)sc_utf8_count(text1, strlen(text1));
+    sections[0].start_cp = (int64_t)sc_utf8_count(text1, off);
+    sections[0].end_cp = (int64_t)sc_utf8_count(text1, strlen(text1));
     off = strstr(text1, "（一）") - text1;
-    sections[1].start = (int64_t)sc_utf8_count(text1, off);
-    sections[1].end = sections[0].end;
+    sections[1].start_cp = (int64_t)sc_utf8_count(text1, off);
+    sections[1].end_cp = sections[0].end_cp;
     d[0].sections = sections;
     d[0].nsections = 2;
     d[1].id = 2;
     d[1].title = (char *)"第二篇";
     d[1].text = (char *)"第二篇\n正文。";
     d[1].text_len = strlen(d[1].text);
-    d[1].paid_from = -1;
-    d[1].paid_to = -1;
+    d[1].paid_from_cp = -1;
+    d[1].paid_to_cp = -1;
 }
 
 /* ---- reading the package back ---- */

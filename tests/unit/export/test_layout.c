@@ -239,8 +239,8 @@ static void make_doc(struct fixture *f, int i, const char *title, int paras, int
     f->docs[i].id = i + 1;
     f->docs[i].title = (char *)title;
     f->docs[i].text = f->texts[i];
-    f->docs[i].paid_from = -1;
-    f->docs[i].paid_to = -1;
+    f->docs[i].paid_from_cp = -1;
+    f->docs[i].paid_to_cp = -1;
     f->ptrs[i] = &f->docs[i];
 }
 

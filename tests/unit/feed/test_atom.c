@@ -100,9 +100,9 @@ static void summary(void **state)
     memset(&d, 0, sizeof d);
     d.text = (char *)"标题\n第一段公开。\n第二段公开。\n付费的秘密内容。";
     d.text_len = strlen(d.text);
-    d.paid_to = -1;
+    d.paid_to_cp = -1;
     /* paid from the third body line (code points, '\n' counted) */
-    d.paid_from = (int64_t)sc_utf8_count(d.text, (size_t)(strstr(d.text, "付费") - d.text));
+    d.paid_from_cp = (int64_t)sc_utf8_count(d.text, (size_t)(strstr(d.text, "付费") - d.text));
     struct sc_buf b = SC_BUF_INIT;
     sc_free_summary(&b, &d, 100);
     assert_string_equal(b.data, "第一段公开。 第二段公开。…");
@@ -110,11 +110,11 @@ static void summary(void **state)
     sc_free_summary(&b, &d, 3);
     assert_string_equal(b.data, "第一段…");
     sc_buf_reset(&b);
-    d.paid_from = -1;
+    d.paid_from_cp = -1;
     sc_free_summary(&b, &d, 100);
     assert_string_equal(b.data, "第一段公开。 第二段公开。 付费的秘密内容。");
     sc_buf_reset(&b);
-    d.paid_from = 1; /* inside the title: the title is public, nothing after it is */
+    d.paid_from_cp = 1; /* inside the title: the title is public, nothing after it is */
     sc_free_summary(&b, &d, 100);
     assert_string_equal(b.data, "");
     d.text = NULL;

@@ -108,28 +108,28 @@ static inline void gw_check_invariants(const struct sc_parsed *p)
         assert_non_null(a->title);
         assert_memory_equal(a->text.data, a->title, strlen(a->title));
         assert_true(a->src_line >= 1);
-        assert_true(a->paid_from >= -1 && a->paid_from < total);
-        assert_true(a->paid_to == -1 ||
-                    (a->paid_from >= 0 && a->paid_from < a->paid_to && a->paid_to < total));
+        assert_true(a->paid_from_cp >= -1 && a->paid_from_cp < total);
+        assert_true(a->paid_to_cp == -1 ||
+                    (a->paid_from_cp >= 0 && a->paid_from_cp < a->paid_to_cp && a->paid_to_cp < total));
         for (size_t k = 0; k < a->nsections; k++) {
             const struct sc_section *s = &a->sections[k];
-            assert_true(0 <= s->start && s->start < s->end && s->end <= total);
+            assert_true(0 <= s->start_cp && s->start_cp < s->end_cp && s->end_cp <= total);
             assert_true(s->level >= 1);
             assert_true(s->kind >= 0 && s->kind < SC_KIND_COUNT);
             if (k > 0)
-                assert_true(a->sections[k - 1].start < s->start);
+                assert_true(a->sections[k - 1].start_cp < s->start_cp);
             for (size_t j = k; j-- > 0;) {
                 if (a->sections[j].level < s->level) {
-                    assert_true(s->end <= a->sections[j].end);
+                    assert_true(s->end_cp <= a->sections[j].end_cp);
                     break;
                 }
             }
             for (size_t j = 0; j < s->npoints; j++) {
-                assert_true(s->start <= s->points[j].start);
-                assert_true(s->points[j].start < s->points[j].end);
-                assert_true(s->points[j].end <= s->end);
+                assert_true(s->start_cp <= s->points[j].start_cp);
+                assert_true(s->points[j].start_cp < s->points[j].end_cp);
+                assert_true(s->points[j].end_cp <= s->end_cp);
                 if (j > 0)
-                    assert_true(s->points[j - 1].end <= s->points[j].start);
+                    assert_true(s->points[j - 1].end_cp <= s->points[j].start_cp);
             }
         }
         if (i > 0)

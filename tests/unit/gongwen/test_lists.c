@@ -56,7 +56,7 @@ static void law_items(void **state)
     check(&o, 0, 1, "第一章", "总则");
     check(&o, 2, 2, "第二条", "");
     check(&o, 3, 1, "第二章", "管理");
-    assert_int_equal(o.s[2].end, o.s[3].start); /* the items stay inside their 条 */
+    assert_int_equal(o.s[2].end_cp, o.s[3].start_cp); /* the items stay inside their 条 */
     sc_sections_free(o.s, o.n);
 }
 
@@ -213,7 +213,7 @@ static void titles_without_a_number(void **state)
     check(&o, 3, 2, "（一）", "着力扩大内需");
     check(&o, 4, 1, "", "加强政府自身建设");
     assert_null(o.s[3].fault); /* numbering restarts under each part */
-    assert_int_equal(o.s[0].end, o.s[2].start);
+    assert_int_equal(o.s[0].end_cp, o.s[2].start_cp);
     sc_sections_free(o.s, o.n);
 
     /* a title followed by a short introduction that ends with a colon */
@@ -308,7 +308,7 @@ static void ordinal_points(void **state)
     assert_int_equal(o.s[0].npoints, 3);
     assert_string_equal(o.s[0].points[0].label, "第一");
     assert_string_equal(o.s[0].points[2].label, "第三");
-    assert_true(o.s[0].points[0].end <= o.s[0].points[1].start);
+    assert_true(o.s[0].points[0].end_cp <= o.s[0].points[1].start_cp);
     sc_sections_free(o.s, o.n);
 }
 

@@ -64,20 +64,20 @@ static void levels_and_ranges(void **state)
     /* ranges: from the heading to the next heading of the same or a higher
      * level, or the end of the text */
     int64_t total = (int64_t)sc_utf8_count(text, strlen(text));
-    assert_int_equal(o.s[0].start, cp_of(text, "一、"));
-    assert_int_equal(o.s[0].end, cp_of(text, "二、"));
-    assert_int_equal(o.s[1].end, cp_of(text, "(二)"));
-    assert_int_equal(o.s[2].end, cp_of(text, "2．"));
-    assert_int_equal(o.s[3].end, cp_of(text, "(2)"));
-    assert_int_equal(o.s[4].end, cp_of(text, "2．"));
-    assert_int_equal(o.s[6].end, cp_of(text, "(二)"));
-    assert_int_equal(o.s[8].end, total);
+    assert_int_equal(o.s[0].start_cp, cp_of(text, "一、"));
+    assert_int_equal(o.s[0].end_cp, cp_of(text, "二、"));
+    assert_int_equal(o.s[1].end_cp, cp_of(text, "(二)"));
+    assert_int_equal(o.s[2].end_cp, cp_of(text, "2．"));
+    assert_int_equal(o.s[3].end_cp, cp_of(text, "(2)"));
+    assert_int_equal(o.s[4].end_cp, cp_of(text, "2．"));
+    assert_int_equal(o.s[6].end_cp, cp_of(text, "(二)"));
+    assert_int_equal(o.s[8].end_cp, total);
     /* nesting: every section lies within the nearest earlier one of lower level */
     for (size_t i = 0; i < o.n; i++) {
-        assert_true(o.s[i].start < o.s[i].end);
+        assert_true(o.s[i].start_cp < o.s[i].end_cp);
         for (size_t j = i; j-- > 0;) {
             if (o.s[j].level < o.s[i].level) {
-                assert_true(o.s[j].start <= o.s[i].start && o.s[i].end <= o.s[j].end);
+                assert_true(o.s[j].start_cp <= o.s[i].start_cp && o.s[i].end_cp <= o.s[j].end_cp);
                 break;
             }
         }
@@ -157,29 +157,29 @@ static void points(void **state)
     assert_string_equal(s->points[0].label, "一是");
     assert_string_equal(s->points[1].label, "二是");
     assert_string_equal(s->points[2].label, "三是");
-    assert_int_equal(s->points[0].start, cp_of(text, "一是深入"));
-    assert_int_equal(s->points[0].end, cp_of(text, "二是建立"));
-    assert_int_equal(s->points[1].end, cp_of(text, "三是强化"));
-    assert_int_equal(s->points[2].end, cp_of(text, "\n（二）"));
+    assert_int_equal(s->points[0].start_cp, cp_of(text, "一是深入"));
+    assert_int_equal(s->points[0].end_cp, cp_of(text, "二是建立"));
+    assert_int_equal(s->points[1].end_cp, cp_of(text, "三是强化"));
+    assert_int_equal(s->points[2].end_cp, cp_of(text, "\n（二）"));
     /* points on their own paragraphs end with their paragraph */
     s = &o.s[1];
     assert_int_equal(s->npoints, 2);
-    assert_int_equal(s->points[0].start, cp_of(text, "一是压实"));
-    assert_int_equal(s->points[0].end, cp_of(text, "\n二是完善"));
-    assert_int_equal(s->points[1].start, cp_of(text, "二是完善"));
+    assert_int_equal(s->points[0].start_cp, cp_of(text, "一是压实"));
+    assert_int_equal(s->points[0].end_cp, cp_of(text, "\n二是完善"));
+    assert_int_equal(s->points[1].start_cp, cp_of(text, "二是完善"));
     /* a lone 一是, 统一是, 唯一是 are prose */
     assert_int_equal(o.s[2].npoints, 0);
     /* two runs in one paragraph: the first run's last point ends where the
      * second run starts */
     s = &o.s[3];
     assert_int_equal(s->npoints, 4);
-    assert_int_equal(s->points[1].end, cp_of(text, "一是丙"));
-    assert_int_equal(s->points[2].start, cp_of(text, "一是丙"));
+    assert_int_equal(s->points[1].end_cp, cp_of(text, "一是丙"));
+    assert_int_equal(s->points[2].start_cp, cp_of(text, "一是丙"));
     for (size_t i = 0; i < o.n; i++)
         for (size_t j = 0; j < o.s[i].npoints; j++)
-            assert_true(o.s[i].start <= o.s[i].points[j].start &&
-                        o.s[i].points[j].start < o.s[i].points[j].end &&
-                        o.s[i].points[j].end <= o.s[i].end);
+            assert_true(o.s[i].start_cp <= o.s[i].points[j].start_cp &&
+                        o.s[i].points[j].start_cp < o.s[i].points[j].end_cp &&
+                        o.s[i].points[j].end_cp <= o.s[i].end_cp);
     sc_sections_free(o.s, o.n);
 }
 
@@ -209,8 +209,8 @@ static void regulation(void **state)
     check_section(&o, 5, 3, "第三条", "");
     check_section(&o, 6, 2, "第二节", "业主大会");
     check_section(&o, 7, 3, "第四条", "");
-    assert_int_equal(o.s[5].end, cp_of(text, "第二节"));
-    assert_int_equal(o.s[3].end, (int64_t)sc_utf8_count(text, strlen(text)));
+    assert_int_equal(o.s[5].end_cp, cp_of(text, "第二节"));
+    assert_int_equal(o.s[3].end_cp, (int64_t)sc_utf8_count(text, strlen(text)));
     /* 条 numbering runs through the chapters: no fault */
     for (size_t i = 0; i < o.n; i++)
         assert_null(o.s[i].fault);
@@ -297,11 +297,11 @@ static void seed_food_safety_outline(void **state)
         assert_string_equal(s->heading, want[i].heading);
         assert_int_equal(s->kind, want[i].kind);
         assert_int_equal(s->npoints, want[i].npoints);
-        assert_true(gw_cp_starts(&a->text, s->start, want[i].label));
+        assert_true(gw_cp_starts(&a->text, s->start_cp, want[i].label));
         assert_null(s->fault);
     }
-    assert_int_equal(a->sections[7].end, (int64_t)sc_utf8_count(a->text.data, a->text.len));
-    assert_true(gw_cp_starts(&a->text, a->sections[7].points[2].start, "三是抓反食品浪费"));
+    assert_int_equal(a->sections[7].end_cp, (int64_t)sc_utf8_count(a->text.data, a->text.len));
+    assert_true(gw_cp_starts(&a->text, a->sections[7].points[2].start_cp, "三是抓反食品浪费"));
 
     /* the seed's numbering faults: 22、 twice (document 4), （三） twice (9) */
     const struct sc_section *dup = NULL;

@@ -840,7 +840,7 @@ static void footnotes_and_endnotes(void **state)
     assert_string_equal(a->sections[1].heading, "脚注");
     assert_int_equal(a->sections[2].kind, SC_KIND_NOTES);
     assert_string_equal(a->sections[2].heading, "尾注");
-    assert_int_equal(a->sections[0].end, a->sections[1].start);
+    assert_int_equal(a->sections[0].end_cp, a->sections[1].start_cp);
     assert_string_equal(a->unit, "XX市人民政府办公室");
     assert_int_equal(a->year, 2024);
     sc_parsed_release(&p);

@@ -50,8 +50,8 @@ static struct sc_doc doc_of(const char *text, int64_t paid_from, int64_t paid_to
     d.id = 9;
     d.text = (char *)text;
     d.text_len = strlen(text);
-    d.paid_from = paid_from;
-    d.paid_to = paid_to;
+    d.paid_from_cp = paid_from;
+    d.paid_to_cp = paid_to;
     return d;
 }
 
@@ -64,29 +64,29 @@ static void cut_documents(void **state)
     struct sc_cut c;
     struct sc_doc d = doc_of(t, 0, -1);
     assert_int_equal(sc_doc_cut(&d, &free_view, &c), 1);
-    assert_int_equal(c.from, 3);
-    assert_int_equal(c.to, 11);
-    assert_int_equal(c.line, 3);
+    assert_int_equal(c.from_cp, 3);
+    assert_int_equal(c.to_cp, 11);
+    assert_int_equal(c.line_cp, 3);
     assert_int_equal(sc_doc_cut(&d, &paid_view, &c), 0);
     assert_int_equal(sc_doc_cut(&d, NULL, &c), 1);
     /* mid-line: the line of the cut is where its line starts */
     d = doc_of(t, 8, 10);
     assert_int_equal(sc_doc_cut(&d, &free_view, &c), 1);
-    assert_int_equal(c.from, 8);
-    assert_int_equal(c.to, 10);
-    assert_int_equal(c.line, 7);
+    assert_int_equal(c.from_cp, 8);
+    assert_int_equal(c.to_cp, 10);
+    assert_int_equal(c.line_cp, 7);
     assert_true(sc_cut_visible(&c, 7, 8));
     assert_false(sc_cut_visible(&c, 7, 9)); /* one character into it */
     assert_true(sc_cut_visible(&c, 10, 11));
     struct sc_section s = { 0 };
-    s.start = 7; /* a heading on the cut's line meets it */
+    s.start_cp = 7; /* a heading on the cut's line meets it */
     assert_false(sc_cut_section_shown(&c, &s));
-    s.start = 3;
+    s.start_cp = 3;
     assert_true(sc_cut_section_shown(&c, &s));
-    s.start = 10;
+    s.start_cp = 10;
     assert_true(sc_cut_section_shown(&c, &s));
     c.headings = 1;
-    s.start = 7;
+    s.start_cp = 7;
     assert_true(sc_cut_section_shown(&c, &s));
     struct sc_buf b = SC_BUF_INIT;
     sc_doc_text_shown(&b, &d, &free_view);
@@ -210,7 +210,7 @@ static void paid_from_the_start(void **state)
     import(f->lib, "##paidbegin##XX局2023年工作总结\n一、基本情况\n全部付费。\n");
     struct sc_doc doc;
     assert_int_equal(sc_doc_get(f->lib, 1, SC_DOC_TEXT | SC_DOC_OUTLINE, &doc, NULL), SC_OK);
-    assert_int_equal(doc.paid_from, 0);
+    assert_int_equal(doc.paid_from_cp, 0);
     struct sc_buf b = SC_BUF_INIT;
     sc_doc_text_shown(&b, &doc, &(struct sc_view){ 0, 0 });
     assert_string_equal(b.data, "XX局2023年工作总结\n");

@@ -111,7 +111,7 @@ static void import_and_read_back(void **state)
     assert_int_equal(doc.chars, (int64_t)sc_utf8_count(doc.text, doc.text_len) - newlines);
     assert_string_equal(doc.source_file, "a.txt");
     assert_int_equal(doc.part, 1);
-    assert_int_equal(doc.paid_from, -1);
+    assert_int_equal(doc.paid_from_cp, -1);
     assert_true(doc.nsections >= 3);
     struct sc_buf b = SC_BUF_INIT;
     sc_doc_json(&b, &doc, &(struct sc_view){ 1, 0 });
@@ -201,7 +201,7 @@ static void paid_text_is_withheld_in_json(void **state)
     assert_int_equal(s.status, SC_IMPORT_IMPORTED);
     struct sc_doc doc;
     assert_int_equal(sc_doc_get(f->lib, s.docs[0], SC_DOC_TEXT | SC_DOC_OUTLINE, &doc, NULL), SC_OK);
-    assert_true(doc.paid_from > 0);
+    assert_true(doc.paid_from_cp > 0);
     assert_null(strstr(doc.text, "##paid"));
     struct sc_buf b = SC_BUF_INIT;
     sc_doc_json(&b, &doc, &(struct sc_view){ 0, 0 });

@@ -81,7 +81,7 @@ static void test_cursors(void **state)
         docs[i].title = (char *)"t";
         docs[i].text = texts[i];
         docs[i].text_len = strlen(texts[i]);
-        docs[i].paid_from = -1;
+        docs[i].paid_from_cp = -1;
     }
     struct fixture f;
     assert_int_equal(fixture_build(&f, docs, N, 1), 0);

@@ -19,8 +19,8 @@ static struct sc_doc mkdoc(int64_t id, const char *title, const char *text)
     d.title = (char *)title;
     d.text = (char *)text;
     d.text_len = strlen(text);
-    d.paid_from = -1;
-    d.paid_to = -1;
+    d.paid_from_cp = -1;
+    d.paid_to_cp = -1;
     return d;
 }
 
@@ -48,9 +48,9 @@ static int setup(void **state)
     int64_t c2 = (int64_t)sc_utf8_count(t, b2), c3 = (int64_t)sc_utf8_count(t, b3);
     int64_t cend = (int64_t)sc_utf8_count(t, strlen(t));
     SECS[0] = (struct sc_section){.level = 1, .label = (char *)"二、", .heading = (char *)"存在的问题",
-                                  .kind = SC_KIND_PROBLEMS, .start = c2, .end = c3};
+                                  .kind = SC_KIND_PROBLEMS, .start_cp = c2, .end_cp = c3};
     SECS[1] = (struct sc_section){.level = 1, .label = (char *)"三、", .heading = (char *)"下一步打算",
-                                  .kind = SC_KIND_PLANS, .start = c3, .end = cend};
+                                  .kind = SC_KIND_PLANS, .start_cp = c3, .end_cp = cend};
     DOCS[0].sections = SECS;
     DOCS[0].nsections = 2;
 
@@ -73,8 +73,8 @@ static int setup(void **state)
     {
         const char *t2 = DOCS[2].text;
         size_t pb = (size_t)(strstr(t2, "付费部分") - t2), pe = (size_t)(strstr(t2, "结尾") - t2);
-        DOCS[2].paid_from = (int64_t)sc_utf8_count(t2, pb);
-        DOCS[2].paid_to = (int64_t)sc_utf8_count(t2, pe);
+        DOCS[2].paid_from_cp = (int64_t)sc_utf8_count(t2, pb);
+        DOCS[2].paid_to_cp = (int64_t)sc_utf8_count(t2, pe);
     }
     DOCS[3] = mkdoc(7, "丁", "丁\n依法\n行政\n哈哈哈哈哈");
     snprintf(DOCS[0].docno, sizeof DOCS[0].docno, "%s", "甲发改〔2023〕12号");
@@ -238,9 +238,9 @@ static void test_snippet_offsets(void **state)
     /* the highlight is the original text ＧＤＰ增长 in code points */
     const char *t = DOCS[0].text;
     int64_t at = (int64_t)sc_utf8_count(t, (size_t)(strstr(t, "GDP增长") - t));
-    assert_int_equal(s->start + s->highlights[0][0], at);
-    assert_int_equal(s->highlights[0][1] - s->highlights[0][0], 5);
-    size_t hb = sc_utf8_offset(s->text, strlen(s->text), (size_t)s->highlights[0][0]);
+    assert_int_equal(s->start_cp + s->highlights_cp[0][0], at);
+    assert_int_equal(s->highlights_cp[0][1] - s->highlights_cp[0][0], 5);
+    size_t hb = sc_utf8_offset(s->text, strlen(s->text), (size_t)s->highlights_cp[0][0]);
     assert_memory_equal(s->text + hb, "GDP增长", strlen("GDP增长"));
     sc_results_release(&r);
 
@@ -248,8 +248,8 @@ static void test_snippet_offsets(void **state)
     assert_int_equal(fixture_search(&F, "政府服务", 0, 10, 1, &r, &d), SC_OK);
     s = &r.hits[0].snippets[0];
     assert_int_equal(s->nhighlights, 1);
-    hb = sc_utf8_offset(s->text, strlen(s->text), (size_t)s->highlights[0][0]);
-    size_t he = sc_utf8_offset(s->text, strlen(s->text), (size_t)s->highlights[0][1]);
+    hb = sc_utf8_offset(s->text, strlen(s->text), (size_t)s->highlights_cp[0][0]);
+    size_t he = sc_utf8_offset(s->text, strlen(s->text), (size_t)s->highlights_cp[0][1]);
     assert_int_equal(he - hb, strlen("政 府 服务"));
     assert_memory_equal(s->text + hb, "政 府 服务", he - hb);
     sc_results_release(&r);
@@ -258,7 +258,7 @@ static void test_snippet_offsets(void **state)
     s = &r.hits[0].snippets[0];
     t = DOCS[1].text;
     at = (int64_t)sc_utf8_count(t, (size_t)(strstr(t, "目标") - t));
-    assert_int_equal(s->start + s->highlights[0][0], at);
+    assert_int_equal(s->start_cp + s->highlights_cp[0][0], at);
     sc_results_release(&r);
 }
 

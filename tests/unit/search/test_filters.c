@@ -23,8 +23,8 @@ static struct sc_doc mkdoc(int64_t id, const char *title, const char *text)
     d.title = (char *)title;
     d.text = (char *)text;
     d.text_len = strlen(text);
-    d.paid_from = -1;
-    d.paid_to = -1;
+    d.paid_from_cp = -1;
+    d.paid_to_cp = -1;
     return d;
 }
 
@@ -54,14 +54,14 @@ static int setup(void **state)
                                    .label = (char *)"二、",
                                    .heading = (char *)"存在的问题",
                                    .kind = SC_KIND_PROBLEMS,
-                                   .start = c2,
-                                   .end = c3 };
+                                   .start_cp = c2,
+                                   .end_cp = c3 };
     SECS[1] = (struct sc_section){ .level = 1,
                                    .label = (char *)"三、",
                                    .heading = (char *)"下一步打算",
                                    .kind = SC_KIND_PLANS,
-                                   .start = c3,
-                                   .end = cend };
+                                   .start_cp = c3,
+                                   .end_cp = cend };
     DOCS[0].sections = SECS;
     DOCS[0].nsections = 2;
     snprintf(DOCS[0].docno, sizeof DOCS[0].docno, "%s", "甲发改〔2023〕12号");
@@ -83,8 +83,8 @@ static int setup(void **state)
     DOCS[2].level = (char *)"区";
     const char *t2 = DOCS[2].text;
     size_t pb = (size_t)(strstr(t2, "付费部分") - t2), pe = (size_t)(strstr(t2, "结尾") - t2);
-    DOCS[2].paid_from = (int64_t)sc_utf8_count(t2, pb);
-    DOCS[2].paid_to = (int64_t)sc_utf8_count(t2, pe);
+    DOCS[2].paid_from_cp = (int64_t)sc_utf8_count(t2, pb);
+    DOCS[2].paid_to_cp = (int64_t)sc_utf8_count(t2, pe);
     DOCS[2].docdate = 20230301;
 
     DOCS[3] = mkdoc(7, "丁县工作总结", "丁县工作总结\n依法行政，推进有力。");

@@ -204,13 +204,13 @@ static void constructed(void **state)
         docs[i].title = (char *)"t";
         docs[i].year = 2020 + (int)i;
         docs[i].genre = (char *)(i % 2 ? "工作总结" : "通知");
-        docs[i].paid_from = -1;
-        docs[i].paid_to = -1;
+        docs[i].paid_from_cp = -1;
+        docs[i].paid_to_cp = -1;
         /* paid to the end: doc 3 from its body's last line, doc 11 from its
          * heading (a paid section) */
         const char *pf = i == 1 ? strstr(texts[i], "推进") : i == 5 ? strstr(texts[i], "一、") : NULL;
         if (pf)
-            docs[i].paid_from = (int64_t)sc_utf8_count(texts[i], (size_t)(pf - texts[i]));
+            docs[i].paid_from_cp = (int64_t)sc_utf8_count(texts[i], (size_t)(pf - texts[i]));
         struct sc_section *sec = NULL;
         size_t ns = 0;
         assert_int_equal(sc_outline_parse(texts[i], strlen(texts[i]), &sec, &ns), SC_OK);
@@ -371,8 +371,8 @@ static void corpus_property(void **state)
         doc->title = sc_strndup(data, nl ? (size_t)(nl - data) : len);
         doc->year = 2015 + (int)(i % 10);
         doc->genre = (char *)genres[i % 3];
-        doc->paid_from = i % 4 == 0 ? 40 : -1;
-        doc->paid_to = -1;
+        doc->paid_from_cp = i % 4 == 0 ? 40 : -1;
+        doc->paid_to_cp = -1;
         sc_outline_parse(data, len, &doc->sections, &doc->nsections);
         struct sc_buf nb = SC_BUF_INIT;
         sc_normalize(data, len, &nb, NULL);

@@ -74,7 +74,7 @@ static size_t find_sections(const char *text, struct sc_section *out, char (*nam
                       : strstr(h, "打算") ? SC_KIND_PLANS
                       : strstr(h, "做法") ? SC_KIND_WORK
                                           : SC_KIND_OTHER;
-            s->start = cp;
+            s->start_cp = cp;
             n++;
             break;
         }
@@ -83,10 +83,10 @@ static size_t find_sections(const char *text, struct sc_section *out, char (*nam
     }
     int64_t total = (int64_t)sc_utf8_count(text, strlen(text));
     for (size_t i = 0; i < n; i++) {
-        out[i].end = total;
+        out[i].end_cp = total;
         for (size_t j = i + 1; j < n; j++)
             if (out[j].level <= out[i].level) {
-                out[i].end = out[j].start;
+                out[i].end_cp = out[j].start_cp;
                 break;
             }
     }
@@ -109,12 +109,12 @@ static void make_doc(struct sc_doc *d, int which, size_t i)
     d->text_len = strlen(t);
     d->year = 2020 + (int)i;
     d->genre = (char *)(i % 2 ? "工作计划" : "工作总结");
-    d->paid_from = d->paid_to = -1;
+    d->paid_from_cp = d->paid_to_cp = -1;
     if (*paid) {
         int64_t f = (int64_t)sc_utf8_count(pr->title, strlen(pr->title)) + 1 +
                     (int64_t)sc_utf8_count(pr->free_head, strlen(pr->free_head));
-        d->paid_from = f;
-        d->paid_to = *pr->free_tail ? f + (int64_t)sc_utf8_count(paid, strlen(paid)) : -1;
+        d->paid_from_cp = f;
+        d->paid_to_cp = *pr->free_tail ? f + (int64_t)sc_utf8_count(paid, strlen(paid)) : -1;
     }
     d->sections = SECS[which][i];
     d->nsections = find_sections(t, SECS[which][i], NAMES[which][i]);
@@ -312,13 +312,13 @@ static int setup_attack(void)
     DX[0].title = (char *)"某局内部材料";
     DX[0].text = (char *)"某局内部材料\n公开部分到此为止甲乙丙丁戊己庚辛壬癸子。\n结尾";
     DX[0].text_len = strlen(DX[0].text);
-    DX[0].paid_from = 6 + 1 + 12; /* the 戊 */
-    DX[0].paid_to = -1;
+    DX[0].paid_from_cp = 6 + 1 + 12; /* the 戊 */
+    DX[0].paid_to_cp = -1;
     DX[1].id = 101;
     DX[1].title = (char *)"无关材料";
     DX[1].text = (char *)"无关材料\n甲乙丙丁以外的内容。";
     DX[1].text_len = strlen(DX[1].text);
-    DX[1].paid_from = DX[1].paid_to = -1;
+    DX[1].paid_from_cp = DX[1].paid_to_cp = -1;
     return fixture_build(&FX, DX, 2, 1);
 }
 

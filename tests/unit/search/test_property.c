@@ -101,14 +101,14 @@ static int setup(void **state)
         const char *nl = memchr(data, '\n', len);
         doc->title = sc_strndup(data, nl ? (size_t)(nl - data) : len);
         doc->year = 2015 + (int)(i % 10);
-        doc->paid_from = -1;
-        doc->paid_to = -1;
+        doc->paid_from_cp = -1;
+        doc->paid_to_cp = -1;
         int64_t ncp = (int64_t)sc_utf8_count(data, len);
         if (i % 3 == 1 && ncp > 4) {
             /* anywhere from the title on (the title itself stays free) */
-            doc->paid_from = (int64_t)(rnd() % (uint64_t)ncp);
+            doc->paid_from_cp = (int64_t)(rnd() % (uint64_t)ncp);
             if (rnd() % 2)
-                doc->paid_to = doc->paid_from + 1 + (int64_t)(rnd() % (uint64_t)(ncp - doc->paid_from));
+                doc->paid_to_cp = doc->paid_from_cp + 1 + (int64_t)(rnd() % (uint64_t)(ncp - doc->paid_from_cp));
         }
         struct sc_buf nb = SC_BUF_INIT;
         uint32_t *map = NULL;
@@ -120,8 +120,8 @@ static int setup(void **state)
         struct sc_cut cut;
         struct sc_buf vb = SC_BUF_INIT;
         int cutting = sc_doc_cut(doc, NULL, &cut);
-        size_t bf = cutting ? sc_utf8_offset(data, len, (size_t)cut.from) : 0;
-        size_t bt = cutting ? sc_utf8_offset(data, len, (size_t)cut.to) : 0;
+        size_t bf = cutting ? sc_utf8_offset(data, len, (size_t)cut.from_cp) : 0;
+        size_t bt = cutting ? sc_utf8_offset(data, len, (size_t)cut.to_cp) : 0;
         for (size_t b = 0; b < ORC[NDOCS].len;) {
             size_t k = 1;
             while (b + k < ORC[NDOCS].len && ((unsigned char)ORC[NDOCS].norm[b + k] & 0xC0) == 0x80)

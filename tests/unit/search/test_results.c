@@ -19,7 +19,7 @@ static void marks_are_bytes(void **state)
     (void)state;
     int64_t hl[2][2] = { { 2, 4 }, { 6, 7 } };
     struct sc_snippet s = { .text = (char *)"推进依法行政a工作",
-                            .highlights = hl,
+                            .highlights_cp = hl,
                             .nhighlights = 2 };
     size_t a, b;
     assert_int_equal(sc_snippet_mark(&s, 0, &a, &b), 0);
@@ -49,7 +49,7 @@ static void members_into_an_open_object(void **state)
     (void)state;
     int64_t hl[1][2] = { { 0, 2 } };
     struct sc_snippet sn = {
-        .text = (char *)"依法\"行政", .highlights = hl, .nhighlights = 1, .section = (char *)""
+        .text = (char *)"依法\"行政", .highlights_cp = hl, .nhighlights = 1, .section = (char *)""
     };
     struct sc_hit h = { .id = 3,
                         .title = (char *)"标题",

@@ -58,8 +58,8 @@ static int setup(void **state)
         DOCS[i].text = TEXTS[i] = sc_buf_take(&b, &DOCS[i].text_len);
         DOCS[i].title = TITLES[i];
         DOCS[i].year = 2015 + (int)(i % 9);
-        DOCS[i].paid_from = -1;
-        DOCS[i].paid_to = -1;
+        DOCS[i].paid_from_cp = -1;
+        DOCS[i].paid_to_cp = -1;
     }
     return fixture_build(&F, DOCS, NDOC, 3);
 }
@@ -200,7 +200,7 @@ static void test_identity_flag(void **state)
     const struct sc_snippet *sn = &r.hits[0].snippets[0];
     assert_int_equal(sn->nhighlights, 1);
     /* the original has three code points there: 零, U+200B, 宽 */
-    assert_int_equal(sn->highlights[0][1] - sn->highlights[0][0], 3);
+    assert_int_equal(sn->highlights_cp[0][1] - sn->highlights_cp[0][0], 3);
     sc_results_release(&r);
     /* an identity paragraph: highlights straight from the index */
     assert_int_equal(fixture_search(&F, "依法行政", 0, 5, 1, &r, &dg), SC_OK);
@@ -210,8 +210,8 @@ static void test_identity_flag(void **state)
             const struct sc_snippet *s = &r.hits[h].snippets[k];
             for (size_t x = 0; x < s->nhighlights; x++) {
                 size_t len = strlen(s->text);
-                size_t b0 = sc_utf8_offset(s->text, len, (size_t)s->highlights[x][0]);
-                size_t b1 = sc_utf8_offset(s->text, len, (size_t)s->highlights[x][1]);
+                size_t b0 = sc_utf8_offset(s->text, len, (size_t)s->highlights_cp[x][0]);
+                size_t b1 = sc_utf8_offset(s->text, len, (size_t)s->highlights_cp[x][1]);
                 assert_true(b1 > b0);
                 assert_non_null(memmem(s->text + b0, b1 - b0, "依法行政", 12));
             }
@@ -240,8 +240,8 @@ static void test_highlights(void **state)
                         continue;
                     for (size_t x = 0; x < sn->nhighlights; x++) {
                         size_t len = strlen(sn->text);
-                        size_t b0 = sc_utf8_offset(sn->text, len, (size_t)sn->highlights[x][0]);
-                        size_t b1 = sc_utf8_offset(sn->text, len, (size_t)sn->highlights[x][1]);
+                        size_t b0 = sc_utf8_offset(sn->text, len, (size_t)sn->highlights_cp[x][0]);
+                        size_t b1 = sc_utf8_offset(sn->text, len, (size_t)sn->highlights_cp[x][1]);
                         struct sc_buf nb = SC_BUF_INIT;
                         assert_int_equal(sc_normalize(sn->text + b0, b1 - b0, &nb, NULL), SC_OK);
                         /* a run starts with a term and ends with one */
@@ -375,7 +375,7 @@ static void test_list_extremes(void **state)
         d[i].text = bufs[i]->data;
         d[i].text_len = bufs[i]->len;
         d[i].title = titles[i];
-        d[i].paid_from = d[i].paid_to = -1;
+        d[i].paid_from_cp = d[i].paid_to_cp = -1;
     }
     struct sc_segbuild *sb;
     assert_int_equal(sc_segbuild_new(&sb), SC_OK);
@@ -434,7 +434,7 @@ static void test_empty_first(void **state)
     d.text = NULL;
     d.text_len = 0;
     d.title = title;
-    d.paid_from = d.paid_to = -1;
+    d.paid_from_cp = d.paid_to_cp = -1;
     struct sc_diag dg = {0};
     assert_int_equal(sc_segbuild_add(sb, &d, &dg), SC_OK);
     d.id = 2;
@@ -536,7 +536,7 @@ static void test_text_store(void **state)
         memset(&docs[i], 0, sizeof docs[i]);
         docs[i].id = (int64_t)i + 1;
         docs[i].text = texts[i] = sc_buf_take(&b, &docs[i].text_len);
-        docs[i].paid_from = docs[i].paid_to = -1;
+        docs[i].paid_from_cp = docs[i].paid_to_cp = -1;
     }
     struct sc_seg *seg[3];
     char path[4][128];
@@ -681,7 +681,7 @@ static void test_char_hits(void **state)
         memset(&docs[i], 0, sizeof docs[i]);
         docs[i].id = (int64_t)i + 1;
         docs[i].text = texts[i] = sc_buf_take(&b, &docs[i].text_len);
-        docs[i].paid_from = docs[i].paid_to = -1;
+        docs[i].paid_from_cp = docs[i].paid_to_cp = -1;
     }
     struct fixture H;
     assert_int_equal(fixture_build(&H, docs, N, 1), 0);
@@ -724,7 +724,7 @@ static void test_char_hits(void **state)
                         at += m ? m : 1;
                         int lit = 0;
                         for (size_t x = 0; x < sn->nhighlights; x++)
-                            lit |= cpi >= sn->highlights[x][0] && cpi < sn->highlights[x][1];
+                            lit |= cpi >= sn->highlights_cp[x][0] && cpi < sn->highlights_cp[x][1];
                         assert_int_equal(lit, sc_fold_cp(c) == ch);
                     }
                 }
@@ -745,10 +745,10 @@ static void test_char_hits(void **state)
                     assert_string_equal(a->snippets[k].text, b->snippets[k].text);
                     assert_int_equal(a->snippets[k].nhighlights, b->snippets[k].nhighlights);
                     for (size_t x = 0; x < a->snippets[k].nhighlights; x++) {
-                        assert_int_equal(a->snippets[k].highlights[x][0],
-                                         b->snippets[k].highlights[x][0]);
-                        assert_int_equal(a->snippets[k].highlights[x][1],
-                                         b->snippets[k].highlights[x][1]);
+                        assert_int_equal(a->snippets[k].highlights_cp[x][0],
+                                         b->snippets[k].highlights_cp[x][0]);
+                        assert_int_equal(a->snippets[k].highlights_cp[x][1],
+                                         b->snippets[k].highlights_cp[x][1]);
                     }
                 }
             }
