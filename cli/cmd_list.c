@@ -96,7 +96,8 @@ static void print_outline(const struct sc_doc *d, const struct sc_cut *cut)
         printf("%*s%s%s  [%s]%s%s\n", (s->level - 1) * 2, "", s->label, s->heading,
                sc_kind_name(s->kind), s->fault ? "  ! " : "", s->fault ? s->fault : "");
         for (size_t k = 0; k < s->npoints; k++)
-            if (cut->headings || sc_cut_visible(cut, s->points[k].start_cp, s->points[k].start_cp + 1))
+            if (cut->headings ||
+                sc_cut_visible(cut, s->points[k].start_cp, s->points[k].start_cp + 1))
                 printf("%*s· %s\n", s->level * 2, "", s->points[k].label);
     }
     if (left)
@@ -177,8 +178,7 @@ int cmd_show(struct cli *cli, int argc, char **argv)
         doc.year ? printf("%d\n", doc.year) : printf("-\n");
         printf("unit:      %s\nlevel:     %s\ntopics:    %s\n", doc.unit ? doc.unit : "-",
                doc.level ? doc.level : "-", doc.topics_json ? doc.topics_json : "[]");
-        if (doc.paid_from_cp >= 0)
-        {
+        if (doc.paid_from_cp >= 0) {
             if (doc.paid_to_cp >= 0)
                 printf("paid:      %lld to %lld\n", (long long)doc.paid_from_cp,
                        (long long)doc.paid_to_cp);

@@ -123,7 +123,8 @@ static inline int sc_cut_visible(const struct sc_cut *c, int64_t a, int64_t b)
 /* Does the view see section s (its heading, kind and place)? */
 static inline int sc_cut_section_shown(const struct sc_cut *c, const struct sc_section *s)
 {
-    return c->from_cp == c->to_cp || c->headings || s->start_cp < c->line_cp || s->start_cp >= c->to_cp;
+    return c->from_cp == c->to_cp || c->headings || s->start_cp < c->line_cp ||
+           s->start_cp >= c->to_cp;
 }
 
 struct sc_jw;

@@ -209,7 +209,8 @@ static enum sc_err make_source(const struct sc_snap *snap, const struct ck_draft
     src->draft_end = obyte_end(d, m->de - 1);
     src->paid = paid;
     struct sc_buf t = SC_BUF_INIT;
-    enum sc_err e = sc_seg_text_utf8(seg, m->doc, (uint64_t)src->start_cp, (uint64_t)src->end_cp, &t);
+    enum sc_err e =
+        sc_seg_text_utf8(seg, m->doc, (uint64_t)src->start_cp, (uint64_t)src->end_cp, &t);
     if (e == SC_OK && !(src->text = sc_buf_take(&t, NULL)))
         e = SC_ENOMEM;
     if (e != SC_OK)

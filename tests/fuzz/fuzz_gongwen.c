@@ -38,7 +38,8 @@ static void check_sections(const struct sc_section *s, size_t n, int64_t total)
         for (size_t j = 0; j < s[k].npoints; j++) {
             const struct sc_point *p = &s[k].points[j];
             CHECK(p->label && strlen(p->label) > 0);
-            CHECK(s[k].start_cp <= p->start_cp && p->start_cp < p->end_cp && p->end_cp <= s[k].end_cp);
+            CHECK(s[k].start_cp <= p->start_cp && p->start_cp < p->end_cp &&
+                  p->end_cp <= s[k].end_cp);
             if (j > 0)
                 CHECK(s[k].points[j - 1].end_cp <= p->start_cp);
         }

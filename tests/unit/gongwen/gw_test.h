@@ -109,8 +109,9 @@ static inline void gw_check_invariants(const struct sc_parsed *p)
         assert_memory_equal(a->text.data, a->title, strlen(a->title));
         assert_true(a->src_line >= 1);
         assert_true(a->paid_from_cp >= -1 && a->paid_from_cp < total);
-        assert_true(a->paid_to_cp == -1 ||
-                    (a->paid_from_cp >= 0 && a->paid_from_cp < a->paid_to_cp && a->paid_to_cp < total));
+        assert_true(
+            a->paid_to_cp == -1 ||
+            (a->paid_from_cp >= 0 && a->paid_from_cp < a->paid_to_cp && a->paid_to_cp < total));
         for (size_t k = 0; k < a->nsections; k++) {
             const struct sc_section *s = &a->sections[k];
             assert_true(0 <= s->start_cp && s->start_cp < s->end_cp && s->end_cp <= total);

@@ -47,10 +47,18 @@ static int setup(void **state)
     size_t b2 = (size_t)(strstr(t, "二、") - t), b3 = (size_t)(strstr(t, "三、") - t);
     int64_t c2 = (int64_t)sc_utf8_count(t, b2), c3 = (int64_t)sc_utf8_count(t, b3);
     int64_t cend = (int64_t)sc_utf8_count(t, strlen(t));
-    SECS[0] = (struct sc_section){.level = 1, .label = (char *)"二、", .heading = (char *)"存在的问题",
-                                  .kind = SC_KIND_PROBLEMS, .start_cp = c2, .end_cp = c3};
-    SECS[1] = (struct sc_section){.level = 1, .label = (char *)"三、", .heading = (char *)"下一步打算",
-                                  .kind = SC_KIND_PLANS, .start_cp = c3, .end_cp = cend};
+    SECS[0] = (struct sc_section){ .level = 1,
+                                   .label = (char *)"二、",
+                                   .heading = (char *)"存在的问题",
+                                   .kind = SC_KIND_PROBLEMS,
+                                   .start_cp = c2,
+                                   .end_cp = c3 };
+    SECS[1] = (struct sc_section){ .level = 1,
+                                   .label = (char *)"三、",
+                                   .heading = (char *)"下一步打算",
+                                   .kind = SC_KIND_PLANS,
+                                   .start_cp = c3,
+                                   .end_cp = cend };
     DOCS[0].sections = SECS;
     DOCS[0].nsections = 2;
 

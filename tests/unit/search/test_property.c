@@ -108,7 +108,8 @@ static int setup(void **state)
             /* anywhere from the title on (the title itself stays free) */
             doc->paid_from_cp = (int64_t)(rnd() % (uint64_t)ncp);
             if (rnd() % 2)
-                doc->paid_to_cp = doc->paid_from_cp + 1 + (int64_t)(rnd() % (uint64_t)(ncp - doc->paid_from_cp));
+                doc->paid_to_cp =
+                    doc->paid_from_cp + 1 + (int64_t)(rnd() % (uint64_t)(ncp - doc->paid_from_cp));
         }
         struct sc_buf nb = SC_BUF_INIT;
         uint32_t *map = NULL;
