@@ -1,7 +1,8 @@
 /*
  * libFuzzer target: 校对 of arbitrary text. Invalid UTF-8 is refused with a
  * message; valid text gives findings inside the text, each with a rule, a
- * message and a known kind, sorted by start; the JSON is well formed.
+ * message and a known kind, sorted by start; the JSON is well formed (our
+ * reader takes it back, but for a NUL, which it refuses in strings).
  */
 #include "sucai/proof.h"
 
@@ -38,8 +39,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     sc_proof_json(&w, t, size, &r);
     if (sc_jw_finish(&w) != SC_OK)
         abort();
+    /* well formed; the reader refuses \u0000 in a string (its strings are C
+     * strings), which a finding's text has when the draft holds a NUL */
     struct sc_json j;
-    if (sc_json_parse(&j, b.data, b.len, 0, NULL) != SC_OK)
+    struct sc_diag jd = { 0 };
+    if (sc_json_parse(&j, b.data, b.len, 0, &jd) != SC_OK &&
+        !(memchr(t, 0, size) && strstr(jd.msg, "NUL character")))
         abort();
     sc_json_release(&j);
     sc_buf_release(&b);
