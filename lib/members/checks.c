@@ -96,9 +96,9 @@ enum sc_err sc_check_quota_take(struct sc_library *lib, const struct sc_principa
     who_key(p, addr, who);
     sc_local_day(sc_members_now(), day);
     int64_t n = 0;
-    int taken = sc_daily_take(lib, &check_counts, who, day, limit, &n, diag);
+    int taken = sc_daily_take(lib, &check_counts, who, day, limit, &n, &e, diag);
     if (taken < 0)
-        return SC_ESTORE;
+        return e;
     if (!taken)
         return sc_diag_set(diag, SC_ELIMIT, "daily check limit (%d) reached%s", limit,
                            p && p->tier != SC_TIER_ANON ? "" : "; log in for more");

@@ -12,8 +12,11 @@
 #define FITS(n, sql) ((n) >= 0 && (size_t)(n) < sizeof(sql))
 
 int sc_daily_take(struct sc_library *lib, const struct sc_daily *t, const char *key,
-                  const char *day, int64_t limit, int64_t *n, struct sc_diag *diag)
+                  const char *day, int64_t limit, int64_t *n, enum sc_err *err,
+                  struct sc_diag *diag)
 {
+    if (err)
+        *err = SC_OK;
     if (limit <= 0)
         return 0;
     char sql[256];
@@ -34,7 +37,9 @@ int sc_daily_take(struct sc_library *lib, const struct sc_daily *t, const char *
         rc = sc_stmt_step(st);
     }
     if (rc != SC_STORE_DONE) {
-        sc_store_fail(lib->db, diag);
+        enum sc_err e = sc_store_fail(lib->db, diag);
+        if (err)
+            *err = e;
         got = -1;
     }
     sc_stmt_finalize(st);

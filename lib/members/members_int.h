@@ -55,9 +55,11 @@ struct sc_daily {
     const char *table, *key; /* names, constants of the part that owns the table */
 };
 /* Take one under limit: 1 taken (*n the count now), 0 the limit is
- * reached, -1 the store failed (diag says why). */
+ * reached, -1 the store failed (*err, when given, the store's error, e.g.
+ * disk full; diag says why). */
 int sc_daily_take(struct sc_library *lib, const struct sc_daily *t, const char *key,
-                  const char *day, int64_t limit, int64_t *n, struct sc_diag *diag);
+                  const char *day, int64_t limit, int64_t *n, enum sc_err *err,
+                  struct sc_diag *diag);
 /* Give one back (an answer that failed), never below 0. */
 void sc_daily_give_back(struct sc_library *lib, const struct sc_daily *t, const char *key,
                         const char *day);

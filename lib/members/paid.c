@@ -155,7 +155,7 @@ static const struct sc_daily paid_answers = { "paid_answers", "key" };
 static int take(struct sc_library *lib, const char *key, const char *day, int64_t limit,
                 int64_t *n)
 {
-    int got = sc_daily_take(lib, &paid_answers, key, day, limit, n, NULL);
+    int got = sc_daily_take(lib, &paid_answers, key, day, limit, n, NULL, NULL);
     if (got == 1 && *n == 1) {
         struct sc_stmt *sw = sc_store_prepare(
             lib->db,
