@@ -42,19 +42,7 @@ int sc_check_quota_daily(const struct sc_library *lib, const struct sc_principal
         return n;
     char key[32];
     snprintf(key, sizeof key, "check.%s", sc_tier_name(p->tier));
-    struct sc_stmt *st = NULL;
-    if (sc_stmt_prepare(lib->db,
-                        "SELECT CAST(value AS INTEGER) FROM member_settings WHERE key = ?1",
-                        &st) == SC_STORE_OK) {
-        sc_stmt_bind_text(st, 1, key, -1);
-        if (sc_stmt_step(st) == SC_STORE_ROW) {
-            int64_t v = sc_stmt_column_int64(st, 0);
-            if (v >= 0 && v <= MAX_CHECKS)
-                n = (int)v;
-        }
-    }
-    sc_stmt_finalize(st);
-    return n;
+    return (int)sc_setting_get(lib, key, 0, MAX_CHECKS, n);
 }
 
 /* The counter's key for p calling from addr. */
@@ -141,20 +129,9 @@ enum sc_err sc_check_quota_set(struct sc_library *lib, const struct sc_principal
                            "check quotas are set for anonymous, free, vip or svip");
     if (n < 0 || n > MAX_CHECKS)
         return sc_diag_set(diag, SC_EINVAL, "a daily check quota is 0 to %d", MAX_CHECKS);
-    char key[32], val[16];
+    char key[32];
     snprintf(key, sizeof key, "check.%s", sc_tier_name(tier));
-    snprintf(val, sizeof val, "%d", n);
-    struct sc_stmt *st = sc_store_prepare(lib->db,
-                                          "INSERT INTO member_settings(key, value) VALUES(?1, ?2) "
-                                          "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                                          diag);
-    if (!st)
-        return SC_ESTORE;
-    sc_stmt_bind_text(st, 1, key, -1);
-    sc_stmt_bind_text(st, 2, val, -1);
-    if (sc_stmt_step(st) != SC_STORE_DONE)
-        e = sc_store_fail(lib->db, diag);
-    sc_stmt_finalize(st);
+    e = sc_setting_put(lib, key, n, diag);
     if (e != SC_OK)
         return e;
     char d[64];

@@ -44,7 +44,7 @@ int sc_may(const struct sc_principal *p, enum sc_action a)
     case SC_ACT_IMPORT: return staff;
     case SC_ACT_ADMIN: return known && (p->roles & SC_ROLE_ADMIN);
     case SC_ACT_SHELF: return known && p->user_id > 0; /* needs an account to keep it */
-    case SC_ACT_CHECK: return 1; /* within sc_check_quota_daily */
+    case SC_ACT_CHECK: return 1;                       /* within sc_check_quota_daily */
     }
     return 0;
 }
@@ -77,21 +77,7 @@ int sc_quota_daily(const struct sc_library *lib, const struct sc_principal *p)
         return n;
     char key[32];
     snprintf(key, sizeof key, "quota.%s", sc_tier_name(p->tier));
-    struct sc_stmt *st = NULL;
-    /* a library without the members tables yet simply has the defaults */
-    if (sc_stmt_prepare(lib->db,
-                        "SELECT CAST(value AS INTEGER) FROM member_settings "
-                        "WHERE key = ?1",
-                        &st) == SC_STORE_OK) {
-        sc_stmt_bind_text(st, 1, key, -1);
-        if (sc_stmt_step(st) == SC_STORE_ROW) {
-            int64_t v = sc_stmt_column_int64(st, 0);
-            if (v >= 0 && v <= 1000000)
-                n = (int)v;
-        }
-    }
-    sc_stmt_finalize(st);
-    return n;
+    return (int)sc_setting_get(lib, key, 0, 1000000, n);
 }
 
 const char *sc_tier_name(enum sc_tier t)
@@ -138,14 +124,14 @@ enum sc_err sc_roles_parse(const char *s, int *out)
     return SC_OK;
 }
 
-void sc_roles_json(struct sc_buf *b, int roles)
+void sc_roles_json(struct sc_jw *w, int roles)
 {
-    sc_buf_addc(b, '[');
+    sc_jw_arr(w, SC_JW_TIGHT);
     if (roles & SC_ROLE_EDITOR)
-        sc_buf_adds(b, "\"editor\"");
+        sc_jw_strz(w, "editor");
     if (roles & SC_ROLE_ADMIN)
-        sc_buf_adds(b, roles & SC_ROLE_EDITOR ? ",\"admin\"" : "\"admin\"");
-    sc_buf_addc(b, ']');
+        sc_jw_strz(w, "admin");
+    sc_jw_arr_end(w);
 }
 
 const char *sc_roles_name(int roles)
@@ -191,12 +177,13 @@ void sc_principal_from_stmt(struct sc_principal *p, struct sc_stmt *st, int col0
                           sc_stmt_column_int(st, col0 + 4), now);
 }
 
-static void json_limit(struct sc_buf *b, int n)
+/* A daily limit: null = unlimited. */
+static void json_limit(struct sc_jw *w, const char *key, int n)
 {
     if (n < 0)
-        sc_buf_adds(b, "null");
+        sc_jw_knull(w, key);
     else
-        sc_buf_addf(b, "%d", n);
+        sc_jw_kint(w, key, n);
 }
 
 void sc_principal_json(struct sc_library *lib, struct sc_buf *b, const struct sc_principal *p,
@@ -205,33 +192,29 @@ void sc_principal_json(struct sc_library *lib, struct sc_buf *b, const struct sc
     static const struct sc_principal anon = { 0 };
     if (!p)
         p = &anon;
-    sc_buf_adds(b, "{\"user\":");
-    if (p->tier == SC_TIER_ANON)
-        sc_buf_adds(b, "null");
-    else
-        sc_json_strz(b, p->name);
-    sc_buf_adds(b, ",\"tier\":");
-    sc_json_strz(b, sc_tier_name(p->tier));
-    sc_buf_adds(b, ",\"tier_expires\":");
-    sc_time_json(b, p->tier > SC_TIER_FREE ? p->tier_expires : 0);
-    sc_buf_adds(b, ",\"roles\":");
-    sc_roles_json(b, p->tier == SC_TIER_ANON ? 0 : p->roles);
-    sc_buf_addf(
-        b,
-        ",\"entitled\":%s,\"may\":{\"search\":%s,\"read_paid\":%s,\"download\":%s,"
-        "\"import\":%s,\"admin\":%s,\"shelf\":%s},\"saved_searches\":%d",
-        sc_may(p, SC_ACT_READ_PAID) ? "true" : "false", sc_may(p, SC_ACT_SEARCH) ? "true" : "false",
-        sc_may(p, SC_ACT_READ_PAID) ? "true" : "false",
-        sc_may(p, SC_ACT_DOWNLOAD) ? "true" : "false", sc_may(p, SC_ACT_IMPORT) ? "true" : "false",
-        sc_may(p, SC_ACT_ADMIN) ? "true" : "false", sc_may(p, SC_ACT_SHELF) ? "true" : "false",
-        sc_watch_limit(p));
-    sc_buf_adds(b, ",\"downloads_per_day\":");
-    json_limit(b, sc_quota_daily(lib, p));
-    sc_buf_adds(b, ",\"downloads_left\":");
-    json_limit(b, lib ? sc_quota_remaining(lib, p) : sc_quota_daily(lib, p));
-    if (csrf) {
-        sc_buf_adds(b, ",\"csrf\":");
-        sc_json_strz(b, csrf);
-    }
-    sc_buf_addc(b, '}');
+    struct sc_jw w;
+    sc_jw_init(&w, b);
+    sc_jw_obj(&w, SC_JW_TIGHT);
+    sc_jw_kstrz(&w, "user", p->tier == SC_TIER_ANON ? NULL : p->name);
+    sc_jw_kstrz(&w, "tier", sc_tier_name(p->tier));
+    sc_jw_key(&w, "tier_expires");
+    sc_time_json(&w, p->tier > SC_TIER_FREE ? p->tier_expires : 0);
+    sc_jw_key(&w, "roles");
+    sc_roles_json(&w, p->tier == SC_TIER_ANON ? 0 : p->roles);
+    sc_jw_kbool(&w, "entitled", sc_may(p, SC_ACT_READ_PAID));
+    sc_jw_key(&w, "may");
+    sc_jw_obj(&w, SC_JW_TIGHT);
+    sc_jw_kbool(&w, "search", sc_may(p, SC_ACT_SEARCH));
+    sc_jw_kbool(&w, "read_paid", sc_may(p, SC_ACT_READ_PAID));
+    sc_jw_kbool(&w, "download", sc_may(p, SC_ACT_DOWNLOAD));
+    sc_jw_kbool(&w, "import", sc_may(p, SC_ACT_IMPORT));
+    sc_jw_kbool(&w, "admin", sc_may(p, SC_ACT_ADMIN));
+    sc_jw_kbool(&w, "shelf", sc_may(p, SC_ACT_SHELF));
+    sc_jw_obj_end(&w);
+    sc_jw_kint(&w, "saved_searches", sc_watch_limit(p));
+    json_limit(&w, "downloads_per_day", sc_quota_daily(lib, p));
+    json_limit(&w, "downloads_left", lib ? sc_quota_remaining(lib, p) : sc_quota_daily(lib, p));
+    if (csrf)
+        sc_jw_kstrz(&w, "csrf", csrf);
+    sc_jw_obj_end(&w);
 }

@@ -7,6 +7,7 @@
 #define SC_MEMBERS_INT_H
 
 #include "store/handle.h"
+#include "sucai/json.h"
 #include "sucai/members.h"
 
 /* The clock every members function reads (seconds since the epoch). NULL
@@ -67,11 +68,19 @@ void sc_daily_give_back(struct sc_library *lib, const struct sc_daily *t, const 
 int64_t sc_daily_used(struct sc_library *lib, const struct sc_daily *t, const char *key,
                       const char *day);
 
+/* A whole-number setting of member_settings: def when it is not set or
+ * outside [min, max] (or the members tables are not there yet). */
+int64_t sc_setting_get(const struct sc_library *lib, const char *key, int64_t min, int64_t max,
+                       int64_t def);
+/* Set it (no audit row: the caller writes its own). */
+enum sc_err sc_setting_put(struct sc_library *lib, const char *key, int64_t v,
+                           struct sc_diag *diag);
+
 /* Local date of t as YYYY-MM-DD (the key of the download counters). */
 void sc_local_day(time_t t, char out[16]);
 
 /* "2025-03-01T08:00:00Z"; t == 0 -> null (JSON) or "-" (text). */
-void sc_time_json(struct sc_buf *b, int64_t t);
+void sc_time_json(struct sc_jw *w, int64_t t);
 void sc_time_text(struct sc_buf *b, int64_t t);
 
 /* s for a one-line text listing: control characters (operator or client
@@ -87,7 +96,7 @@ void sc_principal_from_row(struct sc_principal *p, int64_t id, const char *name,
 void sc_principal_from_stmt(struct sc_principal *p, struct sc_stmt *st, int col0, time_t now);
 
 /* Append the roles as a JSON array / as "editor,admin" ("-" if none). */
-void sc_roles_json(struct sc_buf *b, int roles);
+void sc_roles_json(struct sc_jw *w, int roles);
 void sc_roles_text(struct sc_buf *b, int roles);
 
 #endif

@@ -137,20 +137,9 @@ enum sc_err sc_quota_set(struct sc_library *lib, const struct sc_principal *acto
         return sc_diag_set(diag, SC_EINVAL, "quotas are set for free, vip or svip");
     if (n < 0 || n > MAX_QUOTA)
         return sc_diag_set(diag, SC_EINVAL, "a daily quota is 0 to %d", MAX_QUOTA);
-    char key[32], val[16];
+    char key[32];
     snprintf(key, sizeof key, "quota.%s", sc_tier_name(tier));
-    snprintf(val, sizeof val, "%d", n);
-    struct sc_stmt *st = sc_store_prepare(lib->db,
-                                          "INSERT INTO member_settings(key, value) VALUES(?1, ?2) "
-                                          "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                                          diag);
-    if (!st)
-        return SC_ESTORE;
-    sc_stmt_bind_text(st, 1, key, -1);
-    sc_stmt_bind_text(st, 2, val, -1);
-    if (sc_stmt_step(st) != SC_STORE_DONE)
-        e = sc_store_fail(lib->db, diag);
-    sc_stmt_finalize(st);
+    e = sc_setting_put(lib, key, n, diag);
     if (e != SC_OK)
         return e;
     char d[64];

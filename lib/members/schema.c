@@ -166,15 +166,15 @@ static void fmt_utc(int64_t t, char out[SC_UTC_LEN])
     sc_utc_format(t, out);
 }
 
-void sc_time_json(struct sc_buf *b, int64_t t)
+void sc_time_json(struct sc_jw *w, int64_t t)
 {
     if (!t) {
-        sc_buf_adds(b, "null");
+        sc_jw_null(w);
         return;
     }
-    char s[32];
+    char s[SC_UTC_LEN];
     fmt_utc(t, s);
-    sc_buf_addf(b, "\"%s\"", s);
+    sc_jw_strz(w, s);
 }
 
 void sc_text_clean(struct sc_buf *b, const char *s)
