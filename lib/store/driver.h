@@ -24,6 +24,8 @@ struct sc_store_driver {
     void (*close)(void *conn);
     int (*exec)(void *conn, const char *sql);
     int (*has_table)(void *conn, const char *name);
+    /* Does the database hold no tables at all (a new library)? */
+    int (*empty)(void *conn);
 
     /* BEGIN (write: take the write lock now), COMMIT, ROLLBACK,
      * SAVEPOINT, RELEASE, ROLLBACK TO */

@@ -410,6 +410,21 @@ static int pg_has_table(void *conn, const char *name)
     return yes;
 }
 
+/* Tables of the schema the connection works in (its search_path's first):
+ * none in a database made for the library. */
+static int pg_empty(void *conn)
+{
+    struct pgconn *pc = conn;
+    pthread_mutex_lock(&pc->mu);
+    PGresult *r = PQexec(pc->c, "SELECT count(*) FROM pg_catalog.pg_tables "
+                                "WHERE schemaname = current_schema()");
+    int none =
+        PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1 && !strcmp(PQgetvalue(r, 0, 0), "0");
+    PQclear(r);
+    pthread_mutex_unlock(&pc->mu);
+    return none;
+}
+
 static int locked_exec(void *conn, const char *sql)
 {
     struct pgconn *pc = conn;
@@ -888,6 +903,7 @@ const struct sc_store_driver sc_store_pg = {
     .close = pg_close,
     .exec = pg_exec,
     .has_table = pg_has_table,
+    .empty = pg_empty,
     .begin = pg_begin,
     .commit = pg_commit,
     .rollback = pg_rollback,

@@ -129,6 +129,17 @@ static int sq_has_table(void *conn, const char *name)
     return yes;
 }
 
+static int sq_empty(void *conn)
+{
+    sqlite3_stmt *st = NULL;
+    int none = 0;
+    if (sqlite3_prepare_v2(conn, "SELECT 1 FROM sqlite_master LIMIT 1", -1, &st, NULL) ==
+        SQLITE_OK)
+        none = sqlite3_step(st) == SQLITE_DONE;
+    sqlite3_finalize(st);
+    return none;
+}
+
 static int sq_begin(void *conn, int write)
 {
     return sq_exec(conn, write ? "BEGIN IMMEDIATE" : "BEGIN");
@@ -336,6 +347,7 @@ const struct sc_store_driver sc_store_sqlite = {
     .close = sq_close,
     .exec = sq_exec,
     .has_table = sq_has_table,
+    .empty = sq_empty,
     .begin = sq_begin,
     .commit = sq_commit,
     .rollback = sq_rollback,

@@ -38,12 +38,15 @@ static const struct sc_store_driver *const drivers[] = {
     &sc_store_sqlite,
 };
 
+/* The driver that takes location; NULL for a URL no driver built in takes
+ * (a PostgreSQL URL in a build without libpq), so that it is refused
+ * rather than taken for a file name. */
 static const struct sc_store_driver *driver_for(const char *location)
 {
     for (size_t i = 0; i < sizeof drivers / sizeof drivers[0]; i++)
         if (drivers[i]->claims(location))
             return drivers[i];
-    return &sc_store_sqlite;
+    return NULL;
 }
 
 /* The location as messages name it: a URL's password ("//user:secret@")
@@ -83,6 +86,14 @@ static enum sc_err connect(const struct sc_store_driver *drv, const char *locati
     st->location = loc;
     st->path = path;
     st->flags = flags;
+    if (!drv) {
+        enum sc_err e = sc_diag_set(diag, SC_EUNSUPPORTED,
+                                    "cannot open %s: no store driver takes this location "
+                                    "(a PostgreSQL URL needs a sucai built with libpq)",
+                                    path);
+        sc_store_close(st);
+        return e;
+    }
     if (drv->open(location, flags, busy_ms, &st->conn) != SC_STORE_OK) {
         enum sc_err e = again ? sc_diag_set(diag, SC_ESTORE, "%s: %s", path,
                                             st->conn ? drv->errmsg(st->conn) : "cannot open")
@@ -418,7 +429,9 @@ void sc_blob_close(struct sc_blob *b)
 
 /* ---- meta and the parts' versions ---- */
 
-/* The store's own table, made before any part's. */
+/* The version of meta itself, the store's own table, made before any
+ * part's (written as the literal in meta_sql). */
+#define SC_STORE_SCHEMA_VERSION 1
 static const char meta_sql[] =
     "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;\n"
     "INSERT OR IGNORE INTO meta VALUES('schema_version', '1');\n"
@@ -437,12 +450,19 @@ enum sc_err sc_store_bump_generation(struct sc_store *st, struct sc_diag *diag)
                          diag);
 }
 
-static enum sc_err part_version(struct sc_store *st, const char *name, int set, int *v,
+/* meta's key for a part's version: "schema:<name>" */
+static enum sc_err part_key(struct sc_store *st, const struct sc_store_part *part, char *key,
+                            size_t size, struct sc_diag *diag)
+{
+    if ((size_t)snprintf(key, size, "schema:%s", part->name) >= size)
+        return sc_diag_set(diag, SC_EINVAL, "%s: part name too long: %s", st->path, part->name);
+    return SC_OK;
+}
+
+/* Read (set: write) the number meta holds at key; 0 where there is none. */
+static enum sc_err meta_version(struct sc_store *st, const char *key, int set, int *v,
                                 struct sc_diag *diag)
 {
-    char key[64];
-    if (snprintf(key, sizeof key, "schema:%s", name) >= (int)sizeof key)
-        return sc_diag_set(diag, SC_EINVAL, "%s: part name too long: %s", st->path, name);
     struct sc_stmt *s =
         sc_store_prepare(st,
                          set ? "INSERT OR REPLACE INTO meta VALUES(?1, CAST(?2 AS TEXT))"
@@ -474,38 +494,81 @@ static enum sc_err migrate(struct sc_store *st, const struct sc_store_part *cons
     if (e == SC_OK)
         e = sc_store_exec(st, meta_sql, diag);
     for (size_t i = 0; e == SC_OK && i < nparts; i++) {
+        char key[64];
+        if (part_key(st, parts[i], key, sizeof key, diag) != SC_OK)
+            return SC_EINVAL;
         int v = 0;
-        e = part_version(st, parts[i]->name, 0, &v, diag);
+        e = meta_version(st, key, 0, &v, diag);
         if (e != SC_OK || v >= parts[i]->version)
             continue;
         e = parts[i]->migrate(st, v, diag);
         v = parts[i]->version;
         if (e == SC_OK)
-            e = part_version(st, parts[i]->name, 1, &v, diag);
+            e = meta_version(st, key, 1, &v, diag);
     }
     return e;
+}
+
+/* Is this store one of ours, and one this binary can read? Decided before
+ * anything is written: a database of another application or one made by a
+ * newer sucai is refused as it is. *fresh: no tables at all (a new file, an
+ * empty database made for the library), which the schema may fill. */
+static enum sc_err recognise(struct sc_store *st, const struct sc_store_part *const *parts,
+                             size_t nparts, int *fresh, struct sc_diag *diag)
+{
+    *fresh = 0;
+    if (!st->drv->has_table(st->conn, "meta")) {
+        if (!sc_store_readonly(st) && st->drv->empty(st->conn)) {
+            *fresh = 1;
+            return SC_OK;
+        }
+        return sc_diag_set(diag, SC_ESTORE,
+                           sc_store_readonly(st)
+                               ? "%s is not a sucai library"
+                               : "%s is not a sucai library (it holds another "
+                                 "application's tables; nothing was written)",
+                           st->path);
+    }
+    int v = 0;
+    enum sc_err e = meta_version(st, "schema_version", 0, &v, diag);
+    if (e != SC_OK)
+        return e;
+    if (v == 0)
+        return sc_diag_set(diag, SC_ESTORE, "%s is not a sucai library", st->path);
+    if (v > SC_STORE_SCHEMA_VERSION)
+        return sc_diag_set(diag, SC_EUNSUPPORTED,
+                           "%s was made by a newer sucai (store version %d, this sucai reads "
+                           "up to %d): upgrade sucai to open it",
+                           st->path, v, SC_STORE_SCHEMA_VERSION);
+    for (size_t i = 0; i < nparts; i++) {
+        char key[64];
+        if (part_key(st, parts[i], key, sizeof key, diag) != SC_OK)
+            return SC_EINVAL;
+        e = meta_version(st, key, 0, &v, diag);
+        if (e != SC_OK)
+            return e;
+        if (v > parts[i]->version)
+            return sc_diag_set(diag, SC_EUNSUPPORTED,
+                               "%s was made by a newer sucai (its %s tables are at version "
+                               "%d, this sucai knows up to %d): upgrade sucai to open it",
+                               st->path, parts[i]->name, v, parts[i]->version);
+    }
+    return SC_OK;
 }
 
 enum sc_err sc_store_open(const char *location, int flags, int busy_ms,
                           const struct sc_store_part *const *parts, size_t nparts,
                           struct sc_store **out, struct sc_diag *diag)
 {
+    *out = NULL;
     struct sc_store *st = NULL;
     enum sc_err e = connect(driver_for(location), location, flags, busy_ms, 0, &st, diag);
     if (e != SC_OK)
         return e;
-    if (!(flags & SC_STORE_RDONLY))
+    int fresh = 0;
+    e = recognise(st, parts, nparts, &fresh, diag);
+    if (e == SC_OK && !(flags & SC_STORE_RDONLY))
         e = migrate(st, parts, nparts, diag);
-    if (e == SC_OK) {
-        /* a store that is not ours (or is corrupt) is refused here */
-        struct sc_stmt *s =
-            sc_store_prepare(st, "SELECT value FROM meta WHERE key = 'schema_version'", diag);
-        if (!s)
-            e = SC_ESTORE;
-        else if (sc_stmt_step(s) != SC_STORE_ROW)
-            e = sc_diag_set(diag, SC_ESTORE, "%s is not a sucai library", st->path);
-        sc_stmt_finalize(s);
-    }
     if (e != SC_OK) {
         sc_store_close(st);
         return e;

@@ -17,6 +17,8 @@
 
 #include "store/store.h"
 
+#include <sqlite3.h>
+
 static int migrations, last_from;
 
 static enum sc_err t_migrate(struct sc_store *st, int from, struct sc_diag *diag)
@@ -161,6 +163,104 @@ static void not_a_library(void **state)
     char want[160];
     snprintf(want, sizeof want, "%s is not a sucai library", f->path);
     assert_string_equal(d.msg, want);
+}
+
+/* One number read straight from the file, past the store layer. */
+static int64_t raw_int(const char *path, const char *sql)
+{
+    sqlite3 *db = NULL;
+    int64_t n = -1;
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK) {
+        sqlite3_stmt *q = NULL;
+        if (sqlite3_prepare_v2(db, sql, -1, &q, NULL) == SQLITE_OK && sqlite3_step(q) == SQLITE_ROW)
+            n = sqlite3_column_int64(q, 0);
+        sqlite3_finalize(q);
+    }
+    sqlite3_close(db);
+    return n;
+}
+
+/* Another application's database is refused as it is: no meta, no tables
+ * of ours written into it, read-only or not. */
+static void foreign_database(void **state)
+{
+    struct fix *f = *state;
+    sqlite3 *db = NULL;
+    assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, "CREATE TABLE invoices(id INTEGER, total REAL)", NULL,
+                                  NULL, NULL),
+                     SQLITE_OK);
+    sqlite3_close(db);
+    struct sc_diag d = { 0 };
+    assert_null(open_v(f->path, 0, 1, &d));
+    assert_int_equal(d.err, SC_ESTORE);
+    char want[256];
+    snprintf(want, sizeof want,
+             "%s is not a sucai library (it holds another application's tables; nothing was "
+             "written)",
+             f->path);
+    assert_string_equal(d.msg, want);
+    assert_int_equal(migrations, 0);
+    memset(&d, 0, sizeof d);
+    assert_null(open_v(f->path, SC_STORE_RDONLY, 1, &d));
+    assert_non_null(strstr(d.msg, "is not a sucai library"));
+    assert_int_equal(raw_int(f->path, "SELECT count(*) FROM sqlite_master"), 1);
+}
+
+/* A library made by a newer sucai (the store's own version or one part's
+ * above what this binary knows) is refused before anything is written. */
+static void newer_schema(void **state)
+{
+    struct fix *f = *state;
+    struct sc_store *st = open_v(f->path, SC_STORE_CREATE, 1, NULL);
+    assert_non_null(st);
+    assert_int_equal(sc_store_exec(st, "UPDATE meta SET value = '3' WHERE key = 'schema:t'", NULL),
+                     SC_OK);
+    sc_store_close(st);
+    migrations = 0;
+    struct sc_diag d = { 0 };
+    assert_null(open_v(f->path, 0, 2, &d));
+    assert_int_equal(d.err, SC_EUNSUPPORTED);
+    char want[256];
+    snprintf(want, sizeof want,
+             "%s was made by a newer sucai (its t tables are at version 3, this sucai knows up "
+             "to 2): upgrade sucai to open it",
+             f->path);
+    assert_string_equal(d.msg, want);
+    assert_int_equal(migrations, 0);
+    memset(&d, 0, sizeof d);
+    assert_null(open_v(f->path, SC_STORE_RDONLY, 2, &d));
+    assert_string_equal(d.msg, want);
+
+    st = open_v(f->path, 0, 3, NULL); /* the binary that knows version 3 opens it */
+    assert_non_null(st);
+    assert_int_equal(migrations, 0);
+    assert_int_equal(
+        sc_store_exec(st, "UPDATE meta SET value = '2' WHERE key = 'schema_version'", NULL),
+        SC_OK);
+    sc_store_close(st);
+    memset(&d, 0, sizeof d);
+    assert_null(open_v(f->path, 0, 3, &d));
+    snprintf(want, sizeof want,
+             "%s was made by a newer sucai (store version 2, this sucai reads up to 1): upgrade "
+             "sucai to open it",
+             f->path);
+    assert_string_equal(d.msg, want);
+    assert_int_equal(
+        raw_int(f->path, "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'schema_version'"),
+        2);
+}
+
+/* A URL no driver takes is refused by name, not taken for a file. */
+static void no_driver(void **state)
+{
+    (void)state;
+    struct sc_diag d = { 0 };
+    assert_null(open_v("mysql://amy:pw@db.example/lib", SC_STORE_CREATE, 1, &d));
+    assert_int_equal(d.err, SC_EUNSUPPORTED);
+    assert_string_equal(d.msg, "cannot open mysql://amy@db.example/lib: no store driver takes "
+                               "this location (a PostgreSQL URL needs a sucai built with libpq)");
+    assert_int_equal(access("mysql:", F_OK), -1);
 }
 
 static void statements(void **state)
@@ -316,6 +416,9 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(versions, setup, teardown),
         cmocka_unit_test_setup_teardown(not_a_library, setup, teardown),
+        cmocka_unit_test_setup_teardown(foreign_database, setup, teardown),
+        cmocka_unit_test_setup_teardown(newer_schema, setup, teardown),
+        cmocka_unit_test(no_driver),
         cmocka_unit_test_setup_teardown(statements, setup, teardown),
         cmocka_unit_test_setup_teardown(transactions, setup, teardown),
         cmocka_unit_test_setup_teardown(blobs, setup, teardown),
