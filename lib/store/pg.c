@@ -418,8 +418,8 @@ static int pg_empty(void *conn)
     pthread_mutex_lock(&pc->mu);
     PGresult *r = PQexec(pc->c, "SELECT count(*) FROM pg_catalog.pg_tables "
                                 "WHERE schemaname = current_schema()");
-    int none =
-        PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1 && !strcmp(PQgetvalue(r, 0, 0), "0");
+    int none = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1 &&
+               !strcmp(PQgetvalue(r, 0, 0), "0");
     PQclear(r);
     pthread_mutex_unlock(&pc->mu);
     return none;

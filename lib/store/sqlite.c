@@ -133,8 +133,7 @@ static int sq_empty(void *conn)
 {
     sqlite3_stmt *st = NULL;
     int none = 0;
-    if (sqlite3_prepare_v2(conn, "SELECT 1 FROM sqlite_master LIMIT 1", -1, &st, NULL) ==
-        SQLITE_OK)
+    if (sqlite3_prepare_v2(conn, "SELECT 1 FROM sqlite_master LIMIT 1", -1, &st, NULL) == SQLITE_OK)
         none = sqlite3_step(st) == SQLITE_DONE;
     sqlite3_finalize(st);
     return none;

@@ -523,10 +523,9 @@ static enum sc_err recognise(struct sc_store *st, const struct sc_store_part *co
             return SC_OK;
         }
         return sc_diag_set(diag, SC_ESTORE,
-                           sc_store_readonly(st)
-                               ? "%s is not a sucai library"
-                               : "%s is not a sucai library (it holds another "
-                                 "application's tables; nothing was written)",
+                           sc_store_readonly(st) ? "%s is not a sucai library"
+                                                 : "%s is not a sucai library (it holds another "
+                                                   "application's tables; nothing was written)",
                            st->path);
     }
     int v = 0;

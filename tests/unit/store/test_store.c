@@ -187,9 +187,9 @@ static void foreign_database(void **state)
     struct fix *f = *state;
     sqlite3 *db = NULL;
     assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
-    assert_int_equal(sqlite3_exec(db, "CREATE TABLE invoices(id INTEGER, total REAL)", NULL,
-                                  NULL, NULL),
-                     SQLITE_OK);
+    assert_int_equal(
+        sqlite3_exec(db, "CREATE TABLE invoices(id INTEGER, total REAL)", NULL, NULL, NULL),
+        SQLITE_OK);
     sqlite3_close(db);
     struct sc_diag d = { 0 };
     assert_null(open_v(f->path, 0, 1, &d));
@@ -236,8 +236,7 @@ static void newer_schema(void **state)
     assert_non_null(st);
     assert_int_equal(migrations, 0);
     assert_int_equal(
-        sc_store_exec(st, "UPDATE meta SET value = '2' WHERE key = 'schema_version'", NULL),
-        SC_OK);
+        sc_store_exec(st, "UPDATE meta SET value = '2' WHERE key = 'schema_version'", NULL), SC_OK);
     sc_store_close(st);
     memset(&d, 0, sizeof d);
     assert_null(open_v(f->path, 0, 3, &d));
