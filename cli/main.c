@@ -52,7 +52,10 @@ static void usage(FILE *f)
         fprintf(f, "  %-12s %s\n", commands[i].name, commands[i].summary);
     fprintf(f, "\nOptions:\n"
                "  -L, --library DIR  the library folder (default: $SUCAI_LIBRARY or "
-               "./" SC_DEFAULT_LIBRARY ")\n"
+               "./" SC_DEFAULT_LIBRARY "),\n"
+               "                     or a PostgreSQL URL (postgresql://user@host/db)\n"
+               "  --cache DIR        where a library in PostgreSQL keeps this machine's index\n"
+               "                     (default: $SUCAI_CACHE or ~/.cache/sucai/<hash>)\n"
                "  -h, --help         this help; `sucai COMMAND --help` for a command\n"
                "  --version          print the version\n\n"
                "Exit status: 0 success, 1 some input refused or not found, 2 usage or library "
@@ -79,6 +82,14 @@ int cli_take_library(struct cli *cli, int argc, char **argv)
             cli->library_dir = a + 10;
             continue;
         }
+        /* the cache of a library in a database server: read by the library
+         * as $SUCAI_CACHE, so that every command and the server see it */
+        if (!strcmp(a, "--cache") || !strncmp(a, "--cache=", 8)) {
+            const char *dir = a[7] == '=' ? a + 8 : (i + 1 < argc ? argv[++i] : NULL);
+            if (!dir || !*dir || setenv("SUCAI_CACHE", dir, 1) != 0)
+                return -1;
+            continue;
+        }
         argv[out++] = argv[i];
     }
     argv[out] = NULL;
@@ -101,7 +112,9 @@ struct sc_library *cli_open_library(struct cli *cli, int flags)
 int cli_fail(struct cli *cli, enum sc_err err, const char *what, const struct sc_diag *diag)
 {
     const char *msg = diag && diag->msg[0] ? diag->msg : sc_strerror(err);
-    if (what && *what && !strstr(msg, what))
+    /* a URL is not repeated: it may hold a password, and the library's
+     * messages name it without one */
+    if (what && *what && !strstr(what, "://") && !strstr(msg, what))
         fprintf(stderr, "%s: %s: %s\n", cli->prog, what, msg);
     else
         fprintf(stderr, "%s: %s\n", cli->prog, msg);

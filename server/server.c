@@ -806,7 +806,7 @@ int sc_serve(const struct sc_serve_opts *opts)
            di ? (unsigned)di->port : 0u);
     fflush(stdout);
     if (!srv->opts.quiet)
-        fprintf(stderr, "sucai serve: library %s, %u thread%s%s%s\n", srv->opts.library_dir,
+        fprintf(stderr, "sucai serve: library %s, %u thread%s%s%s\n", sc_library_name(srv->lib),
                 threads, threads == 1 ? "" : "s", srv->opts.dev ? ", dev (web/ from disk)" : "",
                 srv->opts.all_entitled ? ", all entitled" : "");
 

@@ -15,8 +15,11 @@ struct sc_library; /* opaque */
 
 #define SC_DEFAULT_LIBRARY "sucai-library"
 
-/* Which library folder to use: explicit dir, else $SUCAI_LIBRARY, else
- * ./sucai-library. Returns a static or borrowed string. */
+/* Which library to use: explicit dir, else $SUCAI_LIBRARY, else
+ * ./sucai-library. A library is a folder, or a PostgreSQL URL
+ * (postgresql://user@host/db, any libpq URL) whose index lives in
+ * $SUCAI_CACHE or ~/.cache/sucai/<hash of the URL without its password>
+ * (docs/internals/store.md). Returns a static or borrowed string. */
 const char *sc_library_default_dir(const char *explicit_dir);
 
 /* Create the folder and an empty store. SC_EDUPLICATE if one exists. */
@@ -33,7 +36,12 @@ enum sc_library_flags {
 enum sc_err sc_library_open(const char *dir, int flags, struct sc_library **out,
                             struct sc_diag *diag);
 void sc_library_close(struct sc_library *lib);
+/* The location as given to sc_library_open (a folder or a URL): what
+ * another connection opens. Borrowed. */
 const char *sc_library_dir(const struct sc_library *lib);
+/* The location as messages and logs name it: a URL without its password.
+ * Borrowed. */
+const char *sc_library_name(const struct sc_library *lib);
 
 /* A stored document. All strings owned by the struct; release with
  * sc_doc_release. Offsets are code points into text. */

@@ -96,7 +96,7 @@ enum sc_err sc_library_uuid(struct sc_library *lib, char out[37], struct sc_diag
     }
     sc_stmt_finalize(st);
     if (e != SC_OK)
-        sc_diag_set(diag, e, "%s: the library has no id yet (it is read-only)", lib->db_path);
+        sc_diag_set(diag, e, "%s: the library has no id yet (it is read-only)", sc_store_path(lib->db));
     return e;
 }
 

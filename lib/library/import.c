@@ -632,7 +632,7 @@ static enum sc_err tx_commit(struct importer *im, struct sc_diag *diag)
         e = sc_diag_set(&d, SC_ESTORE,
                         im->full ? "%s: disk full (no space left for the store)"
                                  : "%s: the store undid the transaction after an error",
-                        im->lib->db_path);
+                        sc_store_path(im->lib->db));
     } else {
         e = sc_store_commit(im->lib->db, &d);
     }

@@ -55,8 +55,8 @@ enum sc_err sc_stats_get(struct sc_library *lib, struct sc_stats *out, struct sc
     out->duplicates_near = sc_store_int(lib->db, "SELECT count(*) FROM documents WHERE dup_of > 0");
     out->boilerplate_lines = sc_store_int(lib->db, "SELECT count(*) FROM boilerplate");
     struct sc_buf p = SC_BUF_INIT;
-    int64_t all = dir_bytes(lib->dir, 0);
-    sc_buf_addf(&p, "%s/index", lib->dir);
+    int64_t all = dir_bytes(lib->cache, 0);
+    sc_buf_addf(&p, "%s/index", lib->cache);
     out->index_bytes = p.failed ? 0 : dir_bytes(p.data, 0);
     out->store_bytes = all - out->index_bytes;
     sc_buf_release(&p);

@@ -96,7 +96,7 @@ enum sc_err sc_members_schema(struct sc_library *lib, struct sc_diag *diag)
         return SC_OK;
     if (lib->flags & SC_LIBRARY_READONLY)
         return sc_diag_set(diag, SC_EDENIED, "%s: the library is read-only and has no members",
-                           lib->db_path);
+                           sc_store_path(lib->db));
     return migrate(lib->db, 0, diag);
 }
 
@@ -108,7 +108,7 @@ enum sc_err sc_members_ready(struct sc_library *lib, struct sc_diag *diag)
 enum sc_err sc_members_writable(struct sc_library *lib, struct sc_diag *diag)
 {
     if (lib && (lib->flags & SC_LIBRARY_READONLY))
-        return sc_diag_set(diag, SC_EDENIED, "%s: the library is open read-only", lib->db_path);
+        return sc_diag_set(diag, SC_EDENIED, "%s: the library is open read-only", sc_store_path(lib->db));
     return sc_members_ready(lib, diag);
 }
 

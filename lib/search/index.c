@@ -935,7 +935,7 @@ static enum sc_err catch_up(struct sc_library *lib, unsigned how, struct sc_diag
                          "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'generation'", &ok);
     int64_t maxid = db_int(ix->bdb, "SELECT coalesce(max(id), 0) FROM documents", &ok);
     if (!ok) {
-        e = sc_diag_set(diag, SC_ESTORE, "%s: %s", lib->db_path, sc_store_errmsg(ix->bdb));
+        e = sc_diag_set(diag, SC_ESTORE, "%s: %s", sc_store_path(lib->db), sc_store_errmsg(ix->bdb));
         sc_store_rollback(ix->bdb);
         manifest_release(&m);
         unlock_dir(lk);
@@ -1105,7 +1105,7 @@ enum sc_err sc_index_attach(struct sc_library *lib, struct sc_diag *diag)
     struct sc_index *ix = sc_calloc(1, sizeof *ix);
     if (!ix)
         return sc_diag_set(diag, SC_ENOMEM, "out of memory");
-    ix->dir = path_join(lib->dir, "index");
+    ix->dir = path_join(lib->cache, "index");
     if (!ix->dir) {
         free(ix);
         return sc_diag_set(diag, SC_ENOMEM, "out of memory");

@@ -46,7 +46,7 @@ enum sc_err sc_shelf_schema(struct sc_library *lib, struct sc_diag *diag)
         return SC_OK;
     if (lib->flags & SC_LIBRARY_READONLY)
         return sc_diag_set(diag, SC_EDENIED, "%s: the library is read-only and has no shelves",
-                           lib->db_path);
+                           sc_store_path(lib->db));
     enum sc_err e = sc_members_schema(lib, diag);
     return e == SC_OK ? migrate(lib->db, 0, diag) : e;
 }
@@ -58,7 +58,7 @@ static enum sc_err ready(struct sc_library *lib, const struct sc_principal *p, i
     if (!sc_may(p, SC_ACT_SHELF))
         return sc_diag_set(diag, SC_EDENIED, "favourites, history and the cart need an account");
     if (write && (lib->flags & SC_LIBRARY_READONLY))
-        return sc_diag_set(diag, SC_EDENIED, "%s: the library is open read-only", lib->db_path);
+        return sc_diag_set(diag, SC_EDENIED, "%s: the library is open read-only", sc_store_path(lib->db));
     return sc_shelf_schema(lib, diag);
 }
 

@@ -17,8 +17,12 @@ struct sc_index;   /* lib/search/: the search index attached to a library */
 struct sc_watcher; /* lib/watch/: the saved-search matcher */
 
 struct sc_library {
-    char *dir;           /* library folder (owned) */
-    char *db_path;       /* <dir>/library.db (owned): the store's location */
+    char *dir;           /* the location as given: a folder or a URL (owned) */
+    char *name;          /* the location as messages name it, no password (owned) */
+    char *db_path;       /* <dir>/library.db or the URL (owned): the store's location */
+    char *cache;         /* folder of what this machine derives from the store,
+                            index/ (owned): the library folder, or for a URL
+                            $SUCAI_CACHE or ~/.cache/sucai/<hash> */
     struct sc_store *db; /* one connection, calls from threads serialised */
     int flags;           /* enum sc_library_flags */
     struct sc_index *index;

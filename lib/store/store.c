@@ -41,6 +41,11 @@ static const struct sc_store_driver *const drivers[] = {
 /* The driver that takes location; NULL for a URL no driver built in takes
  * (a PostgreSQL URL in a build without libpq), so that it is refused
  * rather than taken for a file name. */
+int sc_store_is_url(const char *location)
+{
+    return strstr(location, "://") != NULL;
+}
+
 static const struct sc_store_driver *driver_for(const char *location)
 {
     for (size_t i = 0; i < sizeof drivers / sizeof drivers[0]; i++)
@@ -49,9 +54,7 @@ static const struct sc_store_driver *driver_for(const char *location)
     return NULL;
 }
 
-/* The location as messages name it: a URL's password ("//user:secret@")
- * left out; a path as it is. */
-static char *shown(const char *location)
+char *sc_store_shown(const char *location)
 {
     const char *scheme = strstr(location, "://");
     const char *at = scheme ? strchr(scheme + 3, '@') : NULL;
@@ -71,7 +74,7 @@ static enum sc_err connect(const struct sc_store_driver *drv, const char *locati
     *out = NULL;
     struct sc_store *st = sc_calloc(1, sizeof *st);
     char *loc = sc_strdup(location);
-    char *path = shown(location);
+    char *path = sc_store_shown(location);
     if (!st || !loc || !path) {
         free(st);
         free(loc);
@@ -512,16 +515,23 @@ static enum sc_err migrate(struct sc_store *st, const struct sc_store_part *cons
 /* Is this store one of ours, and one this binary can read? Decided before
  * anything is written: a database of another application or one made by a
  * newer sucai is refused as it is. *fresh: no tables at all (a new file, an
- * empty database made for the library), which the schema may fill. */
+ * empty database made for the library) and SC_STORE_CREATE, so the schema
+ * may fill it; an empty database otherwise holds no library. */
 static enum sc_err recognise(struct sc_store *st, const struct sc_store_part *const *parts,
                              size_t nparts, int *fresh, struct sc_diag *diag)
 {
     *fresh = 0;
     if (!st->drv->has_table(st->conn, "meta")) {
-        if (!sc_store_readonly(st) && st->drv->empty(st->conn)) {
+        int empty = st->drv->empty(st->conn);
+        if (empty && !sc_store_readonly(st) && (st->flags & SC_STORE_CREATE)) {
             *fresh = 1;
             return SC_OK;
         }
+        if (empty)
+            return sc_diag_set(diag, SC_ENOTFOUND,
+                               "no library at %s (an empty database: create one with `sucai "
+                               "init`)",
+                               st->path);
         return sc_diag_set(diag, SC_ESTORE,
                            sc_store_readonly(st) ? "%s is not a sucai library"
                                                  : "%s is not a sucai library (it holds another "

@@ -91,6 +91,13 @@ enum sc_err sc_store_reopen(const struct sc_store *st, int flags, int busy_ms,
 void sc_store_close(struct sc_store *st);
 /* The location as messages name it: as given, a URL without its password. */
 const char *sc_store_path(const struct sc_store *st);
+
+/* The location as messages name it: a URL's password ("//user:secret@")
+ * left out, a path as it is. The caller frees it; NULL when out of memory. */
+char *sc_store_shown(const char *location);
+
+/* Is the location a URL ("postgresql://…"), not a file? */
+int sc_store_is_url(const char *location);
 int sc_store_readonly(const struct sc_store *st);
 
 /* Run a script of statements without results. On failure: SC_ESTORE,

@@ -97,7 +97,7 @@ void sc_watch_detach(struct sc_library *lib)
 
 static enum sc_err db_fail(struct sc_watcher *w, struct sc_library *lib, struct sc_diag *diag)
 {
-    return sc_diag_set(diag, SC_ESTORE, "%s: %s", lib->db_path,
+    return sc_diag_set(diag, SC_ESTORE, "%s: %s", sc_store_path(lib->db),
                        w->db ? sc_store_errmsg(w->db) : "cannot open");
 }
 
@@ -568,7 +568,7 @@ enum sc_err sc_watch_match(struct sc_library *lib, struct sc_watch_run *out, str
     struct sc_watch_run r;
     memset(&r, 0, sizeof r);
     if (lib->flags & SC_LIBRARY_READONLY)
-        return sc_diag_set(diag, SC_EDENIED, "%s: the library is open read-only", lib->db_path);
+        return sc_diag_set(diag, SC_EDENIED, "%s: the library is open read-only", sc_store_path(lib->db));
     struct sc_watcher *w = watcher(lib);
     if (!w)
         return sc_diag_set(diag, SC_ENOMEM, "out of memory");

@@ -82,7 +82,7 @@ enum sc_err sc_watch_schema(struct sc_library *lib, struct sc_diag *diag)
         return SC_OK;
     if (lib->flags & SC_LIBRARY_READONLY)
         return sc_diag_set(diag, SC_EDENIED,
-                           "%s: the library is read-only and has no saved searches", lib->db_path);
+                           "%s: the library is read-only and has no saved searches", sc_store_path(lib->db));
     enum sc_err e = sc_members_schema(lib, diag);
     if (e != SC_OK)
         return e;
@@ -92,7 +92,7 @@ enum sc_err sc_watch_schema(struct sc_library *lib, struct sc_diag *diag)
 static enum sc_err ready(struct sc_library *lib, int write, struct sc_diag *diag)
 {
     if (write && (lib->flags & SC_LIBRARY_READONLY))
-        return sc_diag_set(diag, SC_EDENIED, "%s: the library is open read-only", lib->db_path);
+        return sc_diag_set(diag, SC_EDENIED, "%s: the library is open read-only", sc_store_path(lib->db));
     return sc_watch_schema(lib, diag);
 }
 

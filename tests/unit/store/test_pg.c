@@ -39,8 +39,11 @@ static enum sc_err t_migrate(struct sc_store *st, int from, struct sc_diag *diag
 
 static const struct sc_store_part t_part = { "t", 1, t_migrate };
 
+/* A writable open makes the (emptied) database a library. */
 static struct sc_store *open_all(int flags, struct sc_diag *d)
 {
+    if (!(flags & SC_STORE_RDONLY))
+        flags |= SC_STORE_CREATE;
     const struct sc_store_part *const parts[] = { &sc_library_part, &sc_members_part,
                                                   &sc_watch_part, &sc_shelf_part, &t_part };
     struct sc_store *st = NULL;
