@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <zstd.h>
 
 struct draft {
     const char *name;
@@ -184,11 +185,23 @@ int main(int argc, char **argv)
     size_t ndoc = 0;
     while (sqlite3_step(st) == SQLITE_ROW) {
         int64_t id = sqlite3_column_int64(st, 0);
-        const char *t = (const char *)sqlite3_column_text(st, 1);
+        const char *t = (const char *)sqlite3_column_blob(st, 1);
         size_t tl = (size_t)sqlite3_column_bytes(st, 1);
+        char *unpacked = NULL; /* documents.text is a zstd frame since schema 2 */
+        if (t && tl >= 4 && memcmp(t, "\x28\xB5\x2F\xFD", 4) == 0) {
+            unsigned long long size = ZSTD_getFrameContentSize(t, tl);
+            if (size == ZSTD_CONTENTSIZE_UNKNOWN || size == ZSTD_CONTENTSIZE_ERROR ||
+                !(unpacked = malloc(size + 1)) || ZSTD_decompress(unpacked, size, t, tl) != size) {
+                fprintf(stderr, "check_oracle: document %lld: damaged text\n", (long long)id);
+                return 2;
+            }
+            t = unpacked;
+            tl = (size_t)size;
+        }
         struct sc_buf nb = SC_BUF_INIT;
         if (sc_normalize(t ? t : "", t ? tl : 0, &nb, NULL) != SC_OK)
             return 2;
+        free(unpacked);
         size_t n;
         uint32_t *L = decode(nb.data, nb.len, &n);
         WINDOWS(L, n, {

@@ -68,8 +68,12 @@ static enum sc_err doc_from_row(struct sc_stmt *st, int flags, struct sc_doc *do
     doc->dup_of = sc_stmt_column_int64(st, 13);
     doc->similarity = sc_stmt_column_double(st, 14);
     if (flags & SC_DOC_TEXT) {
-        doc->text = sc_column_dup(st, 15, &oom);
-        doc->text_len = (size_t)sc_stmt_column_bytes(st, 15);
+        /* either stored form: a zstd frame, or plain text (before schema 2) */
+        enum sc_err te = sc_doc_text_column(st, 15, &doc->text, &doc->text_len);
+        if (te != SC_OK) {
+            sc_doc_release(doc);
+            return te;
+        }
         if (doc->text) {
             sc_docno_find(doc->text, doc->text_len, doc->docno);
             doc->docdate = sc_docdate_find(doc->text, doc->text_len);
@@ -174,7 +178,10 @@ enum sc_err sc_doc_get(struct sc_library *lib, int64_t id, int flags, struct sc_
     if (rc == SC_STORE_ROW) {
         e = doc_from_row(st, flags, out);
         if (e != SC_OK)
-            sc_diag_set(diag, e, "out of memory reading document %lld", (long long)id);
+            sc_diag_set(diag, e,
+                        e == SC_ENOMEM ? "out of memory reading document %lld"
+                                       : "document %lld: its stored text is damaged",
+                        (long long)id);
     } else if (rc == SC_STORE_DONE) {
         e = sc_diag_set(diag, SC_ENOTFOUND, "no document %lld", (long long)id);
     } else {
@@ -201,7 +208,11 @@ enum sc_err sc_doc_foreach(struct sc_library *lib, int64_t after_id, int flags, 
         struct sc_doc doc;
         e = doc_from_row(st, flags, &doc);
         if (e != SC_OK) {
-            sc_diag_set(diag, e, "out of memory reading documents");
+            if (e == SC_ENOMEM)
+                sc_diag_set(diag, e, "out of memory reading documents");
+            else
+                sc_diag_set(diag, e, "document %lld: its stored text is damaged",
+                            (long long)sc_stmt_column_int64(st, 0));
             break;
         }
         if (flags & SC_DOC_OUTLINE)

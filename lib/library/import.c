@@ -118,9 +118,14 @@ static enum sc_err stored_norm(struct sc_library *lib, int64_t id, struct sc_buf
         return SC_ESTORE;
     sc_stmt_bind_int64(st, 1, id);
     enum sc_err e = SC_ENOTFOUND;
-    if (sc_stmt_step(st) == SC_STORE_ROW)
-        e = sc_normalize(sc_stmt_column_text(st, 0), (size_t)sc_stmt_column_bytes(st, 0), out,
-                         NULL);
+    if (sc_stmt_step(st) == SC_STORE_ROW) {
+        char *text;
+        size_t len;
+        e = sc_doc_text_column(st, 0, &text, &len);
+        if (e == SC_OK)
+            e = sc_normalize(text, len, out, NULL);
+        free(text);
+    }
     sc_stmt_finalize(st);
     return e;
 }
@@ -444,7 +449,7 @@ static enum sc_err store_article(struct stmts *c, int64_t source_id, int part,
     sc_stmt_bind_int(st, 3, part);
     sc_stmt_bind_int64(st, 4, a->src_line);
     sc_stmt_bind_text(st, 5, a->title, -1);
-    sc_stmt_bind_text(st, 6, a->text.data, (int)a->text.len);
+    sc_doc_text_bind(st, 6, pa->z, pa->zlen);
     sc_stmt_bind_int64(st, 7, pa->chars);
     sc_stmt_bind_text(st, 8, pa->nsha, -1);
     sc_stmt_bind_int64(st, 9, (int64_t)pa->simhash);

@@ -39,6 +39,8 @@ struct sc_prep_article {
     char nsha[65];      /* SHA-256 of norm: exact duplicates */
     uint64_t simhash;   /* near-duplicate fingerprint of norm */
     int64_t chars;      /* code points of the article's text, '\n' not counted */
+    char *z;            /* the text packed for documents.text (sc_ztext_pack), owned */
+    size_t zlen;
 };
 
 enum sc_prep_state {

@@ -15,6 +15,7 @@
  */
 #include "import_int.h"
 
+#include "base/ztext.h"
 #include "sucai/text.h"
 
 #include <stdio.h>
@@ -66,8 +67,10 @@ void sc_prep_release(struct sc_prepared *p)
         free(p->data);
     sc_ingested_release(&p->in);
     if (p->arts)
-        for (size_t i = 0; i < p->parsed.narticles; i++)
+        for (size_t i = 0; i < p->parsed.narticles; i++) {
             sc_buf_release(&p->arts[i].norm);
+            free(p->arts[i].z);
+        }
     free(p->arts);
     sc_parsed_release(&p->parsed);
     free(p->z);
@@ -124,6 +127,11 @@ void sc_prep_decode(struct sc_prepared *p)
         pa->chars = 0;
         for (size_t k = 0; k < a->text.len; k++)
             pa->chars += ((unsigned char)a->text.data[k] & 0xC0) != 0x80 && a->text.data[k] != '\n';
+        /* packed here, in the preparing thread, not by the one writer */
+        if (sc_ztext_pack(a->text.data, a->text.len, &pa->z, &pa->zlen) != SC_OK) {
+            p->state = SC_PREP_NOMEM;
+            return;
+        }
     }
     p->state = SC_PREP_READY;
 }

@@ -6,6 +6,7 @@
  * process that adds segments is noticed by a cheap stat of the manifest.
  */
 #include "search/index.h"
+#include "base/ztext.h"
 #include "search/engine.h"
 #include "sucai/gongwen.h"
 #include "sucai/members.h"
@@ -47,6 +48,11 @@ struct reader {
     struct sc_store *db;
     struct sc_blob *blob; /* open during one search (it holds a read transaction) */
     int64_t row;
+    /* the last packed text unpacked, for the other snippets of the same
+     * document in this search (dropped when the search gives it back) */
+    int64_t text_id;
+    char *text;
+    size_t text_len;
     struct reader *next;
 };
 
@@ -427,6 +433,7 @@ struct docreader {
     struct sc_section *sec;
     size_t capsec;
     struct sc_buf str;    /* labels and headings of the current document */
+    char *text;           /* the current document's text when it was stored packed */
     enum sc_err err;      /* of a failed docreader_next */
 };
 
@@ -435,6 +442,7 @@ static void docreader_close(struct docreader *r)
     sc_stmt_finalize(r->d);
     sc_stmt_finalize(r->s);
     free(r->sec);
+    free(r->text);
     sc_buf_release(&r->str);
     memset(r, 0, sizeof *r);
 }
@@ -491,6 +499,21 @@ static int docreader_next(struct docreader *r, struct sc_doc *doc, struct sc_dia
     doc->title = col_text(r->d, 1);
     doc->text = (char *)sc_stmt_column_blob(r->d, 2);
     doc->text_len = (size_t)sc_stmt_column_bytes(r->d, 2);
+    free(r->text);
+    r->text = NULL;
+    if (sc_ztext_is_packed(doc->text, doc->text_len)) { /* else plain text, before schema 2 */
+        size_t len;
+        enum sc_err te = sc_ztext_unpack(doc->text, doc->text_len, &r->text, &len);
+        if (te != SC_OK) {
+            r->err = sc_diag_set(diag, te,
+                                 te == SC_ENOMEM ? "out of memory reading document %lld"
+                                                 : "document %lld: its stored text is damaged",
+                                 (long long)doc->id);
+            return -1;
+        }
+        doc->text = r->text;
+        doc->text_len = len;
+    }
     doc->year = sc_stmt_column_int(r->d, 3);
     doc->genre = col_text(r->d, 4);
     doc->unit = col_text(r->d, 5);
@@ -1254,10 +1277,41 @@ int64_t sc_index_bytes(struct sc_library *lib)
 
 /* ---------------------------------------------------------------- search */
 
+static void reader_drop_text(struct reader *r)
+{
+    free(r->text);
+    r->text = NULL;
+    r->text_len = 0;
+    r->text_id = 0;
+}
+
+/* A packed text of n bytes in r->blob: read it whole and unpack it into
+ * r's cache. */
+static enum sc_err reader_unpack(struct reader *r, int64_t id, int n)
+{
+    reader_drop_text(r);
+    char *z = sc_malloc((size_t)n);
+    if (!z)
+        return SC_ENOMEM;
+    enum sc_err e = SC_ENOTFOUND;
+    if (sc_blob_read(r->blob, z, n, 0) == SC_STORE_OK)
+        e = sc_ztext_unpack(z, (size_t)n, &r->text, &r->text_len);
+    free(z);
+    if (e == SC_OK)
+        r->text_id = id;
+    return e == SC_ENOMEM ? SC_ENOMEM : e == SC_OK ? SC_OK : SC_ENOTFOUND;
+}
+
 static enum sc_err reader_read(void *ctx, int64_t id, uint32_t total, uint32_t off, uint32_t len,
                                char *buf)
 {
     struct reader *r = ctx;
+    if (r->text && r->text_id == id) { /* another snippet of the text unpacked last */
+        if (r->text_len != total || (uint64_t)off + len > total)
+            return SC_ENOTFOUND;
+        memcpy(buf, r->text + off, len);
+        return SC_OK;
+    }
     int rc = SC_STORE_OK;
     if (!r->blob) {
         rc = sc_blob_open(r->db, "documents", "text", id, &r->blob);
@@ -1269,9 +1323,23 @@ static enum sc_err reader_read(void *ctx, int64_t id, uint32_t total, uint32_t o
     if (rc == SC_STORE_OK) {
         r->row = id;
         int n = sc_blob_bytes(r->blob);
-        if (n < 0 || (uint32_t)n != total || (uint64_t)off + len > total)
-            return SC_ENOTFOUND; /* the store changed since indexing */
-        rc = sc_blob_read(r->blob, buf, (int)len, (int)off);
+        unsigned char head[4];
+        if (n >= 4 && (rc = sc_blob_read(r->blob, head, 4, 0)) == SC_STORE_OK &&
+            sc_ztext_is_packed(head, 4)) {
+            /* packed (schema 2): the whole value, unpacked, then the slice */
+            enum sc_err e = reader_unpack(r, id, n);
+            if (e != SC_OK)
+                return e;
+            if (r->text_len != total || (uint64_t)off + len > total)
+                return SC_ENOTFOUND; /* the store changed since indexing */
+            memcpy(buf, r->text + off, len);
+            return SC_OK;
+        }
+        if (rc == SC_STORE_OK) { /* plain text, from a library before schema 2 */
+            if (n < 0 || (uint32_t)n != total || (uint64_t)off + len > total)
+                return SC_ENOTFOUND; /* the store changed since indexing */
+            rc = sc_blob_read(r->blob, buf, (int)len, (int)off);
+        }
         if (rc == SC_STORE_OK)
             return SC_OK;
     }
@@ -1310,6 +1378,7 @@ static void reader_give(struct sc_library *lib, struct reader *r)
         sc_blob_close(r->blob); /* ends the read transaction */
         r->blob = NULL;
     }
+    reader_drop_text(r); /* the store may change before the next search */
     struct sc_index *ix = lib->index;
     pthread_mutex_lock(&ix->text_lock);
     r->next = ix->readers;
@@ -1323,6 +1392,7 @@ static void readers_close(struct sc_index *ix)
         struct reader *r = ix->readers;
         ix->readers = r->next;
         sc_store_close(r->db);
+        free(r->text);
         free(r);
     }
 }
