@@ -163,7 +163,7 @@ int main(int argc, char **argv)
     argc = cli_take_library(&cli, argc - 1, argv + 1);
     argv++;
     if (argc < 0) {
-        fprintf(stderr, "sucai: -L needs a folder\n");
+        fprintf(stderr, "sucai: -L needs a folder or a URL, --cache a folder\n");
         return 2;
     }
     if (argc == 0) {
