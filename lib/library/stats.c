@@ -55,11 +55,11 @@ enum sc_err sc_stats_get(struct sc_library *lib, struct sc_stats *out, struct sc
     out->duplicates_near = sc_store_int(lib->db, "SELECT count(*) FROM documents WHERE dup_of > 0");
     out->boilerplate_lines = sc_store_int(lib->db, "SELECT count(*) FROM boilerplate");
     struct sc_buf p = SC_BUF_INIT;
-    int64_t all = dir_bytes(lib->cache, 0);
     sc_buf_addf(&p, "%s/index", lib->cache);
     out->index_bytes = p.failed ? 0 : dir_bytes(p.data, 0);
-    out->store_bytes = all - out->index_bytes;
     sc_buf_release(&p);
+    int64_t store = sc_store_bytes(lib->db);
+    out->store_bytes = store > 0 ? store : 0;
     return SC_OK;
 }
 
@@ -129,8 +129,7 @@ static enum sc_err inflate_source(const void *z, size_t zlen, size_t size, char 
     return SC_OK;
 }
 
-enum sc_err sc_reparse(struct sc_library *lib, struct sc_import_summary *sum,
-                       struct sc_diag *diag)
+enum sc_err sc_reparse(struct sc_library *lib, struct sc_import_summary *sum, struct sc_diag *diag)
 {
     memset(sum, 0, sizeof *sum);
     struct sc_stmt *st =

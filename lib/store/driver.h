@@ -26,6 +26,8 @@ struct sc_store_driver {
     int (*has_table)(void *conn, const char *name);
     /* Does the database hold no tables at all (a new library)? */
     int (*empty)(void *conn);
+    /* The store's size in bytes (SQLite: the file and its WAL); -1 unknown. */
+    int64_t (*bytes)(void *conn);
 
     /* BEGIN (write: take the write lock now), COMMIT, ROLLBACK,
      * SAVEPOINT, RELEASE, ROLLBACK TO */

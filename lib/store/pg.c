@@ -63,11 +63,27 @@ struct pgblob {
 
 /* ---- errors ---- */
 
+/* libpq's message on one line: its hint lines ("\n\tIs the server
+ * running…") joined with "; ", the trailing newline dropped. */
 static void set_msg(struct pgconn *pc, const char *m)
 {
-    snprintf(pc->err, sizeof pc->err, "%s", m && *m ? m : "error");
-    size_t n = strlen(pc->err);
-    while (n && (pc->err[n - 1] == '\n' || pc->err[n - 1] == ' '))
+    if (!m || !*m)
+        m = "error";
+    size_t n = 0;
+    for (; *m && n + 3 < sizeof pc->err; m++) {
+        if (*m != '\n') {
+            pc->err[n++] = *m;
+            continue;
+        }
+        while (m[1] == '\t' || m[1] == ' ' || m[1] == '\n')
+            m++;
+        if (m[1]) {
+            pc->err[n++] = ';';
+            pc->err[n++] = ' ';
+        }
+    }
+    pc->err[n] = '\0';
+    while (n && pc->err[n - 1] == ' ')
         pc->err[--n] = '\0';
 }
 
@@ -423,6 +439,19 @@ static int pg_empty(void *conn)
     PQclear(r);
     pthread_mutex_unlock(&pc->mu);
     return none;
+}
+
+static int64_t pg_bytes(void *conn)
+{
+    struct pgconn *pc = conn;
+    pthread_mutex_lock(&pc->mu);
+    PGresult *r = PQexec(pc->c, "SELECT pg_database_size(current_database())");
+    int64_t n = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1
+                    ? strtoll(PQgetvalue(r, 0, 0), NULL, 10)
+                    : -1;
+    PQclear(r);
+    pthread_mutex_unlock(&pc->mu);
+    return n;
 }
 
 static int locked_exec(void *conn, const char *sql)
@@ -904,6 +933,7 @@ const struct sc_store_driver sc_store_pg = {
     .exec = pg_exec,
     .has_table = pg_has_table,
     .empty = pg_empty,
+    .bytes = pg_bytes,
     .begin = pg_begin,
     .commit = pg_commit,
     .rollback = pg_rollback,

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 /* SQLite allocates through libsucai's gate (base/alloc.h), so that tests
  * which fail the n-th allocation reach the store's error paths too. */
@@ -137,6 +138,22 @@ static int sq_empty(void *conn)
         none = sqlite3_step(st) == SQLITE_DONE;
     sqlite3_finalize(st);
     return none;
+}
+
+/* The database file and its write-ahead log, as they are on disk now. */
+static int64_t sq_bytes(void *conn)
+{
+    const char *file = sqlite3_db_filename(conn, "main");
+    if (!file || !*file)
+        return -1;
+    int64_t n = 0;
+    struct stat sb;
+    char wal[4096];
+    if (stat(file, &sb) == 0)
+        n += sb.st_size;
+    if ((size_t)snprintf(wal, sizeof wal, "%s-wal", file) < sizeof wal && stat(wal, &sb) == 0)
+        n += sb.st_size;
+    return n;
 }
 
 static int sq_begin(void *conn, int write)
@@ -347,6 +364,7 @@ const struct sc_store_driver sc_store_sqlite = {
     .exec = sq_exec,
     .has_table = sq_has_table,
     .empty = sq_empty,
+    .bytes = sq_bytes,
     .begin = sq_begin,
     .commit = sq_commit,
     .rollback = sq_rollback,

@@ -138,6 +138,11 @@ enum sc_err sc_store_exec(struct sc_store *st, const char *sql, struct sc_diag *
     return SC_OK;
 }
 
+int64_t sc_store_bytes(struct sc_store *st)
+{
+    return st->drv->bytes(st->conn);
+}
+
 int sc_store_has_table(struct sc_store *st, const char *name)
 {
     return st->drv->has_table(st->conn, name);

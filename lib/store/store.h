@@ -96,6 +96,10 @@ const char *sc_store_path(const struct sc_store *st);
  * left out, a path as it is. The caller frees it; NULL when out of memory. */
 char *sc_store_shown(const char *location);
 
+/* The store's size in bytes as its engine counts it (SQLite: the file and
+ * its WAL; PostgreSQL: the database); -1 if unknown. */
+int64_t sc_store_bytes(struct sc_store *st);
+
 /* Is the location a URL ("postgresql://…"), not a file? */
 int sc_store_is_url(const char *location);
 int sc_store_readonly(const struct sc_store *st);

@@ -72,6 +72,7 @@ t_eq "serve: a document from PostgreSQL" "1" "$(curl -s "$BASE/api/v1/docs/4" | 
 kill "$SPID"; wait "$SPID" 2>/dev/null
 t_eq "serve: the log names the library without its password" "1 0" \
     "$(grep -c "library postgresql://sucai@/lib1" "$T_TMP/serve.err") $(grep -c s3cret "$T_TMP/serve.err")"
+t_eq "stats: the store's size is the database's" "1" "$(pgl stats | grep -c '^store: *[1-9][0-9.]* MB$')"
 rm -rf "$T_TMP/cache"
 same "a deleted cache is rebuilt from PostgreSQL" search --json 工作
 
@@ -81,8 +82,8 @@ t_eq "a database that does not exist: exit 2" "2" "$?"
 t_eq "a database that does not exist: says so" "1" "$(grep -c 'cannot open postgresql://sucai@/nodb.*does not exist' <<<"$out")"
 out=$("$SUCAI" -L "postgresql://sucai:s3cret@127.0.0.1:1/x" --cache "$T_TMP/c2" list 2>&1)
 t_eq "an unreachable server: exit 2" "2" "$?"
-t_eq "an unreachable server: names it, without the password" "1 0" \
-    "$(grep -c 'cannot open postgresql://sucai@127.0.0.1:1/x: connection to server' <<<"$out") $(grep -c s3cret <<<"$out")"
+t_eq "an unreachable server: names it on one line, without the password" "1 1 0" \
+    "$(wc -l <<<"$out") $(grep -c 'cannot open postgresql://sucai@127.0.0.1:1/x: connection to server.*; Is the server running' <<<"$out") $(grep -c s3cret <<<"$out")"
 E=$(pg_newdb empty)
 out=$("$SUCAI" -L "$E" --cache "$T_TMP/c2" import "$REPO/samples" 2>&1)
 t_eq "an empty database is not a library until init" \
