@@ -176,6 +176,12 @@ static int file_exists(const char *path)
     return stat(path, &st) == 0;
 }
 
+static off_t file_size(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 ? st.st_size : -1;
+}
+
 /* A library in a database server: there is one if a read-only open
  * finds it. */
 static enum sc_err create_in_server(struct sc_library *lib, struct sc_diag *diag)
@@ -204,9 +210,9 @@ enum sc_err sc_library_create(const char *dir, struct sc_diag *diag)
         e = create_in_server(lib, diag);
     else if (mkdir(dir, 0777) != 0 && errno != EEXIST)
         e = sc_diag_set(diag, SC_EIO, "cannot create %s: %s", dir, strerror(errno));
-    else if (file_exists(lib->db_path))
+    else if (file_size(lib->db_path) > 0)
         e = sc_diag_set(diag, SC_EDUPLICATE, "%s already holds a library", dir);
-    else
+    else /* an empty library.db (an init cut short) is made a library */
         e = store_open(lib, 1, diag);
     library_free(lib);
     return e;

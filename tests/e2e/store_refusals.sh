@@ -2,7 +2,7 @@
 # End-to-end: libraries the store refuses as they are, each with one clear
 # message and nothing written — a database of another application where
 # library.db should be, a library made by a newer sucai, a location no
-# store driver takes.
+# store driver takes, an empty library.db.
 source "$(dirname "$0")/../lib/testlib.sh"
 F="$T_TMP/foreign"
 mkdir -p "$F"
@@ -32,4 +32,14 @@ out=$("$SUCAI" -L "$N" serve --listen 127.0.0.1:0 2>&1)
 t_eq "a newer library: serve refuses to start" "2" "$?"
 t_eq "a newer library: meta unchanged" "$before" \
     "$(sqlite3 "$N/library.db" "SELECT group_concat(key || '=' || value) FROM meta")"
+
+# an empty library.db (an init cut short): not a library, until init makes it one
+E="$T_TMP/empty"
+mkdir -p "$E"
+: >"$E/library.db"
+out=$("$SUCAI" -L "$E" list 2>&1)
+t_eq "an empty library.db: no library yet" \
+    "2 sucai: no library at $E/library.db (an empty database: create one with \`sucai init\`)" "$? $out"
+t_ok "an empty library.db: init makes it a library" "$SUCAI" -L "$E" init
+t_ok "an empty library.db: then it opens" "$SUCAI" -L "$E" list
 t_done
