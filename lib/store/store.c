@@ -38,14 +38,14 @@ static const struct sc_store_driver *const drivers[] = {
     &sc_store_sqlite,
 };
 
-/* The driver that takes location; NULL for a URL no driver built in takes
- * (a PostgreSQL URL in a build without libpq), so that it is refused
- * rather than taken for a file name. */
 int sc_store_is_url(const char *location)
 {
     return strstr(location, "://") != NULL;
 }
 
+/* The driver that takes location; NULL for a URL no driver built in takes
+ * (a PostgreSQL URL in a build without libpq), so that it is refused
+ * rather than taken for a file name. */
 static const struct sc_store_driver *driver_for(const char *location)
 {
     for (size_t i = 0; i < sizeof drivers / sizeof drivers[0]; i++)
@@ -519,19 +519,16 @@ static enum sc_err migrate(struct sc_store *st, const struct sc_store_part *cons
 
 /* Is this store one of ours, and one this binary can read? Decided before
  * anything is written: a database of another application or one made by a
- * newer sucai is refused as it is. *fresh: no tables at all (a new file, an
- * empty database made for the library) and SC_STORE_CREATE, so the schema
- * may fill it; an empty database otherwise holds no library. */
+ * newer sucai is refused as it is. A database with no tables at all (a new
+ * file, an empty database made for the library) is one the schema may fill
+ * when SC_STORE_CREATE is given; otherwise it holds no library. */
 static enum sc_err recognise(struct sc_store *st, const struct sc_store_part *const *parts,
-                             size_t nparts, int *fresh, struct sc_diag *diag)
+                             size_t nparts, struct sc_diag *diag)
 {
-    *fresh = 0;
     if (!st->drv->has_table(st->conn, "meta")) {
         int empty = st->drv->empty(st->conn);
-        if (empty && !sc_store_readonly(st) && (st->flags & SC_STORE_CREATE)) {
-            *fresh = 1;
+        if (empty && !sc_store_readonly(st) && (st->flags & SC_STORE_CREATE))
             return SC_OK;
-        }
         if (empty)
             return sc_diag_set(diag, SC_ENOTFOUND,
                                "no library at %s (an empty database: create one with `sucai "
@@ -579,8 +576,7 @@ enum sc_err sc_store_open(const char *location, int flags, int busy_ms,
     enum sc_err e = connect(driver_for(location), location, flags, busy_ms, 0, &st, diag);
     if (e != SC_OK)
         return e;
-    int fresh = 0;
-    e = recognise(st, parts, nparts, &fresh, diag);
+    e = recognise(st, parts, nparts, diag);
     if (e == SC_OK && !(flags & SC_STORE_RDONLY))
         e = migrate(st, parts, nparts, diag);
     if (e != SC_OK) {
