@@ -71,16 +71,7 @@ static int on_file(void *ctx, const struct sc_import_result *r)
         struct sc_buf b = SC_BUF_INIT;
         struct sc_jw w;
         sc_jw_init(&w, &b);
-        sc_jw_obj(&w, SC_JW_INLINE);
-        sc_jw_kstrz(&w, "file", r->file);
-        sc_jw_kstrz(&w, "status", sc_import_status_name(r->status));
-        sc_jw_key(&w, "docs");
-        sc_jw_arr(&w, SC_JW_INLINE);
-        for (size_t i = 0; i < r->ndocs; i++)
-            sc_jw_int(&w, r->docs[i]);
-        sc_jw_arr_end(&w);
-        sc_jw_kstrz(&w, "reason", r->reason);
-        sc_jw_obj_end(&w);
+        sc_import_result_json(&w, r);
         sc_buf_addc(&b, '\n');
         fwrite(b.data, 1, b.len, stdout);
         sc_buf_release(&b);
@@ -120,7 +111,8 @@ int cmd_import(struct cli *cli, int argc, char **argv)
                    "GB18030/GBK), .docx, .md. Each file is all or nothing; a refused file\n"
                    "is reported with its reason and the rest go on.\n\n"
                    "  --json   one JSON object per input file: {\"file\", \"status\", \"docs\", "
-                   "\"reason\"}\n"
+                   "\"reason\",\n"
+                   "           \"bytes\", \"seq\"}\n"
                    "  --quiet  no progress bar, no duplicate notes\n\n"
                    "Exit status: 0 all imported (or duplicates), 1 some refused, 2 usage or "
                    "library error.\n");

@@ -2,9 +2,11 @@
  * POST /api/v1/import: a multipart/form-data upload of one or many files
  * (editors only). Each file goes through sc_import_bytes() like a file given
  * to `sucai import`; the answer lists one result per file in the form of
- * `sucai import --json` ({"file", "status", "docs", "reason", "bytes"}) and
- * a summary. Uploads are imported one at a time (the store has one writer),
- * through the server's import handle: a connection of their own.
+ * `sucai import --json` ({"file", "status", "docs", "reason", "bytes", "seq"})
+ * and a summary whose "seq" (and X-Sucai-Seq) a later read may carry as
+ * min_seq to see the upload on any node. Uploads are imported one at a time
+ * (the store has one writer), through the server's import handle: a
+ * connection of their own.
  */
 #include "server_int.h"
 
@@ -56,27 +58,10 @@ struct result_ctx {
     struct sc_jw *w; /* inside the "files" array */
 };
 
-static void result_json(struct result_ctx *c, const char *file, const char *status,
-                        const int64_t *docs, size_t ndocs, const char *reason, uint64_t bytes)
-{
-    struct sc_jw *w = c->w;
-    sc_jw_obj(w, SC_JW_INLINE);
-    sc_jw_kstrz(w, "file", file);
-    sc_jw_kstrz(w, "status", status);
-    sc_jw_key(w, "docs");
-    sc_jw_arr(w, SC_JW_INLINE);
-    for (size_t i = 0; i < ndocs; i++)
-        sc_jw_int(w, docs[i]);
-    sc_jw_arr_end(w);
-    sc_jw_kstrz(w, "reason", reason ? reason : "");
-    sc_jw_kint(w, "bytes", (int64_t)bytes);
-    sc_jw_obj_end(w);
-}
-
 static int on_file(void *ctx, const struct sc_import_result *r)
 {
-    result_json(ctx, r->file, sc_import_status_name(r->status), r->docs, r->ndocs, r->reason,
-                r->bytes);
+    struct result_ctx *c = ctx;
+    sc_import_result_json(c->w, r);
     return 0;
 }
 
@@ -130,14 +115,17 @@ void h_import(struct sc_req *req, struct sc_resp *r)
         e = sc_library_open(sc_library_dir(req->srv->lib), 0, &req->srv->import_lib, &d);
     for (size_t i = 0; i < u.n && e == SC_OK; i++) {
         if (!u.v[i].name[0]) {
-            result_json(&rc, "", "refused", NULL, 0, "unusable file name", u.v[i].len);
+            struct sc_import_result bad = { "", SC_IMPORT_REFUSED,    NULL,
+                                            0,  "unusable file name", u.v[i].len,
+                                            0 };
+            sc_import_result_json(&w, &bad);
             total.refused++;
             continue;
         }
         struct sc_import_summary sum = { 0 };
         struct sc_diag fd = { 0 };
-        e = sc_import_bytes(req->srv->import_lib, u.v[i].name, u.v[i].data, u.v[i].len, &opts,
-                            &sum, &fd);
+        e = sc_import_bytes(req->srv->import_lib, u.v[i].name, u.v[i].data, u.v[i].len, &opts, &sum,
+                            &fd);
         if (e != SC_OK) {
             d = fd;
             break;
@@ -148,6 +136,8 @@ void h_import(struct sc_req *req, struct sc_resp *r)
         total.docs += sum.docs;
         total.bytes += sum.bytes;
     }
+    /* read your writes: every change committed by now, this upload's too */
+    int64_t seq = req->srv->import_lib ? sc_library_seq(req->srv->import_lib) : 0;
     pthread_mutex_unlock(&req->srv->import_lock);
     if (total.imported)
         server_stats_invalidate(req->srv);
@@ -170,10 +160,14 @@ void h_import(struct sc_req *req, struct sc_resp *r)
         sc_jw_kint(&w, "refused", (int64_t)total.refused);
         sc_jw_kint(&w, "docs", (int64_t)total.docs);
         sc_jw_kint(&w, "bytes", (int64_t)total.bytes);
+        sc_jw_kint(&w, "seq", seq);
         sc_jw_obj_end(&w);
         sc_jw_obj_end(&w);
         sc_buf_addc(&list, '\n');
         resp_json(r);
+        char num[24];
+        snprintf(num, sizeof num, "%lld", (long long)seq);
+        resp_header(r, "X-Sucai-Seq", num);
         if (sc_jw_finish(&w) != SC_OK) {
             resp_error(r, 500, "internal", "out of memory");
         } else {

@@ -178,6 +178,7 @@ void resp_sc_error(struct sc_resp *r, enum sc_err e, const struct sc_diag *d)
     case SC_EUNSUPPORTED: resp_error(r, 415, "unsupported", "%s", msg); break;
     case SC_EDENIED: resp_error(r, 403, "forbidden", "%s", msg); break;
     case SC_EDUPLICATE: resp_error(r, 409, "conflict", "%s", msg); break;
+    case SC_EUNAVAILABLE: resp_error(r, 503, "unavailable", "%s", msg); break;
     default: resp_error(r, 500, "internal", "%s", msg); break;
     }
 }
@@ -428,6 +429,40 @@ static enum MHD_Result respond_now(struct sc_req *req, struct sc_resp *r)
     return res;
 }
 
+/* How long a read that names a change (min_seq) waits for this node to
+ * apply it before it answers 503: a replica's lag and a catch-up, with room. */
+#define SEQ_WAIT_MS 2000
+/* How often a node looks at the change log where the store cannot notify
+ * it (SQLite; a PostgreSQL standby). */
+#define FOLLOW_POLL_MS 250
+
+/* Read your writes: a read that carries the number a write answered with
+ * (min_seq=N or X-Sucai-Min-Seq: N) is answered from an index that has
+ * applied it, or refused with 503, never from an older state. Non-zero
+ * when r holds the refusal. */
+static int wait_for_seq(struct sc_req *req, struct sc_resp *r)
+{
+    const char *v = req_param(req, "min_seq");
+    if (!v)
+        v = req_header(req, "X-Sucai-Min-Seq");
+    if (!v)
+        return 0;
+    char *end = NULL;
+    errno = 0;
+    long long seq = strtoll(v, &end, 10);
+    if (!*v || *end || errno || seq < 0) {
+        resp_error(r, 400, "bad_request",
+                   "min_seq must be a change number (a whole number from 0)");
+        return 1;
+    }
+    struct sc_diag d = { 0 };
+    if (sc_index_wait(req->srv->lib, seq, SEQ_WAIT_MS, &d) == SC_OK)
+        return 0;
+    resp_sc_error(r, d.err, &d);
+    resp_header(r, "Retry-After", "1");
+    return 1;
+}
+
 static void run_handler(struct sc_req *req, handler_fn *h, struct sc_resp *r)
 {
     /* state changes made with a session cookie need the session's CSRF
@@ -442,6 +477,17 @@ static void run_handler(struct sc_req *req, handler_fn *h, struct sc_resp *r)
                 return;
             }
         }
+    }
+    if (req->method == M_GET && req->route != R_HEALTHZ && req->route != R_METRICS &&
+        req->route != R_STATIC) {
+        if (wait_for_seq(req, r))
+            return;
+        /* what the answer reflects at least (the index moves only forward) */
+        char num[24];
+        snprintf(num, sizeof num, "%lld", (long long)sc_index_seq(req->srv->lib));
+        h(req, r);
+        resp_header(r, "X-Sucai-Seq", num);
+        return;
     }
     h(req, r);
 }
@@ -750,6 +796,12 @@ int sc_serve(const struct sc_serve_opts *opts)
         fprintf(stderr, "sucai serve: %s\n", diag.msg[0] ? diag.msg : sc_strerror(e));
         goto out;
     }
+    /* other processes and machines write to the library too: follow its
+     * change log, so that what they commit becomes searchable here */
+    if (sc_index_follow(srv->lib, FOLLOW_POLL_MS, &diag) != SC_OK)
+        fprintf(stderr,
+                "sucai serve: %s (searches see other writers' documents only after a restart)\n",
+                diag.msg);
     /* a constant answer, built once and served from srv->healthz_body */
     struct sc_jw hw;
     sc_jw_init(&hw, &srv->healthz_body);

@@ -124,7 +124,7 @@ struct sc_server {
     time_t started;
 };
 
-#define RESP_MAX_HEADERS 6
+#define RESP_MAX_HEADERS 8
 
 struct sc_resp {
     int status;

@@ -32,6 +32,8 @@ enum sc_err {
     SC_ELIMIT,       /* input exceeds a documented limit */
     SC_EDUPLICATE,   /* already present */
     SC_EDENIED,      /* not entitled / not allowed */
+    SC_EUNAVAILABLE, /* not now: the store cannot take writes, or an index has not
+                        applied a change yet; try again */
 };
 
 /* Short English name of an error ("out of memory", "parse error" ...). Static. */

@@ -42,6 +42,11 @@ const char *sc_library_dir(const struct sc_library *lib);
 /* The location as messages and logs name it: a URL without its password.
  * Borrowed. */
 const char *sc_library_name(const struct sc_library *lib);
+/* The change log's last number: every document stored, re-parsed or
+ * removed gets the next one in the transaction that makes the change. An
+ * answer that reflects number n reflects every change up to it (see
+ * sc_index_seq); 0 for a library with no change yet or on a store error. */
+int64_t sc_library_seq(struct sc_library *lib);
 
 /* A stored document. All strings owned by the struct; release with
  * sc_doc_release. Offsets are code points into text. */
@@ -179,9 +184,16 @@ struct sc_import_result {
     size_t ndocs;
     const char *reason;        /* refusal / duplicate reason, "" otherwise */
     uint64_t bytes;            /* size of the file */
+    int64_t seq;               /* change-log number of its last document (0: none stored) */
 };
 
 /* Called once per input file, in order. Return non-zero to stop the batch. */
+/* The JSON object of one file's outcome (the contract of `sucai import
+ * --json` and of POST /api/v1/import's "files"): {"file", "status",
+ * "docs", "reason", "bytes", "seq"} written into w (sucai/json.h). */
+struct sc_jw;
+void sc_import_result_json(struct sc_jw *w, const struct sc_import_result *r);
+
 typedef int sc_import_fn(void *ctx, const struct sc_import_result *r);
 
 struct sc_import_opts {
@@ -194,6 +206,7 @@ struct sc_import_opts {
 struct sc_import_summary {
     size_t imported, duplicates, refused, docs;
     uint64_t bytes;
+    int64_t seq; /* the highest change-log number of the batch (0: nothing stored) */
 };
 
 /*

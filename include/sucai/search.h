@@ -183,6 +183,21 @@ void sc_results_json_members(struct sc_jw *w, const struct sc_results *r, enum s
 enum sc_err sc_index_sync(struct sc_library *lib, int force, struct sc_diag *diag);
 enum sc_err sc_index_rebuild(struct sc_library *lib, struct sc_diag *diag);
 
+/* The change-log number (sc_library_seq) the index's searches reflect:
+ * every change up to it and none after. */
+int64_t sc_index_seq(struct sc_library *lib);
+/* Bring the index to change seq at least, catching up here, waiting up to
+ * timeout_ms for a store that has not got it yet (a replica behind):
+ * SC_OK, or SC_EUNAVAILABLE naming both numbers. Read your writes: a write
+ * answers with its number, a later read waits for it. */
+enum sc_err sc_index_wait(struct sc_library *lib, int64_t seq, int timeout_ms,
+                          struct sc_diag *diag);
+/* Follow the change log on a thread of the library's own until it is
+ * closed: woken by the store's notifications where it has them
+ * (PostgreSQL), looking every poll_ms otherwise, it brings the index up to
+ * changes other processes and machines commit. */
+enum sc_err sc_index_follow(struct sc_library *lib, int poll_ms, struct sc_diag *diag);
+
 /* Bytes of the index files in use (0 if none). */
 int64_t sc_index_bytes(struct sc_library *lib);
 

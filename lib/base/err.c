@@ -21,6 +21,7 @@ const char *sc_strerror(enum sc_err err)
     case SC_ELIMIT: return "limit exceeded";
     case SC_EDUPLICATE: return "already exists";
     case SC_EDENIED: return "not allowed";
+    case SC_EUNAVAILABLE: return "not available now";
     }
     return "unknown error";
 }

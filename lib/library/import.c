@@ -31,6 +31,22 @@ const char *sc_import_status_name(enum sc_import_status s)
     return "?";
 }
 
+void sc_import_result_json(struct sc_jw *w, const struct sc_import_result *r)
+{
+    sc_jw_obj(w, SC_JW_INLINE);
+    sc_jw_kstrz(w, "file", r->file ? r->file : "");
+    sc_jw_kstrz(w, "status", sc_import_status_name(r->status));
+    sc_jw_key(w, "docs");
+    sc_jw_arr(w, SC_JW_INLINE);
+    for (size_t i = 0; i < r->ndocs; i++)
+        sc_jw_int(w, r->docs[i]);
+    sc_jw_arr_end(w);
+    sc_jw_kstrz(w, "reason", r->reason ? r->reason : "");
+    sc_jw_kint(w, "bytes", (int64_t)r->bytes);
+    sc_jw_kint(w, "seq", r->seq);
+    sc_jw_obj_end(w);
+}
+
 /* ---- near-duplicate lookup: every document's SimHash, in memory ---- */
 
 struct simtab {
@@ -193,6 +209,7 @@ enum stmt_id {
     ST_INSERT_SOURCE,
     ST_SOURCE_BY_SHA,
     ST_DOCS_OF_SOURCE,
+    ST_CHANGE,
     ST_COUNT
 };
 
@@ -212,11 +229,13 @@ static const char *const stmt_sql[ST_COUNT] = {
                          "VALUES(?,?,?,?,?,?,?)",
     [ST_SOURCE_BY_SHA] = "SELECT id FROM sources WHERE sha256 = ?",
     [ST_DOCS_OF_SOURCE] = "SELECT id FROM documents WHERE source_id = ? ORDER BY part",
+    [ST_CHANGE] = "INSERT INTO changes(kind, doc_id) VALUES(?, ?) RETURNING seq",
 };
 
 struct stmts {
     struct sc_library *lib;
     struct sc_stmt *st[ST_COUNT];
+    int64_t seq; /* of the last change logged through these (0: none) */
 };
 
 static struct sc_stmt *stmt(struct stmts *c, enum stmt_id k, struct sc_diag *diag)
@@ -253,6 +272,7 @@ struct pending {
     int64_t *ids;     /* owned, room for ids_cap (kept for the next use) */
     size_t nids, ids_cap;
     uint64_t bytes;
+    int64_t seq;
 };
 
 struct importer {
@@ -290,19 +310,22 @@ static int ids_add(struct importer *im, int64_t id)
 }
 
 static void deliver(struct importer *im, const char *file, enum sc_import_status status,
-                    const char *reason, const int64_t *ids, size_t nids, uint64_t bytes)
+                    const char *reason, const int64_t *ids, size_t nids, uint64_t bytes,
+                    int64_t seq)
 {
     switch (status) {
     case SC_IMPORT_IMPORTED:
         im->sum->imported++;
         im->sum->docs += nids;
         im->sum->bytes += bytes;
+        if (seq > im->sum->seq)
+            im->sum->seq = seq;
         break;
     case SC_IMPORT_DUPLICATE: im->sum->duplicates++; break;
     case SC_IMPORT_REFUSED: im->sum->refused++; break;
     }
     if (im->opts && im->opts->on_file) {
-        struct sc_import_result r = { file, status, ids, nids, reason ? reason : "", bytes };
+        struct sc_import_result r = { file, status, ids, nids, reason ? reason : "", bytes, seq };
         if (im->opts->on_file(im->opts->ctx, &r))
             im->stop = 1;
     }
@@ -341,11 +364,12 @@ static void report(struct importer *im, const char *file, enum sc_import_status 
 {
     struct pending *pe = im->in_tx ? pending_slot(im, im->nids) : NULL;
     char *why = pe && reason && reason[0] ? sc_strdup(reason) : NULL;
+    int64_t seq = status == SC_IMPORT_IMPORTED ? im->stmts.seq : 0;
     if (!pe || (reason && reason[0] && !why)) {
         /* outside a transaction, or no memory to hold back a refusal or a
          * duplicate (an import's room was made before it was stored) */
         free(why);
-        deliver(im, file, status, reason, im->ids, im->nids, bytes);
+        deliver(im, file, status, reason, im->ids, im->nids, bytes, seq);
         return;
     }
     pe->file = file;
@@ -355,6 +379,7 @@ static void report(struct importer *im, const char *file, enum sc_import_status 
         memcpy(pe->ids, im->ids, im->nids * sizeof *pe->ids);
     pe->nids = im->nids;
     pe->bytes = bytes;
+    pe->seq = seq;
     im->npend++;
 }
 
@@ -367,9 +392,9 @@ static void deliver_pending(struct importer *im, const char *why)
         if (why && pe->status == SC_IMPORT_IMPORTED) {
             char reason[600];
             snprintf(reason, sizeof reason, "not stored: %s", why);
-            deliver(im, pe->file, SC_IMPORT_REFUSED, reason, NULL, 0, pe->bytes);
+            deliver(im, pe->file, SC_IMPORT_REFUSED, reason, NULL, 0, pe->bytes, 0);
         } else {
-            deliver(im, pe->file, pe->status, pe->reason, pe->ids, pe->nids, pe->bytes);
+            deliver(im, pe->file, pe->status, pe->reason, pe->ids, pe->nids, pe->bytes, pe->seq);
         }
         free(pe->reason);
         pe->reason = NULL;
@@ -424,6 +449,24 @@ static char *topics_json(const struct sc_article *a)
         sc_jw_strz(&w, a->topics[i]);
     sc_jw_arr_end(&w);
     return sc_buf_take(&b, NULL);
+}
+
+/* The change log (tables.c): the document's change gets the next number
+ * in the transaction that stores it, so a follower that has applied
+ * number n has every document committed before it. */
+static enum sc_err log_change(struct stmts *c, const char *kind, int64_t doc_id,
+                              struct sc_diag *diag)
+{
+    struct sc_stmt *st = stmt(c, ST_CHANGE, diag);
+    if (!st)
+        return SC_ESTORE;
+    sc_stmt_bind_text(st, 1, kind, -1);
+    sc_stmt_bind_int64(st, 2, doc_id);
+    if (sc_stmt_step(st) != SC_STORE_ROW)
+        return sc_store_fail(c->lib->db, diag);
+    c->seq = sc_stmt_column_int64(st, 0);
+    sc_stmt_reset(st);
+    return SC_OK;
 }
 
 /* Insert (or, with replace_id, rewrite) one article with its outline. */
@@ -516,6 +559,8 @@ static enum sc_err store_article(struct stmts *c, int64_t source_id, int part,
         sc_stmt_reset(ss);
     if (ps)
         sc_stmt_reset(ps);
+    if (e == SC_OK)
+        e = log_change(c, replace_id ? "reparse" : "add", id, diag);
     return e;
 }
 
@@ -631,6 +676,12 @@ static enum sc_err tx_commit(struct importer *im, struct sc_diag *diag)
         return SC_OK;
     struct sc_diag d = { 0 };
     enum sc_err e;
+    int any = 0;
+    for (size_t i = 0; i < im->npend; i++)
+        any |= im->pend[i].status == SC_IMPORT_IMPORTED;
+    /* followers on other machines wake when the change log grows */
+    if (any)
+        (void)sc_store_notify(im->lib->db, SC_CHANGES_CHANNEL);
     if (!sc_store_in_tx(im->lib->db)) {
         /* SQLite undid the transaction itself (a full disk, an I/O error):
          * say why, not "cannot commit - no transaction is active" */
@@ -647,9 +698,6 @@ static enum sc_err tx_commit(struct importer *im, struct sc_diag *diag)
         im->sims.n = im->tx_sims; /* forget what the rollback undid */
     }
     im->in_tx = 0;
-    int any = 0;
-    for (size_t i = 0; i < im->npend; i++)
-        any |= im->pend[i].status == SC_IMPORT_IMPORTED;
     deliver_pending(im, e == SC_OK ? NULL : d.msg);
     if (e != SC_OK)
         return sc_diag_set(diag, e, "%s", d.msg);
@@ -983,8 +1031,10 @@ enum sc_err sc_import_reparse_source(struct sc_library *lib, int64_t source_id, 
     }
     if (e == SC_OK)
         e = store_boilerplate(&c, source_id, &p.parsed, diag);
-    if (e == SC_OK)
+    if (e == SC_OK) {
+        (void)sc_store_notify(lib->db, SC_CHANGES_CHANNEL);
         e = sc_store_commit(lib->db, diag);
+    }
     else
         sc_store_rollback(lib->db);
     stmts_release(&c);

@@ -135,10 +135,24 @@ static enum sc_err pack_batch(struct sc_store *st, int64_t *after, int *done, in
     return e;
 }
 
+/* Version 3: the change log. Every document stored, re-parsed or removed
+ * gets the next number in the transaction that makes the change; an index
+ * records the number it has applied, a follower (another machine's
+ * `sucai serve`) reads what came after it, and a request that carries a
+ * number waits for it (docs/internals/changes.md). */
+static const char changes_sql[] =
+    "CREATE TABLE IF NOT EXISTS changes(\n"
+    "  seq INTEGER PRIMARY KEY AUTOINCREMENT,\n"
+    "  kind TEXT NOT NULL,           -- add, reparse, remove\n"
+    "  doc_id INTEGER,\n"
+    "  at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')));\n";
+
 static enum sc_err migrate(struct sc_store *st, int from, struct sc_diag *diag)
 {
     /* version 1: idempotent, also brings older libraries up to date */
     enum sc_err e = sc_store_exec(st, schema_sql, diag);
+    if (e == SC_OK)
+        e = sc_store_exec(st, changes_sql, diag);
     if (e != SC_OK || from >= 2)
         return e;
     /* version 2: documents.text packed as a zstd frame (issue 19). The
@@ -158,9 +172,14 @@ static enum sc_err migrate(struct sc_store *st, int from, struct sc_diag *diag)
     return e;
 }
 
-const struct sc_store_part sc_library_part = { "library", 2, migrate };
+const struct sc_store_part sc_library_part = { "library", 3, migrate };
 
 int64_t sc_store_max_doc_id(struct sc_library *lib)
 {
     return sc_store_int(lib->db, "SELECT coalesce(max(id), 0) FROM documents");
+}
+
+int64_t sc_library_seq(struct sc_library *lib)
+{
+    return sc_store_int(lib->db, "SELECT coalesce(max(seq), 0) FROM changes");
 }

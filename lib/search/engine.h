@@ -30,6 +30,7 @@ struct sc_snap {
     uint32_t ndocs;
     uint64_t total_norm, total_para;
     int64_t maxid, generation;
+    int64_t seq; /* the change-log number the snapshot reflects */
     /* per document ordinal, what the facets count, so that counting over
      * every match touches one small record (genre and level as indexes
      * into the names below: 0 none, FACET_OTHER beyond the names kept) */

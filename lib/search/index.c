@@ -36,6 +36,7 @@ struct seginfo {
 
 struct manifest {
     int64_t generation, maxid;
+    int64_t seq; /* the last change applied (0 in a manifest from before the change log) */
     struct seginfo *seg;
     size_t nseg;
 };
@@ -76,6 +77,9 @@ struct sc_index {
     double bg_last;             /* end of the last background build */
     pthread_mutex_t bg_lock;
     pthread_cond_t bg_cond;
+    /* following the change log (sc_index_follow): stopped under bg_lock */
+    pthread_t fw;
+    int fw_started, fw_stop, fw_poll_ms;
     struct timespec mtime;      /* of the manifest the snapshot came from */
     ino_t ino;
     off_t msize;
@@ -150,6 +154,8 @@ static enum sc_err manifest_read(const char *dir, struct manifest *m, struct sc_
             m->generation = a;
         } else if (sscanf(line, "maxid %lld", &a) == 1) {
             m->maxid = a;
+        } else if (sscanf(line, "seq %lld", &a) == 1) {
+            m->seq = a;
         } else if (sscanf(line, "segment %95s %lld %lld", name, &a, &b) == 3) {
             if (strchr(name, '/') || name[0] == '.') {
                 e = SC_EPARSE;
@@ -193,8 +199,8 @@ static enum sc_err fsync_dir(const char *dir)
 static enum sc_err manifest_write(const char *dir, const struct manifest *m, struct sc_diag *diag)
 {
     struct sc_buf b = SC_BUF_INIT;
-    sc_buf_addf(&b, "%s\ngeneration %lld\nmaxid %lld\n", MANIFEST_MAGIC,
-                (long long)m->generation, (long long)m->maxid);
+    sc_buf_addf(&b, "%s\ngeneration %lld\nmaxid %lld\nseq %lld\n", MANIFEST_MAGIC,
+                (long long)m->generation, (long long)m->maxid, (long long)m->seq);
     for (size_t i = 0; i < m->nseg; i++)
         sc_buf_addf(&b, "segment %s %lld %lld\n", m->seg[i].name, (long long)m->seg[i].lo,
                     (long long)m->seg[i].hi);
@@ -270,6 +276,7 @@ static enum sc_err snap_load(const char *dir, const struct manifest *m, const st
     } else {
         (*out)->maxid = m->maxid;
         (*out)->generation = m->generation;
+        (*out)->seq = m->seq;
     }
     free(segs);
     return e;
@@ -377,24 +384,49 @@ static struct sc_snap *snap_get(struct sc_library *lib, enum sc_err *err, struct
     return s;
 }
 
+/* Load the manifest if another handle or process changed it. Caller holds
+ * reload_lock. */
+static void reload_if_changed(struct sc_library *lib)
+{
+    struct sc_index *ix = lib->index;
+    ix->last_check = now_ms();
+    struct stat st;
+    int ok;
+    stat_manifest(ix, &st, &ok);
+    if (ok && (st.st_ino != ix->ino || st.st_size != ix->msize ||
+               st.st_mtim.tv_sec != ix->mtime.tv_sec || st.st_mtim.tv_nsec != ix->mtime.tv_nsec))
+        (void)reload(lib, NULL);
+}
+
 /* Pick up segments added by another process (at most every RECHECK_MS). */
 static void maybe_reload(struct sc_library *lib)
 {
     struct sc_index *ix = lib->index;
-    double t = now_ms();
     if (pthread_mutex_trylock(&ix->reload_lock) != 0)
         return; /* another thread is at it */
-    if (t - ix->last_check >= RECHECK_MS) {
-        ix->last_check = t;
-        struct stat st;
-        int ok;
-        stat_manifest(ix, &st, &ok);
-        if (ok && (st.st_ino != ix->ino || st.st_size != ix->msize ||
-                   st.st_mtim.tv_sec != ix->mtime.tv_sec ||
-                   st.st_mtim.tv_nsec != ix->mtime.tv_nsec))
-            (void)reload(lib, NULL);
-    }
+    if (now_ms() - ix->last_check >= RECHECK_MS)
+        reload_if_changed(lib);
     pthread_mutex_unlock(&ix->reload_lock);
+}
+
+/* The change-log number of the current snapshot (0 with no index), the
+ * manifest on disk looked at first: now, or with fresh = 0 as a search
+ * does, at most every RECHECK_MS. */
+static int64_t applied_seq(struct sc_library *lib, int fresh)
+{
+    struct sc_index *ix = lib->index;
+    if (fresh) {
+        pthread_mutex_lock(&ix->reload_lock);
+        reload_if_changed(lib);
+        pthread_mutex_unlock(&ix->reload_lock);
+    } else {
+        maybe_reload(lib);
+    }
+    enum sc_err e = SC_OK;
+    struct sc_snap *s = snap_get(lib, &e, NULL);
+    int64_t seq = s ? s->seq : 0;
+    snap_unref(lib, s);
+    return seq;
 }
 
 /* ---------------------------------------------------------------- reading the store */
@@ -424,6 +456,26 @@ static int64_t db_int(struct sc_store *db, const char *sql, int *ok)
         *ok = 0;
     sc_stmt_finalize(st);
     return v;
+}
+
+/* Is there a change other than an addition after number seq? */
+static int rewrites_since(struct sc_store *db, int64_t seq, int *ok)
+{
+    struct sc_stmt *st = NULL;
+    int yes = 0;
+    if (sc_stmt_prepare(db, "SELECT 1 FROM changes WHERE seq > ? AND kind <> 'add' LIMIT 1",
+                        &st) != SC_STORE_OK) {
+        *ok = 0;
+        return 0;
+    }
+    sc_stmt_bind_int64(st, 1, seq);
+    int rc = sc_stmt_step(st);
+    if (rc == SC_STORE_ROW)
+        yes = 1;
+    else if (rc != SC_STORE_DONE)
+        *ok = 0;
+    sc_stmt_finalize(st);
+    return yes;
 }
 
 struct docreader {
@@ -957,6 +1009,14 @@ static enum sc_err catch_up(struct sc_library *lib, unsigned how, struct sc_diag
     int64_t gen = db_int(ix->bdb,
                          "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'generation'", &ok);
     int64_t maxid = db_int(ix->bdb, "SELECT coalesce(max(id), 0) FROM documents", &ok);
+    int64_t seq = db_int(ix->bdb, "SELECT coalesce(max(seq), 0) FROM changes", &ok);
+    /* the change log after what the index applied: additions become a
+     * segment; a document re-parsed or removed rewrites what segments
+     * hold, so anything else rebuilds */
+    if (ok && !full && seq > m.seq && rewrites_since(ix->bdb, m.seq, &ok))
+        full = 1;
+    if (ok && seq < m.seq)
+        full = 1; /* the store went back (restored from a backup): the index holds its future */
     if (!ok) {
         e = sc_diag_set(diag, SC_ESTORE, "%s: %s", sc_store_path(lib->db), sc_store_errmsg(ix->bdb));
         sc_store_rollback(ix->bdb);
@@ -981,6 +1041,7 @@ static enum sc_err catch_up(struct sc_library *lib, unsigned how, struct sc_diag
             e = sc_diag_set(diag, SC_ENOMEM, "out of memory");
         m.generation = gen;
         m.maxid = maxid;
+        m.seq = seq;
         changed = 1;
     } else if (maxid > m.maxid) {
         /* The new documents become a segment of their own: an import's
@@ -1002,8 +1063,12 @@ static enum sc_err catch_up(struct sc_library *lib, unsigned how, struct sc_diag
             e = merge_smallest_pair(lib, &m, diag);
         if (e == SC_OK) {
             m.maxid = maxid;
+            m.seq = seq;
             changed = 1;
         }
+    } else if (seq != m.seq) {
+        m.seq = seq; /* changes that added no document the index lacks */
+        changed = 1;
     }
     free(name);
     (void)sc_store_commit(ix->bdb, NULL);
@@ -1121,6 +1186,167 @@ static void *bg_main(void *arg)
     return NULL;
 }
 
+/* ---------------------------------------------------------------- following the change log */
+
+/* How long a follower lets a change rest before it builds it: an import
+ * on this machine indexes its own files (the background catch-up above
+ * gathers SYNC_DEFER_MS of them), and a follower that went first would
+ * only cut them into smaller segments. */
+#define FOLLOW_DEFER_MS SYNC_DEFER_MS
+/* A listening follower still looks every so often: a notification lost
+ * with a connection must not leave a node behind for long. */
+#define FOLLOW_LOOK_MS 1000
+#define FOLLOW_SLICE_MS 200
+
+static int follow_stopped(struct sc_index *ix)
+{
+    pthread_mutex_lock(&ix->bg_lock);
+    int stop = ix->fw_stop;
+    pthread_mutex_unlock(&ix->bg_lock);
+    return stop;
+}
+
+/* Sleep ms in slices, returning early (non-zero) when asked to stop. */
+static int follow_sleep(struct sc_index *ix, double ms)
+{
+    double end = now_ms() + ms;
+    while (!follow_stopped(ix)) {
+        double left = end - now_ms();
+        if (left <= 0)
+            return 0;
+        struct timespec ts = { 0, (long)((left < FOLLOW_SLICE_MS ? left : FOLLOW_SLICE_MS) * 1e6) };
+        nanosleep(&ts, NULL);
+    }
+    return 1;
+}
+
+/* Catch up on the follower's thread (alone: it must not take both cores
+ * from the searches it serves). */
+static void follow_catch_up(struct sc_library *lib)
+{
+    struct sc_index *ix = lib->index;
+    pthread_mutex_lock(&ix->write_lock);
+    struct sc_diag cd = { 0 };
+    enum sc_err e = catch_up(lib, CATCH_ALONE, &cd);
+    set_stale(ix, e == SC_OK ? "" : cd.msg);
+    ix->last_sync = now_ms();
+    pthread_mutex_unlock(&ix->write_lock);
+}
+
+static void *follow_main(void *arg)
+{
+    pthread_setname_np(pthread_self(), "sucai-follow");
+    struct sc_library *lib = arg;
+    struct sc_index *ix = lib->index;
+    struct sc_store *db = NULL;
+    int listening = 0;
+    double looked = 0;
+    while (!follow_stopped(ix)) {
+        if (!db) {
+            /* (re)connect: the store may be restarting or failing over */
+            struct sc_diag d = { 0 };
+            if (sc_store_reopen(lib->db, SC_STORE_RDONLY | SC_STORE_PRIVATE, 1000, &db, &d) !=
+                SC_OK) {
+                sc_store_close(db);
+                db = NULL;
+                follow_sleep(ix, ix->fw_poll_ms);
+                continue;
+            }
+            listening = sc_store_listen(db, SC_CHANGES_CHANNEL) == SC_STORE_OK;
+            looked = 0; /* look at once: changes may have come while away */
+        }
+        int woke = 0;
+        if (now_ms() - looked >= (listening ? FOLLOW_LOOK_MS : ix->fw_poll_ms)) {
+            woke = 1;
+        } else {
+            int rc = sc_store_wait(db, listening ? FOLLOW_SLICE_MS : ix->fw_poll_ms);
+            if (rc < 0) {
+                sc_store_close(db);
+                db = NULL;
+                continue;
+            }
+            woke = rc == 1 || !listening;
+        }
+        if (!woke)
+            continue;
+        looked = now_ms();
+        int ok = 1;
+        int64_t seq = db_int(db, "SELECT coalesce(max(seq), 0) FROM changes", &ok);
+        if (!ok) {
+            /* a failed query: the connection may be gone */
+            sc_store_close(db);
+            db = NULL;
+            continue;
+        }
+        if (seq <= applied_seq(lib, 1))
+            continue;
+        if (follow_sleep(ix, FOLLOW_DEFER_MS))
+            break;
+        if (seq > applied_seq(lib, 1))
+            follow_catch_up(lib);
+    }
+    sc_store_close(db);
+    return NULL;
+}
+
+enum sc_err sc_index_follow(struct sc_library *lib, int poll_ms, struct sc_diag *diag)
+{
+    struct sc_index *ix = lib ? lib->index : NULL;
+    if (!ix)
+        return sc_diag_set(diag, SC_EINVAL, "the library has no index attached");
+    if (lib->flags & SC_LIBRARY_READONLY)
+        return sc_diag_set(diag, SC_EINVAL, "the library is open read-only");
+    pthread_mutex_lock(&ix->bg_lock);
+    enum sc_err e = SC_OK;
+    if (!ix->fw_started) {
+        ix->fw_poll_ms = poll_ms > 0 ? poll_ms : 250;
+        ix->fw_stop = 0;
+        if (pthread_create(&ix->fw, NULL, follow_main, lib) == 0)
+            ix->fw_started = 1;
+        else
+            e = sc_diag_set(diag, SC_ENOMEM, "cannot start the change-log follower");
+    }
+    pthread_mutex_unlock(&ix->bg_lock);
+    return e;
+}
+
+int64_t sc_index_seq(struct sc_library *lib)
+{
+    return lib && lib->index ? applied_seq(lib, 0) : 0;
+}
+
+enum sc_err sc_index_wait(struct sc_library *lib, int64_t seq, int timeout_ms,
+                          struct sc_diag *diag)
+{
+    struct sc_index *ix = lib ? lib->index : NULL;
+    if (!ix)
+        return sc_diag_set(diag, SC_EINVAL, "the library has no index attached");
+    double end = now_ms() + (timeout_ms > 0 ? timeout_ms : 0);
+    int64_t have = applied_seq(lib, 1);
+    while (have < seq) {
+        if (!(lib->flags & SC_LIBRARY_READONLY)) {
+            /* catch up here rather than wait for the follower's rest */
+            pthread_mutex_lock(&ix->write_lock);
+            struct sc_diag cd = { 0 };
+            enum sc_err e = catch_up(lib, 0, &cd);
+            set_stale(ix, e == SC_OK ? "" : cd.msg);
+            pthread_mutex_unlock(&ix->write_lock);
+        }
+        have = applied_seq(lib, 1);
+        if (have >= seq || now_ms() >= end)
+            break;
+        /* the change is not in the store this node reads yet */
+        struct timespec ts = { 0, 20 * 1000000L };
+        nanosleep(&ts, NULL);
+    }
+    if (have >= seq)
+        return SC_OK;
+    return sc_diag_set(diag, SC_EUNAVAILABLE,
+                       "this server has applied the library's changes up to %lld, not yet "
+                       "%lld: try again in a moment",
+                       (long long)have, (long long)seq);
+}
+
 /* ---------------------------------------------------------------- attach */
 
 enum sc_err sc_index_attach(struct sc_library *lib, struct sc_diag *diag)
@@ -1177,6 +1403,12 @@ void sc_index_detach(struct sc_library *lib)
     struct sc_index *ix = lib->index;
     if (!ix)
         return;
+    if (ix->fw_started) {
+        pthread_mutex_lock(&ix->bg_lock);
+        ix->fw_stop = 1;
+        pthread_mutex_unlock(&ix->bg_lock);
+        pthread_join(ix->fw, NULL);
+    }
     if (ix->bg_started) {
         pthread_mutex_lock(&ix->bg_lock);
         ix->bg_stop = 1;

@@ -67,6 +67,14 @@ struct sc_store_driver {
     int (*blob_bytes)(void *blob);
     int (*blob_read)(void *blob, void *buf, int n, int off);
     void (*blob_close)(void *blob);
+    /* Change notifications (NULL: the engine has none, and followers
+     * poll). notify: wake the listeners of channel when this connection's
+     * transaction commits; listen: receive them on this connection; wait:
+     * 1 when one came within timeout_ms, 0 when none did, -1 when the
+     * connection failed (the message for errmsg kept). */
+    int (*notify)(void *conn, const char *channel);
+    int (*listen)(void *conn, const char *channel);
+    int (*wait)(void *conn, int timeout_ms);
 };
 
 extern const struct sc_store_driver sc_store_sqlite;

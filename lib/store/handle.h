@@ -13,6 +13,10 @@
 
 #include <pthread.h>
 
+/* The channel a transaction that logs changes (the library part's
+ * changes table) notifies, and followers listen on. */
+#define SC_CHANGES_CHANNEL "sucai_changes"
+
 struct sc_index;   /* lib/search/: the search index attached to a library */
 struct sc_watcher; /* lib/watch/: the saved-search matcher */
 

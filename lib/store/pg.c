@@ -16,7 +16,9 @@
 
 #include "base/alloc.h"
 
+#include <errno.h>
 #include <libpq-fe.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -464,10 +466,14 @@ static int locked_exec(void *conn, const char *sql)
 }
 
 /* A write transaction excludes other writers from its start, as SQLite's
- * BEGIN IMMEDIATE: one advisory lock per database, held to its end. */
+ * BEGIN IMMEDIATE: one advisory lock per database, held to its end (so
+ * ids and change numbers are committed in the order they are given). A
+ * read transaction sees one snapshot, as SQLite's does: READ COMMITTED
+ * would let its statements see different commits. */
 static int pg_begin(void *conn, int write)
 {
-    return locked_exec(conn, write ? "BEGIN; SELECT pg_advisory_xact_lock(7206)" : "BEGIN");
+    return locked_exec(conn, write ? "BEGIN; SELECT pg_advisory_xact_lock(7206)"
+                                   : "BEGIN ISOLATION LEVEL REPEATABLE READ");
 }
 
 static int pg_commit(void *conn)
@@ -512,6 +518,55 @@ static int pg_release(void *conn, const char *name)
 static int pg_rollback_to(void *conn, const char *name)
 {
     return sp(conn, "ROLLBACK TO SAVEPOINT", name);
+}
+
+/* ---- notifications ---- */
+
+static int pg_notify(void *conn, const char *channel)
+{
+    return sp(conn, "NOTIFY", channel);
+}
+
+static int pg_listen(void *conn, const char *channel)
+{
+    return sp(conn, "LISTEN", channel);
+}
+
+/* Drop the notifications received; were there any? */
+static int drain(PGconn *c)
+{
+    int got = 0;
+    PGnotify *n;
+    while ((n = PQnotifies(c)) != NULL) {
+        got = 1;
+        PQfreemem(n);
+    }
+    return got;
+}
+
+static int pg_wait(void *conn, int timeout_ms)
+{
+    struct pgconn *pc = conn;
+    pthread_mutex_lock(&pc->mu);
+    int got = PQconsumeInput(pc->c) ? drain(pc->c) : -1;
+    int fd = PQsocket(pc->c);
+    pthread_mutex_unlock(&pc->mu);
+    if (got || fd < 0) {
+        if (got < 0 || fd < 0)
+            set_msg(pc, PQerrorMessage(pc->c));
+        return got ? got : -1;
+    }
+    /* the connection is a listener's own: nothing else reads its socket */
+    struct pollfd p = { .fd = fd, .events = POLLIN };
+    int rc = poll(&p, 1, timeout_ms);
+    if (rc <= 0)
+        return rc < 0 && errno != EINTR ? -1 : 0;
+    pthread_mutex_lock(&pc->mu);
+    got = PQconsumeInput(pc->c) ? drain(pc->c) : -1;
+    if (got < 0)
+        set_msg(pc, PQerrorMessage(pc->c));
+    pthread_mutex_unlock(&pc->mu);
+    return got;
 }
 
 static int pg_in_tx(void *conn)
@@ -967,6 +1022,9 @@ const struct sc_store_driver sc_store_pg = {
     .blob_bytes = pg_blob_bytes,
     .blob_read = pg_blob_read,
     .blob_close = pg_blob_close,
+    .notify = pg_notify,
+    .listen = pg_listen,
+    .wait = pg_wait,
 };
 
 #else

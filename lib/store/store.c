@@ -8,9 +8,11 @@
 
 #include "base/alloc.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 struct sc_store {
     const struct sc_store_driver *drv;
@@ -141,6 +143,43 @@ enum sc_err sc_store_exec(struct sc_store *st, const char *sql, struct sc_diag *
 int64_t sc_store_bytes(struct sc_store *st)
 {
     return st->drv->bytes(st->conn);
+}
+
+/* A channel is a lower-case word: it is written into SQL as it is. */
+static int channel_ok(const char *channel)
+{
+    size_t n = 0;
+    for (; channel[n]; n++)
+        if (!((channel[n] >= 'a' && channel[n] <= 'z') || channel[n] == '_'))
+            return 0;
+    return n > 0 && n < 64;
+}
+
+int sc_store_notify(struct sc_store *st, const char *channel)
+{
+    if (!channel_ok(channel))
+        return SC_STORE_ERROR;
+    return st->drv->notify ? st->drv->notify(st->conn, channel) : SC_STORE_OK;
+}
+
+int sc_store_listen(struct sc_store *st, const char *channel)
+{
+    if (!channel_ok(channel) || !st->drv->listen)
+        return SC_STORE_ERROR;
+    return st->drv->listen(st->conn, channel);
+}
+
+int sc_store_wait(struct sc_store *st, int timeout_ms)
+{
+    if (timeout_ms < 0)
+        timeout_ms = 0;
+    if (!st->drv->wait) {
+        struct timespec ts = { timeout_ms / 1000, (long)(timeout_ms % 1000) * 1000000L };
+        while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+            ;
+        return 0;
+    }
+    return st->drv->wait(st->conn, timeout_ms);
 }
 
 int sc_store_has_table(struct sc_store *st, const char *name)

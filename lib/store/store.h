@@ -100,6 +100,19 @@ char *sc_store_shown(const char *location);
  * its WAL; PostgreSQL: the database); -1 if unknown. */
 int64_t sc_store_bytes(struct sc_store *st);
 
+/* Change notifications between connections, where the engine has them
+ * (PostgreSQL's NOTIFY/LISTEN; SQLite has none). channel: a lower-case
+ * word. sc_store_notify: the listeners of channel are woken when the
+ * current transaction commits (SC_STORE_OK at once without notifications).
+ * sc_store_listen: this connection receives them (SC_STORE_OK; an engine
+ * without them, or a standby, which cannot listen, gives SC_STORE_ERROR:
+ * poll). sc_store_wait: 1 when a notification came within timeout_ms, 0
+ * when none did (an engine without them sleeps timeout_ms), -1 when the
+ * connection failed (its message in sc_store_errmsg). */
+int sc_store_notify(struct sc_store *st, const char *channel);
+int sc_store_listen(struct sc_store *st, const char *channel);
+int sc_store_wait(struct sc_store *st, int timeout_ms);
+
 /* Is the location a URL ("postgresql://…"), not a file? */
 int sc_store_is_url(const char *location);
 int sc_store_readonly(const struct sc_store *st);

@@ -24,7 +24,7 @@ for round in 1 2 3; do
     done
     kill -9 $pid 2>/dev/null
     wait $pid 2>/dev/null
-    n=$(s list --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))'); rc=$?
+    n=$(s list --json 2>"$T_TMP/list.err" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))'); rc=$?; [ $rc = 0 ] || sed "s/^/# list: /" "$T_TMP/list.err"
     t_eq "round $round: the library opens after kill -9" 0 "$rc"
     echo "# round $round: killed with $n of $N documents stored, $(grep -c '"status": "imported"' "$T_TMP/round$round.jsonl") reported imported in this round"
     [ "$n" -lt $N ] && killed_mid=1

@@ -276,6 +276,41 @@ static void transactions(void **state)
     sc_store_close(st);
 }
 
+/* NOTIFY reaches a listener when the writer commits, not before, and
+ * not at all when it rolls back; a read transaction is one snapshot. */
+static void notifications(void **state)
+{
+    (void)state;
+    skip_without_pg();
+    reset_db();
+    struct sc_store *w = open_all(0, NULL);
+    assert_non_null(w);
+    struct sc_store *l = NULL;
+    assert_int_equal(sc_store_reopen(w, SC_STORE_RDONLY | SC_STORE_PRIVATE, 200, &l, NULL), SC_OK);
+    assert_int_equal(sc_store_listen(l, "sucai_changes"), SC_STORE_OK);
+    assert_int_equal(sc_store_listen(l, "bad; DROP"), SC_STORE_ERROR);
+    assert_int_equal(sc_store_wait(l, 50), 0);
+    assert_int_equal(sc_store_begin(w, 1, NULL), SC_OK);
+    assert_int_equal(sc_store_notify(w, "sucai_changes"), SC_STORE_OK);
+    assert_int_equal(sc_store_wait(l, 100), 0); /* not before the commit */
+    assert_int_equal(sc_store_commit(w, NULL), SC_OK);
+    assert_int_equal(sc_store_wait(l, 2000), 1);
+    assert_int_equal(sc_store_wait(l, 50), 0); /* one commit, one wake */
+    assert_int_equal(sc_store_begin(w, 1, NULL), SC_OK);
+    assert_int_equal(sc_store_notify(w, "sucai_changes"), SC_STORE_OK);
+    sc_store_rollback(w);
+    assert_int_equal(sc_store_wait(l, 100), 0);
+    /* the reader's transaction does not see a commit made during it */
+    assert_int_equal(sc_store_begin(l, 0, NULL), SC_OK);
+    int64_t before = sc_store_int(l, "SELECT count(*) FROM t");
+    assert_int_equal(sc_store_exec(w, "INSERT INTO t(name) VALUES('during')", NULL), SC_OK);
+    assert_int_equal(sc_store_int(l, "SELECT count(*) FROM t"), before);
+    assert_int_equal(sc_store_commit(l, NULL), SC_OK);
+    assert_int_equal(sc_store_int(l, "SELECT count(*) FROM t"), before + 1);
+    sc_store_close(l);
+    sc_store_close(w);
+}
+
 static void members(void **state)
 {
     (void)state;
@@ -353,9 +388,8 @@ int main(void)
     url = NULL;
 #endif
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(schemas),
-        cmocka_unit_test(statements),
-        cmocka_unit_test(transactions),
+        cmocka_unit_test(schemas),      cmocka_unit_test(statements),
+        cmocka_unit_test(transactions), cmocka_unit_test(notifications),
         cmocka_unit_test(members),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "store/store.h"
@@ -383,6 +384,27 @@ static void transactions(void **state)
     sc_store_close(st);
 }
 
+/* SQLite has no notifications: notify does nothing, listen is refused
+ * (the follower polls), wait sleeps its time and says none came. */
+static void notifications(void **state)
+{
+    struct fix *f = *state;
+    struct sc_store *st = open_v(f->path, SC_STORE_CREATE, 2, NULL);
+    assert_non_null(st);
+    assert_int_equal(sc_store_begin(st, 1, NULL), SC_OK);
+    assert_int_equal(sc_store_notify(st, "sucai_changes"), SC_STORE_OK);
+    assert_int_equal(sc_store_notify(st, "Bad name"), SC_STORE_ERROR);
+    assert_int_equal(sc_store_commit(st, NULL), SC_OK);
+    assert_int_equal(sc_store_listen(st, "sucai_changes"), SC_STORE_ERROR);
+    struct timespec a, b;
+    clock_gettime(CLOCK_MONOTONIC, &a);
+    assert_int_equal(sc_store_wait(st, 30), 0);
+    clock_gettime(CLOCK_MONOTONIC, &b);
+    double ms = (double)(b.tv_sec - a.tv_sec) * 1e3 + (double)(b.tv_nsec - a.tv_nsec) / 1e6;
+    assert_true(ms >= 29.0);
+    sc_store_close(st);
+}
+
 static void blobs(void **state)
 {
     struct fix *f = *state;
@@ -420,6 +442,7 @@ int main(void)
         cmocka_unit_test(no_driver),
         cmocka_unit_test_setup_teardown(statements, setup, teardown),
         cmocka_unit_test_setup_teardown(transactions, setup, teardown),
+        cmocka_unit_test_setup_teardown(notifications, setup, teardown),
         cmocka_unit_test_setup_teardown(blobs, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
