@@ -127,8 +127,7 @@ struct lpara {
     const struct sc_stext *t;
     uint64_t obase; /* code of position ns (one for one paragraphs) */
     int ident;
-    uint32_t *buf; /* other paragraphs: their normalised code points */
-    size_t cap;
+    struct sc_pnorm pn; /* other paragraphs: their normalised form */
     int valid;
 };
 
@@ -231,50 +230,24 @@ static int lp_load(struct ctx *c, const struct sc_seg *seg, uint32_t doc, uint32
     lp->ident = sd->para[para].ident;
     lp->obase = seg->text.start[doc] + sd->para[para].orig_cp;
     lp->valid = 1;
-    uint64_t ncodes = seg->text.start[doc + 1] - seg->text.start[doc];
-    uint32_t oend = sd->para[para + 1].orig_cp - 1;
-    if (oend > ncodes)
-        oend = (uint32_t)ncodes;
     if (lp->ident) {
-        /* one for one: as many code points as the normalised range */
+        /* one for one, read from the store as compared (lp_at): as many
+         * code points as the normalised range */
+        uint64_t ncodes = seg->text.start[doc + 1] - seg->text.start[doc];
         if ((uint64_t)sd->para[para].orig_cp + (lp->ne - lp->ns) > ncodes)
             lp->ne = lp->ns; /* damaged: compare nothing */
         return 0;
     }
-    /* normalise the paragraph again from the text store */
+    /* normalised again from the text store */
     c->out->st.nonident++;
-    struct sc_buf u = SC_BUF_INIT, nb = SC_BUF_INIT;
-    enum sc_err e = sc_seg_text_utf8(seg, doc, sd->para[para].orig_cp, oend, &u);
-    if (e == SC_OK)
-        e = sc_normalize(u.data, u.len, &nb, NULL);
-    size_t need = nb.len + 1, n = 0;
-    if (e == SC_OK && need > lp->cap) {
-        uint32_t *nbuf = sc_realloc(lp->buf, need * sizeof *nbuf);
-        if (!nbuf)
-            e = SC_ENOMEM;
-        else {
-            lp->buf = nbuf;
-            lp->cap = need;
-        }
-    }
-    for (size_t i = 0; e == SC_OK && i < nb.len;) {
-        uint32_t cp;
-        size_t k = sc_utf8_decode(nb.data + i, nb.len - i, &cp);
-        if (!k)
-            k = 1, cp = 0xFFFD;
-        lp->buf[n++] = cp;
-        i += k;
-    }
-    sc_buf_release(&u);
-    sc_buf_release(&nb);
-    if (e != SC_OK) {
+    if (sc_seg_para_norm(seg, doc, para, &lp->pn) != SC_OK) {
         lp->valid = 0;
         return -1;
     }
     /* the index's normalised length is the truth; a text that disagrees
      * (it cannot, short of damage) is compared no further than both */
-    if (n < (size_t)(lp->ne - lp->ns))
-        lp->ne = lp->ns + (uint32_t)n;
+    if (lp->pn.n < (size_t)(lp->ne - lp->ns))
+        lp->ne = lp->ns + (uint32_t)lp->pn.n;
     return 0;
 }
 
@@ -282,7 +255,7 @@ static inline uint32_t lp_at(const struct lpara *lp, uint32_t pos)
 {
     if (lp->ident)
         return lib_fold(sc_stext_cp(lp->t, lp->obase + (pos - lp->ns)));
-    return lp->buf[pos - lp->ns];
+    return lp->pn.cp[pos - lp->ns];
 }
 
 /* ---------------------------------------------------------------- extend */
@@ -929,7 +902,7 @@ done:
     free(c.nlist);
     free(c.lstate);
 
-    free(c.lp.buf);
+    sc_pnorm_release(&c.lp.pn);
     free(c.pa);
     free(c.pb);
     return e;

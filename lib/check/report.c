@@ -93,7 +93,8 @@ size_t ck_cp_of(struct ck_cpmap *m, size_t byte)
 
 /* ---------------------------------------------------------------- library text */
 
-/* A paragraph that is not one for one, normalised again with its map. */
+/* A paragraph that is not one for one, normalised again with its map (an
+ * allocation failure gives the paragraph's start). */
 uint32_t ck_orig_cp(const struct sc_seg *seg, uint32_t doc, uint32_t pos)
 {
     const struct sc_sdoc *sd = &seg->docs[doc];
@@ -101,27 +102,11 @@ uint32_t ck_orig_cp(const struct sc_seg *seg, uint32_t doc, uint32_t pos)
     uint32_t off = pos - sd->para[p].norm;
     if (sd->para[p].ident)
         return sd->para[p].orig_cp + off;
-    struct sc_buf u = SC_BUF_INIT, nb = SC_BUF_INIT;
-    uint32_t *map = NULL, res = sd->para[p].orig_cp;
-    uint64_t ncodes = seg->text.start[doc + 1] - seg->text.start[doc];
-    uint64_t oend = sd->para[p + 1].orig_cp - 1;
-    if (oend > ncodes)
-        oend = ncodes;
-    if (sc_seg_text_utf8(seg, doc, sd->para[p].orig_cp, oend, &u) == SC_OK &&
-        sc_normalize(u.data, u.len, &nb, &map) == SC_OK) {
-        /* the byte of normalised code point off, then code points before it */
-        size_t b = 0, k = 0;
-        while (b < nb.len && k < off) {
-            unsigned char c = (unsigned char)nb.data[b];
-            b += c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
-            k++;
-        }
-        size_t ob = b < nb.len ? map[b] : u.len;
-        res += (uint32_t)sc_utf8_count(u.data, ob);
-    }
-    free(map);
-    sc_buf_release(&u);
-    sc_buf_release(&nb);
+    struct sc_pnorm pn = { 0 };
+    uint32_t res = sd->para[p].orig_cp;
+    if (sc_seg_para_norm(seg, doc, p, &pn) == SC_OK)
+        res += pn.ocp[off < pn.n ? off : pn.n];
+    sc_pnorm_release(&pn);
     return res;
 }
 

@@ -81,8 +81,9 @@ struct hterm {
     struct tcur *t;     /* n >= 2 */
     struct sc_pcur *cc; /* n == 1: one cursor per list of the key range */
     size_t ncc;
-    int scan; /* n == 1 with many lists: read the text store instead */
-    int none; /* no match possible in this segment */
+    int scan;           /* n == 1 with many lists: read the text store instead */
+    struct sc_pnorm pn; /* scan: the paragraph read last */
+    int none;           /* no match possible in this segment */
     /* the starts found in the last document asked for (paragraph mode
      * asks again for each hit paragraph of a document) */
     uint32_t cdoc;
@@ -153,62 +154,30 @@ static int hterm_open(struct ctx *c, struct hterm *ht, size_t si)
 }
 
 /* The occurrences of the one-character term ht in local document doc of
- * segment seg, read from the text store: an identity paragraph's
- * normalised code points are its original ones folded (sc_fold_cp), any
- * other paragraph is normalised again. */
+ * segment seg, read from the text store paragraph by paragraph
+ * (sc_seg_para_norm). */
 static int hterm_scan(struct ctx *c, struct hterm *ht, const struct sc_seg *seg, uint32_t doc)
 {
+    struct sc_pnorm *pn = &ht->pn;
     const struct sc_sdoc *d = &seg->docs[doc];
-    const struct sc_stext *t = &seg->text;
     const uint32_t ch = ht->cps[0];
-    uint64_t base = t->start[doc], ncodes = t->start[doc + 1] - base;
-    struct sc_buf orig = SC_BUF_INIT, norm = SC_BUF_INIT;
-    int rc = 0;
-    for (uint32_t p = 0; p < d->npara && !rc; p++) {
+    for (uint32_t p = 0; p < d->npara; p++) {
         uint32_t ns = d->para[p].norm, ne = d->para[p + 1].norm - 1; /* the '\n' excluded */
         if (ne <= ns)
             continue;
-        if (d->para[p].ident) {
-            uint64_t o = d->para[p].orig_cp;
-            if (o + (ne - ns) > ncodes)
-                continue; /* damaged */
-            for (uint32_t i = 0; i < ne - ns; i++) {
-                uint32_t cp = sc_stext_cp(t, base + o + i);
-                if (cp != ch && sc_fold_cp(cp) != ch)
-                    continue;
-                if (ht->ncpos == ht->capcpos &&
-                    grow_u32(c, &ht->cpos, &ht->capcpos, ht->ncpos + 1)) {
-                    rc = -1;
-                    break;
-                }
-                ht->cpos[ht->ncpos++] = ns + i;
-            }
-            continue;
-        }
-        orig.len = norm.len = 0;
-        if (sc_seg_text_utf8(seg, doc, d->para[p].orig_cp, d->para[p + 1].orig_cp - 1, &orig) !=
-                SC_OK ||
-            sc_normalize(orig.data ? orig.data : "", orig.len, &norm, NULL) != SC_OK) {
-            rc = oom(c);
-            break;
-        }
-        uint32_t i = 0;
-        for (size_t k = 0; k < norm.len && ns + i < ne; i++) {
-            uint32_t cp;
-            size_t m = sc_utf8_decode(norm.data + k, norm.len - k, &cp);
-            k += m ? m : 1;
-            if (cp != ch)
+        if (sc_seg_para_norm(seg, doc, p, pn) != SC_OK)
+            return oom(c);
+        /* the index's length is the truth (a damaged text is read no further) */
+        size_t n = pn->n < ne - ns ? pn->n : ne - ns;
+        for (size_t i = 0; i < n; i++) {
+            if (pn->cp[i] != ch)
                 continue;
-            if (ht->ncpos == ht->capcpos && grow_u32(c, &ht->cpos, &ht->capcpos, ht->ncpos + 1)) {
-                rc = -1;
-                break;
-            }
-            ht->cpos[ht->ncpos++] = ns + i;
+            if (ht->ncpos == ht->capcpos && grow_u32(c, &ht->cpos, &ht->capcpos, ht->ncpos + 1))
+                return -1;
+            ht->cpos[ht->ncpos++] = ns + (uint32_t)i;
         }
     }
-    sc_buf_release(&orig);
-    sc_buf_release(&norm);
-    return rc;
+    return 0;
 }
 
 /* Match starts of term ht in local document doc into ht->cpos. */
@@ -425,6 +394,7 @@ out:
             free(ht[t].t);
             free(ht[t].cc);
             free(ht[t].cpos);
+            sc_pnorm_release(&ht[t].pn);
         }
     free(ht);
     free(ho);

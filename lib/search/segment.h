@@ -193,6 +193,26 @@ enum sc_err sc_seg_text_utf8(const struct sc_seg *seg, uint32_t d, uint64_t from
 size_t sc_seg_text_utf8_buf(const struct sc_seg *seg, uint32_t d, uint64_t from, uint64_t to,
                             char *buf, size_t cap);
 
+/* The normalised form of one paragraph (para_norm.c): cp[i] its i-th
+ * normalised code point, ocp[i] the original code point (from the
+ * paragraph's start) it came from, ocp[n] the paragraph's original length.
+ * Owned by the caller (zero-initialised), reused across calls, released
+ * with sc_pnorm_release. */
+struct sc_pnorm {
+    uint32_t *cp, *ocp;
+    size_t n, cap; /* cap: room in each array */
+};
+
+/* Paragraph p of document ordinal doc: an identity paragraph folded code
+ * point by code point (nothing when the text store is too short for it:
+ * damaged), any other normalised again from the text store (clipped to the
+ * document; n is the index's count unless damaged). SC_ENOMEM. */
+enum sc_err sc_seg_para_norm(const struct sc_seg *seg, uint32_t doc, uint32_t p,
+                             struct sc_pnorm *out);
+/* The same for a text given as UTF-8 (sc_normalize with its map). */
+enum sc_err sc_pnorm_text(const char *text, size_t len, struct sc_pnorm *out);
+void sc_pnorm_release(struct sc_pnorm *pn);
+
 /* Paragraph of a normalised position (binary search). */
 uint32_t sc_sdoc_para_of(const struct sc_sdoc *d, uint32_t pos);
 

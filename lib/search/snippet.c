@@ -51,17 +51,31 @@ static int cmp_run(const void *x, const void *y)
     return a->s < b->s ? -1 : a->s > b->s ? 1 : (a->e > b->e) - (a->e < b->e);
 }
 
-/* Build the snippet of paragraph p (original text pt[0..plen)) into sn. */
+/* The code points of cp[i..n) that term t[0..len) (UTF-8) starts: its
+ * code point count, or SIZE_MAX when it does not match there. */
+static size_t term_at(const uint32_t *cp, size_t n, size_t i, const char *t, size_t len)
+{
+    size_t j = 0;
+    for (size_t k = 0; k < len; j++) {
+        uint32_t c;
+        size_t m = sc_utf8_decode(t + k, len - k, &c);
+        if (i + j >= n || !m || cp[i + j] != c)
+            return SIZE_MAX;
+        k += m;
+    }
+    return j;
+}
+
+/* Build the snippet of paragraph p (original text pt[0..plen); pn its
+ * normalised form unless it is an identity paragraph) into sn. */
 static enum sc_err window(const struct sc_sdoc *d, const char *pt, size_t plen,
-                          const struct sc_qterm *terms, size_t nterms, const uint32_t *pos,
-                          const uint8_t *which, size_t npos, uint32_t p, uint32_t kindmask,
-                          const struct sc_seen *seen, struct sc_snippet *sn)
+                          const struct sc_pnorm *pn, const struct sc_qterm *terms, size_t nterms,
+                          const uint32_t *pos, const uint8_t *which, size_t npos, uint32_t p,
+                          uint32_t kindmask, const struct sc_seen *seen, struct sc_snippet *sn)
 {
     int entitled = seen == NULL;
     uint32_t pcp = d->para[p].orig_cp;
     uint32_t pnorm = d->para[p].norm;
-    struct sc_buf nb = SC_BUF_INIT;
-    uint32_t *map = NULL;
     struct run *runs = NULL;
     size_t nruns = 0, cap = 0;
     enum sc_err e = SC_OK;
@@ -88,24 +102,15 @@ static enum sc_err window(const struct sc_sdoc *d, const char *pt, size_t plen,
             nruns++;
         }
         nterms = 0; /* no second search */
-    } else {
-        e = sc_normalize(pt, plen, &nb, &map);
-        if (e != SC_OK)
-            goto out;
     }
-    /* every occurrence of every term in the normalised paragraph */
+    /* every occurrence of every term in the normalised paragraph (a match
+     * of code points is one of UTF-8 bytes: both are valid UTF-8) */
     for (size_t t = 0; t < nterms; t++) {
-        const char *hay = nb.data;
-        size_t off = 0;
-        while (off + terms[t].len <= nb.len) {
-            const char *m = memmem(hay + off, nb.len - off, terms[t].text, terms[t].len);
-            if (!m)
-                break;
-            size_t s = (size_t)(m - hay), en = s + terms[t].len;
-            off = s + 1;
-            while (off < nb.len && ((unsigned char)hay[off] & 0xC0) == 0x80)
-                off++;
-            uint32_t ns = pnorm + (uint32_t)sc_utf8_count(hay, s);
+        for (size_t i = 0; i <= pn->n; i++) {
+            size_t m = term_at(pn->cp, pn->n, i, terms[t].text, terms[t].len);
+            if (m == SIZE_MAX)
+                continue;
+            uint32_t ns = pnorm + (uint32_t)i;
             /* a caller who may not read paid text is shown free matches only */
             if (!sc_seen_visible(seen, ns, (uint32_t)terms[t].ncp))
                 continue;
@@ -121,9 +126,8 @@ static enum sc_err window(const struct sc_sdoc *d, const char *pt, size_t plen,
                 runs = nr;
                 cap = nc;
             }
-            size_t os = map[s], oe2 = map[en];
-            runs[nruns].s = (uint32_t)sc_utf8_count(pt, os);
-            runs[nruns].e = runs[nruns].s + (uint32_t)sc_utf8_count(pt + os, oe2 - os);
+            runs[nruns].s = pn->ocp[i];
+            runs[nruns].e = pn->ocp[i + m];
             runs[nruns].terms = 1ull << (t & 63);
             nruns++;
         }
@@ -228,8 +232,6 @@ static enum sc_err window(const struct sc_sdoc *d, const char *pt, size_t plen,
             }
     }
 out:
-    sc_buf_release(&nb);
-    free(map);
     free(runs);
     return e;
 }
@@ -315,6 +317,7 @@ enum sc_err sc_snippets_make(const struct sc_sdoc *d, const struct sc_textsrc *s
         return SC_ENOMEM;
     char small[4096], *buf = small;
     size_t cap = sizeof small;
+    struct sc_pnorm pn = { 0 }; /* a paragraph's normalised form, reused */
     enum sc_err e = SC_OK;
     for (size_t i = 0; i < nchosen && e == SC_OK; i++) {
         uint32_t p = chosen[i];
@@ -344,11 +347,14 @@ enum sc_err sc_snippets_make(const struct sc_sdoc *d, const struct sc_textsrc *s
             break;
         }
         hit->nsnippets++;
-        e = window(d, buf, plen, terms, nterms, pos, which, npos, p, kindmask, seen,
+        if (!d->para[p].ident && (e = sc_pnorm_text(buf, plen, &pn)) != SC_OK)
+            break;
+        e = window(d, buf, plen, &pn, terms, nterms, pos, which, npos, p, kindmask, seen,
                    &hit->snippets[hit->nsnippets - 1]);
     }
     if (buf != small)
         free(buf);
+    sc_pnorm_release(&pn);
     if (hit->nsnippets == 0) {
         free(hit->snippets);
         hit->snippets = NULL;
