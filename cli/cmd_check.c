@@ -256,7 +256,7 @@ static int batch(struct cli *cli, struct sc_library *lib, struct check_cli *cc)
             sc_buf_reset(&out);
             cli_json_error(&out, d.msg[0] ? d.msg : sc_strerror(e));
             status = 1;
-            if (e == SC_ENOMEM || e == SC_ESTORE) {
+            if (e == SC_ENOMEM || e == SC_ESTORE || e == SC_EUNAVAILABLE) {
                 cli_fail(cli, e, "check", &d);
                 fwrite(out.data, 1, out.len, stdout);
                 status = 2;

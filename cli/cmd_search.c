@@ -152,7 +152,7 @@ static int batch(struct cli *cli, struct sc_library *lib, struct search_cli *sc)
                 sc_buf_addf(&out, "error: %s\n", d.msg[0] ? d.msg : sc_strerror(e));
             }
             status = 1;
-            if (e == SC_ENOMEM || e == SC_ESTORE || e == SC_EIO) {
+            if (e == SC_ENOMEM || e == SC_ESTORE || e == SC_EIO || e == SC_EUNAVAILABLE) {
                 cli_fail(cli, e, "search", &d);
                 fwrite(out.data, 1, out.len, stdout);
                 status = 2;

@@ -150,7 +150,7 @@ void h_import(struct sc_req *req, struct sc_resp *r)
         sc_audit(req->srv->lib, req_who(req), "import", detail, req_addr(req));
     }
     if (e != SC_OK) {
-        resp_sc_error(r, e == SC_ENOMEM ? e : SC_ESTORE, &d);
+        resp_sc_error(r, e == SC_ENOMEM || e == SC_EUNAVAILABLE ? e : SC_ESTORE, &d);
     } else {
         sc_jw_arr_end(&w);
         sc_jw_key(&w, "summary");

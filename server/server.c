@@ -86,8 +86,8 @@ const struct sc_principal *req_who(struct sc_req *req)
         const char *tok = auth + 7;
         while (*tok == ' ')
             tok++;
-        if (strlen(tok) < 256)
-            sc_token_principal(lib, tok, &req->who);
+        if (strlen(tok) < 256 && sc_token_principal(lib, tok, &req->who) < 0)
+            req->who_unknown = 1;
     } else {
         const char *cookie = req_header(req, "Cookie");
         const char *v;
@@ -96,8 +96,11 @@ const struct sc_principal *req_who(struct sc_req *req)
             is_hex_secret(v, vl)) {
             memcpy(req->session, v, vl);
             req->session[vl] = '\0';
-            if (sc_session_principal(lib, req->session, &req->who))
+            int live = sc_session_principal(lib, req->session, &req->who);
+            if (live > 0)
                 req->via_cookie = 1;
+            else if (live < 0)
+                req->who_unknown = 1;
         }
     }
     if (req->srv->opts.all_entitled)
@@ -170,6 +173,10 @@ void resp_error_at(struct sc_resp *r, int status, const char *code, size_t pos, 
 void resp_sc_error(struct sc_resp *r, enum sc_err e, const struct sc_diag *d)
 {
     const char *msg = d && d->msg[0] ? d->msg : sc_strerror(e);
+    /* the first failure's class: a store that is down, whatever the caller
+     * made of it */
+    if (d && d->err == SC_EUNAVAILABLE)
+        e = SC_EUNAVAILABLE;
     switch (e) {
     case SC_ENOTFOUND: resp_error(r, 404, "not_found", "%s", msg); break;
     case SC_EPARSE:
@@ -178,7 +185,10 @@ void resp_sc_error(struct sc_resp *r, enum sc_err e, const struct sc_diag *d)
     case SC_EUNSUPPORTED: resp_error(r, 415, "unsupported", "%s", msg); break;
     case SC_EDENIED: resp_error(r, 403, "forbidden", "%s", msg); break;
     case SC_EDUPLICATE: resp_error(r, 409, "conflict", "%s", msg); break;
-    case SC_EUNAVAILABLE: resp_error(r, 503, "unavailable", "%s", msg); break;
+    case SC_EUNAVAILABLE:
+        resp_error(r, 503, "unavailable", "%s", msg);
+        resp_header(r, "Retry-After", "1");
+        break;
     default: resp_error(r, 500, "internal", "%s", msg); break;
     }
 }
@@ -186,7 +196,13 @@ void resp_sc_error(struct sc_resp *r, enum sc_err e, const struct sc_diag *d)
 void resp_denied(struct sc_req *req, struct sc_resp *r, const char *what)
 {
     const struct sc_principal *p = req_who(req);
-    if (p->user_id == 0 && p->tier == SC_TIER_ANON)
+    if (req->who_unknown)
+        /* a login that cannot be checked is not a missing one */
+        resp_sc_error(r, SC_EUNAVAILABLE,
+                      &(struct sc_diag){ .err = SC_EUNAVAILABLE,
+                                         .msg = "the database is not available now: who is "
+                                                "asking cannot be checked" });
+    else if (p->user_id == 0 && p->tier == SC_TIER_ANON)
         resp_error(r, 401, "unauthorized", "%s needs a login", what);
     else
         resp_error(r, 403, "forbidden", "this account may not %s", what);
@@ -459,7 +475,6 @@ static int wait_for_seq(struct sc_req *req, struct sc_resp *r)
     if (sc_index_wait(req->srv->lib, seq, SEQ_WAIT_MS, &d) == SC_OK)
         return 0;
     resp_sc_error(r, d.err, &d);
-    resp_header(r, "Retry-After", "1");
     return 1;
 }
 

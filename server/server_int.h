@@ -173,6 +173,7 @@ struct sc_req {
     struct sc_principal who;
     char session[SC_SECRET_HEX + 1]; /* the session id from the cookie, "" if none */
     int via_cookie;                  /* principal came from a session cookie (needs CSRF) */
+    int who_unknown;                 /* credentials given, but the store could not check them */
     int started;    /* on_access has set the request up */
     size_t uri_len; /* the URI up to its first NUL (SIZE_MAX: unknown) */
 };

@@ -221,7 +221,9 @@ struct sc_import_summary {
 enum sc_err sc_import_paths(struct sc_library *lib, const char *const *paths, size_t npaths,
                             const struct sc_import_opts *opts, struct sc_import_summary *sum,
                             struct sc_diag *diag);
-/* Import one in-memory file (used by the server's upload). */
+/* Import one in-memory file (used by the server's upload). Once the file
+ * is stored it is SC_OK even when the index cannot follow at once (then
+ * sc_index_stale says why, and the next sync catches up). */
 enum sc_err sc_import_bytes(struct sc_library *lib, const char *name, const void *data,
                             size_t len, const struct sc_import_opts *opts,
                             struct sc_import_summary *sum, struct sc_diag *diag);

@@ -180,7 +180,9 @@ struct sc_login_result {
 enum sc_err sc_login(struct sc_library *lib, const char *name, const char *password,
                      const char *addr, struct sc_login_result *out, struct sc_diag *diag);
 /* Who owns a session. Unknown, expired, ended or disabled -> anonymous
- * ({ 0 }) and returns 0; a live session returns 1 (and slides its expiry). */
+ * ({ 0 }) and returns 0; a live session returns 1 (and slides its expiry);
+ * -1 (anonymous) when the store failed and it cannot be told (a database
+ * that is down). */
 int sc_session_principal(struct sc_library *lib, const char *session_id, struct sc_principal *out);
 /* End a session (logout). Audited with addr. Unknown ids are ignored. */
 enum sc_err sc_session_end(struct sc_library *lib, const char *session_id, const char *addr);
@@ -202,7 +204,7 @@ enum sc_err sc_token_create(struct sc_library *lib, const struct sc_principal *a
 enum sc_err sc_token_revoke(struct sc_library *lib, const struct sc_principal *actor,
                             const char *id_or_token, struct sc_diag *diag);
 /* The owner of a live token (not revoked, user not disabled) -> 1 and out;
- * otherwise anonymous and 0. */
+ * otherwise anonymous and 0; -1 (anonymous) when the store failed. */
 int sc_token_principal(struct sc_library *lib, const char *token, struct sc_principal *out);
 /* One API token as sc_token_list gives it (never the secret). Strings are
  * owned by the rows (label may be NULL); times 0 = never. */

@@ -790,7 +790,7 @@ static enum sc_err store_prepared(struct importer *im, struct sc_prepared *p,
         snprintf(reason, sizeof reason, "not stored: %s", sd.msg);
         im->nids = 0;
         refuse(im, p->path, reason, p->bytes);
-        if (e == SC_ENOMEM || e == SC_ESTORE)
+        if (e == SC_ENOMEM || e == SC_ESTORE || e == SC_EUNAVAILABLE)
             return sc_diag_set(diag, e, "%s", sd.msg);
         return tx_maybe_commit(im, diag);
     }
@@ -937,7 +937,11 @@ enum sc_err sc_import_bytes(struct sc_library *lib, const char *name, const void
     if (e != SC_OK)
         return sc_diag_set(diag, e, "%s: the library failed while importing this file: %s", name,
                            d.msg);
-    return sc_index_sync(lib, 1, diag);
+    /* the file is stored: an index that cannot follow now (a database
+     * going away under it) keeps the reason (sc_index_stale) and catches
+     * up at the next sync or by the follower; the upload is not undone */
+    (void)sc_index_sync(lib, 1, NULL);
+    return SC_OK;
 }
 
 /*

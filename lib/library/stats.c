@@ -158,7 +158,7 @@ enum sc_err sc_reparse(struct sc_library *lib, struct sc_import_summary *sum, st
             sum->imported++;
             sum->docs += nd;
             sum->bytes += size;
-        } else if (ie == SC_ENOMEM || ie == SC_ESTORE) {
+        } else if (ie == SC_ENOMEM || ie == SC_ESTORE || ie == SC_EUNAVAILABLE) {
             e = sc_diag_set(diag, ie, "%s: %s", name, d.msg);
         } else {
             sum->refused++;

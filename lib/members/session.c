@@ -412,8 +412,10 @@ static int lookup(struct sc_library *lib, const char *session_id, struct sc_prin
                   int64_t *seen, char h[65])
 {
     memset(out, 0, sizeof *out);
-    if (!lib || !valid_secret(session_id) || sc_members_ready(lib, NULL) != SC_OK)
+    if (!lib || !valid_secret(session_id))
         return 0;
+    if (sc_members_ready(lib, NULL) != SC_OK)
+        return -1;
     time_t now = sc_members_now();
     id_hash(session_id, h);
     struct sc_stmt *st = NULL;
@@ -424,16 +426,19 @@ static int lookup(struct sc_library *lib, const char *session_id, struct sc_prin
                         "AND s.seen > ?2 AND s.created > ?3",
                         &st) != SC_STORE_OK) {
         sc_stmt_finalize(st);
-        return 0;
+        return -1;
     }
     sc_stmt_bind_text(st, 1, h, -1);
     sc_stmt_bind_int64(st, 2, (int64_t)now - SC_SESSION_IDLE_SECONDS);
     sc_stmt_bind_int64(st, 3, (int64_t)now - SC_SESSION_MAX_SECONDS);
     int live = 0;
-    if (sc_stmt_step(st) == SC_STORE_ROW) {
+    int rc = sc_stmt_step(st);
+    if (rc == SC_STORE_ROW) {
         sc_principal_from_stmt(out, st, 0, now);
         *seen = sc_stmt_column_int64(st, 5);
         live = 1;
+    } else if (rc != SC_STORE_DONE) {
+        live = -1; /* the store failed: cannot tell */
     }
     sc_stmt_finalize(st);
     return live;
@@ -443,8 +448,9 @@ int sc_session_principal(struct sc_library *lib, const char *session_id, struct 
 {
     int64_t seen = 0;
     char h[65];
-    if (!lookup(lib, session_id, out, &seen, h))
-        return 0;
+    int live = lookup(lib, session_id, out, &seen, h);
+    if (live != 1)
+        return live;
     time_t now = sc_members_now();
     if ((int64_t)now - seen >= SEEN_GRANULE && !(lib->flags & SC_LIBRARY_READONLY)) {
         struct sc_stmt *st = sc_store_prepare(lib->db,

@@ -136,8 +136,10 @@ enum sc_err sc_token_revoke(struct sc_library *lib, const struct sc_principal *a
 int sc_token_principal(struct sc_library *lib, const char *token, struct sc_principal *out)
 {
     memset(out, 0, sizeof *out);
-    if (!lib || !valid_token(token) || sc_members_ready(lib, NULL) != SC_OK)
+    if (!lib || !valid_token(token))
         return 0;
+    if (sc_members_ready(lib, NULL) != SC_OK)
+        return -1;
     char h[65];
     sc_sha256_hex(token, TOKEN_LEN, h);
     time_t now = sc_members_now();
@@ -149,20 +151,23 @@ int sc_token_principal(struct sc_library *lib, const char *token, struct sc_prin
                         "WHERE t.hash = ?1 AND t.revoked = 0 AND u.disabled = 0",
                         &st) != SC_STORE_OK) {
         sc_stmt_finalize(st);
-        return 0;
+        return -1;
     }
     sc_stmt_bind_text(st, 1, h, -1);
     int live = 0;
     int64_t tid = 0, used = 0;
-    if (sc_stmt_step(st) == SC_STORE_ROW) {
+    int rc = sc_stmt_step(st);
+    if (rc == SC_STORE_ROW) {
         sc_principal_from_stmt(out, st, 0, now);
         tid = sc_stmt_column_int64(st, 5);
         used = sc_stmt_column_int64(st, 6);
         live = 1;
+    } else if (rc != SC_STORE_DONE) {
+        live = -1; /* the store failed: cannot tell */
     }
     sc_stmt_finalize(st);
     /* last use, to the minute (no write per request) */
-    if (live && (int64_t)now - used >= 60 && !(lib->flags & SC_LIBRARY_READONLY)) {
+    if (live == 1 && (int64_t)now - used >= 60 && !(lib->flags & SC_LIBRARY_READONLY)) {
         st = sc_store_prepare(lib->db, "UPDATE api_tokens SET last_used = ?1 WHERE id = ?2", NULL);
         if (st) {
             sc_stmt_bind_int64(st, 1, (int64_t)now);

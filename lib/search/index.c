@@ -1018,7 +1018,7 @@ static enum sc_err catch_up(struct sc_library *lib, unsigned how, struct sc_diag
     if (ok && seq < m.seq)
         full = 1; /* the store went back (restored from a backup): the index holds its future */
     if (!ok) {
-        e = sc_diag_set(diag, SC_ESTORE, "%s: %s", sc_store_path(lib->db), sc_store_errmsg(ix->bdb));
+        e = sc_store_fail(ix->bdb, diag); /* a database that is down says so */
         sc_store_rollback(ix->bdb);
         manifest_release(&m);
         unlock_dir(lk);

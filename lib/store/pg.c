@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define OID_BOOL   16
 #define OID_BYTEA  17
@@ -41,11 +42,21 @@ struct pgconn {
     int full;
     int64_t changes;
     unsigned long names;
+    /* a lost connection made again (revive): the session's settings, its
+     * count (statements prepared before it are prepared again), when it
+     * was last tried, whether a transaction is open (then it is not) */
+    int flags, busy_ms;
+    unsigned long epoch;
+    double tried_ms;
+    int tx;
+    int reset; /* connected to a standby where writes were meant: find the primary */
 };
 
 struct pgstmt {
     struct pgconn *pc;
     char name[24];
+    char *sql;           /* as prepared, for a connection made again */
+    unsigned long epoch; /* of the connection it was prepared on */
     int nparams;
     char **val; /* bound values as text (or bytes for blobs) */
     int *len, *fmt;
@@ -97,7 +108,16 @@ static int fail(struct pgconn *pc, const PGresult *r)
     set_msg(pc, m ? m : PQerrorMessage(pc->c));
     pc->full = 0;
     int cl = SC_STORE_ERROR;
-    if (state) {
+    if (PQstatus(pc->c) == CONNECTION_BAD) {
+        cl = SC_STORE_UNAVAILABLE;
+    } else if (state && (!strncmp(state, "08", 2) || !strncmp(state, "57P0", 4))) {
+        /* connection exceptions; shutting down, crashed, starting up */
+        cl = SC_STORE_UNAVAILABLE;
+    } else if (state && !strcmp(state, "25006") && !(pc->flags & SC_STORE_RDONLY)) {
+        /* a write on a standby: the primary has moved (a failover) */
+        cl = SC_STORE_UNAVAILABLE;
+        pc->reset = 1;
+    } else if (state) {
         if (!strcmp(state, "23505"))
             cl = SC_STORE_UNIQUE;
         else if (!strncmp(state, "23", 2))
@@ -368,6 +388,65 @@ static int pg_exec_raw(struct pgconn *pc, const char *sql)
     return rc;
 }
 
+/* What every connection of this driver is set to, at open and again when
+ * it is made again. */
+static int session_setup(struct pgconn *pc)
+{
+    PQclear(PQexec(pc->c, "SET client_min_messages = warning"));
+    char sql[96];
+    snprintf(sql, sizeof sql, "SET lock_timeout = %d", pc->busy_ms > 0 ? pc->busy_ms : 1);
+    int rc = pg_exec_raw(pc, sql);
+    if (rc == SC_STORE_OK && (pc->flags & SC_STORE_RDONLY))
+        rc = pg_exec_raw(pc, "SET default_transaction_read_only = on");
+    return rc;
+}
+
+/* How often a lost connection is tried again: while the server is down a
+ * call fails at once instead of connecting each time. */
+#define REVIVE_MS 500.0
+
+static double mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* Before a call (mu held): a connection that was lost — the server
+ * restarted, the primary failed over — is made again by libpq's own rules
+ * (several hosts, target_session_attrs=read-write find the new primary),
+ * unless a transaction was open on it: that one is gone, and its calls
+ * fail until it is rolled back. */
+static void revive(struct pgconn *pc)
+{
+    if ((PQstatus(pc->c) != CONNECTION_BAD && !pc->reset) || pc->tx)
+        return;
+    double t = mono_ms();
+    if (t - pc->tried_ms < REVIVE_MS)
+        return;
+    pc->tried_ms = t;
+    PQreset(pc->c);
+    if (PQstatus(pc->c) == CONNECTION_OK && session_setup(pc) == SC_STORE_OK) {
+        pc->epoch++;
+        pc->reset = 0;
+    }
+}
+
+static void lock(struct pgconn *pc)
+{
+    pthread_mutex_lock(&pc->mu);
+    revive(pc);
+}
+
+/* libpq prints the server's notices and a connection's last words
+ * ("FATAL: terminating connection due to administrator command") on
+ * stderr; a failure reaches the caller through the call that meets it. */
+static void quiet(void *arg, const char *msg)
+{
+    (void)arg;
+    (void)msg;
+}
+
 static int pg_open(const char *location, int flags, int busy_ms, void **conn)
 {
     *conn = NULL;
@@ -376,18 +455,24 @@ static int pg_open(const char *location, int flags, int busy_ms, void **conn)
         return SC_STORE_NOMEM;
     pthread_mutex_init(&pc->mu, NULL);
     *conn = pc;
+    pc->flags = flags;
+    pc->busy_ms = busy_ms;
     pc->c = PQconnectdb(location);
     if (!pc->c)
         return SC_STORE_NOMEM;
-    if (PQstatus(pc->c) != CONNECTION_OK)
-        return fail(pc, NULL);
-    PQclear(PQexec(pc->c, "SET client_min_messages = warning"));
-    char sql[96];
-    snprintf(sql, sizeof sql, "SET lock_timeout = %d", busy_ms > 0 ? busy_ms : 1);
-    int rc = pg_exec_raw(pc, sql);
-    if (rc == SC_STORE_OK && (flags & SC_STORE_RDONLY))
-        rc = pg_exec_raw(pc, "SET default_transaction_read_only = on");
-    return rc;
+    PQsetNoticeProcessor(pc->c, quiet, NULL);
+    if (PQstatus(pc->c) != CONNECTION_OK) {
+        int rc = fail(pc, NULL);
+        /* a server that answered no (a wrong password, no such database or
+         * role) is not one that is down: trying again will not help.
+         * libpq gives no SQLSTATE for a connection that failed, only its
+         * message. */
+        if (strstr(pc->err, "authentication failed") || strstr(pc->err, "does not exist") ||
+            strstr(pc->err, "no password supplied") || strstr(pc->err, "not permitted"))
+            rc = pc->errclass = SC_STORE_ERROR;
+        return rc;
+    }
+    return session_setup(pc);
 }
 
 static void pg_close(void *conn)
@@ -407,7 +492,7 @@ static int pg_exec(void *conn, const char *sql)
     char *q = rewrite(sql, &np);
     if (!q)
         return SC_STORE_NOMEM;
-    pthread_mutex_lock(&pc->mu);
+    lock(pc);
     int rc = pg_exec_raw(pc, q);
     pthread_mutex_unlock(&pc->mu);
     free(q);
@@ -418,7 +503,7 @@ static int pg_has_table(void *conn, const char *name)
 {
     struct pgconn *pc = conn;
     const char *v[1] = { name };
-    pthread_mutex_lock(&pc->mu);
+    lock(pc);
     PGresult *r =
         PQexecParams(pc->c, "SELECT to_regclass($1) IS NOT NULL", 1, NULL, v, NULL, NULL, 0);
     int yes =
@@ -433,7 +518,7 @@ static int pg_has_table(void *conn, const char *name)
 static int pg_empty(void *conn)
 {
     struct pgconn *pc = conn;
-    pthread_mutex_lock(&pc->mu);
+    lock(pc);
     PGresult *r = PQexec(pc->c, "SELECT count(*) FROM pg_catalog.pg_tables "
                                 "WHERE schemaname = current_schema()");
     int none = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1 &&
@@ -446,7 +531,7 @@ static int pg_empty(void *conn)
 static int64_t pg_bytes(void *conn)
 {
     struct pgconn *pc = conn;
-    pthread_mutex_lock(&pc->mu);
+    lock(pc);
     PGresult *r = PQexec(pc->c, "SELECT pg_database_size(current_database())");
     int64_t n = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1
                     ? strtoll(PQgetvalue(r, 0, 0), NULL, 10)
@@ -459,7 +544,7 @@ static int64_t pg_bytes(void *conn)
 static int locked_exec(void *conn, const char *sql)
 {
     struct pgconn *pc = conn;
-    pthread_mutex_lock(&pc->mu);
+    lock(pc);
     int rc = pg_exec_raw(pc, sql);
     pthread_mutex_unlock(&pc->mu);
     return rc;
@@ -472,14 +557,19 @@ static int locked_exec(void *conn, const char *sql)
  * would let its statements see different commits. */
 static int pg_begin(void *conn, int write)
 {
-    return locked_exec(conn, write ? "BEGIN; SELECT pg_advisory_xact_lock(7206)"
+    struct pgconn *pc = conn;
+    lock(pc);
+    int rc = pg_exec_raw(pc, write ? "BEGIN; SELECT pg_advisory_xact_lock(7206)"
                                    : "BEGIN ISOLATION LEVEL REPEATABLE READ");
+    pc->tx = rc == SC_STORE_OK;
+    pthread_mutex_unlock(&pc->mu);
+    return rc;
 }
 
 static int pg_commit(void *conn)
 {
     struct pgconn *pc = conn;
-    pthread_mutex_lock(&pc->mu);
+    lock(pc);
     int rc;
     if (PQtransactionStatus(pc->c) == PQTRANS_IDLE) {
         set_msg(pc, "cannot commit - no transaction is active");
@@ -488,13 +578,21 @@ static int pg_commit(void *conn)
     } else {
         rc = pg_exec_raw(pc, "COMMIT");
     }
+    pc->tx = 0;
     pthread_mutex_unlock(&pc->mu);
     return rc;
 }
 
+/* On a lost connection there is nothing to roll back: the server undid
+ * the transaction when the connection went. */
 static int pg_rollback(void *conn)
 {
-    return locked_exec(conn, "ROLLBACK");
+    struct pgconn *pc = conn;
+    pthread_mutex_lock(&pc->mu);
+    int rc = PQstatus(pc->c) == CONNECTION_BAD ? SC_STORE_OK : pg_exec_raw(pc, "ROLLBACK");
+    pc->tx = 0;
+    pthread_mutex_unlock(&pc->mu);
+    return rc;
 }
 
 static int sp(void *conn, const char *verb, const char *name)
@@ -586,7 +684,7 @@ static int64_t pg_changes(void *conn)
 static int64_t pg_last_id(void *conn)
 {
     struct pgconn *pc = conn;
-    pthread_mutex_lock(&pc->mu);
+    lock(pc);
     /* in a savepoint, so that a session that made no id yet leaves an
      * open transaction usable */
     int tx = PQtransactionStatus(pc->c) != PQTRANS_IDLE;
@@ -678,13 +776,14 @@ static int pg_prepare(void *conn, const char *sql, int persistent, void **stmt)
     s->nparams = np;
     s->row = -1;
     s->blob_col = -1;
-    pthread_mutex_lock(&pc->mu);
+    s->sql = q;
+    lock(pc);
     snprintf(s->name, sizeof s->name, "sc%lu", ++pc->names);
+    s->epoch = pc->epoch;
     PGresult *r = PQprepare(pc->c, s->name, q, np, NULL);
     int rc = PQresultStatus(r) == PGRES_COMMAND_OK ? SC_STORE_OK : fail(pc, r);
     PQclear(r);
     pthread_mutex_unlock(&pc->mu);
-    free(q);
     if (rc != SC_STORE_OK) {
         s->name[0] = '\0';
         *stmt = s;
@@ -705,9 +804,11 @@ static void pg_finalize(void *stmt)
         char sql[48];
         snprintf(sql, sizeof sql, "DEALLOCATE %s", s->name);
         pthread_mutex_lock(&s->pc->mu);
-        PQclear(PQexec(s->pc->c, sql));
+        if (s->epoch == s->pc->epoch && PQstatus(s->pc->c) == CONNECTION_OK)
+            PQclear(PQexec(s->pc->c, sql));
         pthread_mutex_unlock(&s->pc->mu);
     }
+    free(s->sql);
     free(s->val);
     free(s->len);
     free(s->fmt);
@@ -794,7 +895,14 @@ static int pg_step(void *stmt)
         clear_result(s); /* stepped after the end: run again, as SQLite does */
     if (!s->ran) {
         struct pgconn *pc = s->pc;
-        pthread_mutex_lock(&pc->mu);
+        lock(pc);
+        if (s->epoch != pc->epoch) {
+            /* the connection was made again: its prepared statements went with the old one */
+            PGresult *pr = PQprepare(pc->c, s->name, s->sql, s->nparams, NULL);
+            if (PQresultStatus(pr) == PGRES_COMMAND_OK)
+                s->epoch = pc->epoch;
+            PQclear(pr);
+        }
         s->res = PQexecPrepared(pc->c, s->name, s->nparams, (const char *const *)s->val, s->len,
                                 s->fmt, 0);
         ExecStatusType t = PQresultStatus(s->res);
@@ -920,7 +1028,7 @@ static int blob_fetch(struct pgblob *b, int64_t id)
     char t[24];
     snprintf(t, sizeof t, "%lld", (long long)id);
     const char *v[1] = { t };
-    pthread_mutex_lock(&b->pc->mu);
+    lock(b->pc);
     PQclear(b->res);
     b->res = PQexecParams(b->pc->c, b->sql, 1, NULL, v, NULL, NULL, 1);
     int rc = PQresultStatus(b->res) == PGRES_TUPLES_OK ? SC_STORE_OK : fail(b->pc, b->res);

@@ -100,9 +100,13 @@ static enum sc_err connect(const struct sc_store_driver *drv, const char *locati
         return e;
     }
     if (drv->open(location, flags, busy_ms, &st->conn) != SC_STORE_OK) {
-        enum sc_err e = again ? sc_diag_set(diag, SC_ESTORE, "%s: %s", path,
+        /* a server that is down or failing over: not now, rather than broken */
+        enum sc_err cl = st->conn && drv->errcode(st->conn) == SC_STORE_UNAVAILABLE
+                             ? SC_EUNAVAILABLE
+                             : SC_ESTORE;
+        enum sc_err e = again ? sc_diag_set(diag, cl, "%s: %s", path,
                                             st->conn ? drv->errmsg(st->conn) : "cannot open")
-                              : sc_diag_set(diag, SC_ESTORE, "cannot open %s: %s", path,
+                              : sc_diag_set(diag, cl, "cannot open %s: %s", path,
                                             st->conn ? drv->errmsg(st->conn) : "out of memory");
         sc_store_close(st);
         return e;
@@ -262,6 +266,9 @@ enum sc_err sc_store_fail(struct sc_store *st, struct sc_diag *diag)
     if (sc_store_full(st))
         return sc_diag_set(diag, SC_ESTORE, "%s: disk full (no space left for the store)",
                            st->path);
+    if (st->drv->errcode(st->conn) == SC_STORE_UNAVAILABLE)
+        return sc_diag_set(diag, SC_EUNAVAILABLE, "%s: the database is not available now (%s)",
+                           st->path, sc_store_errmsg(st));
     return sc_diag_set(diag, SC_ESTORE, "%s: %s", st->path, sc_store_errmsg(st));
 }
 

@@ -43,6 +43,9 @@ enum sc_store_rc {
     SC_STORE_FULL,     /* no space left for the store (disk full, quota) */
     SC_STORE_NOMEM,    /* out of memory */
     SC_STORE_READONLY, /* a write on a read-only connection */
+    SC_STORE_UNAVAILABLE, /* the server is not reachable or cannot take writes now
+                             (down, restarting, failing over): sc_store_fail gives
+                             SC_EUNAVAILABLE; the connection is made again later */
 };
 
 /* Types of a column's value in the current row. */

@@ -145,5 +145,28 @@ t_ok "and answers as node A does" same_answers
 "$SUCAI" -L "$URL" --cache "$T_TMP/cache0" import --quiet "$D/f.txt"
 t_ok "and follows again" until_found "$B" 红豆杉
 t_eq "the log in PostgreSQL" "6 add" "$(pg_psql nodes 'SELECT count(*), min(kind) FROM changes' | tr '|' ' ')"
+
+# the database stops: searches go on from the nodes' indexes, writes get
+# 503 with a clear error, the CLI names the server and exits 2; when it
+# is back, writes work again without a restart
+pg_stop
+BASE=$A
+t_eq "database down: a search is answered from the index" "200 1" "$(req GET '/api/v1/search?q=银杏') $(jbody .total)"
+t_eq "database down: an upload is 503 (who asks cannot be checked), Retry-After" "503 unavailable 1" \
+    "$(req POST /api/v1/import -H "Authorization: Bearer $PTOKEN" -F "files=@$D/a.txt") $(jbody .error.code) $(header Retry-After)"
+t_eq "database down: a document read is 503, naming the database" "503 1" \
+    "$(req GET /api/v1/docs/1) $(jbody .error.message | grep -c 'postgresql://sucai@/nodes.*not available now')"
+out=$("$SUCAI" -L "$URL" --cache "$T_TMP/cache0" import --quiet "$D/a.txt" 2>&1)
+t_eq "database down: the CLI exits 2 naming the server" "2 1" "$? $(grep -c "postgresql://sucai@/nodes.*connection to server" <<<"$out")"
+"${PG_AS[@]}" "$PGBIN/pg_ctl" -D "$PG_DIR/data" -w -l "$PG_DIR/log" \
+    -o "-k $PG_DIR -c listen_addresses= -c fsync=off -c synchronous_commit=off" start >/dev/null
+doc g 关于梧桐修剪的通知 梧桐修剪
+up() { [ "$(req POST /api/v1/import -H "Authorization: Bearer $PTOKEN" -F "files=@$D/g.txt")" = 200 ]; }
+back=0
+for _ in $(seq 1 30); do up && { back=1; break; }; sleep 0.2; done
+t_eq "database back: uploads work again without a restart" "1 imported" "$back $(jbody '.files[0].status')"
+n=$(jbody .summary.seq)
+t_eq "and both nodes have it (read your write)" "1 1" \
+    "$(curl -s "$A/api/v1/search?q=梧桐&min_seq=$n" | jq .total) $(curl -s "$B/api/v1/search?q=梧桐&min_seq=$n" | jq .total)"
 for p in "$A_PID" "$B_PID"; do kill -TERM "$p"; wait "$p" 2>/dev/null; done
 t_done

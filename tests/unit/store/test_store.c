@@ -106,7 +106,11 @@ static void versions(void **state)
     /* a URL's password is not repeated in messages */
     memset(&d, 0, sizeof d);
     assert_null(open_v("postgresql://amy:s3cret@/nodb?host=/nonexistent", 0, 1, &d));
-    assert_int_equal(d.err, SC_ESTORE);
+#ifdef SC_HAVE_PG
+    assert_int_equal(d.err, SC_EUNAVAILABLE); /* no server there: not now */
+#else
+    assert_int_equal(d.err, SC_ESTORE); /* no driver takes it */
+#endif
     assert_null(strstr(d.msg, "s3cret"));
     assert_non_null(strstr(d.msg, "cannot open postgresql://amy@/nodb?host=/nonexistent"));
 
