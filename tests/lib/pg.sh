@@ -5,7 +5,8 @@
 #   pg_start           initdb in $T_TMP/pg (as postgres when run as root),
 #                      start it on a Unix socket there (no TCP), stopped at
 #                      exit; call it directly, not inside t_ok (a subshell,
-#                      whose exit would stop it)
+#                      whose exit would stop it). Commits do not wait for
+#                      the disk unless PG_COMMIT is set (to "" for the default)
 #   pg_newdb NAME      create database NAME; prints its URL
 #   pg_psql DB SQL     run SQL in database DB, print the rows unaligned
 #   pg_stop            stop it (also done at exit)
@@ -42,7 +43,7 @@ pg_start() {
     trap 'pg_stop; rm -rf "$T_TMP"' EXIT
     "${PG_AS[@]}" "$PGBIN/initdb" -D "$PG_DIR/data" -A trust -U sucai -E UTF8 --no-locale >"$PG_DIR/initdb.log" 2>&1 &&
         "${PG_AS[@]}" "$PGBIN/pg_ctl" -D "$PG_DIR/data" -w -l "$PG_DIR/log" \
-            -o "-k $PG_DIR -c listen_addresses= -c fsync=off -c synchronous_commit=off" start >/dev/null
+            -o "-k $PG_DIR -c listen_addresses= -c fsync=off ${PG_COMMIT--c synchronous_commit=off}" start >/dev/null
 }
 
 pg_newdb() {
