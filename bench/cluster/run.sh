@@ -206,9 +206,12 @@ python3 "$PROBE" lat "$URL_S" "$T/paths.txt" 1 "$T/warm.tsv" >/dev/null # warm b
 python3 "$PROBE" lat "$URL_P1" "$T/paths.txt" 1 "$T/warm.tsv" >/dev/null
 read -r S50 S95 SN SE <<<"$(python3 "$PROBE" lat "$URL_S" "$T/paths.txt" "$ROUNDS" "$OUT/totals-sqlite.tsv")"
 read -r P50 P95 PN PE <<<"$(python3 "$PROBE" lat "$URL_P1" "$T/paths.txt" "$ROUNDS" "$OUT/totals-pg.tsv")"
+sed 's/$/\&limit=0/' "$T/paths.txt" >"$T/paths0.txt" # counts only: the index without the store's text
+read -r S0_50 S0_95 _ <<<"$(python3 "$PROBE" lat "$URL_S" "$T/paths0.txt" "$ROUNDS" "$T/t0.tsv")"
+read -r P0_50 P0_95 _ <<<"$(python3 "$PROBE" lat "$URL_P1" "$T/paths0.txt" "$ROUNDS" "$T/t0.tsv")"
 DIFF=$(paste "$OUT/totals-sqlite.tsv" "$OUT/totals-pg.tsv" | awk -F'\t' '$2 != $4' | wc -l)
 log "   SQLite p50 $S50 p95 $S95 ms; PostgreSQL p50 $P50 p95 $P95 ms; $DIFF queries with other totals"
-stop_node S
+log "   limit=0: SQLite p50 $S0_50 p95 $S0_95 ms; PostgreSQL p50 $P0_50 p95 $P0_95 ms"
 
 log "4. recovery: node P2 cold, then kill -9 while it follows $EXTRA_N new documents"
 t0=$(now)
@@ -249,14 +252,15 @@ python3 "$PROBE" fresh "$SUCAI" "$PGURL" "$T/cache-cli" "$T/fresh" "$FRESH_N" "$
 read -r _ F50 F95 F99 FS50 FS95 FS99 FMAX FCLI FN FLOST <<<"$(grep '^summary' "$OUT/fresh.txt")"
 log "   from commit p50 $F50 p95 $F95 p99 $F99 s ($FN samples, $FLOST never seen)"
 
-log "6. wrk -c32 ${WRK_DUR}s: direct, nginx over 1 node, nginx over 3 nodes"
+log "6. wrk -c32 ${WRK_DUR}s: SQLite node, PG node direct, nginx over 1 node, nginx over 3 nodes"
 NP1=$(free_port); NP3=$(free_port)
 while [ "$NP3" = "$NP1" ]; do NP3=$(free_port); done
 nginx_start "$NP1" "$NP3" "$URL_P1" "$URL_P2" "$URL_P3"
+read -r WS_RPS WS_P99 WS_ERR <<<"$(wrk_run sqlite "$URL_S")"
 read -r WD_RPS WD_P99 WD_ERR <<<"$(wrk_run direct "$URL_P1")"
 read -r W1_RPS W1_P99 W1_ERR <<<"$(wrk_run nginx1 "http://127.0.0.1:$NP1")"
 read -r W3_RPS W3_P99 W3_ERR <<<"$(wrk_run nginx3 "http://127.0.0.1:$NP3")"
-log "   direct $WD_RPS req/s; nginx 1 node $W1_RPS; 3 nodes $W3_RPS"
+log "   SQLite $WS_RPS req/s; direct $WD_RPS; nginx 1 node $W1_RPS; 3 nodes $W3_RPS"
 SEQ_END=$(max_seq)
 LAG=
 for n in P1 P2 P3; do
@@ -280,11 +284,12 @@ COLD_MED=$(printf '%s\n' "$COLD1" "$COLD2" "$COLD3" | sort -g | sed -n 2p)
     echo "| 1. import MB/s (\`import --quiet\`, once each, $BYTES B) | $MB_PG ($IMP_PG s) | $MB_SQL ($IMP_SQL s) | $(ratio "$MB_PG" "$MB_SQL") PG/SQLite | ≥ 0.6 | $(ok "$MB_PG / $MB_SQL >= 0.6") |"
     echo "| 2. search p50 ms (HTTP, 1 connection, $NQ queries × $ROUNDS rounds, median of rounds) | $P50 | $S50 | $(ratio "$P50" "$S50") | within 10 % | $(ok "abs($P50 / $S50 - 1) <= 0.1") |"
     echo "| 2. search p95 ms (same; $PE/$SE errors, $DIFF queries with other totals) | $P95 | $S95 | $(ratio "$P95" "$S95") | within 10 % | $(ok "abs($P95 / $S95 - 1) <= 0.1") |"
+    echo "| 2. search p50 / p95 ms with limit=0 (counts only: no text read from the store) | $P0_50 / $P0_95 | $S0_50 / $S0_95 | $(ratio "$P0_50" "$S0_50") / $(ratio "$P0_95" "$S0_95") | – | – |"
     echo "| 3. cold start s, empty cache to seq $SEQ0 (median of 3 nodes: $COLD1, $COLD2, $COLD3) | $COLD_MED | – | – | ≤ 60 (90 M chars) | $(ok "$COLD_MED <= 60") |"
     echo "| 4. recovery s after kill -9 at seq ${KILL_SEQ:-?} of $SEQ1 ($EXTRA_N copies; first segment kept: $KEPT) | $RECOV | – | – | ≤ 10, no rebuild | $(ok "'$RECOV' != 'timeout' and $RECOV <= 10 and '$KEPT' == 'yes'") |"
     echo "| 5. freshness s from the CLI's return, p50 / p95 / p99 (3 nodes × $FRESH_N docs, $FN seen, $FLOST not within 10 s) | $F50 / $F95 / $F99 (max $FMAX) | – | – | p95 ≤ 1, p99 ≤ 2 | $(ok "$F95 <= 1 and $F99 <= 2") |"
     echo "| 5. freshness s from the CLI's start (one-file import takes $FCLI s median) | $FS50 / $FS95 / $FS99 | – | – | – | – |"
-    echo "| 6. wrk -c32 ${WRK_DUR}s, direct to 1 node: req/s, p99 ms | $WD_RPS, $WD_P99 ($WD_ERR errors) | – | – | – | – |"
+    echo "| 6. wrk -c32 ${WRK_DUR}s, direct to 1 node: req/s, p99 ms | $WD_RPS, $WD_P99 ($WD_ERR errors) | $WS_RPS, $WS_P99 ($WS_ERR errors) | $(ratio "$WD_RPS" "$WS_RPS") | – | – |"
     echo "| 6. wrk through nginx, 1 node: req/s, p99 ms | $W1_RPS, $W1_P99 ($W1_ERR errors) | – | – | – | – |"
     echo "| 6. wrk through nginx, 3 nodes: req/s, p99 ms | $W3_RPS, $W3_P99 ($W3_ERR errors) | – | $(ratio "$W3_RPS" "$W1_RPS") 3/1 | no loss on $(nproc) cores | $(ok "$W3_RPS / $W1_RPS >= 0.9") |"
     echo
