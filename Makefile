@@ -40,7 +40,7 @@ CLI_OBJ    := $(CLI_SRC:%.c=$(BUILD)/%.o) $(SERVER_SRC:%.c=$(BUILD)/%.o) $(BUILD
 UNIT_BIN   := $(UNIT_SRC:%.c=$(BUILD)/%)
 FUZZ_REPLAY:= $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/replay_%)
 
-.PHONY: all help check test unit clean bench fuzz-smoke format format-check lint golden-update
+.PHONY: all help check test unit clean bench fuzz-smoke format format-check lint golden-update bench-cluster
 all: $(BUILD)/sucai
 
 help:
@@ -51,6 +51,7 @@ help:
 	@echo "make fuzz-smoke      build fuzzers with clang, run each for a short time"
 	@echo "make golden-update   regenerate expected outputs (review the diff!)"
 	@echo "make bench           search + import benchmark against the anchors (needs ../shared)"
+	@echo "make bench-cluster   PostgreSQL beside SQLite, 3 nodes, nginx (CORPUS=S90M for 9000万字)"
 	@echo "make format / format-check / lint"
 
 $(BUILD)/%.o: %.c
@@ -141,6 +142,9 @@ golden-update: $(BUILD)/sucai
 bench: $(BUILD)/sucai
 	tools/install-deps --bench
 	bench/run
+
+bench-cluster: $(BUILD)/sucai
+	bench/cluster/run.sh
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
