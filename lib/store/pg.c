@@ -34,8 +34,22 @@
 #define OID_FLOAT8 701
 #define OID_NUM    1700
 
+/* Statements their callers finalized, kept prepared on the server for the
+ * next prepare of the same SQL: a search's few small queries (settings,
+ * the paid allowance) then cost one round trip each, not three (PREPARE,
+ * EXECUTE, DEALLOCATE). */
+#define KEPT_MAX 64
+
+struct kept {
+    char *sql; /* as rewritten: the key */
+    char name[24];
+    unsigned long epoch; /* of the connection it was prepared on */
+};
+
 struct pgconn {
     PGconn *c;
+    struct kept kept[KEPT_MAX];
+    size_t nkept;
     pthread_mutex_t mu;
     char err[512];
     int errclass;
@@ -481,6 +495,8 @@ static void pg_close(void *conn)
     if (!pc)
         return;
     PQfinish(pc->c);
+    for (size_t i = 0; i < pc->nkept; i++)
+        free(pc->kept[i].sql);
     pthread_mutex_destroy(&pc->mu);
     free(pc);
 }
@@ -778,6 +794,19 @@ static int pg_prepare(void *conn, const char *sql, int persistent, void **stmt)
     s->blob_col = -1;
     s->sql = q;
     lock(pc);
+    for (size_t i = 0; i < pc->nkept; i++) {
+        struct kept *k = &pc->kept[i];
+        if (k->epoch != pc->epoch || strcmp(k->sql, q) != 0)
+            continue;
+        /* prepared before: take it (this statement owns it until finalized) */
+        memcpy(s->name, k->name, sizeof s->name);
+        s->epoch = k->epoch;
+        free(k->sql);
+        *k = pc->kept[--pc->nkept];
+        pthread_mutex_unlock(&pc->mu);
+        *stmt = s;
+        return SC_STORE_OK;
+    }
     snprintf(s->name, sizeof s->name, "sc%lu", ++pc->names);
     s->epoch = pc->epoch;
     PGresult *r = PQprepare(pc->c, s->name, q, np, NULL);
@@ -800,14 +829,25 @@ static void pg_finalize(void *stmt)
         return;
     clear_result(s);
     unbind(s);
-    if (s->name[0]) {
-        char sql[48];
-        snprintf(sql, sizeof sql, "DEALLOCATE %s", s->name);
-        pthread_mutex_lock(&s->pc->mu);
-        if (s->epoch == s->pc->epoch && PQstatus(s->pc->c) == CONNECTION_OK)
-            PQclear(PQexec(s->pc->c, sql));
-        pthread_mutex_unlock(&s->pc->mu);
+    struct pgconn *pc = s->pc;
+    pthread_mutex_lock(&pc->mu);
+    if (s->name[0] && s->epoch == pc->epoch && PQstatus(pc->c) == CONNECTION_OK) {
+        if (pc->nkept == KEPT_MAX) {
+            /* full: the oldest goes */
+            char sql[48];
+            snprintf(sql, sizeof sql, "DEALLOCATE %s", pc->kept[0].name);
+            PQclear(PQexec(pc->c, sql));
+            free(pc->kept[0].sql);
+            memmove(pc->kept, pc->kept + 1, (KEPT_MAX - 1) * sizeof *pc->kept);
+            pc->nkept--;
+        }
+        struct kept *k = &pc->kept[pc->nkept++];
+        k->sql = s->sql; /* the kept entry owns it now */
+        memcpy(k->name, s->name, sizeof k->name);
+        k->epoch = s->epoch;
+        s->sql = NULL;
     }
+    pthread_mutex_unlock(&pc->mu);
     free(s->sql);
     free(s->val);
     free(s->len);
