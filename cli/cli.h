@@ -25,7 +25,7 @@ typedef int cmd_fn(struct cli *cli, int argc, char **argv);
 cmd_fn cmd_init, cmd_import, cmd_list, cmd_show, cmd_stats, cmd_reparse, cmd_reindex,
     cmd_boilerplate, cmd_search, cmd_serve, cmd_compile, cmd_export, cmd_user, cmd_token,
     cmd_audit, cmd_config, cmd_debug, cmd_proof, cmd_mask, cmd_fill, cmd_watch, cmd_outline,
-    cmd_check;
+    cmd_check, cmd_migrate;
 
 /* Open the library named by -L / $SUCAI_LIBRARY / default; prints the
  * error and returns NULL on failure. */

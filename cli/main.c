@@ -33,6 +33,7 @@ static const struct command commands[] = {
     { "boilerplate", cmd_boilerplate, "list the advertising lines kept out of documents" },
     { "reparse", cmd_reparse, "re-run the pipeline over every stored source" },
     { "reindex", cmd_reindex, "rebuild the search index from the store" },
+    { "migrate", cmd_migrate, "bring a library made by an older sucai up to this one's schema" },
     { "user", cmd_user, "manage member accounts" },
     { "token", cmd_token, "manage API tokens" },
     { "watch", cmd_watch, "saved searches (订阅): add, list, rm, show new matches" },

@@ -42,6 +42,16 @@ const char *sc_library_dir(const struct sc_library *lib);
 /* The location as messages and logs name it: a URL without its password.
  * Borrowed. */
 const char *sc_library_name(const struct sc_library *lib);
+/* The schema of the library's store, part by part (library, members,
+ * watch, shelf): the version it records (-1: unreadable) and the one this
+ * sucai knows. A library opened to write is brought up to what it knows
+ * (`sucai migrate`). Fills up to cap entries, returns how many parts. */
+struct sc_schema_part {
+    const char *name; /* static */
+    int have, knows;
+};
+size_t sc_library_schema(struct sc_library *lib, struct sc_schema_part *out, size_t cap);
+
 /* The change log's last number: every document stored, re-parsed or
  * removed gets the next one in the transaction that makes the change. An
  * answer that reflects number n reflects every change up to it (see

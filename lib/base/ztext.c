@@ -42,7 +42,8 @@ enum sc_err sc_ztext_unpack(const void *v, size_t len, char **out, size_t *outle
     size_t size = len;
     if (sc_ztext_is_packed(v, len)) {
         unsigned long long cs = ZSTD_getFrameContentSize(v, len);
-        if (cs == ZSTD_CONTENTSIZE_UNKNOWN || cs == ZSTD_CONTENTSIZE_ERROR || cs >= SIZE_MAX)
+        if (cs == ZSTD_CONTENTSIZE_UNKNOWN || cs == ZSTD_CONTENTSIZE_ERROR ||
+            cs > SC_ZTEXT_MAX_BYTES)
             return SC_EPARSE;
         size = (size_t)cs;
     }

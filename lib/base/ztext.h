@@ -12,6 +12,11 @@
 
 #include "sucai/base.h"
 
+/* The largest text a frame may claim: a document holds at most
+ * SC_MAX_DOC_CHARS (4 M) code points, 16 MB; a frame that claims more is
+ * damage, refused before anything is allocated for it. */
+#define SC_ZTEXT_MAX_BYTES (64u << 20)
+
 /* Is v[0..len) a zstd frame (by its magic number)? */
 int sc_ztext_is_packed(const void *v, size_t len);
 
@@ -23,8 +28,9 @@ enum sc_err sc_ztext_pack(const char *text, size_t len, char **out, size_t *outl
 /* The text of a stored value v[0..len): a zstd frame decompressed, or
  * plain text copied. On SC_OK *out is a new NUL-terminated buffer
  * (sc_malloc'd; the caller frees it) of *outlen bytes without the NUL.
- * SC_EPARSE for a damaged frame or one without its content size,
- * SC_ENOMEM when memory runs out; *out is NULL on failure. */
+ * SC_EPARSE for a damaged frame, one without its content size or one
+ * claiming more than SC_ZTEXT_MAX_BYTES, SC_ENOMEM when memory runs out;
+ * *out is NULL on failure. */
 enum sc_err sc_ztext_unpack(const void *v, size_t len, char **out, size_t *outlen);
 
 #endif

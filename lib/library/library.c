@@ -49,6 +49,15 @@ static const struct sc_store_part *const parts[] = {
     &sc_shelf_part,
 };
 
+size_t sc_library_schema(struct sc_library *lib, struct sc_schema_part *out, size_t cap)
+{
+    size_t n = sizeof parts / sizeof parts[0];
+    for (size_t i = 0; i < n && i < cap; i++)
+        out[i] = (struct sc_schema_part){ parts[i]->name, sc_store_part_version(lib->db, parts[i]),
+                                          parts[i]->version };
+    return n;
+}
+
 static enum sc_err store_open(struct sc_library *lib, int create, struct sc_diag *diag)
 {
     int flags = (lib->flags & SC_LIBRARY_READONLY) ? SC_STORE_RDONLY : 0;

@@ -539,6 +539,16 @@ static enum sc_err meta_version(struct sc_store *st, const char *key, int set, i
     return e;
 }
 
+int sc_store_part_version(struct sc_store *st, const struct sc_store_part *part)
+{
+    char key[64];
+    int v = 0;
+    if (part_key(st, part, key, sizeof key, NULL) != SC_OK ||
+        meta_version(st, key, 0, &v, NULL) != SC_OK)
+        return -1;
+    return v;
+}
+
 static enum sc_err migrate(struct sc_store *st, const struct sc_store_part *const *parts,
                            size_t nparts, struct sc_diag *diag)
 {

@@ -116,6 +116,10 @@ int sc_store_notify(struct sc_store *st, const char *channel);
 int sc_store_listen(struct sc_store *st, const char *channel);
 int sc_store_wait(struct sc_store *st, int timeout_ms);
 
+/* The schema version of a part as the store records it (0: none yet), or
+ * -1 when it cannot be read. */
+int sc_store_part_version(struct sc_store *st, const struct sc_store_part *part);
+
 /* Is the location a URL ("postgresql://…"), not a file? */
 int sc_store_is_url(const char *location);
 int sc_store_readonly(const struct sc_store *st);

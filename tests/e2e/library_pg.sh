@@ -96,6 +96,12 @@ t_eq "another application's database: refused" \
     "2 sucai: $O is not a sucai library (it holds another application's tables; nothing was written)" "$? $out"
 t_eq "another application's database: nothing written" "invoices" \
     "$(pg_psql other "SELECT string_agg(tablename, ',') FROM pg_tables WHERE schemaname = 'public'")"
+# a library from before the change log, migrated in PostgreSQL
+pg_psql lib1 "DROP TABLE changes; UPDATE meta SET value = '2' WHERE key = 'schema:library'"
+t_eq "migrate (PostgreSQL): library 2 -> 3" "1 1" \
+    "$(pgl migrate | grep -c '^library  2 -> 3$') $(pg_psql lib1 "SELECT count(*) FROM pg_tables WHERE tablename = 'changes'")"
+t_eq "migrate again: up to date" "0" "$(pgl migrate --json | jq .changed)"
+same "search after the migration" search --json '工作 year:2023'
 pg_psql lib1 "UPDATE meta SET value = '7' WHERE key = 'schema:library'"
 out=$(pgl list 2>&1)
 t_eq "a library made by a newer sucai: refused" "2" "$?"

@@ -257,6 +257,16 @@ static void ztext_forms(void **state)
     assert_int_equal(sc_ztext_unpack("标题\n正文", strlen("标题\n正文"), &t, &tlen), SC_OK);
     assert_string_equal(t, "标题\n正文"); /* plain text, as before schema 2 */
     free(t);
+    /* a frame claiming more than any document holds: refused, not allocated */
+    size_t big = (size_t)SC_ZTEXT_MAX_BYTES + 1;
+    char *zeros = calloc(big, 1);
+    assert_non_null(zeros);
+    assert_int_equal(sc_ztext_pack(zeros, big, &z, &zlen), SC_OK);
+    free(zeros);
+    assert_true(zlen < 65536);
+    assert_int_equal(sc_ztext_unpack(z, zlen, &t, &tlen), SC_EPARSE);
+    assert_null(t);
+    free(z);
 }
 
 int main(void)
