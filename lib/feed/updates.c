@@ -147,9 +147,9 @@ void sc_doc_card(struct sc_jw *w, const struct sc_doc *d)
  * s (sources), with ?1 since (text), ?2 genre, ?3 level, ?4 topic. */
 #define FILTER_SQL                                                \
     " FROM documents d JOIN sources s ON s.id = d.source_id"      \
-    " WHERE s.imported_at >= ?1 AND (?2 IS NULL OR d.genre = ?2)" \
-    " AND (?3 IS NULL OR d.level = ?3)"                           \
-    " AND (?4 IS NULL OR EXISTS (SELECT 1 FROM json_each(d.topics) WHERE value = ?4))"
+    " WHERE s.imported_at >= ?1 AND (CAST(?2 AS TEXT) IS NULL OR d.genre = ?2)" \
+    " AND (CAST(?3 AS TEXT) IS NULL OR d.level = ?3)"                           \
+    " AND (CAST(?4 AS TEXT) IS NULL OR EXISTS (SELECT 1 FROM json_each(d.topics) WHERE value = ?4))"
 
 static void utc_text(int64_t t, char out[21])
 {
@@ -203,9 +203,9 @@ static enum sc_err write_days(struct sc_library *lib, const struct sc_updates_op
         filtered(lib,
                  "SELECT date(s.imported_at, 'localtime') AS day, j.value, count(*)"
                  " FROM documents d JOIN sources s ON s.id = d.source_id, json_each(d.topics) j"
-                 " WHERE s.imported_at >= ?1 AND (?2 IS NULL OR d.genre = ?2)"
-                 " AND (?3 IS NULL OR d.level = ?3)"
-                 " AND (?4 IS NULL OR EXISTS (SELECT 1 FROM json_each(d.topics) WHERE value = ?4))"
+                 " WHERE s.imported_at >= ?1 AND (CAST(?2 AS TEXT) IS NULL OR d.genre = ?2)"
+                 " AND (CAST(?3 AS TEXT) IS NULL OR d.level = ?3)"
+                 " AND (CAST(?4 AS TEXT) IS NULL OR EXISTS (SELECT 1 FROM json_each(d.topics) WHERE value = ?4))"
                  " AND json_valid(d.topics)"
                  " GROUP BY day, j.value ORDER BY day DESC, 3 DESC, 2",
                  o, diag);

@@ -19,11 +19,14 @@ int sc_daily_take(struct sc_library *lib, const struct sc_daily *t, const char *
         *err = SC_OK;
     if (limit <= 0)
         return 0;
-    char sql[256];
+    char sql[320];
+    /* the table's n named as such: in PostgreSQL's upsert a bare n could be
+     * the row proposed (excluded.n) as well */
     int len = snprintf(sql, sizeof sql,
                        "INSERT INTO %s(%s, day, n) VALUES(?1, ?2, 1) "
-                       "ON CONFLICT(%s, day) DO UPDATE SET n = n + 1 WHERE n < ?3 RETURNING n",
-                       t->table, t->key, t->key);
+                       "ON CONFLICT(%s, day) DO UPDATE SET n = %s.n + 1 WHERE %s.n < ?3 "
+                       "RETURNING n",
+                       t->table, t->key, t->key, t->table, t->table);
     struct sc_stmt *st = FITS(len, sql) ? sc_store_prepare(lib->db, sql, diag) : NULL;
     if (!st)
         return -1;

@@ -53,12 +53,14 @@ static int take(struct sc_library *lib, const char *key, const char *day, int64_
     if (got == 1 && *n == 1) {
         struct sc_stmt *sw = sc_store_prepare(
             lib->db,
-            strcmp(key, "*") ? "DELETE FROM paid_answers WHERE key = ?1 AND day <> ?2"
-                             : "DELETE FROM paid_answers WHERE day <> ?2",
+            strcmp(key, "*") ? "DELETE FROM paid_answers WHERE day <> ?1 AND key = ?2"
+                             : "DELETE FROM paid_answers WHERE day <> ?1",
             NULL);
         if (sw) {
-            sc_stmt_bind_text(sw, 1, key, -1);
-            sc_stmt_bind_text(sw, 2, day, -1);
+            /* every parameter used: PostgreSQL cannot type one that is not */
+            sc_stmt_bind_text(sw, 1, day, -1);
+            if (strcmp(key, "*"))
+                sc_stmt_bind_text(sw, 2, key, -1);
             sc_stmt_step(sw);
             sc_stmt_finalize(sw);
         }

@@ -58,7 +58,8 @@ enum sc_err sc_quota_take(struct sc_library *lib, const struct sc_principal *p, 
     struct sc_stmt *st = sc_store_prepare(lib->db,
                                           "INSERT INTO download_counts(user_id, day, n) "
                                           "VALUES(?1, ?2, 1) ON CONFLICT(user_id, day) "
-                                          "DO UPDATE SET n = n + 1 WHERE n < ?3 RETURNING n",
+                                          "DO UPDATE SET n = download_counts.n + 1 "
+                                          "WHERE download_counts.n < ?3 RETURNING n",
                                           diag);
     if (!st)
         return SC_ESTORE;

@@ -237,7 +237,7 @@ enum sc_err sc_history_add(struct sc_library *lib, const struct sc_principal *p,
         return e;
     e = exec_ud(lib,
                 "INSERT INTO history(user_id, doc_id, last) VALUES(?1, ?2, ?3) "
-                "ON CONFLICT(user_id, doc_id) DO UPDATE SET last = ?3, times = times + 1",
+                "ON CONFLICT(user_id, doc_id) DO UPDATE SET last = ?3, times = history.times + 1",
                 p->user_id, doc, 1, NULL, diag);
     /* keep the newest SC_SHELF_HISTORY_KEPT (checked now and then: every
      * 50th read of an account with that many) */

@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #define OID_BOOL   16
@@ -260,13 +261,58 @@ static void rewrite_one(struct sc_buf *b, const char *s, size_t n, int *nparams)
             i = j - 1;
             continue;
         }
-        if (!strncmp(s + i, "json_each(", 10)) { /* json_each(x) */
+        if (word_at(s, i, "date", start) && i + 5 < n && s[i + 4] == '(') {
+            /* date(x, 'localtime'): the day of a stored UTC time in the
+             * session's time zone (PostgreSQL's TimeZone setting) */
+            static const char lt[] = ", 'localtime')";
+            const char *e = memmem(s + i + 5, n - (i + 5), lt, sizeof lt - 1);
+            if (e) {
+                sc_buf_adds(b, "to_char(CAST(");
+                sc_buf_add(b, s + i + 5, (size_t)(e - (s + i + 5)));
+                sc_buf_adds(b, " AS timestamptz), 'YYYY-MM-DD')");
+                i = (size_t)(e - s) + sizeof lt - 2;
+                continue;
+            }
+        }
+        if (!strncmp(s + i, "json_each(", 10)) { /* json_each(x) [alias] */
             size_t j = i + 10;
             while (j < n && s[j] != ')')
                 j++;
             sc_buf_adds(b, "json_array_elements_text(");
             sc_buf_add(b, s + i + 10, j - (i + 10));
             sc_buf_adds(b, "::json)");
+            /* SQLite's rows have a column "value": name it so, under the
+             * alias that follows or one of its own */
+            size_t a = j + 1;
+            while (a < n && s[a] == ' ')
+                a++;
+            size_t k = a;
+            while (k < n && is_word(s[k]))
+                k++;
+            static const char *const kw[] = { "WHERE", "JOIN", "ON", "GROUP", "ORDER", "LIMIT",
+                                               "AND", "OR", "AS" };
+            int alias = k > a;
+            for (size_t q = 0; alias && q < sizeof kw / sizeof kw[0]; q++)
+                if (k - a == strlen(kw[q]) && !strncasecmp(s + a, kw[q], k - a))
+                    alias = 0;
+            if (alias) {
+                sc_buf_adds(b, " AS ");
+                sc_buf_add(b, s + a, k - a);
+                sc_buf_adds(b, "(value)");
+                i = k - 1;
+            } else {
+                sc_buf_adds(b, " AS je(value)");
+                i = j;
+            }
+            continue;
+        }
+        if (!strncmp(s + i, "json_valid(", 11)) { /* json_valid(x): the column is ours, JSON or empty */
+            size_t j = i + 11;
+            while (j < n && s[j] != ')')
+                j++;
+            sc_buf_adds(b, "(coalesce(");
+            sc_buf_add(b, s + i + 11, j - (i + 11));
+            sc_buf_adds(b, ", '') <> '')");
             i = j;
             continue;
         }

@@ -186,7 +186,7 @@ enum sc_err sc_watch_add(struct sc_library *lib, const struct sc_principal *owne
     struct sc_stmt *st = sc_store_prepare(
         lib->db,
         "INSERT INTO watches(user_id, name, query, created, after_id, seen_doc) "
-        "SELECT ?1, ?2, ?3, ?4, m, m FROM (SELECT coalesce(max(id), 0) AS m FROM documents) "
+        "SELECT ?1, ?2, ?3, ?4, m, m FROM (SELECT coalesce(max(id), 0) AS m FROM documents) AS top "
         "RETURNING id",
         diag);
     if (!st)

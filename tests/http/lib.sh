@@ -12,6 +12,12 @@
 #   body / header NAME          the last response's body / one header's value
 #   jbody FILTER                jq FILTER over the last body (-r)
 #   http_need_tools             exit with a SKIP line if curl or jq is missing
+#   new_library NAME            a location for a new library: $T_TMP/NAME, or with
+#                               SUCAI_STORE=pg a new database of a PostgreSQL
+#                               cluster started for the script (its URL; each
+#                               URL's index in its own cache under $T_TMP)
+#   lib_sql LIB SQL             run SQL on a library's store (sqlite3 or psql)
+#   have_lib_sql                is there a shell for lib_sql?
 #
 # Running this file by itself does nothing (the runner runs every *.sh here).
 [[ "${BASH_SOURCE[0]}" == "$0" ]] && exit 0
@@ -31,6 +37,36 @@ http_need_tools() {
         exit 1
     fi
 }
+
+new_library() {
+    if [ "${SUCAI_STORE:-}" != pg ]; then
+        echo "$T_TMP/$1"
+        return
+    fi
+    pg_newdb "$1"
+}
+
+have_lib_sql() {
+    [ "${SUCAI_STORE:-}" = pg ] || command -v sqlite3 >/dev/null
+}
+
+lib_sql() {
+    if [ "${SUCAI_STORE:-}" = pg ]; then
+        local db=${1#*@/}
+        pg_psql "${db%%\?*}" "$2"
+    else
+        sqlite3 "$1/library.db" ".timeout 5000" "$2"
+    fi
+}
+
+# SUCAI_STORE=pg: the script's libraries live in a PostgreSQL cluster of its
+# own (tests/lib/pg.sh), started here; skipped where there is none
+if [ "${SUCAI_STORE:-}" = pg ]; then
+    . "$REPO/tests/lib/pg.sh"
+    pg_need "$(basename "$0") on PostgreSQL"
+    PG_COMMIT= pg_start || { echo "not ok - a PostgreSQL cluster for $(basename "$0")"; exit 1; }
+    export XDG_CACHE_HOME="$T_TMP/xdg-cache"
+fi
 
 http_library() {
     local dir=$1
@@ -90,5 +126,11 @@ header() {
 
 jbody() { jq -r "$@" <"$T_TMP/body"; }
 
-# The server must not outlive a failed test script.
-trap 'stop_server; rm -rf "$T_TMP"' EXIT
+# The server must not outlive a failed test script (nor the cluster).
+if [ "${SUCAI_STORE:-}" = pg ]; then
+    # the server's SQL errors, for whoever reads a failure
+    trap 'stop_server; grep -A1 " ERROR: " "$PG_DIR/log" 2>/dev/null | sort | uniq -c | sort -rn |
+              head -12 | sed "s/^/# PostgreSQL: /"; pg_stop; rm -rf "$T_TMP"' EXIT
+else
+    trap 'stop_server; rm -rf "$T_TMP"' EXIT
+fi

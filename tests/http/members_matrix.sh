@@ -77,7 +77,7 @@ XX县2024年素材工作要点
 继续落实上述举措，公开的收尾段落${FREE_C}。
 EOF
 
-LIB="$T_TMP/lib"
+LIB=$(new_library lib)
 s() { "$SUCAI" -L "$LIB" "$@"; }
 t_ok "library" s init
 t_ok "import the paid test documents" s import --quiet "$T_TMP/docs"
@@ -103,8 +103,8 @@ adduser bru vip
 adduser qr free
 adduser exp vip
 # an expired vip (the tier ended ten seconds ago)
-if command -v sqlite3 >/dev/null; then
-    sqlite3 "$LIB/library.db" "UPDATE users SET tier_expires = strftime('%s','now') - 10 WHERE name = 'old'"
+if have_lib_sql; then
+    lib_sql "$LIB" "UPDATE users SET tier_expires = $(date +%s) - 10 WHERE name = 'old'"
     HAVE_SQLITE=1
 else
     HAVE_SQLITE=
@@ -449,7 +449,7 @@ t_eq "after logout the reader withholds" 0 "$(req GET "/api/v1/docs/$A" -b "$T_T
 # ---- expired session ----
 if [ -n "$HAVE_SQLITE" ]; then
     t_eq "exp is logged in" exp "$(req GET /api/v1/me -b "$T_TMP/jar.exp" >/dev/null; jbody .user)"
-    sqlite3 "$LIB/library.db" ".timeout 5000" \
+    lib_sql "$LIB" \
         "UPDATE sessions SET seen = seen - 8 * 86400 WHERE user_id = (SELECT id FROM users WHERE name = 'exp')"
     t_eq "an idle-expired session is anonymous" null "$(req GET /api/v1/me -b "$T_TMP/jar.exp" >/dev/null; jbody .user)"
     t_eq "an expired session reads no paid text" 0 "$(req GET "/api/v1/docs/$A" -b "$T_TMP/jar.exp" >/dev/null; has "$PAID_A")"
@@ -543,7 +543,7 @@ t_eq "clean shutdown" 0 "$SERVER_EXIT"
 # keeps the half whose total is not 0. 32 candidates: 5 answers a character.
 # A fresh library, so that the allowances below start from nothing.
 ALPHA=(锦 绣 河 山 万 里 长 春 秋 冬 夏 东 南 西 北 中 金 木 水 火 土 日 月 星 天 地 人 和 风 云 雷 电)
-ALIB="$T_TMP/alib"
+ALIB=$(new_library alib)
 "$SUCAI" -L "$ALIB" init >/dev/null
 "$SUCAI" -L "$ALIB" import --quiet "$T_TMP/docs" >/dev/null
 echo "pass-fay-word" | "$SUCAI" -L "$ALIB" user add fay --tier free >/dev/null
