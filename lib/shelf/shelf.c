@@ -450,7 +450,7 @@ enum sc_err sc_near_counts(struct sc_library *lib, const int64_t *ids, size_t n,
                            struct sc_diag *diag)
 {
     memset(counts, 0, n * sizeof *counts);
-    struct sc_stmt *st = sc_store_prepare(lib->db, "SELECT count(*) FROM (" NEAR_SQL ")", diag);
+    struct sc_stmt *st = sc_store_prepare(lib->db, "SELECT count(*) FROM (" NEAR_SQL ") AS near", diag);
     if (!st)
         return SC_ESTORE;
     for (size_t i = 0; i < n; i++) {

@@ -404,8 +404,10 @@ enum sc_err sc_watch_hits(struct sc_library *lib, const struct sc_principal *own
     if (e == SC_OK && mark_seen) {
         struct sc_stmt *u = sc_store_prepare(
             lib->db,
-            "UPDATE watches SET seen_doc = max(seen_doc, (SELECT coalesce(max(last_doc), 0) FROM "
-            "watch_hits WHERE watch_id = ?1)) WHERE id = ?1",
+            /* the mark only moves forward (no two-argument max() in PostgreSQL) */
+            "UPDATE watches SET seen_doc = (SELECT coalesce(max(last_doc), 0) FROM watch_hits "
+            "WHERE watch_id = ?1) WHERE id = ?1 AND seen_doc < (SELECT coalesce(max(last_doc), 0) "
+            "FROM watch_hits WHERE watch_id = ?1)",
             diag);
         if (!u)
             return SC_ESTORE;

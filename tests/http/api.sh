@@ -6,7 +6,7 @@
 . "$(dirname "$0")/lib.sh"
 http_need_tools
 
-LIB="$T_TMP/lib"
+LIB=$(new_library lib)
 t_ok "fixture library" http_library "$LIB"
 start_server "$LIB" || { echo "not ok - server start"; exit 1; }
 

@@ -11,7 +11,7 @@
 http_need_tools
 export SUCAI_PWHASH_FAST=1
 
-LIB="$T_TMP/lib"
+LIB=$(new_library lib)
 t_ok "fixture library" http_library "$LIB"
 s() { "$SUCAI" -L "$LIB" "$@"; }
 t_ok "anonymous callers get 5 checks a day" s user check-quota anonymous 5

@@ -7,7 +7,7 @@
 . "$(dirname "$0")/lib.sh"
 http_need_tools
 
-LIB="$T_TMP/lib"
+LIB=$(new_library lib)
 t_ok "fixture library" http_library "$LIB"
 printf 'reader-password-1\n' >"$T_TMP/pw"
 t_ok "add a free user" "$SUCAI" -L "$LIB" user add fu --tier free --password-file "$T_TMP/pw"

@@ -9,7 +9,7 @@
 http_need_tools
 export SUCAI_PWHASH_FAST=1
 
-LIB=$T_TMP/lib
+LIB=$(new_library lib)
 s() { "$SUCAI" -L "$LIB" "$@"; }
 http_library "$LIB" || { echo "not ok - library"; exit 1; }
 echo "pass-alice-1" | s user add alice --tier free >/dev/null

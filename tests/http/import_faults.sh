@@ -10,7 +10,7 @@
 http_need_tools
 export SUCAI_PWHASH_FAST=1 # cheap Argon2id limits: test suites only
 
-LIB="$T_TMP/lib"
+LIB=$(new_library lib)
 s() { "$SUCAI" -L "$LIB" "$@"; }
 t_ok "library" s init
 printf 'pass-word-123\n' >"$T_TMP/pw"
@@ -51,7 +51,7 @@ t0=$(date +%s%N)
 upload "$SERVER_PORT" "$T_TMP/huibian.txt" >/dev/null
 took=$((($(date +%s%N) - t0) / 1000000))
 stop_server
-rm -rf "$LIB"; s init >/dev/null
+drop_library "$LIB"; s init >/dev/null
 s user add ed --role editor --password-file "$T_TMP/pw" >/dev/null
 TOK=$(s token create ed | awk '{w=$NF} END {print w}')
 echo "# one upload of the 汇编 takes $took ms here"
@@ -72,10 +72,12 @@ for trial in $(seq 1 "$KILLS"); do
     n=$(ndocs); rc=$?
     t_eq "kill $trial: the library opens" 0 "$rc"
     t_ok "kill $trial: the upload's documents are all there or none ($n)" test "$n" = 0 -o "$n" = 12
-    if command -v sqlite3 >/dev/null; then
-        t_eq "kill $trial: integrity_check" ok "$(sqlite3 "$LIB/library.db" 'PRAGMA integrity_check')"
+    if [ "${SUCAI_STORE:-}" != pg ] && command -v sqlite3 >/dev/null; then
+        t_eq "kill $trial: integrity_check" ok "$(lib_sql "$LIB" 'PRAGMA integrity_check')"
+    fi
+    if have_lib_sql; then
         t_eq "kill $trial: one source, or none, for the documents" "$([ "$n" = 12 ] && echo 1 || echo 0)" \
-            "$(sqlite3 "$LIB/library.db" 'SELECT count(*) FROM sources')"
+            "$(lib_sql "$LIB" 'SELECT count(*) FROM sources')"
     fi
     if [ "$n" = 12 ]; then
         whole=$((whole + 1))
@@ -85,7 +87,7 @@ for trial in $(seq 1 "$KILLS"); do
         s reindex >/dev/null 2>&1
         t_eq "kill $trial: a rebuilt index agrees" 12 "$(s search --count 2024年工作总结第)"
         # start again from an empty library for the next trial
-        rm -rf "$LIB"; s init >/dev/null
+        drop_library "$LIB"; s init >/dev/null
         s user add ed --role editor --password-file "$T_TMP/pw" >/dev/null
         TOK=$(s token create ed | awk '{w=$NF} END {print w}')
     else

@@ -10,7 +10,7 @@
 http_need_tools
 export SUCAI_PWHASH_FAST=1 # cheap Argon2id limits: test suites only
 
-LIB="$T_TMP/lib"
+LIB=$(new_library lib)
 s() { "$SUCAI" -L "$LIB" "$@"; }
 t_ok "library" s init
 # ~10 MB of text; the same text with CRLF line ends is other bytes (a new

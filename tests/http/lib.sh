@@ -16,6 +16,8 @@
 #                               SUCAI_STORE=pg a new database of a PostgreSQL
 #                               cluster started for the script (its URL; each
 #                               URL's index in its own cache under $T_TMP)
+#   drop_library LIB            remove a library (the folder; the database and the
+#                               caches), so that its location can be made again
 #   lib_sql LIB SQL             run SQL on a library's store (sqlite3 or psql)
 #   have_lib_sql                is there a shell for lib_sql?
 #
@@ -46,14 +48,29 @@ new_library() {
     pg_newdb "$1"
 }
 
+pg_db_of() { # URL -> its database name
+    local db=${1#*@/}
+    echo "${db%%\?*}"
+}
+
+drop_library() {
+    if [ "${SUCAI_STORE:-}" != pg ]; then
+        rm -rf "$1"
+        return
+    fi
+    local db
+    db=$(pg_db_of "$1")
+    pg_psql postgres "DROP DATABASE IF EXISTS $db WITH (FORCE)" && pg_newdb "$db" >/dev/null
+    rm -rf "$XDG_CACHE_HOME/sucai"
+}
+
 have_lib_sql() {
     [ "${SUCAI_STORE:-}" = pg ] || command -v sqlite3 >/dev/null
 }
 
 lib_sql() {
     if [ "${SUCAI_STORE:-}" = pg ]; then
-        local db=${1#*@/}
-        pg_psql "${db%%\?*}" "$2"
+        pg_psql "$(pg_db_of "$1")" "$2"
     else
         sqlite3 "$1/library.db" ".timeout 5000" "$2"
     fi
