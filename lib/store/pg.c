@@ -181,6 +181,20 @@ static const struct {
       "to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')" },
 };
 
+/* A function's one argument s[from..) up to its ')' (no parentheses of
+ * its own), written into b between before and after; the ')''s index. */
+static size_t wrap_arg(struct sc_buf *b, const char *s, size_t from, size_t n, const char *before,
+                       const char *after)
+{
+    size_t j = from;
+    while (j < n && s[j] != ')')
+        j++;
+    sc_buf_adds(b, before);
+    sc_buf_add(b, s + from, j - from);
+    sc_buf_adds(b, after);
+    return j;
+}
+
 /* One statement (no ';' at its top level), rewritten into b; ?/?N become
  * $N and *nparams the highest. */
 static void rewrite_one(struct sc_buf *b, const char *s, size_t n, int *nparams)
@@ -275,12 +289,7 @@ static void rewrite_one(struct sc_buf *b, const char *s, size_t n, int *nparams)
             }
         }
         if (!strncmp(s + i, "json_each(", 10)) { /* json_each(x) [alias] */
-            size_t j = i + 10;
-            while (j < n && s[j] != ')')
-                j++;
-            sc_buf_adds(b, "json_array_elements_text(");
-            sc_buf_add(b, s + i + 10, j - (i + 10));
-            sc_buf_adds(b, "::json)");
+            size_t j = wrap_arg(b, s, i + 10, n, "json_array_elements_text(", "::json)");
             /* SQLite's rows have a column "value": name it so, under the
              * alias that follows or one of its own */
             size_t a = j + 1;
@@ -307,13 +316,7 @@ static void rewrite_one(struct sc_buf *b, const char *s, size_t n, int *nparams)
             continue;
         }
         if (!strncmp(s + i, "json_valid(", 11)) { /* json_valid(x): the column is ours, JSON or empty */
-            size_t j = i + 11;
-            while (j < n && s[j] != ')')
-                j++;
-            sc_buf_adds(b, "(coalesce(");
-            sc_buf_add(b, s + i + 11, j - (i + 11));
-            sc_buf_adds(b, ", '') <> '')");
-            i = j;
+            i = wrap_arg(b, s, i + 11, n, "(coalesce(", ", '') <> '')");
             continue;
         }
         if (replace && !values && word_at(s, i, "VALUES", start))
