@@ -121,6 +121,23 @@ curl -s -c "$T_TMP/jar" -H 'Content-Type: application/json' \
     -d '{"name":"ed","password":"editor-password-1"}' "$A/api/v1/session" >/dev/null
 t_eq "a session made on A is known on B" "ed" "$(curl -s -b "$T_TMP/jar" "$B/api/v1/me" | jq -r '.user')"
 
+# quotas are taken in PostgreSQL: 8 parallel downloads over both nodes
+# against a quota of 3 give exactly 3
+"$SUCAI" -L "$URL" --cache "$T_TMP/cache0" user add qr --tier free --password-file "$T_TMP/pw" >/dev/null
+"$SUCAI" -L "$URL" --cache "$T_TMP/cache0" user quota free 3 >/dev/null
+QTOKEN=$("$SUCAI" -L "$URL" --cache "$T_TMP/cache0" token create qr --label quota 2>/dev/null | awk '{ print $NF }' | tail -1)
+pids=()
+for i in 1 2 3 4 5 6 7 8; do
+    node_url=$A; [ $((i % 2)) = 0 ] && node_url=$B
+    curl -s -o /dev/null -w '%{http_code}\n' --max-time 30 -X POST "$node_url/api/v1/compile" \
+        -H "Authorization: Bearer $QTOKEN" -H 'Content-Type: application/json' \
+        --data '{"ids": [1], "format": "txt"}' >"$T_TMP/race.$i" &
+    pids+=($!)
+done
+for p in "${pids[@]}"; do wait "$p"; done
+t_eq "8 parallel downloads over two nodes, quota 3: exactly 3" "200x3 429x5 " \
+    "$(cat "$T_TMP"/race.* | sort | uniq -c | awk '{print $2 "x" $1}' | tr '\n' ' ')"
+
 # kill -9 a node, write meanwhile, start it again on its cache: it goes on
 # from the change it had applied, keeping its segments
 first=$(sed -n 's/^segment \([^ ]*\) .*/\1/p' "$T_TMP/cacheB/index/MANIFEST" | head -1)
