@@ -6,6 +6,7 @@
 
 #include "../server/serve.h"
 
+#include <arpa/inet.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,7 +15,7 @@ static void serve_usage(FILE *f)
 {
     fprintf(f,
             "usage: sucai [-L DIR] serve [--listen HOST:PORT] [--threads N] [--dev]\n"
-            "                            [--all-entitled] [--quiet]\n\n"
+            "                            [--all-entitled] [--trusted-proxy ADDR] [--quiet]\n\n"
             "Serve the library over HTTP: the JSON API under /api/v1/ (docs/http-api.md)\n"
             "and the web page at /. Stops cleanly on SIGTERM or Ctrl-C.\n\n"
             "  --listen HOST:PORT  address to listen on (default " SC_SERVE_DEFAULT_LISTEN
@@ -27,10 +28,13 @@ static void serve_usage(FILE *f)
             "  --all-entitled      a private library: every caller may read paid text and\n"
             "                      download (import and administration still need a login)\n"
             "  --max-upload BYTES  largest upload body (default %u)\n"
+            "  --trusted-proxy ADDR  a reverse proxy in front (nginx; repeat for several, at\n"
+            "                      most %d): its requests are from the client its\n"
+            "                      X-Forwarded-For names, for the per-address limits and logs\n"
             "  --quiet             no access log on stderr\n\n"
             "Exit status: 0 after a clean shutdown, 2 when the library or the address\n"
             "cannot be opened.\n",
-            SC_SERVE_MAX_THREADS, SC_SERVE_MAX_UPLOAD);
+            SC_SERVE_MAX_THREADS, SC_SERVE_MAX_UPLOAD, SC_SERVE_MAX_PROXIES);
 }
 
 int cmd_serve(struct cli *cli, int argc, char **argv)
@@ -38,7 +42,8 @@ int cmd_serve(struct cli *cli, int argc, char **argv)
     enum {
         O_WEB = 256,
         O_MAX_UPLOAD,
-        O_ALL_ENTITLED
+        O_ALL_ENTITLED,
+        O_TRUSTED_PROXY
     };
     static const struct option opts[] = {
         { "listen", required_argument, NULL, 'l' },
@@ -47,6 +52,7 @@ int cmd_serve(struct cli *cli, int argc, char **argv)
         { "web", required_argument, NULL, O_WEB },
         { "all-entitled", no_argument, NULL, O_ALL_ENTITLED },
         { "max-upload", required_argument, NULL, O_MAX_UPLOAD },
+        { "trusted-proxy", required_argument, NULL, O_TRUSTED_PROXY },
         { "quiet", no_argument, NULL, 'q' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
@@ -76,6 +82,21 @@ int cmd_serve(struct cli *cli, int argc, char **argv)
             }
             so.max_upload = n;
             break;
+        case O_TRUSTED_PROXY: {
+            unsigned char bin[16];
+            if (inet_pton(AF_INET, optarg, bin) != 1 && inet_pton(AF_INET6, optarg, bin) != 1) {
+                fprintf(stderr, "sucai serve: --trusted-proxy takes an address (%s is not one)\n",
+                        optarg);
+                return 2;
+            }
+            if (so.ntrusted == SC_SERVE_MAX_PROXIES) {
+                fprintf(stderr, "sucai serve: at most %d --trusted-proxy addresses\n",
+                        SC_SERVE_MAX_PROXIES);
+                return 2;
+            }
+            so.trusted[so.ntrusted++] = optarg;
+            break;
+        }
         case 'q': so.quiet = 1; break;
         case 'h': serve_usage(stdout); return 0;
         default: return 2;

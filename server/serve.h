@@ -11,6 +11,7 @@
 #define SC_SERVE_MAX_THREADS      64
 #define SC_SERVE_MAX_UPLOAD       (64u * 1024 * 1024) /* bytes of one POST /import body */
 #define SC_SERVE_MAX_UPLOAD_FILES 100                 /* files in one POST /import */
+#define SC_SERVE_MAX_PROXIES      8                   /* --trusted-proxy addresses */
 
 struct sc_serve_opts {
     const char *library_dir; /* resolved folder of the library */
@@ -22,6 +23,11 @@ struct sc_serve_opts {
     int quiet;               /* no access log */
     size_t max_upload;       /* 0 = SC_SERVE_MAX_UPLOAD */
     size_t max_upload_files; /* 0 = SC_SERVE_MAX_UPLOAD_FILES */
+    /* addresses of the reverse proxies in front (nginx): a request from one
+     * of them is from the client its X-Forwarded-For names (the rightmost
+     * entry that is not a proxy); from anyone else the header is ignored */
+    const char *trusted[SC_SERVE_MAX_PROXIES];
+    size_t ntrusted;
 };
 
 /*

@@ -44,6 +44,49 @@ const char *req_param(struct sc_req *req, const char *name)
     return http_param(&req->params, name);
 }
 
+static int is_trusted(const struct sc_server *srv, const char *addr)
+{
+    for (size_t i = 0; i < srv->opts.ntrusted; i++)
+        if (!strcmp(srv->opts.trusted[i], addr))
+            return 1;
+    return 0;
+}
+
+/* Behind a trusted proxy, the client is the rightmost X-Forwarded-For entry
+ * that is not a proxy itself (entries further left are the client's word,
+ * which anyone can write); it must be an address. into: the peer's,
+ * replaced when the header names one. */
+static void forwarded_for(struct sc_req *req, char *into, size_t cap)
+{
+    const char *xff = req_header(req, "X-Forwarded-For");
+    if (!xff)
+        return;
+    size_t end = strlen(xff);
+    while (end > 0) {
+        size_t start = end;
+        while (start > 0 && xff[start - 1] != ',')
+            start--;
+        size_t a = start, b = end;
+        while (a < b && (xff[a] == ' ' || xff[a] == '\t'))
+            a++;
+        while (b > a && (xff[b - 1] == ' ' || xff[b - 1] == '\t'))
+            b--;
+        char one[64];
+        unsigned char bin[16];
+        if (b - a == 0 || b - a >= sizeof one)
+            return; /* not an address: keep the peer's */
+        memcpy(one, xff + a, b - a);
+        one[b - a] = '\0';
+        if (inet_pton(AF_INET, one, bin) != 1 && inet_pton(AF_INET6, one, bin) != 1)
+            return;
+        if (!is_trusted(req->srv, one)) {
+            snprintf(into, cap, "%s", one);
+            return;
+        }
+        end = start > 0 ? start - 1 : 0;
+    }
+}
+
 const char *req_addr(struct sc_req *req)
 {
     if (req->addr[0])
@@ -61,6 +104,8 @@ const char *req_addr(struct sc_req *req)
     }
     if (!req->addr[0])
         memcpy(req->addr, "-", 2);
+    else if (is_trusted(req->srv, req->addr))
+        forwarded_for(req, req->addr, sizeof req->addr);
     return req->addr;
 }
 
