@@ -15,7 +15,8 @@ static void serve_usage(FILE *f)
 {
     fprintf(f,
             "usage: sucai [-L DIR] serve [--listen HOST:PORT] [--threads N] [--dev]\n"
-            "                            [--all-entitled] [--trusted-proxy ADDR] [--quiet]\n\n"
+            "                            [--all-entitled] [--trusted-proxy ADDR] [--read-store URL]\n"
+            "                            [--quiet]\n\n"
             "Serve the library over HTTP: the JSON API under /api/v1/ (docs/http-api.md)\n"
             "and the web page at /. Stops cleanly on SIGTERM or Ctrl-C.\n\n"
             "  --listen HOST:PORT  address to listen on (default " SC_SERVE_DEFAULT_LISTEN
@@ -31,6 +32,9 @@ static void serve_usage(FILE *f)
             "  --trusted-proxy ADDR  a reverse proxy in front (nginx; repeat for several, at\n"
             "                      most %d): its requests are from the client its\n"
             "                      X-Forwarded-For names, for the per-address limits and logs\n"
+            "  --read-store URL    a standby of the library (PostgreSQL): searches' index\n"
+            "                      builds, the change-log follower and document reads go\n"
+            "                      there; writes, logins and quotas stay on the primary\n"
             "  --quiet             no access log on stderr\n\n"
             "Exit status: 0 after a clean shutdown, 2 when the library or the address\n"
             "cannot be opened.\n",
@@ -43,7 +47,8 @@ int cmd_serve(struct cli *cli, int argc, char **argv)
         O_WEB = 256,
         O_MAX_UPLOAD,
         O_ALL_ENTITLED,
-        O_TRUSTED_PROXY
+        O_TRUSTED_PROXY,
+        O_READ_STORE
     };
     static const struct option opts[] = {
         { "listen", required_argument, NULL, 'l' },
@@ -53,6 +58,7 @@ int cmd_serve(struct cli *cli, int argc, char **argv)
         { "all-entitled", no_argument, NULL, O_ALL_ENTITLED },
         { "max-upload", required_argument, NULL, O_MAX_UPLOAD },
         { "trusted-proxy", required_argument, NULL, O_TRUSTED_PROXY },
+        { "read-store", required_argument, NULL, O_READ_STORE },
         { "quiet", no_argument, NULL, 'q' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
@@ -97,6 +103,7 @@ int cmd_serve(struct cli *cli, int argc, char **argv)
             so.trusted[so.ntrusted++] = optarg;
             break;
         }
+        case O_READ_STORE: so.read_store = optarg; break;
         case 'q': so.quiet = 1; break;
         case 'h': serve_usage(stdout); return 0;
         default: return 2;

@@ -28,6 +28,7 @@ struct sc_serve_opts {
      * entry that is not a proxy); from anyone else the header is ignored */
     const char *trusted[SC_SERVE_MAX_PROXIES];
     size_t ntrusted;
+    const char *read_store; /* a standby's URL for reads that need no freshness, or NULL */
 };
 
 /*

@@ -856,6 +856,11 @@ int sc_serve(const struct sc_serve_opts *opts)
         fprintf(stderr, "sucai serve: %s\n", diag.msg[0] ? diag.msg : sc_strerror(e));
         goto out;
     }
+    if (srv->opts.read_store &&
+        sc_library_read_from(srv->lib, srv->opts.read_store, &diag) != SC_OK) {
+        fprintf(stderr, "sucai serve: %s\n", diag.msg);
+        goto out;
+    }
     /* other processes and machines write to the library too: follow its
      * change log, so that what they commit becomes searchable here */
     if (sc_index_follow(srv->lib, FOLLOW_POLL_MS, &diag) != SC_OK)

@@ -52,6 +52,16 @@ struct sc_schema_part {
 };
 size_t sc_library_schema(struct sc_library *lib, struct sc_schema_part *out, size_t cap);
 
+/* Read what needs no freshness — searches' snippets, the index's builds,
+ * the change-log follower, document reads — from a standby at location (a
+ * PostgreSQL URL; the library's own must be one too); writes, logins,
+ * quotas and allowances stay on the primary. A read that names a change
+ * (min_seq) waits for the standby to have it. Call before the library is
+ * shared by threads; SC_EINVAL for a folder, the open's error for a
+ * standby that cannot be opened. */
+enum sc_err sc_library_read_from(struct sc_library *lib, const char *location,
+                                 struct sc_diag *diag);
+
 /* The change log's last number: every document stored, re-parsed or
  * removed gets the next one in the transaction that makes the change. An
  * answer that reflects number n reflects every change up to it (see

@@ -42,7 +42,7 @@ static struct sc_stmt *prepare_docs(struct sc_library *lib, int flags, const cha
     if (sql.failed)
         sc_diag_set(diag, SC_ENOMEM, "out of memory");
     else
-        st = sc_store_prepare(lib->db, sql.data, diag);
+        st = sc_store_prepare(sc_library_reader(lib), sql.data, diag);
     sc_buf_release(&sql);
     return st;
 }
@@ -90,11 +90,11 @@ static enum sc_err load_sections(struct sc_library *lib, struct sc_doc *doc,
                                  struct sc_diag *diag)
 {
     struct sc_stmt *st =
-        sc_store_prepare(lib->db,
+        sc_store_prepare(sc_library_reader(lib),
                          "SELECT n, level, label, heading, kind, start, end, fault FROM sections "
                          "WHERE doc_id = ? ORDER BY n",
                          diag);
-    struct sc_stmt *pt = sc_store_prepare(lib->db,
+    struct sc_stmt *pt = sc_store_prepare(sc_library_reader(lib),
                                           "SELECT label, start, end FROM points "
                                           "WHERE doc_id = ? AND section_n = ? ORDER BY n",
                                           diag);
@@ -156,7 +156,7 @@ static enum sc_err load_sections(struct sc_library *lib, struct sc_doc *doc,
         }
     }
     if (e == SC_OK && rc != SC_STORE_DONE && rc != SC_STORE_ROW)
-        e = sc_store_fail(lib->db, diag);
+        e = sc_store_fail(sc_library_reader(lib), diag);
     if (e == SC_ENOMEM)
         sc_diag_set(diag, e, "out of memory reading the outline of document %lld",
                     (long long)doc->id);
@@ -185,7 +185,7 @@ enum sc_err sc_doc_get(struct sc_library *lib, int64_t id, int flags, struct sc_
     } else if (rc == SC_STORE_DONE) {
         e = sc_diag_set(diag, SC_ENOTFOUND, "no document %lld", (long long)id);
     } else {
-        e = sc_store_fail(lib->db, diag);
+        e = sc_store_fail(sc_library_reader(lib), diag);
     }
     sc_stmt_finalize(st);
     if (e == SC_OK && (flags & SC_DOC_OUTLINE))
@@ -223,7 +223,7 @@ enum sc_err sc_doc_foreach(struct sc_library *lib, int64_t after_id, int flags, 
             break;
     }
     if (e == SC_OK && rc != SC_STORE_DONE && rc != SC_STORE_ROW)
-        e = sc_store_fail(lib->db, diag);
+        e = sc_store_fail(sc_library_reader(lib), diag);
     sc_stmt_finalize(st);
     return e;
 }

@@ -170,6 +170,7 @@ static void library_free(struct sc_library *lib)
         return;
     sc_index_detach(lib);
     sc_watch_detach(lib);
+    sc_store_close(lib->rdb);
     sc_store_close(lib->db);
     pthread_mutex_destroy(&lib->index_lock);
     free(lib->db_path);
@@ -261,6 +262,26 @@ enum sc_err sc_library_open(const char *dir, int flags, struct sc_library **out,
     }
     *out = lib;
     return SC_OK;
+}
+
+enum sc_err sc_library_read_from(struct sc_library *lib, const char *location,
+                                 struct sc_diag *diag)
+{
+    if (!sc_store_is_url(lib->dir) || !sc_store_is_url(location))
+        return sc_diag_set(diag, SC_EINVAL,
+                           "a read store is a standby of a library in PostgreSQL: give both as "
+                           "URLs");
+    struct sc_store *r = NULL;
+    struct sc_diag d = { 0 };
+    enum sc_err e = sc_store_open(location, SC_STORE_RDONLY, 10000, parts,
+                                  sizeof parts / sizeof parts[0], &r, &d);
+    if (e != SC_OK)
+        return sc_diag_set(diag, e, "the read store: %s", d.msg);
+    /* the index is attached again, its builders and readers on the standby */
+    sc_index_detach(lib);
+    sc_store_close(lib->rdb);
+    lib->rdb = r;
+    return sc_index_attach(lib, diag);
 }
 
 void sc_library_close(struct sc_library *lib)

@@ -439,7 +439,8 @@ static enum sc_err build_db(struct sc_library *lib, struct sc_store **db, struct
 {
     if (*db)
         return SC_OK;
-    return sc_store_reopen(lib->db, SC_STORE_RDONLY | SC_STORE_PRIVATE, 10000, db, diag);
+    return sc_store_reopen(sc_library_reader(lib), SC_STORE_RDONLY | SC_STORE_PRIVATE, 10000, db,
+                           diag);
 }
 
 /* The first column of the first row; *ok = 0 on failure. Once *ok is 0 it
@@ -1245,7 +1246,8 @@ static void *follow_main(void *arg)
         if (!db) {
             /* (re)connect: the store may be restarting or failing over */
             struct sc_diag d = { 0 };
-            if (sc_store_reopen(lib->db, SC_STORE_RDONLY | SC_STORE_PRIVATE, 1000, &db, &d) !=
+            if (sc_store_reopen(sc_library_reader(lib), SC_STORE_RDONLY | SC_STORE_PRIVATE, 1000, &db,
+                                &d) !=
                 SC_OK) {
                 sc_store_close(db);
                 db = NULL;
@@ -1595,7 +1597,8 @@ static struct reader *reader_take(struct sc_library *lib)
     r = sc_calloc(1, sizeof *r);
     if (!r)
         return NULL;
-    if (sc_store_reopen(lib->db, SC_STORE_RDONLY | SC_STORE_PRIVATE, 5000, &r->db, NULL) != SC_OK) {
+    if (sc_store_reopen(sc_library_reader(lib), SC_STORE_RDONLY | SC_STORE_PRIVATE, 5000, &r->db,
+                        NULL) != SC_OK) {
         free(r);
         return NULL;
     }

@@ -28,6 +28,9 @@ struct sc_library {
                             index/ (owned): the library folder, or for a URL
                             $SUCAI_CACHE or ~/.cache/sucai/<hash> */
     struct sc_store *db; /* one connection, calls from threads serialised */
+    struct sc_store *rdb; /* a standby for reads that need no freshness (the index's
+                             builds and snippets, the follower, document reads), or
+                             NULL: db (sc_library_read_from) */
     int flags;           /* enum sc_library_flags */
     struct sc_index *index;
     pthread_mutex_t index_lock; /* guards index swaps and catch-up */
@@ -37,5 +40,11 @@ struct sc_library {
      * import); set by the wiring to the saved-search matcher. */
     void (*after_index)(struct sc_library *lib, int background);
 };
+
+/* Where reads that need no freshness go: the standby if one was given. */
+static inline struct sc_store *sc_library_reader(const struct sc_library *lib)
+{
+    return lib->rdb ? lib->rdb : lib->db;
+}
 
 #endif

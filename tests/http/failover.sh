@@ -30,13 +30,23 @@ printf 'editor-password-1\n' >"$T_TMP/pw"
 TOKEN=$("$SUCAI" -L "$URL" --cache "$C" token create ed --label failover 2>/dev/null | awk '{ print $NF }' | tail -1)
 t_eq "the standby has every committed document" "10" "$(pg2_psql lib 'SELECT count(*) FROM documents')"
 
+# node R reads from the standby (--read-store), writes to the primary
+export SUCAI_CACHE="$T_TMP/cacheR"
+start_server "$URL" --read-store "postgresql://sucai@/lib?host=$PG2_DIR" || { echo "not ok - server start R"; exit 1; }
+R=$BASE R_PID=$SERVER_PID
 export SUCAI_CACHE="$T_TMP/cacheA"
 start_server "$URL" || { echo "not ok - server start"; exit 1; }
-trap 'stop_server; pg2_stop; pg_stop; rm -rf "$T_TMP"' EXIT
+trap 'stop_server; kill $R_PID 2>/dev/null; pg2_stop; pg_stop; rm -rf "$T_TMP"' EXIT
 t_eq "the node finds them" "200 10" "$(req GET '/api/v1/search?q=普查') $(jbody .total)"
+t_eq "node R, built from the standby, too" "10" "$(curl -s "$R/api/v1/search?q=普查" | jq .total)"
+t_eq "--read-store on a folder library is refused" "2 1" \
+    "$("$SUCAI" -L "$T_TMP/folder" init >/dev/null; "$SUCAI" -L "$T_TMP/folder" serve --listen 127.0.0.1:0 \
+        --read-store "postgresql://sucai@/lib?host=$PG2_DIR" >/dev/null 2>"$T_TMP/rs.err"; echo $?) $(grep -c 'give both as URLs' "$T_TMP/rs.err")"
 
 pg_crash_primary
 t_eq "primary gone: searches go on from the index" "200 10" "$(req GET '/api/v1/search?q=普查') $(jbody .total)"
+t_eq "primary gone: node R still reads documents, from the standby" "200 1" \
+    "$(curl -s -o "$T_TMP/r.json" -w '%{http_code}' "$R/api/v1/docs/1") $(jq -r '.title' "$T_TMP/r.json" | grep -c '普查')"
 t_eq "primary gone: an upload is 503" "503 unavailable" \
     "$(req POST /api/v1/import -H "Authorization: Bearer $TOKEN" -F "files=@$D/t11.txt") $(jbody .error.code)"
 out=$("$SUCAI" -L "$URL" --cache "$C" import --quiet "$D/t11.txt" 2>&1)
@@ -65,6 +75,13 @@ for _ in $(seq 1 50); do
     sleep 0.1
 done
 t_eq "the node follows the new primary's change log" "1" "$found"
+found=0
+for _ in $(seq 1 50); do
+    [ "$(curl -s "$R/api/v1/search?q=第12批" | jq .total)" = 1 ] && { found=1; break; }
+    sleep 0.1
+done
+t_eq "and node R, polling the promoted standby" "1" "$found"
+kill -TERM "$R_PID"; wait "$R_PID" 2>/dev/null
 stop_server
 t_eq "the node stops cleanly" "0" "$SERVER_EXIT"
 t_done

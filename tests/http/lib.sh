@@ -97,6 +97,7 @@ start_server() {
     local lib=$1; shift
     local out="$T_TMP/server.$$.$RANDOM.out"
     SERVER_LOG="$T_TMP/server.$$.$RANDOM.log"
+    : >"$out" # there before the server's shell opens it: the loop below reads it
     "$SUCAI" -L "$lib" serve --listen 127.0.0.1:0 "$@" >"$out" 2>"$SERVER_LOG" &
     SERVER_PID=$!
     SERVER_PORT=
