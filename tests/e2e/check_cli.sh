@@ -7,7 +7,8 @@
 # their exit codes. With ../shared present: the labelled sample scored
 # (recall, precision and attribution 1.0, overlap exact).
 . "$(dirname "$0")/../lib/testlib.sh"
-L=$T_TMP/lib
+. "$(dirname "$0")/../lib/stores.sh"
+L=$(new_library lib)
 s() { "$SUCAI" -L "$L" "$@"; }
 s init >/dev/null
 mkdir -p "$T_TMP/in"

@@ -26,7 +26,8 @@ if [ -z "$SUCAI_SHARED" ] || [ ! -f "$SEED" ]; then
     t_skip "compile seed" "the shared corpus (SUCAI_SHARED) is not here"
     t_done; exit
 fi
-L="$T_TMP/lib"
+. "$REPO/tests/lib/stores.sh"
+L=$(new_library lib)
 t_ok "init library" "$SUCAI" -L "$L" init
 t_ok "import the seed" "$SUCAI" -L "$L" import "$SEED"
 

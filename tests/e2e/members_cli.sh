@@ -2,7 +2,8 @@
 # End-to-end: `sucai user`, `sucai token` and `sucai audit` on a fresh library.
 source "$(dirname "$0")/../lib/testlib.sh"
 export SUCAI_PWHASH_FAST=1 # cheap Argon2id limits: test suites only
-L="$T_TMP/lib"
+. "$(dirname "$0")/../lib/stores.sh"
+L=$(new_library lib)
 s() { "$SUCAI" -L "$L" "$@"; }
 
 t_ok "init" s init
@@ -29,8 +30,8 @@ t_eq "list --json: amy is vip editor" "1" "$(grep -c '"name":"amy","tier":"vip",
 t_eq "list --json: bob is free" "1" "$(grep -c '"name":"bob","tier":"free","effective_tier":"free","tier_expires":null,"roles":\[\]' <<<"$json")"
 t_eq "list: no password hashes" "0" "$(s user list --json | grep -c -e argon2 -e pass-word)"
 t_eq "list: text has both" "2" "$(s user list | grep -c -E '^ +[0-9]+ +(amy|bob) ')"
-if command -v sqlite3 >/dev/null; then
-    t_eq "password stored as Argon2id" "2" "$(sqlite3 "$L/library.db" "SELECT count(*) FROM users WHERE pwhash LIKE '\$argon2id\$%'")"
+if have_lib_sql; then
+    t_eq "password stored as Argon2id" "2" "$(lib_sql "$L" "SELECT count(*) FROM users WHERE pwhash LIKE '\$argon2id\$%'")"
 else
     t_skip "password stored as Argon2id" "no sqlite3 shell"
 fi
@@ -64,8 +65,13 @@ tok=$(awk '{w=$NF} END {print w}' <<<"$out")
 t_eq "token create: last word is the token" "1" "$(grep -cE '^sct_[0-9a-f]{64}$' <<<"$tok")"
 t_eq "token list shows it without the secret" "0" "$(s token list --json | grep -c "${tok#sct_}")"
 t_eq "token list: label" "1" "$(s token list --json | grep -c '"user":"amy","label":"nightly".*"revoked":null')"
-t_eq "token not stored in clear" "0" "$(cat "$L"/library.db* | grep -ac "${tok#sct_}")"
-t_eq "token stored as its SHA-256" "1" "$(cat "$L"/library.db* | grep -ac "$(printf '%s' "$tok" | sha256sum | cut -c1-64)" | awk '{print ($1 > 0)}')"
+if [ "${SUCAI_STORE:-}" = pg ]; then
+    stored() { pg_psql "$(pg_db_of "$L")" "SELECT hash FROM api_tokens"; }
+else
+    stored() { cat "$L"/library.db*; }
+fi
+t_eq "token not stored in clear" "0" "$(stored | grep -ac "${tok#sct_}")"
+t_eq "token stored as its SHA-256" "1" "$(stored | grep -ac "$(printf '%s' "$tok" | sha256sum | cut -c1-64)" | awk '{print ($1 > 0)}')"
 out2=$(s token create bob)
 tok2=$(awk '{w=$NF} END {print w}' <<<"$out2")
 t_ok "revoke by token" s token revoke "$tok"

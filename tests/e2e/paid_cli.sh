@@ -5,7 +5,8 @@
 # who may not read paid text would be answered (paid parts found, not
 # counted or shown); `sucai config` lists, sets and refuses settings.
 source "$(dirname "$0")/../lib/testlib.sh"
-L="$T_TMP/lib"
+. "$(dirname "$0")/../lib/stores.sh"
+L=$(new_library lib)
 s() { "$SUCAI" -L "$L" "$@"; }
 mkdir -p "$T_TMP/docs"
 cat >"$T_TMP/docs/paid.txt" <<'EOF'
