@@ -139,6 +139,11 @@ void h_import(struct sc_req *req, struct sc_resp *r)
     /* read your writes: every change committed by now, this upload's too */
     int64_t seq = req->srv->import_lib ? sc_library_seq(req->srv->import_lib) : 0;
     pthread_mutex_unlock(&req->srv->import_lock);
+    /* searchable here when the answer arrives: the serving handle takes up
+     * the index the import's handle has just written (else it would look
+     * only at its next check, up to RECHECK_MS later) */
+    if (total.imported)
+        (void)sc_index_wait(req->srv->lib, seq, 2000, NULL);
     if (total.imported)
         server_stats_invalidate(req->srv);
     {

@@ -38,8 +38,13 @@ pg_start_standby() {
     # every commit waits for the standby: a committed document survives the
     # primary (set only now: with no standby, commits would wait for ever)
     pg_psql postgres "ALTER SYSTEM SET synchronous_standby_names = '*'" &&
-        "${PG_AS[@]}" "$PGBIN/pg_ctl" -D "$PG_DIR/data" -w reload >/dev/null &&
-        [ "$(pg_psql postgres "SELECT count(*) FROM pg_stat_replication WHERE sync_state = 'sync'")" = 1 ]
+        "${PG_AS[@]}" "$PGBIN/pg_ctl" -D "$PG_DIR/data" -w reload >/dev/null || return 1
+    # the walsender takes the new setting up a moment after the reload
+    for i in $(seq 1 100); do
+        [ "$(pg_psql postgres "SELECT count(*) FROM pg_stat_replication WHERE sync_state = 'sync'")" = 1 ] && return 0
+        sleep 0.1
+    done
+    return 1
 }
 
 pg_crash_primary() {
