@@ -11,6 +11,8 @@
 #                               headers to $T_TMP/headers, the status is printed
 #   body / header NAME          the last response's body / one header's value
 #   jbody FILTER                jq FILTER over the last body (-r)
+#   found BASE QUERY            how many documents a search on BASE finds
+#   until_found BASE QUERY      wait up to 5 s until it finds one (non-zero if not)
 #   http_need_tools             exit with a SKIP line if curl or jq is missing
 #   new_library, drop_library, lib_sql, have_lib_sql: tests/lib/stores.sh
 #
@@ -87,6 +89,19 @@ req() {
 }
 
 body() { cat "$T_TMP/body"; }
+
+found() { # BASE QUERY: how many documents a search finds
+    curl -s --max-time 10 "$1/api/v1/search?q=$2" | jq -r '.total'
+}
+
+until_found() { # BASE QUERY: wait up to 5 s for one document (a follower's work)
+    local i
+    for i in $(seq 1 50); do
+        [ "$(found "$1" "$2")" = 1 ] && return 0
+        sleep 0.1
+    done
+    return 1
+}
 
 header() {
     tr -d '\r' <"$T_TMP/headers" | awk -v n="$1" 'BEGIN { IGNORECASE = 1 }

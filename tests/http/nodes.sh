@@ -24,18 +24,6 @@ doc e 关于香樟病害防治的通知 香樟防治
 doc f 关于红豆杉调查的通知 红豆杉调查
 printf 'editor-password-1\n' >"$T_TMP/pw"
 seq_of() { jq -r '.seq' | tail -1; }     # the last --json line's change number
-found() { # BASE QUERY: how many documents a search finds
-    curl -s --max-time 10 "$1/api/v1/search?q=$2" | jq -r '.total'
-}
-# wait up to 5 s for a node to find a query (the follower's work)
-until_found() {
-    local i
-    for i in $(seq 1 50); do
-        [ "$(found "$1" "$2")" = 1 ] && return 0
-        sleep 0.1
-    done
-    return 1
-}
 
 # ---------------------------------------------------------------- a folder
 

@@ -20,30 +20,23 @@ login() { # ADDR-HEADER PASSWORD: the status of one login
         -d "{\"name\":\"pat\",\"password\":\"$2\"}" "$BASE/api/v1/session"
 }
 last_addr() { tail -1 "$SERVER_LOG" | awk '{ print $2 }'; }
+addr_for() { # [X-FORWARDED-FOR]: the address the access log gives a request that carries it
+    req GET /api/v1/stats ${1:+-H "X-Forwarded-For: $1"} >/dev/null
+    sleep 0.1
+    last_addr
+}
 
 # not trusted: the header is the client's word, ignored
 start_server "$LIB" || { echo "not ok - server start"; exit 1; }
-req GET /api/v1/stats -H 'X-Forwarded-For: 203.0.113.9' >/dev/null
-sleep 0.1
-t_eq "without --trusted-proxy X-Forwarded-For is ignored" "127.0.0.1" "$(last_addr)"
+t_eq "without --trusted-proxy X-Forwarded-For is ignored" "127.0.0.1" "$(addr_for '203.0.113.9')"
 stop_server
 
 start_server "$LIB" --trusted-proxy 127.0.0.1 --trusted-proxy ::1 || { echo "not ok - server start"; exit 1; }
-req GET /api/v1/stats -H 'X-Forwarded-For: 203.0.113.9' >/dev/null
-sleep 0.1
-t_eq "from the proxy: the client it names" "203.0.113.9" "$(last_addr)"
-req GET /api/v1/stats -H 'X-Forwarded-For: 198.51.100.1, 203.0.113.9, 127.0.0.1' >/dev/null
-sleep 0.1
-t_eq "the rightmost entry that is not a proxy (left of it is the client's word)" "203.0.113.9" "$(last_addr)"
-req GET /api/v1/stats -H 'X-Forwarded-For: 2001:db8::7' >/dev/null
-sleep 0.1
-t_eq "an IPv6 client" "2001:db8::7" "$(last_addr)"
-req GET /api/v1/stats -H 'X-Forwarded-For: <script>' >/dev/null
-sleep 0.1
-t_eq "not an address: the proxy's own" "127.0.0.1" "$(last_addr)"
-req GET /api/v1/stats >/dev/null
-sleep 0.1
-t_eq "no header: the proxy's own" "127.0.0.1" "$(last_addr)"
+t_eq "from the proxy: the client it names" "203.0.113.9" "$(addr_for '203.0.113.9')"
+t_eq "the rightmost entry that is not a proxy (left of it is the client's word)" "203.0.113.9" "$(addr_for '198.51.100.1, 203.0.113.9, 127.0.0.1')"
+t_eq "an IPv6 client" "2001:db8::7" "$(addr_for '2001:db8::7')"
+t_eq "not an address: the proxy's own" "127.0.0.1" "$(addr_for '<script>')"
+t_eq "no header: the proxy's own" "127.0.0.1" "$(addr_for)"
 
 # login throttling is per client, not per proxy
 for i in 1 2 3 4 5; do login 203.0.113.9 wrong-password-$i >/dev/null; done
