@@ -1337,7 +1337,14 @@ enum sc_err sc_index_wait(struct sc_library *lib, int64_t seq, int timeout_ms,
         have = applied_seq(lib, 1);
         if (have >= seq || now_ms() >= end)
             break;
-        /* the change is not in the store this node reads yet */
+        /* a number the library itself has not reached is no write's: do
+         * not hold a worker thread waiting for it (a store that cannot
+         * answer now is waited for) */
+        int ok = 1;
+        int64_t top = db_int(lib->db, "SELECT coalesce(max(seq), 0) FROM changes", &ok);
+        if (ok && top < seq)
+            break;
+        /* the change is not in the store this node reads yet (a standby behind) */
         struct timespec ts = { 0, 20 * 1000000L };
         nanosleep(&ts, NULL);
     }
